@@ -1,0 +1,75 @@
+// Node sets with ClusterShell 1.9 syntax and semantics.
+//
+// A NodeSet is an ordered set of node names written in ClusterShell's folded
+// form: "node[01-10/2],da[2-5]c[1-2]", groups "@top", "@vm:running",
+// operators ',' '!' '&' '^' applied left to right. Expansion order, folding
+// and error cases match ClusterShell's `nodeset` byte for byte.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace greenlight {
+
+class GroupResolver;
+
+/// A malformed node set or range set. `what()` names the input and the
+/// position where it is wrong.
+class NodeSetParseError : public std::runtime_error {
+ public:
+  NodeSetParseError(std::string message, std::string input, std::size_t position)
+      : std::runtime_error(std::move(message)), input_(std::move(input)), position_(position) {}
+  const std::string& input() const { return input_; }
+  std::size_t position() const { return position_; }  ///< 0-based offset into input()
+
+ private:
+  std::string input_;
+  std::size_t position_;
+};
+
+/// A group name that no source resolves, or a source that failed.
+class GroupResolutionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Value type; copies are independent. Not synchronised: one thread at a time.
+class NodeSet {
+ public:
+  NodeSet();
+  ~NodeSet();
+  NodeSet(const NodeSet&);
+  NodeSet(NodeSet&&) noexcept;
+  NodeSet& operator=(const NodeSet&);
+  NodeSet& operator=(NodeSet&&) noexcept;
+
+  /// Parses `text`. Groups ('@...') are resolved through `groups`; without a
+  /// resolver any group is an error. Throws NodeSetParseError or
+  /// GroupResolutionError.
+  static NodeSet parse(std::string_view text, const GroupResolver* groups = nullptr);
+
+  /// The folded form, exactly as ClusterShell's str(NodeSet) prints it.
+  std::string fold() const;
+  /// Every node name, in ClusterShell's iteration order.
+  std::vector<std::string> expand() const;
+  std::size_t size() const;
+  bool empty() const;
+  bool contains(std::string_view node) const;
+
+  NodeSet& update(const NodeSet& other);                        ///< union, ','
+  NodeSet& difference_update(const NodeSet& other);             ///< '!'
+  NodeSet& intersection_update(const NodeSet& other);           ///< '&'
+  NodeSet& symmetric_difference_update(const NodeSet& other);   ///< '^'
+
+  friend bool operator==(const NodeSet& a, const NodeSet& b);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace greenlight
