@@ -1,0 +1,91 @@
+// Pure parsers of the GlusterFS CLI's XML output (GlusterFS 10, `--xml`):
+// pool list / peer status, volume info, volume status [clients].
+// Heal info has its own streaming parser (gluster_heal.h).
+//
+// Every function is pure and thread-safe: text in, struct or ParseError out.
+// A non-zero <opRet> is a ParseError carrying <opErrstr> (e.g. "Volume v1 is
+// not started"); malformed XML is a ParseError naming the element.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "greenlight/checks/parsed.h"
+
+namespace greenlight::checks {
+
+/// One peer of the trusted pool. `pool list` lists the local node too (as
+/// hostname "localhost"); `peer status` lists only the other peers.
+struct GlusterPeer {
+  std::string uuid;
+  std::string hostname;
+  bool connected = false;
+  /// <stateStr>, e.g. "Peer in Cluster"; empty when the output has none
+  /// (`pool list` of GlusterFS 10 does not print it).
+  std::string state;
+};
+
+/// `gluster pool list --xml` or `gluster peer status --xml`.
+Parsed<std::vector<GlusterPeer>> parse_gluster_peers(std::string_view xml);
+
+enum class VolumeState { created, started, stopped, unknown };
+std::string_view to_string(VolumeState state);
+
+struct GlusterVolume {
+  std::string name;
+  std::string id;
+  VolumeState state = VolumeState::unknown;
+  std::string state_text;  ///< <statusStr>, e.g. "Started"
+  std::string type;        ///< <typeStr>, e.g. "Replicate"
+  std::vector<std::string> bricks;  ///< "host:/path", in volume order
+};
+
+/// `gluster volume info [VOL] --xml`.
+Parsed<std::vector<GlusterVolume>> parse_gluster_volume_info(std::string_view xml);
+
+/// One client connection of a brick (`volume status ... clients`).
+struct GlusterClient {
+  std::string address;  ///< "hostname:port" as glusterd prints it
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+};
+
+/// One brick process of `volume status`.
+struct GlusterBrickStatus {
+  std::string volume;
+  std::string host;
+  std::string path;
+  bool online = false;
+  std::optional<int> pid;   ///< absent when glusterd prints -1 or N/A
+  std::optional<int> port;  ///< absent when N/A
+  /// True when the output carried a <clientsStatus> for this brick; an
+  /// offline brick has none and its client list is then unknown.
+  bool clients_listed = false;
+  std::vector<GlusterClient> clients;
+
+  std::string name() const { return host + ":" + path; }
+};
+
+/// A volume daemon of `volume status` (Self-heal Daemon, NFS Server, ...).
+struct GlusterDaemonStatus {
+  std::string volume;
+  std::string name;  ///< "Self-heal Daemon"
+  std::string host;  ///< "localhost" or the peer's name
+  bool online = false;
+  std::optional<int> pid;
+};
+
+struct GlusterVolumeStatus {
+  std::vector<std::string> volumes;  ///< names, in output order
+  std::vector<GlusterBrickStatus> bricks;
+  std::vector<GlusterDaemonStatus> daemons;
+};
+
+/// `gluster volume status VOL --xml`, `volume status all --xml` and
+/// `volume status all clients --xml`.
+Parsed<GlusterVolumeStatus> parse_gluster_volume_status(std::string_view xml);
+
+}  // namespace greenlight::checks

@@ -1,0 +1,64 @@
+#include "gluster/cli_xml.h"
+
+#include <charconv>
+
+namespace greenlight::checks::detail {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::optional<std::int64_t> to_int(std::string_view text) {
+  text = trim(text);
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> to_uint(std::string_view text) {
+  text = trim(text);
+  if (text.empty() || text.front() == '-') return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string child_text(const pugi::xml_node& node, const char* name) {
+  return std::string(trim(node.child(name).text().get()));
+}
+
+std::optional<std::string> load_cli_output(pugi::xml_document& doc, std::string_view xml,
+                                           std::string_view what) {
+  if (trim(xml).empty()) return std::string(what) + ": empty output";
+  const pugi::xml_parse_result parsed =
+      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed) {
+    return std::string(what) + ": malformed XML at byte " + std::to_string(parsed.offset) +
+           ": " + parsed.description();
+  }
+  const pugi::xml_node root = doc.child("cliOutput");
+  if (!root) {
+    return std::string(what) + ": no <cliOutput> root element (got <" +
+           doc.document_element().name() + ">)";
+  }
+  const std::string op_ret = child_text(root, "opRet");
+  const auto ret = to_int(op_ret);
+  if (!ret) {
+    return std::string(what) + ": <opRet> missing or not a number ('" + op_ret + "')";
+  }
+  if (*ret != 0) {
+    std::string err = child_text(root, "opErrstr");
+    if (err.empty()) err = child_text(root, "output");
+    return std::string(what) + " failed: " + (err.empty() ? "no error text" : err) +
+           " (opRet " + op_ret + ", opErrno " + child_text(root, "opErrno") + ")";
+  }
+  return std::nullopt;
+}
+
+}  // namespace greenlight::checks::detail
