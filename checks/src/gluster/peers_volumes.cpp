@@ -34,6 +34,9 @@ Parsed<std::vector<GlusterPeer>> parse_gluster_peers(std::string_view xml) {
     p.uuid = child_text(peer, "uuid");
     p.hostname = child_text(peer, "hostname");
     p.state = child_text(peer, "stateStr");
+    for (const pugi::xml_node alias : peer.child("hostnames").children("hostname")) {
+      p.hostnames.emplace_back(detail::trim(alias.text().get()));
+    }
     const auto connected = to_int(child_text(peer, "connected"));
     if (p.hostname.empty() || !connected || (*connected != 0 && *connected != 1)) {
       return ParseError{"gluster peer list: peer #" + std::to_string(index) +

@@ -22,6 +22,8 @@ namespace greenlight::checks {
 struct GlusterPeer {
   std::string uuid;
   std::string hostname;
+  /// <hostnames><hostname> of `peer status`: every name the peer is known by.
+  std::vector<std::string> hostnames;
   bool connected = false;
   /// <stateStr>, e.g. "Peer in Cluster"; empty when the output has none
   /// (`pool list` of GlusterFS 10 does not print it).

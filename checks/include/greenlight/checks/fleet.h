@@ -1,0 +1,66 @@
+// fleetctl list-units: parser, verdict and the facts behind the `vm`
+// dynamic group source (@vm:running, @vm:dead, ...).
+//
+// Format (coreos/fleet fleetctl/list_units.go and fleetctl.go): one line per
+// unit state, the fields asked with --fields joined by '\t' and written
+// through a text/tabwriter with padchar '\t' (so one or more tabs separate
+// columns), a "-" for an absent value, an uppercase legend line unless
+// --no-legend. The machine field is "MACHINEID/PUBLICIP", the ID shortened
+// to 8 characters plus "..." unless --full.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "greenlight/checks/check_result.h"
+#include "greenlight/checks/parsed.h"
+
+namespace greenlight::checks {
+
+struct FleetUnit {
+  std::string unit;     ///< "pcocc-vm-admin1.service"
+  std::string machine;  ///< "ID/IP" or "-"
+  std::string active;   ///< systemd ActiveState: active, inactive, failed, activating, ...
+  std::string sub;      ///< systemd SubState: running, dead, failed, ...
+  std::string load;     ///< only when the "load" field was asked
+};
+
+/// The columns given to --fields, in order. Default: unit,machine,active,sub.
+/// Accepted names: unit, machine, active, sub, load, hash. A line with another
+/// column count, or a field list without "unit", is a ParseError naming the
+/// line. A legend line is skipped. Empty output is an empty list (fleet knows
+/// no unit).
+Parsed<std::vector<FleetUnit>> parse_fleet_units(
+    std::string_view output,
+    const std::vector<std::string>& fields = {"unit", "machine", "active", "sub"});
+
+enum class UnitExpectation {
+  running,  ///< every unit active/running
+  stopped,  ///< every unit absent, inactive or failed
+  any,      ///< no expectation: facts and samples only
+};
+
+struct FleetExpectation {
+  /// VM names (an expanded node set); their units are `unit_format` with
+  /// "%s" replaced by the name.
+  std::vector<std::string> vms;
+  std::string unit_format = "pcocc-vm-%s.service";
+  UnitExpectation expect = UnitExpectation::running;
+};
+
+/// The unit of `vm` under `format` ("%s" replaced once). Empty when the
+/// format does not hold exactly one "%s".
+std::string unit_name(std::string_view format, std::string_view vm);
+/// The VM of `unit` under `format`, or empty when it does not match.
+std::string vm_name(std::string_view format, std::string_view unit);
+
+/// Verdict. Facts: kind "vm", subject VM name, value the unit's sub-state
+/// (for every listed unit matching the format: the `vm` group source),
+/// kind "unit", subject unit, value "active/sub". Samples:
+/// greenlight_fleet_unit_running{unit} 0/1 for every expected or listed unit.
+/// A non-zero exit status is unknown.
+CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units,
+                                const FleetExpectation& expect, int exit_status);
+
+}  // namespace greenlight::checks

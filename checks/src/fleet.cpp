@@ -1,0 +1,173 @@
+#include "greenlight/checks/fleet.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "listing.h"
+#include "gluster/cli_xml.h"
+
+namespace greenlight::checks {
+
+namespace {
+
+std::vector<std::string_view> split_columns(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == '\t' || line[i] == ' ')) ++i;
+    const std::size_t start = i;
+    while (i < line.size() && line[i] != '\t' && line[i] != ' ') ++i;
+    if (i > start) out.push_back(line.substr(start, i - start));
+  }
+  return out;
+}
+
+bool printable(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return c == '\t' || (u >= 0x20 && u != 0x7f);
+  });
+}
+
+}  // namespace
+
+Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
+                                                 const std::vector<std::string>& fields) {
+  static const std::vector<std::string> kKnown{"unit", "machine", "active", "sub", "load", "hash"};
+  if (std::find(fields.begin(), fields.end(), "unit") == fields.end()) {
+    return ParseError{"fleetctl list-units: the field list must contain \"unit\""};
+  }
+  std::string legend;
+  for (const auto& f : fields) {
+    if (std::find(kKnown.begin(), kKnown.end(), f) == kKnown.end()) {
+      return ParseError{"fleetctl list-units: unknown field \"" + f + "\""};
+    }
+    if (!legend.empty()) legend += ' ';
+    for (const char c : f) legend += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  std::vector<FleetUnit> units;
+  std::size_t line_no = 0;
+  while (!output.empty()) {
+    const auto nl = output.find('\n');
+    std::string_view line = output.substr(0, nl);
+    output.remove_prefix(nl == std::string_view::npos ? output.size() : nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (detail::trim(line).empty()) continue;
+    const std::string where = "fleetctl list-units: line " + std::to_string(line_no);
+    if (!printable(line)) return ParseError{where + ": control characters in the line"};
+    const auto columns = split_columns(line);
+    std::string joined;
+    for (const auto c : columns) {
+      if (!joined.empty()) joined += ' ';
+      joined += c;
+    }
+    if (joined == legend) continue;
+    if (columns.size() != fields.size()) {
+      return ParseError{where + ": " + std::to_string(columns.size()) + " columns, expected " +
+                        std::to_string(fields.size()) + " (" + std::string(line.substr(0, 80)) +
+                        ")"};
+    }
+    FleetUnit u;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::string value(columns[i]);
+      if (fields[i] == "unit") u.unit = value;
+      else if (fields[i] == "machine") u.machine = value;
+      else if (fields[i] == "active") u.active = value;
+      else if (fields[i] == "sub") u.sub = value;
+      else if (fields[i] == "load") u.load = value;
+    }
+    if (u.unit == "-") return ParseError{where + ": unit name is \"-\""};
+    units.push_back(std::move(u));
+  }
+  return units;
+}
+
+std::string unit_name(std::string_view format, std::string_view vm) {
+  const auto at = format.find("%s");
+  if (at == std::string_view::npos || format.find("%s", at + 2) != std::string_view::npos) {
+    return {};
+  }
+  return std::string(format.substr(0, at)) + std::string(vm) + std::string(format.substr(at + 2));
+}
+
+std::string vm_name(std::string_view format, std::string_view unit) {
+  const auto at = format.find("%s");
+  if (at == std::string_view::npos) return {};
+  const std::string_view prefix = format.substr(0, at);
+  const std::string_view suffix = format.substr(at + 2);
+  if (unit.size() <= prefix.size() + suffix.size()) return {};
+  if (unit.substr(0, prefix.size()) != prefix) return {};
+  if (unit.substr(unit.size() - suffix.size()) != suffix) return {};
+  return std::string(unit.substr(prefix.size(), unit.size() - prefix.size() - suffix.size()));
+}
+
+CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units,
+                                const FleetExpectation& expect, int exit_status) {
+  CheckResult r;
+  if (unit_name(expect.unit_format, "x").empty()) {
+    return unknown_result("fleet unit format \"" + expect.unit_format +
+                          "\" must contain \"%s\" exactly once");
+  }
+  if (exit_status != 0) {
+    return unknown_result(fmt::format("fleetctl list-units failed with exit status {}", exit_status));
+  }
+  // One unit can have several rows (one per machine for a global unit).
+  std::map<std::string, std::vector<const FleetUnit*>> rows;
+  for (const auto& u : units) {
+    rows[u.unit].push_back(&u);
+    r.add_fact("unit", u.unit, u.active + "/" + u.sub);
+    const std::string vm = vm_name(expect.unit_format, u.unit);
+    if (!vm.empty()) r.add_fact("vm", vm, u.sub);
+  }
+  auto running = [](const FleetUnit* u) { return u->active == "active" && u->sub == "running"; };
+  auto stopped = [](const FleetUnit* u) { return u->active == "inactive" || u->active == "failed"; };
+  for (const auto& [unit, list] : rows) {
+    r.add_sample("greenlight_fleet_unit_running", {{"unit", unit}},
+                 std::all_of(list.begin(), list.end(), running) ? 1 : 0);
+  }
+  std::vector<std::string> wrong;
+  std::size_t failed = 0;
+  for (const auto& vm : expect.vms) {
+    const std::string unit = unit_name(expect.unit_format, vm);
+    const auto it = rows.find(unit);
+    if (it == rows.end()) {
+      r.add_sample("greenlight_fleet_unit_running", {{"unit", unit}}, 0);
+      if (expect.expect == UnitExpectation::running) wrong.push_back(unit + " (not listed)");
+      continue;
+    }
+    for (const FleetUnit* u : it->second) {
+      const bool good = expect.expect == UnitExpectation::running   ? running(u)
+                        : expect.expect == UnitExpectation::stopped ? stopped(u)
+                                                                    : true;
+      if (u->active == "failed") ++failed;
+      if (!good) {
+        wrong.push_back(fmt::format("{} ({}/{}{}{})", unit, u->active, u->sub,
+                                    u->machine == "-" || u->machine.empty() ? "" : " on ",
+                                    u->machine == "-" ? "" : u->machine));
+        break;
+      }
+    }
+  }
+  const char* want = expect.expect == UnitExpectation::running ? "running" : "stopped";
+  if (expect.expect == UnitExpectation::any) {
+    r.status = Status::ok;
+    r.message = fmt::format("{} units listed", units.size());
+  } else if (wrong.empty()) {
+    r.status = Status::ok;
+    r.message = fmt::format("all {} units {}", expect.vms.size(), want);
+    if (expect.expect == UnitExpectation::stopped && failed > 0) {
+      r.message += fmt::format(" ({} failed)", failed);
+    }
+  } else {
+    r.status = Status::critical;
+    r.message = fmt::format("{} of {} units not {}: {}", wrong.size(), expect.vms.size(), want,
+                            detail::join_names(wrong));
+  }
+  return r;
+}
+
+}  // namespace greenlight::checks

@@ -1,0 +1,149 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "findings.h"
+#include "greenlight/checks/gluster_verdict.h"
+
+namespace greenlight::checks {
+
+namespace {
+
+constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+std::string count_text(const std::optional<std::uint64_t>& n) {
+  return n ? std::to_string(*n) : "unknown";
+}
+
+// "10.0.0.1:49152" -> "10.0.0.1", "[fe80::1]:49152" -> "fe80::1".
+std::string client_host(const std::string& address) {
+  if (!address.empty() && address.front() == '[') {
+    const auto close = address.find(']');
+    if (close != std::string::npos) return address.substr(1, close - 1);
+  }
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || address.find(':') != colon) return address;
+  return address.substr(0, colon);
+}
+
+}  // namespace
+
+CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
+  CheckResult r;
+  detail::Findings findings;
+  std::size_t readable = 0;
+  for (const auto& [volume, parsed] : volumes) {
+    if (!parsed.ok()) {
+      r.add_fact("volume_heal", volume, "unknown");
+      findings.add(Status::unknown,
+                   fmt::format("heal info of {} unreadable: {}", volume, parsed.error().reason));
+      continue;
+    }
+    const HealInfo& heal = *parsed;
+    switch (heal.outcome) {
+      case HealOutcome::volume_stopped:
+        r.add_fact("volume_heal", volume, "stopped");
+        findings.add(Status::critical, fmt::format("volume {} is stopped ({})", volume, heal.error));
+        continue;
+      case HealOutcome::volume_missing:
+        r.add_fact("volume_heal", volume, "missing");
+        findings.add(Status::critical, fmt::format("volume {} does not exist", volume));
+        continue;
+      case HealOutcome::failed:
+        r.add_fact("volume_heal", volume, "unknown");
+        findings.add(Status::unknown, fmt::format("heal info {} failed: {}", volume, heal.error));
+        continue;
+      case HealOutcome::listed:
+        break;
+    }
+    if (heal.bricks.empty()) {
+      r.add_fact("volume_heal", volume, "unknown");
+      findings.add(Status::unknown, fmt::format("heal info {} listed no brick", volume));
+      continue;
+    }
+    Status volume_status = Status::ok;
+    for (const auto& b : heal.bricks) {
+      const std::vector<std::pair<std::string, std::string>> labels{{"volume", volume},
+                                                                    {"brick", b.brick}};
+      r.add_sample("greenlight_gluster_brick_heal_readable", labels, b.readable ? 1 : 0);
+      r.add_sample("gluster_volume_heal_count", labels,
+                   b.pending ? static_cast<double>(*b.pending) : kUnknown);
+      r.add_sample("gluster_volume_split_brain_count", labels,
+                   b.split_brain ? static_cast<double>(*b.split_brain) : kUnknown);
+      r.add_fact("brick_pending", b.brick, count_text(b.pending));
+      r.add_fact("brick_split_brain", b.brick, count_text(b.split_brain));
+      if (!b.readable) {
+        findings.add(Status::unknown,
+                     fmt::format("brick {} unreadable: {}", b.brick, b.unreadable_reason()));
+        volume_status = worst(volume_status, Status::unknown);
+        continue;
+      }
+      ++readable;
+      if (b.split_brain && *b.split_brain > 0) {
+        findings.add(Status::critical,
+                     fmt::format("{} entries in split-brain on {}", *b.split_brain, b.brick));
+        volume_status = worst(volume_status, Status::critical);
+      }
+      if (b.pending && *b.pending > 0) {
+        findings.add(Status::warning, fmt::format("{} entries pending on {}", *b.pending, b.brick));
+        volume_status = worst(volume_status, Status::warning);
+      }
+    }
+    r.add_fact("volume_heal", volume,
+               volume_status == Status::ok        ? "healed"
+               : volume_status == Status::warning ? "pending"
+               : volume_status == Status::unknown ? "unknown"
+                                                  : "split-brain");
+  }
+  if (volumes.empty()) findings.add(Status::unknown, "no volume to verify");
+  r.status = findings.status();
+  r.message = findings.message(fmt::format(
+      "{} volumes healed: {} bricks readable, none pending or in split-brain", volumes.size(),
+      readable));
+  return r;
+}
+
+CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
+                                    const ClientsExpectation& expect) {
+  CheckResult r;
+  std::vector<std::string> foreign;
+  std::size_t ignored = 0;
+  for (const auto& b : status.bricks) {
+    const std::vector<std::pair<std::string, std::string>> labels{{"volume", b.volume},
+                                                                  {"brick", b.name()}};
+    r.add_sample("greenlight_gluster_brick_clients", labels, static_cast<double>(b.clients.size()));
+    std::size_t others = 0;
+    for (const auto& c : b.clients) {
+      const std::string host = client_host(c.address);
+      if (std::find(expect.ignore.begin(), expect.ignore.end(), host) != expect.ignore.end()) {
+        ++ignored;
+        continue;
+      }
+      ++others;
+      r.add_fact("client", c.address, b.name());
+      foreign.push_back(fmt::format("{} on {}", c.address, b.name()));
+    }
+    r.add_sample("greenlight_gluster_brick_foreign_clients", labels, static_cast<double>(others));
+  }
+  if (status.bricks.empty()) {
+    r.status = Status::unknown;
+    r.message = "volume status lists no brick";
+    return r;
+  }
+  if (foreign.empty()) {
+    r.status = Status::ok;
+    r.message = fmt::format("no client connected to {} bricks ({} ignored connections)",
+                            status.bricks.size(), ignored);
+    return r;
+  }
+  r.status = Status::critical;
+  std::string list;
+  for (std::size_t i = 0; i < foreign.size() && i < 4; ++i) list += (i ? ", " : "") + foreign[i];
+  if (foreign.size() > 4) list += fmt::format(", and {} more", foreign.size() - 4);
+  r.message = fmt::format("{} client connections still open: {}", foreign.size(), list);
+  return r;
+}
+
+}  // namespace greenlight::checks

@@ -1,0 +1,179 @@
+#include "greenlight/checks/nagios.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+
+#include "gluster/cli_xml.h"
+
+namespace greenlight::checks {
+
+using detail::trim;
+
+namespace {
+
+std::optional<double> number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::vector<std::string_view> split_semicolons(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (true) {
+    const auto semi = text.find(';');
+    out.push_back(text.substr(0, semi));
+    if (semi == std::string_view::npos) break;
+    text.remove_prefix(semi + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::string>* errors) {
+  std::vector<PerfDatum> out;
+  auto error = [&](std::string what) {
+    if (errors && errors->size() < 20) errors->push_back(std::move(what));
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && blank(text[i])) ++i;
+    if (i >= text.size()) break;
+    PerfDatum d;
+    if (text[i] == '\'') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '\'') {
+          if (i + 1 < text.size() && text[i + 1] == '\'') {
+            d.label += '\'';
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        d.label += text[i++];
+      }
+      if (!closed) {
+        error("unterminated quoted label '" + d.label.substr(0, 40) + "'");
+        break;
+      }
+    } else {
+      while (i < text.size() && text[i] != '=' && !blank(text[i])) d.label += text[i++];
+    }
+    const std::size_t token_start = i;
+    while (i < text.size() && !blank(text[i])) ++i;
+    std::string_view rest = text.substr(token_start, i - token_start);
+    if (d.label.empty() || rest.empty() || rest.front() != '=') {
+      error("datum without label=value near '" + std::string(text.substr(token_start, 40)) + "'");
+      continue;
+    }
+    rest.remove_prefix(1);
+    const auto parts = split_semicolons(rest);
+    std::string_view value = parts[0];
+    if (value == "U") {
+      d.value = std::nullopt;
+    } else {
+      std::size_t n = 0;
+      while (n < value.size() && (std::isdigit(static_cast<unsigned char>(value[n])) ||
+                                  value[n] == '.' || value[n] == '-' || value[n] == '+' ||
+                                  value[n] == 'e' || value[n] == 'E')) {
+        ++n;
+      }
+      // "e"/"E" of a trailing unit is not part of the number: back off
+      // until the prefix parses.
+      while (n > 0 && !number(value.substr(0, n))) --n;
+      d.value = number(value.substr(0, n));
+      d.uom = std::string(value.substr(n));
+      if (!d.value) {
+        error("label '" + d.label + "': value '" + std::string(value.substr(0, 40)) +
+              "' is not a number");
+        continue;
+      }
+    }
+    if (parts.size() > 1) d.warn = std::string(parts[1]);
+    if (parts.size() > 2) d.crit = std::string(parts[2]);
+    if (parts.size() > 3) d.min = number(parts[3]);
+    if (parts.size() > 4) d.max = number(parts[4]);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Parsed<PluginOutput> parse_nagios_output(std::string_view output) {
+  if (trim(output).empty()) return ParseError{"plugin printed no output"};
+  PluginOutput out;
+  const auto nl = output.find('\n');
+  std::string_view first = output.substr(0, nl);
+  std::string_view rest = nl == std::string_view::npos ? std::string_view{} : output.substr(nl + 1);
+  std::string perf;
+  if (const auto bar = first.find('|'); bar != std::string_view::npos) {
+    perf = std::string(first.substr(bar + 1));
+    first = first.substr(0, bar);
+  }
+  out.status_text = std::string(trim(first));
+  bool in_perf = false;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    if (in_perf) {
+      perf += ' ';
+      perf += line;
+      continue;
+    }
+    if (const auto bar = line.find('|'); bar != std::string_view::npos) {
+      in_perf = true;
+      perf += ' ';
+      perf += line.substr(bar + 1);
+      line = line.substr(0, bar);
+    }
+    if (!trim(line).empty()) out.long_output.emplace_back(trim(line));
+  }
+  out.perfdata = parse_perfdata(perf, &out.perfdata_errors);
+  return out;
+}
+
+double base_unit_value(const PerfDatum& d) {
+  const double v = d.value.value_or(0);
+  if (d.uom == "ms") return v / 1e3;
+  if (d.uom == "us") return v / 1e6;
+  if (d.uom == "%") return v / 100;
+  if (d.uom == "KB") return v * 1024;
+  if (d.uom == "MB") return v * 1024 * 1024;
+  if (d.uom == "GB") return v * 1024 * 1024 * 1024;
+  if (d.uom == "TB") return v * 1024.0 * 1024 * 1024 * 1024;
+  return v;
+}
+
+CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
+                           std::string_view check_name) {
+  CheckResult r;
+  r.status = status_from_exit_code(exit_status);
+  if (!output.ok()) {
+    r.message = fmt::format("{} (exit status {})", output.error().reason, exit_status);
+    return r;
+  }
+  r.message = output->status_text.empty() ? "plugin printed an empty status line"
+                                           : output->status_text;
+  if (exit_status < 0 || exit_status > 3) {
+    r.message = fmt::format("exit status {} is not a plugin status: {}", exit_status, r.message);
+  }
+  for (const auto& d : output->perfdata) {
+    if (!d.value) continue;
+    r.add_sample("greenlight_nagios_perfdata",
+                 {{"check", std::string(check_name)}, {"label", d.label}, {"uom", d.uom}},
+                 base_unit_value(d));
+  }
+  return r;
+}
+
+}  // namespace greenlight::checks

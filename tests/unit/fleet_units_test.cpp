@@ -1,0 +1,136 @@
+// fleetctl list-units parsing (format of coreos/fleet's fleetctl, see
+// tests/fixtures/fleet/README.md), the fleet_units verdict and the facts
+// behind the `vm` dynamic group source.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "greenlight/checks/fleet.h"
+
+using namespace greenlight::checks;
+
+namespace {
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(GREENLIGHT_FIXTURES_DIR) + "/fleet/" + name, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("list-units --full: tab-padded columns, ID/IP machines, '-' values") {
+  const auto units = parse_fleet_units(fixture("list_units_full.txt"));
+  REQUIRE(units.ok());
+  REQUIRE(units->size() == 9);
+  CHECK(units->at(0).unit == "pcocc-vm-admin1.service");
+  CHECK(units->at(0).machine == "9f4c2a1be85d4c8f9a3e0d7b6c5a4f31/10.1.0.1");
+  CHECK(units->at(0).active == "active");
+  CHECK(units->at(0).sub == "running");
+  CHECK(units->at(6).active == "deactivating");
+  CHECK(units->at(6).sub == "stop-sigterm");
+  CHECK(units->at(7).machine == "-");
+}
+
+TEST_CASE("list-units with a legend and shortened machine IDs") {
+  const auto units = parse_fleet_units(fixture("list_units_short.txt"));
+  REQUIRE(units.ok());
+  REQUIRE(units->size() == 9);
+  CHECK(units->at(0).machine == "9f4c2a1b.../10.1.0.1");
+}
+
+TEST_CASE("list-units --fields unit,sub") {
+  const auto units = parse_fleet_units(fixture("list_units_unit_sub.txt"), {"unit", "sub"});
+  REQUIRE(units.ok());
+  REQUIRE(units->size() == 9);
+  CHECK(units->at(3).unit == "pcocc-vm-infra1.service");
+  CHECK(units->at(3).sub == "dead");
+  CHECK(units->at(3).active.empty());
+}
+
+TEST_CASE("list-units: wrong column counts and bad field lists are parse errors") {
+  const auto wrong = parse_fleet_units("a.service\tm\tactive\n");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK_THAT(wrong.error().reason, Catch::Contains("line 1: 3 columns, expected 4"));
+  CHECK_FALSE(parse_fleet_units("x", {"machine"}).ok());
+  CHECK_FALSE(parse_fleet_units("x", {"unit", "colour"}).ok());
+  CHECK_FALSE(parse_fleet_units(std::string("a\x01\tb\tc\td\n")).ok());
+  const auto empty = parse_fleet_units("");
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+}
+
+TEST_CASE("unit names from a node set and a format, and back") {
+  CHECK(unit_name("pcocc-vm-%s.service", "admin1") == "pcocc-vm-admin1.service");
+  CHECK(unit_name("no-placeholder", "x").empty());
+  CHECK(unit_name("%s-%s", "x").empty());
+  CHECK(vm_name("pcocc-vm-%s.service", "pcocc-vm-ns2.service") == "ns2");
+  CHECK(vm_name("pcocc-vm-%s.service", "prometheus-node.service").empty());
+  CHECK(vm_name("pcocc-vm-%s.service", "pcocc-vm-.service").empty());
+}
+
+TEST_CASE("fleet verdict, expect running: names every VM not running and why") {
+  const auto units = parse_fleet_units(fixture("list_units_full.txt"));
+  REQUIRE(units.ok());
+  FleetExpectation expect;
+  expect.vms = {"admin1", "admin2", "batch1", "ns1"};
+  const auto ok = fleet_units_verdict(*units, expect, 0);
+  CHECK(ok.status == Status::ok);
+  CHECK(ok.message == "all 4 units running");
+
+  expect.vms = {"admin1", "infra1", "ns2", "ns3", "ghost"};
+  const auto bad = fleet_units_verdict(*units, expect, 0);
+  CHECK(bad.status == Status::critical);
+  CHECK_THAT(bad.message, Catch::StartsWith("4 of 5 units not running: "));
+  CHECK_THAT(bad.message, Catch::Contains("pcocc-vm-infra1.service (inactive/dead on "
+                                          "9f4c2a1be85d4c8f9a3e0d7b6c5a4f31/10.1.0.1)"));
+  CHECK_THAT(bad.message, Catch::Contains("pcocc-vm-ns3.service (-/-)"));
+  CHECK_THAT(bad.message, Catch::Contains("pcocc-vm-ghost.service (not listed)"));
+}
+
+TEST_CASE("fleet verdict, expect stopped: deactivating is not stopped yet") {
+  const auto units = parse_fleet_units(fixture("list_units_full.txt"));
+  REQUIRE(units.ok());
+  FleetExpectation expect;
+  expect.expect = UnitExpectation::stopped;
+  expect.vms = {"infra1", "lnet1", "ghost"};
+  const auto ok = fleet_units_verdict(*units, expect, 0);
+  CHECK(ok.status == Status::ok);
+  CHECK(ok.message == "all 3 units stopped (1 failed)");
+  expect.vms = {"infra1", "ns2", "admin1"};
+  const auto bad = fleet_units_verdict(*units, expect, 0);
+  CHECK(bad.status == Status::critical);
+  CHECK_THAT(bad.message, Catch::Contains("pcocc-vm-ns2.service (deactivating/stop-sigterm"));
+  CHECK_THAT(bad.message, Catch::Contains("pcocc-vm-admin1.service (active/running"));
+
+  const auto all_stopped = parse_fleet_units(fixture("list_units_stopped.txt"));
+  REQUIRE(all_stopped.ok());
+  expect.vms = {"admin1", "admin2", "batch1", "infra1", "lnet1", "ns1", "ns2", "ns3"};
+  CHECK(fleet_units_verdict(*all_stopped, expect, 0).status == Status::ok);
+}
+
+TEST_CASE("fleet facts feed the vm group source: @vm:running, @vm:dead") {
+  const auto units = parse_fleet_units(fixture("list_units_full.txt"));
+  REQUIRE(units.ok());
+  FleetExpectation expect;
+  expect.expect = UnitExpectation::any;
+  const auto r = fleet_units_verdict(*units, expect, 0);
+  CHECK(r.status == Status::ok);
+  const auto groups = r.groups_of("vm");
+  CHECK(groups.at("running") == std::vector<std::string>{"admin1", "admin2", "batch1", "ns1"});
+  CHECK(groups.at("dead") == std::vector<std::string>{"infra1"});
+  CHECK(groups.at("failed") == std::vector<std::string>{"lnet1"});
+  CHECK(groups.at("stop-sigterm") == std::vector<std::string>{"ns2"});
+  CHECK(r.fact("vm", "prometheus-node") == nullptr);
+  CHECK(*r.fact("unit", "prometheus-node.service") == "active/running");
+}
+
+TEST_CASE("fleet verdict: a failed fleetctl or a bad format is unknown") {
+  FleetExpectation expect;
+  expect.vms = {"a"};
+  CHECK(fleet_units_verdict({}, expect, 1).status == Status::unknown);
+  expect.unit_format = "pcocc-vm.service";
+  const auto r = fleet_units_verdict({}, expect, 0);
+  CHECK(r.status == Status::unknown);
+  CHECK_THAT(r.message, Catch::Contains("must contain \"%s\" exactly once"));
+}

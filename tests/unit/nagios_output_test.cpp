@@ -1,0 +1,119 @@
+// Nagios plugin output and perfdata, on real monitoring-plugins captures.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "greenlight/checks/nagios.h"
+
+using namespace greenlight::checks;
+
+namespace {
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(GREENLIGHT_FIXTURES_DIR) + "/nagios/" + name, std::ios::binary);
+  REQUIRE(in.good());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("check_load: status line and three data with trailing empty fields") {
+  const auto out = parse_nagios_output(fixture("check_load.txt"));
+  REQUIRE(out.ok());
+  CHECK(out->status_text == "LOAD OK - total load average: 0.13, 0.11, 0.04");
+  REQUIRE(out->perfdata.size() == 3);
+  CHECK(out->perfdata[0].label == "load1");
+  CHECK(out->perfdata[0].value == Approx(0.13));
+  CHECK(out->perfdata[0].warn == "50.000");
+  CHECK(out->perfdata[0].crit == "60.000");
+  CHECK(out->perfdata[0].min == Approx(0.0));
+  CHECK_FALSE(out->perfdata[0].max.has_value());
+  CHECK(out->perfdata_errors.empty());
+}
+
+TEST_CASE("check_ping and check_disk: units converted to base units") {
+  const auto ping = parse_nagios_output(fixture("check_ping.txt"));
+  REQUIRE(ping.ok());
+  REQUIRE(ping->perfdata.size() == 2);
+  CHECK(ping->perfdata[0].label == "rta");
+  CHECK(ping->perfdata[0].uom == "ms");
+  CHECK(base_unit_value(ping->perfdata[0]) == Approx(0.000201));
+  CHECK(ping->perfdata[1].uom == "%");
+  CHECK(base_unit_value(ping->perfdata[1]) == Approx(0.0));
+  const auto disk = parse_nagios_output(fixture("check_disk.txt"));
+  REQUIRE(disk.ok());
+  REQUIRE(disk->perfdata.size() == 1);
+  CHECK(disk->perfdata[0].label == "/");
+  CHECK(disk->perfdata[0].uom == "B");
+  CHECK(disk->perfdata[0].max == Approx(270552530944.0));
+}
+
+TEST_CASE("check_procs: range thresholds are kept as written") {
+  const auto out = parse_nagios_output(fixture("check_procs.txt"));
+  REQUIRE(out.ok());
+  REQUIRE(out->perfdata.size() == 1);
+  CHECK(out->perfdata[0].warn == "1:5000");
+  CHECK(out->perfdata[0].crit == "1:10000");
+}
+
+TEST_CASE("multi-line long output with perfdata after '|' on later lines") {
+  const auto out = parse_nagios_output(fixture("long_output.txt"));
+  REQUIRE(out.ok());
+  CHECK(out->status_text == "DISK OK - free space: / 3326 MB (56%);");
+  CHECK(out->long_output == std::vector<std::string>{"/ 15272 MB (77%);", "/boot 68 MB (69%);",
+                                                     "/home 69357 MB (27%);",
+                                                     "/var/log 819 MB (84%);"});
+  REQUIRE(out->perfdata.size() == 6);
+  CHECK(out->perfdata[0].label == "/");
+  CHECK(out->perfdata[1].label == "/boot");
+  CHECK(out->perfdata[2].label == "/home");
+  CHECK(out->perfdata[3].label == "/var/log");
+  CHECK(out->perfdata[4].label == "it's cache");
+  CHECK(out->perfdata[4].value == Approx(12.5));
+  CHECK(out->perfdata[5].label == "wait U");
+  CHECK_FALSE(out->perfdata[5].value.has_value());
+  CHECK(base_unit_value(out->perfdata[2]) == Approx(69357.0 * 1024 * 1024));
+}
+
+TEST_CASE("verdict maps the exit status and turns perfdata into samples") {
+  const auto load = parse_nagios_output(fixture("check_load.txt"));
+  const auto ok = nagios_verdict(load, 0, "load");
+  CHECK(ok.status == Status::ok);
+  CHECK(ok.message == "LOAD OK - total load average: 0.13, 0.11, 0.04");
+  REQUIRE(ok.samples.size() == 3);
+  CHECK(ok.samples[0].name == "greenlight_nagios_perfdata");
+  CHECK(ok.samples[0].labels ==
+        std::vector<std::pair<std::string, std::string>>{{"check", "load"}, {"label", "load1"},
+                                                          {"uom", ""}});
+
+  CHECK(nagios_verdict(parse_nagios_output(fixture("check_dummy_critical.txt")), 2, "d").status ==
+        Status::critical);
+  const auto refused = nagios_verdict(parse_nagios_output(fixture("check_tcp_refused.txt")), 2, "tcp");
+  CHECK(refused.status == Status::critical);
+  CHECK(refused.message == "connect to address 127.0.0.1 and port 1: Connection refused");
+  CHECK(nagios_verdict(parse_nagios_output("WARN - x\n"), 1, "x").status == Status::warning);
+  CHECK(nagios_verdict(parse_nagios_output("? \n"), 3, "x").status == Status::unknown);
+  const auto crashed = nagios_verdict(parse_nagios_output("Segmentation fault\n"), 139, "x");
+  CHECK(crashed.status == Status::unknown);
+  CHECK_THAT(crashed.message, Catch::Contains("exit status 139"));
+  const auto silent = nagios_verdict(parse_nagios_output(""), 0, "x");
+  CHECK(silent.status == Status::ok);  // the exit status decides, as Nagios does
+  CHECK_THAT(silent.message, Catch::Contains("no output"));
+}
+
+TEST_CASE("bad perfdata is reported and skipped, the rest is kept") {
+  std::vector<std::string> errors;
+  const auto data = parse_perfdata("a=1 b=abc 'open=3 c=2", &errors);
+  REQUIRE(data.size() == 1);
+  CHECK(data[0].label == "a");
+  REQUIRE(errors.size() == 2);
+  CHECK_THAT(errors[0], Catch::Contains("'abc' is not a number"));
+  CHECK_THAT(errors[1], Catch::Contains("unterminated"));
+  errors.clear();
+  CHECK(parse_perfdata("=5 novalue", &errors).empty());
+  CHECK(errors.size() == 2);
+  const auto sci = parse_perfdata("x=1.5e3s;;;", nullptr);
+  REQUIRE(sci.size() == 1);
+  CHECK(sci[0].value == Approx(1500));
+  CHECK(sci[0].uom == "s");
+}
