@@ -151,6 +151,19 @@ TEST_CASE("heal: split-brain is critical") {
   CHECK(*r.fact("volume_heal", "volspoms1") == "split-brain");
 }
 
+TEST_CASE("heal: entries possibly healing keep the gate closed") {
+  const std::string xml =
+      "<cliOutput><healInfo><bricks><brick><name>top1:/bricks/v</name><status>Connected</status>"
+      "<totalNumberOfEntries>4</totalNumberOfEntries><numberOfEntriesInHealPending>0"
+      "</numberOfEntriesInHealPending><numberOfEntriesInSplitBrain>0</numberOfEntriesInSplitBrain>"
+      "<numberOfEntriesPossiblyHealing>4</numberOfEntriesPossiblyHealing></brick></bricks>"
+      "</healInfo><opRet>0</opRet></cliOutput>";
+  const auto r =
+      gluster_heal_verdict({VolumeHeal{"v", parse_gluster_heal_info(xml, 0, HealListing::summary)}});
+  CHECK(r.status == Status::warning);
+  CHECK(r.message == "4 entries possibly healing on top1:/bricks/v");
+}
+
 TEST_CASE("heal: stopped volume, unknown volume, failed command and bad output") {
   const auto r = gluster_heal_verdict({heal("v1", "heal_info_stopped.xml", 251),
                                        heal("nosuch", "heal_info_novol.xml", 254),

@@ -90,6 +90,11 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
         findings.add(Status::warning, fmt::format("{} entries pending on {}", *b.pending, b.brick));
         volume_status = worst(volume_status, Status::warning);
       }
+      if (b.possibly_healing && *b.possibly_healing > 0) {
+        findings.add(Status::warning,
+                     fmt::format("{} entries possibly healing on {}", *b.possibly_healing, b.brick));
+        volume_status = worst(volume_status, Status::warning);
+      }
     }
     r.add_fact("volume_heal", volume,
                volume_status == Status::ok        ? "healed"

@@ -46,10 +46,11 @@ struct VolumeHeal {
   Parsed<HealInfo> heal;
 };
 
-/// Green only when every brick of every volume is readable with 0 pending
-/// and 0 split-brain. Split-brain, stopped or missing volume: critical;
-/// unreadable brick, unparsable output, failed command, no brick listed:
-/// unknown; entries pending: warning (healing in progress).
+/// Green only when every brick of every volume is readable with 0 pending,
+/// 0 split-brain (and, from a summary, 0 possibly healing). Split-brain,
+/// stopped or missing volume: critical; unreadable brick, unparsable output,
+/// failed command, no brick listed: unknown; entries pending or possibly
+/// healing: warning (healing in progress).
 CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes);
 
 struct ClientsExpectation {
