@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "greenlight/checks/confiture.h"
 #include "greenlight/checks/fleet.h"
 #include "greenlight/checks/fping.h"
 #include "greenlight/checks/gluster.h"
@@ -77,6 +78,8 @@ void run_all(const std::string& input) {
                                                      UnitExpectation::running}, 0);
   const auto plugin = parse_nagios_output(input);
   (void)nagios_verdict(plugin, 0, "x");
+  (void)parse_confiture_addresses(
+      input, [](std::string_view s) { return std::vector<std::string>{std::string(s)}; });
 }
 
 const char* const kFixtures[] = {
@@ -86,6 +89,7 @@ const char* const kFixtures[] = {
     "gluster/volume_info.xml",              "gluster/pool_list.xml",
     "fping/C3_tun_delay.txt",               "fping/c3_netns.txt",
     "fleet/list_units_full.txt",            "nagios/long_output.txt",
+    "confiture/ocean_addresses.yaml",
 };
 
 }  // namespace
@@ -138,6 +142,8 @@ TEST_CASE("deep nesting does not exhaust the stack") {
   std::string deep = "<cliOutput>";
   for (int i = 0; i < 100000; ++i) deep += "<a>";
   run_all(deep);
+  run_all("addresses:\n  top1: " + std::string(100000, '['));
+  run_all("addresses:\n  top1: " + std::string(100000, '{'));
   const auto heal = parse_gluster_heal_info(deep, 0, HealListing::entries);
   REQUIRE_FALSE(heal.ok());
   CHECK_THAT(heal.error().reason, Catch::Contains("nested deeper"));
