@@ -14,10 +14,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "greenlight/checks/gluster_heal.h"
 
@@ -52,8 +51,8 @@ int generate(long n, const char* path, bool summary) {
             line, sizeof line,
             "        <file gfid=\"%08lx-%04x-4%03x-8%03x-%012lx\">/dir%ld/file%ld.dat</file>\n",
             static_cast<unsigned long>(i), b, static_cast<unsigned>(i % 4096),
-            static_cast<unsigned>(i % 4093), static_cast<unsigned long>(i * 2654435761UL),
-            i / 1000, i);
+            static_cast<unsigned>(i % 4093), static_cast<unsigned long>(i * 2654435761UL), i / 1000,
+            i);
         out.write(line, len);
       }
       out << "        <status>Connected</status>\n"
@@ -118,7 +117,8 @@ int dom(const char* path) {
   }
   unsigned long long files = 0;
   std::size_t bricks = 0;
-  for (const auto brick : doc.child("cliOutput").child("healInfo").child("bricks").children("brick")) {
+  for (const auto brick :
+       doc.child("cliOutput").child("healInfo").child("bricks").children("brick")) {
     ++bricks;
     for (const auto file : brick.children("file")) {
       (void)file;

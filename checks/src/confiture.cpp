@@ -94,8 +94,8 @@ Parsed<std::vector<AddressRecord>> parse_confiture_addresses(std::string_view ya
           }
           if (addrs.size() != nodes.size()) {
             throw Failure{item_at + node_expr + ": " + std::to_string(nodes.size()) +
-                          " nodes but " + std::to_string(addrs.size()) +
-                          " addresses on network '" + key + "'"};
+                          " nodes but " + std::to_string(addrs.size()) + " addresses on network '" +
+                          key + "'"};
           }
           networks.emplace_back(key, std::move(addrs));
         }
@@ -113,7 +113,8 @@ Parsed<std::vector<AddressRecord>> parse_confiture_addresses(std::string_view ya
           r.network = network;
           r.address = addrs[i];
           r.critical = critical;
-          r.default_network = std::find(defaults.begin(), defaults.end(), network) != defaults.end();
+          r.default_network =
+              std::find(defaults.begin(), defaults.end(), network) != defaults.end();
           if (r.default_network) r.names.push_back(r.node);
           r.names.push_back(r.node + "-" + network);
           records.push_back(std::move(r));

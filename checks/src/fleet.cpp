@@ -6,8 +6,8 @@
 #include <cctype>
 #include <map>
 
-#include "listing.h"
 #include "gluster/cli_xml.h"
+#include "listing.h"
 
 namespace greenlight::checks {
 
@@ -74,11 +74,16 @@ Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
     FleetUnit u;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const std::string value(columns[i]);
-      if (fields[i] == "unit") u.unit = value;
-      else if (fields[i] == "machine") u.machine = value;
-      else if (fields[i] == "active") u.active = value;
-      else if (fields[i] == "sub") u.sub = value;
-      else if (fields[i] == "load") u.load = value;
+      if (fields[i] == "unit")
+        u.unit = value;
+      else if (fields[i] == "machine")
+        u.machine = value;
+      else if (fields[i] == "active")
+        u.active = value;
+      else if (fields[i] == "sub")
+        u.sub = value;
+      else if (fields[i] == "load")
+        u.load = value;
     }
     if (u.unit == "-") return ParseError{where + ": unit name is \"-\""};
     units.push_back(std::move(u));
@@ -105,15 +110,16 @@ std::string vm_name(std::string_view format, std::string_view unit) {
   return std::string(unit.substr(prefix.size(), unit.size() - prefix.size() - suffix.size()));
 }
 
-CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units,
-                                const FleetExpectation& expect, int exit_status) {
+CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const FleetExpectation& expect,
+                                int exit_status) {
   CheckResult r;
   if (unit_name(expect.unit_format, "x").empty()) {
     return unknown_result("fleet unit format \"" + expect.unit_format +
                           "\" must contain \"%s\" exactly once");
   }
   if (exit_status != 0) {
-    return unknown_result(fmt::format("fleetctl list-units failed with exit status {}", exit_status));
+    return unknown_result(
+        fmt::format("fleetctl list-units failed with exit status {}", exit_status));
   }
   // One unit can have several rows (one per machine for a global unit).
   std::map<std::string, std::vector<const FleetUnit*>> rows;
@@ -124,7 +130,9 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units,
     if (!vm.empty()) r.add_fact("vm", vm, u.sub);
   }
   auto running = [](const FleetUnit* u) { return u->active == "active" && u->sub == "running"; };
-  auto stopped = [](const FleetUnit* u) { return u->active == "inactive" || u->active == "failed"; };
+  auto stopped = [](const FleetUnit* u) {
+    return u->active == "inactive" || u->active == "failed";
+  };
   for (const auto& [unit, list] : rows) {
     r.add_sample("greenlight_fleet_unit_running", {{"unit", unit}},
                  std::all_of(list.begin(), list.end(), running) ? 1 : 0);

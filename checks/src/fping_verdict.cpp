@@ -30,7 +30,8 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
     }
     if (!t.reachable()) {
       r.add_fact("ping", t.host, "down");
-      findings.add(Status::critical, fmt::format("{} unreachable ({} probes lost)", t.host, t.sent));
+      findings.add(Status::critical,
+                   fmt::format("{} unreachable ({} probes lost)", t.host, t.sent));
       continue;
     }
     r.add_fact("ping", t.host, "up");
@@ -71,8 +72,8 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
     findings.add(Status::unknown, "fping reported no target");
   }
   r.status = findings.status();
-  r.message = findings.message(fmt::format("{} targets up, worst average RTT {:.3g} ms",
-                                           report.targets.size(), worst_avg));
+  r.message = findings.message(
+      fmt::format("{} targets up, worst average RTT {:.3g} ms", report.targets.size(), worst_avg));
   return r;
 }
 

@@ -83,9 +83,9 @@ std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::st
       d.value = std::nullopt;
     } else {
       std::size_t n = 0;
-      while (n < value.size() && (std::isdigit(static_cast<unsigned char>(value[n])) ||
-                                  value[n] == '.' || value[n] == '-' || value[n] == '+' ||
-                                  value[n] == 'e' || value[n] == 'E')) {
+      while (n < value.size() &&
+             (std::isdigit(static_cast<unsigned char>(value[n])) || value[n] == '.' ||
+              value[n] == '-' || value[n] == '+' || value[n] == 'e' || value[n] == 'E')) {
         ++n;
       }
       // "e"/"E" of a trailing unit is not part of the number: back off
@@ -162,8 +162,8 @@ CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
     r.message = fmt::format("{} (exit status {})", output.error().reason, exit_status);
     return r;
   }
-  r.message = output->status_text.empty() ? "plugin printed an empty status line"
-                                           : output->status_text;
+  r.message =
+      output->status_text.empty() ? "plugin printed an empty status line" : output->status_text;
   if (exit_status < 0 || exit_status > 3) {
     r.message = fmt::format("exit status {} is not a plugin status: {}", exit_status, r.message);
   }

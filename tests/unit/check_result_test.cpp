@@ -1,7 +1,7 @@
 // CheckResult: Nagios statuses, severity order, facts and group facts.
-#include <catch2/catch.hpp>
-
 #include "greenlight/checks/check_result.h"
+
+#include <catch2/catch.hpp>
 
 using namespace greenlight::checks;
 
@@ -53,8 +53,8 @@ TEST_CASE("facts: lookup, per kind, and grouped by value for dynamic groups") {
   const auto groups = r.groups_of("vm");
   CHECK(groups.at("running") == std::vector<std::string>{"admin1", "admin2"});
   CHECK(groups.at("dead") == std::vector<std::string>{"ns1"});
-  CHECK(r.samples.at(0) == Sample{"greenlight_fleet_unit_running",
-                                  {{"unit", "pcocc-vm-admin1.service"}}, 1});
+  CHECK(r.samples.at(0) ==
+        Sample{"greenlight_fleet_unit_running", {{"unit", "pcocc-vm-admin1.service"}}, 1});
   const CheckResult copy = r;
   CHECK(copy.facts == r.facts);
 }

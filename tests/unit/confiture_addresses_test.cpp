@@ -103,10 +103,12 @@ TEST_CASE("confiture errors name the file, line and column") {
         "site.yaml:4:5: top[1-2]: 'critical' must be true or false");
   CHECK(error("addresses:\n  top[1-2:\n    adm: 10.1.0.[1-2]\n") ==
         "site.yaml:2:3: bad node set 'top[1-2': missing ']'");
-  CHECK(error("addresses:\n  top1:\n    adm:\n") == "site.yaml:3:5: top1: network 'adm' has no address");
+  CHECK(error("addresses:\n  top1:\n    adm:\n") ==
+        "site.yaml:3:5: top1: network 'adm' has no address");
   CHECK(error("cluster: x\n") == "site.yaml: no 'addresses' key");
   CHECK(error("- a\n- b\n") == "site.yaml: not a YAML mapping");
-  CHECK(error("addresses: [1, 2]\n") == "site.yaml:1:12: 'addresses' must be a mapping of node sets");
+  CHECK(error("addresses: [1, 2]\n") ==
+        "site.yaml:1:12: 'addresses' must be a mapping of node sets");
   CHECK_THAT(error("addresses:\n  top1: {adm: [\n"), Catch::StartsWith("site.yaml:"));
   CHECK_THAT(error(std::string("\x01\x02\xff: [", 6)), Catch::StartsWith("site.yaml"));
 }

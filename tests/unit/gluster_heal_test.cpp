@@ -1,10 +1,10 @@
 // heal info [summary|split-brain] --xml on real GlusterFS 10.3 captures,
 // including glusterd's brick-down quirks and the exit statuses 251 / 254.
+#include "greenlight/checks/gluster_heal.h"
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
-
-#include "greenlight/checks/gluster_heal.h"
 
 using namespace greenlight::checks;
 
@@ -19,7 +19,8 @@ std::string fixture(const std::string& name) {
 }  // namespace
 
 TEST_CASE("heal info --xml, clean volume: three readable bricks, nothing pending") {
-  const auto heal = parse_gluster_heal_info(fixture("heal_info_clean.xml"), 0, HealListing::entries);
+  const auto heal =
+      parse_gluster_heal_info(fixture("heal_info_clean.xml"), 0, HealListing::entries);
   REQUIRE(heal.ok());
   CHECK(heal->outcome == HealOutcome::listed);
   REQUIRE(heal->bricks.size() == 3);
@@ -33,7 +34,8 @@ TEST_CASE("heal info --xml, clean volume: three readable bricks, nothing pending
 }
 
 TEST_CASE("heal info --xml, brick down: 24 pending and an unknown brick, never 0") {
-  const auto heal = parse_gluster_heal_info(fixture("heal_info_pending.xml"), 0, HealListing::entries);
+  const auto heal =
+      parse_gluster_heal_info(fixture("heal_info_pending.xml"), 0, HealListing::entries);
   REQUIRE(heal.ok());
   REQUIRE(heal->bricks.size() == 3);
   CHECK(heal->bricks[0].readable);
@@ -101,8 +103,8 @@ TEST_CASE("heal info summary --xml: clean, pending, and glusterd's Failed status
 }
 
 TEST_CASE("heal info on a stopped volume (exit 251) and an unknown volume (exit 254)") {
-  for (const auto& name : {"heal_info_stopped.xml", "heal_info_summary_stopped.xml",
-                           "heal_info_stopped.txt"}) {
+  for (const auto& name :
+       {"heal_info_stopped.xml", "heal_info_summary_stopped.xml", "heal_info_stopped.txt"}) {
     CAPTURE(name);
     const auto heal = parse_gluster_heal_info(fixture(name), 251, HealListing::summary);
     REQUIRE(heal.ok());
@@ -124,7 +126,8 @@ TEST_CASE("heal info on a stopped volume (exit 251) and an unknown volume (exit 
 }
 
 TEST_CASE("heal info with exit 0 but opRet -1 is a failed outcome, not a clean volume") {
-  const auto heal = parse_gluster_heal_info(fixture("heal_info_stopped.xml"), 0, HealListing::entries);
+  const auto heal =
+      parse_gluster_heal_info(fixture("heal_info_stopped.xml"), 0, HealListing::entries);
   REQUIRE(heal.ok());
   CHECK(heal->outcome == HealOutcome::failed);
   CHECK(heal->bricks.empty());
@@ -135,7 +138,8 @@ TEST_CASE("heal info parser gives the same answer whatever the chunking") {
   for (std::size_t chunk : {1u, 2u, 3u, 7u, 64u, 4096u}) {
     CAPTURE(chunk);
     HealInfoParser parser(HealListing::entries);
-    for (std::size_t i = 0; i < xml.size(); i += chunk) parser.feed(std::string_view(xml).substr(i, chunk));
+    for (std::size_t i = 0; i < xml.size(); i += chunk)
+      parser.feed(std::string_view(xml).substr(i, chunk));
     const auto heal = parser.finish(0);
     REQUIRE(heal.ok());
     REQUIRE(heal->bricks.size() == 3);
@@ -173,8 +177,9 @@ TEST_CASE("heal info: entities are decoded, mismatched tags and junk are rejecte
   REQUIRE_FALSE(mismatched.ok());
   CHECK_THAT(mismatched.error().reason, Catch::Contains("does not close <healInfo>"));
 
-  const auto junk = parse_gluster_heal_info("Connection failed. Please check if gluster daemon is operational.\n", 0,
-                                            HealListing::entries);
+  const auto junk =
+      parse_gluster_heal_info("Connection failed. Please check if gluster daemon is operational.\n",
+                              0, HealListing::entries);
   REQUIRE_FALSE(junk.ok());
   CHECK_THAT(junk.error().reason, Catch::Contains("text before <cliOutput>"));
 

@@ -1,11 +1,11 @@
 // Verdicts of the GlusterFS gates on real captures: peers, volumes, heal,
 // clients. A gate opens on ok only.
+#include "greenlight/checks/gluster_verdict.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include "greenlight/checks/gluster_verdict.h"
 
 using namespace greenlight::checks;
 
@@ -86,8 +86,8 @@ TEST_CASE("volumes: stopped as expected before shutdown, wrong state and missing
   REQUIRE(stopped.ok());
   CHECK(gluster_volumes_verdict(*stopped, nullptr, {{"v1", VolumeState::stopped}}).status ==
         Status::ok);
-  const auto r = gluster_volumes_verdict(*stopped, nullptr,
-                                         {{"v1", VolumeState::started}, {"volspoms2", VolumeState::started}});
+  const auto r = gluster_volumes_verdict(
+      *stopped, nullptr, {{"v1", VolumeState::started}, {"volspoms2", VolumeState::started}});
   CHECK(r.status == Status::critical);
   CHECK_THAT(r.message, Catch::Contains("volume v1 is stopped, expected started"));
   CHECK_THAT(r.message, Catch::Contains("volume volspoms2 does not exist"));
@@ -101,8 +101,8 @@ TEST_CASE("heal: clean volume is the only green") {
   CHECK(r.message == "1 volumes healed: 3 bricks readable, none pending or in split-brain");
   CHECK(*r.fact("volume_heal", "v1") == "healed");
   CHECK(*r.fact("brick_pending", "vm:/data/brick2") == "0");
-  const auto summary = gluster_heal_verdict(
-      {heal("v1", "heal_info_summary_clean.xml", 0, HealListing::summary)});
+  const auto summary =
+      gluster_heal_verdict({heal("v1", "heal_info_summary_clean.xml", 0, HealListing::summary)});
   CHECK(summary.status == Status::ok);
 }
 
@@ -114,8 +114,9 @@ TEST_CASE("heal: an unreadable brick is unknown, never 0, and named with its rea
     const auto r = gluster_heal_verdict({heal("v1", file, 0, listing)});
     CHECK_FALSE(r.green());
     CHECK(r.status == Status::unknown);
-    CHECK_THAT(r.message, Catch::Contains(
-                              "brick vm:/data/brick3 unreadable: Transport endpoint is not connected"));
+    CHECK_THAT(
+        r.message,
+        Catch::Contains("brick vm:/data/brick3 unreadable: Transport endpoint is not connected"));
     CHECK_THAT(r.message, Catch::Contains("24 entries pending on vm:/data/brick1"));
     CHECK(*r.fact("brick_pending", "vm:/data/brick3") == "unknown");
     CHECK(*r.fact("volume_heal", "v1") == "unknown");
@@ -146,8 +147,9 @@ TEST_CASE("heal: split-brain is critical") {
   const auto r = gluster_heal_verdict(
       {VolumeHeal{"volspoms1", parse_gluster_heal_info(xml, 0, HealListing::summary)}});
   CHECK(r.status == Status::critical);
-  CHECK(r.message == "2 entries in split-brain on top2:/bricks/volspoms1; "
-                     "1 entries pending on top2:/bricks/volspoms1");
+  CHECK(r.message ==
+        "2 entries in split-brain on top2:/bricks/volspoms1; "
+        "1 entries pending on top2:/bricks/volspoms1");
   CHECK(*r.fact("volume_heal", "volspoms1") == "split-brain");
 }
 
@@ -158,30 +160,30 @@ TEST_CASE("heal: entries possibly healing keep the gate closed") {
       "</numberOfEntriesInHealPending><numberOfEntriesInSplitBrain>0</numberOfEntriesInSplitBrain>"
       "<numberOfEntriesPossiblyHealing>4</numberOfEntriesPossiblyHealing></brick></bricks>"
       "</healInfo><opRet>0</opRet></cliOutput>";
-  const auto r =
-      gluster_heal_verdict({VolumeHeal{"v", parse_gluster_heal_info(xml, 0, HealListing::summary)}});
+  const auto r = gluster_heal_verdict(
+      {VolumeHeal{"v", parse_gluster_heal_info(xml, 0, HealListing::summary)}});
   CHECK(r.status == Status::warning);
   CHECK(r.message == "4 entries possibly healing on top1:/bricks/v");
 }
 
 TEST_CASE("heal: stopped volume, unknown volume, failed command and bad output") {
-  const auto r = gluster_heal_verdict({heal("v1", "heal_info_stopped.xml", 251),
-                                       heal("nosuch", "heal_info_novol.xml", 254),
-                                       VolumeHeal{"v3", parse_gluster_heal_info("", 110, HealListing::entries)},
-                                       VolumeHeal{"v4", parse_gluster_heal_info("<cliOutput>", 0,
-                                                                                HealListing::entries)}});
+  const auto r = gluster_heal_verdict(
+      {heal("v1", "heal_info_stopped.xml", 251), heal("nosuch", "heal_info_novol.xml", 254),
+       VolumeHeal{"v3", parse_gluster_heal_info("", 110, HealListing::entries)},
+       VolumeHeal{"v4", parse_gluster_heal_info("<cliOutput>", 0, HealListing::entries)}});
   CHECK(r.status == Status::critical);
-  CHECK_THAT(r.message, Catch::Contains(
-                            "volume v1 is stopped (v1: Not able to fetch volfile from glusterd)"));
+  CHECK_THAT(r.message,
+             Catch::Contains("volume v1 is stopped (v1: Not able to fetch volfile from glusterd)"));
   CHECK_THAT(r.message, Catch::Contains("volume nosuch does not exist"));
   CHECK_THAT(r.message, Catch::Contains("heal info v3 failed: exit status 110"));
   CHECK_THAT(r.message, Catch::Contains("heal info of v4 unreadable"));
   CHECK(*r.fact("volume_heal", "v1") == "stopped");
   CHECK(*r.fact("volume_heal", "nosuch") == "missing");
   CHECK(gluster_heal_verdict({}).status == Status::unknown);
-  const auto empty = gluster_heal_verdict({VolumeHeal{
-      "v5", parse_gluster_heal_info("<cliOutput><healInfo><bricks/></healInfo><opRet>0</opRet></cliOutput>",
-                                    0, HealListing::entries)}});
+  const auto empty = gluster_heal_verdict(
+      {VolumeHeal{"v5", parse_gluster_heal_info(
+                            "<cliOutput><healInfo><bricks/></healInfo><opRet>0</opRet></cliOutput>",
+                            0, HealListing::entries)}});
   CHECK(empty.status == Status::unknown);
   CHECK(empty.message == "heal info v5 listed no brick");
 }

@@ -68,8 +68,8 @@ TEST_CASE("volume info --xml: started and stopped volumes with their bricks") {
   CHECK(v.state == VolumeState::started);
   CHECK(v.state_text == "Started");
   CHECK(v.type == "Replicate");
-  CHECK(v.bricks == std::vector<std::string>{"vm:/data/brick1", "vm:/data/brick2",
-                                             "vm:/data/brick3"});
+  CHECK(v.bricks ==
+        std::vector<std::string>{"vm:/data/brick1", "vm:/data/brick2", "vm:/data/brick3"});
   const auto stopped = parse_gluster_volume_info(fixture("volume_info_stopped.xml"));
   REQUIRE(stopped.ok());
   CHECK(stopped->at(0).state == VolumeState::stopped);
@@ -129,8 +129,9 @@ TEST_CASE("volume status all clients --xml: clients per brick") {
 
 TEST_CASE("gluster XML parsers reject what is not gluster XML") {
   for (const std::string& bad : {std::string(), std::string("   \n"), std::string("<cliOutput>"),
-                                std::string("<html></html>"), std::string("Connection failed. "
-                                "Please check if gluster daemon is operational.")}) {
+                                 std::string("<html></html>"),
+                                 std::string("Connection failed. "
+                                             "Please check if gluster daemon is operational.")}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_gluster_peers(bad).ok());
     CHECK_FALSE(parse_gluster_volume_info(bad).ok());

@@ -82,13 +82,13 @@ TEST_CASE("verdict maps the exit status and turns perfdata into samples") {
   CHECK(ok.message == "LOAD OK - total load average: 0.13, 0.11, 0.04");
   REQUIRE(ok.samples.size() == 3);
   CHECK(ok.samples[0].name == "greenlight_nagios_perfdata");
-  CHECK(ok.samples[0].labels ==
-        std::vector<std::pair<std::string, std::string>>{{"check", "load"}, {"label", "load1"},
-                                                          {"uom", ""}});
+  CHECK(ok.samples[0].labels == std::vector<std::pair<std::string, std::string>>{
+                                    {"check", "load"}, {"label", "load1"}, {"uom", ""}});
 
   CHECK(nagios_verdict(parse_nagios_output(fixture("check_dummy_critical.txt")), 2, "d").status ==
         Status::critical);
-  const auto refused = nagios_verdict(parse_nagios_output(fixture("check_tcp_refused.txt")), 2, "tcp");
+  const auto refused =
+      nagios_verdict(parse_nagios_output(fixture("check_tcp_refused.txt")), 2, "tcp");
   CHECK(refused.status == Status::critical);
   CHECK(refused.message == "connect to address 127.0.0.1 and port 1: Connection refused");
   CHECK(nagios_verdict(parse_nagios_output("WARN - x\n"), 1, "x").status == Status::warning);

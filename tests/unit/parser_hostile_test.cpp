@@ -74,8 +74,8 @@ void run_all(const std::string& input) {
   const auto ping = parse_fping(input);
   if (ping.ok()) (void)fping_verdict(*ping, {}, 0);
   const auto units = parse_fleet_units(input);
-  if (units.ok()) (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service",
-                                                     UnitExpectation::running}, 0);
+  if (units.ok())
+    (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, 0);
   const auto plugin = parse_nagios_output(input);
   (void)nagios_verdict(plugin, 0, "x");
   (void)parse_confiture_addresses(
@@ -83,12 +83,18 @@ void run_all(const std::string& input) {
 }
 
 const char* const kFixtures[] = {
-    "gluster/heal_info_clean.xml",          "gluster/heal_info_pending.xml",
-    "gluster/heal_info_summary_pending.xml", "gluster/heal_info_summary_clean.xml",
-    "gluster/heal_info_split_brain.xml",    "gluster/volume_status_all_clients.xml",
-    "gluster/volume_info.xml",              "gluster/pool_list.xml",
-    "fping/C3_tun_delay.txt",               "fping/c3_netns.txt",
-    "fleet/list_units_full.txt",            "nagios/long_output.txt",
+    "gluster/heal_info_clean.xml",
+    "gluster/heal_info_pending.xml",
+    "gluster/heal_info_summary_pending.xml",
+    "gluster/heal_info_summary_clean.xml",
+    "gluster/heal_info_split_brain.xml",
+    "gluster/volume_status_all_clients.xml",
+    "gluster/volume_info.xml",
+    "gluster/pool_list.xml",
+    "fping/C3_tun_delay.txt",
+    "fping/c3_netns.txt",
+    "fleet/list_units_full.txt",
+    "nagios/long_output.txt",
     "confiture/ocean_addresses.yaml",
 };
 
@@ -118,8 +124,8 @@ TEST_CASE("binary garbage") {
 TEST_CASE("10 MB of junk, fed in chunks and whole") {
   std::string junk;
   junk.reserve(10 << 20);
-  const std::string pieces[] = {"<<>>", "&amp;", "<brick>", "</", "Connected", "-", "\n",
-                                "0.03 ", " : ", "\t", "|a=1;", "<![CDATA["};
+  const std::string pieces[] = {"<<>>", "&amp;", "<brick>", "</", "Connected", "-",
+                                "\n",   "0.03 ", " : ",     "\t", "|a=1;",     "<![CDATA["};
   std::mt19937 rng(7);
   while (junk.size() < (10u << 20)) junk += pieces[rng() % std::size(pieces)];
   HealInfoParser parser(HealListing::entries);
@@ -150,7 +156,8 @@ TEST_CASE("deep nesting does not exhaust the stack") {
 }
 
 TEST_CASE("every truncation of a heal output is an error, never a result") {
-  for (const char* name : {"gluster/heal_info_pending.xml", "gluster/heal_info_summary_clean.xml"}) {
+  for (const char* name :
+       {"gluster/heal_info_pending.xml", "gluster/heal_info_summary_clean.xml"}) {
     const std::string xml = fixture(name);
     const std::size_t end = xml.find_last_not_of(" \n") + 1;
     for (std::size_t cut = 0; cut < end; cut += (cut < 200 ? 1 : 7)) {
@@ -176,8 +183,9 @@ TEST_CASE("wrong exit statuses: a clean-looking output is not trusted") {
   CHECK(fping_verdict(*ping, {}, 4).status == Status::unknown);
   const auto units = parse_fleet_units(fixture("fleet/list_units_full.txt"));
   REQUIRE(units.ok());
-  CHECK(fleet_units_verdict(*units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running}, 1)
-            .status == Status::unknown);
+  CHECK(
+      fleet_units_verdict(*units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running}, 1)
+          .status == Status::unknown);
   CHECK(nagios_verdict(parse_nagios_output("OK all fine\n"), 255, "x").status == Status::unknown);
 }
 
@@ -208,8 +216,9 @@ TEST_CASE("missing fields and unknown states") {
 
 TEST_CASE("random mutations of the real fixtures (fixed seed, bounded)") {
   std::mt19937 rng(424242);
-  const std::string inserts[] = {"<", ">", "</brick>", "<brick>", "-", std::string(1, '\0'), "&", "'", "|",
-                                 " : ", "\t", "\n", "<file>x</file>", "999999999999999999999"};
+  const std::string inserts[] = {
+      "<", ">", "</brick>", "<brick>", "-",  std::string(1, '\0'), "&",
+      "'", "|", " : ",      "\t",      "\n", "<file>x</file>",     "999999999999999999999"};
   for (const char* name : kFixtures) {
     const std::string original = fixture(name);
     for (int round = 0; round < 150; ++round) {

@@ -39,8 +39,8 @@ std::optional<std::string> load_cli_output(pugi::xml_document& doc, std::string_
   const pugi::xml_parse_result parsed =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {
-    return std::string(what) + ": malformed XML at byte " + std::to_string(parsed.offset) +
-           ": " + parsed.description();
+    return std::string(what) + ": malformed XML at byte " + std::to_string(parsed.offset) + ": " +
+           parsed.description();
   }
   const pugi::xml_node root = doc.child("cliOutput");
   if (!root) {
@@ -55,8 +55,8 @@ std::optional<std::string> load_cli_output(pugi::xml_document& doc, std::string_
   if (*ret != 0) {
     std::string err = child_text(root, "opErrstr");
     if (err.empty()) err = child_text(root, "output");
-    return std::string(what) + " failed: " + (err.empty() ? "no error text" : err) +
-           " (opRet " + op_ret + ", opErrno " + child_text(root, "opErrno") + ")";
+    return std::string(what) + " failed: " + (err.empty() ? "no error text" : err) + " (opRet " +
+           op_ret + ", opErrno " + child_text(root, "opErrno") + ")";
   }
   return std::nullopt;
 }

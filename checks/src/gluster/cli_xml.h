@@ -3,10 +3,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
-
-#include <pugixml.hpp>
 
 #include "greenlight/checks/parsed.h"
 

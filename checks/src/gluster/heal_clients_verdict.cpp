@@ -45,7 +45,8 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
     switch (heal.outcome) {
       case HealOutcome::volume_stopped:
         r.add_fact("volume_heal", volume, "stopped");
-        findings.add(Status::critical, fmt::format("volume {} is stopped ({})", volume, heal.error));
+        findings.add(Status::critical,
+                     fmt::format("volume {} is stopped ({})", volume, heal.error));
         continue;
       case HealOutcome::volume_missing:
         r.add_fact("volume_heal", volume, "missing");
@@ -91,8 +92,8 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
         volume_status = worst(volume_status, Status::warning);
       }
       if (b.possibly_healing && *b.possibly_healing > 0) {
-        findings.add(Status::warning,
-                     fmt::format("{} entries possibly healing on {}", *b.possibly_healing, b.brick));
+        findings.add(Status::warning, fmt::format("{} entries possibly healing on {}",
+                                                  *b.possibly_healing, b.brick));
         volume_status = worst(volume_status, Status::warning);
       }
     }
@@ -104,9 +105,9 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
   }
   if (volumes.empty()) findings.add(Status::unknown, "no volume to verify");
   r.status = findings.status();
-  r.message = findings.message(fmt::format(
-      "{} volumes healed: {} bricks readable, none pending or in split-brain", volumes.size(),
-      readable));
+  r.message = findings.message(
+      fmt::format("{} volumes healed: {} bricks readable, none pending or in split-brain",
+                  volumes.size(), readable));
   return r;
 }
 

@@ -20,9 +20,7 @@ constexpr std::size_t kMaxDepth = 32;
 bool name_start(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':';
 }
-bool name_char(char c) {
-  return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
+bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 bool is_count_element(std::string_view name) {
@@ -36,6 +34,31 @@ std::string clean_status(std::string status) {
   const auto junk = status.find("totalNumberOfEntries");
   if (junk != std::string::npos && junk > 0) status.erase(junk);
   return std::string(detail::trim(status));
+}
+
+// Stores the text of one child element of <brick>.
+void store(BrickHeal& brick, HealListing listing, std::string_view name, std::string value) {
+  const auto count = detail::to_uint(value);
+  if (name == "name") {
+    brick.brick = std::move(value);
+  } else if (name == "status") {
+    brick.status = clean_status(std::move(value));
+  } else if (name == "numberOfEntries") {
+    if (listing == HealListing::split_brain) {
+      brick.split_brain = count;
+    } else {
+      brick.pending = count;
+      brick.total = count;
+    }
+  } else if (name == "totalNumberOfEntries") {
+    brick.total = count;
+  } else if (name == "numberOfEntriesInHealPending") {
+    brick.pending = count;
+  } else if (name == "numberOfEntriesInSplitBrain") {
+    brick.split_brain = count;
+  } else if (name == "numberOfEntriesPossiblyHealing") {
+    brick.possibly_healing = count;
+  }
 }
 
 std::string first_line(std::string_view text) {
@@ -165,8 +188,7 @@ bool HealInfoParser::markup(std::size_t lt, std::size_t end) {
   std::size_t len = 0;
   while (len < inner.size() && name_char(inner[len])) ++len;
   const std::string_view name = inner.substr(0, len);
-  if (name.empty() || !name_start(name.front()) ||
-      (len < inner.size() && !blank(inner[len]))) {
+  if (name.empty() || !name_start(name.front()) || (len < inner.size() && !blank(inner[len]))) {
     fail("malformed tag '" + std::string(token.substr(0, 40)) + "'" + at);
     return false;
   }
@@ -221,8 +243,8 @@ void HealInfoParser::start_element(std::string_view name, bool self_closing) {
 void HealInfoParser::text(std::string_view chars) {
   if (stack_.empty()) {
     if (!detail::trim(chars).empty()) {
-      fail(std::string(root_seen_ ? "text after </cliOutput>" : "text before <cliOutput>") +
-           ": '" + std::string(detail::trim(chars).substr(0, 40)) + "'");
+      fail(std::string(root_seen_ ? "text after </cliOutput>" : "text before <cliOutput>") + ": '" +
+           std::string(detail::trim(chars).substr(0, 40)) + "'");
     }
     return;
   }
@@ -244,20 +266,7 @@ void HealInfoParser::end_element(std::string_view name) {
     if (depth == 1) {
       (name == "opRet" ? op_ret_ : op_errstr_) = std::move(value);
     } else if (brick_) {
-      const auto count = detail::to_uint(value);
-      if (name == "name") brick_->brick = std::move(value);
-      else if (name == "status") brick_->status = clean_status(std::move(value));
-      else if (name == "numberOfEntries") {
-        if (listing_ == HealListing::split_brain) {
-          brick_->split_brain = count;
-        } else {
-          brick_->pending = count;
-          brick_->total = count;
-        }
-      } else if (name == "totalNumberOfEntries") brick_->total = count;
-      else if (name == "numberOfEntriesInHealPending") brick_->pending = count;
-      else if (name == "numberOfEntriesInSplitBrain") brick_->split_brain = count;
-      else if (name == "numberOfEntriesPossiblyHealing") brick_->possibly_healing = count;
+      store(*brick_, listing_, name, std::move(value));
     }
   } else if (depth == 3 && name == "brick" && brick_) {
     BrickHeal b = std::move(*brick_);

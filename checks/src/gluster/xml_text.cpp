@@ -42,19 +42,24 @@ std::string decode_xml_text(std::string_view text) {
     }
     const std::string_view ref = text.substr(i + 1, semi - i - 1);
     bool done = true;
-    if (ref == "lt") out += '<';
-    else if (ref == "gt") out += '>';
-    else if (ref == "amp") out += '&';
-    else if (ref == "quot") out += '"';
-    else if (ref == "apos") out += '\'';
+    if (ref == "lt")
+      out += '<';
+    else if (ref == "gt")
+      out += '>';
+    else if (ref == "amp")
+      out += '&';
+    else if (ref == "quot")
+      out += '"';
+    else if (ref == "apos")
+      out += '\'';
     else if (ref.size() > 1 && ref[0] == '#') {
       const bool hex = ref[1] == 'x' || ref[1] == 'X';
       const std::string_view digits = ref.substr(hex ? 2 : 1);
       std::uint32_t cp = 0;
       const auto [end, ec] =
           std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
-      if (ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty() &&
-          cp > 0 && cp <= 0x10FFFF) {
+      if (ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty() && cp > 0 &&
+          cp <= 0x10FFFF) {
         append_utf8(out, cp);
       } else {
         done = false;

@@ -26,9 +26,9 @@
 namespace greenlight::checks {
 
 struct AddressRecord {
-  std::string node;      ///< "top1"
-  std::string network;   ///< "adm"
-  std::string address;   ///< "10.1.0.1"
+  std::string node;     ///< "top1"
+  std::string network;  ///< "adm"
+  std::string address;  ///< "10.1.0.1"
   bool critical = false;
   bool default_network = false;
   /// The DNS names of this record: "top1-adm", and "top1" first when the

@@ -31,9 +31,9 @@ struct FleetUnit {
 /// column count, or a field list without "unit", is a ParseError naming the
 /// line. A legend line is skipped. Empty output is an empty list (fleet knows
 /// no unit).
-Parsed<std::vector<FleetUnit>> parse_fleet_units(
-    std::string_view output,
-    const std::vector<std::string>& fields = {"unit", "machine", "active", "sub"});
+Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
+                                                 const std::vector<std::string>& fields = {
+                                                     "unit", "machine", "active", "sub"});
 
 enum class UnitExpectation {
   running,  ///< every unit active/running
@@ -60,7 +60,7 @@ std::string vm_name(std::string_view format, std::string_view unit);
 /// kind "unit", subject unit, value "active/sub". Samples:
 /// greenlight_fleet_unit_running{unit} 0/1 for every expected or listed unit.
 /// A non-zero exit status is unknown.
-CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units,
-                                const FleetExpectation& expect, int exit_status);
+CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const FleetExpectation& expect,
+                                int exit_status);
 
 }  // namespace greenlight::checks

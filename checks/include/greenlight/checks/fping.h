@@ -49,7 +49,7 @@ struct PingExpectation {
   /// Hosts that must be in the report (expanded node set). Empty: judge
   /// whatever the report holds.
   std::vector<std::string> targets;
-  double rtt_warning_ms = 50;   ///< on the average RTT of a target
+  double rtt_warning_ms = 50;  ///< on the average RTT of a target
   double rtt_critical_ms = 200;
   double loss_warning_percent = 1;  ///< loss >= this is a warning
   double loss_critical_percent = 50;
@@ -61,7 +61,6 @@ struct PingExpectation {
 /// from the report. Samples: greenlight_ping_up, greenlight_ping_rtt_seconds
 /// (stat=min|avg|max), greenlight_ping_loss_ratio, per target. Facts: kind
 /// "ping", subject host, value up|down|unresolved.
-CheckResult fping_verdict(const PingReport& report, const PingExpectation& expect,
-                          int exit_status);
+CheckResult fping_verdict(const PingReport& report, const PingExpectation& expect, int exit_status);
 
 }  // namespace greenlight::checks

@@ -40,8 +40,8 @@ struct GlusterVolume {
   std::string name;
   std::string id;
   VolumeState state = VolumeState::unknown;
-  std::string state_text;  ///< <statusStr>, e.g. "Started"
-  std::string type;        ///< <typeStr>, e.g. "Replicate"
+  std::string state_text;           ///< <statusStr>, e.g. "Started"
+  std::string type;                 ///< <typeStr>, e.g. "Replicate"
   std::vector<std::string> bricks;  ///< "host:/path", in volume order
 };
 

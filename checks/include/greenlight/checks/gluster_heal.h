@@ -91,9 +91,9 @@ class HealInfoParser {
 
   HealListing listing_;
   std::size_t max_token_;
-  std::string buffer_;       // unconsumed bytes (at most one partial token)
+  std::string buffer_;          // unconsumed bytes (at most one partial token)
   std::uint64_t consumed_ = 0;  // bytes consumed before buffer_[0]
-  std::string head_;         // first bytes of output, for error texts
+  std::string head_;            // first bytes of output, for error texts
   std::vector<std::string> stack_;
   bool root_seen_ = false;
   bool root_closed_ = false;
