@@ -205,3 +205,38 @@ TEST_CASE("clients: only the ignored hypervisors connected is green") {
   CHECK(gluster_clients_verdict(*down, {{"127.0.0.1"}}).status == Status::ok);
   CHECK(gluster_clients_verdict(GlusterVolumeStatus{}, {}).status == Status::unknown);
 }
+
+TEST_CASE("heal: a brick of the volume missing from the listing is unknown, not ignored") {
+  VolumeHeal v{"v1",
+               parse_gluster_heal_info(fixture("heal_info_clean.xml"), 0, HealListing::entries),
+               {"vm:/data/brick1", "vm:/data/brick2", "vm:/data/brick3", "vm:/data/brick4"}};
+  const auto r = gluster_heal_verdict({v});
+  CHECK(r.status == Status::unknown);
+  CHECK(r.message == "brick vm:/data/brick4 not listed by heal info");
+  CHECK(*r.fact("brick_pending", "vm:/data/brick4") == "unknown");
+  v.bricks.pop_back();
+  CHECK(gluster_heal_verdict({v}).green());
+}
+
+TEST_CASE("heal: counts below what the output shows are not trusted") {
+  const std::string listing =
+      "<cliOutput><healInfo><bricks><brick><name>a:/b</name><file gfid=\"1\">/x</file>"
+      "<file gfid=\"2\">/y</file><status>Connected</status><numberOfEntries>0</numberOfEntries>"
+      "</brick></bricks></healInfo><opRet>0</opRet></cliOutput>";
+  const auto heal = parse_gluster_heal_info(listing, 0, HealListing::entries);
+  REQUIRE(heal.ok());
+  CHECK(heal->bricks.at(0).pending == 2u);
+  CHECK_FALSE(heal->bricks.at(0).split_brain.has_value());
+  CHECK(gluster_heal_verdict({VolumeHeal{"v", heal}}).status == Status::warning);
+
+  const std::string summary =
+      "<cliOutput><healInfo><bricks><brick><name>a:/b</name><status>Connected</status>"
+      "<totalNumberOfEntries>5</totalNumberOfEntries><numberOfEntriesInHealPending>0"
+      "</numberOfEntriesInHealPending><numberOfEntriesInSplitBrain>0</numberOfEntriesInSplitBrain>"
+      "<numberOfEntriesPossiblyHealing>0</numberOfEntriesPossiblyHealing></brick></bricks>"
+      "</healInfo><opRet>0</opRet></cliOutput>";
+  const auto r = gluster_heal_verdict(
+      {VolumeHeal{"v", parse_gluster_heal_info(summary, 0, HealListing::summary)}});
+  CHECK(r.status == Status::warning);
+  CHECK(r.message == "5 entries to heal on a:/b (5 in no category)");
+}

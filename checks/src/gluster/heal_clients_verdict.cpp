@@ -34,7 +34,7 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
   CheckResult r;
   detail::Findings findings;
   std::size_t readable = 0;
-  for (const auto& [volume, parsed] : volumes) {
+  for (const auto& [volume, parsed, expected_bricks] : volumes) {
     if (!parsed.ok()) {
       r.add_fact("volume_heal", volume, "unknown");
       findings.add(Status::unknown,
@@ -91,10 +91,28 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
         findings.add(Status::warning, fmt::format("{} entries pending on {}", *b.pending, b.brick));
         volume_status = worst(volume_status, Status::warning);
       }
+      const std::uint64_t accounted =
+          b.pending.value_or(0) + b.split_brain.value_or(0) + b.possibly_healing.value_or(0);
+      if (heal.listing == HealListing::summary && b.total && *b.total > accounted) {
+        findings.add(Status::warning, fmt::format("{} entries to heal on {} ({} in no category)",
+                                                  *b.total, b.brick, *b.total - accounted));
+        volume_status = worst(volume_status, Status::warning);
+      }
       if (b.possibly_healing && *b.possibly_healing > 0) {
         findings.add(Status::warning, fmt::format("{} entries possibly healing on {}",
                                                   *b.possibly_healing, b.brick));
         volume_status = worst(volume_status, Status::warning);
+      }
+    }
+    for (const auto& brick : expected_bricks) {
+      const bool listed = std::any_of(heal.bricks.begin(), heal.bricks.end(),
+                                      [&](const BrickHeal& b) { return b.brick == brick; });
+      if (!listed) {
+        r.add_fact("brick_pending", brick, "unknown");
+        r.add_sample("greenlight_gluster_brick_heal_readable",
+                     {{"volume", volume}, {"brick", brick}}, 0);
+        findings.add(Status::unknown, fmt::format("brick {} not listed by heal info", brick));
+        volume_status = worst(volume_status, Status::unknown);
       }
     }
     r.add_fact("volume_heal", volume,

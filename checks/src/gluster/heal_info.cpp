@@ -275,6 +275,15 @@ void HealInfoParser::end_element(std::string_view name) {
       fail("brick #" + std::to_string(bricks_.size() + 1) + " has no <name>");
       return;
     }
+    // A listing that shows more <file> entries than its count is trusted
+    // for the larger number: a gate must not open on an undercount.
+    if (b.listed_entries > 0) {
+      auto& count = listing_ == HealListing::split_brain ? b.split_brain : b.pending;
+      if (listing_ != HealListing::summary && count && *count < b.listed_entries) {
+        count = b.listed_entries;
+        if (listing_ == HealListing::entries) b.total = count;
+      }
+    }
     // Every split-brain entry is also listed by the full heal info, so a
     // brick with nothing to heal has no split-brain either.
     if (listing_ == HealListing::entries && b.pending == 0u) b.split_brain = 0;

@@ -44,13 +44,17 @@ CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
 struct VolumeHeal {
   std::string volume;
   Parsed<HealInfo> heal;
+  /// The volume's bricks ("host:/path", from volume info). When given, a
+  /// brick missing from the heal listing is unknown rather than ignored.
+  std::vector<std::string> bricks = {};
 };
 
 /// Green only when every brick of every volume is readable with 0 pending,
 /// 0 split-brain (and, from a summary, 0 possibly healing). Split-brain,
 /// stopped or missing volume: critical; unreadable brick, unparsable output,
-/// failed command, no brick listed: unknown; entries pending or possibly
-/// healing: warning (healing in progress).
+/// failed command, no brick listed, an expected brick not listed: unknown;
+/// entries pending, possibly healing, or a summary total above its parts:
+/// warning (healing in progress).
 CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes);
 
 struct ClientsExpectation {
