@@ -141,3 +141,21 @@ TEST_CASE("gluster XML parsers reject what is not gluster XML") {
   REQUIRE_FALSE(err.ok());
   CHECK_THAT(err.error().reason, Catch::Contains("malformed XML"));
 }
+
+TEST_CASE("heal trigger: launched, brick down, self-heal daemon off") {
+  const auto ok = parse_gluster_heal_trigger(fixture("heal_trigger.txt"), 0);
+  CHECK(ok.launched);
+  CHECK(ok.reason.empty());
+  const auto down = parse_gluster_heal_trigger(fixture("heal_trigger_brickdown.txt"), 1);
+  CHECK_FALSE(down.launched);
+  CHECK(down.reason ==
+        "Glusterd Syncop Mgmt brick op 'Heal' failed. Please check glustershd log file for "
+        "details.");
+  const auto off = parse_gluster_heal_trigger(fixture("heal_trigger_shd_off.txt"), 1);
+  CHECK_FALSE(off.launched);
+  CHECK(off.reason == "Self-heal-daemon is disabled. Heal will not be triggered on volume v1");
+  const auto odd = parse_gluster_heal_trigger(fixture("heal_trigger.txt"), 1);
+  CHECK_FALSE(odd.launched);
+  CHECK_THAT(odd.reason, Catch::StartsWith("exit status 1 after: Launching heal"));
+  CHECK(parse_gluster_heal_trigger("", 110).reason == "exit status 110");
+}

@@ -90,4 +90,18 @@ struct GlusterVolumeStatus {
 /// `volume status all clients --xml`.
 Parsed<GlusterVolumeStatus> parse_gluster_volume_status(std::string_view xml);
 
+/// What `gluster volume heal VOL` (index heal trigger) said. It prints text
+/// even with --xml; exit status 1 when a brick is down or the self-heal
+/// daemon is off.
+struct HealTrigger {
+  bool launched = false;
+  /// Why not: glusterd's explanation ("Self-heal-daemon is disabled. Heal
+  /// will not be triggered on volume v1"), else its first line, else the
+  /// exit status.
+  std::string reason;
+};
+
+/// Never fails: any output and exit status map to a HealTrigger.
+HealTrigger parse_gluster_heal_trigger(std::string_view output, int exit_status);
+
 }  // namespace greenlight::checks
