@@ -129,8 +129,13 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
     const std::string vm = vm_name(expect.unit_format, u.unit);
     if (!vm.empty()) r.add_fact("vm", vm, u.sub);
   }
-  auto running = [](const FleetUnit* u) { return u->active == "active" && u->sub == "running"; };
+  // With `--fields unit,sub` (the procedure's own command) there is no
+  // active state: the sub-state alone decides.
+  auto running = [](const FleetUnit* u) {
+    return u->sub == "running" && (u->active.empty() || u->active == "active");
+  };
   auto stopped = [](const FleetUnit* u) {
+    if (u->active.empty()) return u->sub == "dead" || u->sub == "failed";
     return u->active == "inactive" || u->active == "failed";
   };
   for (const auto& [unit, list] : rows) {
@@ -151,11 +156,12 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
       const bool good = expect.expect == UnitExpectation::running   ? running(u)
                         : expect.expect == UnitExpectation::stopped ? stopped(u)
                                                                     : true;
-      if (u->active == "failed") ++failed;
+      if (u->active == "failed" || (u->active.empty() && u->sub == "failed")) ++failed;
       if (!good) {
-        wrong.push_back(fmt::format("{} ({}/{}{}{})", unit, u->active, u->sub,
-                                    u->machine == "-" || u->machine.empty() ? "" : " on ",
-                                    u->machine == "-" ? "" : u->machine));
+        const std::string state = u->active.empty() ? u->sub : u->active + "/" + u->sub;
+        const bool placed = !u->machine.empty() && u->machine != "-";
+        wrong.push_back(fmt::format("{} ({}{}{})", unit, state, placed ? " on " : "",
+                                    placed ? u->machine : ""));
         break;
       }
     }
@@ -164,6 +170,9 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
   if (expect.expect == UnitExpectation::any) {
     r.status = Status::ok;
     r.message = fmt::format("{} units listed", units.size());
+  } else if (expect.vms.empty()) {
+    r.status = Status::unknown;
+    r.message = fmt::format("no unit expected {}: nothing to verify", want);
   } else if (wrong.empty()) {
     r.status = Status::ok;
     r.message = fmt::format("all {} units {}", expect.vms.size(), want);

@@ -129,8 +129,31 @@ TEST_CASE("fleet verdict: a failed fleetctl or a bad format is unknown") {
   FleetExpectation expect;
   expect.vms = {"a"};
   CHECK(fleet_units_verdict({}, expect, 1).status == Status::unknown);
+  FleetExpectation nothing;
+  const auto vacuous = fleet_units_verdict({}, nothing, 0);
+  CHECK(vacuous.status == Status::unknown);
+  CHECK(vacuous.message == "no unit expected running: nothing to verify");
   expect.unit_format = "pcocc-vm.service";
   const auto r = fleet_units_verdict({}, expect, 0);
   CHECK(r.status == Status::unknown);
   CHECK_THAT(r.message, Catch::Contains("must contain \"%s\" exactly once"));
+}
+
+TEST_CASE("fleet verdict on the procedure's `--fields unit,sub` output") {
+  const auto units = parse_fleet_units(fixture("list_units_unit_sub.txt"), {"unit", "sub"});
+  REQUIRE(units.ok());
+  FleetExpectation expect;
+  expect.vms = {"admin1", "admin2", "ns1"};
+  CHECK(fleet_units_verdict(*units, expect, 0).green());
+  expect.vms = {"admin1", "infra1"};
+  const auto bad = fleet_units_verdict(*units, expect, 0);
+  CHECK(bad.status == Status::critical);
+  CHECK(bad.message == "1 of 2 units not running: pcocc-vm-infra1.service (dead)");
+  expect.expect = UnitExpectation::stopped;
+  expect.vms = {"infra1", "lnet1"};
+  const auto stopped = fleet_units_verdict(*units, expect, 0);
+  CHECK(stopped.green());
+  CHECK(stopped.message == "all 2 units stopped (1 failed)");
+  expect.vms = {"ns2"};
+  CHECK(fleet_units_verdict(*units, expect, 0).status == Status::critical);
 }

@@ -35,6 +35,8 @@ Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
                                                  const std::vector<std::string>& fields = {
                                                      "unit", "machine", "active", "sub"});
 
+/// Without an active column (`--fields unit,sub`) the sub-state decides:
+/// running, or dead/failed for stopped.
 enum class UnitExpectation {
   running,  ///< every unit active/running
   stopped,  ///< every unit absent, inactive or failed
@@ -59,7 +61,7 @@ std::string vm_name(std::string_view format, std::string_view unit);
 /// (for every listed unit matching the format: the `vm` group source),
 /// kind "unit", subject unit, value "active/sub". Samples:
 /// greenlight_fleet_unit_running{unit} 0/1 for every expected or listed unit.
-/// A non-zero exit status is unknown.
+/// A non-zero exit status, or no VM expected (running or stopped), is unknown.
 CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const FleetExpectation& expect,
                                 int exit_status);
 
