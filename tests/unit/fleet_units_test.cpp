@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "greenlight/checks/commands.h"
 #include "greenlight/checks/fleet.h"
 
 using namespace greenlight::checks;
@@ -156,4 +157,10 @@ TEST_CASE("fleet verdict on the procedure's `--fields unit,sub` output") {
   CHECK(stopped.message == "all 2 units stopped (1 failed)");
   expect.vms = {"ns2"};
   CHECK(fleet_units_verdict(*units, expect, 0).status == Status::critical);
+}
+
+TEST_CASE("fleetctl command line matches the parser's default fields") {
+  CHECK(fleet_list_units_argv() == std::vector<std::string>{"fleetctl", "list-units", "--fields",
+                                                            "unit,machine,active,sub",
+                                                            "--no-legend", "--full"});
 }

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "greenlight/checks/commands.h"
 #include "greenlight/checks/fping.h"
 
 using namespace greenlight::checks;
@@ -131,4 +132,11 @@ TEST_CASE("fping verdict: partial loss is a warning, heavy loss critical") {
   CHECK(r.status == Status::critical);
   CHECK_THAT(r.message, Catch::Contains("b loses 75% of probes (3/4 lost)"));
   CHECK_THAT(r.message, Catch::Contains("a loses 25% of probes"));
+}
+
+TEST_CASE("fping command line: -C count, quiet, optional timeout, -- before targets") {
+  using V = std::vector<std::string>;
+  CHECK(fping_argv({"top1", "top2"}) == V{"fping", "-C", "3", "-q", "--", "top1", "top2"});
+  CHECK(fping_argv({"-x"}, 5, 500) == V{"fping", "-C", "5", "-q", "-t", "500", "--", "-x"});
+  CHECK(fping_argv({}, 0).at(2) == "1");
 }

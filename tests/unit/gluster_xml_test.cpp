@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "greenlight/checks/commands.h"
 #include "greenlight/checks/gluster.h"
 
 using namespace greenlight::checks;
@@ -158,4 +159,19 @@ TEST_CASE("heal trigger: launched, brick down, self-heal daemon off") {
   CHECK_FALSE(odd.launched);
   CHECK_THAT(odd.reason, Catch::StartsWith("exit status 1 after: Launching heal"));
   CHECK(parse_gluster_heal_trigger("", 110).reason == "exit status 110");
+}
+
+TEST_CASE("gluster command lines read by these parsers") {
+  using V = std::vector<std::string>;
+  CHECK(gluster_pool_list_argv() == V{"gluster", "--mode=script", "pool", "list", "--xml"});
+  CHECK(gluster_volume_info_argv() == V{"gluster", "--mode=script", "volume", "info", "--xml"});
+  CHECK(gluster_volume_status_argv("", true) ==
+        V{"gluster", "--mode=script", "volume", "status", "all", "clients", "--xml"});
+  CHECK(gluster_volume_status_argv("v1") ==
+        V{"gluster", "--mode=script", "volume", "status", "v1", "--xml"});
+  CHECK(gluster_heal_info_argv("volspoms1", HealListing::summary) ==
+        V{"gluster", "--mode=script", "volume", "heal", "volspoms1", "info", "summary", "--xml"});
+  CHECK(gluster_heal_info_argv("v", HealListing::entries) ==
+        V{"gluster", "--mode=script", "volume", "heal", "v", "info", "--xml"});
+  CHECK(gluster_heal_info_argv("v", HealListing::split_brain).at(6) == "split-brain");
 }

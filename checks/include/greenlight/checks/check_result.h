@@ -60,6 +60,8 @@ struct CheckResult {
   std::string message;
   std::vector<Sample> samples;
   std::vector<Fact> facts;
+  /// When the command started and its output was complete. Verdict
+  /// functions leave both unset; the check that ran the command sets them.
   std::chrono::system_clock::time_point started{};
   std::chrono::system_clock::time_point finished{};
 

@@ -1,0 +1,32 @@
+// The exact command lines whose output the parsers of this module read. A
+// check runs one of these (locally or over SSH) and hands the output to the
+// matching parser; keeping both here keeps them in step.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "greenlight/checks/gluster_heal.h"
+
+namespace greenlight::checks {
+
+using Argv = std::vector<std::string>;
+
+/// gluster --mode=script pool list --xml  (parse_gluster_peers)
+Argv gluster_pool_list_argv();
+/// gluster --mode=script volume info [VOL] --xml  (parse_gluster_volume_info)
+Argv gluster_volume_info_argv(std::string_view volume = {});
+/// gluster --mode=script volume status all|VOL [clients] --xml
+/// (parse_gluster_volume_status)
+Argv gluster_volume_status_argv(std::string_view volume = {}, bool clients = false);
+/// gluster --mode=script volume heal VOL info [summary|split-brain] --xml
+/// (HealInfoParser with the same listing)
+Argv gluster_heal_info_argv(std::string_view volume, HealListing listing);
+/// fping -C COUNT -q [-t TIMEOUT_MS] TARGETS...  (parse_fping; results on stderr)
+Argv fping_argv(const std::vector<std::string>& targets, int count = 3, int timeout_ms = 0);
+/// fleetctl list-units --fields unit,machine,active,sub --no-legend --full
+/// (parse_fleet_units with the default fields)
+Argv fleet_list_units_argv();
+
+}  // namespace greenlight::checks

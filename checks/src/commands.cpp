@@ -1,0 +1,47 @@
+#include "greenlight/checks/commands.h"
+
+namespace greenlight::checks {
+
+// --mode=script: gluster never asks a question on a terminal (LAB-NOTES).
+Argv gluster_pool_list_argv() { return {"gluster", "--mode=script", "pool", "list", "--xml"}; }
+
+Argv gluster_volume_info_argv(std::string_view volume) {
+  Argv argv{"gluster", "--mode=script", "volume", "info"};
+  if (!volume.empty()) argv.emplace_back(volume);
+  argv.emplace_back("--xml");
+  return argv;
+}
+
+Argv gluster_volume_status_argv(std::string_view volume, bool clients) {
+  Argv argv{"gluster", "--mode=script", "volume", "status",
+            volume.empty() ? std::string("all") : std::string(volume)};
+  if (clients) argv.emplace_back("clients");
+  argv.emplace_back("--xml");
+  return argv;
+}
+
+Argv gluster_heal_info_argv(std::string_view volume, HealListing listing) {
+  Argv argv{"gluster", "--mode=script", "volume", "heal", std::string(volume), "info"};
+  if (listing == HealListing::summary) argv.emplace_back("summary");
+  if (listing == HealListing::split_brain) argv.emplace_back("split-brain");
+  argv.emplace_back("--xml");
+  return argv;
+}
+
+Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_ms) {
+  Argv argv{"fping", "-C", std::to_string(count > 0 ? count : 1), "-q"};
+  if (timeout_ms > 0) {
+    argv.emplace_back("-t");
+    argv.push_back(std::to_string(timeout_ms));
+  }
+  // "--" keeps a target name from being read as an option.
+  argv.emplace_back("--");
+  argv.insert(argv.end(), targets.begin(), targets.end());
+  return argv;
+}
+
+Argv fleet_list_units_argv() {
+  return {"fleetctl", "list-units", "--fields", "unit,machine,active,sub", "--no-legend", "--full"};
+}
+
+}  // namespace greenlight::checks
