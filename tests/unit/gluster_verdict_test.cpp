@@ -202,8 +202,17 @@ TEST_CASE("clients: only the ignored hypervisors connected is green") {
   CHECK(*r.fact("client", "127.0.0.1:49143") == "vm:/data/brick1");
   const auto down = parse_gluster_volume_status(fixture("volume_status_all_clients_brickdown.xml"));
   REQUIRE(down.ok());
-  CHECK(gluster_clients_verdict(*down, {{"127.0.0.1"}}).status == Status::ok);
-  CHECK(gluster_clients_verdict(GlusterVolumeStatus{}, {}).status == Status::unknown);
+  // Two connections per brick from the one host: its self-heal daemon and
+  // the mount the capture wrote through.
+  const auto mounted = gluster_clients_verdict(*down, {{"127.0.0.1"}});
+  CHECK(mounted.status == Status::critical);
+  CHECK(mounted.message ==
+        "2 client connections still open: 127.0.0.1:49112 on vm:/data/brick1 (beyond its "
+        "self-heal daemon), 127.0.0.1:49114 on vm:/data/brick2 (beyond its self-heal daemon)");
+  CHECK(gluster_clients_verdict(*down, {{"127.0.0.1"}, 2}).status == Status::ok);
+  GlusterVolumeStatus no_brick;
+  no_brick.volumes = {"v1"};
+  CHECK(gluster_clients_verdict(no_brick, {}).status == Status::unknown);
 }
 
 TEST_CASE("heal: a brick of the volume missing from the listing is unknown, not ignored") {

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "findings.h"
 #include "greenlight/checks/gluster_verdict.h"
+#include "listing.h"
 
 namespace greenlight::checks {
 
@@ -138,22 +140,27 @@ CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
     const std::vector<std::pair<std::string, std::string>> labels{{"volume", b.volume},
                                                                   {"brick", b.name()}};
     r.add_sample("greenlight_gluster_brick_clients", labels, static_cast<double>(b.clients.size()));
+    std::map<std::string, std::size_t> per_host;
     std::size_t others = 0;
     for (const auto& c : b.clients) {
       const std::string host = client_host(c.address);
-      if (std::find(expect.ignore.begin(), expect.ignore.end(), host) != expect.ignore.end()) {
+      const bool ignorable =
+          std::find(expect.ignore.begin(), expect.ignore.end(), host) != expect.ignore.end();
+      if (ignorable && ++per_host[host] <= expect.connections_per_ignored_host) {
         ++ignored;
         continue;
       }
       ++others;
       r.add_fact("client", c.address, b.name());
-      foreign.push_back(fmt::format("{} on {}", c.address, b.name()));
+      foreign.push_back(fmt::format("{} on {}{}", c.address, b.name(),
+                                    ignorable ? " (beyond its self-heal daemon)" : ""));
     }
     r.add_sample("greenlight_gluster_brick_foreign_clients", labels, static_cast<double>(others));
   }
   if (status.bricks.empty()) {
-    r.status = Status::unknown;
-    r.message = "volume status lists no brick";
+    r.status = status.volumes.empty() ? Status::ok : Status::unknown;
+    r.message = status.volumes.empty() ? "no started volume: no client can be connected"
+                                       : "volume status lists no brick";
     return r;
   }
   if (foreign.empty()) {
@@ -163,10 +170,8 @@ CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
     return r;
   }
   r.status = Status::critical;
-  std::string list;
-  for (std::size_t i = 0; i < foreign.size() && i < 4; ++i) list += (i ? ", " : "") + foreign[i];
-  if (foreign.size() > 4) list += fmt::format(", and {} more", foreign.size() - 4);
-  r.message = fmt::format("{} client connections still open: {}", foreign.size(), list);
+  r.message = fmt::format("{} client connections still open: {}", foreign.size(),
+                          detail::join_names(foreign, 4));
   return r;
 }
 

@@ -61,10 +61,15 @@ struct ClientsExpectation {
   /// Client hosts to ignore (the hypervisors' self-heal daemons): names and
   /// addresses, matched against the host part of "host:port".
   std::vector<std::string> ignore;
+  /// Connections an ignored host may hold on one brick: its self-heal daemon
+  /// holds one. A second one from the same host is a client (e.g. a FUSE
+  /// mount left on a hypervisor) and is not ignored.
+  std::size_t connections_per_ignored_host = 1;
 };
 
-/// Green when no brick has a client other than the ignored ones. An offline
-/// brick has no client connection and counts as none.
+/// Green when no brick has a client other than the ignored hosts' allowance.
+/// An offline brick has no client connection and counts as none; no started
+/// volume at all (`<volumes/>`) means no client can be connected: ok.
 CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
                                     const ClientsExpectation& expect);
 
