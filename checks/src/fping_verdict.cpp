@@ -63,7 +63,15 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
     }
   }
   for (const auto& host : expect.targets) {
-    if (!seen.count(host)) {
+    if (seen.count(host)) continue;
+    // With -q fping prints nothing for a name it cannot resolve; its exit
+    // status 2 is the only trace.
+    if (exit_status == 2) {
+      r.add_fact("ping", host, "unresolved");
+      r.add_sample("greenlight_ping_up", {{"target", host}}, 0);
+      findings.add(Status::critical,
+                   fmt::format("no fping result for {}: name not resolved (exit status 2)", host));
+    } else {
       r.add_fact("ping", host, "missing");
       findings.add(Status::unknown, fmt::format("no fping result for {}", host));
     }

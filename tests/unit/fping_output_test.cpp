@@ -140,3 +140,27 @@ TEST_CASE("fping command line: -C count, quiet, optional timeout, -- before targ
   CHECK(fping_argv({"-x"}, 5, 500) == V{"fping", "-C", "5", "-q", "-t", "500", "--", "-x"});
   CHECK(fping_argv({}, 0).at(2) == "1");
 }
+
+TEST_CASE("fping -q is silent about an unresolvable name: exit status 2 tells") {
+  const auto report = parse_fping(fixture("C3_q_unresolvable.txt"));
+  REQUIRE(report.ok());
+  CHECK(report->targets.size() == 3);
+  PingExpectation expect;
+  expect.targets = {"top1", "nosuchhost", "top2", "127.0.0.1"};
+  const auto r = fping_verdict(*report, expect, 2);
+  CHECK(r.status == Status::critical);
+  CHECK(r.message == "no fping result for nosuchhost: name not resolved (exit status 2)");
+  CHECK(*r.fact("ping", "nosuchhost") == "unresolved");
+  CHECK(*r.fact("ping", "top1") == "up");
+}
+
+TEST_CASE("fping without -q: name error, per-probe lines skipped, summary kept") {
+  const auto report = parse_fping(fixture("C2_unresolvable_verbose.txt"));
+  REQUIRE(report.ok());
+  REQUIRE(report->targets.size() == 2);
+  CHECK_FALSE(find(*report, "nosuchhost").resolved);
+  const auto& top1 = find(*report, "top1");
+  CHECK(top1.sent == 2);
+  CHECK(top1.max_ms == Approx(0.045));
+  CHECK(report->skipped.empty());
+}

@@ -58,9 +58,10 @@ struct PingExpectation {
 /// Verdict: critical when a target is unreachable, unresolvable, or above a
 /// critical threshold; warning above a warning threshold; unknown when fping
 /// failed (exit status 3 or 4, or above) or an expected target is missing
-/// from the report. Samples: greenlight_ping_up, greenlight_ping_rtt_seconds
-/// (stat=min|avg|max), greenlight_ping_loss_ratio, per target. Facts: kind
-/// "ping", subject host, value up|down|unresolved.
+/// from the report. With -q fping prints nothing for an unresolvable name:
+/// an expected target without result under exit status 2 is critical. Samples: greenlight_ping_up,
+/// greenlight_ping_rtt_seconds (stat=min|avg|max), greenlight_ping_loss_ratio, per target. Facts:
+/// kind "ping", subject host, value up|down|unresolved.
 CheckResult fping_verdict(const PingReport& report, const PingExpectation& expect, int exit_status);
 
 }  // namespace greenlight::checks
