@@ -249,3 +249,10 @@ TEST_CASE("heal: counts below what the output shows are not trusted") {
   CHECK(r.status == Status::warning);
   CHECK(r.message == "5 entries to heal on a:/b (5 in no category)");
 }
+
+TEST_CASE("heal: a split-brain listing finds split-brain but never opens the gate") {
+  const auto r = gluster_heal_verdict({VolumeHeal{
+      "v1", parse_gluster_heal_info(fixture("heal_info_clean.xml"), 0, HealListing::split_brain)}});
+  CHECK(r.status == Status::unknown);
+  CHECK(r.message == "heal info split-brain of v1 says nothing of pending entries");
+}

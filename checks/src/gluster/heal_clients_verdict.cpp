@@ -67,6 +67,13 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
       continue;
     }
     Status volume_status = Status::ok;
+    if (heal.listing == HealListing::split_brain) {
+      // It names split-brain entries only: it cannot prove a volume healed.
+      findings.add(
+          Status::unknown,
+          fmt::format("heal info split-brain of {} says nothing of pending entries", volume));
+      volume_status = Status::unknown;
+    }
     for (const auto& b : heal.bricks) {
       const std::vector<std::pair<std::string, std::string>> labels{{"volume", volume},
                                                                     {"brick", b.brick}};

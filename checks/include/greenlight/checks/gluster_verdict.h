@@ -52,7 +52,8 @@ struct VolumeHeal {
 /// Green only when every brick of every volume is readable with 0 pending,
 /// 0 split-brain (and, from a summary, 0 possibly healing). Split-brain,
 /// stopped or missing volume: critical; unreadable brick, unparsable output,
-/// failed command, no brick listed, an expected brick not listed: unknown;
+/// failed command, no brick listed, an expected brick not listed, a
+/// split-brain listing (it cannot prove entries healed): unknown;
 /// entries pending, possibly healing, or a summary total above its parts:
 /// warning (healing in progress).
 CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes);

@@ -1,0 +1,61 @@
+// libFuzzer target over every parser of the checks module and the verdicts
+// that read their output. Built and run by checks/fuzz/run.sh (clang with
+// -fsanitize=fuzzer,address,undefined); the seed corpus is tests/fixtures.
+// The first input byte picks the exit status handed to the parsers that
+// take one, so the outcome paths (251, 254, ...) are explored too.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "greenlight/checks/confiture.h"
+#include "greenlight/checks/fleet.h"
+#include "greenlight/checks/fping.h"
+#include "greenlight/checks/gluster.h"
+#include "greenlight/checks/gluster_heal.h"
+#include "greenlight/checks/gluster_verdict.h"
+#include "greenlight/checks/nagios.h"
+
+using namespace greenlight::checks;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const int exit_statuses[] = {0, 0, 0, 0, 1, 2, 251, 254};
+  const int rc = exit_statuses[data[0] % 8];
+  const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+
+  for (auto listing : {HealListing::entries, HealListing::summary, HealListing::split_brain}) {
+    // Fed in uneven chunks: the chunk boundaries must not change the answer.
+    HealInfoParser chunked(listing, 256);
+    for (std::size_t i = 0; i < text.size(); i += 1 + i % 7) {
+      chunked.feed(text.substr(i, 1 + i % 7));
+    }
+    const auto a = chunked.finish(rc);
+    const auto b = parse_gluster_heal_info(text, rc, listing);
+    if (a.ok() && b.ok() && a->bricks.size() != b->bricks.size()) __builtin_trap();
+    const auto verdict = gluster_heal_verdict({VolumeHeal{"v", b}});
+    if (verdict.green()) {
+      for (const auto& brick : b->bricks) {
+        if (!brick.readable || brick.pending.value_or(1) != 0) __builtin_trap();
+      }
+    }
+  }
+  if (const auto peers = parse_gluster_peers(text); peers.ok()) {
+    (void)gluster_peers_verdict(*peers, {{"a", "b"}, "a"});
+  }
+  const auto status = parse_gluster_volume_status(text);
+  if (status.ok()) (void)gluster_clients_verdict(*status, {{"127.0.0.1"}});
+  if (const auto info = parse_gluster_volume_info(text); info.ok()) {
+    (void)gluster_volumes_verdict(*info, status.ok() ? &*status : nullptr,
+                                  {{"v1", VolumeState::started}});
+  }
+  (void)parse_gluster_heal_trigger(text, rc);
+  if (const auto ping = parse_fping(text); ping.ok()) (void)fping_verdict(*ping, {{"a"}}, rc);
+  if (const auto units = parse_fleet_units(text); units.ok()) {
+    (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, rc);
+  }
+  (void)nagios_verdict(parse_nagios_output(text), rc, "x");
+  (void)parse_confiture_addresses(
+      text, [](std::string_view s) { return std::vector<std::string>{std::string(s)}; });
+  return 0;
+}
