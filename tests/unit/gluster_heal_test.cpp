@@ -214,3 +214,10 @@ TEST_CASE("heal info: an endless tag is refused instead of buffered") {
   REQUIRE_FALSE(heal.ok());
   CHECK_THAT(heal.error().reason, Catch::Contains("longer than 1024"));
 }
+
+TEST_CASE("heal info with glusterd down (exit 1): a failed outcome with its message") {
+  const auto heal = parse_gluster_heal_info(fixture("glusterd_down.txt"), 1, HealListing::summary);
+  REQUIRE(heal.ok());
+  CHECK(heal->outcome == HealOutcome::failed);
+  CHECK(heal->error == "Connection failed. Please check if gluster daemon is operational.");
+}

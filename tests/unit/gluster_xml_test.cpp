@@ -175,3 +175,13 @@ TEST_CASE("gluster command lines read by these parsers") {
         V{"gluster", "--mode=script", "volume", "heal", "v", "info", "--xml"});
   CHECK(gluster_heal_info_argv("v", HealListing::split_brain).at(6) == "split-brain");
 }
+
+TEST_CASE("gluster CLI text instead of XML is reported as such") {
+  const std::string down = fixture("glusterd_down.txt");  // real, exit status 1
+  const auto r = parse_gluster_volume_status(down);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().reason ==
+        "gluster volume status: not XML: 'Connection failed. Please check if gluster daemon is "
+        "operational.'");
+  CHECK_FALSE(parse_gluster_peers(down).ok());
+}

@@ -36,6 +36,13 @@ std::string child_text(const pugi::xml_node& node, const char* name) {
 std::optional<std::string> load_cli_output(pugi::xml_document& doc, std::string_view xml,
                                            std::string_view what) {
   if (trim(xml).empty()) return std::string(what) + ": empty output";
+  if (trim(xml).front() != '<') {
+    // The CLI prints plain text when it cannot talk to glusterd ("Connection
+    // failed. Please check if gluster daemon is operational."): say that.
+    std::string_view line = trim(xml);
+    line = trim(line.substr(0, line.find('\n')));
+    return std::string(what) + ": not XML: '" + std::string(line.substr(0, 200)) + "'";
+  }
   const pugi::xml_parse_result parsed =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {
