@@ -6,8 +6,8 @@
 #include <cctype>
 #include <map>
 
-#include "gluster/cli_xml.h"
 #include "listing.h"
+#include "text.h"
 
 namespace greenlight::checks {
 

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <map>
 
-#include "gluster/cli_xml.h"
 #include "listing.h"
+#include "text.h"
 
 namespace greenlight::checks {
 

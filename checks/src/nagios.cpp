@@ -5,7 +5,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "gluster/cli_xml.h"
+#include "text.h"
 
 namespace greenlight::checks {
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "greenlight/checks/parsed.h"
+#include "text.h"
 
 namespace greenlight::checks::detail {
 
@@ -19,11 +20,5 @@ std::optional<std::string> load_cli_output(pugi::xml_document& doc, std::string_
 
 /// Trimmed text of child `name` of `node`; empty when absent.
 std::string child_text(const pugi::xml_node& node, const char* name);
-
-/// Strict decimal parse of the whole trimmed text; nullopt otherwise.
-std::optional<std::int64_t> to_int(std::string_view text);
-std::optional<std::uint64_t> to_uint(std::string_view text);
-
-std::string_view trim(std::string_view text);
 
 }  // namespace greenlight::checks::detail

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "gluster/cli_xml.h"
 #include "gluster/xml_text.h"
 #include "greenlight/checks/gluster_heal.h"
+#include "text.h"
 
 namespace greenlight::checks {
 

@@ -1,8 +1,8 @@
 // gluster volume heal VOL: text output.
 #include <vector>
 
-#include "gluster/cli_xml.h"
 #include "greenlight/checks/gluster.h"
+#include "text.h"
 
 namespace greenlight::checks {
 
