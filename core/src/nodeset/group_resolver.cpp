@@ -5,6 +5,7 @@ namespace greenlight {
 void GroupResolver::add_source(std::string name, std::shared_ptr<const GroupSource> source) {
   std::lock_guard lock(mutex_);
   if (default_.empty()) default_ = name;
+  if (sources_.count(name) == 0) order_.push_back(name);
   sources_[std::move(name)] = std::move(source);
 }
 
@@ -20,9 +21,16 @@ std::string GroupResolver::default_source() const {
 
 std::vector<std::string> GroupResolver::source_names() const {
   std::lock_guard lock(mutex_);
+  return order_;
+}
+
+std::vector<std::string> GroupResolver::source_names_default_first() const {
+  std::lock_guard lock(mutex_);
   std::vector<std::string> names;
-  names.reserve(sources_.size());
-  for (const auto& [name, source] : sources_) names.push_back(name);
+  if (sources_.count(default_) != 0) names.push_back(default_);
+  for (const auto& name : order_) {
+    if (name != default_) names.push_back(name);
+  }
   return names;
 }
 

@@ -37,13 +37,17 @@ class GroupResolver {
   void add_source(std::string name, std::shared_ptr<const GroupSource> source);
   void set_default(std::string name);
   std::string default_source() const;
+  /// Source names in the order they were first added.
   std::vector<std::string> source_names() const;
+  /// The default source first, then the others by name (`nodeset --groupsources`).
+  std::vector<std::string> source_names_default_first() const;
   /// nullptr when there is no source of that name.
   std::shared_ptr<const GroupSource> source(std::string_view name) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const GroupSource>, std::less<>> sources_;
+  std::vector<std::string> order_;
   std::string default_;
 };
 

@@ -37,6 +37,12 @@ class GroupResolutionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What an unknown group means while parsing.
+enum class GroupPolicy {
+  kStrict,       ///< an error (GroupResolutionError): greenlight's default
+  kClusterShell  ///< an empty set, as ClusterShell's `nodeset` does
+};
+
 /// Value type; copies are independent. Not synchronised: one thread at a time.
 class NodeSet {
  public:
@@ -50,7 +56,11 @@ class NodeSet {
   /// Parses `text`. Groups ('@...') are resolved through `groups`; without a
   /// resolver any group is an error. Throws NodeSetParseError or
   /// GroupResolutionError.
-  static NodeSet parse(std::string_view text, const GroupResolver* groups = nullptr);
+  static NodeSet parse(std::string_view text, const GroupResolver* groups = nullptr,
+                       GroupPolicy policy = GroupPolicy::kStrict);
+  /// A set of the given names, each taken as one node name (no ranges, no
+  /// operators, no groups), as ClusterShell's NodeSet._fromlist1.
+  static NodeSet from_names(const std::vector<std::string>& names);
 
   /// The folded form, exactly as ClusterShell's str(NodeSet) prints it.
   std::string fold() const;
@@ -67,8 +77,10 @@ class NodeSet {
 
   friend bool operator==(const NodeSet& a, const NodeSet& b);
 
- private:
   struct Impl;
+
+ private:
+  explicit NodeSet(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,147 @@
+#include "nodeset_output.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "greenlight/core/clustershell_groups.h"
+
+namespace greenlight::app {
+
+std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation&) {
+  auto resolver = std::make_shared<GroupResolver>();
+  load_clustershell_groups(*resolver);
+  return resolver;
+}
+
+std::string unescape_separator(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    const char c = s[++i];
+    switch (c) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'a': out += '\a'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'v': out += '\v'; break;
+      case '\\': out += '\\'; break;
+      case '\'': out += '\''; break;
+      case '"': out += '"'; break;
+      case '\n': break;
+      case 'x':
+        if (i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+          out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          throw std::invalid_argument("invalid separator");
+        }
+        break;
+      default:
+        if (c >= '0' && c <= '7') {
+          int value = 0, digits = 0;
+          while (digits < 3 && i < s.size() && s[i] >= '0' && s[i] <= '7') {
+            value = value * 8 + (s[i++] - '0');
+            ++digits;
+          }
+          --i;
+          out += static_cast<char>(value);
+        } else {
+          out += '\\';
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string format_one(const std::string& format, const std::string& value, bool numeric) {
+  std::string out;
+  int conversions = 0;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') {
+      out += format[i];
+      continue;
+    }
+    if (i + 1 >= format.size()) throw std::invalid_argument("incomplete format");
+    const char c = format[++i];
+    if (c == '%') {
+      out += '%';
+    } else if (c == 's' || ((c == 'd' || c == 'i') && numeric)) {
+      if (++conversions > 1) throw std::invalid_argument("not enough arguments for format string");
+      out += value;
+    } else if (c == 'd' || c == 'i') {
+      throw std::invalid_argument(fmt::format("%{} format: a real number is required, not str", c));
+    } else {
+      throw std::invalid_argument(fmt::format("unsupported format character '{}' (0x{:x}) at index {}", c,
+                                              static_cast<unsigned char>(c), i));
+    }
+  }
+  if (conversions == 0) throw std::invalid_argument("not all arguments converted during string formatting");
+  return out;
+}
+
+std::string expand_with_format(const NodeSet& nodes, const std::string& format, const std::string& separator) {
+  std::string out;
+  bool first = true;
+  for (const auto& node : nodes.expand()) {
+    if (!first) out += separator;
+    first = false;
+    out += format == "%s" ? node : format_one(format, node, false);
+  }
+  return out;
+}
+
+std::string fold_with_format(const NodeSet& nodes, const std::string& format) {
+  if (format == "%s") return nodes.fold();
+  std::vector<std::string> names;
+  for (const auto& node : nodes.expand()) names.push_back(format_one(format, node, false));
+  return NodeSet::from_names(names).fold();
+}
+
+std::string format_count(const std::string& format, std::size_t count) {
+  return format_one(format, std::to_string(count), true);
+}
+
+void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes, int level,
+                      const std::optional<std::string>& source, bool groupbase, bool filtered) {
+  const std::string source_name = source ? *source : groups.default_source();
+  auto group_source = groups.source(source_name);
+  if (!group_source) {
+    throw GroupResolutionError(fmt::format("unknown group source \"{}\"", source_name));
+  }
+  const NodeSet names = NodeSet::parse(source ? fmt::format("@@{}", *source) : "@@" + source_name, &groups,
+                                       GroupPolicy::kClusterShell);
+  for (const auto& group : names.expand()) {
+    const std::string word = source && !groupbase ? fmt::format("@{}:{}", *source, group) : "@" + group;
+    NodeSet members = NodeSet::parse(fmt::format("@{}:{}", source_name, group), &groups, GroupPolicy::kClusterShell);
+    if (filtered) {
+      NodeSet common = members;
+      common.intersection_update(nodes);
+      if (common.empty()) continue;
+      if (level == 1) {
+        out << word << "\n";
+      } else if (level == 2) {
+        out << word << " " << common.fold() << "\n";
+      } else {
+        out << word << " " << common.fold() << " " << common.size() << "/" << members.size() << "\n";
+      }
+      continue;
+    }
+    if (level == 1) {
+      out << word << "\n";
+    } else if (level == 2) {
+      out << word << " " << members.fold() << "\n";
+    } else {
+      out << word << " " << members.fold() << " " << members.size() << "\n";
+    }
+  }
+}
+
+}  // namespace greenlight::app

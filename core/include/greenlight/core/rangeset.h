@@ -1,0 +1,101 @@
+// Range sets with ClusterShell 1.9 semantics: sets of zero-padded decimal
+// indexes such as "1-5,08-11,001".
+//
+// As in ClusterShell 1.9, an element is a digit string, so "1" and "01" are
+// different elements; elements sort by length, then value. Elements are kept
+// as runs of consecutive values of one length, so ranges of millions of
+// indexes cost a few words.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace greenlight {
+
+/// A malformed range set; what() reads like ClusterShell's message
+/// ("invalid values in range: \"5-1\"").
+class RangeSetParseError : public std::runtime_error {
+ public:
+  RangeSetParseError(const std::string& part, const std::string& message)
+      : std::runtime_error(message + " : \"" + part + "\""), part_(part) {}
+  const std::string& part() const { return part_; }
+
+ private:
+  std::string part_;
+};
+
+/// Value type. Not synchronised: one thread at a time.
+class RangeSet {
+ public:
+  /// Consecutive values [first, last] whose digit strings all have `width`
+  /// characters (zero-padded when the value has fewer digits). Width 0 holds
+  /// negative values ("-5"), which ClusterShell sorts before all others.
+  struct Run {
+    std::int32_t width;
+    std::int64_t first;
+    std::int64_t last;
+    friend bool operator==(const Run&, const Run&) = default;
+  };
+
+  RangeSet() = default;
+
+  /// Parses "a-b/step,c,..."; throws RangeSetParseError.
+  static RangeSet parse(std::string_view text);
+  /// One element written as the digit string `digits` (padding kept).
+  static RangeSet single(std::string_view digits);
+
+  /// Adds first..last (inclusive) by `step`, zero-padded to `pad` digits.
+  void add_range(std::int64_t first, std::int64_t last, std::int64_t step, std::int32_t pad);
+
+  std::size_t size() const;
+  bool empty() const { return runs_.empty(); }
+  const std::vector<Run>& runs() const { return runs_; }
+
+  /// The folded form, exactly as str(RangeSet) in ClusterShell (autostep off).
+  std::string fold() const;
+  /// The ranges of fold(), one RangeSet each (ClusterShell's contiguous()).
+  std::vector<RangeSet> contiguous() const;
+  /// Calls f(std::string_view digits) for every element in order.
+  template <typename F>
+  void for_each(F&& f) const;
+  std::vector<std::string> expand() const;
+  /// The first and last element's digit strings; the set must not be empty.
+  std::string front() const;
+  std::string back() const;
+
+  bool contains(std::string_view digits) const;
+  bool is_subset_of(const RangeSet& other) const;
+  bool intersects(const RangeSet& other) const;
+
+  void update(const RangeSet& other);
+  void difference_update(const RangeSet& other);
+  void intersection_update(const RangeSet& other);
+  void symmetric_difference_update(const RangeSet& other);
+
+  friend bool operator==(const RangeSet& a, const RangeSet& b) { return a.runs_ == b.runs_; }
+
+  /// The digit string of `value` at `width` characters.
+  static std::string digits(std::int64_t value, std::int32_t width);
+
+ private:
+  void normalize();
+  std::vector<Run> runs_;  // sorted by (width, first); disjoint, non-adjacent per width
+};
+
+template <typename F>
+void RangeSet::for_each(F&& f) const {
+  std::string buffer;
+  for (const auto& run : runs_) {
+    for (std::int64_t v = run.first;; ++v) {
+      buffer = digits(v, run.width);
+      f(std::string_view(buffer));
+      if (v == run.last) break;
+    }
+  }
+}
+
+}  // namespace greenlight

@@ -1,0 +1,252 @@
+// NodeSet arithmetic and printing, following ClusterShell's NodeSetBase.
+#include "greenlight/core/nodeset.h"
+
+#include <fmt/format.h>
+
+#include "nodeset_impl.h"
+#include "nodeset_parser.h"
+
+namespace greenlight {
+namespace detail {
+
+bool has_indexes(const Indexes& indexes) {
+  if (const auto* one = std::get_if<RangeSet>(&indexes)) return !one->empty();
+  if (const auto* many = std::get_if<RangeSetND>(&indexes)) return !many->empty();
+  return false;
+}
+
+std::string format_pattern(std::string_view pattern, const std::vector<std::string>& args) {
+  std::string out;
+  out.reserve(pattern.size() + 8);
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size()) {
+      if (pattern[i + 1] == 's') {
+        if (next < args.size()) out += args[next];
+        ++next;
+      } else {
+        out += pattern[i + 1];
+      }
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Indexes copy_of(const Indexes& indexes) {
+  if (const auto* many = std::get_if<RangeSetND>(&indexes)) return many->copy();
+  return indexes;
+}
+
+std::size_t count(const Indexes& indexes) {
+  if (const auto* one = std::get_if<RangeSet>(&indexes)) return one->size();
+  if (const auto* many = std::get_if<RangeSetND>(&indexes)) return many->size();
+  return 1;
+}
+
+void update_indexes(Indexes& mine, const Indexes& other) {
+  if (auto* one = std::get_if<RangeSet>(&mine)) {
+    one->update(std::get<RangeSet>(other));
+  } else if (auto* many = std::get_if<RangeSetND>(&mine)) {
+    many->update(std::get<RangeSetND>(other));
+  }
+}
+
+}  // namespace
+}  // namespace detail
+
+void NodeSet::Impl::add(const std::string& pattern, const Indexes& indexes) {
+  auto it = patterns.find(pattern);
+  if (it == patterns.end()) {
+    patterns.emplace(pattern, detail::has_indexes(indexes) ? detail::copy_of(indexes) : indexes);
+    return;
+  }
+  if (it->second.index() != indexes.index()) {
+    throw NodeSetParseError(fmt::format("inconsistent indexes for pattern \"{}\"", pattern), pattern, 0);
+  }
+  if (detail::has_indexes(it->second)) detail::update_indexes(it->second, indexes);
+}
+
+void NodeSet::Impl::update(const Impl& other) {
+  for (const auto& [pattern, indexes] : other.patterns) add(pattern, indexes);
+}
+
+void NodeSet::Impl::difference_update(const Impl& other) {
+  std::vector<std::string> purge;
+  for (const auto& [pattern, excluded] : other.patterns) {
+    auto it = patterns.find(pattern);
+    if (it == patterns.end()) continue;
+    auto& mine = it->second;
+    if (!detail::has_indexes(mine)) {
+      purge.push_back(pattern);
+      continue;
+    }
+    if (auto* one = std::get_if<RangeSet>(&mine)) {
+      one->difference_update(std::get<RangeSet>(excluded));
+    } else {
+      std::get<detail::RangeSetND>(mine).difference_update(std::get<detail::RangeSetND>(excluded));
+    }
+    if (detail::count(mine) == 0) purge.push_back(pattern);
+  }
+  for (const auto& pattern : purge) patterns.erase(pattern);
+}
+
+void NodeSet::Impl::intersection_update(const Impl& other) {
+  if (&other == this) return;
+  Impl common;
+  for (const auto& [pattern, theirs] : other.patterns) {
+    auto it = patterns.find(pattern);
+    const bool found = it != patterns.end();
+    if (found && detail::has_indexes(it->second)) {
+      Indexes both = detail::copy_of(it->second);
+      if (auto* one = std::get_if<RangeSet>(&both)) {
+        one->intersection_update(std::get<RangeSet>(theirs));
+      } else {
+        std::get<detail::RangeSetND>(both).intersection_update(std::get<detail::RangeSetND>(theirs));
+      }
+      if (detail::count(both) > 0) common.patterns.emplace(pattern, std::move(both));
+    } else if (!detail::has_indexes(theirs) && found) {
+      common.patterns.emplace(pattern, Indexes{});
+    }
+  }
+  patterns = std::move(common.patterns);
+}
+
+void NodeSet::Impl::symmetric_difference_update(const Impl& other) {
+  std::vector<std::string> purge;
+  for (auto& [pattern, mine] : patterns) {
+    auto it = other.patterns.find(pattern);
+    if (it != other.patterns.end() && detail::has_indexes(it->second)) {
+      if (auto* one = std::get_if<RangeSet>(&mine)) {
+        one->symmetric_difference_update(std::get<RangeSet>(it->second));
+      } else if (auto* many = std::get_if<detail::RangeSetND>(&mine)) {
+        many->symmetric_difference_update(std::get<detail::RangeSetND>(it->second));
+      }
+    } else if (it != other.patterns.end()) {
+      purge.push_back(pattern);
+    }
+  }
+  for (const auto& [pattern, theirs] : other.patterns) {
+    auto it = patterns.find(pattern);
+    if (it == patterns.end()) add(pattern, theirs);
+  }
+  for (const auto& [pattern, mine] : patterns) {
+    if (!std::holds_alternative<std::monostate>(mine) && detail::count(mine) == 0) purge.push_back(pattern);
+  }
+  for (const auto& pattern : purge) patterns.erase(pattern);
+}
+
+std::size_t NodeSet::Impl::size() const {
+  std::size_t total = 0;
+  for (const auto& [pattern, indexes] : patterns) total += detail::count(indexes);
+  return total;
+}
+
+std::string NodeSet::Impl::fold() const {
+  std::string out;
+  auto emit = [&](std::string text) {
+    if (!out.empty()) out += ',';
+    out += text;
+  };
+  for (const auto& [pattern, indexes] : patterns) {
+    if (!detail::has_indexes(indexes)) {
+      emit(detail::format_pattern(pattern, {}));
+    } else if (const auto* one = std::get_if<RangeSet>(&indexes)) {
+      std::string ranges = one->fold();
+      if (one->size() > 1) ranges = "[" + ranges + "]";
+      emit(detail::format_pattern(pattern, {ranges}));
+    } else {
+      for (const auto& vector : std::get<detail::RangeSetND>(indexes).vectors()) {
+        std::vector<std::string> args;
+        args.reserve(vector.size());
+        for (const auto& axis : vector) {
+          args.push_back(axis.size() > 1 ? "[" + axis.fold() + "]" : axis.fold());
+        }
+        emit(detail::format_pattern(pattern, args));
+      }
+    }
+  }
+  return out;
+}
+
+NodeSet::NodeSet() : impl_(std::make_unique<Impl>()) {}
+NodeSet::NodeSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+NodeSet::~NodeSet() = default;
+NodeSet::NodeSet(const NodeSet& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
+NodeSet::NodeSet(NodeSet&& other) noexcept : impl_(std::move(other.impl_)) {}
+NodeSet& NodeSet::operator=(const NodeSet& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+  return *this;
+}
+NodeSet& NodeSet::operator=(NodeSet&& other) noexcept {
+  impl_ = std::move(other.impl_);
+  return *this;
+}
+
+NodeSet NodeSet::parse(std::string_view text, const GroupResolver* groups, GroupPolicy policy) {
+  detail::NodeSetParser parser(groups, policy);
+  return NodeSet(std::make_unique<Impl>(parser.parse(text)));
+}
+
+NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
+  detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
+  auto impl = std::make_unique<Impl>();
+  for (const auto& name : names) impl->update(parser.parse_single(name));
+  return NodeSet(std::move(impl));
+}
+
+std::string NodeSet::fold() const { return impl_ ? impl_->fold() : std::string(); }
+
+std::vector<std::string> NodeSet::expand() const {
+  std::vector<std::string> names;
+  if (!impl_) return names;
+  names.reserve(impl_->size());
+  impl_->for_each([&](std::string name) { names.push_back(std::move(name)); });
+  return names;
+}
+
+std::size_t NodeSet::size() const { return impl_ ? impl_->size() : 0; }
+bool NodeSet::empty() const { return !impl_ || impl_->patterns.empty(); }
+
+bool NodeSet::contains(std::string_view node) const {
+  if (!impl_) return false;
+  try {
+    detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
+    Impl probe = parser.parse_single(node);
+    Impl copy = probe;
+    copy.difference_update(*impl_);
+    return !probe.patterns.empty() && copy.patterns.empty();
+  } catch (const NodeSetParseError&) {
+    return false;
+  }
+}
+
+NodeSet& NodeSet::update(const NodeSet& other) {
+  impl_->update(*other.impl_);
+  return *this;
+}
+NodeSet& NodeSet::difference_update(const NodeSet& other) {
+  impl_->difference_update(*other.impl_);
+  return *this;
+}
+NodeSet& NodeSet::intersection_update(const NodeSet& other) {
+  impl_->intersection_update(*other.impl_);
+  return *this;
+}
+NodeSet& NodeSet::symmetric_difference_update(const NodeSet& other) {
+  impl_->symmetric_difference_update(*other.impl_);
+  return *this;
+}
+
+bool operator==(const NodeSet& a, const NodeSet& b) {
+  if (a.size() != b.size()) return false;
+  NodeSet rest = a;
+  rest.difference_update(b);
+  return rest.empty();
+}
+
+}  // namespace greenlight

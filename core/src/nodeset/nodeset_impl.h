@@ -1,0 +1,66 @@
+// The inside of a NodeSet: node name patterns ("node%s-ib%s", '%' written
+// "%%") mapped to their indexes, as in ClusterShell's NodeSetBase.
+#pragma once
+
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "greenlight/core/nodeset.h"
+#include "greenlight/core/rangeset.h"
+#include "rangeset_nd.h"
+
+namespace greenlight {
+
+/// No index (a plain name), one numeric part, or several.
+using Indexes = std::variant<std::monostate, RangeSet, detail::RangeSetND>;
+
+struct NodeSet::Impl {
+  std::map<std::string, Indexes> patterns;  // ordered as ClusterShell sorts them
+
+  /// Adds `pattern` with `indexes`; copies them when the pattern is new.
+  void add(const std::string& pattern, const Indexes& indexes);
+  void update(const Impl& other);
+  void difference_update(const Impl& other);
+  void intersection_update(const Impl& other);
+  void symmetric_difference_update(const Impl& other);
+
+  std::size_t size() const;
+  std::string fold() const;
+  template <typename F>
+  void for_each(F&& f) const;  // f(const std::string& node), ClusterShell order
+};
+
+namespace detail {
+
+/// Truthiness of an index set as ClusterShell tests it (`if rangeset:`).
+bool has_indexes(const Indexes& indexes);
+
+/// `pattern % args`: each "%s" takes the next argument, "%%" is '%'.
+std::string format_pattern(std::string_view pattern, const std::vector<std::string>& args);
+
+}  // namespace detail
+
+template <typename F>
+void NodeSet::Impl::for_each(F&& f) const {
+  for (const auto& [pattern, indexes] : patterns) {
+    if (const auto* one = std::get_if<RangeSet>(&indexes)) {
+      std::vector<std::string> args(1);
+      one->for_each([&](std::string_view digits) {
+        args[0].assign(digits);
+        f(detail::format_pattern(pattern, args));
+      });
+    } else if (const auto* many = std::get_if<detail::RangeSetND>(&indexes)) {
+      for (const auto& vector : many->vectors()) {
+        detail::for_each_element(vector, [&](const std::vector<std::string>& element) {
+          f(detail::format_pattern(pattern, element));
+        });
+      }
+    } else {
+      f(detail::format_pattern(pattern, {}));
+    }
+  }
+}
+
+}  // namespace greenlight

@@ -1,0 +1,373 @@
+#include "nodeset_parser.h"
+
+#include <fnmatch.h>
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace greenlight::detail {
+namespace {
+
+constexpr int kMaxGroupDepth = 32;
+constexpr std::string_view kOperators = ",!&^";
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+std::string_view lstrip(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  return s;
+}
+std::string_view rstrip(std::string_view s) {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// ClusterShell's messages read `message: "part"`; ours add where the part
+// stands in the input.
+[[noreturn]] void fail(std::string_view whole, std::string_view part, std::string_view message) {
+  std::size_t position = part.empty() ? 0 : whole.find(part);
+  if (position == std::string_view::npos) position = 0;
+  std::string text = part.empty() ? std::string(message) : fmt::format("{}: \"{}\"", message, part);
+  throw NodeSetParseError(text, std::string(whole), position);
+}
+
+[[noreturn]] void fail_range(std::string_view whole, const RangeSetParseError& error) {
+  fail(whole, error.what(), "bad range");
+}
+
+RangeSet parse_range(std::string_view whole, std::string_view text) {
+  try {
+    return RangeSet::parse(text);
+  } catch (const RangeSetParseError& error) {
+    fail_range(whole, error);
+  }
+}
+
+std::pair<std::size_t, char> next_operator(std::string_view s) {
+  const std::size_t at = s.find_first_of(kOperators);
+  if (at == std::string_view::npos) return {std::string_view::npos, '\0'};
+  return {at, s[at]};
+}
+
+// "node-00" + "1-6" -> "node-", "001-006": digits before the bracket join
+// every range.
+std::pair<std::string, std::string> amend_leading_digits(std::string_view whole, std::string_view outer,
+                                                         std::string inner) {
+  std::size_t keep = outer.size();
+  while (keep > 0 && is_digit(outer[keep - 1])) --keep;
+  if (keep == outer.size()) return {std::string(outer), inner};
+  const std::string digits(outer.substr(keep));
+  std::string amended;
+  for (const auto& part : parse_range(whole, inner).contiguous()) {
+    const std::string folded = part.fold();
+    if (!amended.empty()) amended += ',';
+    std::size_t from = 0;
+    for (;;) {
+      const auto dash = folded.find('-', from);
+      amended += digits + folded.substr(from, dash == std::string::npos ? std::string::npos : dash - from);
+      if (dash == std::string::npos) break;
+      amended += '-';
+      from = dash + 1;
+    }
+  }
+  return {std::string(outer.substr(0, keep)), amended};
+}
+
+// "1-6" + "0-ib" -> "10-60/10", "-ib": digits after the bracket shift every
+// range by a power of ten.
+std::pair<std::string, std::string> amend_trailing_digits(std::string_view whole, std::string_view outer,
+                                                          const std::string& inner) {
+  std::size_t skip = 0;
+  while (skip < outer.size() && is_digit(outer[skip])) ++skip;
+  if (skip == 0) return {std::string(outer), inner};
+  if (inner.find('/') != std::string::npos) {
+    fail(whole, outer, "illegal trailing digits after range with steps");
+  }
+  const std::string digits(outer.substr(0, skip));
+  std::string amended;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t comma = inner.find(',', pos);
+    const std::string element = inner.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string shifted;
+    std::size_t bound_start = 0;
+    for (;;) {
+      const std::size_t dash = element.find('-', bound_start);
+      shifted += element.substr(bound_start, dash == std::string::npos ? std::string::npos : dash - bound_start);
+      shifted += digits;
+      if (dash == std::string::npos) break;
+      shifted += '-';
+      bound_start = dash + 1;
+    }
+    if (shifted.find('-') != std::string::npos) shifted += "/1" + std::string(digits.size(), '0');
+    if (!amended.empty() || pos > 0) amended += ',';
+    amended += shifted;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return {std::string(outer.substr(skip)), amended};
+}
+
+// A name without brackets: every digit run is an index ("da2c3" -> "da%sc%s").
+void scan_single(std::string_view whole, std::string_view text, std::string& pattern,
+                 std::vector<RangeSet>& indexes) {
+  if (text.empty()) fail(whole, text, "parse error");
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t prefix_start = pos;
+    while (pos < text.size() && !is_digit(text[pos])) ++pos;
+    pattern.append(text.substr(prefix_start, pos - prefix_start));
+    const std::size_t digits_start = pos;
+    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    if (pos > digits_start) {
+      pattern += "%s";
+      try {
+        indexes.push_back(RangeSet::single(text.substr(digits_start, pos - digits_start)));
+      } catch (const RangeSetParseError& error) {
+        fail_range(whole, error);
+      }
+    }
+  }
+}
+
+Indexes to_indexes(std::vector<RangeSet> sets) {
+  if (sets.size() > 1) return RangeSetND(std::move(sets));
+  if (sets.size() == 1) return std::move(sets.front());
+  return std::monostate{};
+}
+
+struct Term {
+  char op;
+  std::string pattern;
+  Indexes indexes;
+};
+
+// ClusterShell's _scan_string: splits "a[1-2]b,c!d" into (operator, pattern,
+// indexes) terms.
+std::vector<Term> scan(std::string_view whole, std::string_view text) {
+  std::vector<Term> terms;
+  char next_op = ',';
+  std::optional<std::string> rest(std::string{text});
+  while (rest && !rest->empty()) {
+    std::string current(lstrip(*rest));
+    rest.reset();
+    std::vector<RangeSet> sets;
+    const char op = next_op;
+    auto [op_at, op_char] = next_operator(current);
+    next_op = op_char;
+    std::size_t bracket_at = current.find('[');
+    std::string pattern;
+    auto before_operator = [](std::size_t bracket, std::size_t oper) {
+      return bracket != std::string::npos && (oper == std::string::npos || oper > bracket);
+    };
+    if (before_operator(bracket_at, op_at)) {
+      std::string suffix = current;
+      while (before_operator(bracket_at, op_at)) {
+        const std::size_t open = suffix.find('[');
+        std::string prefix = suffix.substr(0, open);
+        suffix = suffix.substr(open + 1);
+        const std::size_t close = suffix.find(']');
+        if (close == std::string::npos) fail(whole, current, "missing bracket");
+        std::string range = suffix.substr(0, close);
+        suffix = suffix.substr(close + 1);
+        if (prefix.find(']') != std::string::npos) fail(whole, prefix, "illegal closing bracket");
+        if (!suffix.empty()) {
+          const std::size_t end = suffix.find(']');
+          std::size_t start = suffix.find('[');
+          if (start == std::string::npos) start = end == std::string::npos ? 0 : end + 1;
+          if (end != std::string::npos && end < start) fail(whole, suffix, "illegal closing bracket");
+        }
+        if (!suffix.empty()) std::tie(suffix, range) = amend_trailing_digits(whole, suffix, range);
+        if (!prefix.empty()) {
+          std::tie(prefix, range) = amend_leading_digits(whole, prefix, range);
+          if (!prefix.empty()) {
+            std::string prefix_pattern;
+            scan_single(whole, prefix, prefix_pattern, sets);
+            prefix = prefix_pattern;
+          }
+        }
+        bracket_at = suffix.find('[');
+        std::tie(op_at, next_op) = next_operator(suffix);
+        if (!suffix.empty() && suffix.front() == '[') fail(whole, suffix, "illegal reopening bracket");
+        pattern += prefix + "%s";
+        sets.push_back(parse_range(whole, range));
+      }
+      std::tie(op_at, next_op) = next_operator(suffix);
+      if (op_at != std::string::npos) {
+        rest = suffix.substr(op_at + 1);
+        suffix = suffix.substr(0, op_at);
+        if (rest->empty()) {
+          fail(whole, "", fmt::format("missing nodeset operand with '{}' operator", next_op));
+        }
+      }
+      suffix = std::string(rstrip(suffix));
+      if (!suffix.empty()) scan_single(whole, suffix, pattern, sets);
+    } else {
+      std::string node = current;
+      if (op_at != std::string::npos) {
+        node = current.substr(0, op_at);
+        rest = current.substr(op_at + 1);
+        if (node.empty() || rest->empty()) {
+          fail(whole, node.empty() ? *rest : node,
+               fmt::format("missing nodeset operand with '{}' operator", next_op));
+        }
+      }
+      if (node.find(']') != std::string::npos) fail(whole, node, "illegal closing bracket");
+      scan_single(whole, rstrip(node), pattern, sets);
+    }
+    terms.push_back({op, std::move(pattern), to_indexes(std::move(sets))});
+  }
+  return terms;
+}
+
+void apply(NodeSet::Impl& target, char op, const NodeSet::Impl& operand) {
+  switch (op) {
+    case ',': target.update(operand); break;
+    case '!': target.difference_update(operand); break;
+    case '&': target.intersection_update(operand); break;
+    default: target.symmetric_difference_update(operand); break;
+  }
+}
+
+std::string escape(std::string_view text) {
+  // strip() then '%' doubled, so that names may hold '%'.
+  text = rstrip(lstrip(text));
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    out += c;
+    if (c == '%') out += '%';
+  }
+  return out;
+}
+
+}  // namespace
+
+NodeSet::Impl NodeSetParser::parse_single(std::string_view name) {
+  const std::string escaped = escape(name);
+  std::string pattern;
+  std::vector<RangeSet> sets;
+  scan_single(name, escaped, pattern, sets);
+  NodeSet::Impl impl;
+  impl.patterns.emplace(std::move(pattern), to_indexes(std::move(sets)));
+  return impl;
+}
+
+NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_view whole,
+                                          const std::optional<std::string>& source, int depth) {
+  if (depth > kMaxGroupDepth) {
+    throw GroupResolutionError(fmt::format("groups nest more than {} levels deep (a group that "
+                                           "contains itself?) while resolving \"{}\"",
+                                           kMaxGroupDepth, whole));
+  }
+  NodeSet::Impl result;
+  std::optional<std::set<std::string>> all_cache;
+  for (auto& term : scan(whole, escape(text))) {
+    NodeSet::Impl operand;
+    operand.patterns.emplace(term.pattern, std::move(term.indexes));
+    if (!term.pattern.empty() && term.pattern.front() == '@') {
+      NodeSet::Impl group_nodes;
+      operand.for_each([&](const std::string& group_word) {
+        group_nodes.update(resolve_group(group_word, source, whole, depth));
+      });
+      apply(result, term.op, group_nodes);
+    } else if (groups_ != nullptr && term.pattern.find_first_of("*?") != std::string::npos) {
+      if (!all_cache) {
+        all_cache.emplace();
+        NodeSetParser plain(groups_, policy_);
+        NodeSet::Impl all;
+        for (const auto& nodes : all_nodes(source)) all.update(plain.parse_string(nodes, nodes, source, depth + 1));
+        all.for_each([&](const std::string& node) { all_cache->insert(node); });
+      }
+      NodeSet::Impl matched;
+      operand.for_each([&](const std::string& mask) {
+        for (auto it = all_cache->begin(); it != all_cache->end();) {
+          if (::fnmatch(mask.c_str(), it->c_str(), 0) == 0) {
+            matched.update(parse_single(*it));
+            it = all_cache->erase(it);
+          } else {
+            ++it;
+          }
+        }
+      });
+      apply(result, term.op, matched);
+    } else {
+      apply(result, term.op, operand);
+    }
+  }
+  return result;
+}
+
+std::shared_ptr<const GroupSource> NodeSetParser::group_source(const std::optional<std::string>& source) const {
+  if (groups_ == nullptr) {
+    throw GroupResolutionError("no group source is configured to resolve groups");
+  }
+  const std::string name = source ? *source : groups_->default_source();
+  auto found = groups_->source(name);
+  if (!found) {
+    throw GroupResolutionError(name.empty() ? std::string("no default group source is configured")
+                                            : fmt::format("unknown group source \"{}\"", name));
+  }
+  return found;
+}
+
+NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
+                                           const std::optional<std::string>& source,
+                                           std::string_view whole, int depth) {
+  const std::string body = group_word.substr(1);
+  std::optional<std::string> namespace_name = source;
+  std::string group = body;
+  if (const auto colon = body.find(':'); colon != std::string::npos) {
+    namespace_name = body.substr(0, colon);
+    group = body.substr(colon + 1);
+  }
+  std::vector<std::string> nodes;
+  if (group == "*") {
+    nodes = all_nodes(namespace_name);
+  } else if (!group.empty() && group.front() == '@') {
+    nodes = group_names(body.substr(1));
+  } else {
+    auto found = group_source(namespace_name)->map(group);
+    if (!found && policy_ == GroupPolicy::kStrict) {
+      throw GroupResolutionError(fmt::format("unknown group \"{}\" in source \"{}\"", group_word,
+                                             namespace_name ? *namespace_name : groups_->default_source()));
+    }
+    if (found) nodes.push_back(*found);
+  }
+  std::string joined;
+  for (const auto& part : nodes) {
+    if (!joined.empty()) joined += ',';
+    joined += part;
+  }
+  if (joined.empty()) return {};
+  return parse_string(joined, whole, namespace_name, depth + 1);
+}
+
+std::vector<std::string> NodeSetParser::group_names(const std::optional<std::string>& source) {
+  NodeSet::Impl names;
+  for (const auto& group : group_source(source)->list()) {
+    const std::string escaped = escape(group);
+    for (auto& term : scan(group, escaped)) {
+      NodeSet::Impl operand;
+      operand.patterns.emplace(term.pattern, std::move(term.indexes));
+      apply(names, term.op, operand);
+    }
+  }
+  std::vector<std::string> out;
+  names.for_each([&](const std::string& name) { out.push_back(name); });
+  return out;
+}
+
+std::vector<std::string> NodeSetParser::all_nodes(const std::optional<std::string>& source) {
+  auto found = group_source(source);
+  if (auto all = found->all()) return {*all};
+  std::vector<std::string> nodes;
+  for (const auto& group : group_names(source)) {
+    if (auto members = found->map(group)) nodes.push_back(*members);
+  }
+  return nodes;
+}
+
+}  // namespace greenlight::detail

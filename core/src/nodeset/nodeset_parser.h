@@ -1,0 +1,39 @@
+// The node set string parser: ClusterShell 1.9's ParsingEngine semantics
+// (brackets, digits around brackets, operators applied left to right,
+// groups resolved recursively in their source).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "greenlight/core/group_source.h"
+#include "nodeset_impl.h"
+
+namespace greenlight::detail {
+
+class NodeSetParser {
+ public:
+  NodeSetParser(const GroupResolver* groups, GroupPolicy policy) : groups_(groups), policy_(policy) {}
+
+  /// Parses a whole node set string. Throws NodeSetParseError,
+  /// RangeSetParseError (wrapped as NodeSetParseError) or GroupResolutionError.
+  NodeSet::Impl parse(std::string_view text) { return parse_string(text, text, std::nullopt, 0); }
+
+  /// One node name: no brackets, no operators, no groups.
+  NodeSet::Impl parse_single(std::string_view name);
+
+ private:
+  NodeSet::Impl parse_string(std::string_view text, std::string_view whole,
+                             const std::optional<std::string>& source, int depth);
+  NodeSet::Impl resolve_group(const std::string& group_word, const std::optional<std::string>& source,
+                              std::string_view whole, int depth);
+  std::vector<std::string> group_names(const std::optional<std::string>& source);
+  std::vector<std::string> all_nodes(const std::optional<std::string>& source);
+  std::shared_ptr<const GroupSource> group_source(const std::optional<std::string>& source) const;
+
+  const GroupResolver* groups_;
+  GroupPolicy policy_;
+};
+
+}  // namespace greenlight::detail

@@ -1,0 +1,379 @@
+#include "greenlight/core/rangeset.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace greenlight {
+namespace {
+
+// Indexes past this are refused: they cannot be held in 64 bits with room
+// for arithmetic, and no cluster has them.
+constexpr std::int64_t kMaxIndex = 999'999'999'999'999'999LL;
+constexpr std::int32_t kMaxWidth = 18;
+
+std::int32_t natural_width(std::int64_t value) {
+  if (value < 0) return 0;
+  std::int32_t width = 1;
+  while (value >= 10) {
+    value /= 10;
+    ++width;
+  }
+  return width;
+}
+
+std::int64_t power_of_ten(std::int32_t exponent) {
+  std::int64_t result = 1;
+  while (exponent-- > 0) result *= 10;
+  return result;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+std::string_view strip(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// Like Python's int() on a plain decimal: surrounding blanks allowed.
+bool parse_integer(std::string_view text, std::int64_t& value) {
+  text = strip(text);
+  if (text.empty() || text.size() > kMaxWidth) return false;
+  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+std::string_view lstrip_zeros(std::string_view text) {
+  while (!text.empty() && text.front() == '0') text.remove_prefix(1);
+  return text;
+}
+
+bool run_less(const RangeSet::Run& a, const RangeSet::Run& b) {
+  return a.width != b.width ? a.width < b.width : a.first < b.first;
+}
+
+bool is_padded(std::int32_t width, std::int64_t value) { return value >= 0 && width > natural_width(value); }
+
+// Appends `run` to a sorted, normalised list, merging with the last run when
+// they touch. `run` must not sort before the last run.
+void append_run(std::vector<RangeSet::Run>& runs, const RangeSet::Run& run) {
+  if (!runs.empty()) {
+    auto& last = runs.back();
+    if (last.width == run.width && run.first <= last.last + 1) {
+      last.last = std::max(last.last, run.last);
+      return;
+    }
+  }
+  runs.push_back(run);
+}
+
+std::vector<RangeSet::Run> subtract(const std::vector<RangeSet::Run>& a,
+                                    const std::vector<RangeSet::Run>& b) {
+  std::vector<RangeSet::Run> out;
+  std::size_t j = 0;
+  for (const auto& run : a) {
+    std::int64_t first = run.first;
+    bool alive = true;
+    while (j < b.size() && (b[j].width < run.width || (b[j].width == run.width && b[j].last < first))) ++j;
+    std::size_t k = j;
+    while (alive && k < b.size() && b[k].width == run.width && b[k].first <= run.last) {
+      if (b[k].first > first) out.push_back({run.width, first, b[k].first - 1});
+      if (b[k].last >= run.last) {
+        alive = false;
+      } else {
+        first = std::max(first, b[k].last + 1);
+      }
+      ++k;
+    }
+    if (alive) out.push_back({run.width, first, run.last});
+  }
+  return out;
+}
+
+std::vector<RangeSet::Run> merge_union(const std::vector<RangeSet::Run>& a,
+                                       const std::vector<RangeSet::Run>& b) {
+  std::vector<RangeSet::Run> out;
+  out.reserve(a.size() + b.size());
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j >= b.size() || (i < a.size() && run_less(a[i], b[j]))) {
+      append_run(out, a[i++]);
+    } else {
+      append_run(out, b[j++]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RangeSet::digits(std::int64_t value, std::int32_t width) {
+  if (value < 0 || width <= 1) return std::to_string(value);
+  return fmt::format("{:0{}d}", value, width);
+}
+
+RangeSet RangeSet::single(std::string_view text) {
+  std::int64_t value = 0;
+  if (!parse_integer(text, value) || text.size() > kMaxWidth) {
+    throw RangeSetParseError(std::string(text), "invalid rangeset index");
+  }
+  RangeSet set;
+  set.runs_.push_back({static_cast<std::int32_t>(text.size()), value, value});
+  return set;
+}
+
+void RangeSet::add_range(std::int64_t first, std::int64_t last, std::int64_t step,
+                         std::int32_t pad) {
+  std::vector<Run> added;
+  if (step == 1 && first < 0) {
+    added.push_back({0, first, std::min<std::int64_t>(last, -1)});
+    first = 0;
+  }
+  if (step == 1 && last < first) {
+    // only negative values
+  } else if (step == 1) {
+    // Values narrower than `pad` all take `pad` characters; wider ones keep
+    // their own width.
+    std::int64_t value = first;
+    while (value <= last) {
+      const std::int32_t width = std::max(pad, natural_width(value));
+      const std::int64_t width_end = width >= kMaxWidth + 1 ? kMaxIndex : power_of_ten(width) - 1;
+      const std::int64_t end = std::min(last, width_end);
+      added.push_back({width, value, end});
+      if (end == last) break;
+      value = end + 1;
+    }
+  } else {
+    for (std::int64_t value = first; value <= last; value += step) {
+      added.push_back({value < 0 ? 0 : std::max(pad, natural_width(value)), value, value});
+      if (last - value < step) break;
+    }
+  }
+  std::sort(added.begin(), added.end(), run_less);
+  std::vector<Run> normalized;
+  for (const auto& run : added) append_run(normalized, run);
+  runs_ = merge_union(runs_, normalized);
+}
+
+RangeSet RangeSet::parse(std::string_view text) {
+  RangeSet set;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', pos);
+    const std::string_view raw =
+        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    const std::string_view subrange = strip(raw);
+    const std::string part(subrange);
+    std::string_view base = subrange;
+    std::int64_t step = 1;
+    if (const auto slash = subrange.find('/'); slash != std::string_view::npos) {
+      base = subrange.substr(0, slash);
+      if (!parse_integer(subrange.substr(slash + 1), step)) {
+        throw RangeSetParseError(part, "cannot convert string to integer");
+      }
+    }
+    std::string_view begin = base;
+    std::string_view end = base;
+    int begin_sign = 1;
+    int end_sign = 1;
+    if (base.find('-') == std::string_view::npos) {
+      if (step != 1) throw RangeSetParseError(part, "invalid step usage");
+    } else {
+      // ClusterShell's reading of dashes: "a-b", "-a" (one negative index),
+      // "x-a-b" (a negative start), "x-a-y-b" (both negative).
+      std::vector<std::string_view> pieces;
+      std::size_t from = 0;
+      for (;;) {
+        const auto dash = base.find('-', from);
+        pieces.push_back(strip(base.substr(from, dash == std::string_view::npos ? std::string_view::npos : dash - from)));
+        if (dash == std::string_view::npos) break;
+        from = dash + 1;
+      }
+      if (pieces.size() == 2) {
+        begin = pieces[0];
+        end = pieces[1];
+        if (begin.empty()) {
+          begin = end;
+          begin_sign = end_sign = -1;
+        }
+      } else if (pieces.size() == 3) {
+        begin = pieces[1];
+        end = pieces[2];
+        begin_sign = -1;
+      } else if (pieces.size() == 4) {
+        begin = pieces[1];
+        end = pieces[3];
+        begin_sign = end_sign = -1;
+      } else {
+        throw RangeSetParseError(part, "too many dashes");
+      }
+    }
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+    if (!parse_integer(begin, first) || !parse_integer(end, last)) {
+      throw RangeSetParseError(part, subrange.empty() ? "empty range" : "cannot convert string to integer");
+    }
+    std::int32_t pad = 0;
+    if (first != 0) {
+      if (lstrip_zeros(begin).size() < begin.size()) pad = static_cast<std::int32_t>(begin.size());
+    } else if (begin.size() > 1) {
+      pad = static_cast<std::int32_t>(begin.size());
+    }
+    const std::string_view ends = last != 0 ? lstrip_zeros(end) : end;
+    const bool end_padded = ends.size() < end.size();
+    if ((pad > 0 || end_padded) && begin.size() != end.size()) {
+      throw RangeSetParseError(part, "padding length mismatch");
+    }
+    if (pad > 0 && begin_sign < 0) throw RangeSetParseError(part, "padding not supported in negative ranges");
+    first *= begin_sign;
+    last *= end_sign;
+    if (first > last || step < 1 || last > kMaxIndex) {
+      throw RangeSetParseError(part, "invalid values in range");
+    }
+    set.add_range(first, last, step, pad);
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return set;
+}
+
+std::size_t RangeSet::size() const {
+  std::size_t count = 0;
+  for (const auto& run : runs_) count += static_cast<std::size_t>(run.last - run.first + 1);
+  return count;
+}
+
+namespace {
+
+// The ranges ClusterShell prints: maximal runs of consecutive values where a
+// range that starts zero-padded keeps one width, and one that starts
+// unpadded stays unpadded.
+struct Slice {
+  std::int64_t first;
+  std::int64_t last;
+  std::int32_t pad;
+};
+
+std::vector<Slice> slices(const std::vector<RangeSet::Run>& runs) {
+  std::vector<Slice> out;
+  std::int32_t start_width = 0;
+  bool start_padded = false;
+  for (const auto& run : runs) {
+    if (!out.empty() && run.first == out.back().last + 1 &&
+        (start_padded ? run.width == start_width : !is_padded(run.width, run.first))) {
+      out.back().last = run.last;
+      continue;
+    }
+    start_width = run.width;
+    start_padded = is_padded(run.width, run.first);
+    out.push_back({run.first, run.last, start_padded ? run.width : 0});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RangeSet::fold() const {
+  std::string out;
+  for (const auto& slice : slices(runs_)) {
+    if (!out.empty()) out += ',';
+    out += digits(slice.first, slice.pad);
+    if (slice.last != slice.first) {
+      out += '-';
+      out += digits(slice.last, slice.pad);
+    }
+  }
+  return out;
+}
+
+std::vector<RangeSet> RangeSet::contiguous() const {
+  std::vector<RangeSet> out;
+  for (const auto& slice : slices(runs_)) {
+    RangeSet set;
+    set.add_range(slice.first, slice.last, 1, slice.pad);
+    out.push_back(std::move(set));
+  }
+  return out;
+}
+
+std::vector<std::string> RangeSet::expand() const {
+  std::vector<std::string> out;
+  out.reserve(size());
+  for_each([&](std::string_view element) { out.emplace_back(element); });
+  return out;
+}
+
+std::string RangeSet::front() const { return digits(runs_.front().first, runs_.front().width); }
+std::string RangeSet::back() const { return digits(runs_.back().last, runs_.back().width); }
+
+bool RangeSet::contains(std::string_view text) const {
+  std::int64_t value = 0;
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view digits_part = negative ? text.substr(1) : text;
+  if (!parse_integer(digits_part, value) || strip(digits_part).size() != digits_part.size()) return false;
+  if (negative) value = -value;
+  const Run probe{negative ? 0 : static_cast<std::int32_t>(text.size()), value, value};
+  auto it = std::upper_bound(runs_.begin(), runs_.end(), probe, run_less);
+  if (it == runs_.begin()) return false;
+  --it;
+  return it->width == probe.width && it->first <= value && value <= it->last;
+}
+
+bool RangeSet::is_subset_of(const RangeSet& other) const { return subtract(runs_, other.runs_).empty(); }
+
+bool RangeSet::intersects(const RangeSet& other) const {
+  std::size_t i = 0, j = 0;
+  while (i < runs_.size() && j < other.runs_.size()) {
+    const Run& a = runs_[i];
+    const Run& b = other.runs_[j];
+    if (a.width != b.width) {
+      (a.width < b.width ? i : j)++;
+    } else if (a.last < b.first) {
+      ++i;
+    } else if (b.last < a.first) {
+      ++j;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+void RangeSet::update(const RangeSet& other) {
+  if (other.runs_.empty()) return;
+  // Fast path for growing a set in order (one node at a time from a list).
+  if (runs_.empty() || !run_less(other.runs_.front(), runs_.back())) {
+    for (const auto& run : other.runs_) append_run(runs_, run);
+    return;
+  }
+  runs_ = merge_union(runs_, other.runs_);
+}
+
+void RangeSet::difference_update(const RangeSet& other) { runs_ = subtract(runs_, other.runs_); }
+
+void RangeSet::intersection_update(const RangeSet& other) {
+  std::vector<Run> out;
+  std::size_t i = 0, j = 0;
+  while (i < runs_.size() && j < other.runs_.size()) {
+    const Run& a = runs_[i];
+    const Run& b = other.runs_[j];
+    if (a.width != b.width) {
+      (a.width < b.width ? i : j)++;
+      continue;
+    }
+    const std::int64_t first = std::max(a.first, b.first);
+    const std::int64_t last = std::min(a.last, b.last);
+    if (first <= last) out.push_back({a.width, first, last});
+    (a.last < b.last ? i : j)++;
+  }
+  runs_ = std::move(out);
+}
+
+void RangeSet::symmetric_difference_update(const RangeSet& other) {
+  runs_ = merge_union(subtract(runs_, other.runs_), subtract(other.runs_, runs_));
+}
+
+}  // namespace greenlight

@@ -1,0 +1,56 @@
+// Multi-dimensional range sets (node names with several numeric parts, such
+// as "da[2-5]c[1-2]p[0-1]"), folded the way ClusterShell 1.9's RangeSetND
+// folds them so that `nodeset -f` and `nodeset -e` print the same vectors in
+// the same order.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "greenlight/core/rangeset.h"
+
+namespace greenlight::detail {
+
+using RangeVector = std::vector<RangeSet>;
+
+/// Calls f(digit strings, one per axis) for every element of `vector`, last
+/// axis fastest (itertools.product order).
+void for_each_element(const RangeVector& vector,
+                      const std::function<void(const std::vector<std::string>&)>& f);
+
+class RangeSetND {
+ public:
+  RangeSetND() = default;
+  explicit RangeSetND(RangeVector vector) { vectors_.push_back(std::move(vector)); }
+
+  /// A folded copy, as RangeSetND.copy() in ClusterShell.
+  RangeSetND copy() const;
+
+  bool empty() const { return vectors_.empty(); }
+  std::size_t size() const;
+  std::size_t dim() const { return vectors_.empty() ? 0 : vectors_.front().size(); }
+
+  /// The folded vectors, in ClusterShell's order.
+  const std::vector<RangeVector>& vectors() const;
+
+  void update(const RangeSetND& other);
+  void difference_update(const RangeSetND& other);
+  void intersection_update(const RangeSetND& other);
+  void symmetric_difference_update(const RangeSetND& other);
+  bool is_subset_of(const RangeSetND& other) const;
+  bool contains(const std::vector<std::string>& element) const;
+
+ private:
+  void fold() const;
+  bool fold_univariate() const;
+  void fold_multivariate() const;
+  void sort() const;
+  void append(const std::vector<RangeVector>& vectors);
+
+  mutable std::vector<RangeVector> vectors_;
+  mutable bool dirty_ = true;
+  mutable bool multivariate_hint_ = false;
+};
+
+}  // namespace greenlight::detail

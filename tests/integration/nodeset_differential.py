@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Differential test: `greenlight nodeset` against ClusterShell's `nodeset`.
+
+Expected results come from ClusterShell 1.9's own command-line code, run in
+this process (same parser, same output, same exit code as the `nodeset`
+program; a sample of cases is also checked against the real program to prove
+it). Cases: golden cases from ClusterShell's semantics plus random node sets
+from a fixed seed. Usage: nodeset_differential.py GREENLIGHT [COUNT]
+"""
+import contextlib
+import io
+import os
+import random
+import subprocess
+import sys
+
+from ClusterShell import NodeSet as cs_nodeset_module
+from ClusterShell import NodeUtils as cs_node_utils
+from ClusterShell.CLI import Nodeset as cs_nodeset
+
+GOLDEN = [
+    ["-f", "node[08-11]"], ["-e", "node[08-11]"], ["-c", "node[08-11]"],
+    ["-f", "node[1-2,001-002]"], ["-e", "node[1-2,001-002]"],
+    ["-e", "node[1-10/2]"], ["-f", "node[1-10/2]"], ["-f", "node[0-10/3]", "node[1-3]"],
+    ["-f", "da[2-5]c[1-2]p[0-1]"], ["-e", "da[2-5]c[1-2]p[0-1]"], ["-c", "da[2-5]c[1-2]p[0-1]"],
+    ["-f", "node-00[1-6]0"], ["-e", "node-00[1-6]0"], ["-f", "n1[1-3]0[2-3]"],
+    ["-f", "a[1-5],b[2-3]!a3&a[1-4,10]^a[4-6]"], ["-f", "a[1-9]!a[2-3],a2"],
+    ["-f", "a[1-3]", "a[2-5]", "-x", "a4"], ["-f", "a[1-10]", "-i", "a[5-20]"],
+    ["-f", "a[1-10]", "-X", "a[5-20]"], ["-f", "-x", "a2", "a[1-3]"],
+    ["-f", "n[9-11]"], ["-f", "n[09-11]"], ["-f", "n9,n10,n011"], ["-f", "n[099-101]"],
+    ["-f", "n[0-1],n[00-01]"], ["-e", "n[0-1],n[00-01]"], ["-f", "n[1-3]-ib[0-1]"],
+    ["-f", "x1y1,x1y2,x2y1,x2y2,x3y3"], ["-e", "x1y1,x1y2,x2y1,x2y2,x3y3"],
+    ["-f", "a1b1c1,a1b2c1,a2b1c1,a2b2c2"], ["-e", "a1b1c1,a1b2c1,a2b1c1,a2b2c2"],
+    ["-f", "@top,@worker"], ["-f", "@hypervisors", "-x", "top1"], ["-e", "@ocean:dns"],
+    ["-f", "@fleet:running!ns[1-3]"], ["-c", "@*"], ["-f", "@fleet:*"], ["-f", "@@fleet"],
+    ["-f", "@shell:gpu"], ["-c", "@shell:compute"], ["-f", "@shell:*"], ["-f", "@@shell"],
+    ["-f", "@top", "-s", "shell"], ["-s", "shell", "-f", "@gpu"], ["-f", "@nosuch"],
+    ["-e", "-O", "pcocc-vm-%s.service", "@fleet:running", "-x", "ns[1-3]"],
+    ["-f", "-O", "%s-ipmi", "node[1-4]"], ["-c", "-O", "count=%s", "n[1-5]"], ["-c", "-O", "%d", "n[1-5]"],
+    ["-e", "-S", "\\n", "n[1-3]"], ["-e", "-S", ",", "n[1-3]"], ["-e", "-S", "\\t:", "n[1-3]"],
+    ["-l"], ["-ll"], ["-lll"], ["-l", "-s", "fleet"], ["-ll", "-s", "shell"], ["-l", "top1", "worker2"],
+    ["-ll", "top[1-2]"], ["-lll", "ns1"], ["--groupsources"], ["-f", "-a"], ["-c", "-a"],
+    ["-f", "n[1-3"], ["-f", "n1-3]"], ["-f", "n[3-1]"], ["-f", "n[1-2]]"], ["-f", "n[a-b]"],
+    ["-f", "n[1-2][3-4]"], ["-f", "n[]"], ["-f", "a,"], ["-f", ",a"], ["-f", "a!"], ["-f", "a,,b"],
+    ["-f", "n[01-2]"], ["-f", "n[1-2/0]"], ["-f", "n[1/2]"], ["-f", "n[1-10/2]0"], ["-f", ""],
+    ["-f", " a , b "], ["-f", "a b"], ["-f", "a%b[1-2]"], ["-e", "a%b[1-2]"], ["-f"], ["-c"],
+    ["-f", "-e", "a"], [], ["-z", "a"], ["-f", "a", "-i"], ["-f", "--exclude=a1", "a[1-2]"],
+    ["--fold", "a[1-2]", "b"], ["-e", "-O", "%s-%s", "a[1-2]"], ["-e", "-O", "x", "a[1-2]"],
+    ["-f", "n[1-100000]", "-x", "n[50-99999]"], ["-c", "n[1-100000]c[1-3]"],
+]
+
+PREFIXES = ["n", "node", "cn", "da", "x-", "r1n", "top", "c-ib", "a.b"]
+SUFFIXES = ["", "", "", "-ib", "p", "-bmc", "c", ".lab"]
+
+
+def rand_range(rng):
+    pad = rng.choice([0, 0, 0, 2, 3])
+    parts = []
+    for _ in range(rng.randint(1, 3)):
+        a = rng.randint(0, 30 if pad != 2 else 60)
+        kind = rng.random()
+        if kind < 0.45:
+            parts.append("%0*d" % (pad, a))
+        else:
+            b = a + rng.randint(0, 25)
+            if pad == 2 and b > 99:
+                b = 99
+            text = "%0*d-%0*d" % (pad, a, pad, b)
+            if kind > 0.85:
+                text += "/%d" % rng.randint(1, 4)
+            parts.append(text)
+    return ",".join(parts)
+
+
+def rand_name(rng):
+    dims = rng.choice([1, 1, 1, 2, 2, 3])
+    name = rng.choice(PREFIXES)
+    for d in range(dims):
+        if d:
+            name += rng.choice(["c", "p", "-", "s"])
+        if rng.random() < 0.7:
+            name += "[%s]" % rand_range(rng)
+        else:
+            name += str(rng.randint(0, 40)).zfill(rng.choice([1, 1, 2, 3]))
+    name += rng.choice(SUFFIXES)
+    return name
+
+
+def rand_set(rng):
+    text = rand_name(rng)
+    for _ in range(rng.randint(0, 3)):
+        text += rng.choice([",", ",", ",", "!", "&", "^"]) + (
+            rng.choice(["@top", "@worker", "@dns", "@fleet:running", "@shell:login", "@racks"])
+            if rng.random() < 0.15 else rand_name(rng))
+    return text
+
+
+def corrupt(rng, text):
+    i = rng.randint(0, len(text))
+    return text[:i] + rng.choice(["[", "]", ",", "!", "-", "/", "[]", "a[", "0", " "]) + text[i:]
+
+
+def rand_case(rng):
+    command = rng.choice(["-f", "-f", "-e", "-c"])
+    args = [command]
+    if rng.random() < 0.1:
+        args += ["-O", rng.choice(["%s", "pcocc-vm-%s.service", "%s-ipmi", "[%s]"])]
+    if command == "-e" and rng.random() < 0.2:
+        args += ["-S", rng.choice([",", "\\n", " + "])]
+    args.append(corrupt(rng, rand_set(rng)) if rng.random() < 0.12 else rand_set(rng))
+    for _ in range(rng.choice([0, 0, 1, 2])):
+        op = rng.choice(["-x", "-i", "-X", None])
+        if op:
+            args.append(op)
+        args.append(rand_set(rng))
+    return args
+
+
+def clustershell(args):
+    out, err = io.StringIO(), io.StringIO()
+    # A fresh resolver per case, as each run of the program has (-s changes it).
+    cs_nodeset_module.set_std_group_resolver(cs_node_utils.GroupResolverConfig(
+        cs_nodeset_module.DEF_GROUPS_CONFIGS, cs_nodeset_module.ILLEGAL_GROUP_CHARS))
+    old_argv = sys.argv
+    sys.argv = ["nodeset"] + args
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            cs_nodeset.main()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        sys.argv = old_argv
+    return out.getvalue(), code
+
+
+def run(program, args):
+    proc = subprocess.run(program + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    return proc.stdout.decode("utf-8", "replace"), proc.returncode
+
+
+def main():
+    greenlight = [sys.argv[1], "nodeset"]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
+    seed = int(os.environ.get("NODESET_SEED", "20261124"))
+    rng = random.Random(seed)
+    cases = GOLDEN + [rand_case(rng) for _ in range(count)]
+    failures = []
+    for args in cases:
+        expected = clustershell(args)
+        got = run(greenlight, args)
+        if expected != got:
+            failures.append((args, expected, got))
+    # The in-process harness must say what the real program says.
+    harness_mismatch = []
+    for args in GOLDEN + cases[len(GOLDEN):len(GOLDEN) + 150]:
+        real = run(["nodeset"], args)
+        if real != clustershell(args):
+            harness_mismatch.append((args, real))
+    for args, expected, got in failures[:25]:
+        print("DIFF nodeset %r\n  clustershell rc=%d %r\n  greenlight   rc=%d %r" %
+              (args, expected[1], expected[0][:300], got[1], got[0][:300]))
+    for args, real in harness_mismatch[:5]:
+        print("HARNESS nodeset %r: real program rc=%d %r" % (args, real[1], real[0][:200]))
+    print("compared %d cases (%d golden, %d random, seed %d): %d differences; "
+          "harness checked on %d cases against the nodeset program: %d mismatches" %
+          (len(cases), len(GOLDEN), count, seed, len(failures), len(GOLDEN) + 150, len(harness_mismatch)))
+    passed = len(cases) - len(failures)
+    print("%d passed, %d failed" % (passed, len(failures)))
+    return 1 if failures or harness_mismatch else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
