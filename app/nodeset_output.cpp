@@ -5,12 +5,32 @@
 #include <fmt/format.h>
 
 #include "greenlight/core/clustershell_groups.h"
+#include "greenlight/core/config.h"
 
 namespace greenlight::app {
 
-std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation&) {
-  auto resolver = std::make_shared<GroupResolver>();
-  load_clustershell_groups(*resolver);
+std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation) {
+  if (!invocation.config_given) {
+    auto resolver = std::make_shared<GroupResolver>();
+    load_clustershell_groups(*resolver);
+    return resolver;
+  }
+  // With a site configuration, its groups are the default source and
+  // ClusterShell's sources stay reachable as @source:group.
+  config::Diagnostics diagnostics;
+  const config::Site site = config::load_site(invocation.config_path, diagnostics);
+  if (!diagnostics.ok()) {
+    throw std::runtime_error(fmt::format("{} is not valid (see greenlight config check):\n{}",
+                                         invocation.config_path, diagnostics.format()));
+  }
+  auto resolver = site.group_resolver();
+  GroupResolver clustershell;
+  if (load_clustershell_groups(clustershell)) {
+    for (const auto& name : clustershell.source_names()) {
+      if (!resolver->source(name)) resolver->add_source(name, clustershell.source(name));
+    }
+  }
+  resolver->set_default("site");
   return resolver;
 }
 

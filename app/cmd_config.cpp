@@ -1,0 +1,42 @@
+// greenlight config check [CONFIG]: every error of the site configuration at
+// once, gcc style; exit 0 valid, 1 invalid, 2 usage.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "greenlight/core/config.h"
+
+namespace greenlight::app {
+namespace {
+
+int run_config(const Invocation& invocation, const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "check" || args.size() > 2) {
+    std::cerr << "usage: greenlight [-c CONFIG] config check [CONFIG]\n";
+    return 2;
+  }
+  const std::string path = args.size() == 2 ? args[1] : invocation.config_path;
+  config::Diagnostics diagnostics;
+  const config::Site site = config::load_site(path, diagnostics);
+  if (!diagnostics.ok()) {
+    std::cerr << diagnostics.format();
+    const auto count = diagnostics.errors().size();
+    std::cerr << fmt::format("{}: {} error{}\n", path, count, count == 1 ? "" : "s");
+    return 1;
+  }
+  const auto* self = site.self_host();
+  std::cout << fmt::format("{}: valid. site {}: {} hosts ({} runs greenlight), {} groups, {} checks, {} runbook "
+                           "director{} and {} inline runbook{}\n",
+                           path, site.name.empty() ? "(unnamed)" : site.name, site.hosts.size(),
+                           self != nullptr ? self->name : "no host", site.groups.size(), site.checks.size(),
+                           site.runbook_directories.size(), site.runbook_directories.size() == 1 ? "y" : "ies",
+                           site.runbooks.size(), site.runbooks.size() == 1 ? "" : "s");
+  return 0;
+}
+
+const CommandRegistration kRegistration{
+    {"config", "config check [CONFIG]                  validate a site configuration, every error at once",
+     run_config}};
+
+}  // namespace
+}  // namespace greenlight::app

@@ -1,0 +1,103 @@
+// The site configuration: hosts, groups, SSH defaults, the exporter, checks
+// and runbooks, validated with every error reported at once.
+//
+//   site: ocean
+//   include: [checks.yaml]
+//   hosts:
+//     top[1-3]: {address: "10.1.0.[1-3]", bmc: "10.2.0.[1-3]"}
+//     top1: {self: true}
+//   groups:
+//     top: "top[1-3]"
+//   ssh: {user: root, known_hosts: /etc/greenlight/known_hosts}
+//   exporter: {listen: "0.0.0.0:9877"}
+//   checks:
+//     heal: {kind: gluster_heal, host: top1, interval: 30s, volumes: [volspoms1]}
+//   runbooks: {directory: runbooks}
+//
+// docs/config.md is the reference.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/core/config_value.h"
+#include "greenlight/core/group_source.h"
+
+namespace greenlight::config {
+
+using std::chrono::milliseconds;
+
+struct Host {
+  std::string name;
+  std::string address;  ///< IP address or name, never resolved while validating
+  int port = 0;          ///< 0: the ssh default
+  std::string user;      ///< empty: the ssh default
+  std::string bmc;       ///< BMC address for power steps; may be empty
+  bool self = false;     ///< the host greenlight runs on: commands run locally
+  Mark mark;
+};
+
+struct SshSettings {
+  std::string user = "root";
+  int port = 22;
+  std::vector<std::string> identity_files;
+  std::string known_hosts = "/etc/greenlight/known_hosts";
+  bool accept_new_host_keys = false;  ///< host_key_policy: accept-new
+  milliseconds connect_timeout{10'000};
+  milliseconds command_timeout{60'000};
+  int fanout = 64;
+};
+
+struct ExporterSettings {
+  std::string listen = "127.0.0.1:9877";
+  std::string tls_certificate;
+  std::string tls_key;
+  std::string basic_auth_file;
+  std::string bearer_token_file;
+};
+
+struct CheckSpec {
+  std::string name;
+  std::string kind;
+  std::string host;  ///< where the command runs; "self" by default
+  milliseconds interval{30'000};
+  milliseconds timeout{20'000};
+  milliseconds jitter{0};
+  std::vector<std::string> command;  ///< argv override; empty: the kind's default
+  Value parameters;                  ///< the kind's own keys (a mapping), validated by the checks module
+  Mark mark;
+};
+
+/// The check kinds greenlight knows; `kind:` must name one of them.
+const std::vector<std::string>& check_kinds();
+
+struct Site {
+  std::string name;
+  std::filesystem::path file;
+  std::vector<Host> hosts;                  ///< in node set order
+  std::map<std::string, std::string> groups;  ///< name -> node set string
+  SshSettings ssh;
+  ExporterSettings exporter;
+  std::vector<CheckSpec> checks;
+  std::vector<std::filesystem::path> runbook_directories;
+  std::vector<std::pair<std::string, Value>> runbooks;  ///< inline runbooks by name
+
+  const Host* host(std::string_view name) const;
+  const Host* self_host() const;
+  /// Group sources for node sets: the site's groups as the default source
+  /// ("site"), plus empty placeholders for dynamic sources fed by checks.
+  std::shared_ptr<GroupResolver> group_resolver() const;
+};
+
+/// Loads and validates `path`. Never throws for configuration errors: they
+/// are all in `diagnostics`, and the Site holds what was valid.
+Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics);
+/// The same from a value tree (for tests).
+Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics);
+
+}  // namespace greenlight::config

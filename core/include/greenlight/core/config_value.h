@@ -1,0 +1,125 @@
+// Configuration values with their place in the file, and the readers that
+// turn them into typed settings while collecting every error at once.
+//
+// YAML stays inside core: the loader turns a file (and its includes) into a
+// tree of config::Value, each node knowing its file, line and column. Other
+// modules (checks, runbook) validate their own sections with MapReader, so
+// every error in greenlight reads `FILE:LINE:COL: error: message`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace greenlight::config {
+
+/// Where a value stands: 1-based line and column.
+struct Mark {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const;  ///< "file:line:col"
+};
+
+/// One node of a configuration document. Plain value type.
+class Value {
+ public:
+  enum class Kind { kNull, kScalar, kSequence, kMapping };
+
+  Kind kind = Kind::kNull;
+  Mark mark;
+  std::string scalar;                              ///< kScalar
+  bool quoted = false;                             ///< kScalar written in quotes
+  std::vector<Value> items;                        ///< kSequence
+  std::vector<std::pair<Value, Value>> entries;    ///< kMapping: key (a scalar), value
+
+  bool is_null() const { return kind == Kind::kNull; }
+  bool is_scalar() const { return kind == Kind::kScalar; }
+  bool is_sequence() const { return kind == Kind::kSequence; }
+  bool is_mapping() const { return kind == Kind::kMapping; }
+  /// The value of `key` in a mapping, or nullptr.
+  const Value* find(std::string_view key) const;
+  /// "a string", "a list", "a mapping" or "nothing", for messages.
+  std::string describe() const;
+};
+
+struct Diagnostic {
+  Mark mark;
+  std::string message;
+  std::string hint;  ///< may be empty
+};
+
+/// Collects errors; never throws. Not synchronised.
+class Diagnostics {
+ public:
+  void error(const Mark& mark, std::string message, std::string hint = {});
+  bool ok() const { return errors_.empty(); }
+  const std::vector<Diagnostic>& errors() const { return errors_; }
+  /// Every error as `FILE:LINE:COL: error: message (hint)`, one per line,
+  /// sorted by file, line and column.
+  std::string format() const;
+
+ private:
+  std::vector<Diagnostic> errors_;
+};
+
+/// Loads a YAML file into a Value. `include:` (a file name or a list, relative
+/// to the including file) is expanded: the included documents' top-level
+/// mappings are merged into the includer; a key defined twice is an error.
+/// Syntax errors, unreadable files and include cycles go to `diagnostics`;
+/// the result then holds what could be read.
+Value load_yaml_file(const std::filesystem::path& path, Diagnostics& diagnostics);
+/// The same from text (for tests); `name` stands for the file in marks.
+Value load_yaml_text(std::string_view text, const std::string& name, Diagnostics& diagnostics);
+
+/// "250ms", "30s", "5m", "1h30m", "2h" -> milliseconds; nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+/// Reads the keys of one mapping with types and ranges, recording errors
+/// with marks; finish() reports the keys nobody asked for as unknown, with
+/// a "did you mean" hint from the keys that were asked for.
+class MapReader {
+ public:
+  /// `what` names the mapping in messages ("check 'heal'"). A value that is
+  /// not a mapping is reported once and every getter then returns nothing.
+  MapReader(const Value& map, Diagnostics& diagnostics, std::string what);
+
+  const Value* get(std::string_view key);
+  const Value* require(std::string_view key);
+  std::optional<std::string> string(std::string_view key, bool required = false);
+  std::optional<std::int64_t> integer(std::string_view key, bool required = false,
+                                      std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX);
+  std::optional<bool> boolean(std::string_view key);
+  std::optional<double> number(std::string_view key, bool required = false);
+  std::optional<std::chrono::milliseconds> duration(std::string_view key, bool required = false);
+  /// A string or a list of strings.
+  std::optional<std::vector<std::string>> strings(std::string_view key, bool required = false);
+  std::optional<std::string> choice(std::string_view key, const std::vector<std::string>& allowed,
+                                    bool required = false);
+  /// Keys present but never asked for.
+  void finish();
+
+  const Value& value() const { return map_; }
+  Diagnostics& diagnostics() { return diagnostics_; }
+
+ private:
+  const Value& map_;
+  Diagnostics& diagnostics_;
+  std::string what_;
+  std::vector<std::string> asked_;
+  bool valid_;
+};
+
+/// Typed reads of a single value (used by MapReader and for list items).
+std::optional<std::string> read_string(const Value& value, Diagnostics& diagnostics, std::string_view what);
+std::optional<std::int64_t> read_integer(const Value& value, Diagnostics& diagnostics, std::string_view what);
+
+/// The closest of `candidates` to `word`, when it is close enough to hint.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace greenlight::config

@@ -1,0 +1,304 @@
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "greenlight/core/clustershell_groups.h"
+#include "greenlight/core/config.h"
+#include "greenlight/core/nodeset.h"
+
+namespace greenlight::config {
+namespace {
+
+// Placeholder for a group source that checks fill at run time (the fleet
+// check's "vm"): while validating, any group of it is known and empty.
+class DeclaredDynamicSource : public GroupSource {
+ public:
+  std::optional<std::string> map(std::string_view) const override { return std::string(); }
+  std::vector<std::string> list() const override { return {}; }
+  std::optional<std::string> all() const override { return std::string(); }
+};
+
+std::optional<std::vector<std::string>> expand(const Value& where, const std::string& text, Diagnostics& diagnostics,
+                                               std::string_view what) {
+  try {
+    return NodeSet::parse(text).expand();
+  } catch (const std::exception& error) {
+    diagnostics.error(where.mark, fmt::format("{}: '{}' is not a valid node set: {}", what, text, error.what()));
+    return std::nullopt;
+  }
+}
+
+// "10.1.0.[1-3]" for "top[1-3]": one address per host, paired in order.
+std::vector<std::string> pair_up(const Value& where, const std::optional<std::string>& text, std::size_t count,
+                                 Diagnostics& diagnostics, std::string_view what) {
+  if (!text) return std::vector<std::string>(count);
+  auto values = expand(where, *text, diagnostics, what);
+  if (!values) return std::vector<std::string>(count);
+  if (values->size() != count) {
+    diagnostics.error(where.mark, fmt::format("{}: '{}' gives {} value{} for {} host{}", what, *text, values->size(),
+                                              values->size() == 1 ? "" : "s", count, count == 1 ? "" : "s"),
+                      "write one value per host, e.g. 10.1.0.[1-3] for top[1-3]");
+    return std::vector<std::string>(count);
+  }
+  return *values;
+}
+
+void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
+  if (hosts == nullptr) return;
+  if (!hosts->is_mapping()) {
+    diagnostics.error(hosts->mark, fmt::format("hosts: expected a mapping of node sets to host settings, found {}",
+                                               hosts->describe()));
+    return;
+  }
+  for (const auto& [key, value] : hosts->entries) {
+    const std::string what = fmt::format("host '{}'", key.scalar);
+    MapReader reader(value, diagnostics, what);
+    auto address = reader.string("address");
+    auto port = reader.integer("port", false, 1, 65535);
+    auto user = reader.string("user");
+    auto bmc = reader.string("bmc");
+    auto self = reader.boolean("self");
+    reader.finish();
+    auto names = expand(key, key.scalar, diagnostics, "hosts");
+    if (!names) continue;
+    const Value& address_at = value.find("address") ? *value.find("address") : key;
+    const Value& bmc_at = value.find("bmc") ? *value.find("bmc") : key;
+    auto addresses = pair_up(address_at, address, names->size(), diagnostics, fmt::format("{}: address", what));
+    auto bmcs = pair_up(bmc_at, bmc, names->size(), diagnostics, fmt::format("{}: bmc", what));
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      auto existing = std::find_if(site.hosts.begin(), site.hosts.end(),
+                                   [&](const Host& h) { return h.name == (*names)[i]; });
+      Host* host = nullptr;
+      if (existing == site.hosts.end()) {
+        site.hosts.push_back(Host{(*names)[i], "", 0, "", "", false, key.mark});
+        host = &site.hosts.back();
+      } else {
+        host = &*existing;
+      }
+      auto set = [&](auto& field, const auto& given, const auto& unset, const char* name) {
+        if (given == unset) return;
+        if (field != unset && field != given) {
+          diagnostics.error(key.mark, fmt::format("host '{}': {} given twice with different values", host->name, name),
+                            fmt::format("first at {}", host->mark.str()));
+          return;
+        }
+        field = given;
+      };
+      set(host->address, addresses[i], std::string(), "address");
+      set(host->bmc, bmcs[i], std::string(), "bmc");
+      set(host->port, static_cast<int>(port.value_or(0)), 0, "port");
+      set(host->user, user.value_or(""), std::string(), "user");
+      if (self.value_or(false)) host->self = true;
+    }
+  }
+  for (auto& host : site.hosts) {
+    if (host.address.empty()) host.address = host.name;
+  }
+  std::vector<std::string> selves;
+  for (const auto& host : site.hosts) {
+    if (host.self) selves.push_back(host.name);
+  }
+  if (selves.size() > 1) {
+    diagnostics.error(hosts->mark, fmt::format("hosts: only one host can be 'self', found {}",
+                                               NodeSet::from_names(selves).fold()));
+  }
+}
+
+void read_groups(const Value* groups, Site& site, Diagnostics& diagnostics) {
+  if (groups == nullptr) return;
+  if (!groups->is_mapping()) {
+    diagnostics.error(groups->mark, fmt::format("groups: expected a mapping of group names to node sets, found {}",
+                                                groups->describe()));
+    return;
+  }
+  static const std::regex kName("[A-Za-z0-9_.-]+");
+  for (const auto& [key, value] : groups->entries) {
+    if (!std::regex_match(key.scalar, kName)) {
+      diagnostics.error(key.mark, fmt::format("groups: '{}' is not a valid group name", key.scalar),
+                        "use letters, digits, '.', '_' and '-'");
+      continue;
+    }
+    if (auto nodes = read_string(value, diagnostics, fmt::format("group '{}'", key.scalar))) {
+      site.groups[key.scalar] = *nodes;
+    }
+  }
+}
+
+void read_ssh(const Value* ssh, Site& site, Diagnostics& diagnostics) {
+  if (ssh == nullptr) return;
+  MapReader reader(*ssh, diagnostics, "ssh");
+  auto& s = site.ssh;
+  s.user = reader.string("user").value_or(s.user);
+  s.port = static_cast<int>(reader.integer("port", false, 1, 65535).value_or(s.port));
+  s.identity_files = reader.strings("identity_files").value_or(s.identity_files);
+  s.known_hosts = reader.string("known_hosts").value_or(s.known_hosts);
+  s.accept_new_host_keys = reader.choice("host_key_policy", {"strict", "accept-new"}).value_or("strict") == "accept-new";
+  s.connect_timeout = reader.duration("connect_timeout").value_or(s.connect_timeout);
+  s.command_timeout = reader.duration("command_timeout").value_or(s.command_timeout);
+  s.fanout = static_cast<int>(reader.integer("fanout", false, 1, 4096).value_or(s.fanout));
+  reader.finish();
+}
+
+void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) {
+  if (exporter == nullptr) return;
+  MapReader reader(*exporter, diagnostics, "exporter");
+  auto& e = site.exporter;
+  if (auto listen = reader.string("listen")) {
+    static const std::regex kListen(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):[0-9]{1,5})");
+    if (std::regex_match(*listen, kListen)) {
+      e.listen = *listen;
+    } else {
+      diagnostics.error(exporter->find("listen")->mark,
+                        fmt::format("exporter: listen: '{}' is not ADDRESS:PORT", *listen),
+                        "e.g. 127.0.0.1:9877, 0.0.0.0:9877 or [::1]:9877");
+    }
+  }
+  e.tls_certificate = reader.string("tls_certificate").value_or("");
+  e.tls_key = reader.string("tls_key").value_or("");
+  e.basic_auth_file = reader.string("basic_auth_file").value_or("");
+  e.bearer_token_file = reader.string("bearer_token_file").value_or("");
+  reader.finish();
+  if (e.tls_certificate.empty() != e.tls_key.empty()) {
+    diagnostics.error(exporter->mark, "exporter: tls_certificate and tls_key go together");
+  }
+}
+
+const std::vector<std::string> kCommonCheckKeys = {"kind", "host", "interval", "timeout", "jitter", "command"};
+
+void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
+  if (checks == nullptr) return;
+  if (!checks->is_mapping()) {
+    diagnostics.error(checks->mark, fmt::format("checks: expected a mapping of check names to settings, found {}",
+                                                checks->describe()));
+    return;
+  }
+  for (const auto& [key, value] : checks->entries) {
+    const std::string what = fmt::format("check '{}'", key.scalar);
+    MapReader reader(value, diagnostics, what);
+    CheckSpec check;
+    check.name = key.scalar;
+    check.mark = key.mark;
+    check.kind = reader.choice("kind", check_kinds(), true).value_or("");
+    check.host = reader.string("host").value_or("self");
+    check.interval = reader.duration("interval").value_or(check.interval);
+    check.timeout = reader.duration("timeout").value_or(check.timeout);
+    check.jitter = reader.duration("jitter").value_or(check.jitter);
+    check.command = reader.strings("command").value_or(std::vector<std::string>{});
+    if (value.find("command") != nullptr && check.command.empty()) {
+      diagnostics.error(value.find("command")->mark, fmt::format("{}: command: the list is empty", what));
+    }
+    if (check.host != "self" && site.host(check.host) == nullptr) {
+      auto names = std::vector<std::string>{};
+      for (const auto& h : site.hosts) names.push_back(h.name);
+      auto hint = closest(check.host, names);
+      diagnostics.error(value.find("host")->mark, fmt::format("{}: host '{}' is not in hosts", what, check.host),
+                        hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+    }
+    check.parameters.kind = Value::Kind::kMapping;
+    check.parameters.mark = value.mark;
+    if (value.is_mapping()) {
+      for (const auto& entry : value.entries) {
+        if (std::find(kCommonCheckKeys.begin(), kCommonCheckKeys.end(), entry.first.scalar) == kCommonCheckKeys.end()) {
+          check.parameters.entries.push_back(entry);
+        }
+      }
+    }
+    site.checks.push_back(std::move(check));
+  }
+}
+
+void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) {
+  if (runbooks == nullptr) return;
+  MapReader reader(*runbooks, diagnostics, "runbooks");
+  for (const auto& directory : reader.strings("directory").value_or(std::vector<std::string>{})) {
+    std::filesystem::path path = directory;
+    if (path.is_relative()) path = site.file.parent_path() / path;
+    site.runbook_directories.push_back(path);
+  }
+  if (const Value* inline_books = reader.get("inline")) {
+    if (inline_books->is_mapping()) {
+      for (const auto& [book_name, book] : inline_books->entries) site.runbooks.emplace_back(book_name.scalar, book);
+    } else {
+      diagnostics.error(inline_books->mark, "runbooks: inline: expected a mapping of runbook names to runbooks");
+    }
+  }
+  reader.finish();
+}
+
+void check_groups_resolve(const Value* groups, const Site& site, Diagnostics& diagnostics) {
+  if (groups == nullptr || !groups->is_mapping()) return;
+  auto resolver = site.group_resolver();
+  for (const auto& [key, value] : groups->entries) {
+    auto it = site.groups.find(key.scalar);
+    if (it == site.groups.end()) continue;
+    try {
+      NodeSet::parse(it->second, resolver.get());
+    } catch (const std::exception& error) {
+      diagnostics.error(value.mark, fmt::format("group '{}': {}", key.scalar, error.what()));
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& check_kinds() {
+  static const std::vector<std::string> kinds = {"gluster_peers", "gluster_volumes", "gluster_heal",
+                                                 "gluster_clients", "fping", "fleet_units", "dns_critical",
+                                                 "nagios", "command", "prometheus_alerts"};
+  return kinds;
+}
+
+const Host* Site::host(std::string_view wanted) const {
+  auto it = std::find_if(hosts.begin(), hosts.end(), [&](const Host& h) { return h.name == wanted; });
+  return it == hosts.end() ? nullptr : &*it;
+}
+
+const Host* Site::self_host() const {
+  auto it = std::find_if(hosts.begin(), hosts.end(), [](const Host& h) { return h.self; });
+  return it == hosts.end() ? nullptr : &*it;
+}
+
+std::shared_ptr<GroupResolver> Site::group_resolver() const {
+  auto resolver = std::make_shared<GroupResolver>();
+  std::map<std::string, std::string, std::less<>> site_groups(groups.begin(), groups.end());
+  std::string all;
+  for (const auto& host : hosts) all += (all.empty() ? "" : ",") + host.name;
+  resolver->add_source("site", std::make_shared<StaticGroupSource>(std::move(site_groups), all));
+  for (const auto& check : checks) {
+    if (check.kind != "fleet_units") continue;
+    std::string source = "vm";
+    if (const Value* v = check.parameters.find("group_source"); v != nullptr && v->is_scalar()) source = v->scalar;
+    if (!resolver->source(source)) resolver->add_source(source, std::make_shared<DeclaredDynamicSource>());
+  }
+  return resolver;
+}
+
+Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics) {
+  Site site;
+  site.file = file;
+  MapReader top(root, diagnostics, "site configuration");
+  site.name = top.string("site").value_or("");
+  read_hosts(top.get("hosts"), site, diagnostics);
+  const Value* groups = top.get("groups");
+  read_groups(groups, site, diagnostics);
+  read_ssh(top.get("ssh"), site, diagnostics);
+  read_exporter(top.get("exporter"), site, diagnostics);
+  read_checks(top.get("checks"), site, diagnostics);
+  read_runbooks(top.get("runbooks"), site, diagnostics);
+  top.finish();
+  check_groups_resolve(groups, site, diagnostics);
+  return site;
+}
+
+Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics) {
+  Value root = load_yaml_file(path, diagnostics);
+  if (root.is_null()) {
+    Site site;
+    site.file = path;
+    return site;
+  }
+  return read_site(root, path, diagnostics);
+}
+
+}  // namespace greenlight::config

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# greenlight config check on the example site (valid) and a broken copy.
+set -uo pipefail
+src=${GREENLIGHT_SOURCE_DIR:?}
+gl=${GREENLIGHT:?}
+passed=0 failed=0
+check() {  # description, command...
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+out=$("$gl" config check "$src/examples/ocean/site.yaml" 2>&1); rc=$?
+check "example is valid (rc $rc: $out)" test "$rc" -eq 0
+check "example summary" grep -q "valid. site ocean: 23 hosts" <<<"$out"
+out=$("$gl" config check "$src/tests/fixtures/config/broken.yaml" 2>&1); rc=$?
+check "broken copy exits 1 (rc $rc)" test "$rc" -eq 1
+check "every error is counted" grep -q "broken.yaml: 14 errors" <<<"$out"
+check "unknown key with hint" grep -qF "broken.yaml:5:5: error: host 'top[1-3]': unknown key 'adress' (did you mean 'address'?)" <<<"$out"
+check "error in an included file" grep -qF "broken-checks.yaml:4:11: error: check 'heal': host 'top9' is not in hosts" <<<"$out"
+out=$(GREENLIGHT_CONFIG="$src/examples/ocean/site.yaml" "$gl" config check 2>&1); rc=$?
+check "GREENLIGHT_CONFIG is the default (rc $rc)" test "$rc" -eq 0
+"$gl" config 2>/dev/null; rc=$?
+check "usage error exits 2 (rc $rc)" test "$rc" -eq 2
+out=$("$gl" -c "$src/examples/ocean/site.yaml" nodeset -f @hypervisors -x top1); rc=$?
+check "site groups in nodeset ($out)" test "$out" = "top[2-3],worker[01-04]"
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
