@@ -139,50 +139,75 @@ void RangeSetND::fold_multivariate() const {
     vectors_.push_back(std::move(vector));
   }
   // Phase 2: merge vectors that differ on at most one axis; cheap passes
-  // first, then full quadratic passes until nothing changes.
+  // first, then full quadratic passes until nothing changes. ClusterShell
+  // pops merged vectors out of its list; a linked list over the sorted
+  // vectors does the same walk without moving the rest each time.
   bool full = false;
   bool changed = true;
   while (changed) {
     changed = false;
     sort();
-    std::size_t index1 = 0;
-    while (index1 + 1 < vectors_.size()) {
-      RangeVector item1 = vectors_[index1];
-      std::size_t index2 = index1 + 1;
-      ++index1;
-      while (index2 < vectors_.size()) {
-        const RangeVector& item2 = vectors_[index2];
-        ++index2;
-        RangeVector merged(item1.size());
+    const std::size_t n = vectors_.size();
+    constexpr std::size_t kEnd = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> next(n);
+    for (std::size_t i = 0; i < n; ++i) next[i] = i + 1 < n ? i + 1 : kEnd;
+    std::vector<bool> alive(n, true);
+    std::size_t first = n > 0 ? 0 : kEnd;
+    while (first != kEnd && next[first] != kEnd) {
+      const std::size_t position1 = first;
+      std::size_t previous = position1;
+      std::size_t position2 = next[position1];
+      while (position2 != kEnd) {
+        const RangeVector& item1 = vectors_[position1];
+        const RangeVector& item2 = vectors_[position2];
+        // Which axis differs, and how; the vectors are only touched when
+        // they merge.
         int differences = 0;
+        std::size_t differing_axis = 0;
+        bool disjoint = false;
         for (std::size_t axis = 0; axis < item1.size(); ++axis) {
           const RangeSet& a = item1[axis];
           const RangeSet& b = item2[axis];
-          if (a == b) {
-            merged[axis] = a;
-          } else if (!a.intersects(b)) {
-            if (++differences > 1) break;
-            merged[axis] = a;
-            merged[axis].update(b);
+          if (a == b) continue;
+          if (!a.intersects(b)) {
+            disjoint = true;
           } else if (strict_superset(a, b) || strict_superset(b, a)) {
-            if (++differences > 1) break;
-            merged[axis] = strict_superset(b, a) ? b : a;
+            disjoint = false;
           } else {
             differences = 2;
             break;
           }
+          differing_axis = axis;
+          if (++differences > 1) break;
         }
         if (differences <= 1) {
           changed = true;
-          vectors_[index1 - 1] = merged;
-          item1 = std::move(merged);
-          --index2;
-          vectors_.erase(vectors_.begin() + static_cast<std::ptrdiff_t>(index2));
+          if (differences == 1) {
+            RangeSet& a = vectors_[position1][differing_axis];
+            const RangeSet& b = vectors_[position2][differing_axis];
+            if (disjoint) {
+              a.update(b);
+            } else if (strict_superset(b, a)) {
+              a = b;
+            }
+          }
+          alive[position2] = false;
+          next[previous] = next[position2];
+          position2 = next[position2];
         } else if (!full) {
           break;
+        } else {
+          previous = position2;
+          position2 = next[position2];
         }
       }
+      first = next[position1];
     }
+    std::vector<RangeVector> kept;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (alive[i]) kept.push_back(std::move(vectors_[i]));
+    }
+    vectors_ = std::move(kept);
     if (!changed && !full) changed = full = true;
   }
   dirty_ = false;
