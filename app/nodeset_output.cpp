@@ -110,11 +110,15 @@ std::string format_one(const std::string& format, const std::string& value, bool
 std::string expand_with_format(const NodeSet& nodes, const std::string& format, const std::string& separator) {
   std::string out;
   bool first = true;
-  for (const auto& node : nodes.expand()) {
+  nodes.for_each([&](const std::string& node) {
     if (!first) out += separator;
     first = false;
-    out += format == "%s" ? node : format_one(format, node, false);
-  }
+    if (format == "%s") {
+      out += node;
+    } else {
+      out += format_one(format, node, false);
+    }
+  });
   return out;
 }
 

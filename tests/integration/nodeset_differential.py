@@ -49,6 +49,16 @@ GOLDEN = [
     ["-f", "n[1-100000]", "-x", "n[50-99999]"], ["-c", "n[1-100000]c[1-3]"],
 ]
 
+GRID = "\n".join("r%dn%d" % (r, n) for r in range(1, 12) for n in range(1, 9))
+STDIN_CASES = [
+    (["-f"], "node1 node2\nnode3 # comment\n\nnode10\n"),
+    (["-f"], GRID + "\nr20n1 r20n3 x1y1 x2y2 x1y2\n"),
+    (["-e"], "b3 a1 a[2-3] @top\nn[1-2]c[3-4] n3c3\n"),
+    (["-c", "-x", "-", "n[1-20]"], "n5 n6\n"),
+    (["-f", "a[1-9]", "-i", "-"], "a2 a5\na11\n"),
+    (["-f"], "node[1-3\n"),
+]
+
 PREFIXES = ["n", "node", "cn", "da", "x-", "r1n", "top", "c-ib", "a.b"]
 SUFFIXES = ["", "", "", "-ib", "p", "-bmc", "c", ".lab"]
 
@@ -116,8 +126,10 @@ def rand_case(rng):
     return args
 
 
-def clustershell(args):
+def clustershell(args, stdin=""):
     out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
     # A fresh resolver per case, as each run of the program has (-s changes it).
     cs_nodeset_module.set_std_group_resolver(cs_node_utils.GroupResolverConfig(
         cs_nodeset_module.DEF_GROUPS_CONFIGS, cs_nodeset_module.ILLEGAL_GROUP_CHARS))
@@ -131,11 +143,12 @@ def clustershell(args):
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     finally:
         sys.argv = old_argv
+        sys.stdin = old_stdin
     return out.getvalue(), code
 
 
-def run(program, args):
-    proc = subprocess.run(program + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+def run(program, args, stdin=""):
+    proc = subprocess.run(program + args, input=stdin.encode(), capture_output=True, timeout=60)
     return proc.stdout.decode("utf-8", "replace"), proc.returncode
 
 
@@ -151,6 +164,15 @@ def main():
         got = run(greenlight, args)
         if expected != got:
             failures.append((args, expected, got))
+    for args, text in STDIN_CASES:
+        expected = clustershell(args, text)
+        got = run(greenlight, args, text)
+        if expected != got:
+            failures.append((args + ["<stdin>", text[:60]], expected, got))
+        if run(["nodeset"], args, text) != expected:
+            print("HARNESS stdin case %r differs from the nodeset program" % (args,))
+            failures.append((args, expected, expected))
+    cases += [args for args, _ in STDIN_CASES]
     # The in-process harness must say what the real program says.
     harness_mismatch = []
     for args in GOLDEN + cases[len(GOLDEN):len(GOLDEN) + 150]:

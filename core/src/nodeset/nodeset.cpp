@@ -35,6 +35,23 @@ std::string format_pattern(std::string_view pattern, const std::vector<std::stri
   return out;
 }
 
+std::vector<std::string> pattern_pieces(std::string_view pattern) {
+  std::vector<std::string> pieces(1);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size()) {
+      if (pattern[i + 1] == 's') {
+        pieces.emplace_back();
+      } else {
+        pieces.back() += pattern[i + 1];
+      }
+      ++i;
+    } else {
+      pieces.back() += pattern[i];
+    }
+  }
+  return pieces;
+}
+
 namespace {
 
 Indexes copy_of(const Indexes& indexes) {
@@ -207,6 +224,10 @@ std::vector<std::string> NodeSet::expand() const {
   names.reserve(impl_->size());
   impl_->for_each([&](std::string name) { names.push_back(std::move(name)); });
   return names;
+}
+
+void NodeSet::for_each(const std::function<void(const std::string&)>& f) const {
+  if (impl_) impl_->for_each(f);
 }
 
 std::size_t NodeSet::size() const { return impl_ ? impl_->size() : 0; }

@@ -42,23 +42,37 @@ std::string format_pattern(std::string_view pattern, const std::vector<std::stri
 
 }  // namespace detail
 
+namespace detail {
+/// A pattern split at its "%s" places, '%%' already unescaped.
+std::vector<std::string> pattern_pieces(std::string_view pattern);
+}  // namespace detail
+
 template <typename F>
 void NodeSet::Impl::for_each(F&& f) const {
+  std::string name;
   for (const auto& [pattern, indexes] : patterns) {
+    const auto pieces = detail::pattern_pieces(pattern);
     if (const auto* one = std::get_if<RangeSet>(&indexes)) {
-      std::vector<std::string> args(1);
       one->for_each([&](std::string_view digits) {
-        args[0].assign(digits);
-        f(detail::format_pattern(pattern, args));
+        name.assign(pieces[0]);
+        name.append(digits);
+        if (pieces.size() > 1) name.append(pieces[1]);
+        f(name);
       });
     } else if (const auto* many = std::get_if<detail::RangeSetND>(&indexes)) {
       for (const auto& vector : many->vectors()) {
         detail::for_each_element(vector, [&](const std::vector<std::string>& element) {
-          f(detail::format_pattern(pattern, element));
+          name.assign(pieces[0]);
+          for (std::size_t i = 0; i < element.size(); ++i) {
+            name.append(element[i]);
+            if (i + 1 < pieces.size()) name.append(pieces[i + 1]);
+          }
+          f(name);
         });
       }
     } else {
-      f(detail::format_pattern(pattern, {}));
+      name.assign(pieces[0]);
+      f(name);
     }
   }
 }

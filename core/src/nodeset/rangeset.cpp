@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -110,9 +111,20 @@ std::vector<RangeSet::Run> merge_union(const std::vector<RangeSet::Run>& a,
 
 }  // namespace
 
+std::size_t RangeSet::write_digits(char* buffer, std::int64_t value, std::int32_t width) {
+  char digits_only[24];
+  auto [end, ec] = std::to_chars(digits_only, digits_only + sizeof digits_only, value);
+  const auto length = static_cast<std::size_t>(end - digits_only);
+  std::size_t pad = 0;
+  if (value >= 0 && width > 0 && static_cast<std::size_t>(width) > length) pad = static_cast<std::size_t>(width) - length;
+  std::memset(buffer, '0', pad);
+  std::memcpy(buffer + pad, digits_only, length);
+  return pad + length;
+}
+
 std::string RangeSet::digits(std::int64_t value, std::int32_t width) {
-  if (value < 0 || width <= 1) return std::to_string(value);
-  return fmt::format("{:0{}d}", value, width);
+  char buffer[32];
+  return std::string(buffer, write_digits(buffer, value, width));
 }
 
 RangeSet RangeSet::single(std::string_view text) {

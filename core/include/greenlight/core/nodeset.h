@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -66,6 +67,8 @@ class NodeSet {
   std::string fold() const;
   /// Every node name, in ClusterShell's iteration order.
   std::vector<std::string> expand() const;
+  /// Calls f with every node name in that order, without building a list.
+  void for_each(const std::function<void(const std::string&)>& f) const;
   std::size_t size() const;
   bool empty() const;
   bool contains(std::string_view node) const;

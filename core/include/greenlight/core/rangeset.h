@@ -80,6 +80,8 @@ class RangeSet {
 
   /// The digit string of `value` at `width` characters.
   static std::string digits(std::int64_t value, std::int32_t width);
+  /// The same written into `buffer` (32 bytes); returns its length.
+  static std::size_t write_digits(char* buffer, std::int64_t value, std::int32_t width);
 
  private:
   void normalize();
@@ -88,11 +90,10 @@ class RangeSet {
 
 template <typename F>
 void RangeSet::for_each(F&& f) const {
-  std::string buffer;
+  char buffer[32];
   for (const auto& run : runs_) {
     for (std::int64_t v = run.first;; ++v) {
-      buffer = digits(v, run.width);
-      f(std::string_view(buffer));
+      f(std::string_view(buffer, write_digits(buffer, v, run.width)));
       if (v == run.last) break;
     }
   }

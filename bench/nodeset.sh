@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# greenlight nodeset against ClusterShell's nodeset, same inputs, same run:
+# median wall time over several runs (hyperfine) and peak RSS (GNU time).
+# Writes the "Node sets" section of bench/RESULTS.md.
+# Usage: bench/nodeset.sh BUILD_DIR [SIZES...]   (default sizes: 10000 100000 1000000)
+set -euo pipefail
+build=$(cd "${1:?usage: nodeset.sh BUILD_DIR}" && pwd)
+shift
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(10000 100000 1000000)
+here=$(cd "$(dirname "$0")" && pwd)
+gl="$build/app/greenlight"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CLUSTERSHELL_CFGDIR="$work/cs"   # no group sources: nothing but node sets
+mkdir -p "$CLUSTERSHELL_CFGDIR" && printf '[Main]\n' >"$CLUSTERSHELL_CFGDIR/groups.conf"
+
+median() {  # runs "command line" [shell] -> median seconds
+  local runs=$1 command=$2 mode=${3:--N}
+  [[ $mode == shell ]] && mode=""
+  hyperfine --style none --runs "$runs" --warmup 1 --export-json "$work/h.json" $mode "$command" >"$work/h.log" 2>&1 ||
+    { cat "$work/h.log" >&2; exit 1; }
+  /usr/bin/python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/h.json"
+}
+rss() {  # command... -> peak RSS in MiB
+  /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1
+  awk '{printf "%.1f", $1/1024}' "$work/rss"
+}
+
+rows=()
+for n in "${sizes[@]}"; do
+  half=$((n / 2))
+  side=$(/usr/bin/python3 -c "import math; print(int(math.isqrt($n)))")
+  seq -f 'node%g' 1 "$n" >"$work/list-$n"
+  /usr/bin/python3 -c "
+for r in range(1, $side + 1):
+    for c in range(1, $side + 1):
+        print('r%dn%d' % (r, c))" >"$work/grid-$n"
+  runs=5
+  [[ $n -ge 1000000 ]] && runs=2
+  declare -A cases=(
+    [expand]="-e node[1-$n]"
+    [count]="-c node[1-$n]"
+    [intersection]="-f node[1-$n] -i node[$half-$((n + half))]"
+  )
+  for op in expand count intersection; do
+    args=${cases[$op]}
+    cs=$(median "$runs" "nodeset $args")
+    g=$(median "$runs" "$gl nodeset $args")
+    rows+=("| $op | $n | $cs | $g | $(/usr/bin/python3 -c "print('%.0f' % ($cs / $g))") | $(rss nodeset $args) | $(rss "$gl" nodeset $args) |")
+  done
+  for op in fold-list fold-grid; do
+    file="$work/list-$n"; [[ $op == fold-grid ]] && file="$work/grid-$n"
+    cs=$(median "$runs" "nodeset -f < $file" shell)
+    g=$(median "$runs" "$gl nodeset -f < $file" shell)
+    cs_rss=$(rss bash -c "exec nodeset -f < $file")
+    g_rss=$(rss bash -c "exec $gl nodeset -f < $file")
+    label=$op; [[ $op == fold-grid ]] && label="fold-grid (${side}x${side})"
+    rows+=("| $label | $n | $cs | $g | $(/usr/bin/python3 -c "print('%.0f' % ($cs / $g))") | $cs_rss | $g_rss |")
+  done
+done
+
+section="## Node sets
+
+\`bench/nodeset.sh $build ${sizes[*]}\` on $(date -u +%Y-%m-%d), $(nproc) cores,
+$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), ClusterShell $(/usr/bin/python3 -c 'import ClusterShell; print(ClusterShell.__version__)').
+Median wall seconds (hyperfine, 5 runs, 2 at 1M names) of one command each,
+process start included; peak RSS from GNU time. \`fold-list\` folds N names
+read one per line; \`fold-grid\` folds N two-dimensional names (rXnY).
+
+| operation | names | nodeset (s) | greenlight (s) | speed-up | nodeset RSS (MiB) | greenlight RSS (MiB) |
+|---|---:|---:|---:|---:|---:|---:|
+$(printf '%s\n' "${rows[@]}")
+"
+/usr/bin/python3 - "$here/RESULTS.md" "$section" <<'PY'
+import re, sys
+path, section = sys.argv[1], sys.argv[2]
+text = open(path).read()
+pattern = re.compile(r"^## Node sets\n.*?(?=^## |\Z)", re.S | re.M)
+text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+open(path, "w").write(text)
+PY
+echo "$section"
