@@ -127,7 +127,8 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
     rows[u.unit].push_back(&u);
     r.add_fact("unit", u.unit, u.active + "/" + u.sub);
     const std::string vm = vm_name(expect.unit_format, u.unit);
-    if (!vm.empty()) r.add_fact("vm", vm, u.sub);
+    // fleet prints "-" for a unit no machine runs: a group needs a name.
+    if (!vm.empty()) r.add_fact("vm", vm, u.sub == "-" || u.sub.empty() ? "unscheduled" : u.sub);
   }
   // With `--fields unit,sub` (the procedure's own command) there is no
   // active state: the sub-state alone decides.

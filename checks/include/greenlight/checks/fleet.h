@@ -57,8 +57,9 @@ std::string unit_name(std::string_view format, std::string_view vm);
 /// The VM of `unit` under `format`, or empty when it does not match.
 std::string vm_name(std::string_view format, std::string_view unit);
 
-/// Verdict. Facts: kind "vm", subject VM name, value the unit's sub-state
-/// (for every listed unit matching the format: the `vm` group source),
+/// Verdict. Facts: kind "vm", subject VM name, value the unit's sub-state,
+/// "unscheduled" when fleet prints "-" (for every listed unit matching the
+/// format: the `vm` group source, see FactGroupSource),
 /// kind "unit", subject unit, value "active/sub". Samples:
 /// greenlight_fleet_unit_running{unit} 0/1 for every expected or listed unit.
 /// A non-zero exit status, or no VM expected (running or stopped), is unknown.

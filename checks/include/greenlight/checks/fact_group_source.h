@@ -1,0 +1,38 @@
+// A group source served from the facts of one check result: the `vm` source
+// of the procedure (@vm:running, @vm:dead, ...) from the fleet check's "vm"
+// facts, or any other kind whose value names a group.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "greenlight/checks/check_result.h"
+#include "greenlight/core/group_source.h"
+
+namespace greenlight::checks {
+
+/// Immutable once built, so safe to call from any thread. To follow new
+/// results, build a new one and replace the source in the GroupResolver
+/// (add_source replaces a source of the same name).
+class FactGroupSource final : public GroupSource {
+ public:
+  /// Groups are the values of `kind` facts of `result`; a group's nodes are
+  /// the subjects with that value.
+  FactGroupSource(const CheckResult& result, std::string_view kind);
+
+  /// The folded node set of `group` ("admin[1-2],batch1"), or nullopt.
+  std::optional<std::string> map(std::string_view group) const override;
+  /// Group names, sorted.
+  std::vector<std::string> list() const override;
+  /// Every subject of the kind, folded (the '@vm:*' of the procedure).
+  std::optional<std::string> all() const override;
+
+ private:
+  std::map<std::string, std::string, std::less<>> groups_;  // group -> folded node set
+  std::string all_;
+};
+
+}  // namespace greenlight::checks
