@@ -1,9 +1,34 @@
 #!/usr/bin/env bash
-# `make demo`: runs greenlight on the built-in example site (examples/ocean).
+# `make demo`: greenlight on the built-in example site (examples/ocean), the
+# management cluster of the restart procedure. What exists today: the site
+# configuration and its validation, and node sets as the procedure writes
+# them. The restart runbook against a lab cluster, with the exporter and the
+# status page, joins this demo as those parts land.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 gl="$build/app/greenlight"
+site="$here/examples/ocean/site.yaml"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-step "greenlight --version"
-"$gl" --version
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+step "The example site validates"
+run "$gl" config check "$site"
+
+step "A broken copy gets every error at once, with file:line:col"
+run "$gl" config check "$here/tests/fixtures/config/broken.yaml" || true
+
+step "Node sets as the procedure writes them (groups from the site)"
+export GREENLIGHT_CONFIG="$site"
+run "$gl" nodeset -ll
+run "$gl" nodeset -f @top,@worker -x top1
+run "$gl" nodeset -O pcocc-vm-%s.service -e @management_vms -x ns[1-3]
+run "$gl" nodeset -c @island_worker
+
+step "Same answers as ClusterShell's nodeset"
+printf '$ nodeset -f node-00[1-6]0 da[2-5]c[1-2]p[0-1] n[08-11]\n'
+nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
+run "$gl" nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
+
+printf '\nNot in this demo yet: checks against a lab cluster, the exporter and\n'
+printf 'status page, and `greenlight runbook exec restart`.\n'
