@@ -4,7 +4,8 @@
 # Writes the "Node sets" section of bench/RESULTS.md.
 # Usage: bench/nodeset.sh BUILD_DIR [SIZES...]   (default sizes: 10000 100000 1000000)
 set -euo pipefail
-build=$(cd "${1:?usage: nodeset.sh BUILD_DIR}" && pwd)
+build_arg=${1:?usage: nodeset.sh BUILD_DIR}
+build=$(cd "$build_arg" && pwd)
 shift
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(10000 100000 1000000)
