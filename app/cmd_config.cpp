@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "greenlight/core/config.h"
+#include "greenlight/runbook/runbook.h"
 
 namespace greenlight::app {
 namespace {
@@ -18,6 +19,7 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   const std::string path = args.size() == 2 ? args[1] : invocation.config_path;
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(path, diagnostics);
+  const auto runbooks = runbook::load_runbooks(site, diagnostics);
   if (!diagnostics.ok()) {
     std::cerr << diagnostics.format();
     const auto count = diagnostics.errors().size();
@@ -25,12 +27,13 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
     return 1;
   }
   const auto* self = site.self_host();
-  std::cout << fmt::format("{}: valid. site {}: {} hosts ({} runs greenlight), {} groups, {} checks, {} runbook "
-                           "director{} and {} inline runbook{}\n",
+  std::string names;
+  for (const auto& book : runbooks) names += (names.empty() ? "" : ", ") + book.name;
+  std::cout << fmt::format("{}: valid. site {}: {} hosts ({} runs greenlight), {} groups, {} checks, {} runbook{}{}\n",
                            path, site.name.empty() ? "(unnamed)" : site.name, site.hosts.size(),
                            self != nullptr ? self->name : "no host", site.groups.size(), site.checks.size(),
-                           site.runbook_directories.size(), site.runbook_directories.size() == 1 ? "y" : "ies",
-                           site.runbooks.size(), site.runbooks.size() == 1 ? "" : "s");
+                           runbooks.size(), runbooks.size() == 1 ? "" : "s",
+                           names.empty() ? "" : " (" + names + ")");
   return 0;
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: greenlight on the built-in example site (examples/ocean), the
 # management cluster of the restart procedure. What exists today: the site
-# configuration and its validation, and node sets as the procedure writes
-# them. The restart runbook against a lab cluster, with the exporter and the
+# configuration and its validation, node sets as the procedure writes them,
+# and the restart runbooks with their plans. The restart runbook against a lab cluster, with the exporter and the
 # status page, joins this demo as those parts land.
 set -euo pipefail
 build=${1:-build}
@@ -30,5 +30,9 @@ printf '$ nodeset -f node-00[1-6]0 da[2-5]c[1-2]p[0-1] n[08-11]\n'
 nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
 run "$gl" nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
 
+step "The restart procedure as runbooks, planned without touching a host"
+run "$gl" runbook list
+run "$gl" runbook plan shutdown
+
 printf '\nNot in this demo yet: checks against a lab cluster, the exporter and\n'
-printf 'status page, and `greenlight runbook exec restart`.\n'
+printf 'status page, and running the runbooks (`greenlight runbook exec restart`).\n'

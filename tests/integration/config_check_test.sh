@@ -10,7 +10,7 @@ check() {  # description, command...
 }
 out=$("$gl" config check "$src/examples/ocean/site.yaml" 2>&1); rc=$?
 check "example is valid (rc $rc: $out)" test "$rc" -eq 0
-check "example summary" grep -q "valid. site ocean: 23 hosts" <<<"$out"
+check "example summary" grep -q "valid. site ocean: 23 hosts.*3 runbooks (shutdown, startup, restart)" <<<"$out"
 out=$("$gl" config check "$src/tests/fixtures/config/broken.yaml" 2>&1); rc=$?
 check "broken copy exits 1 (rc $rc)" test "$rc" -eq 1
 check "every error is counted" grep -q "broken.yaml: 14 errors" <<<"$out"
@@ -22,5 +22,11 @@ check "GREENLIGHT_CONFIG is the default (rc $rc)" test "$rc" -eq 0
 check "usage error exits 2 (rc $rc)" test "$rc" -eq 2
 out=$("$gl" -c "$src/examples/ocean/site.yaml" nodeset -f @hypervisors -x top1); rc=$?
 check "site groups in nodeset ($out)" test "$out" = "top[2-3],worker[01-04]"
+out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook list); rc=$?
+check "runbook list (rc $rc)" grep -q "^restart .*18 phases" <<<"$out"
+out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook plan startup); rc=$?
+check "runbook plan expands commands (rc $rc)" grep -qF "fleetctl start --no-block pcocc-vm-infra1 pcocc-vm-infra2" <<<"$out"
+"$gl" -c "$src/examples/ocean/site.yaml" runbook plan nosuch 2>/dev/null; rc=$?
+check "unknown runbook exits 1 (rc $rc)" test "$rc" -eq 1
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -1,0 +1,377 @@
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "greenlight/core/clustershell_groups.h"
+#include "greenlight/core/nodeset.h"
+#include "greenlight/runbook/runbook.h"
+
+namespace greenlight::runbook {
+namespace {
+
+namespace fs = std::filesystem;
+using config::Diagnostics;
+using config::MapReader;
+using config::Mark;
+using config::Value;
+
+// Groups a run records while it runs (@run:vms_at_shutdown): known and empty
+// while validating.
+class RunGroupPlaceholder : public GroupSource {
+ public:
+  std::optional<std::string> map(std::string_view) const override { return std::string(); }
+  std::vector<std::string> list() const override { return {}; }
+  std::optional<std::string> all() const override { return std::string(); }
+};
+
+struct Context {
+  const config::Site& site;
+  Diagnostics& diagnostics;
+  std::shared_ptr<GroupResolver> groups;
+};
+
+Mark mark_at(const Value& value, std::size_t offset) {
+  Mark mark = value.mark;
+  if (value.scalar.find('\n') == std::string::npos && !value.quoted) mark.column += static_cast<int>(offset);
+  return mark;
+}
+
+void check_nodes(Context& ctx, const Value& where, const std::string& nodes, std::string_view what) {
+  if (nodes == "self") {
+    if (ctx.site.self_host() == nullptr) {
+      ctx.diagnostics.error(where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));
+    }
+    return;
+  }
+  try {
+    NodeSet::parse(nodes, ctx.groups.get());
+  } catch (const std::exception& error) {
+    ctx.diagnostics.error(where.mark, fmt::format("{}: {}", what, error.what()));
+  }
+}
+
+std::optional<CommandTemplate> read_command(Context& ctx, MapReader& reader, std::string_view what, bool required) {
+  const Value* value = required ? reader.require("command") : reader.get("command");
+  if (value == nullptr) return std::nullopt;
+  auto text = config::read_string(*value, ctx.diagnostics, fmt::format("{}: command", what));
+  if (!text) return std::nullopt;
+  try {
+    return CommandTemplate::parse(*text);
+  } catch (const TemplateError& error) {
+    ctx.diagnostics.error(mark_at(*value, error.offset()), fmt::format("{}: command: {}", what, error.what()));
+    return std::nullopt;
+  }
+}
+
+std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view what) {
+  static const std::vector<std::pair<std::string, StepKind>> kKinds = {
+      {"run", StepKind::kRun},         {"power", StepKind::kPower},         {"confirm", StepKind::kConfirm},
+      {"manual", StepKind::kManual},   {"save_group", StepKind::kSaveGroup}, {"self_poweroff", StepKind::kSelfPoweroff}};
+  if (!value.is_mapping() || value.entries.size() != 1) {
+    ctx.diagnostics.error(value.mark, fmt::format("{}: a step is one of run, power, confirm, manual, save_group, "
+                                                  "self_poweroff, written as `- run: {{...}}`",
+                                                  what));
+    return std::nullopt;
+  }
+  const auto& [key, body] = value.entries.front();
+  auto kind = std::find_if(kKinds.begin(), kKinds.end(), [&](const auto& k) { return k.first == key.scalar; });
+  if (kind == kKinds.end()) {
+    std::vector<std::string> names;
+    for (const auto& k : kKinds) names.push_back(k.first);
+    auto hint = config::closest(key.scalar, names);
+    ctx.diagnostics.error(key.mark, fmt::format("{}: unknown step '{}'", what, key.scalar),
+                          hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+    return std::nullopt;
+  }
+  Step step;
+  step.kind = kind->second;
+  step.mark = key.mark;
+  const std::string step_what = fmt::format("{} ({})", what, key.scalar);
+  if (step.kind == StepKind::kConfirm || step.kind == StepKind::kManual) {
+    auto text = config::read_string(body, ctx.diagnostics, step_what);
+    if (!text) return std::nullopt;
+    step.text = *text;
+    return step;
+  }
+  MapReader reader(body, ctx.diagnostics, step_what);
+  if (step.kind == StepKind::kRun || step.kind == StepKind::kPower || step.kind == StepKind::kSaveGroup) {
+    const char* nodes_key = step.kind == StepKind::kSaveGroup ? "nodes" : "on";
+    step.nodes = reader.string(nodes_key, true).value_or("");
+    step.exclude = reader.string("exclude").value_or("");
+    if (const Value* v = body.find(nodes_key); v != nullptr && !step.nodes.empty()) {
+      check_nodes(ctx, *v, step.nodes, fmt::format("{}: {}", step_what, nodes_key));
+    }
+    if (const Value* v = body.find("exclude"); v != nullptr && !step.exclude.empty()) {
+      check_nodes(ctx, *v, step.exclude, fmt::format("{}: exclude", step_what));
+    }
+  }
+  switch (step.kind) {
+    case StepKind::kRun:
+      step.command = read_command(ctx, reader, step_what, true);
+      step.fanout = static_cast<int>(reader.integer("fanout", false, 1, 4096).value_or(0));
+      step.timeout = reader.duration("timeout").value_or(step.timeout);
+      step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
+      step.retry_delay = reader.duration("retry_delay").value_or(step.retry_delay);
+      step.max_failed_nodes = static_cast<int>(reader.integer("max_failed_nodes", false, 0, 1'000'000).value_or(0));
+      step.idempotent = reader.boolean("idempotent").value_or(false);
+      if (const Value* codes = reader.get("allowed_exit_codes")) {
+        step.allowed_exit_codes.clear();
+        if (!codes->is_sequence()) {
+          ctx.diagnostics.error(codes->mark, fmt::format("{}: allowed_exit_codes: expected a list of exit codes",
+                                                         step_what));
+        } else {
+          for (const auto& item : codes->items) {
+            auto code = config::read_integer(item, ctx.diagnostics, fmt::format("{}: allowed_exit_codes", step_what));
+            if (code && (*code < 0 || *code > 255)) {
+              ctx.diagnostics.error(item.mark, fmt::format("{}: exit codes are 0 to 255", step_what));
+            } else if (code) {
+              step.allowed_exit_codes.push_back(static_cast<int>(*code));
+            }
+          }
+        }
+      }
+      break;
+    case StepKind::kPower:
+      step.power_action = reader.choice("action", {"on", "off", "status", "cycle"}, true).value_or("");
+      step.timeout = reader.duration("timeout").value_or(step.timeout);
+      step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
+      break;
+    case StepKind::kSaveGroup:
+      step.group = reader.string("name", true).value_or("");
+      break;
+    case StepKind::kSelfPoweroff:
+      step.command = read_command(ctx, reader, step_what, true);
+      if (ctx.site.self_host() == nullptr) {
+        ctx.diagnostics.error(key.mark, fmt::format("{}: needs a host marked 'self: true' in hosts", step_what));
+      }
+      break;
+    default:
+      break;
+  }
+  reader.finish();
+  return step;
+}
+
+std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value& value, const Mark& mark) {
+  const std::string what = fmt::format("gate '{}'", name);
+  MapReader reader(value, ctx.diagnostics, what);
+  Gate gate;
+  gate.name = name;
+  gate.mark = mark;
+  gate.description = reader.string("description").value_or("");
+  gate.stable_for = reader.duration("stable_for").value_or(gate.stable_for);
+  gate.timeout = reader.duration("timeout").value_or(gate.timeout);
+  gate.on_timeout = reader.string("on_timeout").value_or("");
+  const Value* checks = reader.require("checks");
+  reader.finish();
+  if (checks == nullptr) return gate;
+  if (!checks->is_sequence() || checks->items.empty()) {
+    ctx.diagnostics.error(checks->mark, fmt::format("{}: checks: expected a list of `- check: NAME`", what));
+    return gate;
+  }
+  std::vector<std::string> known;
+  for (const auto& check : ctx.site.checks) known.push_back(check.name);
+  for (const auto& item : checks->items) {
+    MapReader check_reader(item, ctx.diagnostics, fmt::format("{}: check", what));
+    GateCheck gate_check;
+    gate_check.mark = item.mark;
+    gate_check.check = check_reader.string("check", true).value_or("");
+    gate_check.expect = check_reader.string("expect").value_or("ok");
+    gate_check.overrides.kind = Value::Kind::kMapping;
+    if (item.is_mapping()) {
+      for (const auto& entry : item.entries) {
+        if (entry.first.scalar != "check" && entry.first.scalar != "expect") gate_check.overrides.entries.push_back(entry);
+      }
+    }
+    if (!gate_check.check.empty() && std::find(known.begin(), known.end(), gate_check.check) == known.end()) {
+      auto hint = config::closest(gate_check.check, known);
+      ctx.diagnostics.error(item.find("check")->mark,
+                            fmt::format("{}: no check named '{}' in the site's checks", what, gate_check.check),
+                            hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+    }
+    gate.checks.push_back(std::move(gate_check));
+  }
+  return gate;
+}
+
+void check_gate_names(Context& ctx, const Value* list, const std::vector<std::string>& names, const Runbook& book,
+                      std::string_view what) {
+  if (list == nullptr) return;
+  std::vector<std::string> known;
+  for (const auto& gate : book.gates) known.push_back(gate.name);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (book.gate(names[i]) != nullptr) continue;
+    const Mark& mark = list->is_sequence() && i < list->items.size() ? list->items[i].mark : list->mark;
+    auto hint = config::closest(names[i], known);
+    ctx.diagnostics.error(mark, fmt::format("{}: no gate named '{}' in this runbook's gates", what, names[i]),
+                          hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+  }
+}
+
+struct Parsed {
+  Runbook book;
+  std::vector<std::string> sequence;
+  Mark sequence_mark;
+};
+
+Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_name, const fs::path& file) {
+  Parsed parsed;
+  Runbook& book = parsed.book;
+  book.file = file;
+  MapReader top(root, ctx.diagnostics, fmt::format("runbook '{}'", default_name));
+  book.name = top.string("runbook").value_or(default_name);
+  book.description = top.string("description").value_or("");
+  parsed.sequence = top.strings("sequence").value_or(std::vector<std::string>{});
+  if (const Value* v = root.find("sequence")) parsed.sequence_mark = v->mark;
+  const Value* gates = top.get("gates");
+  const Value* phases = top.get("phases");
+  top.finish();
+  const std::string what = fmt::format("runbook '{}'", book.name);
+  if (gates != nullptr) {
+    if (!gates->is_mapping()) {
+      ctx.diagnostics.error(gates->mark, fmt::format("{}: gates: expected a mapping of gate names to gates", what));
+    } else {
+      for (const auto& [name, gate] : gates->entries) {
+        if (auto g = read_gate(ctx, name.scalar, gate, name.mark)) book.gates.push_back(std::move(*g));
+      }
+    }
+  }
+  if (phases == nullptr && parsed.sequence.empty()) {
+    ctx.diagnostics.error(root.mark, fmt::format("{}: 'phases' (or 'sequence') is required", what));
+  }
+  if (phases != nullptr && !parsed.sequence.empty()) {
+    ctx.diagnostics.error(phases->mark, fmt::format("{}: 'phases' and 'sequence' exclude each other", what));
+  }
+  if (phases == nullptr) return parsed;
+  if (!phases->is_sequence()) {
+    ctx.diagnostics.error(phases->mark, fmt::format("{}: phases: expected a list of phases", what));
+    return parsed;
+  }
+  static const std::regex kName("[a-z0-9][a-z0-9_-]*");
+  for (const auto& item : phases->items) {
+    MapReader reader(item, ctx.diagnostics, fmt::format("{}: phase", what));
+    Phase phase;
+    phase.mark = item.mark;
+    phase.name = reader.string("name", true).value_or("");
+    const std::string phase_what = fmt::format("phase '{}'", phase.name);
+    if (!phase.name.empty() && !std::regex_match(phase.name, kName)) {
+      ctx.diagnostics.error(item.find("name")->mark,
+                            fmt::format("{}: a phase name is lower-case letters, digits, '-' and '_'", phase_what));
+    }
+    if (std::any_of(book.phases.begin(), book.phases.end(), [&](const Phase& p) { return p.name == phase.name; })) {
+      ctx.diagnostics.error(item.find("name")->mark, fmt::format("{}: defined twice in {}", phase_what, what));
+    }
+    phase.title = reader.string("title").value_or("");
+    phase.require = reader.strings("require").value_or(std::vector<std::string>{});
+    phase.wait_for = reader.strings("wait_for").value_or(std::vector<std::string>{});
+    check_gate_names(ctx, item.find("require"), phase.require, book, phase_what);
+    check_gate_names(ctx, item.find("wait_for"), phase.wait_for, book, phase_what);
+    if (const Value* steps = reader.get("steps")) {
+      if (!steps->is_sequence()) {
+        ctx.diagnostics.error(steps->mark, fmt::format("{}: steps: expected a list of steps", phase_what));
+      } else {
+        int number = 0;
+        for (const auto& step : steps->items) {
+          ++number;
+          if (auto s = read_step(ctx, step, fmt::format("{} step {}", phase_what, number))) {
+            phase.steps.push_back(std::move(*s));
+          }
+        }
+      }
+    }
+    reader.finish();
+    book.phases.push_back(std::move(phase));
+  }
+  return parsed;
+}
+
+}  // namespace
+
+const char* to_string(StepKind kind) {
+  switch (kind) {
+    case StepKind::kRun: return "run";
+    case StepKind::kPower: return "power";
+    case StepKind::kConfirm: return "confirm";
+    case StepKind::kManual: return "manual";
+    case StepKind::kSaveGroup: return "save_group";
+    case StepKind::kSelfPoweroff: return "self_poweroff";
+  }
+  return "?";
+}
+
+const Gate* Runbook::gate(std::string_view gate_name) const {
+  auto it = std::find_if(gates.begin(), gates.end(), [&](const Gate& g) { return g.name == gate_name; });
+  return it == gates.end() ? nullptr : &*it;
+}
+
+bool Runbook::destructive() const {
+  for (const auto& phase : phases) {
+    for (const auto& step : phase.steps) {
+      if (step.kind == StepKind::kRun || step.kind == StepKind::kPower || step.kind == StepKind::kSelfPoweroff) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::vector<Runbook> load_runbooks(const config::Site& site, Diagnostics& diagnostics) {
+  Context ctx{site, diagnostics, site.group_resolver()};
+  ctx.groups->add_source("run", std::make_shared<RunGroupPlaceholder>());
+  std::vector<Parsed> parsed;
+  for (const auto& directory : site.runbook_directories) {
+    std::error_code ec;
+    if (!fs::is_directory(directory, ec)) {
+      diagnostics.error(Mark{site.file.string(), 0, 0},
+                        fmt::format("runbooks: directory {} does not exist", directory.string()));
+      continue;
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(directory, ec)) {
+      if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      Value root = config::load_yaml_file(file, diagnostics);
+      if (!root.is_null()) parsed.push_back(read_runbook(ctx, root, file.stem().string(), file));
+    }
+  }
+  for (const auto& [name, root] : site.runbooks) parsed.push_back(read_runbook(ctx, root, name, site.file));
+
+  std::vector<Runbook> books;
+  for (auto& p : parsed) {
+    if (std::any_of(books.begin(), books.end(), [&](const Runbook& b) { return b.name == p.book.name; })) {
+      diagnostics.error(Mark{p.book.file.string(), 0, 0}, fmt::format("runbook '{}' is defined twice", p.book.name));
+      continue;
+    }
+    if (p.sequence.empty()) books.push_back(p.book);
+  }
+  for (auto& p : parsed) {
+    if (p.sequence.empty()) continue;
+    Runbook book = p.book;
+    for (const auto& part : p.sequence) {
+      auto found = std::find_if(books.begin(), books.end(), [&](const Runbook& b) { return b.name == part; });
+      if (found == books.end()) {
+        diagnostics.error(p.sequence_mark, fmt::format("runbook '{}': sequence names '{}', which is not a runbook "
+                                                       "with phases",
+                                                       book.name, part));
+        continue;
+      }
+      for (const auto& gate : found->gates) {
+        if (book.gate(gate.name) == nullptr) book.gates.push_back(gate);
+      }
+      for (const auto& phase : found->phases) {
+        if (std::any_of(book.phases.begin(), book.phases.end(), [&](const Phase& q) { return q.name == phase.name; })) {
+          diagnostics.error(p.sequence_mark, fmt::format("runbook '{}': phase '{}' comes twice in the sequence",
+                                                         book.name, phase.name));
+        }
+        book.phases.push_back(phase);
+      }
+    }
+    books.push_back(std::move(book));
+  }
+  return books;
+}
+
+}  // namespace greenlight::runbook
