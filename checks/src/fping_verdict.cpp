@@ -23,18 +23,27 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
     const std::vector<std::pair<std::string, std::string>> target{{"target", t.host}};
     r.add_sample("greenlight_ping_up", target, t.reachable() ? 1 : 0);
     r.add_sample("greenlight_ping_loss_ratio", target, t.loss_percent() / 100.0);
+    const bool want_down = expect.goal == PingGoal::unreachable;
     if (!t.resolved) {
       r.add_fact("ping", t.host, "unresolved");
-      findings.add(Status::critical, fmt::format("{} unresolvable: {}", t.host, t.error));
+      findings.add(want_down ? Status::unknown : Status::critical,
+                   fmt::format("{} unresolvable: {}", t.host, t.error));
       continue;
     }
     if (!t.reachable()) {
       r.add_fact("ping", t.host, "down");
-      findings.add(Status::critical,
-                   fmt::format("{} unreachable ({} probes lost)", t.host, t.sent));
+      if (!want_down) {
+        findings.add(Status::critical,
+                     fmt::format("{} unreachable ({} probes lost)", t.host, t.sent));
+      }
       continue;
     }
     r.add_fact("ping", t.host, "up");
+    if (want_down) {
+      findings.add(Status::critical,
+                   fmt::format("{} still answers ({}/{} replies)", t.host, t.received, t.sent));
+      continue;
+    }
     const std::pair<const char*, std::optional<double>> stats[] = {
         {"min", t.min_ms}, {"avg", t.avg_ms}, {"max", t.max_ms}};
     for (const auto& [stat, value] : stats) {
@@ -69,7 +78,7 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
     if (exit_status == 2) {
       r.add_fact("ping", host, "unresolved");
       r.add_sample("greenlight_ping_up", {{"target", host}}, 0);
-      findings.add(Status::critical,
+      findings.add(expect.goal == PingGoal::unreachable ? Status::unknown : Status::critical,
                    fmt::format("no fping result for {}: name not resolved (exit status 2)", host));
     } else {
       r.add_fact("ping", host, "missing");
@@ -80,8 +89,11 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
     findings.add(Status::unknown, "fping reported no target");
   }
   r.status = findings.status();
-  r.message = findings.message(
-      fmt::format("{} targets up, worst average RTT {:.3g} ms", report.targets.size(), worst_avg));
+  r.message =
+      findings.message(expect.goal == PingGoal::unreachable
+                           ? fmt::format("all {} targets unreachable", report.targets.size())
+                           : fmt::format("{} targets up, worst average RTT {:.3g} ms",
+                                         report.targets.size(), worst_avg));
   return r;
 }
 

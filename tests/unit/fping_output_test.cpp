@@ -164,3 +164,29 @@ TEST_CASE("fping without -q: name error, per-probe lines skipped, summary kept")
   CHECK(top1.max_ms == Approx(0.045));
   CHECK(report->skipped.empty());
 }
+
+TEST_CASE("fping verdict, goal unreachable: after a power-off nothing may answer") {
+  PingExpectation down;
+  down.goal = PingGoal::unreachable;
+  down.targets = {"10.78.0.2"};
+  const auto gone = parse_fping("10.78.0.2 : - - -\n");
+  REQUIRE(gone.ok());
+  const auto ok = fping_verdict(*gone, down, 1);
+  CHECK(ok.green());
+  CHECK(ok.message == "all 1 targets unreachable");
+
+  const auto report = parse_fping(fixture("C3_netns.txt"));
+  REQUIRE(report.ok());
+  down.targets = {"10.78.0.1", "10.78.0.2"};
+  const auto r = fping_verdict(*report, down, 1);
+  CHECK(r.status == Status::critical);
+  CHECK(r.message == "10.78.0.1 still answers (3/3 replies)");
+
+  down.targets = {"10.78.0.2", "top9"};
+  CHECK(fping_verdict(*gone, down, 2).status == Status::unknown);
+  const auto unresolved = parse_fping(fixture("name_unresolvable.txt"));
+  REQUIRE(unresolved.ok());
+  PingExpectation any_down;
+  any_down.goal = PingGoal::unreachable;
+  CHECK(fping_verdict(*unresolved, any_down, 2).status == Status::unknown);
+}

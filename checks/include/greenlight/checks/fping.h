@@ -45,6 +45,10 @@ struct PingReport {
 /// with lines but no recognisable one is a ParseError.
 Parsed<PingReport> parse_fping(std::string_view output);
 
+/// What the gate waits for: hosts answering (start-up), or hosts gone
+/// silent (after a power-off).
+enum class PingGoal { reachable, unreachable };
+
 struct PingExpectation {
   /// Hosts that must be in the report (expanded node set). Empty: judge
   /// whatever the report holds.
@@ -53,6 +57,10 @@ struct PingExpectation {
   double rtt_critical_ms = 200;
   double loss_warning_percent = 1;  ///< loss >= this is a warning
   double loss_critical_percent = 50;
+  /// unreachable: green when no target answers; a target that answers is
+  /// critical ("top2 still answers (3/3 replies)"), one that cannot be
+  /// resolved or has no result is unknown; thresholds do not apply.
+  PingGoal goal = PingGoal::reachable;
 };
 
 /// Verdict: critical when a target is unreachable, unresolvable, or above a
