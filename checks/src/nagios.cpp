@@ -176,4 +176,20 @@ CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
   return r;
 }
 
+CheckResult command_verdict(int exit_status, std::string_view output, std::string_view check_name) {
+  CheckResult r;
+  r.status = exit_status == 0 ? Status::ok : Status::critical;
+  std::string_view last;
+  while (!output.empty()) {
+    const auto nl = output.find('\n');
+    const auto line = trim(output.substr(0, nl));
+    if (!line.empty()) last = line;
+    output.remove_prefix(nl == std::string_view::npos ? output.size() : nl + 1);
+  }
+  r.message = fmt::format("exit status {}", exit_status);
+  if (!last.empty()) r.message += ": " + std::string(last.substr(0, 300));
+  r.add_sample("greenlight_command_exit_status", {{"check", std::string(check_name)}}, exit_status);
+  return r;
+}
+
 }  // namespace greenlight::checks

@@ -117,3 +117,14 @@ TEST_CASE("bad perfdata is reported and skipped, the rest is kept") {
   CHECK(sci[0].value == Approx(1500));
   CHECK(sci[0].uom == "s");
 }
+
+TEST_CASE("command kind: exit 0 is ok, anything else critical with the last line") {
+  const auto ok = command_verdict(0, "mounted\n", "mounts");
+  CHECK(ok.green());
+  CHECK(ok.message == "exit status 0: mounted");
+  const auto bad = command_verdict(32, "umount: /mnt: target is busy.\n\n", "umount");
+  CHECK(bad.status == Status::critical);
+  CHECK(bad.message == "exit status 32: umount: /mnt: target is busy.");
+  CHECK(bad.samples.at(0).value == 32);
+  CHECK(command_verdict(1, "", "x").message == "exit status 1");
+}

@@ -59,4 +59,10 @@ double base_unit_value(const PerfDatum& datum);
 CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
                            std::string_view check_name);
 
+/// Verdict of the `command` kind (any command, not a Nagios plugin): exit
+/// status 0 is ok, anything else critical. The message is the output's
+/// last non-blank line (where programs usually say what went wrong), or
+/// "exit status N". Sample: greenlight_command_exit_status{check}.
+CheckResult command_verdict(int exit_status, std::string_view output, std::string_view check_name);
+
 }  // namespace greenlight::checks
