@@ -1,5 +1,6 @@
 // greenlight nodeset: ClusterShell's `nodeset` command, same options, same
 // output, same exit codes (2 for usage errors, 1 for bad node sets).
+#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -144,15 +145,28 @@ NodeSet read_stdin(const GroupResolver& groups) {
     set.update(NodeSet::from_names(plain));
     plain.clear();
   };
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+  // Read all of standard input at once: line-by-line iostream reads cost
+  // more than the parsing.
+  std::string input;
+  char buffer[1 << 16];
+  for (;;) {
+    const std::size_t n = std::fread(buffer, 1, sizeof buffer, stdin);
+    if (n == 0) break;
+    input.append(buffer, n);
+  }
+  std::size_t line_start = 0;
+  while (line_start < input.size()) {
+    std::size_t line_end = input.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = input.size();
+    std::string_view line(input.data() + line_start, line_end - line_start);
+    line_start = line_end + 1;
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     std::size_t pos = 0;
     while (pos < line.size()) {
       const auto start = line.find_first_not_of(" \t\r\v\f", pos);
-      if (start == std::string::npos) break;
+      if (start == std::string_view::npos) break;
       const auto end = line.find_first_of(" \t\r\v\f", start);
-      std::string word = line.substr(start, end - start);
+      std::string word(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
       if (is_plain_word(word)) {
         plain.push_back(std::move(word));
       } else {
@@ -230,7 +244,9 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
     }
     const std::string separator = unescape_separator(o.separator);
     if (o.expand) {
-      std::cout << expand_with_format(xset, o.output_format, separator) << "\n";
+      std::string out = expand_with_format(xset, o.output_format, separator);
+      out += '\n';
+      std::fwrite(out.data(), 1, out.size(), stdout);
     } else if (o.fold) {
       std::cout << fold_with_format(xset, o.output_format) << "\n";
     } else {

@@ -109,6 +109,7 @@ std::string format_one(const std::string& format, const std::string& value, bool
 
 std::string expand_with_format(const NodeSet& nodes, const std::string& format, const std::string& separator) {
   std::string out;
+  out.reserve(nodes.size() * 12);
   bool first = true;
   nodes.for_each([&](const std::string& node) {
     if (!first) out += separator;

@@ -17,9 +17,10 @@ export CLUSTERSHELL_CFGDIR="$work/cs"   # no group sources: nothing but node set
 mkdir -p "$CLUSTERSHELL_CFGDIR" && printf '[Main]\n' >"$CLUSTERSHELL_CFGDIR/groups.conf"
 
 median() {  # runs "command line" [shell] -> median seconds
-  local runs=$1 command=$2 mode=${3:--N}
+  local runs=$1 command=$2 mode=${3:--N} warmup=1
   [[ $mode == shell ]] && mode=""
-  hyperfine --style none --runs "$runs" --warmup 1 --export-json "$work/h.json" $mode "$command" >"$work/h.log" 2>&1 ||
+  [[ $runs -le 1 ]] && warmup=0
+  hyperfine --style none --runs "$runs" --warmup "$warmup" --export-json "$work/h.json" $mode "$command" >"$work/h.log" 2>&1 ||
     { cat "$work/h.log" >&2; exit 1; }
   /usr/bin/python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/h.json"
 }
@@ -38,7 +39,7 @@ for r in range(1, $side + 1):
     for c in range(1, $side + 1):
         print('r%dn%d' % (r, c))" >"$work/grid-$n"
   runs=5
-  [[ $n -ge 1000000 ]] && runs=2
+  [[ $n -ge 1000000 ]] && runs=1
   declare -A cases=(
     [expand]="-e node[1-$n]"
     [count]="-c node[1-$n]"
@@ -65,7 +66,7 @@ section="## Node sets
 
 \`bench/nodeset.sh $build ${sizes[*]}\` on $(date -u +%Y-%m-%d), $(nproc) cores,
 $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), ClusterShell $(/usr/bin/python3 -c 'import ClusterShell; print(ClusterShell.__version__)').
-Median wall seconds (hyperfine, 5 runs, 2 at 1M names) of one command each,
+Median wall seconds (hyperfine, 5 runs after a warm-up; one run at 1M names) of one command each,
 process start included; peak RSS from GNU time. \`fold-list\` folds N names
 read one per line; \`fold-grid\` folds N two-dimensional names (rXnY).
 

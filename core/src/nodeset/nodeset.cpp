@@ -212,7 +212,37 @@ NodeSet NodeSet::parse(std::string_view text, const GroupResolver* groups, Group
 NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
   detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
   auto impl = std::make_unique<Impl>();
-  for (const auto& name : names) impl->update(parser.parse_single(name));
+  // Names with one numeric part (node12, cn042-ib) go straight into their
+  // pattern's range set; the others through the general parser.
+  std::string pattern;
+  RangeSet* current = nullptr;
+  std::string current_pattern;
+  for (const auto& name : names) {
+    const std::size_t first_digit = name.find_first_of("0123456789");
+    const std::size_t digits_end =
+        first_digit == std::string::npos ? std::string::npos : name.find_first_not_of("0123456789", first_digit);
+    const bool single_index = first_digit != std::string::npos &&
+                              (digits_end == std::string::npos ||
+                               name.find_first_of("0123456789", digits_end) == std::string::npos) &&
+                              name.find_first_of("% \t\n\r\v\f") == std::string::npos;
+    if (single_index) {
+      const std::string_view digits =
+          std::string_view(name).substr(first_digit, digits_end == std::string::npos ? std::string::npos
+                                                                                      : digits_end - first_digit);
+      pattern.assign(name, 0, first_digit);
+      pattern += "%s";
+      if (digits_end != std::string::npos) pattern.append(name, digits_end, std::string::npos);
+      if (current == nullptr || pattern != current_pattern) {
+        auto it = impl->patterns.find(pattern);
+        if (it == impl->patterns.end()) it = impl->patterns.emplace(pattern, RangeSet()).first;
+        current = std::get_if<RangeSet>(&it->second);
+        current_pattern = pattern;
+      }
+      if (current != nullptr && current->add_digits(digits)) continue;
+    }
+    current = nullptr;
+    impl->update(parser.parse_single(name));
+  }
   return NodeSet(std::move(impl));
 }
 

@@ -137,6 +137,22 @@ RangeSet RangeSet::single(std::string_view text) {
   return set;
 }
 
+bool RangeSet::add_digits(std::string_view text) {
+  std::int64_t value = 0;
+  if (text.empty() || text.size() > kMaxWidth) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  const Run run{static_cast<std::int32_t>(text.size()), value, value};
+  if (runs_.empty() || !run_less(run, runs_.back())) {
+    append_run(runs_, run);
+  } else {
+    runs_ = merge_union(runs_, {run});
+  }
+  return true;
+}
+
 void RangeSet::add_range(std::int64_t first, std::int64_t last, std::int64_t step,
                          std::int32_t pad) {
   std::vector<Run> added;

@@ -48,6 +48,11 @@ class RangeSet {
   /// One element written as the digit string `digits` (padding kept).
   static RangeSet single(std::string_view digits);
 
+  /// Adds the element written `digits` (padding kept); cheap when elements
+  /// come in order. Returns false, adding nothing, when `digits` is not a
+  /// digit string RangeSet can hold.
+  bool add_digits(std::string_view digits);
+
   /// Adds first..last (inclusive) by `step`, zero-padded to `pad` digits.
   void add_range(std::int64_t first, std::int64_t last, std::int64_t step, std::int32_t pad);
 
