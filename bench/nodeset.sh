@@ -64,7 +64,7 @@ done
 
 section="## Node sets
 
-\`bench/nodeset.sh $build ${sizes[*]}\` on $(date -u +%Y-%m-%d), $(nproc) cores,
+\`bench/nodeset.sh $build_arg ${sizes[*]}\` on $(date -u +%Y-%m-%d), $(nproc) cores,
 $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), ClusterShell $(/usr/bin/python3 -c 'import ClusterShell; print(ClusterShell.__version__)').
 Median wall seconds (hyperfine, 5 runs after a warm-up; one run at 1M names) of one command each,
 process start included; peak RSS from GNU time. \`fold-list\` folds N names
