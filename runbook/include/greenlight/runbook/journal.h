@@ -1,0 +1,111 @@
+// The journal of a run: one line per transition, appended and flushed to
+// disk (fdatasync) before the transition is acted upon, so that a run
+// survives a crash, a SIGKILL or the executor's own host powering off.
+//
+// Line format (text, greppable):  SEQ <TAB> UNIX_MS <TAB> EVENT <TAB> PHASE
+// <TAB> STEP <TAB> DETAIL <TAB> CHECKSUM, fields escaped (\t, \n, \\), the
+// checksum (FNV-1a 64, hex) covering the rest of the line. A last line cut
+// short by a crash is ignored on replay; damage anywhere else is an error
+// naming the line.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace greenlight::runbook {
+
+enum class JournalEvent {
+  kRunStarted,      ///< detail: runbook name
+  kPhaseStarted,
+  kGateWaiting,     ///< step field: gate name
+  kGateGreen,
+  kGateTimedOut,
+  kStepStarted,     ///< step field: step number (1-based)
+  kStepFinished,    ///< detail: summary
+  kStepFailed,      ///< detail: reason
+  kStepSkipped,     ///< detail: the operator's reason
+  kSelfPoweroff,    ///< the executor's host is going down now
+  kPhaseFinished,
+  kRunPaused,       ///< detail: why
+  kRunResumed,
+  kRunAborted,      ///< detail: why
+  kRunFinished,
+};
+
+const char* to_string(JournalEvent event);
+std::optional<JournalEvent> journal_event_from(std::string_view name);
+
+struct JournalRecord {
+  std::uint64_t sequence = 0;
+  std::int64_t unix_ms = 0;
+  JournalEvent event = JournalEvent::kRunStarted;
+  std::string phase;
+  std::string step;
+  std::string detail;
+};
+
+/// A damaged journal: names the file, the line and what is wrong.
+class JournalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Appends records to one run's journal. Owns the file descriptor. One
+/// writer per journal; not synchronised.
+class Journal {
+ public:
+  /// Creates a new journal (fails if it exists) and syncs its directory.
+  static Journal create(const std::filesystem::path& path);
+  /// Opens an existing journal to append after replaying it.
+  static Journal open(const std::filesystem::path& path);
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&& other) noexcept;
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  ~Journal();
+
+  /// Writes the record and waits until it is on disk. Throws JournalError
+  /// (with errno's text) when it cannot: the caller must not act then.
+  const JournalRecord& append(JournalEvent event, std::string phase = {}, std::string step = {},
+                              std::string detail = {});
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  Journal(std::filesystem::path path, int fd, std::uint64_t next_sequence);
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::uint64_t next_sequence_ = 1;
+  JournalRecord last_;
+};
+
+/// Reads a journal back. A torn last line is dropped; anything else that
+/// does not parse throws JournalError.
+std::vector<JournalRecord> read_journal(const std::filesystem::path& path);
+
+enum class StepState { kNotStarted, kStarted, kFinished, kFailed, kSkipped };
+
+/// What a journal says about a run: where it stands and what needs the
+/// operator before it can go on.
+struct RunState {
+  std::string runbook;
+  bool finished = false;
+  bool aborted = false;
+  bool paused = false;
+  std::map<std::string, std::map<int, StepState>> steps;  ///< phase -> step number -> state
+  std::vector<std::string> finished_phases;
+  std::string current_phase;  ///< started, not finished; empty when none
+  /// Steps recorded as started and never finished: they may or may not have
+  /// run, so they are never re-run without the operator (unless idempotent).
+  std::vector<std::pair<std::string, int>> interrupted_steps;
+  bool self_poweroff_pending = false;  ///< the host went down on purpose
+  std::uint64_t last_sequence = 0;
+};
+
+RunState replay(const std::vector<JournalRecord>& records);
+
+}  // namespace greenlight::runbook

@@ -1,0 +1,264 @@
+#include "greenlight/runbook/journal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace greenlight::runbook {
+namespace {
+
+constexpr std::array<std::pair<JournalEvent, const char*>, 15> kEvents = {{
+    {JournalEvent::kRunStarted, "run-started"},     {JournalEvent::kPhaseStarted, "phase-started"},
+    {JournalEvent::kGateWaiting, "gate-waiting"},   {JournalEvent::kGateGreen, "gate-green"},
+    {JournalEvent::kGateTimedOut, "gate-timed-out"}, {JournalEvent::kStepStarted, "step-started"},
+    {JournalEvent::kStepFinished, "step-finished"}, {JournalEvent::kStepFailed, "step-failed"},
+    {JournalEvent::kStepSkipped, "step-skipped"},   {JournalEvent::kSelfPoweroff, "self-poweroff"},
+    {JournalEvent::kPhaseFinished, "phase-finished"}, {JournalEvent::kRunPaused, "run-paused"},
+    {JournalEvent::kRunResumed, "run-resumed"},     {JournalEvent::kRunAborted, "run-aborted"},
+    {JournalEvent::kRunFinished, "run-finished"},
+}};
+
+std::uint64_t checksum(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string escape(std::string_view field) {
+  std::string out;
+  for (char c : field) {
+    if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescape(std::string_view field) {
+  std::string out;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 1 < field.size()) {
+      const char c = field[++i];
+      out += c == 't' ? '\t' : c == 'n' ? '\n' : c;
+    } else {
+      out += field[i];
+    }
+  }
+  return out;
+}
+
+std::string format_record(const JournalRecord& r) {
+  std::string body = fmt::format("{}\t{}\t{}\t{}\t{}\t{}", r.sequence, r.unix_ms, to_string(r.event),
+                                 escape(r.phase), escape(r.step), escape(r.detail));
+  return fmt::format("{}\t{:016x}\n", body, checksum(body));
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view what) {
+  throw JournalError(fmt::format("journal {}: {}: {}", path.string(), what, std::strerror(errno)));
+}
+
+template <typename T>
+bool to_number(std::string_view text, T& value) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw JournalError(fmt::format("journal {}: cannot read: {}", path.string(), std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+const char* to_string(JournalEvent event) {
+  for (const auto& [e, name] : kEvents) {
+    if (e == event) return name;
+  }
+  return "?";
+}
+
+std::optional<JournalEvent> journal_event_from(std::string_view name) {
+  for (const auto& [e, text] : kEvents) {
+    if (name == text) return e;
+  }
+  return std::nullopt;
+}
+
+Journal::Journal(std::filesystem::path path, int fd, std::uint64_t next_sequence)
+    : path_(std::move(path)), fd_(fd), next_sequence_(next_sequence) {}
+
+Journal::Journal(Journal&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)), next_sequence_(other.next_sequence_),
+      last_(std::move(other.last_)) {}
+
+Journal& Journal::operator=(Journal&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    path_ = std::move(other.path_);
+    fd_ = std::exchange(other.fd_, -1);
+    next_sequence_ = other.next_sequence_;
+    last_ = std::move(other.last_);
+  }
+  return *this;
+}
+
+Journal::~Journal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Journal Journal::create(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
+  if (fd < 0) fail(path, "cannot create");
+  sync_directory(path.parent_path());
+  return Journal(path, fd, 1);
+}
+
+Journal Journal::open(const std::filesystem::path& path) {
+  const auto records = read_journal(path);
+  // Cut a torn last line off so that new records start on a line of their own.
+  const std::string text = read_text(path);
+  const auto keep = text.rfind('\n');
+  const auto length = keep == std::string::npos ? 0 : keep + 1;
+  if (length != text.size() && ::truncate(path.c_str(), static_cast<off_t>(length)) != 0) fail(path, "cannot repair");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) fail(path, "cannot open");
+  return Journal(path, fd, records.empty() ? 1 : records.back().sequence + 1);
+}
+
+const JournalRecord& Journal::append(JournalEvent event, std::string phase, std::string step, std::string detail) {
+  JournalRecord record;
+  record.sequence = next_sequence_;
+  record.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  record.event = event;
+  record.phase = std::move(phase);
+  record.step = std::move(step);
+  record.detail = std::move(detail);
+  const std::string line = format_record(record);
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(path_, "cannot write");
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fdatasync(fd_) != 0) fail(path_, "cannot sync");
+  ++next_sequence_;
+  last_ = std::move(record);
+  return last_;
+}
+
+std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
+  const std::string text = read_text(path);
+  std::vector<JournalRecord> records;
+  std::size_t pos = 0;
+  int line_number = 0;
+  while (pos < text.size()) {
+    ++line_number;
+    const std::size_t end = text.find('\n', pos);
+    const bool last = end == std::string::npos;
+    const std::string_view line(text.data() + pos, (last ? text.size() : end) - pos);
+    pos = last ? text.size() : end + 1;
+    if (last) break;  // a line without its newline was cut short by a crash
+    auto bad = [&](std::string_view why) {
+      return JournalError(fmt::format("journal {}:{}: {}", path.string(), line_number, why));
+    };
+    const auto tab = line.rfind('\t');
+    std::uint64_t sum = 0;
+    if (tab == std::string_view::npos) throw bad("not a journal record");
+    auto [p, ec] = std::from_chars(line.data() + tab + 1, line.data() + line.size(), sum, 16);
+    if (ec != std::errc() || p != line.data() + line.size() || sum != checksum(line.substr(0, tab))) {
+      throw bad("checksum mismatch: the record is damaged");
+    }
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    const std::string_view body = line.substr(0, tab);
+    for (;;) {
+      const auto next = body.find('\t', start);
+      fields.push_back(body.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start));
+      if (next == std::string_view::npos) break;
+      start = next + 1;
+    }
+    if (fields.size() != 6) throw bad("expected 7 fields");
+    JournalRecord record;
+    auto event = journal_event_from(fields[2]);
+    if (!to_number(fields[0], record.sequence) || !to_number(fields[1], record.unix_ms) || !event) {
+      throw bad("unreadable sequence, time or event");
+    }
+    if (!records.empty() && record.sequence != records.back().sequence + 1) throw bad("sequence out of order");
+    record.event = *event;
+    record.phase = unescape(fields[3]);
+    record.step = unescape(fields[4]);
+    record.detail = unescape(fields[5]);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+RunState replay(const std::vector<JournalRecord>& records) {
+  RunState state;
+  for (const auto& r : records) {
+    state.last_sequence = r.sequence;
+    int step = 0;
+    to_number(r.step, step);
+    switch (r.event) {
+      case JournalEvent::kRunStarted: state.runbook = r.detail; break;
+      case JournalEvent::kPhaseStarted: state.current_phase = r.phase; break;
+      case JournalEvent::kStepStarted: state.steps[r.phase][step] = StepState::kStarted; break;
+      case JournalEvent::kStepFinished: state.steps[r.phase][step] = StepState::kFinished; break;
+      case JournalEvent::kStepFailed: state.steps[r.phase][step] = StepState::kFailed; break;
+      case JournalEvent::kStepSkipped: state.steps[r.phase][step] = StepState::kSkipped; break;
+      case JournalEvent::kSelfPoweroff: state.self_poweroff_pending = true; break;
+      case JournalEvent::kPhaseFinished:
+        state.finished_phases.push_back(r.phase);
+        if (state.current_phase == r.phase) state.current_phase.clear();
+        break;
+      case JournalEvent::kRunPaused: state.paused = true; break;
+      case JournalEvent::kRunResumed:
+        state.paused = false;
+        state.self_poweroff_pending = false;
+        break;
+      case JournalEvent::kRunAborted: state.aborted = true; break;
+      case JournalEvent::kRunFinished: state.finished = true; break;
+      default: break;
+    }
+  }
+  for (const auto& [phase, steps] : state.steps) {
+    for (const auto& [number, step_state] : steps) {
+      if (step_state == StepState::kStarted) state.interrupted_steps.emplace_back(phase, number);
+    }
+  }
+  return state;
+}
+
+}  // namespace greenlight::runbook
