@@ -74,7 +74,8 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
                                                   what));
     return std::nullopt;
   }
-  const auto& [key, body] = value.entries.front();
+  const Value& key = value.entries.front().first;
+  const Value& body = value.entries.front().second;
   auto kind = std::find_if(kKinds.begin(), kKinds.end(), [&](const auto& k) { return k.first == key.scalar; });
   if (kind == kKinds.end()) {
     std::vector<std::string> names;

@@ -51,7 +51,9 @@ void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
                                                hosts->describe()));
     return;
   }
-  for (const auto& [key, value] : hosts->entries) {
+  for (const auto& entry : hosts->entries) {
+    const Value& key = entry.first;
+    const Value& value = entry.second;
     const std::string what = fmt::format("host '{}'", key.scalar);
     MapReader reader(value, diagnostics, what);
     auto address = reader.string("address");

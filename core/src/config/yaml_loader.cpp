@@ -48,7 +48,7 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
                             fmt::format("first defined at {}", same->first.mark.str()));
           continue;
         }
-        value.entries.emplace_back(std::move(key), convert(entry.second, file, diagnostics));
+        value.entries.push_back({std::move(key), convert(entry.second, file, diagnostics)});
       }
       break;
     default:
@@ -68,11 +68,13 @@ Value parse(std::string_view text, const std::string& name, Diagnostics& diagnos
 }
 
 void merge_top_level(Value& into, Value&& from, Diagnostics& diagnostics) {
-  for (auto& [key, value] : from.entries) {
+  for (auto& moved : from.entries) {
+    Value& key = moved.first;
+    Value& value = moved.second;
     auto existing = std::find_if(into.entries.begin(), into.entries.end(),
                                  [&](const auto& e) { return e.first.scalar == key.scalar; });
     if (existing == into.entries.end()) {
-      into.entries.emplace_back(std::move(key), std::move(value));
+      into.entries.push_back({std::move(key), std::move(value)});
     } else if (existing->second.is_mapping() && value.is_mapping()) {
       for (auto& entry : value.entries) {
         auto same = std::find_if(existing->second.entries.begin(), existing->second.entries.end(),

@@ -82,7 +82,9 @@ std::vector<fs::path> files_in(const fs::path& dir, const std::string& extension
 }
 
 void add_upcall_sources(GroupResolver& resolver, const Ini& ini, const fs::path& cfgdir) {
-  for (const auto& [names, section] : ini) {
+  for (const auto& named : ini) {
+    const std::string& names = named.first;
+    const Section& section = named.second;
     if (names == "Main") continue;
     std::istringstream split(names);
     std::string name;
@@ -156,7 +158,9 @@ namespace {
 // Python's ConfigParser.read() of several files: sections merged, later
 // values winning, sections kept in first-seen order.
 void merge_into(Ini& merged, const Ini& more) {
-  for (const auto& [name, section] : more) {
+  for (const auto& named : more) {
+    const std::string& name = named.first;
+    const Section& section = named.second;
     auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& s) { return s.first == name; });
     if (it == merged.end()) {
       merged.emplace_back(name, section);

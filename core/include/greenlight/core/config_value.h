@@ -31,12 +31,16 @@ class Value {
  public:
   enum class Kind { kNull, kScalar, kSequence, kMapping };
 
+  /// A mapping entry: `first` the key (a scalar), `second` its value, as
+  /// std::pair names them (a pair of Values could not be declared here).
+  struct Entry;
+
   Kind kind = Kind::kNull;
   Mark mark;
   std::string scalar;                              ///< kScalar
   bool quoted = false;                             ///< kScalar written in quotes
   std::vector<Value> items;                        ///< kSequence
-  std::vector<std::pair<Value, Value>> entries;    ///< kMapping: key (a scalar), value
+  std::vector<Entry> entries;                      ///< kMapping, in file order
 
   bool is_null() const { return kind == Kind::kNull; }
   bool is_scalar() const { return kind == Kind::kScalar; }
@@ -46,6 +50,11 @@ class Value {
   const Value* find(std::string_view key) const;
   /// "a string", "a list", "a mapping" or "nothing", for messages.
   std::string describe() const;
+};
+
+struct Value::Entry {
+  Value first;
+  Value second;
 };
 
 struct Diagnostic {
