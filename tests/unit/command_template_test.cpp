@@ -1,10 +1,10 @@
+#include "greenlight/runbook/command_template.h"
+
+#include <catch2/catch.hpp>
 #include <map>
 #include <string>
 
-#include <catch2/catch.hpp>
-
 #include "greenlight/core/clustershell_groups.h"
-#include "greenlight/runbook/command_template.h"
 
 using greenlight::GroupResolver;
 using greenlight::StaticGroupSource;
@@ -18,12 +18,12 @@ using Groups = std::map<std::string, std::string, std::less<>>;
 
 std::unique_ptr<GroupResolver> ocean() {
   auto resolver = std::make_unique<GroupResolver>();
-  resolver->add_source("local", std::make_shared<StaticGroupSource>(Groups{
-                                   {"top", "top[1-3]"}, {"worker", "worker[1-4]"}}));
-  resolver->add_source("vm", std::make_shared<StaticGroupSource>(Groups{
-                                {"running", "admin[1-2],batch[1-3],auto1,ns[1-3]"},
-                                {"dead", ""},
-                                {"evil", "admin1,x;reboot"}}));
+  resolver->add_source("local", std::make_shared<StaticGroupSource>(
+                                    Groups{{"top", "top[1-3]"}, {"worker", "worker[1-4]"}}));
+  resolver->add_source("vm", std::make_shared<StaticGroupSource>(
+                                 Groups{{"running", "admin[1-2],batch[1-3],auto1,ns[1-3]"},
+                                        {"dead", ""},
+                                        {"evil", "admin1,x;reboot"}}));
   return resolver;
 }
 
@@ -62,7 +62,8 @@ TEST_CASE("fold() gives one quoted word, as clush -w expects") {
 
 TEST_CASE("an empty expansion renders nothing and is flagged") {
   auto resolver = ocean();
-  auto rendered = CommandTemplate::parse("fleetctl start {{ nodes('@vm:dead') }}").render(*resolver);
+  auto rendered =
+      CommandTemplate::parse("fleetctl start {{ nodes('@vm:dead') }}").render(*resolver);
   CHECK(rendered.text == "fleetctl start ");
   CHECK(rendered.has_empty_expansion);
 }
@@ -70,8 +71,9 @@ TEST_CASE("an empty expansion renders nothing and is flagged") {
 TEST_CASE("a name that is not a plain host or unit name is refused, never rendered") {
   auto resolver = ocean();
   auto command = CommandTemplate::parse("fleetctl stop {{ nodes('@vm:evil') }}");
-  CHECK_THROWS_WITH(command.render(*resolver), Catch::Contains("'x;reboot'") &&
-                                                  Catch::Contains("not a plain host or unit name"));
+  CHECK_THROWS_WITH(
+      command.render(*resolver),
+      Catch::Contains("'x;reboot'") && Catch::Contains("not a plain host or unit name"));
 }
 
 TEST_CASE("an unknown group is an error at the substitution's offset") {
@@ -87,10 +89,10 @@ TEST_CASE("an unknown group is an error at the substitution's offset") {
 }
 
 TEST_CASE("malformed substitutions are reported at the offset of the problem") {
-  CHECK(error_offset("echo {{ node('a') }}") == 8);               // unknown function
-  CHECK(error_offset("echo {{ nodes(a) }}") == 14);               // not a string
-  CHECK(error_offset("echo {{ nodes('a) }}") == 14);              // unterminated string
-  CHECK(error_offset("echo {{ nodes('a') ") == 19);               // no closing braces
+  CHECK(error_offset("echo {{ node('a') }}") == 8);                // unknown function
+  CHECK(error_offset("echo {{ nodes(a) }}") == 14);                // not a string
+  CHECK(error_offset("echo {{ nodes('a) }}") == 14);               // unterminated string
+  CHECK(error_offset("echo {{ nodes('a') ") == 19);                // no closing braces
   CHECK(error_offset("echo {{ nodes('a', colour='x') }}") == 19);  // unknown argument
   CHECK(error_offset("echo {{ fold('a', format='%s') }}") == 18);  // fold has no format
   CHECK(error_offset("echo {{ nodes('a', format='%d') }}") == 19);

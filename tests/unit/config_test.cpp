@@ -1,6 +1,7 @@
+#include "greenlight/core/config.h"
+
 #include <catch2/catch.hpp>
 
-#include "greenlight/core/config.h"
 #include "greenlight/core/nodeset.h"
 
 using namespace greenlight::config;
@@ -29,42 +30,50 @@ TEST_CASE("the example site loads cleanly") {
   CHECK(site.host("worker03")->bmc == "10.2.1.3");
   CHECK(site.checks.size() == 8);
   auto resolver = site.group_resolver();
-  CHECK(greenlight::NodeSet::parse("@hypervisors!top1", resolver.get()).fold() == "top[2-3],worker[01-04]");
+  CHECK(greenlight::NodeSet::parse("@hypervisors!top1", resolver.get()).fold() ==
+        "top[2-3],worker[01-04]");
   CHECK(greenlight::NodeSet::parse("@vm:running", resolver.get()).empty());
 }
 
 TEST_CASE("host attributes pair up with node sets of the same size") {
   Diagnostics diagnostics;
-  Site site = site_from("hosts:\n  n[1-3]: {address: '10.0.0.[7-9]', port: 2222, user: admin}\n", diagnostics);
+  Site site = site_from("hosts:\n  n[1-3]: {address: '10.0.0.[7-9]', port: 2222, user: admin}\n",
+                        diagnostics);
   REQUIRE(diagnostics.ok());
   REQUIRE(site.hosts.size() == 3);
   CHECK(site.hosts[2].name == "n3");
   CHECK(site.hosts[2].address == "10.0.0.9");
   CHECK(site.hosts[2].port == 2222);
   CHECK(errors_of("hosts:\n  n[1-3]: {address: '10.0.0.[7-8]'}\n") ==
-        "site.yaml:2:21: error: host 'n[1-3]': address: '10.0.0.[7-8]' gives 2 values for 3 hosts (write one "
+        "site.yaml:2:21: error: host 'n[1-3]': address: '10.0.0.[7-8]' gives 2 values for 3 hosts "
+        "(write one "
         "value per host, e.g. 10.1.0.[1-3] for top[1-3])\n");
 }
 
 TEST_CASE("unknown keys are named with a hint, at their line and column") {
   CHECK(errors_of("site: x\nhots: {}\n") ==
         "site.yaml:2:1: error: site configuration: unknown key 'hots' (did you mean 'hosts'?)\n");
-  CHECK(errors_of("ssh:\n  usr: root\n") == "site.yaml:2:3: error: ssh: unknown key 'usr' (did you mean 'user'?)\n");
+  CHECK(errors_of("ssh:\n  usr: root\n") ==
+        "site.yaml:2:3: error: ssh: unknown key 'usr' (did you mean 'user'?)\n");
 }
 
 TEST_CASE("wrong types and values are errors at the value") {
   CHECK(errors_of("ssh: {port: twenty}\n") ==
         "site.yaml:1:13: error: ssh: port: expected a whole number, found the value 'twenty'\n");
-  CHECK(errors_of("ssh: {fanout: 0}\n") == "site.yaml:1:15: error: ssh: fanout must be between 1 and 4096\n");
+  CHECK(errors_of("ssh: {fanout: 0}\n") ==
+        "site.yaml:1:15: error: ssh: fanout must be between 1 and 4096\n");
   CHECK(errors_of("hosts: [a, b]\n") ==
-        "site.yaml:1:8: error: hosts: expected a mapping of node sets to host settings, found a list\n");
+        "site.yaml:1:8: error: hosts: expected a mapping of node sets to host settings, found a "
+        "list\n");
   CHECK(errors_of("checks:\n  c: {kind: fping, timeout: 5 min}\n") ==
-        "site.yaml:2:29: error: check 'c': timeout: expected a duration such as 500ms, 30s, 5m or 1h30m, found "
+        "site.yaml:2:29: error: check 'c': timeout: expected a duration such as 500ms, 30s, 5m or "
+        "1h30m, found "
         "the value '5 min'\n");
 }
 
 TEST_CASE("missing fields are named") {
-  CHECK(errors_of("checks:\n  c: {interval: 5s}\n") == "site.yaml:2:6: error: check 'c': 'kind' is required\n");
+  CHECK(errors_of("checks:\n  c: {interval: 5s}\n") ==
+        "site.yaml:2:6: error: check 'c': 'kind' is required\n");
 }
 
 TEST_CASE("every error is reported at once, in file order") {
@@ -72,17 +81,21 @@ TEST_CASE("every error is reported at once, in file order") {
   load_site(GREENLIGHT_FIXTURES_DIR "/config/broken.yaml", diagnostics);
   CHECK(diagnostics.errors().size() == 14);
   const std::string text = diagnostics.format();
-  CHECK_THAT(text, Catch::Contains("broken-checks.yaml:3:11: error: check 'heal': kind: 'gluster_heall' is not one "
-                                   "of"));
+  CHECK_THAT(text,
+             Catch::Contains(
+                 "broken-checks.yaml:3:11: error: check 'heal': kind: 'gluster_heall' is not one "
+                 "of"));
   CHECK_THAT(text, Catch::Contains("(did you mean 'gluster_heal'?)"));
-  CHECK_THAT(text, Catch::Contains("broken.yaml:5:5: error: host 'top[1-3]': unknown key 'adress' (did you mean "
-                                   "'address'?)"));
+  CHECK_THAT(
+      text,
+      Catch::Contains("broken.yaml:5:5: error: host 'top[1-3]': unknown key 'adress' (did you mean "
+                      "'address'?)"));
   CHECK_THAT(text, Catch::Contains("broken.yaml:12:8: error: group 'top': missing bracket"));
   CHECK_THAT(text, Catch::Contains("only one host can be 'self', found top[1-2]"));
 }
 
 TEST_CASE("YAML syntax errors carry their position") {
-  CHECK(errors_of("hosts:\n  a: [1, 2\n") .find("site.yaml:3:1: error: YAML syntax:") == 0);
+  CHECK(errors_of("hosts:\n  a: [1, 2\n").find("site.yaml:3:1: error: YAML syntax:") == 0);
 }
 
 TEST_CASE("keys defined twice are errors naming the first definition") {

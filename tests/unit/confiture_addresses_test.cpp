@@ -6,17 +6,14 @@
 #include <stdexcept>
 
 #include "greenlight/checks/confiture.h"
+#include "support/read_file.h"
 
 using namespace greenlight::checks;
 
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(GREENLIGHT_FIXTURES_DIR) + "/confiture/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return greenlight::test::read_file(std::string(GREENLIGHT_FIXTURES_DIR) + "/confiture/" + name);
 }
 
 // A small expander for one bracket group "pre[a-b,c]post" with zero padding,

@@ -5,17 +5,12 @@
 #include <sstream>
 
 #include "greenlight/checks/confiture.h"
+#include "support/read_file.h"
 
 using namespace greenlight::checks;
 
 namespace {
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return greenlight::test::read_file(path); }
 }  // namespace
 
 TEST_CASE("the procedure's example expands with NodeSet") {

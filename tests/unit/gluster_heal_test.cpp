@@ -6,15 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/read_file.h"
+
 using namespace greenlight::checks;
 
 namespace {
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(GREENLIGHT_FIXTURES_DIR) + "/gluster/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return greenlight::test::read_file(std::string(GREENLIGHT_FIXTURES_DIR) + "/gluster/" + name);
 }
 }  // namespace
 

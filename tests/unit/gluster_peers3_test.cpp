@@ -7,17 +7,14 @@
 #include <sstream>
 
 #include "greenlight/checks/gluster_verdict.h"
+#include "support/read_file.h"
 
 using namespace greenlight::checks;
 
 namespace {
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(GREENLIGHT_FIXTURES_DIR) + "/gluster/peers3/" + name,
-                   std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return greenlight::test::read_file(std::string(GREENLIGHT_FIXTURES_DIR) + "/gluster/peers3/" +
+                                     name);
 }
 const std::vector<std::string> kBricks{"gp1:/tmp/glcap/1/bricks/b", "gp2:/tmp/glcap/2/bricks/b",
                                        "gp3:/tmp/glcap/3/bricks/b"};

@@ -1,11 +1,10 @@
+#include "greenlight/runbook/journal.h"
+
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-
-#include <catch2/catch.hpp>
-
-#include "greenlight/runbook/journal.h"
 
 using namespace greenlight::runbook;
 namespace fs = std::filesystem;

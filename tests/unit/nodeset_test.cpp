@@ -1,7 +1,8 @@
+#include "greenlight/core/nodeset.h"
+
 #include <catch2/catch.hpp>
 
 #include "greenlight/core/clustershell_groups.h"
-#include "greenlight/core/nodeset.h"
 #include "greenlight/core/rangeset.h"
 
 using greenlight::GroupPolicy;
@@ -78,11 +79,12 @@ TEST_CASE("malformed node sets name the wrong part and its position") {
 
 TEST_CASE("groups resolve through their source; unknown groups are errors by default") {
   GroupResolver groups;
-  groups.add_source("site", std::make_shared<StaticGroupSource>(
-                                std::map<std::string, std::string, std::less<>>{
-                                    {"top", "top[1-3]"}, {"hypervisors", "@top,worker[1-4]"}}));
-  groups.add_source("vm", std::make_shared<StaticGroupSource>(std::map<std::string, std::string, std::less<>>{
-                              {"running", "admin[1-2],ns[1-3]"}}));
+  groups.add_source(
+      "site", std::make_shared<StaticGroupSource>(std::map<std::string, std::string, std::less<>>{
+                  {"top", "top[1-3]"}, {"hypervisors", "@top,worker[1-4]"}}));
+  groups.add_source(
+      "vm", std::make_shared<StaticGroupSource>(std::map<std::string, std::string, std::less<>>{
+                {"running", "admin[1-2],ns[1-3]"}}));
   CHECK(NodeSet::parse("@hypervisors!top1", &groups).fold() == "top[2-3],worker[1-4]");
   CHECK(NodeSet::parse("@vm:running", &groups).size() == 5);
   CHECK(NodeSet::parse("@@vm", &groups).fold() == "running");
@@ -94,8 +96,9 @@ TEST_CASE("groups resolve through their source; unknown groups are errors by def
 
 TEST_CASE("a group that contains itself is refused, not followed forever") {
   GroupResolver groups;
-  groups.add_source("site", std::make_shared<StaticGroupSource>(
-                                std::map<std::string, std::string, std::less<>>{{"loop", "a1,@loop"}}));
+  groups.add_source("site",
+                    std::make_shared<StaticGroupSource>(
+                        std::map<std::string, std::string, std::less<>>{{"loop", "a1,@loop"}}));
   CHECK_THROWS_WITH(NodeSet::parse("@loop", &groups), Catch::Contains("levels deep"));
 }
 

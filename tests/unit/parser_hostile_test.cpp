@@ -14,17 +14,14 @@
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
+#include "support/read_file.h"
 
 using namespace greenlight::checks;
 
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(GREENLIGHT_FIXTURES_DIR) + "/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return greenlight::test::read_file(std::string(GREENLIGHT_FIXTURES_DIR) + "/" + name);
 }
 
 // The invariants a heal result must hold whatever the input was.

@@ -24,8 +24,9 @@ runbooks:
 
 std::string errors_of(const std::string& book) {
   config::Diagnostics diagnostics;
-  auto site = config::read_site(config::load_yaml_text(std::string(kSite) + book, "site.yaml", diagnostics),
-                                "site.yaml", diagnostics);
+  auto site =
+      config::read_site(config::load_yaml_text(std::string(kSite) + book, "site.yaml", diagnostics),
+                        "site.yaml", diagnostics);
   runbook::load_runbooks(site, diagnostics);
   return diagnostics.format();
 }
@@ -45,11 +46,11 @@ TEST_CASE("the ocean runbooks load and follow the procedure's order") {
   std::vector<std::string> order;
   for (const auto& phase : restart.phases) order.push_back(phase.name);
   CHECK(order == std::vector<std::string>{
-                     "preflight", "stop-vms", "stop-dns-vms", "poweroff-islet-workers", "unmount-glusterfs",
-                     "stop-volumes", "stop-glusterfs", "poweroff-hypervisors", "poweroff-self",
-                     "power-on-hypervisors", "check-peers", "start-volumes", "heal-volumes",
-                     "power-on-islet-workers", "start-fleet", "start-dhcp-vms", "start-dns-vms",
-                     "start-remaining-vms"});
+                     "preflight", "stop-vms", "stop-dns-vms", "poweroff-islet-workers",
+                     "unmount-glusterfs", "stop-volumes", "stop-glusterfs", "poweroff-hypervisors",
+                     "poweroff-self", "power-on-hypervisors", "check-peers", "start-volumes",
+                     "heal-volumes", "power-on-islet-workers", "start-fleet", "start-dhcp-vms",
+                     "start-dns-vms", "start-remaining-vms"});
   CHECK(restart.destructive());
   CHECK(restart.phases[8].steps.at(0).kind == runbook::StepKind::kSelfPoweroff);
 }
@@ -60,8 +61,10 @@ TEST_CASE("the plan expands static node sets and leaves dynamic ones to run time
   auto books = runbook::load_runbooks(site, diagnostics);
   REQUIRE(diagnostics.ok());
   const std::string plan = runbook::render_plan(books[0], site);
-  CHECK_THAT(plan, Catch::Contains("fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2 pcocc-vm-ns3"));
-  CHECK_THAT(plan, Catch::Contains("step 2 run on top[2-3],worker[01-04] (6 nodes):\n      poweroff"));
+  CHECK_THAT(plan,
+             Catch::Contains("fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2 pcocc-vm-ns3"));
+  CHECK_THAT(plan,
+             Catch::Contains("step 2 run on top[2-3],worker[01-04] (6 nodes):\n      poweroff"));
   CHECK_THAT(plan, Catch::Contains("(node sets resolved at run time)"));
   CHECK_THAT(plan, Catch::Contains("step 1 self_poweroff on top1: poweroff"));
 }
@@ -69,15 +72,22 @@ TEST_CASE("the plan expands static node sets and leaves dynamic ones to run time
 TEST_CASE("runbook errors are reported at their place with hints") {
   CHECK(errors_of("      phases:\n        - name: a\n          wait_for: [nope]\n") ==
         "site.yaml:15:22: error: phase 'a': no gate named 'nope' in this runbook's gates\n");
-  CHECK(errors_of("      gates:\n        g: {checks: [{check: flet}]}\n      phases: [{name: a, wait_for: [g]}]\n") ==
-        "site.yaml:14:30: error: gate 'g': no check named 'flet' in the site's checks (did you mean 'fleet'?)\n");
-  CHECK(errors_of("      phases:\n        - name: a\n          steps:\n            - rn: {on: self, command: x}\n") ==
+  CHECK(errors_of("      gates:\n        g: {checks: [{check: flet}]}\n      phases: [{name: a, "
+                  "wait_for: [g]}]\n") ==
+        "site.yaml:14:30: error: gate 'g': no check named 'flet' in the site's checks (did you "
+        "mean 'fleet'?)\n");
+  CHECK(errors_of("      phases:\n        - name: a\n          steps:\n            - rn: {on: "
+                  "self, command: x}\n") ==
         "site.yaml:16:15: error: phase 'a' step 1: unknown step 'rn' (did you mean 'run'?)\n");
-  CHECK(errors_of("      phases:\n        - name: a\n          steps:\n            - run: {on: '@nosuch', command: x}\n") ==
-        "site.yaml:16:25: error: phase 'a' step 1 (run): on: unknown group \"@nosuch\" in source \"site\"\n");
-  CHECK(errors_of("      phases:\n        - name: a\n          steps:\n            - run:\n                on: self\n"
+  CHECK(errors_of("      phases:\n        - name: a\n          steps:\n            - run: {on: "
+                  "'@nosuch', command: x}\n") ==
+        "site.yaml:16:25: error: phase 'a' step 1 (run): on: unknown group \"@nosuch\" in source "
+        "\"site\"\n");
+  CHECK(errors_of("      phases:\n        - name: a\n          steps:\n            - run:\n        "
+                  "        on: self\n"
                   "                command: echo {{ node('@top') }}\n") ==
-        "site.yaml:18:34: error: phase 'a' step 1 (run): command: unknown function 'node' (known: nodes, fold)\n");
+        "site.yaml:18:34: error: phase 'a' step 1 (run): command: unknown function 'node' (known: "
+        "nodes, fold)\n");
   CHECK(errors_of("      phases:\n        - name: a\n        - name: a\n") ==
         "site.yaml:15:17: error: phase 'a': defined twice in runbook 'book'\n");
   CHECK_THAT(errors_of("      sequence: [nosuch]\n"), Catch::Contains("sequence names 'nosuch'"));
