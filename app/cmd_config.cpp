@@ -1,8 +1,8 @@
 // greenlight config check [CONFIG]: every error of the site configuration at
 // once, gcc style; exit 0 valid, 1 invalid, 2 usage.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "command.h"
 #include "greenlight/core/config.h"
@@ -29,16 +29,17 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   const auto* self = site.self_host();
   std::string names;
   for (const auto& book : runbooks) names += (names.empty() ? "" : ", ") + book.name;
-  std::cout << fmt::format("{}: valid. site {}: {} hosts ({} runs greenlight), {} groups, {} checks, {} runbook{}{}\n",
-                           path, site.name.empty() ? "(unnamed)" : site.name, site.hosts.size(),
-                           self != nullptr ? self->name : "no host", site.groups.size(), site.checks.size(),
-                           runbooks.size(), runbooks.size() == 1 ? "" : "s",
-                           names.empty() ? "" : " (" + names + ")");
+  std::cout << fmt::format(
+      "{}: valid. site {}: {} hosts ({} runs greenlight), {} groups, {} checks, {} runbook{}{}\n",
+      path, site.name.empty() ? "(unnamed)" : site.name, site.hosts.size(),
+      self != nullptr ? self->name : "no host", site.groups.size(), site.checks.size(),
+      runbooks.size(), runbooks.size() == 1 ? "" : "s", names.empty() ? "" : " (" + names + ")");
   return 0;
 }
 
 const CommandRegistration kRegistration{
-    {"config", "config check [CONFIG]                  validate a site configuration, every error at once",
+    {"config",
+     "config check [CONFIG]                  validate a site configuration, every error at once",
      run_config}};
 
 }  // namespace

@@ -1,12 +1,12 @@
 // greenlight nodeset: ClusterShell's `nodeset` command, same options, same
 // output, same exit codes (2 for usage errors, 1 for bad node sets).
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "command.h"
 #include "greenlight/core/clustershell_groups.h"
@@ -28,7 +28,8 @@ struct NodesetOptions {
   std::vector<std::string> args;
 };
 
-constexpr const char* kUsage = "usage: greenlight nodeset [COMMAND] [OPTIONS] [ns1 [-ixX] ns2|...]\n";
+constexpr const char* kUsage =
+    "usage: greenlight nodeset [COMMAND] [OPTIONS] [ns1 [-ixX] ns2|...]\n";
 
 class UsageError : public std::runtime_error {
  public:
@@ -48,26 +49,56 @@ NodesetOptions parse_options(const std::vector<std::string>& argv) {
   };
   auto apply_value = [&](char opt, const std::string& value) {
     switch (opt) {
-      case 'i': o.and_nodes.push_back(value); break;
-      case 'x': o.sub_nodes.push_back(value); break;
-      case 'X': o.xor_nodes.push_back(value); break;
-      case 'O': o.output_format = value; break;
-      case 'S': o.separator = value; break;
-      case 's': o.groupsource = value; break;
-      default: break;
+      case 'i':
+        o.and_nodes.push_back(value);
+        break;
+      case 'x':
+        o.sub_nodes.push_back(value);
+        break;
+      case 'X':
+        o.xor_nodes.push_back(value);
+        break;
+      case 'O':
+        o.output_format = value;
+        break;
+      case 'S':
+        o.separator = value;
+        break;
+      case 's':
+        o.groupsource = value;
+        break;
+      default:
+        break;
     }
   };
   auto apply_flag = [&](char opt) {
     switch (opt) {
-      case 'c': ++o.count; break;
-      case 'e': ++o.expand; break;
-      case 'f': ++o.fold; break;
-      case 'l': ++o.list; break;
-      case 'L': ++o.list_all; break;
-      case 'a': o.all = true; break;
-      case 'q': o.quiet = true; break;
-      case 'G': o.groupbase = true; break;
-      default: throw UsageError(fmt::format("no such option: -{}", opt));
+      case 'c':
+        ++o.count;
+        break;
+      case 'e':
+        ++o.expand;
+        break;
+      case 'f':
+        ++o.fold;
+        break;
+      case 'l':
+        ++o.list;
+        break;
+      case 'L':
+        ++o.list_all;
+        break;
+      case 'a':
+        o.all = true;
+        break;
+      case 'q':
+        o.quiet = true;
+        break;
+      case 'G':
+        o.groupbase = true;
+        break;
+      default:
+        throw UsageError(fmt::format("no such option: -{}", opt));
     }
   };
   const std::string with_value = "ixXOSs";
@@ -83,10 +114,11 @@ NodesetOptions parse_options(const std::vector<std::string>& argv) {
       const std::string name = arg.substr(0, eq);
       const std::string attached = eq == std::string::npos ? "" : arg.substr(eq + 1);
       static const std::vector<std::pair<std::string, char>> kLong = {
-          {"--count", 'c'}, {"--expand", 'e'}, {"--fold", 'f'}, {"--list", 'l'}, {"--list-all", 'L'},
-          {"--all", 'a'}, {"--quiet", 'q'}, {"--groupbase", 'G'}, {"--intersection", 'i'},
-          {"--exclude", 'x'}, {"--xor", 'X'}, {"--output-format", 'O'}, {"--separator", 'S'},
-          {"--groupsource", 's'}};
+          {"--count", 'c'},     {"--expand", 'e'},     {"--fold", 'f'},
+          {"--list", 'l'},      {"--list-all", 'L'},   {"--all", 'a'},
+          {"--quiet", 'q'},     {"--groupbase", 'G'},  {"--intersection", 'i'},
+          {"--exclude", 'x'},   {"--xor", 'X'},        {"--output-format", 'O'},
+          {"--separator", 'S'}, {"--groupsource", 's'}};
       if (name == "--groupsources" || name == "--list-sources") {
         ++o.sources;
         continue;
@@ -123,7 +155,8 @@ NodeSet parse_lines(const std::string& text, const GroupResolver& groups) {
   std::size_t pos = 0;
   for (;;) {
     const auto end = text.find('\n', pos);
-    const std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    const std::string line =
+        text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
     set.update(NodeSet::parse(line, &groups, GroupPolicy::kClusterShell));
     if (end == std::string::npos || end + 1 == text.size()) break;
     pos = end + 1;
@@ -166,7 +199,8 @@ NodeSet read_stdin(const GroupResolver& groups) {
       const auto start = line.find_first_not_of(" \t\r\v\f", pos);
       if (start == std::string_view::npos) break;
       const auto end = line.find_first_of(" \t\r\v\f", start);
-      std::string word(line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+      std::string word(
+          line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
       if (is_plain_word(word)) {
         plain.push_back(std::move(word));
       } else {
@@ -205,12 +239,15 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
     }
     NodeSet xset;
     if (o.all) xset.update(NodeSet::parse("@*", groups.get(), GroupPolicy::kClusterShell));
-    if (o.args.empty() && !o.all && o.list == 0 && o.list_all == 0) xset.update(read_stdin(*groups));
-    if (xset.empty() && !(o.and_nodes.empty() && o.sub_nodes.empty() && o.xor_nodes.empty()) && !o.quiet) {
+    if (o.args.empty() && !o.all && o.list == 0 && o.list_all == 0)
+      xset.update(read_stdin(*groups));
+    if (xset.empty() && !(o.and_nodes.empty() && o.sub_nodes.empty() && o.xor_nodes.empty()) &&
+        !o.quiet) {
       std::cerr << "WARNING: empty left operand for set operation\n";
     }
     auto operand = [&](const std::string& nodes) {
-      return nodes == "-" ? read_stdin(*groups) : NodeSet::parse(nodes, groups.get(), GroupPolicy::kClusterShell);
+      return nodes == "-" ? read_stdin(*groups)
+                          : NodeSet::parse(nodes, groups.get(), GroupPolicy::kClusterShell);
     };
     for (const auto& nodes : o.and_nodes) xset.intersection_update(operand(nodes));
     for (const auto& nodes : o.sub_nodes) xset.difference_update(operand(nodes));
@@ -254,8 +291,8 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
     }
     return 0;
   } catch (const NodeSetParseError& error) {
-    std::cerr << "greenlight nodeset: Parse error: " << error.what() << " (at offset " << error.position()
-              << " of \"" << error.input() << "\")\n";
+    std::cerr << "greenlight nodeset: Parse error: " << error.what() << " (at offset "
+              << error.position() << " of \"" << error.input() << "\")\n";
   } catch (const RangeSetParseError& error) {
     std::cerr << "greenlight nodeset: Parse error: " << error.what() << "\n";
   } catch (const GroupResolutionError& error) {
@@ -266,9 +303,10 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
   return 1;
 }
 
-const CommandRegistration kRegistration{
-    {"nodeset", "nodeset (-f|-e|-c|-l) [-O FMT] [-S SEP] [-x|-i|-X NODES] NODES...  fold, expand, count node sets",
-     run_nodeset}};
+const CommandRegistration kRegistration{{"nodeset",
+                                         "nodeset (-f|-e|-c|-l) [-O FMT] [-S SEP] [-x|-i|-X NODES] "
+                                         "NODES...  fold, expand, count node sets",
+                                         run_nodeset}};
 
 }  // namespace
 }  // namespace greenlight::app

@@ -1,7 +1,7 @@
 // greenlight runbook list | plan NAME
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "command.h"
 #include "greenlight/core/config.h"
@@ -14,13 +14,14 @@ namespace {
 constexpr const char* kUsage = "usage: greenlight [-c CONFIG] runbook list | plan NAME\n";
 
 int run_runbook(const Invocation& invocation, const std::vector<std::string>& args) {
-  if (args.empty() || (args[0] == "list" && args.size() != 1) || (args[0] == "plan" && args.size() != 2) ||
-      (args[0] != "list" && args[0] != "plan")) {
+  if (args.empty() || (args[0] == "list" && args.size() != 1) ||
+      (args[0] == "plan" && args.size() != 2) || (args[0] != "list" && args[0] != "plan")) {
     std::cerr << kUsage;
     if (!args.empty() && args[0] != "list" && args[0] != "plan") {
-      std::cerr << fmt::format("greenlight runbook: '{}' is not available: this greenlight can list runbooks and "
-                               "show their plan\n",
-                               args[0]);
+      std::cerr << fmt::format(
+          "greenlight runbook: '{}' is not available: this greenlight can list runbooks and "
+          "show their plan\n",
+          args[0]);
     }
     return 2;
   }
@@ -35,7 +36,8 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   }
   if (args[0] == "list") {
     for (const auto& book : books) {
-      std::cout << fmt::format("{:<12} {:>2} phases  {}\n", book.name, book.phases.size(), book.description);
+      std::cout << fmt::format("{:<12} {:>2} phases  {}\n", book.name, book.phases.size(),
+                               book.description);
     }
     return 0;
   }
@@ -45,12 +47,14 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
       return 0;
     }
   }
-  std::cerr << fmt::format("greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n", args[1]);
+  std::cerr << fmt::format(
+      "greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n", args[1]);
   return 1;
 }
 
 const CommandRegistration kRegistration{
-    {"runbook", "runbook list | plan NAME                 the site's runbooks and their plans", run_runbook}};
+    {"runbook", "runbook list | plan NAME                 the site's runbooks and their plans",
+     run_runbook}};
 
 }  // namespace
 }  // namespace greenlight::app

@@ -10,8 +10,8 @@ namespace greenlight::app {
 
 /// What main() resolved before handing over to a subcommand.
 struct Invocation {
-  std::string program;      ///< argv[0] as given, for messages
-  std::string config_path;  ///< -c CONFIG, else $GREENLIGHT_CONFIG, else the system default
+  std::string program;        ///< argv[0] as given, for messages
+  std::string config_path;    ///< -c CONFIG, else $GREENLIGHT_CONFIG, else the system default
   bool config_given = false;  ///< true when -c or $GREENLIGHT_CONFIG chose config_path
 };
 

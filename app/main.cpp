@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
   }
   const std::string name = argv[i];
   const auto& table = command_table();
-  auto command = std::find_if(table.begin(), table.end(),
-                              [&](const Command& c) { return c.name == name; });
+  auto command =
+      std::find_if(table.begin(), table.end(), [&](const Command& c) { return c.name == name; });
   if (command == table.end()) {
     std::cerr << "greenlight: unknown command '" << name << "' (see greenlight --help)\n";
     return 2;

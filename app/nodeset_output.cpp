@@ -1,8 +1,8 @@
 #include "nodeset_output.h"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
+
+#include <stdexcept>
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
@@ -43,17 +43,38 @@ std::string unescape_separator(const std::string& s) {
     }
     const char c = s[++i];
     switch (c) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'a': out += '\a'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case '\'': out += '\''; break;
-      case '"': out += '"'; break;
-      case '\n': break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'a':
+        out += '\a';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\'':
+        out += '\'';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\n':
+        break;
       case 'x':
         if (i + 2 < s.size() + 0 && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
@@ -99,15 +120,18 @@ std::string format_one(const std::string& format, const std::string& value, bool
     } else if (c == 'd' || c == 'i') {
       throw std::invalid_argument(fmt::format("%{} format: a real number is required, not str", c));
     } else {
-      throw std::invalid_argument(fmt::format("unsupported format character '{}' (0x{:x}) at index {}", c,
-                                              static_cast<unsigned char>(c), i));
+      throw std::invalid_argument(
+          fmt::format("unsupported format character '{}' (0x{:x}) at index {}", c,
+                      static_cast<unsigned char>(c), i));
     }
   }
-  if (conversions == 0) throw std::invalid_argument("not all arguments converted during string formatting");
+  if (conversions == 0)
+    throw std::invalid_argument("not all arguments converted during string formatting");
   return out;
 }
 
-std::string expand_with_format(const NodeSet& nodes, const std::string& format, const std::string& separator) {
+std::string expand_with_format(const NodeSet& nodes, const std::string& format,
+                               const std::string& separator) {
   std::string out;
   out.reserve(nodes.size() * 12);
   bool first = true;
@@ -134,18 +158,21 @@ std::string format_count(const std::string& format, std::size_t count) {
   return format_one(format, std::to_string(count), true);
 }
 
-void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes, int level,
-                      const std::optional<std::string>& source, bool groupbase, bool filtered) {
+void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes,
+                      int level, const std::optional<std::string>& source, bool groupbase,
+                      bool filtered) {
   const std::string source_name = source ? *source : groups.default_source();
   auto group_source = groups.source(source_name);
   if (!group_source) {
     throw GroupResolutionError(fmt::format("unknown group source \"{}\"", source_name));
   }
-  const NodeSet names = NodeSet::parse(source ? fmt::format("@@{}", *source) : "@@" + source_name, &groups,
-                                       GroupPolicy::kClusterShell);
+  const NodeSet names = NodeSet::parse(source ? fmt::format("@@{}", *source) : "@@" + source_name,
+                                       &groups, GroupPolicy::kClusterShell);
   for (const auto& group : names.expand()) {
-    const std::string word = source && !groupbase ? fmt::format("@{}:{}", *source, group) : "@" + group;
-    NodeSet members = NodeSet::parse(fmt::format("@{}:{}", source_name, group), &groups, GroupPolicy::kClusterShell);
+    const std::string word =
+        source && !groupbase ? fmt::format("@{}:{}", *source, group) : "@" + group;
+    NodeSet members = NodeSet::parse(fmt::format("@{}:{}", source_name, group), &groups,
+                                     GroupPolicy::kClusterShell);
     if (filtered) {
       NodeSet common = members;
       common.intersection_update(nodes);
@@ -155,7 +182,8 @@ void print_group_list(std::ostream& out, const GroupResolver& groups, const Node
       } else if (level == 2) {
         out << word << " " << common.fold() << "\n";
       } else {
-        out << word << " " << common.fold() << " " << common.size() << "/" << members.size() << "\n";
+        out << word << " " << common.fold() << " " << common.size() << "/" << members.size()
+            << "\n";
       }
       continue;
     }

@@ -23,13 +23,15 @@ std::string unescape_separator(const std::string& separator);
 /// allows; throws std::invalid_argument with Python's message otherwise.
 std::string format_one(const std::string& format, const std::string& value, bool numeric);
 
-std::string expand_with_format(const NodeSet& nodes, const std::string& format, const std::string& separator);
+std::string expand_with_format(const NodeSet& nodes, const std::string& format,
+                               const std::string& separator);
 std::string fold_with_format(const NodeSet& nodes, const std::string& format);
 std::string format_count(const std::string& format, std::size_t count);
 
 /// -l/-ll/-lll: the groups of the source (all of them, or those holding
 /// some of `nodes` when `filtered`).
-void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes, int level,
-                      const std::optional<std::string>& source, bool groupbase, bool filtered);
+void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes,
+                      int level, const std::optional<std::string>& source, bool groupbase,
+                      bool filtered);
 
 }  // namespace greenlight::app

@@ -1,9 +1,9 @@
 #include "greenlight/runbook/command_template.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/nodeset.h"
@@ -24,8 +24,8 @@ class CallScanner {
     const std::size_t name_at = pos_;
     call.function = identifier("a function name (nodes or fold)");
     if (call.function != "nodes" && call.function != "fold") {
-      throw TemplateError(
-          fmt::format("unknown function '{}' (known: nodes, fold)", call.function), name_at);
+      throw TemplateError(fmt::format("unknown function '{}' (known: nodes, fold)", call.function),
+                          name_at);
     }
     expect('(');
     call.set = string_literal("the node set, as a quoted string");
@@ -50,9 +50,10 @@ class CallScanner {
       } else if ((key == "exclude" && seen_exclude) || (key == "format" && seen_format)) {
         throw TemplateError(fmt::format("argument '{}' given twice", key), key_at);
       } else {
-        throw TemplateError(fmt::format("{}() takes no argument '{}' (it takes: {})", call.function,
-                                        key, call.function == "nodes" ? "exclude, format" : "exclude"),
-                            key_at);
+        throw TemplateError(
+            fmt::format("{}() takes no argument '{}' (it takes: {})", call.function, key,
+                        call.function == "nodes" ? "exclude, format" : "exclude"),
+            key_at);
       }
     }
     expect(')');
@@ -165,7 +166,8 @@ CommandTemplate CommandTemplate::parse(std::string_view text) {
       parsed.pieces_.push_back(Piece{std::string(text.substr(pos)), {}, false});
       break;
     }
-    if (open > pos) parsed.pieces_.push_back(Piece{std::string(text.substr(pos, open - pos)), {}, false});
+    if (open > pos)
+      parsed.pieces_.push_back(Piece{std::string(text.substr(pos, open - pos)), {}, false});
     CallScanner scanner(text, open + 2);
     Piece piece;
     piece.is_call = true;
@@ -225,8 +227,8 @@ std::vector<std::string> CommandTemplate::node_expressions() const {
 
 std::string shell_quote(std::string_view word) {
   const bool safe = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("@%+=:,./_-").find(c) !=
-                                                              std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
   });
   if (safe) return std::string(word);
   std::string quoted = "'";

@@ -1,6 +1,7 @@
 #include "greenlight/runbook/journal.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <array>
@@ -12,19 +13,24 @@
 #include <sstream>
 #include <utility>
 
-#include <fmt/format.h>
-
 namespace greenlight::runbook {
 namespace {
 
 constexpr std::array<std::pair<JournalEvent, const char*>, 15> kEvents = {{
-    {JournalEvent::kRunStarted, "run-started"},     {JournalEvent::kPhaseStarted, "phase-started"},
-    {JournalEvent::kGateWaiting, "gate-waiting"},   {JournalEvent::kGateGreen, "gate-green"},
-    {JournalEvent::kGateTimedOut, "gate-timed-out"}, {JournalEvent::kStepStarted, "step-started"},
-    {JournalEvent::kStepFinished, "step-finished"}, {JournalEvent::kStepFailed, "step-failed"},
-    {JournalEvent::kStepSkipped, "step-skipped"},   {JournalEvent::kSelfPoweroff, "self-poweroff"},
-    {JournalEvent::kPhaseFinished, "phase-finished"}, {JournalEvent::kRunPaused, "run-paused"},
-    {JournalEvent::kRunResumed, "run-resumed"},     {JournalEvent::kRunAborted, "run-aborted"},
+    {JournalEvent::kRunStarted, "run-started"},
+    {JournalEvent::kPhaseStarted, "phase-started"},
+    {JournalEvent::kGateWaiting, "gate-waiting"},
+    {JournalEvent::kGateGreen, "gate-green"},
+    {JournalEvent::kGateTimedOut, "gate-timed-out"},
+    {JournalEvent::kStepStarted, "step-started"},
+    {JournalEvent::kStepFinished, "step-finished"},
+    {JournalEvent::kStepFailed, "step-failed"},
+    {JournalEvent::kStepSkipped, "step-skipped"},
+    {JournalEvent::kSelfPoweroff, "self-poweroff"},
+    {JournalEvent::kPhaseFinished, "phase-finished"},
+    {JournalEvent::kRunPaused, "run-paused"},
+    {JournalEvent::kRunResumed, "run-resumed"},
+    {JournalEvent::kRunAborted, "run-aborted"},
     {JournalEvent::kRunFinished, "run-finished"},
 }};
 
@@ -67,8 +73,9 @@ std::string unescape(std::string_view field) {
 }
 
 std::string format_record(const JournalRecord& r) {
-  std::string body = fmt::format("{}\t{}\t{}\t{}\t{}\t{}", r.sequence, r.unix_ms, to_string(r.event),
-                                 escape(r.phase), escape(r.step), escape(r.detail));
+  std::string body =
+      fmt::format("{}\t{}\t{}\t{}\t{}\t{}", r.sequence, r.unix_ms, to_string(r.event),
+                  escape(r.phase), escape(r.step), escape(r.detail));
   return fmt::format("{}\t{:016x}\n", body, checksum(body));
 }
 
@@ -91,7 +98,9 @@ bool to_number(std::string_view text, T& value) {
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw JournalError(fmt::format("journal {}: cannot read: {}", path.string(), std::strerror(errno)));
+  if (!in)
+    throw JournalError(
+        fmt::format("journal {}: cannot read: {}", path.string(), std::strerror(errno)));
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -117,7 +126,9 @@ Journal::Journal(std::filesystem::path path, int fd, std::uint64_t next_sequence
     : path_(std::move(path)), fd_(fd), next_sequence_(next_sequence) {}
 
 Journal::Journal(Journal&& other) noexcept
-    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)), next_sequence_(other.next_sequence_),
+    : path_(std::move(other.path_)),
+      fd_(std::exchange(other.fd_, -1)),
+      next_sequence_(other.next_sequence_),
       last_(std::move(other.last_)) {}
 
 Journal& Journal::operator=(Journal&& other) noexcept {
@@ -148,13 +159,15 @@ Journal Journal::open(const std::filesystem::path& path) {
   const std::string text = read_text(path);
   const auto keep = text.rfind('\n');
   const auto length = keep == std::string::npos ? 0 : keep + 1;
-  if (length != text.size() && ::truncate(path.c_str(), static_cast<off_t>(length)) != 0) fail(path, "cannot repair");
+  if (length != text.size() && ::truncate(path.c_str(), static_cast<off_t>(length)) != 0)
+    fail(path, "cannot repair");
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) fail(path, "cannot open");
   return Journal(path, fd, records.empty() ? 1 : records.back().sequence + 1);
 }
 
-const JournalRecord& Journal::append(JournalEvent event, std::string phase, std::string step, std::string detail) {
+const JournalRecord& Journal::append(JournalEvent event, std::string phase, std::string step,
+                                     std::string detail) {
   JournalRecord record;
   record.sequence = next_sequence_;
   record.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -197,7 +210,8 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
     std::uint64_t sum = 0;
     if (tab == std::string_view::npos) throw bad("not a journal record");
     auto [p, ec] = std::from_chars(line.data() + tab + 1, line.data() + line.size(), sum, 16);
-    if (ec != std::errc() || p != line.data() + line.size() || sum != checksum(line.substr(0, tab))) {
+    if (ec != std::errc() || p != line.data() + line.size() ||
+        sum != checksum(line.substr(0, tab))) {
       throw bad("checksum mismatch: the record is damaged");
     }
     std::vector<std::string_view> fields;
@@ -205,7 +219,8 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
     const std::string_view body = line.substr(0, tab);
     for (;;) {
       const auto next = body.find('\t', start);
-      fields.push_back(body.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start));
+      fields.push_back(body.substr(
+          start, next == std::string_view::npos ? std::string_view::npos : next - start));
       if (next == std::string_view::npos) break;
       start = next + 1;
     }
@@ -215,7 +230,8 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
     if (!to_number(fields[0], record.sequence) || !to_number(fields[1], record.unix_ms) || !event) {
       throw bad("unreadable sequence, time or event");
     }
-    if (!records.empty() && record.sequence != records.back().sequence + 1) throw bad("sequence out of order");
+    if (!records.empty() && record.sequence != records.back().sequence + 1)
+      throw bad("sequence out of order");
     record.event = *event;
     record.phase = unescape(fields[3]);
     record.step = unescape(fields[4]);
@@ -232,25 +248,46 @@ RunState replay(const std::vector<JournalRecord>& records) {
     int step = 0;
     to_number(r.step, step);
     switch (r.event) {
-      case JournalEvent::kRunStarted: state.runbook = r.detail; break;
-      case JournalEvent::kPhaseStarted: state.current_phase = r.phase; break;
-      case JournalEvent::kStepStarted: state.steps[r.phase][step] = StepState::kStarted; break;
-      case JournalEvent::kStepFinished: state.steps[r.phase][step] = StepState::kFinished; break;
-      case JournalEvent::kStepFailed: state.steps[r.phase][step] = StepState::kFailed; break;
-      case JournalEvent::kStepSkipped: state.steps[r.phase][step] = StepState::kSkipped; break;
-      case JournalEvent::kSelfPoweroff: state.self_poweroff_pending = true; break;
+      case JournalEvent::kRunStarted:
+        state.runbook = r.detail;
+        break;
+      case JournalEvent::kPhaseStarted:
+        state.current_phase = r.phase;
+        break;
+      case JournalEvent::kStepStarted:
+        state.steps[r.phase][step] = StepState::kStarted;
+        break;
+      case JournalEvent::kStepFinished:
+        state.steps[r.phase][step] = StepState::kFinished;
+        break;
+      case JournalEvent::kStepFailed:
+        state.steps[r.phase][step] = StepState::kFailed;
+        break;
+      case JournalEvent::kStepSkipped:
+        state.steps[r.phase][step] = StepState::kSkipped;
+        break;
+      case JournalEvent::kSelfPoweroff:
+        state.self_poweroff_pending = true;
+        break;
       case JournalEvent::kPhaseFinished:
         state.finished_phases.push_back(r.phase);
         if (state.current_phase == r.phase) state.current_phase.clear();
         break;
-      case JournalEvent::kRunPaused: state.paused = true; break;
+      case JournalEvent::kRunPaused:
+        state.paused = true;
+        break;
       case JournalEvent::kRunResumed:
         state.paused = false;
         state.self_poweroff_pending = false;
         break;
-      case JournalEvent::kRunAborted: state.aborted = true; break;
-      case JournalEvent::kRunFinished: state.finished = true; break;
-      default: break;
+      case JournalEvent::kRunAborted:
+        state.aborted = true;
+        break;
+      case JournalEvent::kRunFinished:
+        state.finished = true;
+        break;
+      default:
+        break;
     }
   }
   for (const auto& [phase, steps] : state.steps) {

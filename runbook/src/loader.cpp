@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
@@ -33,14 +33,17 @@ struct Context {
 
 Mark mark_at(const Value& value, std::size_t offset) {
   Mark mark = value.mark;
-  if (value.scalar.find('\n') == std::string::npos && !value.quoted) mark.column += static_cast<int>(offset);
+  if (value.scalar.find('\n') == std::string::npos && !value.quoted)
+    mark.column += static_cast<int>(offset);
   return mark;
 }
 
-void check_nodes(Context& ctx, const Value& where, const std::string& nodes, std::string_view what) {
+void check_nodes(Context& ctx, const Value& where, const std::string& nodes,
+                 std::string_view what) {
   if (nodes == "self") {
     if (ctx.site.self_host() == nullptr) {
-      ctx.diagnostics.error(where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));
+      ctx.diagnostics.error(
+          where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));
     }
     return;
   }
@@ -51,7 +54,8 @@ void check_nodes(Context& ctx, const Value& where, const std::string& nodes, std
   }
 }
 
-std::optional<CommandTemplate> read_command(Context& ctx, MapReader& reader, std::string_view what, bool required) {
+std::optional<CommandTemplate> read_command(Context& ctx, MapReader& reader, std::string_view what,
+                                            bool required) {
   const Value* value = required ? reader.require("command") : reader.get("command");
   if (value == nullptr) return std::nullopt;
   auto text = config::read_string(*value, ctx.diagnostics, fmt::format("{}: command", what));
@@ -59,24 +63,31 @@ std::optional<CommandTemplate> read_command(Context& ctx, MapReader& reader, std
   try {
     return CommandTemplate::parse(*text);
   } catch (const TemplateError& error) {
-    ctx.diagnostics.error(mark_at(*value, error.offset()), fmt::format("{}: command: {}", what, error.what()));
+    ctx.diagnostics.error(mark_at(*value, error.offset()),
+                          fmt::format("{}: command: {}", what, error.what()));
     return std::nullopt;
   }
 }
 
 std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view what) {
   static const std::vector<std::pair<std::string, StepKind>> kKinds = {
-      {"run", StepKind::kRun},         {"power", StepKind::kPower},         {"confirm", StepKind::kConfirm},
-      {"manual", StepKind::kManual},   {"save_group", StepKind::kSaveGroup}, {"self_poweroff", StepKind::kSelfPoweroff}};
+      {"run", StepKind::kRun},
+      {"power", StepKind::kPower},
+      {"confirm", StepKind::kConfirm},
+      {"manual", StepKind::kManual},
+      {"save_group", StepKind::kSaveGroup},
+      {"self_poweroff", StepKind::kSelfPoweroff}};
   if (!value.is_mapping() || value.entries.size() != 1) {
-    ctx.diagnostics.error(value.mark, fmt::format("{}: a step is one of run, power, confirm, manual, save_group, "
-                                                  "self_poweroff, written as `- run: {{...}}`",
-                                                  what));
+    ctx.diagnostics.error(
+        value.mark, fmt::format("{}: a step is one of run, power, confirm, manual, save_group, "
+                                "self_poweroff, written as `- run: {{...}}`",
+                                what));
     return std::nullopt;
   }
   const Value& key = value.entries.front().first;
   const Value& body = value.entries.front().second;
-  auto kind = std::find_if(kKinds.begin(), kKinds.end(), [&](const auto& k) { return k.first == key.scalar; });
+  auto kind = std::find_if(kKinds.begin(), kKinds.end(),
+                           [&](const auto& k) { return k.first == key.scalar; });
   if (kind == kKinds.end()) {
     std::vector<std::string> names;
     for (const auto& k : kKinds) names.push_back(k.first);
@@ -96,7 +107,8 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
     return step;
   }
   MapReader reader(body, ctx.diagnostics, step_what);
-  if (step.kind == StepKind::kRun || step.kind == StepKind::kPower || step.kind == StepKind::kSaveGroup) {
+  if (step.kind == StepKind::kRun || step.kind == StepKind::kPower ||
+      step.kind == StepKind::kSaveGroup) {
     const char* nodes_key = step.kind == StepKind::kSaveGroup ? "nodes" : "on";
     step.nodes = reader.string(nodes_key, true).value_or("");
     step.exclude = reader.string("exclude").value_or("");
@@ -114,18 +126,22 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
       step.timeout = reader.duration("timeout").value_or(step.timeout);
       step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
       step.retry_delay = reader.duration("retry_delay").value_or(step.retry_delay);
-      step.max_failed_nodes = static_cast<int>(reader.integer("max_failed_nodes", false, 0, 1'000'000).value_or(0));
+      step.max_failed_nodes =
+          static_cast<int>(reader.integer("max_failed_nodes", false, 0, 1'000'000).value_or(0));
       step.idempotent = reader.boolean("idempotent").value_or(false);
       if (const Value* codes = reader.get("allowed_exit_codes")) {
         step.allowed_exit_codes.clear();
         if (!codes->is_sequence()) {
-          ctx.diagnostics.error(codes->mark, fmt::format("{}: allowed_exit_codes: expected a list of exit codes",
-                                                         step_what));
+          ctx.diagnostics.error(
+              codes->mark,
+              fmt::format("{}: allowed_exit_codes: expected a list of exit codes", step_what));
         } else {
           for (const auto& item : codes->items) {
-            auto code = config::read_integer(item, ctx.diagnostics, fmt::format("{}: allowed_exit_codes", step_what));
+            auto code = config::read_integer(item, ctx.diagnostics,
+                                             fmt::format("{}: allowed_exit_codes", step_what));
             if (code && (*code < 0 || *code > 255)) {
-              ctx.diagnostics.error(item.mark, fmt::format("{}: exit codes are 0 to 255", step_what));
+              ctx.diagnostics.error(item.mark,
+                                    fmt::format("{}: exit codes are 0 to 255", step_what));
             } else if (code) {
               step.allowed_exit_codes.push_back(static_cast<int>(*code));
             }
@@ -134,7 +150,8 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
       }
       break;
     case StepKind::kPower:
-      step.power_action = reader.choice("action", {"on", "off", "status", "cycle"}, true).value_or("");
+      step.power_action =
+          reader.choice("action", {"on", "off", "status", "cycle"}, true).value_or("");
       step.timeout = reader.duration("timeout").value_or(step.timeout);
       step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
       break;
@@ -144,7 +161,8 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
     case StepKind::kSelfPoweroff:
       step.command = read_command(ctx, reader, step_what, true);
       if (ctx.site.self_host() == nullptr) {
-        ctx.diagnostics.error(key.mark, fmt::format("{}: needs a host marked 'self: true' in hosts", step_what));
+        ctx.diagnostics.error(
+            key.mark, fmt::format("{}: needs a host marked 'self: true' in hosts", step_what));
       }
       break;
     default:
@@ -154,7 +172,8 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
   return step;
 }
 
-std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value& value, const Mark& mark) {
+std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value& value,
+                              const Mark& mark) {
   const std::string what = fmt::format("gate '{}'", name);
   MapReader reader(value, ctx.diagnostics, what);
   Gate gate;
@@ -168,7 +187,8 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
   reader.finish();
   if (checks == nullptr) return gate;
   if (!checks->is_sequence() || checks->items.empty()) {
-    ctx.diagnostics.error(checks->mark, fmt::format("{}: checks: expected a list of `- check: NAME`", what));
+    ctx.diagnostics.error(checks->mark,
+                          fmt::format("{}: checks: expected a list of `- check: NAME`", what));
     return gate;
   }
   std::vector<std::string> known;
@@ -182,31 +202,36 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
     gate_check.overrides.kind = Value::Kind::kMapping;
     if (item.is_mapping()) {
       for (const auto& entry : item.entries) {
-        if (entry.first.scalar != "check" && entry.first.scalar != "expect") gate_check.overrides.entries.push_back(entry);
+        if (entry.first.scalar != "check" && entry.first.scalar != "expect")
+          gate_check.overrides.entries.push_back(entry);
       }
     }
-    if (!gate_check.check.empty() && std::find(known.begin(), known.end(), gate_check.check) == known.end()) {
+    if (!gate_check.check.empty() &&
+        std::find(known.begin(), known.end(), gate_check.check) == known.end()) {
       auto hint = config::closest(gate_check.check, known);
-      ctx.diagnostics.error(item.find("check")->mark,
-                            fmt::format("{}: no check named '{}' in the site's checks", what, gate_check.check),
-                            hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+      ctx.diagnostics.error(
+          item.find("check")->mark,
+          fmt::format("{}: no check named '{}' in the site's checks", what, gate_check.check),
+          hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
     }
     gate.checks.push_back(std::move(gate_check));
   }
   return gate;
 }
 
-void check_gate_names(Context& ctx, const Value* list, const std::vector<std::string>& names, const Runbook& book,
-                      std::string_view what) {
+void check_gate_names(Context& ctx, const Value* list, const std::vector<std::string>& names,
+                      const Runbook& book, std::string_view what) {
   if (list == nullptr) return;
   std::vector<std::string> known;
   for (const auto& gate : book.gates) known.push_back(gate.name);
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (book.gate(names[i]) != nullptr) continue;
-    const Mark& mark = list->is_sequence() && i < list->items.size() ? list->items[i].mark : list->mark;
+    const Mark& mark =
+        list->is_sequence() && i < list->items.size() ? list->items[i].mark : list->mark;
     auto hint = config::closest(names[i], known);
-    ctx.diagnostics.error(mark, fmt::format("{}: no gate named '{}' in this runbook's gates", what, names[i]),
-                          hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+    ctx.diagnostics.error(
+        mark, fmt::format("{}: no gate named '{}' in this runbook's gates", what, names[i]),
+        hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
   }
 }
 
@@ -216,7 +241,8 @@ struct Parsed {
   Mark sequence_mark;
 };
 
-Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_name, const fs::path& file) {
+Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_name,
+                    const fs::path& file) {
   Parsed parsed;
   Runbook& book = parsed.book;
   book.file = file;
@@ -231,10 +257,12 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
   const std::string what = fmt::format("runbook '{}'", book.name);
   if (gates != nullptr) {
     if (!gates->is_mapping()) {
-      ctx.diagnostics.error(gates->mark, fmt::format("{}: gates: expected a mapping of gate names to gates", what));
+      ctx.diagnostics.error(
+          gates->mark, fmt::format("{}: gates: expected a mapping of gate names to gates", what));
     } else {
       for (const auto& [name, gate] : gates->entries) {
-        if (auto g = read_gate(ctx, name.scalar, gate, name.mark)) book.gates.push_back(std::move(*g));
+        if (auto g = read_gate(ctx, name.scalar, gate, name.mark))
+          book.gates.push_back(std::move(*g));
       }
     }
   }
@@ -242,7 +270,8 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
     ctx.diagnostics.error(root.mark, fmt::format("{}: 'phases' (or 'sequence') is required", what));
   }
   if (phases != nullptr && !parsed.sequence.empty()) {
-    ctx.diagnostics.error(phases->mark, fmt::format("{}: 'phases' and 'sequence' exclude each other", what));
+    ctx.diagnostics.error(phases->mark,
+                          fmt::format("{}: 'phases' and 'sequence' exclude each other", what));
   }
   if (phases == nullptr) return parsed;
   if (!phases->is_sequence()) {
@@ -257,11 +286,14 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
     phase.name = reader.string("name", true).value_or("");
     const std::string phase_what = fmt::format("phase '{}'", phase.name);
     if (!phase.name.empty() && !std::regex_match(phase.name, kName)) {
-      ctx.diagnostics.error(item.find("name")->mark,
-                            fmt::format("{}: a phase name is lower-case letters, digits, '-' and '_'", phase_what));
+      ctx.diagnostics.error(
+          item.find("name")->mark,
+          fmt::format("{}: a phase name is lower-case letters, digits, '-' and '_'", phase_what));
     }
-    if (std::any_of(book.phases.begin(), book.phases.end(), [&](const Phase& p) { return p.name == phase.name; })) {
-      ctx.diagnostics.error(item.find("name")->mark, fmt::format("{}: defined twice in {}", phase_what, what));
+    if (std::any_of(book.phases.begin(), book.phases.end(),
+                    [&](const Phase& p) { return p.name == phase.name; })) {
+      ctx.diagnostics.error(item.find("name")->mark,
+                            fmt::format("{}: defined twice in {}", phase_what, what));
     }
     phase.title = reader.string("title").value_or("");
     phase.require = reader.strings("require").value_or(std::vector<std::string>{});
@@ -270,7 +302,8 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
     check_gate_names(ctx, item.find("wait_for"), phase.wait_for, book, phase_what);
     if (const Value* steps = reader.get("steps")) {
       if (!steps->is_sequence()) {
-        ctx.diagnostics.error(steps->mark, fmt::format("{}: steps: expected a list of steps", phase_what));
+        ctx.diagnostics.error(steps->mark,
+                              fmt::format("{}: steps: expected a list of steps", phase_what));
       } else {
         int number = 0;
         for (const auto& step : steps->items) {
@@ -291,25 +324,33 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
 
 const char* to_string(StepKind kind) {
   switch (kind) {
-    case StepKind::kRun: return "run";
-    case StepKind::kPower: return "power";
-    case StepKind::kConfirm: return "confirm";
-    case StepKind::kManual: return "manual";
-    case StepKind::kSaveGroup: return "save_group";
-    case StepKind::kSelfPoweroff: return "self_poweroff";
+    case StepKind::kRun:
+      return "run";
+    case StepKind::kPower:
+      return "power";
+    case StepKind::kConfirm:
+      return "confirm";
+    case StepKind::kManual:
+      return "manual";
+    case StepKind::kSaveGroup:
+      return "save_group";
+    case StepKind::kSelfPoweroff:
+      return "self_poweroff";
   }
   return "?";
 }
 
 const Gate* Runbook::gate(std::string_view gate_name) const {
-  auto it = std::find_if(gates.begin(), gates.end(), [&](const Gate& g) { return g.name == gate_name; });
+  auto it =
+      std::find_if(gates.begin(), gates.end(), [&](const Gate& g) { return g.name == gate_name; });
   return it == gates.end() ? nullptr : &*it;
 }
 
 bool Runbook::destructive() const {
   for (const auto& phase : phases) {
     for (const auto& step : phase.steps) {
-      if (step.kind == StepKind::kRun || step.kind == StepKind::kPower || step.kind == StepKind::kSelfPoweroff) {
+      if (step.kind == StepKind::kRun || step.kind == StepKind::kPower ||
+          step.kind == StepKind::kSelfPoweroff) {
         return true;
       }
     }
@@ -338,12 +379,15 @@ std::vector<Runbook> load_runbooks(const config::Site& site, Diagnostics& diagno
       if (!root.is_null()) parsed.push_back(read_runbook(ctx, root, file.stem().string(), file));
     }
   }
-  for (const auto& [name, root] : site.runbooks) parsed.push_back(read_runbook(ctx, root, name, site.file));
+  for (const auto& [name, root] : site.runbooks)
+    parsed.push_back(read_runbook(ctx, root, name, site.file));
 
   std::vector<Runbook> books;
   for (auto& p : parsed) {
-    if (std::any_of(books.begin(), books.end(), [&](const Runbook& b) { return b.name == p.book.name; })) {
-      diagnostics.error(Mark{p.book.file.string(), 0, 0}, fmt::format("runbook '{}' is defined twice", p.book.name));
+    if (std::any_of(books.begin(), books.end(),
+                    [&](const Runbook& b) { return b.name == p.book.name; })) {
+      diagnostics.error(Mark{p.book.file.string(), 0, 0},
+                        fmt::format("runbook '{}' is defined twice", p.book.name));
       continue;
     }
     if (p.sequence.empty()) books.push_back(p.book);
@@ -352,20 +396,24 @@ std::vector<Runbook> load_runbooks(const config::Site& site, Diagnostics& diagno
     if (p.sequence.empty()) continue;
     Runbook book = p.book;
     for (const auto& part : p.sequence) {
-      auto found = std::find_if(books.begin(), books.end(), [&](const Runbook& b) { return b.name == part; });
+      auto found = std::find_if(books.begin(), books.end(),
+                                [&](const Runbook& b) { return b.name == part; });
       if (found == books.end()) {
-        diagnostics.error(p.sequence_mark, fmt::format("runbook '{}': sequence names '{}', which is not a runbook "
-                                                       "with phases",
-                                                       book.name, part));
+        diagnostics.error(p.sequence_mark,
+                          fmt::format("runbook '{}': sequence names '{}', which is not a runbook "
+                                      "with phases",
+                                      book.name, part));
         continue;
       }
       for (const auto& gate : found->gates) {
         if (book.gate(gate.name) == nullptr) book.gates.push_back(gate);
       }
       for (const auto& phase : found->phases) {
-        if (std::any_of(book.phases.begin(), book.phases.end(), [&](const Phase& q) { return q.name == phase.name; })) {
-          diagnostics.error(p.sequence_mark, fmt::format("runbook '{}': phase '{}' comes twice in the sequence",
-                                                         book.name, phase.name));
+        if (std::any_of(book.phases.begin(), book.phases.end(),
+                        [&](const Phase& q) { return q.name == phase.name; })) {
+          diagnostics.error(p.sequence_mark,
+                            fmt::format("runbook '{}': phase '{}' comes twice in the sequence",
+                                        book.name, phase.name));
         }
         book.phases.push_back(phase);
       }

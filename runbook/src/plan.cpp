@@ -32,22 +32,26 @@ std::string nodes_of(const Step& step, const config::Site& site, const GroupReso
     }
     return fmt::format("{} ({} node{})", set.fold(), set.size(), set.size() == 1 ? "" : "s");
   } catch (const std::exception&) {
-    return fmt::format("{}{} (resolved at run time)", step.nodes, step.exclude.empty() ? "" : " -x " + step.exclude);
+    return fmt::format("{}{} (resolved at run time)", step.nodes,
+                       step.exclude.empty() ? "" : " -x " + step.exclude);
   }
 }
 
-void render_gate(std::string& out, const char* label, const std::string& name, const Runbook& book) {
+void render_gate(std::string& out, const char* label, const std::string& name,
+                 const Runbook& book) {
   const Gate* gate = book.gate(name);
   if (gate == nullptr) return;
   out += fmt::format("   {} {}: {}\n", label, gate->name, gate->description);
   for (const auto& check : gate->checks) {
     std::string overrides;
     for (const auto& [key, value] : check.overrides.entries) {
-      overrides += fmt::format(", {}={}", key.scalar, value.is_scalar() ? value.scalar : value.describe());
+      overrides +=
+          fmt::format(", {}={}", key.scalar, value.is_scalar() ? value.scalar : value.describe());
     }
     out += fmt::format("      - check {} expect {}{}\n", check.check, check.expect, overrides);
   }
-  out += fmt::format("      green for {}, at most {}\n", duration(gate->stable_for), duration(gate->timeout));
+  out += fmt::format("      green for {}, at most {}\n", duration(gate->stable_for),
+                     duration(gate->timeout));
 }
 
 }  // namespace
@@ -59,7 +63,8 @@ std::string render_plan(const Runbook& book, const config::Site& site) {
                                 book.phases.size(), book.description);
   int number = 0;
   for (const auto& phase : book.phases) {
-    out += fmt::format("\n{}. {}{}\n", ++number, phase.name, phase.title.empty() ? "" : " - " + phase.title);
+    out += fmt::format("\n{}. {}{}\n", ++number, phase.name,
+                       phase.title.empty() ? "" : " - " + phase.title);
     for (const auto& name : phase.require) render_gate(out, "require", name, book);
     int step_number = 0;
     for (const auto& step : phase.steps) {
@@ -74,7 +79,8 @@ std::string render_plan(const Runbook& book, const config::Site& site) {
           out += fmt::format("{}: @run:{} = {}\n", head, step.group, step.nodes);
           break;
         case StepKind::kPower:
-          out += fmt::format("{} {} on {}\n", head, step.power_action, nodes_of(step, site, groups));
+          out +=
+              fmt::format("{} {} on {}\n", head, step.power_action, nodes_of(step, site, groups));
           break;
         case StepKind::kRun:
         case StepKind::kSelfPoweroff: {
@@ -85,15 +91,19 @@ std::string render_plan(const Runbook& book, const config::Site& site) {
             command = step.command->text() + "   (node sets resolved at run time)";
           }
           if (step.kind == StepKind::kRun) {
-            out += fmt::format("{} on {}:\n      {}\n", head, nodes_of(step, site, groups), command);
+            out +=
+                fmt::format("{} on {}:\n      {}\n", head, nodes_of(step, site, groups), command);
             std::string codes;
-            for (int code : step.allowed_exit_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
-            out += fmt::format("      exit codes {}; {} failed node{} allowed; {} retr{}{}\n", codes,
-                               step.max_failed_nodes, step.max_failed_nodes == 1 ? "" : "s", step.retries,
-                               step.retries == 1 ? "y" : "ies", step.idempotent ? "; idempotent" : "");
+            for (int code : step.allowed_exit_codes)
+              codes += (codes.empty() ? "" : ",") + std::to_string(code);
+            out += fmt::format("      exit codes {}; {} failed node{} allowed; {} retr{}{}\n",
+                               codes, step.max_failed_nodes, step.max_failed_nodes == 1 ? "" : "s",
+                               step.retries, step.retries == 1 ? "y" : "ies",
+                               step.idempotent ? "; idempotent" : "");
           } else {
             const auto* self = site.self_host();
-            out += fmt::format("{} on {}: {}\n", head, self != nullptr ? self->name : "self", command);
+            out +=
+                fmt::format("{} on {}: {}\n", head, self != nullptr ? self->name : "self", command);
           }
           break;
         }

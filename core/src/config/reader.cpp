@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/config_value.h"
 
@@ -22,10 +22,14 @@ const Value* Value::find(std::string_view key) const {
 
 std::string Value::describe() const {
   switch (kind) {
-    case Kind::kScalar: return fmt::format("the value '{}'", scalar);
-    case Kind::kSequence: return "a list";
-    case Kind::kMapping: return "a mapping";
-    default: return "nothing";
+    case Kind::kScalar:
+      return fmt::format("the value '{}'", scalar);
+    case Kind::kSequence:
+      return "a list";
+    case Kind::kMapping:
+      return "a mapping";
+    default:
+      return "nothing";
   }
 }
 
@@ -36,7 +40,8 @@ void Diagnostics::error(const Mark& mark, std::string message, std::string hint)
 std::string Diagnostics::format() const {
   auto sorted = errors_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.mark.file, a.mark.line, a.mark.column) < std::tie(b.mark.file, b.mark.line, b.mark.column);
+    return std::tie(a.mark.file, a.mark.line, a.mark.column) <
+           std::tie(b.mark.file, b.mark.line, b.mark.column);
   });
   std::string out;
   for (const auto& d : sorted) {
@@ -76,7 +81,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return total;
 }
 
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& candidate : candidates) {
@@ -87,7 +93,8 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
       row[0] = i;
       for (std::size_t j = 1; j <= candidate.size(); ++j) {
         const std::size_t above = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1)});
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == candidate[j - 1] ? 0 : 1)});
         diagonal = above;
       }
     }
@@ -99,28 +106,34 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
   return best;
 }
 
-std::optional<std::string> read_string(const Value& value, Diagnostics& diagnostics, std::string_view what) {
+std::optional<std::string> read_string(const Value& value, Diagnostics& diagnostics,
+                                       std::string_view what) {
   if (!value.is_scalar()) {
-    diagnostics.error(value.mark, fmt::format("{}: expected a string, found {}", what, value.describe()));
+    diagnostics.error(value.mark,
+                      fmt::format("{}: expected a string, found {}", what, value.describe()));
     return std::nullopt;
   }
   return value.scalar;
 }
 
-std::optional<std::int64_t> read_integer(const Value& value, Diagnostics& diagnostics, std::string_view what) {
+std::optional<std::int64_t> read_integer(const Value& value, Diagnostics& diagnostics,
+                                         std::string_view what) {
   std::int64_t number = 0;
   if (value.is_scalar() && !value.quoted) {
-    auto [ptr, ec] = std::from_chars(value.scalar.data(), value.scalar.data() + value.scalar.size(), number);
+    auto [ptr, ec] =
+        std::from_chars(value.scalar.data(), value.scalar.data() + value.scalar.size(), number);
     if (ec == std::errc() && ptr == value.scalar.data() + value.scalar.size()) return number;
   }
-  diagnostics.error(value.mark, fmt::format("{}: expected a whole number, found {}", what, value.describe()));
+  diagnostics.error(value.mark,
+                    fmt::format("{}: expected a whole number, found {}", what, value.describe()));
   return std::nullopt;
 }
 
 MapReader::MapReader(const Value& map, Diagnostics& diagnostics, std::string what)
     : map_(map), diagnostics_(diagnostics), what_(std::move(what)), valid_(map.is_mapping()) {
   if (!valid_ && !map.is_null()) {
-    diagnostics_.error(map.mark, fmt::format("{}: expected a mapping of settings, found {}", what_, map.describe()));
+    diagnostics_.error(map.mark, fmt::format("{}: expected a mapping of settings, found {}", what_,
+                                             map.describe()));
   }
 }
 
@@ -145,13 +158,14 @@ std::optional<std::string> MapReader::string(std::string_view key, bool required
   return read_string(*v, diagnostics_, fmt::format("{}: {}", what_, key));
 }
 
-std::optional<std::int64_t> MapReader::integer(std::string_view key, bool required, std::int64_t min,
-                                               std::int64_t max) {
+std::optional<std::int64_t> MapReader::integer(std::string_view key, bool required,
+                                               std::int64_t min, std::int64_t max) {
   const Value* v = required ? require(key) : get(key);
   if (v == nullptr) return std::nullopt;
   auto number = read_integer(*v, diagnostics_, fmt::format("{}: {}", what_, key));
   if (number && (*number < min || *number > max)) {
-    diagnostics_.error(v->mark, fmt::format("{}: {} must be between {} and {}", what_, key, min, max));
+    diagnostics_.error(v->mark,
+                       fmt::format("{}: {} must be between {} and {}", what_, key, min, max));
     return std::nullopt;
   }
   return number;
@@ -166,7 +180,8 @@ std::optional<bool> MapReader::boolean(std::string_view key) {
     if (s == "true" || s == "yes" || s == "on") return true;
     if (s == "false" || s == "no" || s == "off") return false;
   }
-  diagnostics_.error(v->mark, fmt::format("{}: {}: expected true or false, found {}", what_, key, v->describe()));
+  diagnostics_.error(
+      v->mark, fmt::format("{}: {}: expected true or false, found {}", what_, key, v->describe()));
   return std::nullopt;
 }
 
@@ -178,7 +193,8 @@ std::optional<double> MapReader::number(std::string_view key, bool required) {
     const double number = std::strtod(v->scalar.c_str(), &end);
     if (end == v->scalar.c_str() + v->scalar.size()) return number;
   }
-  diagnostics_.error(v->mark, fmt::format("{}: {}: expected a number, found {}", what_, key, v->describe()));
+  diagnostics_.error(v->mark,
+                     fmt::format("{}: {}: expected a number, found {}", what_, key, v->describe()));
   return std::nullopt;
 }
 
@@ -188,8 +204,9 @@ std::optional<std::chrono::milliseconds> MapReader::duration(std::string_view ke
   if (v->is_scalar()) {
     if (auto d = parse_duration(v->scalar)) return d;
   }
-  diagnostics_.error(v->mark, fmt::format("{}: {}: expected a duration such as 500ms, 30s, 5m or 1h30m, found {}",
-                                          what_, key, v->describe()));
+  diagnostics_.error(
+      v->mark, fmt::format("{}: {}: expected a duration such as 500ms, 30s, 5m or 1h30m, found {}",
+                           what_, key, v->describe()));
   return std::nullopt;
 }
 
@@ -198,8 +215,9 @@ std::optional<std::vector<std::string>> MapReader::strings(std::string_view key,
   if (v == nullptr) return std::nullopt;
   if (v->is_scalar()) return std::vector<std::string>{v->scalar};
   if (!v->is_sequence()) {
-    diagnostics_.error(v->mark, fmt::format("{}: {}: expected a string or a list of strings, found {}", what_, key,
-                                            v->describe()));
+    diagnostics_.error(
+        v->mark, fmt::format("{}: {}: expected a string or a list of strings, found {}", what_, key,
+                             v->describe()));
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -216,7 +234,8 @@ std::optional<std::vector<std::string>> MapReader::strings(std::string_view key,
   return out;
 }
 
-std::optional<std::string> MapReader::choice(std::string_view key, const std::vector<std::string>& allowed,
+std::optional<std::string> MapReader::choice(std::string_view key,
+                                             const std::vector<std::string>& allowed,
                                              bool required) {
   auto s = string(key, required);
   if (!s) return std::nullopt;
@@ -224,7 +243,8 @@ std::optional<std::string> MapReader::choice(std::string_view key, const std::ve
   std::string list;
   for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
   auto hint = closest(*s, allowed);
-  diagnostics_.error(map_.find(key)->mark, fmt::format("{}: {}: '{}' is not one of: {}", what_, key, *s, list),
+  diagnostics_.error(map_.find(key)->mark,
+                     fmt::format("{}: {}: '{}' is not one of: {}", what_, key, *s, list),
                      hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
   return std::nullopt;
 }

@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
@@ -19,26 +19,30 @@ class DeclaredDynamicSource : public GroupSource {
   std::optional<std::string> all() const override { return std::string(); }
 };
 
-std::optional<std::vector<std::string>> expand(const Value& where, const std::string& text, Diagnostics& diagnostics,
-                                               std::string_view what) {
+std::optional<std::vector<std::string>> expand(const Value& where, const std::string& text,
+                                               Diagnostics& diagnostics, std::string_view what) {
   try {
     return NodeSet::parse(text).expand();
   } catch (const std::exception& error) {
-    diagnostics.error(where.mark, fmt::format("{}: '{}' is not a valid node set: {}", what, text, error.what()));
+    diagnostics.error(
+        where.mark, fmt::format("{}: '{}' is not a valid node set: {}", what, text, error.what()));
     return std::nullopt;
   }
 }
 
 // "10.1.0.[1-3]" for "top[1-3]": one address per host, paired in order.
-std::vector<std::string> pair_up(const Value& where, const std::optional<std::string>& text, std::size_t count,
-                                 Diagnostics& diagnostics, std::string_view what) {
+std::vector<std::string> pair_up(const Value& where, const std::optional<std::string>& text,
+                                 std::size_t count, Diagnostics& diagnostics,
+                                 std::string_view what) {
   if (!text) return std::vector<std::string>(count);
   auto values = expand(where, *text, diagnostics, what);
   if (!values) return std::vector<std::string>(count);
   if (values->size() != count) {
-    diagnostics.error(where.mark, fmt::format("{}: '{}' gives {} value{} for {} host{}", what, *text, values->size(),
-                                              values->size() == 1 ? "" : "s", count, count == 1 ? "" : "s"),
-                      "write one value per host, e.g. 10.1.0.[1-3] for top[1-3]");
+    diagnostics.error(
+        where.mark,
+        fmt::format("{}: '{}' gives {} value{} for {} host{}", what, *text, values->size(),
+                    values->size() == 1 ? "" : "s", count, count == 1 ? "" : "s"),
+        "write one value per host, e.g. 10.1.0.[1-3] for top[1-3]");
     return std::vector<std::string>(count);
   }
   return *values;
@@ -47,8 +51,10 @@ std::vector<std::string> pair_up(const Value& where, const std::optional<std::st
 void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
   if (hosts == nullptr) return;
   if (!hosts->is_mapping()) {
-    diagnostics.error(hosts->mark, fmt::format("hosts: expected a mapping of node sets to host settings, found {}",
-                                               hosts->describe()));
+    diagnostics.error(
+        hosts->mark,
+        fmt::format("hosts: expected a mapping of node sets to host settings, found {}",
+                    hosts->describe()));
     return;
   }
   for (const auto& entry : hosts->entries) {
@@ -66,7 +72,8 @@ void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
     if (!names) continue;
     const Value& address_at = value.find("address") ? *value.find("address") : key;
     const Value& bmc_at = value.find("bmc") ? *value.find("bmc") : key;
-    auto addresses = pair_up(address_at, address, names->size(), diagnostics, fmt::format("{}: address", what));
+    auto addresses =
+        pair_up(address_at, address, names->size(), diagnostics, fmt::format("{}: address", what));
     auto bmcs = pair_up(bmc_at, bmc, names->size(), diagnostics, fmt::format("{}: bmc", what));
     for (std::size_t i = 0; i < names->size(); ++i) {
       auto existing = std::find_if(site.hosts.begin(), site.hosts.end(),
@@ -81,8 +88,10 @@ void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
       auto set = [&](auto& field, const auto& given, const auto& unset, const char* name) {
         if (given == unset) return;
         if (field != unset && field != given) {
-          diagnostics.error(key.mark, fmt::format("host '{}': {} given twice with different values", host->name, name),
-                            fmt::format("first at {}", host->mark.str()));
+          diagnostics.error(
+              key.mark,
+              fmt::format("host '{}': {} given twice with different values", host->name, name),
+              fmt::format("first at {}", host->mark.str()));
           return;
         }
         field = given;
@@ -110,8 +119,10 @@ void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
 void read_groups(const Value* groups, Site& site, Diagnostics& diagnostics) {
   if (groups == nullptr) return;
   if (!groups->is_mapping()) {
-    diagnostics.error(groups->mark, fmt::format("groups: expected a mapping of group names to node sets, found {}",
-                                                groups->describe()));
+    diagnostics.error(
+        groups->mark,
+        fmt::format("groups: expected a mapping of group names to node sets, found {}",
+                    groups->describe()));
     return;
   }
   static const std::regex kName("[A-Za-z0-9_.-]+");
@@ -135,7 +146,8 @@ void read_ssh(const Value* ssh, Site& site, Diagnostics& diagnostics) {
   s.port = static_cast<int>(reader.integer("port", false, 1, 65535).value_or(s.port));
   s.identity_files = reader.strings("identity_files").value_or(s.identity_files);
   s.known_hosts = reader.string("known_hosts").value_or(s.known_hosts);
-  s.accept_new_host_keys = reader.choice("host_key_policy", {"strict", "accept-new"}).value_or("strict") == "accept-new";
+  s.accept_new_host_keys =
+      reader.choice("host_key_policy", {"strict", "accept-new"}).value_or("strict") == "accept-new";
   s.connect_timeout = reader.duration("connect_timeout").value_or(s.connect_timeout);
   s.command_timeout = reader.duration("command_timeout").value_or(s.command_timeout);
   s.fanout = static_cast<int>(reader.integer("fanout", false, 1, 4096).value_or(s.fanout));
@@ -166,13 +178,15 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
   }
 }
 
-const std::vector<std::string> kCommonCheckKeys = {"kind", "host", "interval", "timeout", "jitter", "command"};
+const std::vector<std::string> kCommonCheckKeys = {"kind",    "host",   "interval",
+                                                   "timeout", "jitter", "command"};
 
 void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
   if (checks == nullptr) return;
   if (!checks->is_mapping()) {
-    diagnostics.error(checks->mark, fmt::format("checks: expected a mapping of check names to settings, found {}",
-                                                checks->describe()));
+    diagnostics.error(checks->mark,
+                      fmt::format("checks: expected a mapping of check names to settings, found {}",
+                                  checks->describe()));
     return;
   }
   for (const auto& [key, value] : checks->entries) {
@@ -188,20 +202,23 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
     check.jitter = reader.duration("jitter").value_or(check.jitter);
     check.command = reader.strings("command").value_or(std::vector<std::string>{});
     if (value.find("command") != nullptr && check.command.empty()) {
-      diagnostics.error(value.find("command")->mark, fmt::format("{}: command: the list is empty", what));
+      diagnostics.error(value.find("command")->mark,
+                        fmt::format("{}: command: the list is empty", what));
     }
     if (check.host != "self" && site.host(check.host) == nullptr) {
       auto names = std::vector<std::string>{};
       for (const auto& h : site.hosts) names.push_back(h.name);
       auto hint = closest(check.host, names);
-      diagnostics.error(value.find("host")->mark, fmt::format("{}: host '{}' is not in hosts", what, check.host),
+      diagnostics.error(value.find("host")->mark,
+                        fmt::format("{}: host '{}' is not in hosts", what, check.host),
                         hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
     }
     check.parameters.kind = Value::Kind::kMapping;
     check.parameters.mark = value.mark;
     if (value.is_mapping()) {
       for (const auto& entry : value.entries) {
-        if (std::find(kCommonCheckKeys.begin(), kCommonCheckKeys.end(), entry.first.scalar) == kCommonCheckKeys.end()) {
+        if (std::find(kCommonCheckKeys.begin(), kCommonCheckKeys.end(), entry.first.scalar) ==
+            kCommonCheckKeys.end()) {
           check.parameters.entries.push_back(entry);
         }
       }
@@ -220,9 +237,11 @@ void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) 
   }
   if (const Value* inline_books = reader.get("inline")) {
     if (inline_books->is_mapping()) {
-      for (const auto& [book_name, book] : inline_books->entries) site.runbooks.emplace_back(book_name.scalar, book);
+      for (const auto& [book_name, book] : inline_books->entries)
+        site.runbooks.emplace_back(book_name.scalar, book);
     } else {
-      diagnostics.error(inline_books->mark, "runbooks: inline: expected a mapping of runbook names to runbooks");
+      diagnostics.error(inline_books->mark,
+                        "runbooks: inline: expected a mapping of runbook names to runbooks");
     }
   }
   reader.finish();
@@ -245,14 +264,15 @@ void check_groups_resolve(const Value* groups, const Site& site, Diagnostics& di
 }  // namespace
 
 const std::vector<std::string>& check_kinds() {
-  static const std::vector<std::string> kinds = {"gluster_peers", "gluster_volumes", "gluster_heal",
-                                                 "gluster_clients", "fping", "fleet_units", "dns_critical",
-                                                 "nagios", "command", "prometheus_alerts"};
+  static const std::vector<std::string> kinds = {
+      "gluster_peers", "gluster_volumes", "gluster_heal", "gluster_clients", "fping",
+      "fleet_units",   "dns_critical",    "nagios",       "command",         "prometheus_alerts"};
   return kinds;
 }
 
 const Host* Site::host(std::string_view wanted) const {
-  auto it = std::find_if(hosts.begin(), hosts.end(), [&](const Host& h) { return h.name == wanted; });
+  auto it =
+      std::find_if(hosts.begin(), hosts.end(), [&](const Host& h) { return h.name == wanted; });
   return it == hosts.end() ? nullptr : &*it;
 }
 
@@ -270,8 +290,10 @@ std::shared_ptr<GroupResolver> Site::group_resolver() const {
   for (const auto& check : checks) {
     if (check.kind != "fleet_units") continue;
     std::string source = "vm";
-    if (const Value* v = check.parameters.find("group_source"); v != nullptr && v->is_scalar()) source = v->scalar;
-    if (!resolver->source(source)) resolver->add_source(source, std::make_shared<DeclaredDynamicSource>());
+    if (const Value* v = check.parameters.find("group_source"); v != nullptr && v->is_scalar())
+      source = v->scalar;
+    if (!resolver->source(source))
+      resolver->add_source(source, std::make_shared<DeclaredDynamicSource>());
   }
   return resolver;
 }

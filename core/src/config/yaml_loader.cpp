@@ -1,4 +1,5 @@
 // YAML to config::Value, with includes. yaml-cpp stays in this file.
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -6,8 +7,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/config_value.h"
 
@@ -77,12 +76,14 @@ void merge_top_level(Value& into, Value&& from, Diagnostics& diagnostics) {
       into.entries.push_back({std::move(key), std::move(value)});
     } else if (existing->second.is_mapping() && value.is_mapping()) {
       for (auto& entry : value.entries) {
-        auto same = std::find_if(existing->second.entries.begin(), existing->second.entries.end(),
-                                 [&](const auto& e) { return e.first.scalar == entry.first.scalar; });
+        auto same =
+            std::find_if(existing->second.entries.begin(), existing->second.entries.end(),
+                         [&](const auto& e) { return e.first.scalar == entry.first.scalar; });
         if (same != existing->second.entries.end()) {
-          diagnostics.error(entry.first.mark, fmt::format("'{}' in '{}' is defined twice", entry.first.scalar,
-                                                          key.scalar),
-                            fmt::format("first defined at {}", same->first.mark.str()));
+          diagnostics.error(
+              entry.first.mark,
+              fmt::format("'{}' in '{}' is defined twice", entry.first.scalar, key.scalar),
+              fmt::format("first defined at {}", same->first.mark.str()));
           continue;
         }
         existing->second.entries.push_back(std::move(entry));
@@ -96,7 +97,8 @@ void merge_top_level(Value& into, Value&& from, Diagnostics& diagnostics) {
   }
 }
 
-Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>& stack, const Mark& from) {
+Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>& stack,
+           const Mark& from) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(path, ec);
   if (std::find(stack.begin(), stack.end(), canonical) != stack.end()) {
@@ -113,7 +115,8 @@ Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>
   Value root = parse(text.str(), path.string(), diagnostics);
   if (root.is_null()) return root;
   if (!root.is_mapping()) {
-    diagnostics.error(root.mark, fmt::format("a configuration file must be a mapping, not {}", root.describe()));
+    diagnostics.error(
+        root.mark, fmt::format("a configuration file must be a mapping, not {}", root.describe()));
     return Value{};
   }
   auto include = std::find_if(root.entries.begin(), root.entries.end(),

@@ -1,13 +1,12 @@
 // Reading ClusterShell's groups.conf (an INI file in Python configparser's
 // dialect), its confdir *.conf files and autodir *.yaml files.
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/clustershell_groups.h"
 
@@ -40,7 +39,8 @@ Ini read_ini(const fs::path& path) {
     }
     if (content.front() == '[') {
       if (content.back() != ']') {
-        throw GroupConfigError(fmt::format("{}:{}: section header without ']'", path.string(), number));
+        throw GroupConfigError(
+            fmt::format("{}:{}: section header without ']'", path.string(), number));
       }
       ini.emplace_back(trim(content.substr(1, content.size() - 2)), Section{});
       key.clear();
@@ -48,10 +48,12 @@ Ini read_ini(const fs::path& path) {
     }
     const auto sep = content.find_first_of(":=");
     if (sep == std::string::npos || ini.empty()) {
-      throw GroupConfigError(fmt::format("{}:{}: expected 'key: value' inside a [section]", path.string(), number));
+      throw GroupConfigError(
+          fmt::format("{}:{}: expected 'key: value' inside a [section]", path.string(), number));
     }
     key = trim(content.substr(0, sep));
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     ini.back().second[key] = trim(content.substr(sep + 1));
   }
   return ini;
@@ -63,7 +65,8 @@ std::vector<fs::path> split_dirs(const std::string& value, const fs::path& cfgdi
   std::string word;
   while (words >> word) {
     for (const std::string var : {"$CFGDIR", "${CFGDIR}"}) {
-      if (auto at = word.find(var); at != std::string::npos) word.replace(at, var.size(), cfgdir.string());
+      if (auto at = word.find(var); at != std::string::npos)
+        word.replace(at, var.size(), cfgdir.string());
     }
     dirs.emplace_back(word);
   }
@@ -124,10 +127,11 @@ void add_yaml_sources(GroupResolver& resolver, const fs::path& file) {
   try {
     root = YAML::LoadFile(file.string());
   } catch (const YAML::Exception& error) {
-    throw GroupConfigError(fmt::format("{}:{}:{}: {}", file.string(), error.mark.line + 1, error.mark.column + 1,
-                                       error.msg));
+    throw GroupConfigError(fmt::format("{}:{}:{}: {}", file.string(), error.mark.line + 1,
+                                       error.mark.column + 1, error.msg));
   }
-  if (!root.IsMap()) throw GroupConfigError(fmt::format("{}: expected a mapping of group sources", file.string()));
+  if (!root.IsMap())
+    throw GroupConfigError(fmt::format("{}: expected a mapping of group sources", file.string()));
   for (const auto& source : root) {
     if (!source.second.IsMap()) {
       throw GroupConfigError(fmt::format("{}:{}: group source \"{}\" must map group names to nodes",
@@ -142,8 +146,9 @@ void add_yaml_sources(GroupResolver& resolver, const fs::path& file) {
         groups[name] = yaml_nodes(group.second);
         if (name == "all") all = groups[name];
       } catch (const YAML::Exception& error) {
-        throw GroupConfigError(fmt::format("{}:{}:{}: group nodes must be a string or a list of strings",
-                                           file.string(), error.mark.line + 1, error.mark.column + 1));
+        throw GroupConfigError(
+            fmt::format("{}:{}:{}: group nodes must be a string or a list of strings",
+                        file.string(), error.mark.line + 1, error.mark.column + 1));
       }
     }
     resolver.add_source(source.first.as<std::string>(),
@@ -161,7 +166,8 @@ void merge_into(Ini& merged, const Ini& more) {
   for (const auto& named : more) {
     const std::string& name = named.first;
     const Section& section = named.second;
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& s) { return s.first == name; });
+    auto it =
+        std::find_if(merged.begin(), merged.end(), [&](const auto& s) { return s.first == name; });
     if (it == merged.end()) {
       merged.emplace_back(name, section);
     } else {
@@ -178,7 +184,8 @@ void load_merged(GroupResolver& resolver, const Ini& ini, const fs::path& cfgdir
   const std::string confdir_key = main.count("groupsdir") != 0 ? "groupsdir" : "confdir";
   if (auto it = main.find(confdir_key); it != main.end()) {
     for (const auto& dir : split_dirs(it->second, cfgdir)) {
-      for (const auto& file : files_in(dir, ".conf")) add_upcall_sources(resolver, read_ini(file), dir);
+      for (const auto& file : files_in(dir, ".conf"))
+        add_upcall_sources(resolver, read_ini(file), dir);
     }
   }
   if (auto it = main.find("autodir"); it != main.end()) {

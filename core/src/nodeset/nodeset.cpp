@@ -83,7 +83,8 @@ void NodeSet::Impl::add(const std::string& pattern, const Indexes& indexes) {
     return;
   }
   if (it->second.index() != indexes.index()) {
-    throw NodeSetParseError(fmt::format("inconsistent indexes for pattern \"{}\"", pattern), pattern, 0);
+    throw NodeSetParseError(fmt::format("inconsistent indexes for pattern \"{}\"", pattern),
+                            pattern, 0);
   }
   if (detail::has_indexes(it->second)) detail::update_indexes(it->second, indexes);
 }
@@ -123,7 +124,8 @@ void NodeSet::Impl::intersection_update(const Impl& other) {
       if (auto* one = std::get_if<RangeSet>(&both)) {
         one->intersection_update(std::get<RangeSet>(theirs));
       } else {
-        std::get<detail::RangeSetND>(both).intersection_update(std::get<detail::RangeSetND>(theirs));
+        std::get<detail::RangeSetND>(both).intersection_update(
+            std::get<detail::RangeSetND>(theirs));
       }
       if (detail::count(both) > 0) common.patterns.emplace(pattern, std::move(both));
     } else if (!detail::has_indexes(theirs) && found) {
@@ -152,7 +154,8 @@ void NodeSet::Impl::symmetric_difference_update(const Impl& other) {
     if (it == patterns.end()) add(pattern, theirs);
   }
   for (const auto& [pattern, mine] : patterns) {
-    if (!std::holds_alternative<std::monostate>(mine) && detail::count(mine) == 0) purge.push_back(pattern);
+    if (!std::holds_alternative<std::monostate>(mine) && detail::count(mine) == 0)
+      purge.push_back(pattern);
   }
   for (const auto& pattern : purge) patterns.erase(pattern);
 }
@@ -219,16 +222,17 @@ NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
   std::string current_pattern;
   for (const auto& name : names) {
     const std::size_t first_digit = name.find_first_of("0123456789");
-    const std::size_t digits_end =
-        first_digit == std::string::npos ? std::string::npos : name.find_first_not_of("0123456789", first_digit);
+    const std::size_t digits_end = first_digit == std::string::npos
+                                       ? std::string::npos
+                                       : name.find_first_not_of("0123456789", first_digit);
     const bool single_index = first_digit != std::string::npos &&
                               (digits_end == std::string::npos ||
                                name.find_first_of("0123456789", digits_end) == std::string::npos) &&
                               name.find_first_of("% \t\n\r\v\f") == std::string::npos;
     if (single_index) {
-      const std::string_view digits =
-          std::string_view(name).substr(first_digit, digits_end == std::string::npos ? std::string::npos
-                                                                                      : digits_end - first_digit);
+      const std::string_view digits = std::string_view(name).substr(
+          first_digit,
+          digits_end == std::string::npos ? std::string::npos : digits_end - first_digit);
       pattern.assign(name, 0, first_digit);
       pattern += "%s";
       if (digits_end != std::string::npos) pattern.append(name, digits_end, std::string::npos);

@@ -1,10 +1,9 @@
 #include "nodeset_parser.h"
 
+#include <fmt/format.h>
 #include <fnmatch.h>
 
 #include <set>
-
-#include <fmt/format.h>
 
 namespace greenlight::detail {
 namespace {
@@ -13,7 +12,9 @@ constexpr int kMaxGroupDepth = 32;
 constexpr std::string_view kOperators = ",!&^";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::string_view lstrip(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -53,7 +54,8 @@ std::pair<std::size_t, char> next_operator(std::string_view s) {
 
 // "node-00" + "1-6" -> "node-", "001-006": digits before the bracket join
 // every range.
-std::pair<std::string, std::string> amend_leading_digits(std::string_view whole, std::string_view outer,
+std::pair<std::string, std::string> amend_leading_digits(std::string_view whole,
+                                                         std::string_view outer,
                                                          std::string inner) {
   std::size_t keep = outer.size();
   while (keep > 0 && is_digit(outer[keep - 1])) --keep;
@@ -66,7 +68,8 @@ std::pair<std::string, std::string> amend_leading_digits(std::string_view whole,
     std::size_t from = 0;
     for (;;) {
       const auto dash = folded.find('-', from);
-      amended += digits + folded.substr(from, dash == std::string::npos ? std::string::npos : dash - from);
+      amended +=
+          digits + folded.substr(from, dash == std::string::npos ? std::string::npos : dash - from);
       if (dash == std::string::npos) break;
       amended += '-';
       from = dash + 1;
@@ -77,7 +80,8 @@ std::pair<std::string, std::string> amend_leading_digits(std::string_view whole,
 
 // "1-6" + "0-ib" -> "10-60/10", "-ib": digits after the bracket shift every
 // range by a power of ten.
-std::pair<std::string, std::string> amend_trailing_digits(std::string_view whole, std::string_view outer,
+std::pair<std::string, std::string> amend_trailing_digits(std::string_view whole,
+                                                          std::string_view outer,
                                                           const std::string& inner) {
   std::size_t skip = 0;
   while (skip < outer.size() && is_digit(outer[skip])) ++skip;
@@ -90,12 +94,14 @@ std::pair<std::string, std::string> amend_trailing_digits(std::string_view whole
   std::size_t pos = 0;
   for (;;) {
     const std::size_t comma = inner.find(',', pos);
-    const std::string element = inner.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const std::string element =
+        inner.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     std::string shifted;
     std::size_t bound_start = 0;
     for (;;) {
       const std::size_t dash = element.find('-', bound_start);
-      shifted += element.substr(bound_start, dash == std::string::npos ? std::string::npos : dash - bound_start);
+      shifted += element.substr(bound_start,
+                                dash == std::string::npos ? std::string::npos : dash - bound_start);
       shifted += digits;
       if (dash == std::string::npos) break;
       shifted += '-';
@@ -177,7 +183,8 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
           const std::size_t end = suffix.find(']');
           std::size_t start = suffix.find('[');
           if (start == std::string::npos) start = end == std::string::npos ? 0 : end + 1;
-          if (end != std::string::npos && end < start) fail(whole, suffix, "illegal closing bracket");
+          if (end != std::string::npos && end < start)
+            fail(whole, suffix, "illegal closing bracket");
         }
         if (!suffix.empty()) std::tie(suffix, range) = amend_trailing_digits(whole, suffix, range);
         if (!prefix.empty()) {
@@ -190,7 +197,8 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
         }
         bracket_at = suffix.find('[');
         std::tie(op_at, next_op) = next_operator(suffix);
-        if (!suffix.empty() && suffix.front() == '[') fail(whole, suffix, "illegal reopening bracket");
+        if (!suffix.empty() && suffix.front() == '[')
+          fail(whole, suffix, "illegal reopening bracket");
         pattern += prefix + "%s";
         sets.push_back(parse_range(whole, range));
       }
@@ -224,10 +232,18 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
 
 void apply(NodeSet::Impl& target, char op, const NodeSet::Impl& operand) {
   switch (op) {
-    case ',': target.update(operand); break;
-    case '!': target.difference_update(operand); break;
-    case '&': target.intersection_update(operand); break;
-    default: target.symmetric_difference_update(operand); break;
+    case ',':
+      target.update(operand);
+      break;
+    case '!':
+      target.difference_update(operand);
+      break;
+    case '&':
+      target.intersection_update(operand);
+      break;
+    default:
+      target.symmetric_difference_update(operand);
+      break;
   }
 }
 
@@ -258,9 +274,10 @@ NodeSet::Impl NodeSetParser::parse_single(std::string_view name) {
 NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_view whole,
                                           const std::optional<std::string>& source, int depth) {
   if (depth > kMaxGroupDepth) {
-    throw GroupResolutionError(fmt::format("groups nest more than {} levels deep (a group that "
-                                           "contains itself?) while resolving \"{}\"",
-                                           kMaxGroupDepth, whole));
+    throw GroupResolutionError(
+        fmt::format("groups nest more than {} levels deep (a group that "
+                    "contains itself?) while resolving \"{}\"",
+                    kMaxGroupDepth, whole));
   }
   NodeSet::Impl result;
   std::optional<std::set<std::string>> all_cache;
@@ -278,7 +295,8 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
         all_cache.emplace();
         NodeSetParser plain(groups_, policy_);
         NodeSet::Impl all;
-        for (const auto& nodes : all_nodes(source)) all.update(plain.parse_string(nodes, nodes, source, depth + 1));
+        for (const auto& nodes : all_nodes(source))
+          all.update(plain.parse_string(nodes, nodes, source, depth + 1));
         all.for_each([&](const std::string& node) { all_cache->insert(node); });
       }
       NodeSet::Impl matched;
@@ -300,7 +318,8 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
   return result;
 }
 
-std::shared_ptr<const GroupSource> NodeSetParser::group_source(const std::optional<std::string>& source) const {
+std::shared_ptr<const GroupSource> NodeSetParser::group_source(
+    const std::optional<std::string>& source) const {
   if (groups_ == nullptr) {
     throw GroupResolutionError("no group source is configured to resolve groups");
   }
@@ -331,8 +350,9 @@ NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
   } else {
     auto found = group_source(namespace_name)->map(group);
     if (!found && policy_ == GroupPolicy::kStrict) {
-      throw GroupResolutionError(fmt::format("unknown group \"{}\" in source \"{}\"", group_word,
-                                             namespace_name ? *namespace_name : groups_->default_source()));
+      throw GroupResolutionError(
+          fmt::format("unknown group \"{}\" in source \"{}\"", group_word,
+                      namespace_name ? *namespace_name : groups_->default_source()));
     }
     if (found) nodes.push_back(*found);
   }

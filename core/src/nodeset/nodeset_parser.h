@@ -14,7 +14,8 @@ namespace greenlight::detail {
 
 class NodeSetParser {
  public:
-  NodeSetParser(const GroupResolver* groups, GroupPolicy policy) : groups_(groups), policy_(policy) {}
+  NodeSetParser(const GroupResolver* groups, GroupPolicy policy)
+      : groups_(groups), policy_(policy) {}
 
   /// Parses a whole node set string. Throws NodeSetParseError,
   /// RangeSetParseError (wrapped as NodeSetParseError) or GroupResolutionError.
@@ -26,8 +27,9 @@ class NodeSetParser {
  private:
   NodeSet::Impl parse_string(std::string_view text, std::string_view whole,
                              const std::optional<std::string>& source, int depth);
-  NodeSet::Impl resolve_group(const std::string& group_word, const std::optional<std::string>& source,
-                              std::string_view whole, int depth);
+  NodeSet::Impl resolve_group(const std::string& group_word,
+                              const std::optional<std::string>& source, std::string_view whole,
+                              int depth);
   std::vector<std::string> group_names(const std::optional<std::string>& source);
   std::vector<std::string> all_nodes(const std::optional<std::string>& source);
   std::shared_ptr<const GroupSource> group_source(const std::optional<std::string>& source) const;

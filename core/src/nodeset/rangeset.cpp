@@ -1,10 +1,10 @@
 #include "greenlight/core/rangeset.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace greenlight {
 namespace {
@@ -30,7 +30,9 @@ std::int64_t power_of_ten(std::int32_t exponent) {
   return result;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::string_view strip(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
@@ -42,7 +44,8 @@ std::string_view strip(std::string_view text) {
 bool parse_integer(std::string_view text, std::int64_t& value) {
   text = strip(text);
   if (text.empty() || text.size() > kMaxWidth) return false;
-  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   return ec == std::errc() && ptr == text.data() + text.size();
 }
@@ -56,7 +59,9 @@ bool run_less(const RangeSet::Run& a, const RangeSet::Run& b) {
   return a.width != b.width ? a.width < b.width : a.first < b.first;
 }
 
-bool is_padded(std::int32_t width, std::int64_t value) { return value >= 0 && width > natural_width(value); }
+bool is_padded(std::int32_t width, std::int64_t value) {
+  return value >= 0 && width > natural_width(value);
+}
 
 // Appends `run` to a sorted, normalised list, merging with the last run when
 // they touch. `run` must not sort before the last run.
@@ -78,7 +83,9 @@ std::vector<RangeSet::Run> subtract(const std::vector<RangeSet::Run>& a,
   for (const auto& run : a) {
     std::int64_t first = run.first;
     bool alive = true;
-    while (j < b.size() && (b[j].width < run.width || (b[j].width == run.width && b[j].last < first))) ++j;
+    while (j < b.size() &&
+           (b[j].width < run.width || (b[j].width == run.width && b[j].last < first)))
+      ++j;
     std::size_t k = j;
     while (alive && k < b.size() && b[k].width == run.width && b[k].first <= run.last) {
       if (b[k].first > first) out.push_back({run.width, first, b[k].first - 1});
@@ -116,7 +123,8 @@ std::size_t RangeSet::write_digits(char* buffer, std::int64_t value, std::int32_
   auto [end, ec] = std::to_chars(digits_only, digits_only + sizeof digits_only, value);
   const auto length = static_cast<std::size_t>(end - digits_only);
   std::size_t pad = 0;
-  if (value >= 0 && width > 0 && static_cast<std::size_t>(width) > length) pad = static_cast<std::size_t>(width) - length;
+  if (value >= 0 && width > 0 && static_cast<std::size_t>(width) > length)
+    pad = static_cast<std::size_t>(width) - length;
   std::memset(buffer, '0', pad);
   std::memcpy(buffer + pad, digits_only, length);
   return pad + length;
@@ -216,7 +224,8 @@ RangeSet RangeSet::parse(std::string_view text) {
       std::size_t from = 0;
       for (;;) {
         const auto dash = base.find('-', from);
-        pieces.push_back(strip(base.substr(from, dash == std::string_view::npos ? std::string_view::npos : dash - from)));
+        pieces.push_back(strip(base.substr(
+            from, dash == std::string_view::npos ? std::string_view::npos : dash - from)));
         if (dash == std::string_view::npos) break;
         from = dash + 1;
       }
@@ -242,7 +251,8 @@ RangeSet RangeSet::parse(std::string_view text) {
     std::int64_t first = 0;
     std::int64_t last = 0;
     if (!parse_integer(begin, first) || !parse_integer(end, last)) {
-      throw RangeSetParseError(part, subrange.empty() ? "empty range" : "cannot convert string to integer");
+      throw RangeSetParseError(
+          part, subrange.empty() ? "empty range" : "cannot convert string to integer");
     }
     std::int32_t pad = 0;
     if (first != 0) {
@@ -255,7 +265,8 @@ RangeSet RangeSet::parse(std::string_view text) {
     if ((pad > 0 || end_padded) && begin.size() != end.size()) {
       throw RangeSetParseError(part, "padding length mismatch");
     }
-    if (pad > 0 && begin_sign < 0) throw RangeSetParseError(part, "padding not supported in negative ranges");
+    if (pad > 0 && begin_sign < 0)
+      throw RangeSetParseError(part, "padding not supported in negative ranges");
     first *= begin_sign;
     last *= end_sign;
     if (first > last || step < 1 || last > kMaxIndex) {
@@ -341,7 +352,8 @@ bool RangeSet::contains(std::string_view text) const {
   std::int64_t value = 0;
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits_part = negative ? text.substr(1) : text;
-  if (!parse_integer(digits_part, value) || strip(digits_part).size() != digits_part.size()) return false;
+  if (!parse_integer(digits_part, value) || strip(digits_part).size() != digits_part.size())
+    return false;
   if (negative) value = -value;
   const Run probe{negative ? 0 : static_cast<std::int32_t>(text.size()), value, value};
   auto it = std::upper_bound(runs_.begin(), runs_.end(), probe, run_less);
@@ -350,7 +362,9 @@ bool RangeSet::contains(std::string_view text) const {
   return it->width == probe.width && it->first <= value && value <= it->last;
 }
 
-bool RangeSet::is_subset_of(const RangeSet& other) const { return subtract(runs_, other.runs_).empty(); }
+bool RangeSet::is_subset_of(const RangeSet& other) const {
+  return subtract(runs_, other.runs_).empty();
+}
 
 bool RangeSet::intersects(const RangeSet& other) const {
   std::size_t i = 0, j = 0;

@@ -129,7 +129,8 @@ void RangeSetND::fold_multivariate() const {
   // Phase 1: one vector per distinct element.
   std::set<std::vector<std::string>> elements;
   for (const auto& vector : vectors_) {
-    for_each_element(vector, [&](const std::vector<std::string>& element) { elements.insert(element); });
+    for_each_element(vector,
+                     [&](const std::vector<std::string>& element) { elements.insert(element); });
   }
   vectors_.clear();
   for (const auto& element : elements) {

@@ -2,6 +2,7 @@
 // with a deadline: a hung upcall kills its process group and fails the
 // lookup instead of hanging the caller.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,8 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
@@ -40,10 +39,13 @@ std::string substitute(const std::string& text, const std::map<std::string, std:
     const bool braced = text[i + 1] == '{';
     std::size_t start = i + (braced ? 2 : 1);
     std::size_t end = start;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_'))
+      ++end;
     const std::string name = text.substr(start, end - start);
     auto it = values.find(name);
-    if (name.empty() || it == values.end() || (braced && (end >= text.size() || text[end] != '}'))) {
+    if (name.empty() || it == values.end() ||
+        (braced && (end >= text.size() || text[end] != '}'))) {
       out += text[i];
       continue;
     }
@@ -60,7 +62,8 @@ struct Outcome {
   std::string error;
 };
 
-Outcome run_shell(const std::string& command, const std::filesystem::path& cwd, std::chrono::seconds timeout) {
+Outcome run_shell(const std::string& command, const std::filesystem::path& cwd,
+                  std::chrono::seconds timeout) {
   Outcome outcome;
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -74,7 +77,8 @@ Outcome run_shell(const std::string& command, const std::filesystem::path& cwd, 
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attributes, 0);
   sigset_t none, all;
   sigemptyset(&none);
@@ -96,7 +100,8 @@ Outcome run_shell(const std::string& command, const std::filesystem::path& cwd, 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[65536];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       outcome.timed_out = true;
       break;
@@ -155,7 +160,8 @@ UpcallGroupSource::~UpcallGroupSource() = default;
 std::string UpcallGroupSource::call(const std::string& which, const std::string& command,
                                     const std::string& group) const {
   if (command.empty()) {
-    throw GroupResolutionError(fmt::format("No {} upcall defined for group source \"{}\"", which, upcalls_.name));
+    throw GroupResolutionError(
+        fmt::format("No {} upcall defined for group source \"{}\"", which, upcalls_.name));
   }
   const std::string key = which + '\n' + group;
   const auto now = std::chrono::steady_clock::now();
@@ -169,7 +175,8 @@ std::string UpcallGroupSource::call(const std::string& which, const std::string&
   const Outcome outcome = run_shell(line, upcalls_.cfgdir, upcalls_.timeout);
   std::string reason;
   if (outcome.timed_out) {
-    reason = outcome.error.empty() ? fmt::format("no answer within {}s", upcalls_.timeout.count()) : outcome.error;
+    reason = outcome.error.empty() ? fmt::format("no answer within {}s", upcalls_.timeout.count())
+                                   : outcome.error;
   } else if (!outcome.error.empty()) {
     reason = outcome.error;
   } else if (WIFEXITED(outcome.status) && WEXITSTATUS(outcome.status) != 0) {
@@ -178,8 +185,8 @@ std::string UpcallGroupSource::call(const std::string& which, const std::string&
     reason = fmt::format("killed by signal {}", WTERMSIG(outcome.status));
   }
   if (!reason.empty()) {
-    throw GroupResolutionError(
-        fmt::format("group source \"{}\": {} upcall `{}` failed: {}", upcalls_.name, which, line, reason));
+    throw GroupResolutionError(fmt::format("group source \"{}\": {} upcall `{}` failed: {}",
+                                           upcalls_.name, which, line, reason));
   }
   std::string answer = words_joined(outcome.output);
   std::lock_guard lock(cache_->mutex);
@@ -197,7 +204,8 @@ std::vector<std::string> UpcallGroupSource::list() const {
   std::size_t pos = 0;
   while (pos < joined.size()) {
     const auto comma = joined.find(',', pos);
-    names.push_back(joined.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    names.push_back(
+        joined.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }

@@ -53,7 +53,8 @@ class UpcallGroupSource : public GroupSource {
 
  private:
   struct Cache;
-  std::string call(const std::string& which, const std::string& command, const std::string& group) const;
+  std::string call(const std::string& which, const std::string& command,
+                   const std::string& group) const;
   Upcalls upcalls_;
   std::unique_ptr<Cache> cache_;
 };
@@ -68,11 +69,12 @@ class GroupConfigError : public std::runtime_error {
 /// it: every groups.conf of /etc/clustershell, ~/.local/etc/clustershell,
 /// /usr/etc/clustershell, $XDG_CONFIG_HOME/clustershell (~/.config) and
 /// $CLUSTERSHELL_CFGDIR merged in that order, $CFGDIR being the last one's
-/// directory; then confdir *.conf, autodir *.yaml and the file's own sources. Adds every source to `resolver`; returns false
-/// when no configuration file exists. Throws GroupConfigError.
+/// directory; then confdir *.conf, autodir *.yaml and the file's own sources. Adds every source to
+/// `resolver`; returns false when no configuration file exists. Throws GroupConfigError.
 bool load_clustershell_groups(GroupResolver& resolver);
 
 /// Same from one groups.conf file.
-void load_clustershell_groups_file(GroupResolver& resolver, const std::filesystem::path& groups_conf);
+void load_clustershell_groups_file(GroupResolver& resolver,
+                                   const std::filesystem::path& groups_conf);
 
 }  // namespace greenlight

@@ -35,10 +35,10 @@ using std::chrono::milliseconds;
 struct Host {
   std::string name;
   std::string address;  ///< IP address or name, never resolved while validating
-  int port = 0;          ///< 0: the ssh default
-  std::string user;      ///< empty: the ssh default
-  std::string bmc;       ///< BMC address for power steps; may be empty
-  bool self = false;     ///< the host greenlight runs on: commands run locally
+  int port = 0;         ///< 0: the ssh default
+  std::string user;     ///< empty: the ssh default
+  std::string bmc;      ///< BMC address for power steps; may be empty
+  bool self = false;    ///< the host greenlight runs on: commands run locally
   Mark mark;
 };
 
@@ -69,7 +69,7 @@ struct CheckSpec {
   milliseconds timeout{20'000};
   milliseconds jitter{0};
   std::vector<std::string> command;  ///< argv override; empty: the kind's default
-  Value parameters;                  ///< the kind's own keys (a mapping), validated by the checks module
+  Value parameters;  ///< the kind's own keys (a mapping), validated by the checks module
   Mark mark;
 };
 
@@ -79,7 +79,7 @@ const std::vector<std::string>& check_kinds();
 struct Site {
   std::string name;
   std::filesystem::path file;
-  std::vector<Host> hosts;                  ///< in node set order
+  std::vector<Host> hosts;                    ///< in node set order
   std::map<std::string, std::string> groups;  ///< name -> node set string
   SshSettings ssh;
   ExporterSettings exporter;

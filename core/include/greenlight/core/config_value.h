@@ -37,10 +37,10 @@ class Value {
 
   Kind kind = Kind::kNull;
   Mark mark;
-  std::string scalar;                              ///< kScalar
-  bool quoted = false;                             ///< kScalar written in quotes
-  std::vector<Value> items;                        ///< kSequence
-  std::vector<Entry> entries;                      ///< kMapping, in file order
+  std::string scalar;          ///< kScalar
+  bool quoted = false;         ///< kScalar written in quotes
+  std::vector<Value> items;    ///< kSequence
+  std::vector<Entry> entries;  ///< kMapping, in file order
 
   bool is_null() const { return kind == Kind::kNull; }
   bool is_scalar() const { return kind == Kind::kScalar; }
@@ -125,10 +125,13 @@ class MapReader {
 };
 
 /// Typed reads of a single value (used by MapReader and for list items).
-std::optional<std::string> read_string(const Value& value, Diagnostics& diagnostics, std::string_view what);
-std::optional<std::int64_t> read_integer(const Value& value, Diagnostics& diagnostics, std::string_view what);
+std::optional<std::string> read_string(const Value& value, Diagnostics& diagnostics,
+                                       std::string_view what);
+std::optional<std::int64_t> read_integer(const Value& value, Diagnostics& diagnostics,
+                                         std::string_view what);
 
 /// The closest of `candidates` to `word`, when it is close enough to hint.
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 }  // namespace greenlight::config

@@ -73,10 +73,10 @@ class NodeSet {
   bool empty() const;
   bool contains(std::string_view node) const;
 
-  NodeSet& update(const NodeSet& other);                        ///< union, ','
-  NodeSet& difference_update(const NodeSet& other);             ///< '!'
-  NodeSet& intersection_update(const NodeSet& other);           ///< '&'
-  NodeSet& symmetric_difference_update(const NodeSet& other);   ///< '^'
+  NodeSet& update(const NodeSet& other);                       ///< union, ','
+  NodeSet& difference_update(const NodeSet& other);            ///< '!'
+  NodeSet& intersection_update(const NodeSet& other);          ///< '&'
+  NodeSet& symmetric_difference_update(const NodeSet& other);  ///< '^'
 
   friend bool operator==(const NodeSet& a, const NodeSet& b);
 

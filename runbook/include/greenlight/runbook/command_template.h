@@ -3,8 +3,8 @@
 // A step's command is shell text written by the runbook's author with
 // `{{ ... }}` substitutions over node sets:
 //
-//   fleetctl stop --no-block {{ nodes("@vm:running", exclude="ns[1-3]", format="pcocc-vm-%s.service") }}
-//   clush -bw {{ fold("@top,@worker", exclude="top1") }} poweroff
+//   fleetctl stop --no-block {{ nodes("@vm:running", exclude="ns[1-3]",
+//   format="pcocc-vm-%s.service") }} clush -bw {{ fold("@top,@worker", exclude="top1") }} poweroff
 //
 // Text outside the braces is kept verbatim. Every word a substitution produces
 // is shell-quoted, and every node name it expands must be a plain host or unit

@@ -20,20 +20,20 @@
 namespace greenlight::runbook {
 
 enum class JournalEvent {
-  kRunStarted,      ///< detail: runbook name
+  kRunStarted,  ///< detail: runbook name
   kPhaseStarted,
-  kGateWaiting,     ///< step field: gate name
+  kGateWaiting,  ///< step field: gate name
   kGateGreen,
   kGateTimedOut,
-  kStepStarted,     ///< step field: step number (1-based)
-  kStepFinished,    ///< detail: summary
-  kStepFailed,      ///< detail: reason
-  kStepSkipped,     ///< detail: the operator's reason
-  kSelfPoweroff,    ///< the executor's host is going down now
+  kStepStarted,   ///< step field: step number (1-based)
+  kStepFinished,  ///< detail: summary
+  kStepFailed,    ///< detail: reason
+  kStepSkipped,   ///< detail: the operator's reason
+  kSelfPoweroff,  ///< the executor's host is going down now
   kPhaseFinished,
-  kRunPaused,       ///< detail: why
+  kRunPaused,  ///< detail: why
   kRunResumed,
-  kRunAborted,      ///< detail: why
+  kRunAborted,  ///< detail: why
   kRunFinished,
 };
 

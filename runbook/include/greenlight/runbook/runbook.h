@@ -30,9 +30,9 @@ struct Gate {
   std::string name;
   std::string description;
   std::vector<GateCheck> checks;
-  milliseconds stable_for{0};       ///< green continuously this long
-  milliseconds timeout{600'000};    ///< then the run pauses and asks the operator
-  std::string on_timeout;           ///< what to investigate, shown when it times out
+  milliseconds stable_for{0};     ///< green continuously this long
+  milliseconds timeout{600'000};  ///< then the run pauses and asks the operator
+  std::string on_timeout;         ///< what to investigate, shown when it times out
   config::Mark mark;
 };
 
@@ -45,10 +45,10 @@ struct Step {
   std::string nodes;    ///< run / power / save_group: node set ("self" is the local host)
   std::string exclude;  ///< node set removed from `nodes`
   std::optional<CommandTemplate> command;  ///< run / self_poweroff
-  std::string power_action;  ///< power: on / off / status / cycle
-  std::string group;         ///< save_group: name under the `run` source (@run:NAME)
-  int fanout = 0;            ///< 0: the site's
-  milliseconds timeout{0};   ///< 0: the site's command timeout
+  std::string power_action;                ///< power: on / off / status / cycle
+  std::string group;                       ///< save_group: name under the `run` source (@run:NAME)
+  int fanout = 0;                          ///< 0: the site's
+  milliseconds timeout{0};                 ///< 0: the site's command timeout
   int retries = 0;
   milliseconds retry_delay{5'000};
   std::vector<int> allowed_exit_codes{0};
@@ -60,7 +60,7 @@ struct Step {
 struct Phase {
   std::string name;
   std::string title;
-  std::vector<std::string> require;   ///< gate names
+  std::vector<std::string> require;  ///< gate names
   std::vector<Step> steps;
   std::vector<std::string> wait_for;  ///< gate names
   config::Mark mark;
