@@ -1,0 +1,58 @@
+// Local processes on an asio::io_context.
+//
+// A process starts with posix_spawn in its own process group, standard
+// input from /dev/null (or the given data), every descriptor close-on-exec,
+// signals reset; standard output and error are read without blocking up to a
+// cap; a deadline sends SIGTERM to the whole group, then SIGKILL after a
+// grace. Completion is seen through a pidfd, so nothing waits on SIGCHLD.
+// When the command exits, anything it left behind in its group is killed:
+// a check or a step never leaves stray processes.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/core/asio.h"
+
+namespace greenlight {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
+  std::vector<std::string> env;                ///< "NAME=value"; empty: inherit greenlight's
+  std::string cwd;                             ///< empty: greenlight's
+  std::optional<std::string> input;            ///< written to standard input
+  std::chrono::milliseconds timeout{0};        ///< 0: none
+  std::chrono::milliseconds kill_grace{2000};  ///< between SIGTERM and SIGKILL
+  std::size_t output_cap = 4 * 1024 * 1024;    ///< per stream; the rest is dropped
+};
+
+struct ProcessResult {
+  enum class Outcome { kExited, kSignaled, kTimedOut, kSpawnFailed };
+  Outcome outcome = Outcome::kSpawnFailed;
+  int exit_code = -1;  ///< kExited
+  int signal = 0;      ///< kSignaled (also the signal that ended a timed-out process)
+  std::string out;
+  std::string err;
+  bool out_truncated = false;
+  bool err_truncated = false;
+  std::string error;  ///< kSpawnFailed: why
+  std::chrono::milliseconds duration{0};
+
+  bool ok() const { return outcome == Outcome::kExited && exit_code == 0; }
+  /// "exit 2", "killed by signal 9", "timed out after 5s", "cannot start: ..."
+  std::string describe() const;
+};
+
+/// Starts `spec` on `io`; `done` runs on the io_context's thread, exactly
+/// once, after the process was reaped and its output read.
+void start_process(asio::io_context& io, ProcessSpec spec, std::function<void(ProcessResult)> done);
+
+/// Runs `spec` to completion on a private io_context (for command-line
+/// tools and tests).
+ProcessResult run_process(ProcessSpec spec);
+
+}  // namespace greenlight

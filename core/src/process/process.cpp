@@ -1,0 +1,268 @@
+#include "greenlight/core/process.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+extern char** environ;
+
+namespace greenlight {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Owns a descriptor until handed to asio.
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() { return std::exchange(fd, -1); }
+};
+
+struct Pipe {
+  Fd read, write;
+  bool open() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+    read.fd = fds[0];
+    write.fd = fds[1];
+    return true;
+  }
+};
+
+class Running : public std::enable_shared_from_this<Running> {
+ public:
+  Running(asio::io_context& io, ProcessSpec spec, std::function<void(ProcessResult)> done)
+      : io_(io),
+        spec_(std::move(spec)),
+        done_(std::move(done)),
+        out_(io),
+        err_(io),
+        in_(io),
+        pidfd_(io),
+        deadline_(io),
+        grace_(io) {}
+
+  void start() {
+    started_ = Clock::now();
+    std::string why;
+    if (!spawn(why)) {
+      result_.outcome = ProcessResult::Outcome::kSpawnFailed;
+      result_.error = why;
+      asio::post(io_, [self = shared_from_this()] { self->finish(); });
+      return;
+    }
+    read(out_, out_buffer_, result_.out, result_.out_truncated, out_open_);
+    read(err_, err_buffer_, result_.err, result_.err_truncated, err_open_);
+    if (spec_.input) {
+      asio::async_write(in_, asio::buffer(*spec_.input),
+                        [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
+                          boost::system::error_code ignored;
+                          self->in_.close(ignored);
+                        });
+    }
+    pidfd_.async_wait(
+        asio::posix::stream_descriptor::wait_read,
+        [self = shared_from_this()](const boost::system::error_code&) { self->reap(); });
+    if (spec_.timeout.count() > 0) {
+      deadline_.expires_after(spec_.timeout);
+      deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (!ec) self->expire();
+      });
+    }
+  }
+
+ private:
+  bool spawn(std::string& why) {
+    if (spec_.argv.empty()) {
+      why = "empty command";
+      return false;
+    }
+    Pipe out, err, in;
+    if (!out.open() || !err.open() || (spec_.input && !in.open())) {
+      why = fmt::format("cannot create pipes: {}", std::strerror(errno));
+      return false;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (spec_.input) {
+      posix_spawn_file_actions_adddup2(&actions, in.read.fd, 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
+    posix_spawn_file_actions_adddup2(&actions, out.write.fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, err.write.fd, 2);
+    if (!spec_.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec_.cwd.c_str());
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(
+        &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    std::vector<char*> argv;
+    for (auto& arg : spec_.argv) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& var : spec_.env) envp.push_back(var.data());
+    envp.push_back(nullptr);
+    const int error = posix_spawnp(&pid_, argv[0], &actions, &attributes, argv.data(),
+                                   spec_.env.empty() ? environ : envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (error != 0) {
+      why = fmt::format("cannot start {}: {}", spec_.argv[0], std::strerror(error));
+      return false;
+    }
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd < 0) {
+      // Without a pidfd the process cannot be watched: stop it now.
+      ::kill(-pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      why = fmt::format("cannot watch {}: pidfd_open: {}", spec_.argv[0], std::strerror(errno));
+      return false;
+    }
+    pidfd_.assign(pidfd);
+    out_.assign(out.read.release());
+    err_.assign(err.read.release());
+    if (spec_.input) in_.assign(in.write.release());
+    out_open_ = err_open_ = true;
+    return true;
+  }
+
+  void read(asio::posix::stream_descriptor& stream, std::array<char, 65536>& buffer,
+            std::string& sink, bool& truncated, bool& open) {
+    stream.async_read_some(
+        asio::buffer(buffer), [self = shared_from_this(), &stream, &buffer, &sink, &truncated,
+                               &open](const boost::system::error_code& ec, std::size_t n) {
+          if (n > 0) {
+            const std::size_t room =
+                self->spec_.output_cap > sink.size() ? self->spec_.output_cap - sink.size() : 0;
+            sink.append(buffer.data(), std::min(n, room));
+            if (n > room) truncated = true;
+          }
+          if (ec) {
+            boost::system::error_code ignored;
+            stream.close(ignored);
+            open = false;
+            self->maybe_finish();
+            return;
+          }
+          self->read(stream, buffer, sink, truncated, open);
+        });
+  }
+
+  void reap() {
+    // The leader is a zombie now: its pid cannot be reused, so killing the
+    // group cannot hit another process. Leftovers go, then the leader is reaped.
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    status_ = status;
+    exited_ = true;
+    boost::system::error_code ignored;
+    pidfd_.close(ignored);
+    maybe_finish();
+  }
+
+  void expire() {
+    if (exited_) return;
+    timed_out_ = true;
+    ::kill(-pid_, SIGTERM);
+    grace_.expires_after(spec_.kill_grace);
+    grace_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec && !self->exited_) ::kill(-self->pid_, SIGKILL);
+    });
+  }
+
+  void maybe_finish() {
+    if (exited_ && !out_open_ && !err_open_) finish();
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    deadline_.cancel();
+    grace_.cancel();
+    result_.duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_);
+    if (result_.outcome != ProcessResult::Outcome::kSpawnFailed || pid_ > 0) {
+      if (WIFSIGNALED(status_)) {
+        result_.signal = WTERMSIG(status_);
+        result_.outcome = ProcessResult::Outcome::kSignaled;
+      } else {
+        result_.exit_code = WEXITSTATUS(status_);
+        result_.outcome = ProcessResult::Outcome::kExited;
+      }
+      if (timed_out_) result_.outcome = ProcessResult::Outcome::kTimedOut;
+    }
+    auto done = std::move(done_);
+    done(std::move(result_));
+  }
+
+  asio::io_context& io_;
+  ProcessSpec spec_;
+  std::function<void(ProcessResult)> done_;
+  ProcessResult result_;
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool exited_ = false, finished_ = false, timed_out_ = false, out_open_ = false, err_open_ = false;
+  asio::posix::stream_descriptor out_, err_, in_, pidfd_;
+  asio::steady_timer deadline_, grace_;
+  std::array<char, 65536> out_buffer_{}, err_buffer_{};
+  Clock::time_point started_;
+};
+
+std::string seconds(std::chrono::milliseconds ms) {
+  return ms.count() % 1000 == 0 ? fmt::format("{}s", ms.count() / 1000)
+                                : fmt::format("{}ms", ms.count());
+}
+
+}  // namespace
+
+std::string ProcessResult::describe() const {
+  switch (outcome) {
+    case Outcome::kExited:
+      return fmt::format("exit {}", exit_code);
+    case Outcome::kSignaled:
+      return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
+    case Outcome::kTimedOut:
+      return fmt::format("timed out after {}", seconds(duration));
+    case Outcome::kSpawnFailed:
+      return error;
+  }
+  return "?";
+}
+
+void start_process(asio::io_context& io, ProcessSpec spec,
+                   std::function<void(ProcessResult)> done) {
+  std::make_shared<Running>(io, std::move(spec), std::move(done))->start();
+}
+
+ProcessResult run_process(ProcessSpec spec) {
+  asio::io_context io;
+  ProcessResult result;
+  start_process(io, std::move(spec), [&](ProcessResult r) { result = std::move(r); });
+  io.run();
+  return result;
+}
+
+}  // namespace greenlight
