@@ -108,3 +108,23 @@ TEST_CASE("large sets stay cheap") {
   big.difference_update(NodeSet::parse("node[2-999999]"));
   CHECK(big.fold() == "node[1,1000000]");
 }
+
+TEST_CASE("upcall sources: answers as words, failures and hangs named") {
+  greenlight::UpcallGroupSource::Upcalls upcalls;
+  upcalls.name = "shell";
+  upcalls.cfgdir = "/tmp";
+  upcalls.map = "test $GROUP = top && echo 'top[1-3]' top9";
+  upcalls.list = "echo top; echo gpu";
+  upcalls.timeout = std::chrono::seconds(1);
+  greenlight::UpcallGroupSource source(upcalls);
+  CHECK(source.map("top") == std::optional<std::string>("top[1-3],top9"));
+  CHECK(source.list() == std::vector<std::string>{"top", "gpu"});
+  CHECK_FALSE(source.all());
+  CHECK_THROWS_WITH(source.map("gpu"), Catch::Contains("group source \"shell\": map upcall") &&
+                                           Catch::Contains("failed: exit 1"));
+  upcalls.map = "sleep 10";
+  greenlight::UpcallGroupSource hung(upcalls);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(hung.map("x"), Catch::Contains("timed out"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}

@@ -15,8 +15,7 @@
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
-
-extern char** environ;
+#include "greenlight/core/process.h"
 
 namespace greenlight {
 namespace {
@@ -53,82 +52,6 @@ std::string substitute(const std::string& text, const std::map<std::string, std:
     i = braced ? end : end - 1;
   }
   return out;
-}
-
-struct Outcome {
-  int status = -1;
-  bool timed_out = false;
-  std::string output;
-  std::string error;
-};
-
-Outcome run_shell(const std::string& command, const std::filesystem::path& cwd,
-                  std::chrono::seconds timeout) {
-  Outcome outcome;
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    outcome.error = std::strerror(errno);
-    return outcome;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &all);
-  std::string shell = "/bin/sh", dash_c = "-c", text = command;
-  char* argv[] = {shell.data(), dash_c.data(), text.data(), nullptr};
-  pid_t pid = -1;
-  const int spawn_error = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  close(pipe_fds[1]);
-  if (spawn_error != 0) {
-    close(pipe_fds[0]);
-    outcome.error = std::strerror(spawn_error);
-    return outcome;
-  }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buffer[65536];
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      outcome.timed_out = true;
-      break;
-    }
-    pollfd fd{pipe_fds[0], POLLIN, 0};
-    const int ready = poll(&fd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) continue;
-    const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    if (outcome.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
-      outcome.error = "output larger than 64 MiB";
-      outcome.timed_out = true;
-      break;
-    }
-    outcome.output.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(pipe_fds[0]);
-  if (outcome.timed_out) {
-    kill(-pid, SIGKILL);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  outcome.status = status;
-  return outcome;
 }
 
 // ClusterShell reads upcall answers as whitespace-separated words.
@@ -172,23 +95,21 @@ std::string UpcallGroupSource::call(const std::string& which, const std::string&
   }
   const std::string line = substitute(
       command, {{"CFGDIR", upcalls_.cfgdir.string()}, {"SOURCE", upcalls_.name}, {"GROUP", group}});
-  const Outcome outcome = run_shell(line, upcalls_.cfgdir, upcalls_.timeout);
+  ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", line};
+  spec.cwd = upcalls_.cfgdir.string();
+  spec.timeout = upcalls_.timeout;
+  spec.kill_grace = std::chrono::milliseconds(500);
+  spec.output_cap = kMaxOutput;
+  const ProcessResult outcome = run_process(std::move(spec));
   std::string reason;
-  if (outcome.timed_out) {
-    reason = outcome.error.empty() ? fmt::format("no answer within {}s", upcalls_.timeout.count())
-                                   : outcome.error;
-  } else if (!outcome.error.empty()) {
-    reason = outcome.error;
-  } else if (WIFEXITED(outcome.status) && WEXITSTATUS(outcome.status) != 0) {
-    reason = fmt::format("exit status {}", WEXITSTATUS(outcome.status));
-  } else if (WIFSIGNALED(outcome.status)) {
-    reason = fmt::format("killed by signal {}", WTERMSIG(outcome.status));
-  }
+  if (!outcome.ok()) reason = outcome.describe();
+  if (outcome.out_truncated) reason = "answer larger than 64 MiB";
   if (!reason.empty()) {
     throw GroupResolutionError(fmt::format("group source \"{}\": {} upcall `{}` failed: {}",
                                            upcalls_.name, which, line, reason));
   }
-  std::string answer = words_joined(outcome.output);
+  std::string answer = words_joined(outcome.out);
   std::lock_guard lock(cache_->mutex);
   cache_->answers[key] = {answer, now + upcalls_.cache_time};
   return answer;
