@@ -1,0 +1,148 @@
+// Command runners: one interface to run a command on a node, locally or
+// elsewhere, so that checks and runbook steps do not care where it runs, and
+// tests and `runbook plan` can swap the real thing for a fake or a dry run.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/core/asio.h"
+
+namespace greenlight {
+
+/// Where a command runs.
+struct Endpoint {
+  std::string node;     ///< the node's name, as in node sets
+  std::string address;  ///< where to connect; empty: the node's name
+  int port = 22;
+  std::string user;
+  bool local = false;  ///< the host greenlight runs on: run without SSH
+};
+
+/// What to run. A command is an argv; `shell_line` commands (runbook steps
+/// written as shell text) run through /bin/sh -c locally and as they are
+/// over SSH.
+struct Command {
+  std::vector<std::string> argv;
+  bool shell_line = false;
+  std::chrono::milliseconds timeout{60'000};
+  std::size_t output_cap = 4 * 1024 * 1024;
+  std::optional<std::string> input;
+
+  static Command shell(std::string line);
+  static Command program(std::vector<std::string> argv);
+  /// The command as an operator reads it (argv words shell-quoted when needed).
+  std::string text() const;
+};
+
+/// How a command ended, in the categories an operator acts on.
+enum class RunStatus {
+  kOk,
+  kExit,
+  kSignal,
+  kTimeout,
+  kRefused,
+  kUnreachable,
+  kAuth,
+  kHostKey,
+  kCannotStart
+};
+const char* to_string(RunStatus status);
+
+struct RunResult {
+  std::string node;
+  std::string command;
+  RunStatus status = RunStatus::kCannotStart;
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  bool truncated = false;
+  std::string reason;  ///< why, in words: "exit 2", "connection refused", ...
+  std::chrono::milliseconds duration{0};
+
+  bool ok() const { return status == RunStatus::kOk; }
+  /// True when the node itself could not be reached or timed out (clush's 255).
+  bool unreachable() const;
+};
+
+/// Runs commands on endpoints. Results come back on the io_context's thread.
+class CommandRunner {
+ public:
+  virtual ~CommandRunner() = default;
+  /// Starts `command` on `endpoint`; `done` is called exactly once.
+  virtual void run(const Endpoint& endpoint, const Command& command,
+                   std::function<void(RunResult)> done) = 0;
+};
+
+/// Runs every command on this host (for `local` endpoints and local checks).
+class LocalRunner : public CommandRunner {
+ public:
+  explicit LocalRunner(asio::io_context& io) : io_(io) {}
+  void run(const Endpoint& endpoint, const Command& command,
+           std::function<void(RunResult)> done) override;
+
+ private:
+  asio::io_context& io_;
+};
+
+/// Records what would run and touches nothing: every command "succeeds"
+/// with empty output. For `runbook plan` and dry runs.
+class DryRunRunner : public CommandRunner {
+ public:
+  explicit DryRunRunner(asio::io_context& io) : io_(io) {}
+  void run(const Endpoint& endpoint, const Command& command,
+           std::function<void(RunResult)> done) override;
+  /// "node: command" lines in the order they were asked for.
+  const std::vector<std::string>& recorded() const { return recorded_; }
+
+ private:
+  asio::io_context& io_;
+  std::vector<std::string> recorded_;
+};
+
+/// Scripted answers for unit tests: the first rule whose node matches (or is
+/// empty) and whose text is contained in the command answers; no rule: ok.
+class FakeRunner : public CommandRunner {
+ public:
+  struct Rule {
+    std::string node;
+    std::string command_contains;
+    RunResult answer;  ///< node and command are filled in
+  };
+  explicit FakeRunner(asio::io_context& io) : io_(io) {}
+  void answer(Rule rule) { rules_.push_back(std::move(rule)); }
+  void run(const Endpoint& endpoint, const Command& command,
+           std::function<void(RunResult)> done) override;
+  const std::vector<std::string>& recorded() const { return recorded_; }
+
+ private:
+  asio::io_context& io_;
+  std::vector<Rule> rules_;
+  std::vector<std::string> recorded_;
+};
+
+/// Runs `command` on every endpoint, at most `fanout` at a time (a sliding
+/// window: a slot is refilled as soon as a node answers). `done` gets the
+/// results in the endpoints' order.
+void run_on_all(CommandRunner& runner, const std::vector<Endpoint>& endpoints,
+                const Command& command, int fanout,
+                std::function<void(std::vector<RunResult>)> done);
+
+/// Results gathered by identical output and exit code, as `clush -b` prints
+/// them: the folded node set of each group, groups in order of first node.
+struct GatheredOutput {
+  std::string nodes;  ///< folded node set
+  std::string out;
+  RunStatus status;
+  int exit_code;
+  std::string reason;
+  std::size_t count;
+};
+std::vector<GatheredOutput> gather_identical(const std::vector<RunResult>& results);
+
+}  // namespace greenlight

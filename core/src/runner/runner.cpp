@@ -1,0 +1,222 @@
+#include "greenlight/core/runner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "greenlight/core/nodeset.h"
+#include "greenlight/core/process.h"
+
+namespace greenlight {
+namespace {
+
+bool plain_word(const std::string& word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
+  });
+}
+
+std::string quote(const std::string& word) {
+  if (plain_word(word)) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+RunResult from_process(const Endpoint& endpoint, const Command& command, ProcessResult process) {
+  RunResult result;
+  result.node = endpoint.node;
+  result.command = command.text();
+  result.out = std::move(process.out);
+  result.err = std::move(process.err);
+  result.truncated = process.out_truncated || process.err_truncated;
+  result.duration = process.duration;
+  result.reason = process.describe();
+  switch (process.outcome) {
+    case ProcessResult::Outcome::kExited:
+      result.exit_code = process.exit_code;
+      result.status = process.exit_code == 0 ? RunStatus::kOk : RunStatus::kExit;
+      break;
+    case ProcessResult::Outcome::kSignaled:
+      result.status = RunStatus::kSignal;
+      break;
+    case ProcessResult::Outcome::kTimedOut:
+      result.status = RunStatus::kTimeout;
+      break;
+    case ProcessResult::Outcome::kSpawnFailed:
+      result.status = RunStatus::kCannotStart;
+      break;
+  }
+  return result;
+}
+
+}  // namespace
+
+Command Command::shell(std::string line) {
+  Command command;
+  command.argv = {std::move(line)};
+  command.shell_line = true;
+  return command;
+}
+
+Command Command::program(std::vector<std::string> argv) {
+  Command command;
+  command.argv = std::move(argv);
+  return command;
+}
+
+std::string Command::text() const {
+  if (shell_line) return argv.empty() ? std::string() : argv.front();
+  std::string out;
+  for (const auto& word : argv) out += (out.empty() ? "" : " ") + quote(word);
+  return out;
+}
+
+const char* to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::kOk:
+      return "ok";
+    case RunStatus::kExit:
+      return "exit code";
+    case RunStatus::kSignal:
+      return "killed by a signal";
+    case RunStatus::kTimeout:
+      return "timeout";
+    case RunStatus::kRefused:
+      return "connection refused";
+    case RunStatus::kUnreachable:
+      return "unreachable";
+    case RunStatus::kAuth:
+      return "authentication failed";
+    case RunStatus::kHostKey:
+      return "host key refused";
+    case RunStatus::kCannotStart:
+      return "cannot start";
+  }
+  return "?";
+}
+
+bool RunResult::unreachable() const {
+  return status == RunStatus::kTimeout || status == RunStatus::kRefused ||
+         status == RunStatus::kUnreachable || status == RunStatus::kAuth ||
+         status == RunStatus::kHostKey;
+}
+
+void LocalRunner::run(const Endpoint& endpoint, const Command& command,
+                      std::function<void(RunResult)> done) {
+  ProcessSpec spec;
+  spec.argv =
+      command.shell_line ? std::vector<std::string>{"/bin/sh", "-c", command.text()} : command.argv;
+  spec.timeout = command.timeout;
+  spec.output_cap = command.output_cap;
+  spec.input = command.input;
+  start_process(io_, std::move(spec),
+                [endpoint, command, done = std::move(done)](ProcessResult process) {
+                  done(from_process(endpoint, command, std::move(process)));
+                });
+}
+
+void DryRunRunner::run(const Endpoint& endpoint, const Command& command,
+                       std::function<void(RunResult)> done) {
+  recorded_.push_back(fmt::format("{}: {}", endpoint.node, command.text()));
+  RunResult result;
+  result.node = endpoint.node;
+  result.command = command.text();
+  result.status = RunStatus::kOk;
+  result.exit_code = 0;
+  result.reason = "dry run";
+  asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
+    done(std::move(result));
+  });
+}
+
+void FakeRunner::run(const Endpoint& endpoint, const Command& command,
+                     std::function<void(RunResult)> done) {
+  const std::string text = command.text();
+  recorded_.push_back(fmt::format("{}: {}", endpoint.node, text));
+  RunResult result;
+  result.status = RunStatus::kOk;
+  result.exit_code = 0;
+  for (const auto& rule : rules_) {
+    if ((rule.node.empty() || rule.node == endpoint.node) &&
+        text.find(rule.command_contains) != std::string::npos) {
+      result = rule.answer;
+      break;
+    }
+  }
+  result.node = endpoint.node;
+  result.command = text;
+  if (result.reason.empty()) {
+    result.reason = result.status == RunStatus::kExit ? fmt::format("exit {}", result.exit_code)
+                                                      : to_string(result.status);
+  }
+  asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
+    done(std::move(result));
+  });
+}
+
+void run_on_all(CommandRunner& runner, const std::vector<Endpoint>& endpoints,
+                const Command& command, int fanout,
+                std::function<void(std::vector<RunResult>)> done) {
+  struct Window {
+    CommandRunner& runner;
+    std::vector<Endpoint> endpoints;
+    Command command;
+    std::vector<RunResult> results;
+    std::size_t next = 0;
+    std::size_t finished = 0;
+    std::function<void(std::vector<RunResult>)> done;
+  };
+  auto window = std::make_shared<Window>(Window{
+      runner, endpoints, command, std::vector<RunResult>(endpoints.size()), 0, 0, std::move(done)});
+  if (endpoints.empty()) {
+    window->done({});
+    return;
+  }
+  auto launch = std::make_shared<std::function<void()>>();
+  *launch = [window, launch]() {
+    const std::size_t index = window->next++;
+    window->runner.run(
+        window->endpoints[index], window->command, [window, launch, index](RunResult result) {
+          window->results[index] = std::move(result);
+          if (window->next < window->endpoints.size()) (*launch)();
+          if (++window->finished == window->endpoints.size()) {
+            auto finish = std::move(window->done);
+            finish(std::move(window->results));
+            *launch = nullptr;  // breaks the cycle between the launcher and its handlers
+          }
+        });
+  };
+  const std::size_t width = std::min<std::size_t>(std::max(1, fanout), endpoints.size());
+  for (std::size_t i = 0; i < width; ++i) (*launch)();
+}
+
+std::vector<GatheredOutput> gather_identical(const std::vector<RunResult>& results) {
+  struct Group {
+    std::vector<std::string> nodes;
+    const RunResult* sample;
+  };
+  std::vector<Group> groups;
+  for (const auto& result : results) {
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.sample->out == result.out && g.sample->status == result.status &&
+             g.sample->exit_code == result.exit_code &&
+             (result.ok() || g.sample->reason == result.reason);
+    });
+    if (same == groups.end()) {
+      groups.push_back({{result.node}, &result});
+    } else {
+      same->nodes.push_back(result.node);
+    }
+  }
+  std::vector<GatheredOutput> gathered;
+  for (const auto& group : groups) {
+    gathered.push_back({NodeSet::from_names(group.nodes).fold(), group.sample->out,
+                        group.sample->status, group.sample->exit_code, group.sample->reason,
+                        group.nodes.size()});
+  }
+  return gathered;
+}
+
+}  // namespace greenlight
