@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.h"
+#include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/runbook.h"
 
@@ -20,6 +21,11 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(path, diagnostics);
   const auto runbooks = runbook::load_runbooks(site, diagnostics);
+  if (diagnostics.ok()) {
+    // The kinds' own parameters (targets, peers, vms, ...).
+    auto groups = site.group_resolver();
+    for (const auto& spec : site.checks) checks::make_check(spec, site, *groups, diagnostics);
+  }
   if (!diagnostics.ok()) {
     std::cerr << diagnostics.format();
     const auto count = diagnostics.errors().size();

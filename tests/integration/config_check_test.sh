@@ -28,5 +28,10 @@ out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook plan startup); rc=$?
 check "runbook plan expands commands (rc $rc)" grep -qF "fleetctl start --no-block pcocc-vm-infra1 pcocc-vm-infra2" <<<"$out"
 "$gl" -c "$src/examples/ocean/site.yaml" runbook plan nosuch 2>/dev/null; rc=$?
 check "unknown runbook exits 1 (rc $rc)" test "$rc" -eq 1
+bad=$(mktemp)
+printf 'hosts:\n  a: {self: true}\nchecks:\n  p: {kind: fping, targts: "a"}\n' >"$bad"
+out=$("$gl" config check "$bad" 2>&1); rc=$?
+check "a kind's own parameters are validated (rc $rc)" grep -qF "4:20: error: check 'p': unknown key 'targts' (did you mean 'targets'?)" <<<"$out"
+rm -f "$bad"
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -1,0 +1,144 @@
+// greenlight check [NAME...] [-o table|json]: runs checks once, prints their
+// verdicts, exits as a Nagios plugin (0 ok, 1 warning, 2 critical, 3 unknown).
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+
+#include "command.h"
+#include "greenlight/checks/check.h"
+#include "greenlight/core/config.h"
+
+namespace greenlight::app {
+namespace {
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+double seconds_between(const checks::CheckResult& r) {
+  return std::chrono::duration<double>(r.finished - r.started).count();
+}
+
+int run_check_command(const Invocation& invocation, const std::vector<std::string>& args) {
+  std::vector<std::string> names;
+  std::string output = "table";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-o" && i + 1 < args.size()) {
+      output = args[++i];
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      std::cerr << "usage: greenlight [-c CONFIG] check [NAME...] [-o table|json]\n";
+      return 3;
+    } else {
+      names.push_back(args[i]);
+    }
+  }
+  if (output != "table" && output != "json") {
+    std::cerr << "greenlight check: -o takes table or json\n";
+    return 3;
+  }
+  config::Diagnostics diagnostics;
+  const config::Site site = config::load_site(invocation.config_path, diagnostics);
+  if (!diagnostics.ok()) {
+    std::cerr << diagnostics.format() << "greenlight check: the configuration is not valid\n";
+    return 3;
+  }
+  std::vector<const config::CheckSpec*> selected;
+  for (const auto& spec : site.checks) {
+    if (names.empty() || std::find(names.begin(), names.end(), spec.name) != names.end())
+      selected.push_back(&spec);
+  }
+  for (const auto& name : names) {
+    if (std::none_of(site.checks.begin(), site.checks.end(),
+                     [&](const auto& s) { return s.name == name; })) {
+      std::cerr << fmt::format("greenlight check: no check named '{}' in {}\n", name,
+                               invocation.config_path);
+      return 3;
+    }
+  }
+  auto groups = site.group_resolver();
+  std::vector<std::unique_ptr<checks::Check>> built;
+  for (const auto* spec : selected)
+    built.push_back(checks::make_check(*spec, site, *groups, diagnostics));
+  if (!diagnostics.ok()) {
+    std::cerr << diagnostics.format();
+    return 3;
+  }
+  asio::io_context io;
+  LocalRunner local(io);
+  std::vector<checks::CheckResult> results(built.size());
+  const config::Host* self = site.self_host();
+  for (std::size_t i = 0; i < built.size(); ++i) {
+    const auto& spec = *selected[i];
+    const bool is_local = spec.host == "self" || (self != nullptr && spec.host == self->name);
+    if (!is_local) {
+      results[i] =
+          checks::unknown_result(fmt::format("runs on {}: commands on other hosts need the SSH "
+                                             "runner, which this greenlight does not have",
+                                             spec.host));
+      continue;
+    }
+    Endpoint endpoint{self != nullptr ? self->name : "localhost", "", 22, "", true};
+    checks::run_check(
+        *built[i], local, endpoint, spec.timeout,
+        [&results, i](checks::CheckResult result) { results[i] = std::move(result); });
+  }
+  io.run();
+
+  checks::Status worst = checks::Status::ok;
+  for (const auto& r : results) worst = checks::worst(worst, r.status);
+  if (output == "json") {
+    std::cout << "[";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      std::cout
+          << (i ? ",\n " : "")
+          << fmt::format(
+                 R"({{"check": {}, "kind": {}, "status": {}, "message": {}, "duration_seconds": {:.3f}}})",
+                 json_string(selected[i]->name), json_string(selected[i]->kind),
+                 json_string(checks::to_string(results[i].status)), json_string(results[i].message),
+                 seconds_between(results[i]));
+    }
+    std::cout << "]\n";
+  } else {
+    std::size_t width = 5;
+    for (const auto* spec : selected) width = std::max(width, spec->name.size());
+    std::cout << fmt::format("{:<{}}  {:<8}  {:>8}  {}\n", "CHECK", width, "STATUS", "DURATION",
+                             "MESSAGE");
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      std::cout << fmt::format("{:<{}}  {:<8}  {:>7.2f}s  {}\n", selected[i]->name, width,
+                               checks::to_string(results[i].status), seconds_between(results[i]),
+                               results[i].message);
+    }
+  }
+  return static_cast<int>(worst);
+}
+
+const CommandRegistration kRegistration{
+    {"check", "check [NAME...] [-o table|json]         run checks once; exit 0/1/2/3 as Nagios",
+     run_check_command}};
+
+}  // namespace
+}  // namespace greenlight::app

@@ -1,0 +1,239 @@
+#include "greenlight/checks/check.h"
+
+#include <fmt/format.h>
+
+#include "greenlight/checks/commands.h"
+#include "greenlight/checks/fleet.h"
+#include "greenlight/checks/fping.h"
+#include "greenlight/checks/gluster.h"
+#include "greenlight/checks/gluster_verdict.h"
+#include "greenlight/checks/nagios.h"
+#include "greenlight/core/nodeset.h"
+
+namespace greenlight::checks {
+namespace {
+
+using config::MapReader;
+
+// A failed command that produced nothing to judge: unknown, naming why.
+std::optional<CheckResult> not_judgeable(const RunResult& result) {
+  if (result.status == RunStatus::kOk || result.status == RunStatus::kExit) return std::nullopt;
+  return unknown_result(
+      fmt::format("{}: {} ({})", result.command, result.reason, to_string(result.status)));
+}
+
+// `command:` replaces the program of the kind's command line (a wrapper such
+// as [sudo, gluster] or [nsenter, -t, PID, -n, fping]).
+Command with_program(std::vector<std::string> argv, const std::vector<std::string>& program) {
+  if (!program.empty()) {
+    argv.erase(argv.begin());
+    argv.insert(argv.begin(), program.begin(), program.end());
+  }
+  return Command::program(std::move(argv));
+}
+
+std::vector<std::string> expand(MapReader& reader, const char* key, const GroupResolver& groups,
+                                bool required) {
+  auto text = reader.string(key, required);
+  if (!text) return {};
+  try {
+    return NodeSet::parse(*text, &groups).expand();
+  } catch (const std::exception& error) {
+    reader.diagnostics().error(reader.value().find(key)->mark,
+                               fmt::format("{}: {}", key, error.what()));
+    return {};
+  }
+}
+
+double milliseconds_of(MapReader& reader, const char* key, double fallback) {
+  auto value = reader.duration(key);
+  return value ? static_cast<double>(value->count()) : fallback;
+}
+
+class FpingCheck : public Check {
+ public:
+  FpingCheck(const config::CheckSpec& spec, MapReader& reader, const GroupResolver& groups)
+      : Check(spec.name, spec.host), program_(spec.command) {
+    expect_.targets = expand(reader, "targets", groups, true);
+    count_ = static_cast<int>(reader.integer("count", false, 1, 100).value_or(3));
+    expect_.rtt_warning_ms = milliseconds_of(reader, "rtt_warning", expect_.rtt_warning_ms);
+    expect_.rtt_critical_ms = milliseconds_of(reader, "rtt_critical", expect_.rtt_critical_ms);
+    expect_.loss_warning_percent =
+        reader.number("loss_warning_percent").value_or(expect_.loss_warning_percent);
+    expect_.loss_critical_percent =
+        reader.number("loss_critical_percent").value_or(expect_.loss_critical_percent);
+    if (reader.choice("expect", {"reachable", "unreachable"}).value_or("reachable") ==
+        "unreachable") {
+      expect_.goal = PingGoal::unreachable;
+    }
+  }
+  std::vector<Command> commands() const override {
+    return {with_program(fping_argv(expect_.targets, count_), program_)};
+  }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = not_judgeable(results.at(0))) return *failed;
+    auto report = parse_fping(results[0].out + results[0].err);
+    if (!report) return unknown_result("fping output: " + report.error().reason);
+    return fping_verdict(*report, expect_, results[0].exit_code);
+  }
+
+ private:
+  std::vector<std::string> program_;
+  PingExpectation expect_;
+  int count_ = 3;
+};
+
+class PeersCheck : public Check {
+ public:
+  PeersCheck(const config::CheckSpec& spec, MapReader& reader, const GroupResolver& groups)
+      : Check(spec.name, spec.host), program_(spec.command) {
+    expect_.peers = expand(reader, "peers", groups, true);
+    expect_.local_node = spec.host;
+  }
+  std::vector<Command> commands() const override {
+    return {with_program(gluster_pool_list_argv(), program_)};
+  }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = not_judgeable(results.at(0))) return *failed;
+    if (results[0].exit_code != 0) {
+      return unknown_result(
+          fmt::format("{}: exit {}: {}", results[0].command, results[0].exit_code, results[0].err));
+    }
+    auto peers = parse_gluster_peers(results[0].out);
+    if (!peers) return unknown_result("gluster pool list: " + peers.error().reason);
+    return gluster_peers_verdict(*peers, expect_);
+  }
+
+ private:
+  std::vector<std::string> program_;
+  PeersExpectation expect_;
+};
+
+class FleetCheck : public Check {
+ public:
+  FleetCheck(const config::CheckSpec& spec, MapReader& reader, const GroupResolver& groups)
+      : Check(spec.name, spec.host), program_(spec.command) {
+    expect_.vms = expand(reader, "vms", groups, true);
+    expect_.unit_format = reader.string("unit_format").value_or(expect_.unit_format);
+    const auto expect = reader.choice("expect", {"running", "stopped", "any"}).value_or("any");
+    expect_.expect = expect == "running"   ? UnitExpectation::running
+                     : expect == "stopped" ? UnitExpectation::stopped
+                                           : UnitExpectation::any;
+    reader.string("group_source");  // read by the configuration (the dynamic source's name)
+  }
+  std::vector<Command> commands() const override {
+    return {with_program(fleet_list_units_argv(), program_)};
+  }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = not_judgeable(results.at(0))) return *failed;
+    auto units = parse_fleet_units(results[0].out);
+    if (!units) return unknown_result("fleetctl list-units: " + units.error().reason);
+    return fleet_units_verdict(*units, expect_, results[0].exit_code);
+  }
+
+ private:
+  std::vector<std::string> program_;
+  FleetExpectation expect_;
+};
+
+class PluginCheck : public Check {
+ public:
+  PluginCheck(const config::CheckSpec& spec, bool nagios)
+      : Check(spec.name, spec.host), argv_(spec.command), nagios_(nagios) {}
+  std::vector<Command> commands() const override { return {Command::program(argv_)}; }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = not_judgeable(results.at(0))) return *failed;
+    if (nagios_)
+      return nagios_verdict(parse_nagios_output(results[0].out), results[0].exit_code, name());
+    return command_verdict(results[0].exit_code, results[0].out + results[0].err, name());
+  }
+
+ private:
+  std::vector<std::string> argv_;
+  bool nagios_;
+};
+
+class NotWiredCheck : public Check {
+ public:
+  NotWiredCheck(const config::CheckSpec& spec) : Check(spec.name, spec.host), kind_(spec.kind) {}
+  std::vector<Command> commands() const override { return {}; }
+  CheckResult judge(const std::vector<RunResult>&) const override {
+    return unknown_result(fmt::format("check kind {} cannot run from greenlight check yet", kind_));
+  }
+
+ private:
+  std::string kind_;
+};
+
+}  // namespace
+
+std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site&,
+                                  const GroupResolver& groups, config::Diagnostics& diagnostics) {
+  const auto errors_before = diagnostics.errors().size();
+  MapReader reader(spec.parameters, diagnostics, fmt::format("check '{}'", spec.name));
+  std::unique_ptr<Check> check;
+  if (spec.kind == "fping") {
+    check = std::make_unique<FpingCheck>(spec, reader, groups);
+  } else if (spec.kind == "gluster_peers") {
+    check = std::make_unique<PeersCheck>(spec, reader, groups);
+  } else if (spec.kind == "fleet_units") {
+    check = std::make_unique<FleetCheck>(spec, reader, groups);
+  } else if (spec.kind == "nagios" || spec.kind == "command") {
+    if (spec.command.empty()) {
+      diagnostics.error(spec.mark,
+                        fmt::format("check '{}': kind {} needs 'command'", spec.name, spec.kind));
+    }
+    check = std::make_unique<PluginCheck>(spec, spec.kind == "nagios");
+  } else {
+    return std::make_unique<NotWiredCheck>(spec);
+  }
+  reader.finish();
+  if (diagnostics.errors().size() != errors_before) return nullptr;
+  return check;
+}
+
+namespace {
+
+struct Progress {
+  const Check& check;
+  CommandRunner& runner;
+  Endpoint endpoint;
+  std::vector<Command> commands;
+  std::vector<RunResult> results;
+  std::chrono::system_clock::time_point started;
+  std::function<void(CheckResult)> done;
+};
+
+// Runs the next command, or judges when all have run.
+void advance(const std::shared_ptr<Progress>& progress) {
+  if (progress->results.size() == progress->commands.size()) {
+    CheckResult result = progress->check.judge(progress->results);
+    result.started = progress->started;
+    result.finished = std::chrono::system_clock::now();
+    auto finish = std::move(progress->done);
+    finish(std::move(result));
+    return;
+  }
+  progress->runner.run(progress->endpoint, progress->commands[progress->results.size()],
+                       [progress](RunResult result) {
+                         progress->results.push_back(std::move(result));
+                         advance(progress);
+                       });
+}
+
+}  // namespace
+
+void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoint,
+               std::chrono::milliseconds timeout, std::function<void(CheckResult)> done) {
+  auto progress = std::make_shared<Progress>(Progress{check,
+                                                      runner,
+                                                      endpoint,
+                                                      check.commands(),
+                                                      {},
+                                                      std::chrono::system_clock::now(),
+                                                      std::move(done)});
+  for (auto& command : progress->commands) command.timeout = timeout;
+  advance(progress);
+}
+
+}  // namespace greenlight::checks
