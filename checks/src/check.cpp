@@ -6,6 +6,7 @@
 #include "greenlight/checks/fleet.h"
 #include "greenlight/checks/fping.h"
 #include "greenlight/checks/gluster.h"
+#include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
 #include "greenlight/core/nodeset.h"
@@ -109,6 +110,122 @@ class PeersCheck : public Check {
   PeersExpectation expect_;
 };
 
+std::vector<std::string> volume_list(MapReader& reader) {
+  auto volumes = reader.strings("volumes", true).value_or(std::vector<std::string>{});
+  if (reader.value().find("volumes") != nullptr && volumes.empty()) {
+    reader.diagnostics().error(reader.value().find("volumes")->mark, "volumes: the list is empty");
+  }
+  return volumes;
+}
+
+std::optional<CheckResult> gluster_failed(const RunResult& result) {
+  if (auto failed = not_judgeable(result)) return failed;
+  if (result.exit_code != 0) {
+    const std::string why = !result.err.empty() ? result.err : result.out;
+    return unknown_result(fmt::format("{}: exit {}: {}", result.command, result.exit_code,
+                                      why.substr(0, why.find('\n'))));
+  }
+  return std::nullopt;
+}
+
+class VolumesCheck : public Check {
+ public:
+  VolumesCheck(const config::CheckSpec& spec, MapReader& reader)
+      : Check(spec.name, spec.host), program_(spec.command) {
+    const auto state = reader.choice("expect", {"started", "stopped"}).value_or("started");
+    for (const auto& volume : volume_list(reader)) {
+      expect_.push_back({volume, state == "started" ? VolumeState::started : VolumeState::stopped});
+    }
+  }
+  std::vector<Command> commands() const override {
+    return {with_program(gluster_volume_info_argv(), program_),
+            with_program(gluster_volume_status_argv(), program_)};
+  }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = gluster_failed(results.at(0))) return *failed;
+    auto info = parse_gluster_volume_info(results[0].out);
+    if (!info) return unknown_result("gluster volume info: " + info.error().reason);
+    // `volume status all` fails when no volume is started: bricks are then not judged.
+    std::optional<GlusterVolumeStatus> status;
+    if (results.at(1).ok()) {
+      auto parsed = parse_gluster_volume_status(results[1].out);
+      if (parsed) status = *parsed;
+    }
+    return gluster_volumes_verdict(*info, status ? &*status : nullptr, expect_);
+  }
+
+ private:
+  std::vector<std::string> program_;
+  std::vector<VolumeExpectation> expect_;
+};
+
+class HealCheck : public Check {
+ public:
+  HealCheck(const config::CheckSpec& spec, MapReader& reader)
+      : Check(spec.name, spec.host), program_(spec.command) {
+    volumes_ = volume_list(reader);
+    if (reader.choice("listing", {"entries", "summary"}).value_or("entries") == "summary") {
+      listing_ = HealListing::summary;
+    }
+  }
+  std::vector<Command> commands() const override {
+    std::vector<Command> out{with_program(gluster_volume_info_argv(), program_)};
+    for (const auto& volume : volumes_)
+      out.push_back(with_program(gluster_heal_info_argv(volume, listing_), program_));
+    return out;
+  }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = gluster_failed(results.at(0))) return *failed;
+    auto info = parse_gluster_volume_info(results[0].out);
+    if (!info) return unknown_result("gluster volume info: " + info.error().reason);
+    std::vector<VolumeHeal> heals;
+    for (std::size_t i = 0; i < volumes_.size(); ++i) {
+      const RunResult& run = results.at(i + 1);
+      if (auto failed = not_judgeable(run)) return *failed;
+      VolumeHeal heal{volumes_[i], parse_gluster_heal_info(run.out, run.exit_code, listing_)};
+      for (const auto& volume : *info) {
+        if (volume.name == volumes_[i]) heal.bricks = volume.bricks;
+      }
+      heals.push_back(std::move(heal));
+    }
+    return gluster_heal_verdict(heals);
+  }
+
+ private:
+  std::vector<std::string> program_;
+  std::vector<std::string> volumes_;
+  HealListing listing_ = HealListing::entries;
+};
+
+class ClientsCheck : public Check {
+ public:
+  ClientsCheck(const config::CheckSpec& spec, const config::Site& site, MapReader& reader,
+               const GroupResolver& groups)
+      : Check(spec.name, spec.host), program_(spec.command) {
+    // The ignored hosts are matched by name and by address.
+    for (const auto& node : expand(reader, "ignore", groups, false)) {
+      expect_.ignore.push_back(node);
+      if (const auto* host = site.host(node); host != nullptr && host->address != node) {
+        expect_.ignore.push_back(host->address);
+      }
+    }
+  }
+  std::vector<Command> commands() const override {
+    return {with_program(gluster_volume_status_argv({}, true), program_)};
+  }
+  CheckResult judge(const std::vector<RunResult>& results) const override {
+    if (auto failed = gluster_failed(results.at(0))) return *failed;
+    auto status = parse_gluster_volume_status(results[0].out);
+    if (!status)
+      return unknown_result("gluster volume status all clients: " + status.error().reason);
+    return gluster_clients_verdict(*status, expect_);
+  }
+
+ private:
+  std::vector<std::string> program_;
+  ClientsExpectation expect_;
+};
+
 class FleetCheck : public Check {
  public:
   FleetCheck(const config::CheckSpec& spec, MapReader& reader, const GroupResolver& groups)
@@ -167,7 +284,7 @@ class NotWiredCheck : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site&,
+std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site& site,
                                   const GroupResolver& groups, config::Diagnostics& diagnostics) {
   const auto errors_before = diagnostics.errors().size();
   MapReader reader(spec.parameters, diagnostics, fmt::format("check '{}'", spec.name));
@@ -176,6 +293,12 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
     check = std::make_unique<FpingCheck>(spec, reader, groups);
   } else if (spec.kind == "gluster_peers") {
     check = std::make_unique<PeersCheck>(spec, reader, groups);
+  } else if (spec.kind == "gluster_volumes") {
+    check = std::make_unique<VolumesCheck>(spec, reader);
+  } else if (spec.kind == "gluster_heal") {
+    check = std::make_unique<HealCheck>(spec, reader);
+  } else if (spec.kind == "gluster_clients") {
+    check = std::make_unique<ClientsCheck>(spec, site, reader, groups);
   } else if (spec.kind == "fleet_units") {
     check = std::make_unique<FleetCheck>(spec, reader, groups);
   } else if (spec.kind == "nagios" || spec.kind == "command") {

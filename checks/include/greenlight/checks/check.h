@@ -3,8 +3,9 @@
 // make_check() turns a site's check specification (kind and parameters)
 // into a Check; run_check() runs it through a CommandRunner and hands back
 // its CheckResult. The kinds runnable today: fping, gluster_peers,
-// fleet_units, nagios and command; the other kinds are validated by the
-// configuration and report "unknown" here until they are wired.
+// gluster_volumes, gluster_heal, gluster_clients, fleet_units, nagios and
+// command; dns_critical and prometheus_alerts report "unknown" until they
+// are wired.
 #pragma once
 
 #include <functional>

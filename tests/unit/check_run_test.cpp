@@ -1,0 +1,101 @@
+// Checks built from configuration text, run through the fake runner on real
+// GlusterFS captures: the commands they send and the verdicts they reach.
+#include <catch2/catch.hpp>
+
+#include "greenlight/checks/check.h"
+#include "support/read_file.h"
+
+using namespace greenlight;
+
+namespace {
+
+std::string gluster(const std::string& name) {
+  return test::read_file(std::string(GREENLIGHT_FIXTURES_DIR) + "/gluster/" + name);
+}
+
+struct Harness {
+  config::Diagnostics diagnostics;
+  config::Site site;
+  asio::io_context io;
+  FakeRunner runner{io};
+
+  explicit Harness(const std::string& checks) {
+    const std::string text =
+        "hosts:\n  vm: {self: true}\n  top[1-3]: {address: '10.1.0.[1-3]'}\nchecks:\n" + checks;
+    site = config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+                             diagnostics);
+  }
+
+  void answer(const std::string& contains, const std::string& out, int exit_code = 0) {
+    RunResult r;
+    r.status = exit_code == 0 ? RunStatus::kOk : RunStatus::kExit;
+    r.exit_code = exit_code;
+    r.out = out;
+    runner.answer({"", contains, r});
+  }
+
+  checks::CheckResult run(const std::string& name) {
+    auto groups = site.group_resolver();
+    const auto& spec = *std::find_if(site.checks.begin(), site.checks.end(),
+                                     [&](auto& c) { return c.name == name; });
+    auto check = checks::make_check(spec, site, *groups, diagnostics);
+    INFO(diagnostics.format());
+    REQUIRE(check != nullptr);
+    checks::CheckResult result;
+    checks::run_check(*check, runner, Endpoint{"vm", "", 22, "", true}, std::chrono::seconds(5),
+                      [&](checks::CheckResult r) { result = std::move(r); });
+    io.run();
+    io.restart();
+    return result;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("gluster_heal reads the volume's bricks, then its heal info, and opens only when clean") {
+  Harness h("  heal: {kind: gluster_heal, volumes: [v1]}\n");
+  h.answer("volume info", gluster("volume_info.xml"));
+  h.answer("heal v1 info", gluster("heal_info_clean.xml"));
+  auto clean = h.run("heal");
+  CHECK(clean.status == checks::Status::ok);
+  CHECK(h.runner.recorded() ==
+        std::vector<std::string>{"vm: gluster --mode=script volume info --xml",
+                                 "vm: gluster --mode=script volume heal v1 info --xml"});
+
+  Harness down("  heal: {kind: gluster_heal, volumes: [v1]}\n");
+  down.answer("volume info", gluster("volume_info.xml"));
+  down.answer("heal v1 info", gluster("heal_info_pending.xml"));
+  auto pending = down.run("heal");
+  CHECK(pending.status != checks::Status::ok);
+  CHECK_THAT(pending.message, Catch::Contains("brick3"));
+}
+
+TEST_CASE("gluster_volumes with expect: stopped after `gluster volume stop`") {
+  Harness h("  volumes: {kind: gluster_volumes, volumes: [v1], expect: stopped}\n");
+  h.answer("volume info", gluster("volume_info_stopped.xml"));
+  h.answer("volume status", "", 1);
+  CHECK(h.run("volumes").status == checks::Status::ok);
+  Harness started("  volumes: {kind: gluster_volumes, volumes: [v1], expect: stopped}\n");
+  started.answer("volume info", gluster("volume_info.xml"));
+  started.answer("volume status", gluster("volume_status.xml"));
+  CHECK(started.run("volumes").status == checks::Status::critical);
+}
+
+TEST_CASE("a failed gluster command is unknown with its reason, never green") {
+  Harness h("  peers: {kind: gluster_peers, peers: 'top[1-3]'}\n");
+  RunResult refused;
+  refused.status = RunStatus::kTimeout;
+  refused.reason = "timed out after 20s";
+  h.runner.answer({"", "pool list", refused});
+  auto result = h.run("peers");
+  CHECK(result.status == checks::Status::unknown);
+  CHECK_THAT(result.message, Catch::Contains("timed out after 20s"));
+}
+
+TEST_CASE("a wrapper command replaces the program, arguments stay") {
+  Harness h(
+      "  peers: {kind: gluster_peers, peers: vm, command: [nsenter, -t, '42', -n, gluster]}\n");
+  h.answer("pool list", gluster("pool_list.xml"));
+  h.run("peers");
+  CHECK(h.runner.recorded().at(0) == "vm: nsenter -t 42 -n gluster --mode=script pool list --xml");
+}
