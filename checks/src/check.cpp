@@ -86,10 +86,14 @@ class FpingCheck : public Check {
 
 class PeersCheck : public Check {
  public:
-  PeersCheck(const config::CheckSpec& spec, MapReader& reader, const GroupResolver& groups)
+  PeersCheck(const config::CheckSpec& spec, const config::Site& site, MapReader& reader,
+             const GroupResolver& groups)
       : Check(spec.name, spec.host), program_(spec.command) {
     expect_.peers = expand(reader, "peers", groups, true);
+    // The pool lists the node the command runs on as "localhost".
     expect_.local_node = spec.host;
+    if (spec.host == "self" && site.self_host() != nullptr)
+      expect_.local_node = site.self_host()->name;
   }
   std::vector<Command> commands() const override {
     return {with_program(gluster_pool_list_argv(), program_)};
@@ -292,7 +296,7 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
   if (spec.kind == "fping") {
     check = std::make_unique<FpingCheck>(spec, reader, groups);
   } else if (spec.kind == "gluster_peers") {
-    check = std::make_unique<PeersCheck>(spec, reader, groups);
+    check = std::make_unique<PeersCheck>(spec, site, reader, groups);
   } else if (spec.kind == "gluster_volumes") {
     check = std::make_unique<VolumesCheck>(spec, reader);
   } else if (spec.kind == "gluster_heal") {
