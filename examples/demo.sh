@@ -2,7 +2,8 @@
 # `make demo`: greenlight on the built-in example site (examples/ocean), the
 # management cluster of the restart procedure. What exists today: the site
 # configuration and its validation, node sets as the procedure writes them,
-# and the restart runbooks with their plans. The restart runbook against a lab cluster, with the exporter and the
+# checks run for real against this machine, and the restart runbooks with
+# their plans. The restart runbook against a lab cluster, with the exporter and the
 # status page, joins this demo as those parts land.
 set -euo pipefail
 build=${1:-build}
@@ -30,9 +31,13 @@ printf '$ nodeset -f node-00[1-6]0 da[2-5]c[1-2]p[0-1] n[08-11]\n'
 nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
 run "$gl" nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
 
+step "Checks running for real on this machine (fping on loopback, monitoring plugins)"
+run "$gl" -c "$here/examples/loopback/site.yaml" check || true
+run "$gl" -c "$here/examples/loopback/site.yaml" check ping-loopback -o json || true
+
 step "The restart procedure as runbooks, planned without touching a host"
 run "$gl" runbook list
 run "$gl" runbook plan shutdown
 
-printf '\nNot in this demo yet: checks against a lab cluster, the exporter and\n'
-printf 'status page, and running the runbooks (`greenlight runbook exec restart`).\n'
+printf '\nNot in this demo yet: the lab cluster, the exporter and status page,\n'
+printf 'and running the runbooks (`greenlight runbook exec restart`).\n'
