@@ -65,6 +65,14 @@ checks:
   clients: {kind: gluster_clients, ignore: gt1, command: [nsenter, -t, "$glusterd_pid", -m, -n, -u, gluster]}
 YAML
 status_of() { "$gl" -c "$state/site.yaml" check "$1" | awk -v c="$1" '$1 == c {print $2}'; }
+becomes_ok() {  # CHECK SECONDS: polls until the check is OK
+  for _ in $(seq "$2"); do
+    [[ $(status_of "$1") == OK ]] && return 0
+    sleep 1
+  done
+  echo "  $1 stayed: $(message_of "$1")"
+  return 1
+}
 message_of() { "$gl" -c "$state/site.yaml" check "$1" | awk -v c="$1" '$1 == c {$1=$2=$3=""; print}'; }
 
 out=$("$gl" -c "$state/site.yaml" check peers volumes heal)
@@ -90,26 +98,15 @@ check "heal: never OK with a brick down and entries pending (got $heal_status: $
 
 g volume start v1 force >/dev/null
 for _ in $(seq 50); do g volume status v1 2>/dev/null | grep -q "$state/b3 *[0-9]\+ *[0-9]\+ *Y" && break; sleep 0.2; done
-[[ -n "${GL_DEBUG:-}" ]] && g volume status v1
 check "heal: with every brick back and self-heal off, entries are pending ($(message_of heal))" test "$(status_of heal)" != OK
 for option in self-heal-daemon data-self-heal metadata-self-heal entry-self-heal; do
   g volume set v1 "cluster.$option" on >/dev/null
 done
 g volume heal v1 >/dev/null 2>&1
-healed=""
-for _ in $(seq 60); do
-  [[ $(status_of heal) == OK ]] && { healed=yes; break; }
-  sleep 1
-done
-check "heal: OK once the entries healed ($(message_of heal))" test -n "$healed"
+check "heal: OK once the entries healed" becomes_ok heal 60
 check "volumes: OK again" test "$(status_of volumes)" = OK
 in_ns umount "$state/mnt"
-clients=""
-for _ in $(seq 20); do
-  [[ $(status_of clients) == OK ]] && { clients=yes; break; }
-  sleep 0.5
-done
-check "clients: OK when only the self-heal daemon is connected ($(message_of clients))" test -n "$clients"
+check "clients: OK when only the self-heal daemon is connected" becomes_ok clients 20
 g volume stop v1 >/dev/null
 check "volumes: a stopped volume is critical when started is expected" test "$(status_of volumes)" = CRITICAL
 echo "$passed passed, $failed failed"
