@@ -1,0 +1,63 @@
+// The check scheduler: every check runs at its interval (plus a random
+// jitter) on one io_context, never two runs of the same check at once, each
+// run bounded by its timeout, so a hung command never delays another check.
+// A gate that waits on a check asks for a run now and a faster pace.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "greenlight/checks/check.h"
+
+namespace greenlight::checks {
+
+/// Not thread-safe: call it from the io_context's thread (or before run()).
+class Scheduler {
+ public:
+  using ResultHandler = std::function<void(const std::string& check, const CheckResult& result)>;
+
+  struct Entry {
+    std::unique_ptr<Check> check;
+    Endpoint endpoint;
+    CommandRunner* runner = nullptr;
+    std::chrono::milliseconds interval{30'000};
+    std::chrono::milliseconds timeout{20'000};
+    std::chrono::milliseconds jitter{0};
+  };
+
+  Scheduler(asio::io_context& io, ResultHandler on_result);
+  ~Scheduler();
+
+  /// Adds a check; it first runs after a random delay within its jitter once
+  /// start() was called.
+  void add(Entry entry);
+  void start();
+  /// Stops scheduling; runs in flight finish but are not rescheduled.
+  void stop();
+  /// Runs the check as soon as it is not running. False for an unknown name.
+  bool run_now(const std::string& name);
+  /// Overrides the interval (a gate's fast pace); nullopt restores the configured one.
+  bool set_pace(const std::string& name, std::optional<std::chrono::milliseconds> interval);
+  /// The latest result, if the check has run.
+  const CheckResult* latest(const std::string& name) const;
+  std::size_t runs(const std::string& name) const;
+
+ private:
+  struct State;
+  void schedule(State& state, std::chrono::milliseconds delay);
+  void launch(State& state);
+
+  asio::io_context& io_;
+  ResultHandler on_result_;
+  std::map<std::string, std::unique_ptr<State>> states_;
+  std::mt19937 random_{std::random_device{}()};
+  bool running_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace greenlight::checks

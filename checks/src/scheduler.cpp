@@ -1,0 +1,108 @@
+#include "greenlight/checks/scheduler.h"
+
+namespace greenlight::checks {
+
+struct Scheduler::State {
+  Entry entry;
+  asio::steady_timer timer;
+  std::optional<std::chrono::milliseconds> pace;
+  bool in_flight = false;
+  bool again = false;  // run_now() arrived while running
+  std::optional<CheckResult> latest;
+  std::size_t runs = 0;
+
+  State(asio::io_context& io, Entry e) : entry(std::move(e)), timer(io) {}
+  std::chrono::milliseconds interval() const { return pace.value_or(entry.interval); }
+};
+
+Scheduler::Scheduler(asio::io_context& io, ResultHandler on_result)
+    : io_(io), on_result_(std::move(on_result)) {}
+
+Scheduler::~Scheduler() {
+  *alive_ = false;
+  for (auto& [name, state] : states_) state->timer.cancel();
+}
+
+void Scheduler::add(Entry entry) {
+  const std::string name = entry.check->name();
+  auto& state = states_[name] = std::make_unique<State>(io_, std::move(entry));
+  if (running_) schedule(*state, std::chrono::milliseconds(0));
+}
+
+void Scheduler::start() {
+  running_ = true;
+  for (auto& [name, state] : states_) {
+    const auto jitter = state->entry.jitter.count();
+    std::uniform_int_distribution<long long> spread(0, jitter > 0 ? jitter : 0);
+    schedule(*state, std::chrono::milliseconds(spread(random_)));
+  }
+}
+
+void Scheduler::stop() {
+  running_ = false;
+  for (auto& [name, state] : states_) state->timer.cancel();
+}
+
+void Scheduler::schedule(State& state, std::chrono::milliseconds delay) {
+  state.timer.expires_after(delay);
+  state.timer.async_wait([this, &state, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive || !running_) return;
+    launch(state);
+  });
+}
+
+void Scheduler::launch(State& state) {
+  if (state.in_flight) {  // never two runs of one check: the current one reschedules
+    state.again = true;
+    return;
+  }
+  state.in_flight = true;
+  run_check(*state.entry.check, *state.entry.runner, state.entry.endpoint, state.entry.timeout,
+            [this, &state, alive = alive_](CheckResult result) {
+              if (!*alive) return;
+              state.in_flight = false;
+              ++state.runs;
+              state.latest = std::move(result);
+              on_result_(state.entry.check->name(), *state.latest);
+              if (!running_) return;
+              if (state.again) {
+                state.again = false;
+                schedule(state, std::chrono::milliseconds(0));
+                return;
+              }
+              const auto jitter = state.entry.jitter.count();
+              std::uniform_int_distribution<long long> spread(0, jitter > 0 ? jitter : 0);
+              schedule(state, state.interval() + std::chrono::milliseconds(spread(random_)));
+            });
+}
+
+bool Scheduler::run_now(const std::string& name) {
+  auto it = states_.find(name);
+  if (it == states_.end()) return false;
+  if (it->second->in_flight) {
+    it->second->again = true;
+  } else if (running_) {
+    schedule(*it->second, std::chrono::milliseconds(0));
+  }
+  return true;
+}
+
+bool Scheduler::set_pace(const std::string& name,
+                         std::optional<std::chrono::milliseconds> interval) {
+  auto it = states_.find(name);
+  if (it == states_.end()) return false;
+  it->second->pace = interval;
+  return true;
+}
+
+const CheckResult* Scheduler::latest(const std::string& name) const {
+  auto it = states_.find(name);
+  return it == states_.end() || !it->second->latest ? nullptr : &*it->second->latest;
+}
+
+std::size_t Scheduler::runs(const std::string& name) const {
+  auto it = states_.find(name);
+  return it == states_.end() ? 0 : it->second->runs;
+}
+
+}  // namespace greenlight::checks
