@@ -3,9 +3,9 @@
 // make_check() turns a site's check specification (kind and parameters)
 // into a Check; run_check() runs it through a CommandRunner and hands back
 // its CheckResult. The kinds runnable today: fping, gluster_peers,
-// gluster_volumes, gluster_heal, gluster_clients, fleet_units, nagios and
-// command; dns_critical and prometheus_alerts report "unknown" until they
-// are wired.
+// gluster_volumes, gluster_heal, gluster_clients, fleet_units, dns_critical
+// (NSS path), nagios and command; prometheus_alerts reports "unknown" until
+// it is wired.
 #pragma once
 
 #include <functional>
