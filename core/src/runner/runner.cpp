@@ -117,6 +117,18 @@ void LocalRunner::run(const Endpoint& endpoint, const Command& command,
                 });
 }
 
+void RefusingRunner::run(const Endpoint& endpoint, const Command& command,
+                         std::function<void(RunResult)> done) {
+  RunResult result;
+  result.node = endpoint.node;
+  result.command = command.text();
+  result.status = RunStatus::kCannotStart;
+  result.reason = fmt::format("{}: {}", endpoint.node, reason_);
+  asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
+    done(std::move(result));
+  });
+}
+
 void DryRunRunner::run(const Endpoint& endpoint, const Command& command,
                        std::function<void(RunResult)> done) {
   recorded_.push_back(fmt::format("{}: {}", endpoint.node, command.text()));

@@ -90,6 +90,20 @@ class LocalRunner : public CommandRunner {
   asio::io_context& io_;
 };
 
+/// Answers every command with "cannot start" and a fixed reason: stands for
+/// a transport this greenlight does not have (SSH), so that a check on such
+/// a host reports why instead of silently passing.
+class RefusingRunner : public CommandRunner {
+ public:
+  RefusingRunner(asio::io_context& io, std::string reason) : io_(io), reason_(std::move(reason)) {}
+  void run(const Endpoint& endpoint, const Command& command,
+           std::function<void(RunResult)> done) override;
+
+ private:
+  asio::io_context& io_;
+  std::string reason_;
+};
+
 /// Records what would run and touches nothing: every command "succeeds"
 /// with empty output. For `runbook plan` and dry runs.
 class DryRunRunner : public CommandRunner {
