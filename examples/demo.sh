@@ -35,9 +35,28 @@ step "Checks running for real on this machine (fping on loopback, monitoring plu
 run "$gl" -c "$here/examples/loopback/site.yaml" check || true
 run "$gl" -c "$here/examples/loopback/site.yaml" check ping-loopback -o json || true
 
+step "greenlight serve: the same checks on their schedule, exported for Prometheus"
+"$gl" -c "$here/examples/loopback/site.yaml" serve --listen 127.0.0.1:0 >"$build/demo-serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
+port=""
+for _ in $(seq 50); do
+  port=$(grep -o 'listening on port [0-9]*' "$build/demo-serve.log" | awk '{print $4}' || true)
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+for _ in $(seq 50); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready") == 200 ]] && break
+  sleep 0.2
+done
+printf '$ curl http://127.0.0.1:%s/metrics | grep greenlight_check_status\n' "$port"
+curl -s "http://127.0.0.1:$port/metrics" | grep '^greenlight_check_status'
+kill "$serve_pid"
+wait "$serve_pid" 2>/dev/null || true
+
 step "The restart procedure as runbooks, planned without touching a host"
 run "$gl" runbook list
 run "$gl" runbook plan shutdown
 
-printf '\nNot in this demo yet: the lab cluster, the exporter and status page,\n'
-printf 'and running the runbooks (`greenlight runbook exec restart`).\n'
+printf '\nNot in this demo yet: the lab cluster, the status page, and running\n'
+printf 'the runbooks (`greenlight runbook exec restart`).\n'
