@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "greenlight/checks/check_group_source.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
 
@@ -24,6 +25,20 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
                                          invocation.config_path, diagnostics.format()));
   }
   auto resolver = site.group_resolver();
+  // Sources fed by checks (the fleet check's "vm"): the check runs when a
+  // group of it is first asked for.
+  for (const auto& spec : site.checks) {
+    if (spec.kind != "fleet_units") continue;
+    std::string source = "vm";
+    if (const auto* v = spec.parameters.find("group_source"); v != nullptr && v->is_scalar())
+      source = v->scalar;
+    std::shared_ptr<checks::Check> check = checks::make_check(spec, site, *resolver, diagnostics);
+    const bool local =
+        spec.host == "self" || (site.self_host() != nullptr && site.self_host()->name == spec.host);
+    if (check)
+      resolver->add_source(
+          source, std::make_shared<checks::CheckGroupSource>(check, "vm", spec.timeout, local));
+  }
   GroupResolver clustershell;
   if (load_clustershell_groups(clustershell)) {
     for (const auto& name : clustershell.source_names()) {

@@ -38,8 +38,11 @@ YAML
 status_of() { "$gl" -c "$work/site.yaml" check "$1" | awk -v c="$1" '$1 == c {print $2}'; }
 
 check "every VM runs" test "$(status_of all-running)" = OK
+out=$("$gl" -c "$work/site.yaml" nodeset -f @vm:running)
+check "@vm:running comes from the fleet check ($out)" test "$out" = "admin[1-2],auto1,batch[1-3],infra[1-2],ns[1-3]"
 check "the gate 'VMs but DNS stopped' is red before the stop" test "$(status_of but-dns-stopped)" = CRITICAL
-units=$("$gl" -c "$work/site.yaml" nodeset -O pcocc-vm-%s.service -e @vms -x @dns)
+# The procedure's own command line, with the fleet group source:
+units=$("$gl" -c "$work/site.yaml" nodeset -O pcocc-vm-%s.service -e @vm:running -x 'ns[1-3]')
 out=$("$fleetctl" stop --no-block $units)
 check "fleetctl stop took the 8 units ($out)" test "$(grep -c '^Triggered unit' <<<"$out")" -eq 8
 msg=$("$gl" -c "$work/site.yaml" check but-dns-stopped)
@@ -47,6 +50,8 @@ check "deactivating units are not stopped yet ($msg)" grep -q "CRITICAL.*deactiv
 sleep 2.5
 check "green once every unit is dead" test "$(status_of but-dns-stopped)" = OK
 check "DNS VMs still run" test "$(status_of dns-running)" = OK
+out=$("$gl" -c "$work/site.yaml" nodeset -f @vm:dead)
+check "@vm:dead lists the stopped VMs ($out)" test "$out" = "admin[1-2],auto1,batch[1-3],infra[1-2]"
 msg=$("$gl" -c "$work/site.yaml" check all-running)
 check "'all running' names what does not run ($msg)" grep -q "8 of 11 units not running" <<<"$msg"
 echo "$passed passed, $failed failed"
