@@ -1,9 +1,13 @@
 // greenlight serve: runs every check of the site on its schedule and serves
-// /metrics, /api/v1/checks and health endpoints until SIGTERM or SIGINT.
+// /metrics, the JSON API, the status page and health endpoints until SIGTERM
+// or SIGINT. SIGHUP re-reads the configuration: a valid one replaces the
+// checks, an invalid one is refused (its errors logged) and the running one
+// stays.
 #include <fmt/format.h>
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "command.h"
 #include "greenlight/checks/check.h"
@@ -13,6 +17,121 @@
 
 namespace greenlight::app {
 namespace {
+
+// One loaded configuration and the scheduler running its checks. A replaced
+// generation is stopped but kept until serve exits: runs still in flight
+// hold references to its checks.
+struct Generation {
+  config::Site site;
+  std::shared_ptr<GroupResolver> groups;
+  std::vector<std::unique_ptr<checks::Check>> checks;
+  std::unique_ptr<checks::Scheduler> scheduler;
+};
+
+// Reads and validates the configuration; nullptr with the errors (each with
+// file:line:col) in `diagnostics` when it is not valid.
+std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics) {
+  auto next = std::make_unique<Generation>();
+  next->site = config::load_site(path, diagnostics);
+  if (!diagnostics.ok()) return nullptr;
+  next->groups = next->site.group_resolver();
+  for (const auto& spec : next->site.checks) {
+    next->checks.push_back(checks::make_check(spec, next->site, *next->groups, diagnostics));
+  }
+  if (!diagnostics.ok()) return nullptr;
+  return next;
+}
+
+class Service {
+ public:
+  Service(asio::io_context& io, exporter::Snapshot& snapshot)
+      : io_(io),
+        snapshot_(snapshot),
+        local_(io),
+        remote_(
+            io,
+            "commands on other hosts need the SSH runner, which this greenlight does not have") {}
+
+  // Declares the generation's checks in the snapshot and starts them; the
+  // previous generation stops and its late results are ignored.
+  void run(std::unique_ptr<Generation> next) {
+    if (current_) {
+      current_->scheduler->stop();
+      retired_.push_back(std::move(current_));
+    }
+    const unsigned generation = ++generation_;
+    next->scheduler = std::make_unique<checks::Scheduler>(
+        io_, [this, generation](const std::string& name, const checks::CheckResult& result) {
+          if (generation == generation_) snapshot_.update(name, result);
+        });
+    const config::Site& site = next->site;
+    const config::Host* self = site.self_host();
+    std::vector<exporter::CheckState> declared;
+    for (std::size_t i = 0; i < next->checks.size(); ++i) {
+      const auto& spec = site.checks[i];
+      const bool is_local = spec.host == "self" || (self != nullptr && spec.host == self->name);
+      const std::string host = is_local && self != nullptr ? self->name : spec.host;
+      exporter::CheckState state;
+      state.name = spec.name;
+      state.kind = spec.kind;
+      state.host = host;
+      declared.push_back(std::move(state));
+      checks::Scheduler::Entry entry;
+      entry.check = std::move(next->checks[i]);
+      entry.endpoint = Endpoint{host, "", 22, "", is_local};
+      entry.runner = is_local ? static_cast<CommandRunner*>(&local_) : &remote_;
+      entry.interval = spec.interval;
+      entry.timeout = spec.timeout;
+      entry.jitter = spec.jitter;
+      next->scheduler->add(std::move(entry));
+    }
+    snapshot_.redeclare(declared);
+    next->scheduler->start();
+    current_ = std::move(next);
+  }
+
+  const config::Site& site() const { return current_->site; }
+
+  void stop() {
+    if (current_) current_->scheduler->stop();
+  }
+
+ private:
+  asio::io_context& io_;
+  exporter::Snapshot& snapshot_;
+  LocalRunner local_;
+  RefusingRunner remote_;
+  std::unique_ptr<Generation> current_;
+  std::vector<std::unique_ptr<Generation>> retired_;
+  unsigned generation_ = 0;
+};
+
+// Waits for SIGHUP again after each one.
+void on_hangup(asio::signal_set& hangup, Service& service, const std::string& path) {
+  hangup.async_wait([&hangup, &service, &path](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    config::Diagnostics diagnostics;
+    auto next = load(path, diagnostics);
+    if (!next) {
+      std::cerr << diagnostics.format()
+                << fmt::format(
+                       "greenlight serve: SIGHUP: {} is not valid, keeping the running "
+                       "configuration",
+                       path)
+                << std::endl;
+    } else {
+      if (next->site.exporter.listen != service.site().exporter.listen) {
+        std::cerr << "greenlight serve: SIGHUP: the listen address changes on restart only"
+                  << std::endl;
+      }
+      const std::size_t count = next->site.checks.size();
+      service.run(std::move(next));
+      std::cout << fmt::format("greenlight serve: SIGHUP: reloaded {}, {} checks", path, count)
+                << std::endl;
+    }
+    on_hangup(hangup, service, path);
+  });
+}
 
 int run_serve(const Invocation& invocation, const std::vector<std::string>& args) {
   std::string listen;
@@ -25,42 +144,18 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     }
   }
   config::Diagnostics diagnostics;
-  const config::Site site = config::load_site(invocation.config_path, diagnostics);
-  auto groups = site.group_resolver();
-  std::vector<std::unique_ptr<checks::Check>> built;
-  if (diagnostics.ok()) {
-    for (const auto& spec : site.checks)
-      built.push_back(checks::make_check(spec, site, *groups, diagnostics));
-  }
-  if (!diagnostics.ok()) {
+  auto first = load(invocation.config_path, diagnostics);
+  if (!first) {
     std::cerr << diagnostics.format() << "greenlight serve: the configuration is not valid\n";
     return 1;
   }
-  if (listen.empty()) listen = site.exporter.listen;
+  if (listen.empty()) listen = first->site.exporter.listen;
+  const std::size_t count = first->site.checks.size();
 
   asio::io_context io;
-  LocalRunner local(io);
-  RefusingRunner remote(
-      io, "commands on other hosts need the SSH runner, which this greenlight does not have");
   exporter::Snapshot snapshot;
-  checks::Scheduler scheduler(io, [&](const std::string& name, const checks::CheckResult& result) {
-    snapshot.update(name, result);
-  });
-  const config::Host* self = site.self_host();
-  for (std::size_t i = 0; i < built.size(); ++i) {
-    const auto& spec = site.checks[i];
-    const bool is_local = spec.host == "self" || (self != nullptr && spec.host == self->name);
-    snapshot.declare(spec.name, spec.kind, is_local && self != nullptr ? self->name : spec.host);
-    checks::Scheduler::Entry entry;
-    entry.check = std::move(built[i]);
-    entry.endpoint =
-        Endpoint{is_local && self != nullptr ? self->name : spec.host, "", 22, "", is_local};
-    entry.runner = is_local ? static_cast<CommandRunner*>(&local) : &remote;
-    entry.interval = spec.interval;
-    entry.timeout = spec.timeout;
-    entry.jitter = spec.jitter;
-    scheduler.add(std::move(entry));
-  }
+  Service service(io, snapshot);
+  service.run(std::move(first));
   std::unique_ptr<exporter::Server> server;
   try {
     server = std::make_unique<exporter::Server>(listen, snapshot, GREENLIGHT_VERSION);
@@ -68,17 +163,18 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     std::cerr << "greenlight serve: " << error.what() << "\n";
     return 1;
   }
-  std::cout << fmt::format("greenlight serve: {} checks, listening on port {} ({})",
-                           site.checks.size(), server->port(), listen)
+  std::cout << fmt::format("greenlight serve: {} checks, listening on port {} ({})", count,
+                           server->port(), listen)
             << std::endl;
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     std::cout << fmt::format("greenlight serve: signal {}, stopping", signal) << std::endl;
-    scheduler.stop();
+    service.stop();
     io.stop();
   });
-  scheduler.start();
+  asio::signal_set hangup(io, SIGHUP);
+  on_hangup(hangup, service, invocation.config_path);
   io.run();
   server.reset();
   return 0;
@@ -86,7 +182,8 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
 
 const CommandRegistration kRegistration{
     {"serve",
-     "serve [--listen ADDRESS:PORT]           run the checks, serve /metrics and /api/v1/checks",
+     "serve [--listen ADDRESS:PORT]           run the checks, serve /metrics, /api/v1 and the "
+     "status page (SIGHUP reloads)",
      run_serve}};
 
 }  // namespace

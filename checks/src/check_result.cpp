@@ -75,6 +75,12 @@ void CheckResult::add_sample(std::string name,
   samples.push_back(Sample{std::move(name), std::move(labels), value});
 }
 
+void CheckResult::add_observation(std::string name,
+                                  std::vector<std::pair<std::string, std::string>> labels,
+                                  double value) {
+  observations.push_back(Sample{std::move(name), std::move(labels), value});
+}
+
 void CheckResult::add_fact(std::string kind, std::string subject, std::string value) {
   facts.push_back(Fact{std::move(kind), std::move(subject), std::move(value)});
 }

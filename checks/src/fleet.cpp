@@ -110,6 +110,35 @@ std::string vm_name(std::string_view format, std::string_view unit) {
   return std::string(unit.substr(prefix.size(), unit.size() - prefix.size() - suffix.size()));
 }
 
+namespace {
+
+// The unit's ActiveState; with `--fields unit,sub` only the sub-state is
+// known, and it says which ActiveState it belongs to.
+std::string active_state(const FleetUnit& u) {
+  if (!u.active.empty() && u.active != "-") return u.active;
+  if (u.sub == "running" || u.sub == "exited") return "active";
+  if (u.sub == "dead") return "inactive";
+  if (u.sub == "failed") return "failed";
+  if (u.sub.rfind("start", 0) == 0) return "activating";
+  if (u.sub.rfind("stop", 0) == 0) return "deactivating";
+  return "unscheduled";
+}
+
+// One series per state, like node_systemd_unit_state: 1 for the unit's
+// state, 0 for the others. A unit fleet does not list is "unlisted".
+void add_state_samples(CheckResult& r, const std::string& unit, const std::string& state) {
+  static const char* const kStates[] = {"active",   "activating",  "deactivating", "failed",
+                                        "inactive", "unscheduled", "unlisted"};
+  bool known = false;
+  for (const char* s : kStates) {
+    known = known || state == s;
+    r.add_sample("greenlight_fleet_unit_state", {{"unit", unit}, {"state", s}}, state == s ? 1 : 0);
+  }
+  if (!known) r.add_sample("greenlight_fleet_unit_state", {{"unit", unit}, {"state", state}}, 1);
+}
+
+}  // namespace
+
 CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const FleetExpectation& expect,
                                 int exit_status) {
   CheckResult r;
@@ -142,6 +171,7 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
   for (const auto& [unit, list] : rows) {
     r.add_sample("greenlight_fleet_unit_running", {{"unit", unit}},
                  std::all_of(list.begin(), list.end(), running) ? 1 : 0);
+    add_state_samples(r, unit, active_state(*list.front()));
   }
   std::vector<std::string> wrong;
   std::size_t failed = 0;
@@ -150,6 +180,7 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
     const auto it = rows.find(unit);
     if (it == rows.end()) {
       r.add_sample("greenlight_fleet_unit_running", {{"unit", unit}}, 0);
+      add_state_samples(r, unit, "unlisted");
       if (expect.expect == UnitExpectation::running) wrong.push_back(unit + " (not listed)");
       continue;
     }

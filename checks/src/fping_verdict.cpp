@@ -52,6 +52,9 @@ CheckResult fping_verdict(const PingReport& report, const PingExpectation& expec
                      *value / 1000.0);
       }
     }
+    for (const auto& rtt : t.rtts_ms) {
+      if (rtt) r.add_observation("greenlight_ping_probe_rtt_seconds", target, *rtt / 1000.0);
+    }
     const double loss = t.loss_percent();
     if (loss >= expect.loss_critical_percent) {
       findings.add(Status::critical, fmt::format("{} loses {:.0f}% of probes ({}/{} lost)", t.host,

@@ -3,7 +3,9 @@
 #include <CivetServer.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -20,19 +22,68 @@ void reply(struct mg_connection* connection, int code, const char* reason, const
   mg_write(connection, body.data(), body.size());
 }
 
+const char* reason(int code) {
+  switch (code) {
+    case 200:
+      return "OK";
+    case 404:
+      return "Not Found";
+    default:
+      return "Service Unavailable";
+  }
+}
+
 class Page : public CivetHandler {
  public:
   using Render = std::function<std::pair<int, std::string>()>;
-  Page(const char* type, Render render) : type_(type), render_(std::move(render)) {}
+  /// exact: answer only the path itself; CivetWeb also hands a handler the
+  /// paths below it ("/" would get every unknown path).
+  Page(std::string path, const char* type, Render render, bool exact)
+      : path_(std::move(path)), type_(type), render_(std::move(render)), exact_(exact) {}
   bool handleGet(CivetServer*, struct mg_connection* connection) override {
+    const struct mg_request_info* request = mg_get_request_info(connection);
+    if (exact_ && request->local_uri != nullptr && path_ != request->local_uri) {
+      reply(connection, 404, reason(404), "text/plain", "not found\n");
+      return true;
+    }
     auto [code, body] = render_();
-    reply(connection, code, code == 200 ? "OK" : "Service Unavailable", type_, body);
+    reply(connection, code, reason(code), type_, body);
     return true;
   }
 
  private:
+  std::string path_;
   const char* type_;
   Render render_;
+  bool exact_;
+};
+
+// The /metrics body is rebuilt only when the snapshot changed, and at most
+// once a second otherwise (run and gate durations move with the clock), so
+// many concurrent scrapes cost one rendering.
+class MetricsCache {
+ public:
+  MetricsCache(const Snapshot& snapshot, std::string version)
+      : snapshot_(snapshot), version_(std::move(version)) {}
+  std::shared_ptr<const std::string> body() {
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t current = snapshot_.version();
+    std::lock_guard lock(mutex_);
+    if (!body_ || current != built_from_ || now - built_at_ >= std::chrono::seconds(1)) {
+      body_ = std::make_shared<const std::string>(render_metrics(snapshot_, version_));
+      built_from_ = current;
+      built_at_ = now;
+    }
+    return body_;
+  }
+
+ private:
+  const Snapshot& snapshot_;
+  const std::string version_;
+  std::mutex mutex_;
+  std::shared_ptr<const std::string> body_;
+  std::uint64_t built_from_ = 0;
+  std::chrono::steady_clock::time_point built_at_{};
 };
 
 }  // namespace
@@ -40,6 +91,7 @@ class Page : public CivetHandler {
 struct Server::Impl {
   std::unique_ptr<CivetServer> server;
   std::vector<std::unique_ptr<Page>> pages;
+  std::unique_ptr<MetricsCache> metrics;
 };
 
 Server::Server(const std::string& listen, const Snapshot& snapshot, std::string version)
@@ -53,14 +105,21 @@ Server::Server(const std::string& listen, const Snapshot& snapshot, std::string 
     throw std::runtime_error(fmt::format("cannot listen on {}: {}", listen, error.what()));
   }
   auto add = [&](const char* path, const char* type, Page::Render render) {
-    impl_->pages.push_back(std::make_unique<Page>(type, std::move(render)));
+    impl_->pages.push_back(std::make_unique<Page>(path, type, std::move(render), true));
     impl_->server->addHandler(path, impl_->pages.back().get());
   };
   const Snapshot* source = &snapshot;
+  impl_->metrics = std::make_unique<MetricsCache>(snapshot, version);
+  MetricsCache* metrics = impl_->metrics.get();
   add("/metrics", "text/plain; version=0.0.4; charset=utf-8",
-      [source, version]() { return std::make_pair(200, render_metrics(*source, version)); });
+      [metrics]() { return std::make_pair(200, *metrics->body()); });
   add("/api/v1/checks", "application/json",
       [source]() { return std::make_pair(200, render_checks_json(*source)); });
+  add("/api/v1/runs", "application/json",
+      [source]() { return std::make_pair(200, render_runs_json(*source)); });
+  add("/api/v1/gates", "application/json",
+      [source]() { return std::make_pair(200, render_gates_json(*source)); });
+  add("/", "text/html; charset=utf-8", []() { return std::make_pair(200, status_page_html()); });
   add("/-/healthy", "text/plain",
       []() { return std::make_pair(200, std::string("greenlight is healthy\n")); });
   add("/-/ready", "text/plain", [source]() {

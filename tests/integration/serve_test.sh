@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # greenlight serve for real: checks run on their schedule, /metrics,
-# /api/v1/checks and the health endpoints answer on loopback, SIGTERM stops it.
+# /api/v1/checks and the health endpoints answer on loopback, SIGHUP reloads
+# the configuration (and refuses a bad one, keeping the running one), SIGTERM
+# stops it.
 set -uo pipefail
 gl=${GREENLIGHT:?}
-site="${GREENLIGHT_SOURCE_DIR:?}/tests/fixtures/config/local-checks.yaml"
 work=$(mktemp -d /tmp/greenlight-serve.XXXXXX)
+# serve reads its own copy: the test rewrites it before SIGHUP.
+site="$work/site.yaml"
+cp "${GREENLIGHT_SOURCE_DIR:?}/tests/fixtures/config/local-checks.yaml" "$site"
 pid=""
 trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -37,6 +41,55 @@ check "check samples are exported" grep -q '^greenlight_ping_up{check="ping-loop
 check "build info" grep -q '^greenlight_build_info{version=' <<<"$metrics"
 json=$(curl -s "$url/api/v1/checks")
 check "the JSON API lists every check" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d["checks"]) == 6, d' "$json"
+check "the status page is served on /" grep -q '<title>greenlight</title>' <(curl -s "$url/")
+check "/api/v1/runs answers an empty list" grep -q '"runs": \[\]' <(curl -s "$url/api/v1/runs")
+check "/api/v1/gates answers an empty list" grep -q '"gates": \[\]' <(curl -s "$url/api/v1/gates")
+
+# SIGHUP with a broken configuration: refused with file:line:col, the
+# running checks go on.
+cp "$site" "$work/good.yaml"
+sed -i 's/kind: command$/kind: comand/' "$site"
+line=$(grep -n 'kind: comand' "$site" | head -1 | cut -d: -f1)
+kill -HUP "$pid"
+refused=""
+for _ in $(seq 50); do
+  grep -q 'keeping the running configuration' "$work/out" && { refused=yes; break; }
+  sleep 0.1
+done
+check "a bad configuration is refused on SIGHUP" test -n "$refused"
+check "the refusal names file:line:col ($(grep -m1 'site.yaml:' "$work/out"))" \
+  grep -q "site.yaml:$line:[0-9]*: error: .*comand" "$work/out"
+check "still running after a refused reload" kill -0 "$pid"
+metrics=$(curl -s "$url/metrics")
+check "the old checks still serve after a refused reload" \
+  grep -q '^greenlight_check_status{check="true-command",kind="command"} 0$' <<<"$metrics"
+
+# SIGHUP with a valid configuration: one check removed, one added.
+cp "$work/good.yaml" "$site"
+sed -i '/^  dummy-warning:/,/^    command:/d' "$site"
+cat >>"$site" <<'YAML'
+  added-after-reload:
+    kind: command
+    command: [sh, -c, "echo reloaded"]
+YAML
+kill -HUP "$pid"
+reloaded=""
+for _ in $(seq 50); do
+  grep -q 'SIGHUP: reloaded' "$work/out" && { reloaded=yes; break; }
+  sleep 0.1
+done
+check "a valid configuration is reloaded on SIGHUP ($(tail -2 "$work/out"))" test -n "$reloaded"
+added=""
+for _ in $(seq 50); do
+  metrics=$(curl -s "$url/metrics")
+  grep -q '^greenlight_check_status{check="added-after-reload",kind="command"} 0$' <<<"$metrics" && { added=yes; break; }
+  sleep 0.2
+done
+check "the added check runs" test -n "$added"
+check "the removed check is gone" bash -c '! grep -q dummy-warning' <<<"$metrics"
+check "the kept checks keep their results" \
+  grep -q '^greenlight_check_status{check="false-command",kind="command"} 2$' <<<"$metrics"
+
 kill -TERM "$pid"
 stopped=""
 for _ in $(seq 50); do

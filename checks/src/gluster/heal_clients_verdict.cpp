@@ -80,7 +80,7 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
       r.add_sample("greenlight_gluster_brick_heal_readable", labels, b.readable ? 1 : 0);
       r.add_sample("gluster_volume_heal_count", labels,
                    b.pending ? static_cast<double>(*b.pending) : kUnknown);
-      r.add_sample("gluster_volume_split_brain_count", labels,
+      r.add_sample("gluster_volume_split_brain_heal_count", labels,
                    b.split_brain ? static_cast<double>(*b.split_brain) : kUnknown);
       r.add_fact("brick_pending", b.brick, count_text(b.pending));
       r.add_fact("brick_split_brain", b.brick, count_text(b.split_brain));

@@ -79,6 +79,12 @@ CheckResult gluster_peers_verdict(const std::vector<GlusterPeer>& peers,
     r.add_fact("peer", peers[i].hostname, peers[i].connected ? "connected" : "disconnected");
     findings.add(Status::warning, fmt::format("unexpected peer {} in the pool", peers[i].hostname));
   }
+  // Like gluster-prometheus: every node of the pool, the local one included.
+  const bool lists_local = std::any_of(
+      peers.begin(), peers.end(), [](const GlusterPeer& p) { return p.hostname == "localhost"; });
+  r.add_sample(
+      "gluster_peer_count", {},
+      static_cast<double>(peers.size() + (lists_local || expect.local_node.empty() ? 0 : 1)));
   if (expect.peers.empty()) findings.add(Status::unknown, "no peer expected: nothing to verify");
   r.status = findings.status();
   r.message = findings.message(fmt::format("all {} peers connected", connected));
@@ -107,7 +113,7 @@ CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
     }
     const GlusterVolume& v = *it;
     r.add_fact("volume", v.name, std::string(to_string(v.state)));
-    r.add_sample("gluster_volume_status", {{"volume", v.name}},
+    r.add_sample("gluster_volume_up", {{"volume", v.name}},
                  v.state == VolumeState::started ? 1 : 0);
     if (v.state != want.state) {
       findings.add(Status::critical,

@@ -59,6 +59,9 @@ struct CheckResult {
   /// One line naming what is wrong (or what was verified when ok).
   std::string message;
   std::vector<Sample> samples;
+  /// Values to count into a histogram of the sample's name and labels (each
+  /// probe's RTT): the exporter accumulates them across runs.
+  std::vector<Sample> observations;
   std::vector<Fact> facts;
   /// When the command started and its output was complete. Verdict
   /// functions leave both unset; the check that ran the command sets them.
@@ -79,6 +82,8 @@ struct CheckResult {
 
   void add_sample(std::string name, std::vector<std::pair<std::string, std::string>> labels,
                   double value);
+  void add_observation(std::string name, std::vector<std::pair<std::string, std::string>> labels,
+                       double value);
   void add_fact(std::string kind, std::string subject, std::string value);
 };
 

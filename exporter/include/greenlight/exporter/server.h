@@ -1,6 +1,9 @@
 // The HTTP server of `greenlight serve`:
+//   /                the status page (self-contained HTML, polls the API)
 //   /metrics         the checks' series in the Prometheus text format
 //   /api/v1/checks   the latest results as JSON
+//   /api/v1/runs     the runs the runbook executor publishes (JSON)
+//   /api/v1/gates    their gates (JSON)
 //   /-/healthy       200 while the server runs
 //   /-/ready         200 once every check has run, 503 before
 // CivetWeb types stay inside this module.
@@ -16,8 +19,10 @@ namespace greenlight::exporter {
 class Server {
  public:
   /// Listens on `listen` ("127.0.0.1:9877", "[::1]:9877"; port 0 picks a
-  /// free one). Throws std::runtime_error naming the address when it cannot.
+  /// free one) and serves `snapshot`, which must outlive the server. Throws
+  /// std::runtime_error naming the address when it cannot.
   Server(const std::string& listen, const Snapshot& snapshot, std::string version);
+  /// Stops serving; requests in progress complete first.
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -30,7 +35,16 @@ class Server {
 
 /// The /metrics body for `snapshot` (exposed for tests).
 std::string render_metrics(const Snapshot& snapshot, const std::string& version);
-/// The /api/v1/checks body.
+/// The /api/v1/checks body: {"now", "checks": [{check, kind, host, status,
+/// message, started, finished, last_success, last_ok}]}.
 std::string render_checks_json(const Snapshot& snapshot);
+/// The /api/v1/runs body: {"now", "runs": [{id, runbook, state, started,
+/// phases: [{name, state, started, finished}]}]}.
+std::string render_runs_json(const Snapshot& snapshot);
+/// The /api/v1/gates body: {"now", "gates": [{name, run, phase, status,
+/// message, checks, waiting_since}]}.
+std::string render_gates_json(const Snapshot& snapshot);
+/// The status page served on `/`.
+const std::string& status_page_html();
 
 }  // namespace greenlight::exporter

@@ -1,8 +1,11 @@
-// The latest result of every check, written by the scheduler's thread and
-// read by the HTTP server's threads. Scrapes never wait on a check: they
-// copy what is there.
+// The latest result of every check, and the state of runs and gates, written
+// by the scheduler's (and the runbook executor's) thread and read by the HTTP
+// server's threads. Scrapes never wait on a check: they copy what is there.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -12,26 +15,99 @@
 
 namespace greenlight::exporter {
 
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+/// A cumulative histogram of the observations of one series (name, labels)
+/// across every run of a check.
+struct Histogram {
+  std::string name;
+  Labels labels;
+  std::vector<double> bounds;         ///< upper bounds, ascending, without +Inf
+  std::vector<std::uint64_t> counts;  ///< per bucket, not cumulative; last is +Inf
+  std::uint64_t count = 0;
+  double sum = 0;
+};
+
+/// Upper bounds of the round-trip histograms, in seconds (loopback to WAN).
+const std::vector<double>& rtt_buckets();
+
 struct CheckState {
   std::string name;
   std::string kind;
   std::string host;
   std::optional<checks::CheckResult> result;  ///< nullopt until it first ran
+  /// End of the latest run that could judge (status not unknown).
+  std::optional<std::chrono::system_clock::time_point> last_success;
+  /// End of the latest run whose status was ok.
+  std::optional<std::chrono::system_clock::time_point> last_ok;
+  std::vector<Histogram> histograms;
 };
+
+/// A gate as the runbook executor publishes it. status: "green", "red" or
+/// "unknown"; waiting_since is set while a phase waits on it.
+struct GateState {
+  std::string name;
+  std::string run;
+  std::string phase;
+  std::string status;
+  std::string message;
+  std::vector<std::string> checks;
+  std::optional<std::chrono::system_clock::time_point> waiting_since;
+};
+
+/// One phase of a run. state: one of kPhaseStates.
+struct PhaseState {
+  std::string name;
+  std::string state;
+  std::optional<std::chrono::system_clock::time_point> started;
+  std::optional<std::chrono::system_clock::time_point> finished;
+};
+
+/// A run of a runbook. state: "running", "waiting", "done", "failed", "aborted".
+struct RunState {
+  std::string id;
+  std::string runbook;
+  std::string state;
+  std::chrono::system_clock::time_point started{};
+  std::vector<PhaseState> phases;
+};
+
+/// The states a phase can be in (one greenlight_run_phase_state series each).
+inline constexpr const char* kPhaseStates[] = {"pending", "waiting", "running",
+                                               "done",    "failed",  "skipped"};
 
 /// Thread-safe.
 class Snapshot {
  public:
   /// Declares a check (it shows as not yet run until update()).
   void declare(std::string name, std::string kind, std::string host);
+  /// Replaces the declared checks (configuration reload). A check declared
+  /// again with the same name and kind keeps its results and histograms.
+  void redeclare(const std::vector<CheckState>& checks);
+  /// Records a result. When it is unknown (the source could not be read),
+  /// every series of the previous result that it lacks is kept with value
+  /// NaN, so series never vanish while their check fails; observations are
+  /// added to the check's histograms.
   void update(const std::string& name, const checks::CheckResult& result);
   std::vector<CheckState> checks() const;
   /// True once every declared check has a result.
   bool complete() const;
 
+  /// Called by the runbook executor on every transition; until then both
+  /// lists are empty ("no run").
+  void publish(std::vector<RunState> runs, std::vector<GateState> gates);
+  std::vector<RunState> runs() const;
+  std::vector<GateState> gates() const;
+  /// Changes on every declare, redeclare, update and publish: a body built
+  /// from the same version is still current (apart from run durations).
+  std::uint64_t version() const;
+
  private:
   mutable std::mutex mutex_;
+  std::uint64_t version_ = 0;
   std::vector<CheckState> checks_;
+  std::vector<RunState> runs_;
+  std::vector<GateState> gates_;
 };
 
 }  // namespace greenlight::exporter

@@ -1,0 +1,116 @@
+// The /api/v1 bodies: checks, runs and gates. docs/exporter.md states the
+// contract; the status page reads exactly these fields.
+#include <fmt/format.h>
+
+#include "greenlight/exporter/server.h"
+#include "json.h"
+
+namespace greenlight::exporter {
+namespace detail {
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+double unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::string json_time(const std::optional<std::chrono::system_clock::time_point>& t) {
+  return t ? fmt::format("{:.3f}", unix_seconds(*t)) : "null";
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::json_string;
+using detail::json_time;
+
+std::string now_field() {
+  return fmt::format("\"now\": {}", json_time(std::chrono::system_clock::now()));
+}
+
+template <typename T, typename F>
+std::string json_list(const std::vector<T>& items, F item) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\n  " : "\n  ") + item(items[i]);
+  return out + (items.empty() ? "]" : "\n]");
+}
+
+}  // namespace
+
+std::string render_checks_json(const Snapshot& snapshot) {
+  const auto body = json_list(snapshot.checks(), [](const CheckState& check) {
+    std::string out =
+        fmt::format(R"({{"check": {}, "kind": {}, "host": {})", json_string(check.name),
+                    json_string(check.kind), json_string(check.host));
+    if (check.result) {
+      const auto& r = *check.result;
+      out += fmt::format(R"(, "status": {}, "message": {}, "started": {:.3f}, "finished": {:.3f})",
+                         json_string(checks::to_string(r.status)), json_string(r.message),
+                         detail::unix_seconds(r.started), detail::unix_seconds(r.finished));
+    } else {
+      out +=
+          R"(, "status": "PENDING", "message": "not run yet", "started": null, "finished": null)";
+    }
+    out += fmt::format(R"(, "last_success": {}, "last_ok": {}}})", json_time(check.last_success),
+                       json_time(check.last_ok));
+    return out;
+  });
+  return fmt::format("{{{}, \"checks\": {}}}\n", now_field(), body);
+}
+
+std::string render_runs_json(const Snapshot& snapshot) {
+  const auto body = json_list(snapshot.runs(), [](const RunState& run) {
+    const auto phases = json_list(run.phases, [](const PhaseState& p) {
+      return fmt::format(R"({{"name": {}, "state": {}, "started": {}, "finished": {}}})",
+                         json_string(p.name), json_string(p.state), json_time(p.started),
+                         json_time(p.finished));
+    });
+    return fmt::format(R"({{"id": {}, "runbook": {}, "state": {}, "started": {}, "phases": {}}})",
+                       json_string(run.id), json_string(run.runbook), json_string(run.state),
+                       json_time(run.started), phases);
+  });
+  return fmt::format("{{{}, \"runs\": {}}}\n", now_field(), body);
+}
+
+std::string render_gates_json(const Snapshot& snapshot) {
+  const auto body = json_list(snapshot.gates(), [](const GateState& gate) {
+    std::string checks = "[";
+    for (std::size_t i = 0; i < gate.checks.size(); ++i) {
+      checks += (i ? ", " : "") + json_string(gate.checks[i]);
+    }
+    checks += "]";
+    return fmt::format(
+        R"({{"name": {}, "run": {}, "phase": {}, "status": {}, "message": {}, "checks": {}, "waiting_since": {}}})",
+        json_string(gate.name), json_string(gate.run), json_string(gate.phase),
+        json_string(gate.status), json_string(gate.message), checks, json_time(gate.waiting_since));
+  });
+  return fmt::format("{{{}, \"gates\": {}}}\n", now_field(), body);
+}
+
+}  // namespace greenlight::exporter

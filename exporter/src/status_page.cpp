@@ -1,0 +1,175 @@
+// The status page served on `/`: one self-contained HTML document (no
+// external assets, so it works when nothing but greenlight is up). It polls
+// /api/v1/checks, /api/v1/runs and /api/v1/gates every 2 s and builds the
+// tables with textContent only, so a message can never inject markup.
+#include "greenlight/exporter/server.h"
+
+namespace greenlight::exporter {
+
+const std::string& status_page_html() {
+  static const std::string page = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>greenlight</title>
+<style>
+  :root { --ok: #1e8e3e; --warning: #e37400; --critical: #d93025; --unknown: #7b1fa2;
+          --pending: #80868b; --bg: #f8f9fa; --fg: #202124; --line: #dadce0; }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.4 system-ui, "DejaVu Sans", sans-serif; background: var(--bg); color: var(--fg); }
+  header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 1em; padding: .6em 1.2em;
+           background: #fff; border-bottom: 1px solid var(--line); position: sticky; top: 0; }
+  header h1 { font-size: 1.3em; margin: 0; }
+  #overall { font-weight: bold; padding: .15em .6em; border-radius: .3em; color: #fff; }
+  #counts span { margin-right: .8em; }
+  #updated { margin-left: auto; color: #5f6368; font-size: .9em; }
+  #updated.stale { color: var(--critical); font-weight: bold; }
+  main { padding: .8em 1.2em; max-width: 1400px; }
+  section { margin-bottom: 1.4em; }
+  h2 { font-size: 1.1em; margin: .4em 0; }
+  table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
+  th, td { text-align: left; padding: .35em .6em; border-bottom: 1px solid var(--line); vertical-align: top; }
+  th { background: #f1f3f4; font-weight: 600; }
+  td.message { word-break: break-word; }
+  td.age, td.kind, td.host { white-space: nowrap; color: #3c4043; }
+  .badge { display: inline-block; min-width: 6.5em; text-align: center; padding: .1em .5em;
+           border-radius: .3em; color: #fff; font-weight: 600; font-size: .85em; }
+  .OK, .green, .done { background: var(--ok); }
+  .WARNING, .waiting, .running { background: var(--warning); }
+  .CRITICAL, .red, .failed, .aborted { background: var(--critical); }
+  .UNKNOWN, .unknown { background: var(--unknown); }
+  .PENDING, .pending, .skipped { background: var(--pending); }
+  tr.row-CRITICAL { background: #fce8e6; }
+  tr.row-WARNING { background: #fef7e0; }
+  tr.row-UNKNOWN { background: #f3e8fd; }
+  tr.row-CRITICAL td:first-child { border-left: 4px solid var(--critical); }
+  tr.row-WARNING td:first-child { border-left: 4px solid var(--warning); }
+  tr.row-UNKNOWN td:first-child { border-left: 4px solid var(--unknown); }
+  td.name { font-weight: 600; white-space: nowrap; }
+  .empty { color: #5f6368; font-style: italic; padding: .5em 0; }
+  ol.phases { display: flex; flex-wrap: wrap; gap: .4em; list-style: none; padding: 0; margin: .4em 0; }
+  ol.phases li { padding: .2em .6em; border-radius: .3em; color: #fff; }
+</style>
+</head>
+<body>
+<header>
+  <h1>greenlight</h1>
+  <span id="overall" class="PENDING">loading</span>
+  <span id="counts"></span>
+  <span id="updated">not updated yet</span>
+</header>
+<main>
+  <section id="run-section">
+    <h2>Run</h2>
+    <div id="runs"><p class="empty">no run</p></div>
+  </section>
+  <section id="gate-section">
+    <h2>Gates</h2>
+    <div id="gates"><p class="empty">no gate</p></div>
+  </section>
+  <section id="check-section">
+    <h2>Checks</h2>
+    <table id="checks">
+      <thead><tr><th>check</th><th>status</th><th>message</th><th>age</th><th>kind</th><th>host</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+</main>
+<script>
+"use strict";
+const ORDER = { CRITICAL: 0, UNKNOWN: 1, WARNING: 2, PENDING: 3, OK: 4 };
+let lastUpdate = 0;
+let refreshes = 0;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+function badge(text, cls) { return el("span", { class: "badge " + (cls || text) }, text); }
+function age(now, t) {
+  if (t === null || t === undefined) return "never";
+  const s = Math.max(0, Math.round(now - t));
+  if (s < 120) return s + " s ago";
+  if (s < 7200) return Math.round(s / 60) + " min ago";
+  return Math.round(s / 3600) + " h ago";
+}
+async function getJSON(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+  return response.json();
+}
+
+function renderChecks(data) {
+  const rows = data.checks.slice().sort((a, b) =>
+    (ORDER[a.status] - ORDER[b.status]) || a.check.localeCompare(b.check));
+  const body = document.querySelector("#checks tbody");
+  body.replaceChildren(...rows.map(c => el("tr", { class: "row-" + c.status, "data-check": c.check, "data-status": c.status },
+    el("td", { class: "name" }, c.check),
+    el("td", {}, badge(c.status)),
+    el("td", { class: "message" }, c.message),
+    el("td", { class: "age" }, age(data.now, c.finished)),
+    el("td", { class: "kind" }, c.kind),
+    el("td", { class: "host" }, c.host))));
+  const counts = {};
+  for (const c of data.checks) counts[c.status] = (counts[c.status] || 0) + 1;
+  const worst = rows.length ? rows[0].status : "PENDING";
+  const overall = document.getElementById("overall");
+  overall.className = worst;
+  overall.textContent = rows.length ? (worst === "OK" ? "all checks ok" : worst) : "no check";
+  document.getElementById("counts").replaceChildren(...Object.keys(ORDER).filter(s => counts[s])
+    .map(s => el("span", { "data-count": s }, counts[s] + " " + s.toLowerCase())));
+}
+
+function renderRuns(data) {
+  const box = document.getElementById("runs");
+  if (!data.runs.length) { box.replaceChildren(el("p", { class: "empty" }, "no run")); return; }
+  box.replaceChildren(...data.runs.map(r => el("div", { class: "run", "data-run": r.id },
+    el("p", {}, el("strong", {}, r.runbook), " run " + r.id + " ", badge(r.state),
+       " started " + age(data.now, r.started)),
+    el("ol", { class: "phases" }, ...r.phases.map(p =>
+      el("li", { class: p.state, title: p.state }, p.name + " (" + p.state + ")"))))));
+}
+
+function renderGates(data) {
+  const box = document.getElementById("gates");
+  if (!data.gates.length) { box.replaceChildren(el("p", { class: "empty" }, "no gate")); return; }
+  box.replaceChildren(el("table", {},
+    el("thead", {}, el("tr", {}, ...["gate", "status", "phase", "waiting", "checks", "message"].map(h => el("th", {}, h)))),
+    el("tbody", {}, ...data.gates.map(g => el("tr", { "data-gate": g.name, "data-status": g.status },
+      el("td", {}, g.name), el("td", {}, badge(g.status)), el("td", {}, g.run + " / " + g.phase),
+      el("td", {}, g.waiting_since === null ? "" : age(data.now, g.waiting_since).replace(" ago", "")),
+      el("td", {}, g.checks.join(", ")), el("td", { class: "message" }, g.message))))));
+}
+
+async function refresh() {
+  try {
+    const [checks, runs, gates] = await Promise.all(
+      ["/api/v1/checks", "/api/v1/runs", "/api/v1/gates"].map(getJSON));
+    renderChecks(checks);
+    renderRuns(runs);
+    renderGates(gates);
+    lastUpdate = Date.now();
+    const updated = document.getElementById("updated");
+    updated.className = "";
+    updated.dataset.refreshes = String(++refreshes);
+    updated.textContent = "updated " + new Date(lastUpdate).toLocaleTimeString();
+  } catch (error) {
+    const updated = document.getElementById("updated");
+    updated.className = "stale";
+    updated.textContent = "greenlight not answering (" + error.message + ")" +
+      (lastUpdate ? ", last update " + new Date(lastUpdate).toLocaleTimeString() : "");
+  }
+}
+refresh();
+setInterval(refresh, 2000);
+</script>
+</body>
+</html>
+)html";
+  return page;
+}
+
+}  // namespace greenlight::exporter

@@ -1,0 +1,184 @@
+// The exporter's bodies from a known snapshot: /metrics series (kept when a
+// check fails, histograms across runs, runs and gates), the /api/v1 JSON.
+#include <catch2/catch.hpp>
+
+#include "greenlight/exporter/server.h"
+
+using greenlight::checks::CheckResult;
+using greenlight::checks::Status;
+using namespace greenlight::exporter;
+
+namespace {
+
+CheckResult result(Status status, std::chrono::seconds at) {
+  CheckResult r;
+  r.status = status;
+  r.message = "a \"quoted\" message\nsecond line";
+  r.started = std::chrono::system_clock::time_point(at - std::chrono::seconds(2));
+  r.finished = std::chrono::system_clock::time_point(at);
+  return r;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("every check has status, success, duration and timestamps") {
+  Snapshot snapshot;
+  snapshot.declare("heal", "gluster_heal", "top1");
+  snapshot.declare("later", "command", "top1");
+  snapshot.update("heal", result(Status::ok, std::chrono::seconds(1000)));
+  const auto text = render_metrics(snapshot, "1.2.3");
+  CHECK(has_line(text, R"(greenlight_build_info{version="1.2.3"} 1)"));
+  CHECK(has_line(text, R"(greenlight_check_status{check="heal",kind="gluster_heal"} 0)"));
+  CHECK(has_line(text, R"(greenlight_check_success{check="heal",kind="gluster_heal"} 1)"));
+  CHECK(has_line(text, R"(greenlight_check_duration_seconds{check="heal",kind="gluster_heal"} 2)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_check_last_success_timestamp_seconds{check="heal",kind="gluster_heal"} 1000)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_check_last_ok_timestamp_seconds{check="heal",kind="gluster_heal"} 1000)"));
+  CHECK(has_line(text, R"(greenlight_check_status{check="later",kind="command"} 3)"));
+  CHECK(has_line(text, R"(greenlight_check_success{check="later",kind="command"} 0)"));
+  CHECK(has_line(
+      text, R"(greenlight_check_last_success_timestamp_seconds{check="later",kind="command"} 0)"));
+}
+
+TEST_CASE("a check that cannot read its source keeps its series, NaN, with success 0") {
+  Snapshot snapshot;
+  snapshot.declare("heal", "gluster_heal", "top1");
+  auto ok = result(Status::warning, std::chrono::seconds(1000));
+  ok.add_sample("gluster_volume_heal_count", {{"volume", "v1"}, {"brick", "top1:/b"}}, 4);
+  snapshot.update("heal", ok);
+  CHECK(has_line(render_metrics(snapshot, "x"),
+                 R"(gluster_volume_heal_count{check="heal",volume="v1",brick="top1:/b"} 4)"));
+  snapshot.update("heal", result(Status::unknown, std::chrono::seconds(1030)));
+  const auto text = render_metrics(snapshot, "x");
+  CHECK(
+      has_line(text, R"(gluster_volume_heal_count{check="heal",volume="v1",brick="top1:/b"} Nan)"));
+  CHECK(has_line(text, R"(greenlight_check_success{check="heal",kind="gluster_heal"} 0)"));
+  // The last success stays at the run that could judge; it was never ok.
+  CHECK(has_line(
+      text,
+      R"(greenlight_check_last_success_timestamp_seconds{check="heal",kind="gluster_heal"} 1000)"));
+  CHECK(has_line(
+      text, R"(greenlight_check_last_ok_timestamp_seconds{check="heal",kind="gluster_heal"} 0)"));
+}
+
+TEST_CASE("a judged result replaces the series: a peer removed from the pool goes away") {
+  Snapshot snapshot;
+  snapshot.declare("peers", "gluster_peers", "top1");
+  auto two = result(Status::ok, std::chrono::seconds(10));
+  two.add_sample("gluster_peer_connected", {{"hostname", "top2"}}, 1);
+  two.add_sample("gluster_peer_connected", {{"hostname", "top3"}}, 1);
+  snapshot.update("peers", two);
+  auto one = result(Status::ok, std::chrono::seconds(20));
+  one.add_sample("gluster_peer_connected", {{"hostname", "top2"}}, 1);
+  snapshot.update("peers", one);
+  CHECK(render_metrics(snapshot, "x").find("top3") == std::string::npos);
+}
+
+TEST_CASE("probe RTTs accumulate into a histogram across runs") {
+  Snapshot snapshot;
+  snapshot.declare("ping", "fping", "top1");
+  auto first = result(Status::ok, std::chrono::seconds(10));
+  first.add_observation("greenlight_ping_probe_rtt_seconds", {{"target", "top2"}}, 0.0003);
+  first.add_observation("greenlight_ping_probe_rtt_seconds", {{"target", "top2"}}, 0.02);
+  snapshot.update("ping", first);
+  auto second = result(Status::ok, std::chrono::seconds(20));
+  second.add_observation("greenlight_ping_probe_rtt_seconds", {{"target", "top2"}}, 3.0);
+  snapshot.update("ping", second);
+  const auto text = render_metrics(snapshot, "x");
+  CHECK(text.find("# TYPE greenlight_ping_probe_rtt_seconds histogram") != std::string::npos);
+  CHECK(has_line(
+      text,
+      R"(greenlight_ping_probe_rtt_seconds_bucket{check="ping",target="top2",le="0.00025"} 0)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_ping_probe_rtt_seconds_bucket{check="ping",target="top2",le="0.0005"} 1)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_ping_probe_rtt_seconds_bucket{check="ping",target="top2",le="0.025"} 2)"));
+  CHECK(has_line(
+      text, R"(greenlight_ping_probe_rtt_seconds_bucket{check="ping",target="top2",le="2.5"} 2)"));
+  CHECK(has_line(
+      text, R"(greenlight_ping_probe_rtt_seconds_bucket{check="ping",target="top2",le="+Inf"} 3)"));
+  CHECK(has_line(text, R"(greenlight_ping_probe_rtt_seconds_count{check="ping",target="top2"} 3)"));
+}
+
+TEST_CASE("runs and gates: empty lists and one active-run series until published") {
+  Snapshot snapshot;
+  CHECK(render_runs_json(snapshot).find(R"("runs": [])") != std::string::npos);
+  CHECK(render_gates_json(snapshot).find(R"("gates": [])") != std::string::npos);
+  const auto text = render_metrics(snapshot, "x");
+  CHECK(has_line(text, "greenlight_runs_active 0"));
+  CHECK(text.find("greenlight_gate_waiting_seconds") == std::string::npos);
+}
+
+TEST_CASE("published runs and gates become series and JSON") {
+  Snapshot snapshot;
+  const auto now = std::chrono::system_clock::now();
+  RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {}};
+  run.phases.push_back(
+      {"stop-vms", "done", now - std::chrono::minutes(10), now - std::chrono::minutes(8)});
+  run.phases.push_back({"heal", "waiting", now - std::chrono::minutes(8), std::nullopt});
+  GateState gate{"volumes-healed",
+                 "r1",
+                 "heal",
+                 "red",
+                 "24 entries pending",
+                 {"heal"},
+                 now - std::chrono::minutes(5)};
+  snapshot.publish({run}, {gate});
+  const auto text = render_metrics(snapshot, "x");
+  CHECK(has_line(text, "greenlight_runs_active 1"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_run_phase_state{run="r1",runbook="restart",phase="heal",state="waiting"} 1)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_run_phase_state{run="r1",runbook="restart",phase="heal",state="done"} 0)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_run_phase_duration_seconds{run="r1",runbook="restart",phase="stop-vms"} 120)"));
+  CHECK(has_line(text, R"(greenlight_gate_green{run="r1",phase="heal",gate="volumes-healed"} 0)"));
+  CHECK(text.find(
+            R"(greenlight_gate_waiting_seconds{run="r1",phase="heal",gate="volumes-healed"} 30)") !=
+        std::string::npos);
+  const auto gates = render_gates_json(snapshot);
+  CHECK(gates.find(R"("name": "volumes-healed", "run": "r1", "phase": "heal", "status": "red")") !=
+        std::string::npos);
+  CHECK(gates.find(R"("checks": ["heal"])") != std::string::npos);
+  const auto runs = render_runs_json(snapshot);
+  CHECK(runs.find(R"("name": "heal", "state": "waiting")") != std::string::npos);
+}
+
+TEST_CASE("the checks JSON escapes messages and carries the server's time") {
+  Snapshot snapshot;
+  snapshot.declare("heal", "gluster_heal", "top1");
+  snapshot.declare("later", "command", "top1");
+  snapshot.update("heal", result(Status::critical, std::chrono::seconds(1000)));
+  const auto json = render_checks_json(snapshot);
+  CHECK(json.find(R"("now": )") != std::string::npos);
+  CHECK(json.find(R"("message": "a \"quoted\" message\nsecond line")") != std::string::npos);
+  CHECK(json.find(R"("status": "CRITICAL")") != std::string::npos);
+  CHECK(json.find(R"("status": "PENDING", "message": "not run yet", "started": null)") !=
+        std::string::npos);
+}
+
+TEST_CASE("reload keeps the results of checks declared again, drops the others") {
+  Snapshot snapshot;
+  snapshot.declare("heal", "gluster_heal", "top1");
+  snapshot.declare("gone", "command", "top1");
+  snapshot.update("heal", result(Status::ok, std::chrono::seconds(1000)));
+  snapshot.redeclare({CheckState{"heal", "gluster_heal", "top1", {}, {}, {}, {}},
+                      CheckState{"new", "command", "top1", {}, {}, {}, {}}});
+  const auto checks = snapshot.checks();
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0].result.has_value());
+  CHECK(checks[1].name == "new");
+  CHECK_FALSE(checks[1].result.has_value());
+}
