@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The status page of `greenlight serve` in Debian's headless Chromium: for a
+# known state (tests/fixtures/config/local-checks.yaml: ok, warning, critical
+# and unknown checks) the page's script fetches the API and renders every
+# check with its status, its message, "no run" and "no gate", and keeps
+# polling. A screenshot is saved in the test's output directory.
+set -uo pipefail
+gl=${GREENLIGHT:?}
+src=${GREENLIGHT_SOURCE_DIR:?}
+chromium=${CHROMIUM:-/usr/bin/chromium}
+out="${GREENLIGHT_BUILD_DIR:-/tmp}/test-output/status_page"
+mkdir -p "$out"
+work=$(mktemp -d /tmp/greenlight-status-page.XXXXXX)
+pid=""
+trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+passed=0 failed=0
+check() {
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+browser() {
+  # --disable-quic etc.: no traffic anywhere but the page's own loopback server.
+  timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-default-apps --disable-extensions --hide-scrollbars \
+    --user-data-dir="$(mktemp -d "$work/profile.XXXXXX")" "$@" 2>>"$work/chromium.log"
+}
+
+"$gl" -c "$src/tests/fixtures/config/local-checks.yaml" serve --listen 127.0.0.1:0 >"$work/out" 2>&1 &
+pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(grep -o 'listening on port [0-9]*' "$work/out" | awk '{print $4}')
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+check "serve listens" test -n "$port"
+url="http://127.0.0.1:$port"
+for _ in $(seq 50); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/-/ready") == 200 ]] && break
+  sleep 0.2
+done
+
+curl -s -D "$work/headers" "$url/" -o "$work/page.html"
+check "/ is HTML" grep -qi '^content-type: text/html' "$work/headers"
+check "the page loads nothing from elsewhere (no src= or href= to another origin)" \
+  bash -c "! grep -Eiq '(src|href)=\"?(https?:)?//' '$work/page.html'"
+check "an unknown path is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "$url/nosuch")" = 404
+runs=$(curl -s "$url/api/v1/runs")
+gates=$(curl -s "$url/api/v1/gates")
+check "/api/v1/runs is an empty list until the executor publishes ($runs)" \
+  python3 -c 'import json,sys; assert json.loads(sys.argv[1])["runs"] == []' "$runs"
+check "/api/v1/gates is an empty list until the executor publishes ($gates)" \
+  python3 -c 'import json,sys; assert json.loads(sys.argv[1])["gates"] == []' "$gates"
+
+# 10 s of virtual time: the first fetch and about four polls every 2 s.
+browser --dump-dom --virtual-time-budget=10000 "$url/" >"$out/dom.html"
+dom="$out/dom.html"
+check "the DOM was dumped ($(tail -3 "$work/chromium.log"))" test -s "$dom"
+for pair in ping-loopback=OK true-command=OK dummy-warning=WARNING false-command=CRITICAL \
+  slow-command=UNKNOWN remote-peers=UNKNOWN; do
+  name=${pair%=*} status=${pair#*=}
+  check "check $name shown $status" grep -q "data-check=\"$name\" data-status=\"$status\"" "$dom"
+done
+check "the critical check's message is shown" grep -q 'exit status 1: volume volspoms1 is not started' "$dom"
+check "the timed-out check says why" grep -q 'slow-command.*timed out\|timed out.*slow-command\|sleep 5' "$dom"
+check "critical checks are listed first" \
+  bash -c "grep -o 'data-check=\"[^\"]*\"' '$dom' | head -1 | grep -q false-command"
+check "the overall status is CRITICAL" grep -q '<span id="overall" class="CRITICAL">CRITICAL</span>' "$dom"
+check "counts per status" grep -q '<span data-count="CRITICAL">1 critical</span>' "$dom"
+check "ages are rendered" grep -Eq '<td class="age">[0-9]+ s ago</td>' "$dom"
+check "no run" grep -q '<div id="runs"><p class="empty">no run</p></div>' "$dom"
+check "no gate" grep -q '<div id="gates"><p class="empty">no gate</p></div>' "$dom"
+refreshes=$(grep -o 'data-refreshes="[0-9]*"' "$dom" | grep -o '[0-9]*')
+check "the page keeps polling the API (${refreshes:-0} refreshes in 10 s)" test "${refreshes:-0}" -ge 3
+
+browser --screenshot="$out/status.png" --window-size=1366,900 --virtual-time-budget=5000 "$url/" >/dev/null
+check "screenshot saved in $out" test -s "$out/status.png"
+check "the screenshot is a PNG" bash -c "head -c 8 '$out/status.png' | od -An -c | grep -q 'P   N   G'"
+
+kill -TERM "$pid"; wait "$pid"; pid=""
+echo "$passed passed, $failed failed (screenshot: $out/status.png)"
+test "$failed" -eq 0
