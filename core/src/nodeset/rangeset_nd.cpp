@@ -5,8 +5,8 @@
 #include "rangeset_nd.h"
 
 #include <algorithm>
-#include <set>
-#include <tuple>
+#include <cstdint>
+#include <string_view>
 
 namespace greenlight::detail {
 namespace {
@@ -15,6 +15,46 @@ std::size_t vector_size(const RangeVector& vector) {
   std::size_t count = 1;
   for (const auto& set : vector) count *= set.size();
   return count;
+}
+
+// -1, 0 or 1 as the digit strings of (value, width) compare as strings.
+int compare_digits(std::int64_t a, std::int32_t a_width, std::int64_t b, std::int32_t b_width) {
+  if (a_width > 0 && b_width > 0 && a >= 0 && b >= 0 && a_width <= 18 && b_width <= 18) {
+    // Both strings are exactly their width long: compare the shorter with
+    // the same-length prefix of the longer, then the shorter comes first.
+    static constexpr std::int64_t kPowers[] = {1,
+                                               10,
+                                               100,
+                                               1000,
+                                               10000,
+                                               100000,
+                                               1000000,
+                                               10000000,
+                                               100000000,
+                                               1000000000,
+                                               10000000000,
+                                               100000000000,
+                                               1000000000000,
+                                               10000000000000,
+                                               100000000000000,
+                                               1000000000000000,
+                                               10000000000000000,
+                                               100000000000000000,
+                                               1000000000000000000};
+    if (a_width == b_width) return a < b ? -1 : (a > b ? 1 : 0);
+    if (a_width < b_width) {
+      const std::int64_t prefix = b / kPowers[b_width - a_width];
+      return a < prefix ? -1 : (a > prefix ? 1 : -1);
+    }
+    const std::int64_t prefix = a / kPowers[a_width - b_width];
+    return prefix < b ? -1 : (prefix > b ? 1 : 1);
+  }
+  char x[32];
+  char y[32];
+  const std::string_view xs(x, RangeSet::write_digits(x, a, a_width));
+  const std::string_view ys(y, RangeSet::write_digits(y, b, b_width));
+  const int c = xs.compare(ys);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
 bool strict_superset(const RangeSet& a, const RangeSet& b) {
@@ -103,40 +143,96 @@ bool RangeSetND::fold_univariate() const {
 
 void RangeSetND::sort() const {
   // Larger vectors first, then per axis: more elements first, lower first
-  // element, lower last element (digit strings compared as strings).
-  using AxisKey = std::tuple<std::ptrdiff_t, std::string, std::string>;
-  struct Keyed {
-    std::ptrdiff_t size;
-    std::vector<AxisKey> axes;
-    RangeVector vector;
-  };
-  std::vector<Keyed> keyed;
-  keyed.reserve(vectors_.size());
-  for (auto& vector : vectors_) {
-    Keyed k{-static_cast<std::ptrdiff_t>(vector_size(vector)), {}, std::move(vector)};
-    for (const auto& set : k.vector) {
-      k.axes.emplace_back(-static_cast<std::ptrdiff_t>(set.size()), set.front(), set.back());
-    }
-    keyed.push_back(std::move(k));
+  // element, lower last element (digit strings compared as strings). An
+  // index sort: the keys are read from the vectors, nothing is copied.
+  std::vector<std::uint32_t> order(vectors_.size());
+  std::vector<std::ptrdiff_t> sizes(vectors_.size());
+  for (std::size_t i = 0; i < vectors_.size(); ++i) {
+    order[i] = static_cast<std::uint32_t>(i);
+    sizes[i] = -static_cast<std::ptrdiff_t>(vector_size(vectors_[i]));
   }
-  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
-    return std::tie(a.size, a.axes) < std::tie(b.size, b.axes);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (sizes[a] != sizes[b]) return sizes[a] < sizes[b];
+    const RangeVector& va = vectors_[a];
+    const RangeVector& vb = vectors_[b];
+    for (std::size_t axis = 0; axis < va.size(); ++axis) {
+      const RangeSet& x = va[axis];
+      const RangeSet& y = vb[axis];
+      const std::size_t xs = x.size();
+      const std::size_t ys = y.size();
+      if (xs != ys) return xs > ys;
+      const auto& xf = x.runs().front();
+      const auto& yf = y.runs().front();
+      if (int c = compare_digits(xf.first, xf.width, yf.first, yf.width); c != 0) return c < 0;
+      const auto& xb = x.runs().back();
+      const auto& yb = y.runs().back();
+      if (int c = compare_digits(xb.last, xb.width, yb.last, yb.width); c != 0) return c < 0;
+    }
+    return false;
   });
-  for (std::size_t i = 0; i < keyed.size(); ++i) vectors_[i] = std::move(keyed[i].vector);
+  std::vector<RangeVector> sorted;
+  sorted.reserve(vectors_.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(vectors_[i]));
+  vectors_ = std::move(sorted);
 }
 
 void RangeSetND::fold_multivariate() const {
-  // Phase 1: one vector per distinct element.
-  std::set<std::vector<std::string>> elements;
-  for (const auto& vector : vectors_) {
-    for_each_element(vector,
-                     [&](const std::vector<std::string>& element) { elements.insert(element); });
+  // Phase 1: one vector per distinct element. Elements are (width, value)
+  // pairs per axis, flattened, sorted and deduplicated; their order does
+  // not matter since sort() orders distinct single elements totally.
+  const std::size_t dimensions = dim();
+  if (dimensions == 0) {
+    dirty_ = false;
+    return;
   }
+  std::vector<RangeSet::Run> cells;  // dimensions cells per element
+  std::vector<std::vector<RangeSet::Run>> axes(dimensions);
+  for (const auto& vector : vectors_) {
+    bool empty = false;
+    for (std::size_t axis = 0; axis < dimensions; ++axis) {
+      axes[axis].clear();
+      for (const auto& run : vector[axis].runs()) {
+        for (std::int64_t v = run.first;; ++v) {
+          axes[axis].push_back({run.width, v, v});
+          if (v == run.last) break;
+        }
+      }
+      empty = empty || axes[axis].empty();
+    }
+    if (empty) continue;
+    std::vector<std::size_t> index(dimensions, 0);
+    for (;;) {
+      for (std::size_t axis = 0; axis < dimensions; ++axis) cells.push_back(axes[axis][index[axis]]);
+      std::size_t axis = dimensions;
+      while (axis > 0) {
+        --axis;
+        if (++index[axis] < axes[axis].size()) break;
+        index[axis] = 0;
+      }
+      if (axis == 0 && index[0] == 0) break;
+    }
+  }
+  const std::size_t count = cells.size() / dimensions;
+  std::vector<std::uint32_t> element(count);
+  for (std::size_t i = 0; i < count; ++i) element[i] = static_cast<std::uint32_t>(i);
+  auto cell_less = [&](std::uint32_t a, std::uint32_t b) {
+    for (std::size_t axis = 0; axis < dimensions; ++axis) {
+      const auto& x = cells[a * dimensions + axis];
+      const auto& y = cells[b * dimensions + axis];
+      if (x.width != y.width) return x.width < y.width;
+      if (x.first != y.first) return x.first < y.first;
+    }
+    return false;
+  };
+  std::sort(element.begin(), element.end(), cell_less);
   vectors_.clear();
-  for (const auto& element : elements) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0 && !cell_less(element[i - 1], element[i])) continue;  // duplicate
     RangeVector vector;
-    vector.reserve(element.size());
-    for (const auto& digits : element) vector.push_back(RangeSet::single(digits));
+    vector.reserve(dimensions);
+    for (std::size_t axis = 0; axis < dimensions; ++axis) {
+      vector.push_back(RangeSet::of_run(cells[element[i] * dimensions + axis]));
+    }
     vectors_.push_back(std::move(vector));
   }
   // Phase 2: merge vectors that differ on at most one axis; cheap passes

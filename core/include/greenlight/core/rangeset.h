@@ -47,6 +47,12 @@ class RangeSet {
   static RangeSet parse(std::string_view text);
   /// One element written as the digit string `digits` (padding kept).
   static RangeSet single(std::string_view digits);
+  /// The elements of one run (its values written at its width).
+  static RangeSet of_run(const Run& run) {
+    RangeSet set;
+    set.runs_.push_back(run);
+    return set;
+  }
 
   /// Adds the element written `digits` (padding kept); cheap when elements
   /// come in order. Returns false, adding nothing, when `digits` is not a
