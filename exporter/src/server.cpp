@@ -22,6 +22,10 @@ void reply(struct mg_connection* connection, int code, const char* reason, const
   mg_write(connection, body.data(), body.size());
 }
 
+std::shared_ptr<const std::string> text(std::string body) {
+  return std::make_shared<const std::string>(std::move(body));
+}
+
 const char* reason(int code) {
   switch (code) {
     case 200:
@@ -35,7 +39,8 @@ const char* reason(int code) {
 
 class Page : public CivetHandler {
  public:
-  using Render = std::function<std::pair<int, std::string>()>;
+  using Body = std::shared_ptr<const std::string>;
+  using Render = std::function<std::pair<int, Body>()>;
   /// exact: answer only the path itself; CivetWeb also hands a handler the
   /// paths below it ("/" would get every unknown path).
   Page(std::string path, const char* type, Render render, bool exact)
@@ -43,11 +48,11 @@ class Page : public CivetHandler {
   bool handleGet(CivetServer*, struct mg_connection* connection) override {
     const struct mg_request_info* request = mg_get_request_info(connection);
     if (exact_ && request->local_uri != nullptr && path_ != request->local_uri) {
-      reply(connection, 404, reason(404), "text/plain", "not found\n");
+      reply(connection, 404, reason(404), "text/plain", std::string("not found\n"));
       return true;
     }
     auto [code, body] = render_();
-    reply(connection, code, reason(code), type_, body);
+    reply(connection, code, reason(code), type_, *body);
     return true;
   }
 
@@ -58,22 +63,32 @@ class Page : public CivetHandler {
   bool exact_;
 };
 
-// The /metrics body is rebuilt only when the snapshot changed, and at most
-// once a second otherwise (run and gate durations move with the clock), so
-// many concurrent scrapes cost one rendering.
+// The /metrics body is shared by concurrent scrapes: it is rebuilt when the
+// snapshot changed (at most every 250 ms, so checks finishing one after the
+// other do not each cost a rendering) or is a second old (run and gate
+// durations move with the clock). While one thread renders, the others serve
+// the previous body instead of waiting.
 class MetricsCache {
  public:
   MetricsCache(const Snapshot& snapshot, std::string version)
       : snapshot_(snapshot), version_(std::move(version)) {}
   std::shared_ptr<const std::string> body() {
+    using namespace std::chrono_literals;
     const auto now = std::chrono::steady_clock::now();
     const std::uint64_t current = snapshot_.version();
-    std::lock_guard lock(mutex_);
-    if (!body_ || current != built_from_ || now - built_at_ >= std::chrono::seconds(1)) {
-      body_ = std::make_shared<const std::string>(render_metrics(snapshot_, version_));
-      built_from_ = current;
-      built_at_ = now;
+    {
+      std::lock_guard lock(mutex_);
+      const auto age = now - built_at_;
+      const bool fresh = body_ && (age < 250ms || (current == built_from_ && age < 1s));
+      if (fresh || (rendering_ && body_)) return body_;
+      rendering_ = true;
     }
+    auto next = std::make_shared<const std::string>(render_metrics(snapshot_, version_));
+    std::lock_guard lock(mutex_);
+    rendering_ = false;
+    body_ = std::move(next);
+    built_from_ = current;
+    built_at_ = now;
     return body_;
   }
 
@@ -84,6 +99,7 @@ class MetricsCache {
   std::shared_ptr<const std::string> body_;
   std::uint64_t built_from_ = 0;
   std::chrono::steady_clock::time_point built_at_{};
+  bool rendering_ = false;
 };
 
 }  // namespace
@@ -112,19 +128,20 @@ Server::Server(const std::string& listen, const Snapshot& snapshot, std::string 
   impl_->metrics = std::make_unique<MetricsCache>(snapshot, version);
   MetricsCache* metrics = impl_->metrics.get();
   add("/metrics", "text/plain; version=0.0.4; charset=utf-8",
-      [metrics]() { return std::make_pair(200, *metrics->body()); });
+      [metrics]() { return std::make_pair(200, metrics->body()); });
   add("/api/v1/checks", "application/json",
-      [source]() { return std::make_pair(200, render_checks_json(*source)); });
+      [source]() { return std::make_pair(200, text(render_checks_json(*source))); });
   add("/api/v1/runs", "application/json",
-      [source]() { return std::make_pair(200, render_runs_json(*source)); });
+      [source]() { return std::make_pair(200, text(render_runs_json(*source))); });
   add("/api/v1/gates", "application/json",
-      [source]() { return std::make_pair(200, render_gates_json(*source)); });
-  add("/", "text/html; charset=utf-8", []() { return std::make_pair(200, status_page_html()); });
+      [source]() { return std::make_pair(200, text(render_gates_json(*source))); });
+  auto page = text(status_page_html());
+  add("/", "text/html; charset=utf-8", [page]() { return std::make_pair(200, page); });
   add("/-/healthy", "text/plain",
-      []() { return std::make_pair(200, std::string("greenlight is healthy\n")); });
+      []() { return std::make_pair(200, text("greenlight is healthy\n")); });
   add("/-/ready", "text/plain", [source]() {
-    return source->complete() ? std::make_pair(200, std::string("every check has run\n"))
-                              : std::make_pair(503, std::string("some checks have not run yet\n"));
+    return source->complete() ? std::make_pair(200, text("every check has run\n"))
+                              : std::make_pair(503, text("some checks have not run yet\n"));
   });
 }
 
