@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -149,7 +150,15 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     std::cerr << diagnostics.format() << "greenlight serve: the configuration is not valid\n";
     return 1;
   }
-  if (listen.empty()) listen = first->site.exporter.listen;
+  // Files of the exporter settings are relative to the configuration file.
+  auto file = [&first](const std::string& path) {
+    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (first->site.file.parent_path() / path).string();
+  };
+  const config::ExporterSettings& settings = first->site.exporter;
+  exporter::ServerOptions options{listen.empty() ? settings.listen : listen,
+                                  file(settings.tls_certificate), file(settings.tls_key),
+                                  file(settings.basic_auth_file), file(settings.bearer_token_file)};
   const std::size_t count = first->site.checks.size();
 
   asio::io_context io;
@@ -158,13 +167,14 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
   service.run(std::move(first));
   std::unique_ptr<exporter::Server> server;
   try {
-    server = std::make_unique<exporter::Server>(listen, snapshot, GREENLIGHT_VERSION);
+    server = std::make_unique<exporter::Server>(options, snapshot, GREENLIGHT_VERSION);
   } catch (const std::exception& error) {
     std::cerr << "greenlight serve: " << error.what() << "\n";
     return 1;
   }
-  std::cout << fmt::format("greenlight serve: {} checks, listening on port {} ({})", count,
-                           server->port(), listen)
+  std::cout << fmt::format("greenlight serve: {} checks, listening on port {} ({}{})", count,
+                           server->port(), options.listen,
+                           options.tls_certificate.empty() ? "" : ", TLS")
             << std::endl;
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

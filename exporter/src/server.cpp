@@ -2,8 +2,12 @@
 
 #include <CivetServer.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <stdexcept>
@@ -13,12 +17,12 @@ namespace greenlight::exporter {
 namespace {
 
 void reply(struct mg_connection* connection, int code, const char* reason, const char* type,
-           const std::string& body) {
+           const std::string& body, const std::string& extra_headers = "") {
   mg_printf(
       connection,
       "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-      "Connection: close\r\n\r\n",
-      code, reason, type, body.size());
+      "%sConnection: close\r\n\r\n",
+      code, reason, type, body.size(), extra_headers.c_str());
   mg_write(connection, body.data(), body.size());
 }
 
@@ -30,6 +34,8 @@ const char* reason(int code) {
   switch (code) {
     case 200:
       return "OK";
+    case 401:
+      return "Unauthorized";
     case 404:
       return "Not Found";
     default:
@@ -43,10 +49,24 @@ class Page : public CivetHandler {
   using Render = std::function<std::pair<int, Body>()>;
   /// exact: answer only the path itself; CivetWeb also hands a handler the
   /// paths below it ("/" would get every unknown path).
-  Page(std::string path, const char* type, Render render, bool exact)
-      : path_(std::move(path)), type_(type), render_(std::move(render)), exact_(exact) {}
+  /// access: who may read; nullptr for everyone (the liveness probe).
+  Page(std::string path, const char* type, Render render, bool exact, const Access* access)
+      : path_(std::move(path)),
+        type_(type),
+        render_(std::move(render)),
+        exact_(exact),
+        access_(access) {}
   bool handleGet(CivetServer*, struct mg_connection* connection) override {
     const struct mg_request_info* request = mg_get_request_info(connection);
+    if (access_ != nullptr && !access_->open()) {
+      const char* header = mg_get_header(connection, "Authorization");
+      if (!access_->allows(header != nullptr ? std::optional<std::string_view>(header)
+                                             : std::nullopt)) {
+        reply(connection, 401, reason(401), "text/plain", std::string("authentication required\n"),
+              "WWW-Authenticate: " + access_->challenge() + "\r\n");
+        return true;
+      }
+    }
     if (exact_ && request->local_uri != nullptr && path_ != request->local_uri) {
       reply(connection, 404, reason(404), "text/plain", std::string("not found\n"));
       return true;
@@ -61,6 +81,37 @@ class Page : public CivetHandler {
   const char* type_;
   Render render_;
   bool exact_;
+  const Access* access_;
+};
+
+// CivetWeb wants the key and the certificate in one PEM file: a private
+// (0600) temporary copy, removed once the server has loaded it.
+class CombinedPem {
+ public:
+  CombinedPem(const std::string& certificate, const std::string& key) {
+    char name[] = "/tmp/greenlight-tls.XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0)
+      throw std::runtime_error(fmt::format("cannot create {}: {}", name, std::strerror(errno)));
+    close(fd);
+    path_ = name;
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    for (const auto& file : {key, certificate}) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        std::remove(path_.c_str());
+        throw std::runtime_error(fmt::format("{}: cannot read: {}", file, std::strerror(errno)));
+      }
+      out << in.rdbuf() << "\n";
+    }
+  }
+  ~CombinedPem() { std::remove(path_.c_str()); }
+  CombinedPem(const CombinedPem&) = delete;
+  CombinedPem& operator=(const CombinedPem&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
 };
 
 // The /metrics body is shared by concurrent scrapes: it is rebuilt when the
@@ -105,23 +156,47 @@ class MetricsCache {
 }  // namespace
 
 struct Server::Impl {
+  Access access;
   std::unique_ptr<CivetServer> server;
   std::vector<std::unique_ptr<Page>> pages;
   std::unique_ptr<MetricsCache> metrics;
 };
 
 Server::Server(const std::string& listen, const Snapshot& snapshot, std::string version)
+    : Server(ServerOptions{listen, "", "", "", ""}, snapshot, std::move(version)) {}
+
+Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::string version)
     : impl_(std::make_unique<Impl>()) {
-  // CivetWeb writes "[::1]:9877" as "[::1]:9877" and "127.0.0.1:0" as is.
-  std::vector<std::string> options{"listening_ports",   listen, "num_threads", "8",
+  impl_->access = Access(settings.basic_auth_file, settings.bearer_token_file);
+  const bool tls = !settings.tls_certificate.empty();
+  // CivetWeb loads OpenSSL at run time; when it cannot (Debian 12's CivetWeb
+  // 1.15 does not initialise with OpenSSL 3), the first TLS handshake would
+  // call a null function: refuse to start instead.
+  if (tls && (mg_init_library(MG_FEATURES_SSL) & MG_FEATURES_SSL) == 0) {
+    throw std::runtime_error(
+        "exporter: tls_certificate: this CivetWeb cannot initialise OpenSSL, so greenlight "
+        "cannot serve HTTPS; serve plain HTTP on a loopback or management address and put a "
+        "TLS-terminating proxy in front of it (docs/exporter.md)");
+  }
+  std::unique_ptr<CombinedPem> pem;
+  if (tls) pem = std::make_unique<CombinedPem>(settings.tls_certificate, settings.tls_key);
+  // CivetWeb takes "127.0.0.1:0" and "[::1]:9877" as they are; "s" marks TLS.
+  std::vector<std::string> options{"listening_ports",   settings.listen + (tls ? "s" : ""),
+                                   "num_threads",       "8",
                                    "enable_keep_alive", "no"};
+  if (tls) {
+    options.insert(options.end(), {"ssl_certificate", pem->path(), "ssl_protocol_version", "4"});
+  }
   try {
     impl_->server = std::make_unique<CivetServer>(options);
   } catch (const CivetException& error) {
-    throw std::runtime_error(fmt::format("cannot listen on {}: {}", listen, error.what()));
+    throw std::runtime_error(fmt::format("cannot listen on {}{}: {}", settings.listen,
+                                         tls ? " with TLS" : "", error.what()));
   }
   auto add = [&](const char* path, const char* type, Page::Render render) {
-    impl_->pages.push_back(std::make_unique<Page>(path, type, std::move(render), true));
+    const bool protect = std::string_view(path) != "/-/healthy";
+    impl_->pages.push_back(std::make_unique<Page>(path, type, std::move(render), true,
+                                                  protect ? &impl_->access : nullptr));
     impl_->server->addHandler(path, impl_->pages.back().get());
   };
   const Snapshot* source = &snapshot;

@@ -12,12 +12,26 @@
 #include <memory>
 #include <string>
 
+#include "greenlight/exporter/access.h"
 #include "greenlight/exporter/snapshot.h"
 
 namespace greenlight::exporter {
 
+/// Where and how the server listens (the site's `exporter:` settings).
+struct ServerOptions {
+  std::string listen;           ///< "127.0.0.1:9877", "[::1]:9877"; port 0 picks one
+  std::string tls_certificate;  ///< PEM; with tls_key, serve HTTPS only
+  std::string tls_key;
+  std::string basic_auth_file;    ///< see Access
+  std::string bearer_token_file;  ///< see Access
+};
+
 class Server {
  public:
+  /// Every endpoint but /-/healthy answers 401 without valid credentials
+  /// when an authentication file is set. Throws std::runtime_error naming
+  /// the address or the file when it cannot listen or read them.
+  Server(const ServerOptions& options, const Snapshot& snapshot, std::string version);
   /// Listens on `listen` ("127.0.0.1:9877", "[::1]:9877"; port 0 picks a
   /// free one) and serves `snapshot`, which must outlive the server. Throws
   /// std::runtime_error naming the address when it cannot.

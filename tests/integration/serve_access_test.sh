@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# greenlight serve with the exporter's optional authentication: 401 without
+# credentials or with wrong ones, 200 with the right password (basic, crypt
+# hashes) or token (bearer), /-/healthy open to probes. TLS: Debian 12's
+# CivetWeb cannot initialise OpenSSL 3, so a TLS configuration must be
+# refused at start with a clear message, never crash on the first handshake.
+set -uo pipefail
+gl=${GREENLIGHT:?}
+src=${GREENLIGHT_SOURCE_DIR:?}
+fixtures="$src/tests/fixtures/exporter"
+work=$(mktemp -d /tmp/greenlight-access.XXXXXX)
+pid=""
+trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+passed=0 failed=0
+check() {
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>"$work/openssl.log"
+check "a certificate was made ($(tail -1 "$work/openssl.log"))" test -s "$work/cert.pem"
+cp "$fixtures/htpasswd" "$fixtures/tokens" "$work/"
+cat >"$work/site.yaml" <<'YAML'
+site: access
+hosts:
+  self-host: {address: 127.0.0.1, self: true}
+exporter:
+  listen: "127.0.0.1:0"
+  basic_auth_file: htpasswd
+  bearer_token_file: tokens
+checks:
+  true-command: {kind: command, command: ["true"]}
+YAML
+
+"$gl" -c "$work/site.yaml" serve >"$work/out" 2>&1 &
+pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(grep -o 'listening on port [0-9]*' "$work/out" | awk '{print $4}')
+  [[ -n "$port" ]] && break
+  sleep 0.1
+done
+check "serve listens ($(cat "$work/out"))" test -n "$port"
+url="http://127.0.0.1:$port"
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+check "/-/healthy answers without credentials" test "$(code "$url/-/healthy")" = 200
+check "/metrics without credentials: 401" test "$(code "$url/metrics")" = 401
+check "the 401 asks for basic authentication" \
+  grep -qi '^www-authenticate: Basic realm="greenlight"' <(curl -s -D - -o /dev/null "$url/metrics")
+check "/metrics with the password: 200" test "$(code -u operator:restart-2026 "$url/metrics")" = 200
+check "the body is the metrics" grep -q '^greenlight_build_info' <(curl -s -u operator:restart-2026 "$url/metrics")
+check "a wrong password: 401" test "$(code -u operator:restart-2025 "$url/metrics")" = 401
+check "an unknown user: 401" test "$(code -u nobody:restart-2026 "$url/metrics")" = 401
+check "the bearer token: 200" test "$(code -H 'Authorization: Bearer s3cr3t-token-for-prometheus' "$url/api/v1/checks")" = 200
+check "a wrong token: 401" test "$(code -H 'Authorization: Bearer nope' "$url/api/v1/checks")" = 401
+check "the status page needs credentials too" test "$(code "$url/")" = 401
+check "/-/ready needs credentials" test "$(code "$url/-/ready")" = 401
+kill -TERM "$pid"; wait "$pid"; rc=$?; pid=""
+check "SIGTERM stops it (rc $rc)" test "$rc" -eq 0
+
+# A malformed password file is refused at start, naming file and line.
+printf 'operator\n' >"$work/htpasswd"
+timeout 10 "$gl" -c "$work/site.yaml" serve >"$work/out2" 2>&1
+rc=$?
+check "a malformed password file is refused (rc $rc: $(cat "$work/out2"))" \
+  bash -c "[[ $rc -eq 1 ]] && grep -q 'htpasswd:1: expected user:HASH' '$work/out2'"
+
+# TLS is refused at start with the reason, not a crash at the first handshake.
+cp "$fixtures/htpasswd" "$work/htpasswd"
+sed -i 's|^exporter:|exporter:\n  tls_certificate: cert.pem\n  tls_key: key.pem|' "$work/site.yaml"
+timeout 10 "$gl" -c "$work/site.yaml" serve >"$work/out3" 2>&1
+rc=$?
+check "TLS is refused with its reason (rc $rc: $(cat "$work/out3"))" \
+  bash -c "[[ $rc -eq 1 ]] && grep -q 'cannot initialise OpenSSL' '$work/out3'"
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
