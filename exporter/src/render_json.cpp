@@ -87,9 +87,17 @@ std::string render_checks_json(const Snapshot& snapshot) {
 std::string render_runs_json(const Snapshot& snapshot) {
   const auto body = json_list(snapshot.runs(), [](const RunState& run) {
     const auto phases = json_list(run.phases, [](const PhaseState& p) {
-      return fmt::format(R"({{"name": {}, "state": {}, "started": {}, "finished": {}}})",
-                         json_string(p.name), json_string(p.state), json_time(p.started),
-                         json_time(p.finished));
+      std::string steps = "[";
+      for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        steps += fmt::format(R"({}{{"name": {}, "state": {}, "message": {}}})", i ? ", " : "",
+                             json_string(p.steps[i].name), json_string(p.steps[i].state),
+                             json_string(p.steps[i].message));
+      }
+      steps += "]";
+      return fmt::format(
+          R"({{"name": {}, "state": {}, "started": {}, "finished": {}, "steps": {}}})",
+          json_string(p.name), json_string(p.state), json_time(p.started), json_time(p.finished),
+          steps);
     });
     return fmt::format(R"({{"id": {}, "runbook": {}, "state": {}, "started": {}, "phases": {}}})",
                        json_string(run.id), json_string(run.runbook), json_string(run.state),

@@ -50,6 +50,7 @@ const std::string& status_page_html() {
   .empty { color: #5f6368; font-style: italic; padding: .5em 0; }
   ol.phases { display: flex; flex-wrap: wrap; gap: .4em; list-style: none; padding: 0; margin: .4em 0; }
   ol.phases li { padding: .2em .6em; border-radius: .3em; color: #fff; }
+  table.steps { margin-bottom: .6em; }
 </style>
 </head>
 <body>
@@ -130,7 +131,12 @@ function renderRuns(data) {
     el("p", {}, el("strong", {}, r.runbook), " run " + r.id + " ", badge(r.state),
        " started " + age(data.now, r.started)),
     el("ol", { class: "phases" }, ...r.phases.map(p =>
-      el("li", { class: p.state, title: p.state }, p.name + " (" + p.state + ")"))))));
+      el("li", { class: p.state, title: p.state }, p.name + " (" + p.state + ")"))),
+    ...r.phases.filter(p => p.steps.length && p.state !== "pending" && p.state !== "done").map(p =>
+      el("table", { class: "steps", "data-phase": p.name },
+        el("thead", {}, el("tr", {}, ...["step of " + p.name, "state", "message"].map(h => el("th", {}, h)))),
+        el("tbody", {}, ...p.steps.map(s => el("tr", { "data-step": s.name },
+          el("td", {}, s.name), el("td", {}, badge(s.state)), el("td", { class: "message" }, s.message)))))))));
 }
 
 function renderGates(data) {

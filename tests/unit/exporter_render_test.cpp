@@ -123,8 +123,12 @@ TEST_CASE("published runs and gates become series and JSON") {
   const auto now = std::chrono::system_clock::now();
   RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {}};
   run.phases.push_back(
-      {"stop-vms", "done", now - std::chrono::minutes(10), now - std::chrono::minutes(8)});
-  run.phases.push_back({"heal", "waiting", now - std::chrono::minutes(8), std::nullopt});
+      {"stop-vms", "done", now - std::chrono::minutes(10), now - std::chrono::minutes(8), {}});
+  run.phases.push_back({"heal",
+                        "waiting",
+                        now - std::chrono::minutes(8),
+                        std::nullopt,
+                        {{"trigger-heal", "done", "Launching heal operation"}}});
   GateState gate{"volumes-healed",
                  "r1",
                  "heal",
@@ -154,6 +158,10 @@ TEST_CASE("published runs and gates become series and JSON") {
   CHECK(gates.find(R"("checks": ["heal"])") != std::string::npos);
   const auto runs = render_runs_json(snapshot);
   CHECK(runs.find(R"("name": "heal", "state": "waiting")") != std::string::npos);
+  CHECK(
+      runs.find(
+          R"("steps": [{"name": "trigger-heal", "state": "done", "message": "Launching heal operation"}])") !=
+      std::string::npos);
 }
 
 TEST_CASE("the checks JSON escapes messages and carries the server's time") {

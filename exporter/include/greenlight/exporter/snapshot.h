@@ -55,12 +55,21 @@ struct GateState {
   std::optional<std::chrono::system_clock::time_point> waiting_since;
 };
 
+/// One step of a phase. state: one of kPhaseStates; message: what it
+/// printed or why it failed, one line.
+struct StepState {
+  std::string name;
+  std::string state;
+  std::string message;
+};
+
 /// One phase of a run. state: one of kPhaseStates.
 struct PhaseState {
   std::string name;
   std::string state;
   std::optional<std::chrono::system_clock::time_point> started;
   std::optional<std::chrono::system_clock::time_point> finished;
+  std::vector<StepState> steps;
 };
 
 /// A run of a runbook. state: "running", "waiting", "done", "failed", "aborted".
