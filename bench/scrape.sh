@@ -122,8 +122,9 @@ $(cat "$work/rows")
 How to read it: wrk is a closed loop, each connection sends its next request
 when the previous answer is complete, so with 200 connections the latency is
 mostly the queue: p50 ~ 200 / (requests per second). At 20k series the body
-is ~1.4 MiB and 200 concurrent scrapes move over 0.5 GiB/s through loopback
-on two cores that wrk, greenlight and the machine's other work share; a p99
+is ~1.4 MiB and 200 concurrent scrapes move hundreds of MiB/s through
+loopback on two cores that wrk, greenlight and the machine's other work
+share (see the load average); a p99
 under 20 ms at that concurrency would need ~10,000 scrapes per second (14
 GB/s). The 4-connection rows give the cost of one scrape. The body is
 rendered once per snapshot change (at most every 250 ms) and shared by
