@@ -51,6 +51,9 @@ for _ in $(seq 50); do
 done
 printf '$ curl http://127.0.0.1:%s/metrics | grep greenlight_check_status\n' "$port"
 curl -s "http://127.0.0.1:$port/metrics" | grep '^greenlight_check_status'
+printf '$ curl http://127.0.0.1:%s/api/v1/checks\n' "$port"
+curl -s "http://127.0.0.1:$port/api/v1/checks"
+printf '(the status page is http://127.0.0.1:%s/ while serve runs; alert rules in alerts/, dashboards in dashboards/, see docs/exporter.md)\n' "$port"
 kill "$serve_pid"
 wait "$serve_pid" 2>/dev/null || true
 
