@@ -8,6 +8,7 @@
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/site_runner.h"
 
 namespace greenlight::app {
 namespace {
@@ -88,22 +89,12 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
     return 3;
   }
   asio::io_context io;
-  LocalRunner local(io);
+  SiteRunner runner(io, ssh_options(site.ssh));
   std::vector<checks::CheckResult> results(built.size());
-  const config::Host* self = site.self_host();
   for (std::size_t i = 0; i < built.size(); ++i) {
     const auto& spec = *selected[i];
-    const bool is_local = spec.host == "self" || (self != nullptr && spec.host == self->name);
-    if (!is_local) {
-      results[i] =
-          checks::unknown_result(fmt::format("runs on {}: commands on other hosts need the SSH "
-                                             "runner, which this greenlight does not have",
-                                             spec.host));
-      continue;
-    }
-    Endpoint endpoint{self != nullptr ? self->name : "localhost", "", 22, "", true};
     checks::run_check(
-        *built[i], local, endpoint, spec.timeout,
+        *built[i], runner, site_endpoint(&site, spec.host), spec.timeout,
         [&results, i](checks::CheckResult result) { results[i] = std::move(result); });
   }
   io.run();

@@ -15,6 +15,7 @@
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/scheduler.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/site_runner.h"
 #include "greenlight/exporter/server.h"
 
 namespace greenlight::app {
@@ -27,6 +28,7 @@ struct Generation {
   config::Site site;
   std::shared_ptr<GroupResolver> groups;
   std::vector<std::unique_ptr<checks::Check>> checks;
+  std::unique_ptr<SiteRunner> runner;  ///< with this generation's ssh settings
   std::unique_ptr<checks::Scheduler> scheduler;
 };
 
@@ -47,12 +49,7 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
 class Service {
  public:
   Service(asio::io_context& io, exporter::Snapshot& snapshot)
-      : io_(io),
-        snapshot_(snapshot),
-        local_(io),
-        remote_(
-            io,
-            "commands on other hosts need the SSH runner, which this greenlight does not have") {}
+      : io_(io), snapshot_(snapshot) {}
 
   // Declares the generation's checks in the snapshot and starts them; the
   // previous generation stops and its late results are ignored.
@@ -67,21 +64,20 @@ class Service {
           if (generation == generation_) snapshot_.update(name, result);
         });
     const config::Site& site = next->site;
-    const config::Host* self = site.self_host();
+    next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
     std::vector<exporter::CheckState> declared;
     for (std::size_t i = 0; i < next->checks.size(); ++i) {
       const auto& spec = site.checks[i];
-      const bool is_local = spec.host == "self" || (self != nullptr && spec.host == self->name);
-      const std::string host = is_local && self != nullptr ? self->name : spec.host;
+      Endpoint endpoint = site_endpoint(&site, spec.host);
       exporter::CheckState state;
       state.name = spec.name;
       state.kind = spec.kind;
-      state.host = host;
+      state.host = endpoint.node;
       declared.push_back(std::move(state));
       checks::Scheduler::Entry entry;
       entry.check = std::move(next->checks[i]);
-      entry.endpoint = Endpoint{host, "", 22, "", is_local};
-      entry.runner = is_local ? static_cast<CommandRunner*>(&local_) : &remote_;
+      entry.endpoint = std::move(endpoint);
+      entry.runner = next->runner.get();
       entry.interval = spec.interval;
       entry.timeout = spec.timeout;
       entry.jitter = spec.jitter;
@@ -101,8 +97,6 @@ class Service {
  private:
   asio::io_context& io_;
   exporter::Snapshot& snapshot_;
-  LocalRunner local_;
-  RefusingRunner remote_;
   std::unique_ptr<Generation> current_;
   std::vector<std::unique_ptr<Generation>> retired_;
   unsigned generation_ = 0;

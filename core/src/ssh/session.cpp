@@ -1,0 +1,266 @@
+#include "ssh/session.h"
+
+#include <fmt/format.h>
+#include <libssh/libssh.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace greenlight::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ChannelOwner {
+  ssh_channel channel;
+  ~ChannelOwner() {
+    if (channel == nullptr) return;
+    if (ssh_channel_is_open(channel) != 0) ssh_channel_close(channel);
+    ssh_channel_free(channel);
+  }
+};
+
+struct KeyOwner {
+  ssh_key key = nullptr;
+  ~KeyOwner() {
+    if (key != nullptr) ssh_key_free(key);
+  }
+};
+
+HostKeyState host_key_state(ssh_known_hosts_e state) {
+  switch (state) {
+    case SSH_KNOWN_HOSTS_OK:
+      return HostKeyState::kKnown;
+    case SSH_KNOWN_HOSTS_CHANGED:
+      return HostKeyState::kChanged;
+    case SSH_KNOWN_HOSTS_OTHER:
+      return HostKeyState::kOtherType;
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+      return HostKeyState::kUnknown;
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+      return HostKeyState::kNoFile;
+    case SSH_KNOWN_HOSTS_ERROR:
+      break;
+  }
+  return HostKeyState::kError;
+}
+
+void append_capped(std::string& into, const char* data, std::size_t size, std::size_t cap,
+                   bool& truncated) {
+  if (into.size() + size > cap) truncated = true;
+  if (into.size() < cap) into.append(data, std::min(size, cap - into.size()));
+}
+
+bool authenticate(ssh_session session, const SshTarget& target, const SshOptions& options,
+                  SshFailure& failure) {
+  if (options.identity_files.empty()) {
+    if (ssh_userauth_publickey_auto(session, nullptr, nullptr) == SSH_AUTH_SUCCESS) return true;
+    failure = {RunStatus::kAuth,
+               fmt::format("authentication failed for {}@{}: no key of the SSH agent or ~/.ssh "
+                           "was accepted",
+                           target.user, target.address)};
+    return false;
+  }
+  std::string tried;
+  for (const auto& file : options.identity_files) {
+    KeyOwner key;
+    if (ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key.key) != SSH_OK) {
+      tried += fmt::format("{}{} (cannot read it)", tried.empty() ? "" : ", ", file);
+      continue;
+    }
+    const int rc = ssh_userauth_publickey(session, nullptr, key.key);
+    if (rc == SSH_AUTH_SUCCESS) return true;
+    if (rc == SSH_AUTH_ERROR) {
+      failure = {classify_connect_error(ssh_get_error(session)),
+                 fmt::format("connection lost while authenticating: {}", ssh_get_error(session))};
+      return false;
+    }
+    tried += fmt::format("{}{}", tried.empty() ? "" : ", ", file);
+  }
+  failure = {RunStatus::kAuth, fmt::format("authentication failed for {}@{} with {}", target.user,
+                                           target.address, tried)};
+  return false;
+}
+
+}  // namespace
+
+std::string SshTarget::key() const { return fmt::format("{}@{}:{}", user, address, port); }
+
+SshSession::~SshSession() {
+  ssh_disconnect(session_);
+  ssh_free(session_);
+}
+
+bool SshSession::connected() const { return ssh_is_connected(session_) != 0; }
+
+std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshOptions& options,
+                                             std::shared_mutex& known_hosts_lock,
+                                             SshFailure& failure) {
+  ssh_session raw = ssh_new();
+  if (raw == nullptr) {
+    failure = {RunStatus::kCannotStart, "cannot allocate an SSH session"};
+    return nullptr;
+  }
+  std::unique_ptr<SshSession> session(new SshSession(raw, options.connect_timeout));
+  bool no = false;
+  long seconds = static_cast<long>(options.connect_timeout.count() / 1000);
+  long micros = static_cast<long>(options.connect_timeout.count() % 1000) * 1000;
+  int port = target.port;
+  int nodelay = 1;
+  // ~/.ssh/config must not change where or how greenlight connects.
+  ssh_options_set(raw, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  ssh_options_set(raw, SSH_OPTIONS_HOST, target.address.c_str());
+  ssh_options_set(raw, SSH_OPTIONS_PORT, &port);
+  ssh_options_set(raw, SSH_OPTIONS_USER, target.user.c_str());
+  ssh_options_set(raw, SSH_OPTIONS_TIMEOUT, &seconds);
+  ssh_options_set(raw, SSH_OPTIONS_TIMEOUT_USEC, &micros);
+  ssh_options_set(raw, SSH_OPTIONS_NODELAY, &nodelay);
+  ssh_options_set(raw, SSH_OPTIONS_KNOWNHOSTS, options.known_hosts.c_str());
+  // Only greenlight's own file decides: the system-wide one would accept keys
+  // the operator never reviewed for this site.
+  ssh_options_set(raw, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+
+  if (ssh_connect(raw) != SSH_OK) {
+    const std::string error = ssh_get_error(raw);
+    failure = {classify_connect_error(error),
+               fmt::format("cannot connect to {} port {}: {}", target.address, port, error)};
+    return nullptr;
+  }
+
+  HostKeyState state;
+  {
+    std::shared_lock<std::shared_mutex> reading(known_hosts_lock);
+    state = host_key_state(ssh_session_is_known_server(raw));
+  }
+  if ((state == HostKeyState::kUnknown || state == HostKeyState::kNoFile) && options.accept_new) {
+    std::unique_lock<std::shared_mutex> writing(known_hosts_lock);
+    // Another thread may have recorded it meanwhile.
+    state = host_key_state(ssh_session_is_known_server(raw));
+    if (state == HostKeyState::kUnknown || state == HostKeyState::kNoFile) {
+      if (ssh_session_update_known_hosts(raw) != SSH_OK) {
+        failure = {RunStatus::kHostKey,
+                   fmt::format("{}: cannot record its host key in {}: {}", target.node,
+                               options.known_hosts, ssh_get_error(raw))};
+        return nullptr;
+      }
+      state = HostKeyState::kKnown;
+    }
+  }
+  if (state != HostKeyState::kKnown) {
+    failure = {
+        RunStatus::kHostKey,
+        describe_host_key(state,
+                          target.port == 22 ? target.address
+                                            : fmt::format("[{}]:{}", target.address, target.port),
+                          options.known_hosts)};
+    if (state == HostKeyState::kError) failure.reason += fmt::format(" ({})", ssh_get_error(raw));
+    return nullptr;
+  }
+
+  if (!authenticate(raw, target, options, failure)) return nullptr;
+  return session;
+}
+
+SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point deadline,
+                                     const std::atomic<bool>& interrupted, RunResult& result) {
+  ChannelOwner owner{ssh_channel_new(session_)};
+  if (owner.channel == nullptr || ssh_channel_open_session(owner.channel) != SSH_OK) {
+    result.reason = fmt::format("cannot open a channel: {}", ssh_get_error(session_));
+    return Outcome::kNotStarted;
+  }
+  const std::string text = command.text();
+  if (ssh_channel_request_exec(owner.channel, text.c_str()) != SSH_OK) {
+    result.reason = fmt::format("cannot start the command: {}", ssh_get_error(session_));
+    return connected() ? Outcome::kDone : Outcome::kLost;
+  }
+  if (command.input) {
+    const std::string& input = *command.input;
+    std::size_t written = 0;
+    while (written < input.size()) {
+      const int n = ssh_channel_write(owner.channel, input.data() + written,
+                                      static_cast<uint32_t>(input.size() - written));
+      if (n < 0) break;
+      written += static_cast<std::size_t>(n);
+    }
+  }
+  ssh_channel_send_eof(owner.channel);
+
+  char buffer[32 * 1024];
+  const std::size_t cap = command.output_cap;
+  bool truncated = false;
+  // What libssh already holds for a stream, read without waiting.
+  auto drain = [&](int is_stderr, std::string& into) {
+    for (;;) {
+      const int available = ssh_channel_poll(owner.channel, is_stderr);
+      if (available == SSH_ERROR) return false;
+      if (available <= 0) return true;
+      const int n = ssh_channel_read(
+          owner.channel, buffer,
+          static_cast<uint32_t>(std::min<std::size_t>(sizeof buffer, available)), is_stderr);
+      if (n == SSH_ERROR) return false;
+      if (n <= 0) return true;
+      append_capped(into, buffer, static_cast<std::size_t>(n), cap, truncated);
+    }
+  };
+  auto lost = [&] {
+    result.truncated = truncated;
+    result.reason = fmt::format("connection lost during the command: {}", ssh_get_error(session_));
+    return Outcome::kLost;
+  };
+  auto timed_out = [&] {
+    result.truncated = truncated;
+    result.reason = fmt::format("command timeout after {}s",
+                                std::chrono::duration<double>(command.timeout).count());
+    return Outcome::kTimedOut;
+  };
+  auto remaining_ms = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  };
+  // Blocking waits, each short enough that the deadline and an interrupt are
+  // honoured: ssh_channel_poll_timeout processes every incoming packet (both
+  // streams, exit status) while it waits for standard output or its end.
+  for (;;) {
+    if (interrupted.load()) {
+      result.truncated = truncated;
+      result.reason = "interrupted";
+      return Outcome::kInterrupted;
+    }
+    const long long left = remaining_ms();
+    if (left <= 0) return timed_out();
+    const int polled = ssh_channel_poll_timeout(
+        owner.channel, static_cast<int>(std::min<long long>(left, 250)), 0);
+    if (polled == SSH_ERROR) return lost();
+    if (!drain(0, result.out) || !drain(1, result.err)) return lost();
+    if (polled == SSH_EOF) break;
+  }
+  // The exit status comes with or after the end of output; wait for it no
+  // longer than the deadline (libssh waits up to the session's timeout).
+  const long long left = std::max<long long>(remaining_ms(), 1);
+  long seconds = static_cast<long>(left / 1000);
+  long micros = static_cast<long>(left % 1000) * 1000;
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &micros);
+  const int status = ssh_channel_get_exit_status(owner.channel);
+  seconds = static_cast<long>(connect_timeout_.count() / 1000);
+  micros = static_cast<long>(connect_timeout_.count() % 1000) * 1000;
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
+  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &micros);
+  if (!drain(0, result.out) || !drain(1, result.err)) return lost();
+  if (status >= 0) {
+    result.exit_code = status;
+    result.status = status == 0 ? RunStatus::kOk : RunStatus::kExit;
+    result.reason = fmt::format("exit {}", status);
+  } else if (!connected()) {
+    return lost();
+  } else if (ssh_channel_is_closed(owner.channel) != 0) {
+    result.status = RunStatus::kSignal;
+    result.reason = "ended without an exit status (killed by a signal)";
+  } else {
+    return timed_out();
+  }
+  result.truncated = truncated;
+  if (truncated) result.reason += fmt::format(" (output truncated at {} bytes)", cap);
+  return Outcome::kDone;
+}
+
+}  // namespace greenlight::detail

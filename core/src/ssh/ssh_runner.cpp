@@ -1,0 +1,187 @@
+#include <fmt/format.h>
+#include <libssh/libssh.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "greenlight/core/ssh.h"
+#include "ssh/session.h"
+
+namespace greenlight {
+
+using detail::SshFailure;
+using detail::SshSession;
+using detail::SshTarget;
+using Clock = std::chrono::steady_clock;
+
+struct SshRunner::Pool {
+  struct Job {
+    SshTarget target;
+    Command command;
+    std::function<void(RunResult)> done;
+    asio::executor_work_guard<asio::io_context::executor_type> busy;  ///< keeps run() going
+  };
+
+  asio::io_context& io;
+  SshOptions options;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Job> queue;
+  std::unordered_multimap<std::string, std::unique_ptr<SshSession>> idle;  ///< by target key
+  std::vector<std::thread> threads;
+  std::size_t waiting = 0;  ///< threads waiting for a job
+  bool stopping = false;
+  std::atomic<bool> interrupted{false};
+  std::atomic<std::size_t> opened{0};
+  std::shared_mutex known_hosts_lock;
+
+  Pool(asio::io_context& context, SshOptions settings) : io(context), options(std::move(settings)) {
+    static std::once_flag initialised;
+    std::call_once(initialised, [] { ssh_init(); });
+  }
+
+  std::unique_ptr<SshSession> take_idle(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto found = idle.find(key);
+    if (found == idle.end()) return nullptr;
+    auto session = std::move(found->second);
+    idle.erase(found);
+    return session;
+  }
+
+  void give_back(const std::string& key, std::unique_ptr<SshSession> session) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!stopping) idle.emplace(key, std::move(session));
+  }
+
+  std::unique_ptr<SshSession> connect(const SshTarget& target, RunResult& result) {
+    SshFailure failure;
+    auto session = SshSession::open(target, options, known_hosts_lock, failure);
+    ++opened;
+    if (!session) {
+      result.status = failure.status;
+      result.reason = failure.reason;
+    }
+    return session;
+  }
+
+  RunResult execute(const Job& job) {
+    const auto started = Clock::now();
+    RunResult result;
+    result.node = job.target.node;
+    result.command = job.command.text();
+    result.status = RunStatus::kCannotStart;
+    if (interrupted.load()) {
+      result.reason = "not started: interrupted";
+      return result;
+    }
+    const std::string key = job.target.key();
+    auto session = take_idle(key);
+    bool reused = session != nullptr;
+    if (session && !session->connected()) {
+      session.reset();
+      reused = false;
+    }
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!session) {
+        session = connect(job.target, result);
+        if (!session) break;
+      }
+      // The command's timeout counts from when it is sent, not from the
+      // connection: a slow login is the connect timeout's business.
+      const auto deadline = Clock::now() + job.command.timeout;
+      RunResult attempt_result = result;
+      const auto outcome = session->exec(job.command, deadline, interrupted, attempt_result);
+      if (outcome == SshSession::Outcome::kNotStarted && reused) {
+        // A kept session whose host went away (rebooted, sshd restarted):
+        // nothing was sent, so connect again and send the command once.
+        session.reset();
+        reused = false;
+        continue;
+      }
+      result = std::move(attempt_result);
+      switch (outcome) {
+        case SshSession::Outcome::kDone:
+          break;
+        case SshSession::Outcome::kNotStarted:
+          result.status = RunStatus::kUnreachable;
+          session.reset();
+          break;
+        case SshSession::Outcome::kLost:
+          result.status = RunStatus::kUnreachable;
+          session.reset();
+          break;
+        case SshSession::Outcome::kTimedOut:
+        case SshSession::Outcome::kInterrupted:
+          result.status = RunStatus::kTimeout;
+          break;
+      }
+      break;
+    }
+    if (session && session->connected()) give_back(key, std::move(session));
+    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    return result;
+  }
+
+  void work() {
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex);
+      ++waiting;
+      wake.wait(lock, [this] { return stopping || !queue.empty(); });
+      --waiting;
+      if (stopping) return;
+      Job job = std::move(queue.front());
+      queue.pop_front();
+      lock.unlock();
+      RunResult result = execute(job);
+      asio::post(io, [done = std::move(job.done), result = std::move(result)]() mutable {
+        done(std::move(result));
+      });
+      job.busy.reset();
+    }
+  }
+};
+
+SshRunner::SshRunner(asio::io_context& io, SshOptions options)
+    : pool_(std::make_shared<Pool>(io, std::move(options))) {}
+
+SshRunner::~SshRunner() {
+  {
+    std::lock_guard<std::mutex> lock(pool_->mutex);
+    pool_->stopping = true;
+    pool_->queue.clear();
+  }
+  pool_->interrupted = true;
+  pool_->wake.notify_all();
+  for (auto& thread : pool_->threads) thread.join();
+  pool_->idle.clear();
+}
+
+void SshRunner::run(const Endpoint& endpoint, const Command& command,
+                    std::function<void(RunResult)> done) {
+  SshTarget target{endpoint.node, endpoint.address.empty() ? endpoint.node : endpoint.address,
+                   endpoint.port, endpoint.user.empty() ? pool_->options.user : endpoint.user};
+  std::lock_guard<std::mutex> lock(pool_->mutex);
+  pool_->queue.push_back(
+      Pool::Job{std::move(target), command, std::move(done), asio::make_work_guard(pool_->io)});
+  // Threads start on demand, up to the bound: a run over three hosts starts three.
+  if (pool_->waiting < pool_->queue.size() &&
+      pool_->threads.size() < static_cast<std::size_t>(std::max(1, pool_->options.workers))) {
+    Pool* pool = pool_.get();
+    pool_->threads.emplace_back([pool] { pool->work(); });
+  }
+  pool_->wake.notify_one();
+}
+
+void SshRunner::interrupt() {
+  pool_->interrupted = true;
+  std::lock_guard<std::mutex> lock(pool_->mutex);
+  pool_->wake.notify_all();
+}
+
+std::size_t SshRunner::connections_opened() const { return pool_->opened.load(); }
+
+}  // namespace greenlight
