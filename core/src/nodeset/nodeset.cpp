@@ -212,6 +212,45 @@ NodeSet NodeSet::parse(std::string_view text, const GroupResolver* groups, Group
   return NodeSet(std::make_unique<Impl>(parser.parse(text)));
 }
 
+namespace {
+
+// A plain name with several numeric parts (r12n3, da2c1p0) added straight
+// to its pattern's multi-dimensional set, as the parser would add it; false
+// (nothing added) for anything the parser must see: '%', blanks, a part too
+// long for a range set, a pattern already holding another kind of indexes.
+bool add_multi_index_name(NodeSet::Impl& impl, const std::string& name, std::string& pattern) {
+  if (name.find_first_of("% \t\n\r\v\f") != std::string::npos) return false;
+  detail::RangeVector vector;
+  pattern.clear();
+  std::size_t pos = 0;
+  while (pos < name.size()) {
+    const std::size_t digit = name.find_first_of("0123456789", pos);
+    if (digit == std::string::npos) {
+      pattern.append(name, pos, std::string::npos);
+      break;
+    }
+    std::size_t end = name.find_first_not_of("0123456789", digit);
+    if (end == std::string::npos) end = name.size();
+    if (end - digit > 18) return false;
+    pattern.append(name, pos, digit - pos);
+    pattern += "%s";
+    vector.push_back(RangeSet::single(std::string_view(name).substr(digit, end - digit)));
+    pos = end;
+  }
+  if (vector.size() < 2) return false;
+  auto it = impl.patterns.find(pattern);
+  if (it == impl.patterns.end()) {
+    impl.patterns.emplace(pattern, detail::RangeSetND(std::move(vector)));
+    return true;
+  }
+  auto* many = std::get_if<detail::RangeSetND>(&it->second);
+  if (many == nullptr) return false;
+  many->add_vector(std::move(vector));
+  return true;
+}
+
+}  // namespace
+
 NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
   detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
   auto impl = std::make_unique<Impl>();
@@ -245,6 +284,7 @@ NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
       if (current != nullptr && current->add_digits(digits)) continue;
     }
     current = nullptr;
+    if (!single_index && add_multi_index_name(*impl, name, pattern)) continue;
     impl->update(parser.parse_single(name));
   }
   return NodeSet(std::move(impl));

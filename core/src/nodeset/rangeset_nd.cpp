@@ -318,6 +318,12 @@ void RangeSetND::append(const std::vector<RangeVector>& vectors) {
 
 void RangeSetND::update(const RangeSetND& other) { append(other.vectors_); }
 
+void RangeSetND::add_vector(RangeVector vector) {
+  vectors_.push_back(std::move(vector));
+  dirty_ = true;
+  if (!multivariate_hint_) fold_univariate();
+}
+
 void RangeSetND::difference_update(const RangeSetND& other) {
   const auto& excluded = other.vectors_;
   std::vector<RangeVector> result;

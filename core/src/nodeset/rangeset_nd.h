@@ -35,6 +35,8 @@ class RangeSetND {
   const std::vector<RangeVector>& vectors() const;
 
   void update(const RangeSetND& other);
+  /// Adds one vector (as update() with a set of that vector alone).
+  void add_vector(RangeVector vector);
   void difference_update(const RangeSetND& other);
   void intersection_update(const RangeSetND& other);
   void symmetric_difference_update(const RangeSetND& other);
