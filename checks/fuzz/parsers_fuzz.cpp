@@ -11,12 +11,14 @@
 #include <string>
 #include <string_view>
 
+#include "greenlight/checks/dns_servers.h"
 #include "greenlight/checks/fleet.h"
 #include "greenlight/checks/fping.h"
 #include "greenlight/checks/gluster.h"
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/prometheus_alerts.h"
 
 using namespace greenlight::checks;
 
@@ -57,5 +59,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, rc);
   }
   (void)nagios_verdict(parse_nagios_output(text), rc, "x");
+  for (auto api : {AlertApi::prometheus, AlertApi::alertmanager}) {
+    // Whatever the answer, a green verdict means no selected alert fires.
+    if (const auto alerts = parse_alerts(text, api); alerts.ok()) {
+      const auto verdict = prometheus_alerts_verdict(*alerts, {});
+      for (const auto& alert : *alerts) {
+        if (verdict.green() && alert.firing()) __builtin_trap();
+      }
+    }
+  }
+  if (const auto answers = parse_resolve_output(text); answers.ok()) {
+    (void)dns_servers_verdict({AddressRecord{"a", "adm", "10.0.0.1", true, true, {"a"}}},
+                              {{"s", *answers, ""}});
+  }
   return 0;
 }

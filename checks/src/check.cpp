@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "check_support.h"
 #include "greenlight/checks/commands.h"
 #include "greenlight/checks/confiture.h"
 #include "greenlight/checks/dns.h"
@@ -16,28 +17,15 @@
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
 #include "greenlight/core/nodeset.h"
+#include "kinds.h"
 
 namespace greenlight::checks {
 namespace {
 
 using config::MapReader;
 
-// A failed command that produced nothing to judge: unknown, naming why.
-std::optional<CheckResult> not_judgeable(const RunResult& result) {
-  if (result.status == RunStatus::kOk || result.status == RunStatus::kExit) return std::nullopt;
-  return unknown_result(
-      fmt::format("{}: {} ({})", result.command, result.reason, to_string(result.status)));
-}
-
-// `command:` replaces the program of the kind's command line (a wrapper such
-// as [sudo, gluster] or [nsenter, -t, PID, -n, fping]).
-Command with_program(std::vector<std::string> argv, const std::vector<std::string>& program) {
-  if (!program.empty()) {
-    argv.erase(argv.begin());
-    argv.insert(argv.begin(), program.begin(), program.end());
-  }
-  return Command::program(std::move(argv));
-}
+using detail::not_judgeable;
+using detail::with_program;
 
 std::vector<std::string> expand(MapReader& reader, const char* key, const GroupResolver& groups,
                                 bool required) {
@@ -280,73 +268,6 @@ class PluginCheck : public Check {
   bool nagios_;
 };
 
-// Critical names are resolved with `getent ahostsv4 NAME` on the check's
-// host: the host's own NSS path (hosts file first), which is what keeps
-// working while the DNS VMs are down.
-class DnsCheck : public Check {
- public:
-  DnsCheck(const config::CheckSpec& spec, const config::Site& site, MapReader& reader)
-      : Check(spec.name, spec.host), program_(spec.command) {
-    const auto file = reader.string("addresses", true);
-    const config::Value* where = reader.value().find("addresses");
-    if (!file || where == nullptr) return;
-    std::filesystem::path path = *file;
-    if (path.is_relative()) path = site.file.parent_path() / path;
-    std::ifstream in(path);
-    if (!in) {
-      reader.diagnostics().error(where->mark,
-                                 fmt::format("addresses: cannot read {}", path.string()));
-      return;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto records = parse_confiture_addresses(text.str(), path.string());
-    if (!records) {
-      reader.diagnostics().error(where->mark, fmt::format("addresses: {}", records.error().reason));
-      return;
-    }
-    expected_ = critical_records(*records);
-    for (const auto& record : expected_) {
-      for (const auto& name : record.names) {
-        if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);
-      }
-    }
-  }
-  std::vector<Command> commands() const override {
-    std::vector<Command> out;
-    for (const auto& name : names_)
-      out.push_back(with_program({"getent", "ahostsv4", name}, program_));
-    return out;
-  }
-  CheckResult judge(const std::vector<RunResult>& results) const override {
-    std::vector<DnsAnswer> answers;
-    for (std::size_t i = 0; i < names_.size() && i < results.size(); ++i) {
-      if (auto failed = not_judgeable(results[i])) return *failed;
-      DnsAnswer answer{names_[i], {}, {}};
-      if (results[i].exit_code == 2) {
-        answer.error = "not found";
-      } else if (results[i].exit_code != 0) {
-        answer.error = fmt::format("getent exit {}", results[i].exit_code);
-      }
-      std::istringstream lines(results[i].out);
-      std::string address, rest;
-      while (lines >> address && std::getline(lines, rest)) {
-        if (std::find(answer.addresses.begin(), answer.addresses.end(), address) ==
-            answer.addresses.end()) {
-          answer.addresses.push_back(address);
-        }
-      }
-      answers.push_back(std::move(answer));
-    }
-    return dns_records_verdict(expected_, answers);
-  }
-
- private:
-  std::vector<std::string> program_;
-  std::vector<AddressRecord> expected_;
-  std::vector<std::string> names_;
-};
-
 class NotWiredCheck : public Check {
  public:
   NotWiredCheck(const config::CheckSpec& spec) : Check(spec.name, spec.host), kind_(spec.kind) {}
@@ -377,9 +298,11 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
   } else if (spec.kind == "gluster_clients") {
     check = std::make_unique<ClientsCheck>(spec, site, reader, groups);
   } else if (spec.kind == "dns_critical") {
-    check = std::make_unique<DnsCheck>(spec, site, reader);
+    check = detail::make_dns_check(spec, site, reader);
   } else if (spec.kind == "fleet_units") {
     check = std::make_unique<FleetCheck>(spec, reader, groups);
+  } else if (spec.kind == "prometheus_alerts") {
+    check = detail::make_prometheus_alerts_check(spec, reader);
   } else if (spec.kind == "nagios" || spec.kind == "command") {
     if (spec.command.empty()) {
       diagnostics.error(spec.mark,

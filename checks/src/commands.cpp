@@ -1,5 +1,7 @@
 #include "greenlight/checks/commands.h"
 
+#include <fmt/format.h>
+
 namespace greenlight::checks {
 
 // --mode=script: gluster never asks a question on a terminal (LAB-NOTES).
@@ -42,6 +44,16 @@ Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_
 
 Argv fleet_list_units_argv() {
   return {"fleetctl", "list-units", "--fields", "unit,machine,active,sub", "--no-legend", "--full"};
+}
+
+Argv curl_get_argv(std::string_view url, double max_seconds) {
+  // --fail: an HTTP error is an exit status (22) with the code on stderr,
+  // never an error page handed to the JSON parser as if it were the answer.
+  return {"curl",          "--silent",
+          "--show-error",  "--fail",
+          "--max-time",    fmt::format("{:.1f}", max_seconds > 0.1 ? max_seconds : 0.1),
+          "--header",      "Accept: application/json",
+          std::string(url)};
 }
 
 }  // namespace greenlight::checks

@@ -2,10 +2,10 @@
 //
 // make_check() turns a site's check specification (kind and parameters)
 // into a Check; run_check() runs it through a CommandRunner and hands back
-// its CheckResult. The kinds runnable today: fping, gluster_peers,
-// gluster_volumes, gluster_heal, gluster_clients, fleet_units, dns_critical
-// (NSS path), nagios and command; prometheus_alerts reports "unknown" until
-// it is wired.
+// its CheckResult. Every kind of config::check_kinds() runs: fping,
+// gluster_peers, gluster_volumes, gluster_heal, gluster_clients, fleet_units,
+// dns_critical (NSS path and DNS servers), prometheus_alerts, nagios and
+// command.
 #pragma once
 
 #include <functional>

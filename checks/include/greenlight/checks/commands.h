@@ -28,5 +28,8 @@ Argv fping_argv(const std::vector<std::string>& targets, int count = 3, int time
 /// fleetctl list-units --fields unit,machine,active,sub --no-legend --full
 /// (parse_fleet_units with the default fields)
 Argv fleet_list_units_argv();
+/// curl --silent --show-error --fail --max-time SECONDS -H 'Accept: application/json' URL
+/// (parse_alerts on the answer; curl's exit status and stderr say why it failed)
+Argv curl_get_argv(std::string_view url, double max_seconds);
 
 }  // namespace greenlight::checks

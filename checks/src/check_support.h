@@ -1,0 +1,36 @@
+// What every check kind's Check class shares: how a command that produced
+// nothing to judge becomes a verdict, and how `command:` replaces a kind's
+// program.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/checks/check_result.h"
+#include "greenlight/core/runner.h"
+
+namespace greenlight::checks::detail {
+
+/// A failed command that produced nothing to judge (timeout, signal, could
+/// not start): unknown, naming why. nullopt when it ran to an exit status.
+inline std::optional<CheckResult> not_judgeable(const RunResult& result) {
+  if (result.status == RunStatus::kOk || result.status == RunStatus::kExit) return std::nullopt;
+  return unknown_result(
+      fmt::format("{}: {} ({})", result.command, result.reason, to_string(result.status)));
+}
+
+/// `command:` replaces the program of the kind's command line (a wrapper such
+/// as [sudo, gluster] or [nsenter, -t, PID, -n, fping]).
+inline Command with_program(std::vector<std::string> argv,
+                            const std::vector<std::string>& program) {
+  if (!program.empty()) {
+    argv.erase(argv.begin());
+    argv.insert(argv.begin(), program.begin(), program.end());
+  }
+  return Command::program(std::move(argv));
+}
+
+}  // namespace greenlight::checks::detail

@@ -1,0 +1,21 @@
+// Builders of the check kinds that live in their own files (check.cpp holds
+// the older ones). Each reads its parameters through `reader`, reporting bad
+// ones to the reader's diagnostics, and returns the Check.
+#pragma once
+
+#include <memory>
+
+#include "greenlight/checks/check.h"
+#include "greenlight/core/config_value.h"
+
+namespace greenlight::checks::detail {
+
+/// kind prometheus_alerts: url, api, include, exclude, firing, unavailable.
+std::unique_ptr<Check> make_prometheus_alerts_check(const config::CheckSpec& spec,
+                                                    config::MapReader& reader);
+
+/// kind dns_critical: addresses, nss, servers, server_records, resolve_command.
+std::unique_ptr<Check> make_dns_check(const config::CheckSpec& spec, const config::Site& site,
+                                      config::MapReader& reader);
+
+}  // namespace greenlight::checks::detail
