@@ -187,7 +187,10 @@ cmd_down() {
   fi
   for peer in $LAB_PEERS; do kill_namespace "$(ns_of "$peer")"; done
   for peer in $LAB_PEERS sw; do ip netns del "$(ns_of "$peer")" 2>/dev/null || true; done
-  rm -rf "$dir"
+  # Only what `up` wrote: DIR itself may hold other things.
+  for peer in $LAB_PEERS; do rm -rf "${dir:?}/$peer"; done
+  rm -rf "${dir:?}/mnt" "$dir/hosts" "$dir/resolv.conf" "$dir/lab.env"
+  rmdir "$dir" 2>/dev/null || true
 }
 
 cmd_status() {
