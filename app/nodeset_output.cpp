@@ -7,6 +7,7 @@
 #include "greenlight/checks/check_group_source.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/site_runner.h"
 
 namespace greenlight::app {
 
@@ -33,11 +34,10 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
     if (const auto* v = spec.parameters.find("group_source"); v != nullptr && v->is_scalar())
       source = v->scalar;
     std::shared_ptr<checks::Check> check = checks::make_check(spec, site, *resolver, diagnostics);
-    const bool local =
-        spec.host == "self" || (site.self_host() != nullptr && site.self_host()->name == spec.host);
     if (check)
-      resolver->add_source(
-          source, std::make_shared<checks::CheckGroupSource>(check, "vm", spec.timeout, local));
+      resolver->add_source(source, std::make_shared<checks::CheckGroupSource>(
+                                       check, "vm", spec.timeout, site_endpoint(&site, spec.host),
+                                       ssh_options(site.ssh)));
   }
   GroupResolver clustershell;
   if (load_clustershell_groups(clustershell)) {

@@ -4,28 +4,26 @@
 
 #include "greenlight/checks/fact_group_source.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/site_runner.h"
 
 namespace greenlight::checks {
 
 CheckGroupSource::CheckGroupSource(std::shared_ptr<const Check> check, std::string fact_kind,
-                                   std::chrono::milliseconds timeout, bool local)
+                                   std::chrono::milliseconds timeout, Endpoint endpoint,
+                                   SshOptions ssh)
     : check_(std::move(check)),
       fact_kind_(std::move(fact_kind)),
       timeout_(timeout),
-      local_(local) {}
+      endpoint_(std::move(endpoint)),
+      ssh_(std::move(ssh)) {}
 
 const GroupSource& CheckGroupSource::groups() const {
   std::lock_guard lock(mutex_);
   if (!groups_) {
-    if (!local_) {
-      throw GroupResolutionError(
-          fmt::format("group source fed by check '{}' runs on {}: that needs the SSH runner",
-                      check_->name(), check_->host()));
-    }
     asio::io_context io;
-    LocalRunner runner(io);
+    SiteRunner runner(io, ssh_);
     CheckResult result;
-    run_check(*check_, runner, Endpoint{"localhost", "", 22, "", true}, timeout_,
+    run_check(*check_, runner, endpoint_, timeout_,
               [&](CheckResult r) { result = std::move(r); });
     io.run();
     if (result.status == Status::unknown && result.facts.empty()) {
