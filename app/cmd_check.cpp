@@ -9,36 +9,10 @@
 #include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/site_runner.h"
+#include "greenlight/core/json.h"
 
 namespace greenlight::app {
 namespace {
-
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 double seconds_between(const checks::CheckResult& r) {
   return std::chrono::duration<double>(r.finished - r.started).count();

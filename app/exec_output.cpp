@@ -5,6 +5,7 @@
 #include <map>
 
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/json.h"
 
 namespace greenlight::app {
 namespace {
@@ -17,33 +18,6 @@ void print_lines(std::FILE* to, const std::string& prefix, const std::string& te
     fmt::print(to, "{}{}\n", prefix, std::string_view(text).substr(start, end - start));
     start = end + 1;
   }
-}
-
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 }  // namespace

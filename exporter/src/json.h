@@ -1,4 +1,4 @@
-// JSON text pieces for the /api/v1 bodies (no JSON library in the project).
+// JSON text pieces for the /api/v1 bodies.
 #pragma once
 
 #include <chrono>
@@ -6,10 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "greenlight/core/json.h"
+
 namespace greenlight::exporter::detail {
 
-/// `text` as a quoted JSON string.
-std::string json_string(std::string_view text);
+using greenlight::json_string;
 /// Unix time in seconds with milliseconds, or null.
 std::string json_time(const std::optional<std::chrono::system_clock::time_point>& t);
 double unix_seconds(std::chrono::system_clock::time_point t);
