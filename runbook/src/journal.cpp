@@ -16,7 +16,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 15> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 17> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -32,6 +32,8 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 15> kEvents = {{
     {JournalEvent::kRunResumed, "run-resumed"},
     {JournalEvent::kRunAborted, "run-aborted"},
     {JournalEvent::kRunFinished, "run-finished"},
+    {JournalEvent::kGateSkipped, "gate-skipped"},
+    {JournalEvent::kPhaseSkipped, "phase-skipped"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -247,12 +249,20 @@ RunState replay(const std::vector<JournalRecord>& records) {
     state.last_sequence = r.sequence;
     int step = 0;
     to_number(r.step, step);
+    if (step > 0 && !r.phase.empty()) state.step_details[r.phase][step] = r.detail;
     switch (r.event) {
       case JournalEvent::kRunStarted:
         state.runbook = r.detail;
         break;
       case JournalEvent::kPhaseStarted:
         state.current_phase = r.phase;
+        break;
+      case JournalEvent::kGateGreen:
+      case JournalEvent::kGateSkipped:
+        state.passed_gates[r.phase].push_back(r.step);
+        break;
+      case JournalEvent::kPhaseSkipped:
+        state.finished_phases.push_back(r.phase);
         break;
       case JournalEvent::kStepStarted:
         state.steps[r.phase][step] = StepState::kStarted;
@@ -275,6 +285,7 @@ RunState replay(const std::vector<JournalRecord>& records) {
         break;
       case JournalEvent::kRunPaused:
         state.paused = true;
+        state.pause_reason = r.detail;
         break;
       case JournalEvent::kRunResumed:
         state.paused = false;

@@ -154,6 +154,11 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
           reader.choice("action", {"on", "off", "status", "cycle"}, true).value_or("");
       step.timeout = reader.duration("timeout").value_or(step.timeout);
       step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
+      if (ctx.site.power.command.empty()) {
+        ctx.diagnostics.error(
+            key.mark, fmt::format("{}: the site has no BMC command for power steps", step_what),
+            "add power: {command: \"ipmitool -I lanplus -H {bmc} ... chassis power {action}\"}");
+      }
       break;
     case StepKind::kSaveGroup:
       step.group = reader.string("name", true).value_or("");

@@ -235,6 +235,11 @@ void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) 
     if (path.is_relative()) path = site.file.parent_path() / path;
     site.runbook_directories.push_back(path);
   }
+  if (auto runs = reader.string("runs")) {
+    std::filesystem::path path = *runs;
+    if (path.is_relative()) path = site.file.parent_path() / path;
+    site.runs_directory = path;
+  }
   if (const Value* inline_books = reader.get("inline")) {
     if (inline_books->is_mapping()) {
       for (const auto& [book_name, book] : inline_books->entries)
@@ -243,6 +248,20 @@ void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) 
       diagnostics.error(inline_books->mark,
                         "runbooks: inline: expected a mapping of runbook names to runbooks");
     }
+  }
+  reader.finish();
+}
+
+void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
+  if (power == nullptr) return;
+  MapReader reader(*power, diagnostics, "power");
+  site.power.mark = power->mark;
+  site.power.command = reader.string("command", true).value_or("");
+  site.power.timeout = reader.duration("timeout").value_or(site.power.timeout);
+  if (!site.power.command.empty() && site.power.command.find("{action}") == std::string::npos) {
+    diagnostics.error(power->find("command")->mark,
+                      "power: command: needs the {action} placeholder (on, off, status, cycle)",
+                      "e.g. ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}");
   }
   reader.finish();
 }
@@ -310,6 +329,7 @@ Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics
   read_exporter(top.get("exporter"), site, diagnostics);
   read_checks(top.get("checks"), site, diagnostics);
   read_runbooks(top.get("runbooks"), site, diagnostics);
+  read_power(top.get("power"), site, diagnostics);
   top.finish();
   check_groups_resolve(groups, site, diagnostics);
   return site;

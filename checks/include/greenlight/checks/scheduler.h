@@ -43,6 +43,8 @@ class Scheduler {
   bool run_now(const std::string& name);
   /// Overrides the interval (a gate's fast pace); nullopt restores the configured one.
   bool set_pace(const std::string& name, std::optional<std::chrono::milliseconds> interval);
+  /// True when a check of that name was added.
+  bool knows(const std::string& name) const { return states_.count(name) != 0; }
   /// The latest result, if the check has run.
   const CheckResult* latest(const std::string& name) const;
   std::size_t runs(const std::string& name) const;

@@ -61,6 +61,17 @@ struct ExporterSettings {
   std::string bearer_token_file;
 };
 
+/// How `power` steps reach the nodes' BMCs: a shell command with `{node}`,
+/// `{bmc}` and `{action}` placeholders (each substituted word shell-quoted),
+/// run on greenlight's own host, e.g.
+/// `ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}`
+/// or `nodectrl power{action} {node}`.
+struct PowerSettings {
+  std::string command;  ///< empty: power steps cannot run
+  milliseconds timeout{30'000};
+  Mark mark;
+};
+
 struct CheckSpec {
   std::string name;
   std::string kind;
@@ -85,6 +96,9 @@ struct Site {
   ExporterSettings exporter;
   std::vector<CheckSpec> checks;
   std::vector<std::filesystem::path> runbook_directories;
+  /// Where runs and their journals live (`runbooks: {runs: DIR}`).
+  std::filesystem::path runs_directory = "/var/lib/greenlight/runs";
+  PowerSettings power;
   std::vector<std::pair<std::string, Value>> runbooks;  ///< inline runbooks by name
 
   const Host* host(std::string_view name) const;

@@ -35,6 +35,8 @@ enum class JournalEvent {
   kRunResumed,
   kRunAborted,  ///< detail: why
   kRunFinished,
+  kGateSkipped,   ///< step field: gate name; detail: the operator's reason
+  kPhaseSkipped,  ///< detail: why (`--from`)
 };
 
 const char* to_string(JournalEvent event);
@@ -97,7 +99,11 @@ struct RunState {
   bool aborted = false;
   bool paused = false;
   std::map<std::string, std::map<int, StepState>> steps;  ///< phase -> step number -> state
-  std::vector<std::string> finished_phases;
+  std::vector<std::string> finished_phases;               ///< finished or skipped, in order
+  std::map<std::string, std::vector<std::string>>
+      passed_gates;  ///< phase -> gates green or skipped
+  std::map<std::string, std::map<int, std::string>> step_details;  ///< last detail per step
+  std::string pause_reason;   ///< why the run paused last (when paused)
   std::string current_phase;  ///< started, not finished; empty when none
   /// Steps recorded as started and never finished: they may or may not have
   /// run, so they are never re-run without the operator (unless idempotent).

@@ -1,0 +1,136 @@
+// Gates: a phase waits until every check of a gate reports green, with
+// results produced after it started waiting, continuously for `stable_for`,
+// and gives up after `timeout`. While it waits it asks for its checks to run
+// now and then at a fast pace, so that a phase starts within about a second
+// of its gate turning green.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/checks/check_result.h"
+#include "greenlight/checks/scheduler.h"
+#include "greenlight/core/asio.h"
+#include "greenlight/core/config.h"
+#include "greenlight/core/runner.h"
+#include "greenlight/runbook/runbook.h"
+
+namespace greenlight::runbook {
+
+/// Where gates read check results. The scheduler in the program, scripted
+/// results in tests. Called from the io_context's thread only.
+class CheckResults {
+ public:
+  virtual ~CheckResults() = default;
+  /// The name under which results for `check` (a gate's reference, with its
+  /// expectation and overrides) are kept. A reference that differs from the
+  /// site's check gets a check of its own, registered on first use. Throws
+  /// std::runtime_error naming the check when it cannot be built.
+  virtual std::string watch(const GateCheck& check) = 0;
+  /// The latest result under `key`, or nullptr before the first one.
+  virtual const checks::CheckResult* latest(const std::string& key) const = 0;
+  /// Runs the check now, then every `pace`; nullopt restores its interval.
+  virtual void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) = 0;
+};
+
+/// CheckResults over the check scheduler. Checks of gate references are
+/// built from the site's check specification with the gate's `expect` and
+/// overrides merged into its parameters, and added to the scheduler under a
+/// name such as "fleet-units{expect=stopped,vms=@management_vms}".
+class SchedulerResults : public CheckResults {
+ public:
+  /// Where a check's host is reached and through which runner.
+  using Placement = std::function<std::pair<Endpoint, CommandRunner*>(const std::string& host)>;
+
+  /// Keeps references to all four; they must outlive this object.
+  SchedulerResults(checks::Scheduler& scheduler, const config::Site& site,
+                   const GroupResolver& groups, Placement placement);
+  std::string watch(const GateCheck& check) override;
+  const checks::CheckResult* latest(const std::string& key) const override;
+  void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) override;
+
+ private:
+  checks::Scheduler& scheduler_;
+  const config::Site& site_;
+  const GroupResolver& groups_;
+  Placement placement_;
+};
+
+/// The key SchedulerResults uses for `check` (pure; exposed for tests).
+std::string gate_check_key(const GateCheck& check);
+
+/// What one check of a gate says right now.
+struct GateCheckState {
+  enum class State { kNoResult, kStale, kGreen, kRed };
+  std::string check;  ///< the check's name in the site
+  std::string key;    ///< where its results are read
+  State state = State::kNoResult;
+  std::string message;  ///< the check's own message, when it has a result
+};
+
+/// A gate while it is waited on (or when it stopped waiting).
+struct GateStatus {
+  std::string gate;
+  bool green = false;  ///< every check green with a fresh result
+  std::chrono::milliseconds waited{0};
+  std::chrono::milliseconds green_for{0};
+  std::vector<GateCheckState> checks;
+  /// Why the gate is not green, one clause per check that is not:
+  /// "fleet-units: 3 units running (pcocc-vm-admin1.service, ...)" or
+  /// "ping: no result since the gate started waiting".
+  std::string why_red() const;
+};
+
+enum class GateOutcome { kGreen, kTimedOut, kCancelled };
+
+/// One wait on one gate, on the io_context. Not thread-safe.
+class GateWait {
+ public:
+  struct Options {
+    std::chrono::milliseconds poll{100};   ///< how often results are read
+    std::chrono::milliseconds pace{1000};  ///< the checks' interval while waiting
+  };
+  using Done = std::function<void(GateOutcome, const GateStatus&)>;
+  using Changed = std::function<void(const GateStatus&)>;
+
+  GateWait(asio::io_context& io, CheckResults& results, const Gate& gate, Options options);
+  /// Cancels a wait in progress (done is not called) and restores paces.
+  ~GateWait();
+  GateWait(const GateWait&) = delete;
+  GateWait& operator=(const GateWait&) = delete;
+
+  /// Starts waiting; `done` is called once. `changed` (may be empty) is
+  /// called whenever the gate's verdict or its reasons change. Throws
+  /// std::runtime_error when a check of the gate cannot be built.
+  void start(Done done, Changed changed = {});
+  void cancel();
+  const GateStatus& status() const { return status_; }
+
+ private:
+  void poll();
+  void evaluate();
+  void finish(GateOutcome outcome);
+
+  asio::io_context& io_;
+  CheckResults& results_;
+  const Gate& gate_;
+  Options options_;
+  asio::steady_timer timer_;
+  std::vector<std::string> keys_;
+  std::chrono::system_clock::time_point started_wall_{};
+  std::chrono::steady_clock::time_point started_{};
+  std::optional<std::chrono::steady_clock::time_point> green_since_;
+  GateStatus status_;
+  std::string last_signature_;
+  Done done_;
+  Changed changed_;
+  bool active_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace greenlight::runbook

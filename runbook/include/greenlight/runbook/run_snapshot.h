@@ -1,0 +1,66 @@
+// A read-only picture of one run, for progress displays and metrics.
+//
+// Executor::snapshot() returns a copy: a plain value with no reference into
+// the executor, so a publisher (the exporter, later) can take one on the
+// io_context's thread and read it from any other. Suggested series, in the
+// project's naming (docs/metrics.md):
+//
+//   greenlight_run_phase_state{run,runbook,phase}      0 pending, 1 running, 2 done, 3 skipped
+//   greenlight_run_paused{run,runbook}                 1 while the run waits for a decision
+//   greenlight_run_gate_waiting_seconds{run,gate}      `gate_waited` of the gate waited on
+//   greenlight_run_gate_green{run,gate}                `gate_status.green`
+//   greenlight_run_step_duration_seconds{run,phase,step,kind}  each StepView's duration
+//   greenlight_run_step_state{run,phase,step}          StepState as a number
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "greenlight/runbook/gate.h"
+#include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/runbook.h"
+
+namespace greenlight::runbook {
+
+enum class PhaseState { kPending, kRunning, kDone, kSkipped };
+const char* to_string(PhaseState state);
+
+struct RunSnapshot {
+  enum class State {
+    kRunning,             ///< executing a step
+    kWaitingForGate,      ///< `gate` names the gate, `gate_status` why it is red
+    kWaitingForOperator,  ///< a confirm, manual or pause question is open
+    kPaused,              ///< left paused; `pause_reason` says why
+    kFinished,
+    kAborted,
+    kPoweredOff,  ///< greenlight's host is powering off; resume after it boots
+  };
+  struct PhaseView {
+    std::string name;
+    std::string title;
+    PhaseState state = PhaseState::kPending;
+    std::chrono::milliseconds duration{0};  ///< so far, while running
+  };
+  struct StepView {
+    std::string phase;
+    int number = 0;  ///< 1-based
+    StepKind kind = StepKind::kRun;
+    StepState state = StepState::kNotStarted;
+    std::chrono::milliseconds duration{0};  ///< of its last attempt in this process
+    std::string detail;                     ///< last journaled detail (summary or reason)
+  };
+
+  std::string run;
+  std::string runbook;
+  State state = State::kRunning;
+  std::vector<PhaseView> phases;  ///< in the runbook's order
+  std::vector<StepView> steps;    ///< every step of every phase, in order
+  std::string gate;               ///< the gate waited on; empty when none
+  GateStatus gate_status;
+  std::chrono::milliseconds gate_waited{0};
+  std::string pause_reason;
+};
+const char* to_string(RunSnapshot::State state);
+
+}  // namespace greenlight::runbook

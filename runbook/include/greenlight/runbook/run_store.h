@@ -1,0 +1,51 @@
+// Runs on disk: one directory per run under the state directory
+// (`runbooks: {runs: DIR}`, default /var/lib/greenlight/runs), holding the
+// run's journal and, while a process executes the run, its lock.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace greenlight::runbook {
+
+class RunStore {
+ public:
+  explicit RunStore(std::filesystem::path root) : root_(std::move(root)) {}
+
+  /// Makes the directory of a new run of `runbook`, named
+  /// RUNBOOK-YYYYMMDD-HHMMSS (UTC, suffixed -2, -3... when taken), and
+  /// returns the run's name. Creates the state directory when missing.
+  /// Throws std::filesystem::filesystem_error.
+  std::string create(const std::string& runbook) const;
+  /// Every run's name, sorted by name.
+  std::vector<std::string> list() const;
+  bool exists(const std::string& run) const;
+  std::filesystem::path journal(const std::string& run) const;
+  std::filesystem::path directory(const std::string& run) const { return root_ / run; }
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+/// Held while a process executes a run: an exclusive flock on RUN/lock
+/// holding the process id. Released when destroyed (or when the process
+/// dies, whatever the way).
+class RunLock {
+ public:
+  /// Throws std::runtime_error naming the process that holds the run.
+  static RunLock acquire(const std::filesystem::path& run_directory);
+  /// The process id holding the run, 0 when nobody executes it.
+  static int holder(const std::filesystem::path& run_directory);
+  RunLock(RunLock&& other) noexcept;
+  RunLock& operator=(RunLock&&) = delete;
+  RunLock(const RunLock&) = delete;
+  ~RunLock();
+
+ private:
+  explicit RunLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace greenlight::runbook

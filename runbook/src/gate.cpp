@@ -1,0 +1,228 @@
+#include "greenlight/runbook/gate.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "greenlight/checks/check.h"
+
+namespace greenlight::runbook {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+bool plain_reference(const GateCheck& check) {
+  return (check.expect.empty() || check.expect == "ok") && check.overrides.entries.empty();
+}
+
+// The site's parameters with the gate's expectation and overrides on top.
+config::Value merged_parameters(const config::Value& base, const GateCheck& check) {
+  config::Value merged = base;
+  if (!merged.is_mapping()) {
+    merged = config::Value{};
+    merged.kind = config::Value::Kind::kMapping;
+    merged.mark = check.mark;
+  }
+  auto set = [&merged](const config::Value::Entry& entry) {
+    for (auto& existing : merged.entries) {
+      if (existing.first.scalar == entry.first.scalar) {
+        existing.second = entry.second;
+        return;
+      }
+    }
+    merged.entries.push_back(entry);
+  };
+  if (!check.expect.empty() && check.expect != "ok") {
+    config::Value::Entry entry;
+    entry.first.kind = entry.second.kind = config::Value::Kind::kScalar;
+    entry.first.scalar = "expect";
+    entry.second.scalar = check.expect;
+    entry.first.mark = entry.second.mark = check.mark;
+    set(entry);
+  }
+  for (const auto& entry : check.overrides.entries) set(entry);
+  return merged;
+}
+
+std::string describe_value(const config::Value& value) {
+  if (value.is_scalar()) return value.scalar;
+  std::string out;
+  for (const auto& item : value.items) out += (out.empty() ? "" : ",") + describe_value(item);
+  return "[" + out + "]";
+}
+
+}  // namespace
+
+std::string gate_check_key(const GateCheck& check) {
+  if (plain_reference(check)) return check.check;
+  std::string inner;
+  if (!check.expect.empty() && check.expect != "ok") inner = "expect=" + check.expect;
+  for (const auto& entry : check.overrides.entries) {
+    inner += fmt::format("{}{}={}", inner.empty() ? "" : ",", entry.first.scalar,
+                         describe_value(entry.second));
+  }
+  return fmt::format("{}{{{}}}", check.check, inner);
+}
+
+SchedulerResults::SchedulerResults(checks::Scheduler& scheduler, const config::Site& site,
+                                   const GroupResolver& groups, Placement placement)
+    : scheduler_(scheduler), site_(site), groups_(groups), placement_(std::move(placement)) {}
+
+std::string SchedulerResults::watch(const GateCheck& check) {
+  const std::string key = gate_check_key(check);
+  if (scheduler_.knows(key)) return key;
+  const config::CheckSpec* spec = nullptr;
+  for (const auto& candidate : site_.checks) {
+    if (candidate.name == check.check) spec = &candidate;
+  }
+  if (spec == nullptr) {
+    throw std::runtime_error(
+        fmt::format("{}: no check named '{}' in the site", check.mark.str(), check.check));
+  }
+  config::CheckSpec derived = *spec;
+  derived.name = key;
+  derived.parameters = merged_parameters(spec->parameters, check);
+  config::Diagnostics diagnostics;
+  auto built = checks::make_check(derived, site_, groups_, diagnostics);
+  if (!built) {
+    throw std::runtime_error(fmt::format("{}: check '{}' with this gate's parameters: {}",
+                                         check.mark.str(), check.check, diagnostics.format()));
+  }
+  auto [endpoint, runner] = placement_(spec->host);
+  checks::Scheduler::Entry entry;
+  entry.check = std::move(built);
+  entry.endpoint = endpoint;
+  entry.runner = runner;
+  entry.interval = spec->interval;
+  entry.timeout = spec->timeout;
+  entry.jitter = spec->jitter;
+  scheduler_.add(std::move(entry));
+  return key;
+}
+
+const checks::CheckResult* SchedulerResults::latest(const std::string& key) const {
+  return scheduler_.latest(key);
+}
+
+void SchedulerResults::hurry(const std::string& key, std::optional<milliseconds> pace) {
+  scheduler_.set_pace(key, pace);
+  if (pace) scheduler_.run_now(key);
+}
+
+std::string GateStatus::why_red() const {
+  std::string out;
+  for (const auto& check : checks) {
+    std::string clause;
+    switch (check.state) {
+      case GateCheckState::State::kGreen:
+        continue;
+      case GateCheckState::State::kNoResult:
+        clause = fmt::format("{}: no result yet", check.check);
+        break;
+      case GateCheckState::State::kStale:
+        clause = fmt::format("{}: no result since the gate started waiting", check.check);
+        break;
+      case GateCheckState::State::kRed:
+        clause = fmt::format("{}: {}", check.check, check.message);
+        break;
+    }
+    out += (out.empty() ? "" : "; ") + clause;
+  }
+  if (out.empty() && !green) out = "green, not yet for long enough";
+  return out;
+}
+
+GateWait::GateWait(asio::io_context& io, CheckResults& results, const Gate& gate, Options options)
+    : io_(io), results_(results), gate_(gate), options_(options), timer_(io) {
+  status_.gate = gate.name;
+}
+
+GateWait::~GateWait() {
+  *alive_ = false;
+  cancel();
+}
+
+void GateWait::start(Done done, Changed changed) {
+  keys_.clear();
+  status_ = GateStatus{};
+  status_.gate = gate_.name;
+  for (const auto& check : gate_.checks) {
+    keys_.push_back(results_.watch(check));
+    status_.checks.push_back({check.check, keys_.back(), GateCheckState::State::kNoResult, {}});
+  }
+  done_ = std::move(done);
+  changed_ = std::move(changed);
+  // Results of runs that started before this instant say nothing about the
+  // cluster after the steps that precede the gate.
+  started_wall_ = std::chrono::system_clock::now();
+  started_ = Clock::now();
+  green_since_.reset();
+  last_signature_.clear();
+  active_ = true;
+  for (const auto& key : keys_) results_.hurry(key, options_.pace);
+  evaluate();
+}
+
+void GateWait::cancel() {
+  if (!active_) return;
+  active_ = false;
+  timer_.cancel();
+  for (const auto& key : keys_) results_.hurry(key, std::nullopt);
+}
+
+void GateWait::poll() {
+  timer_.expires_after(options_.poll);
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive || !active_) return;
+    evaluate();
+  });
+}
+
+void GateWait::evaluate() {
+  const auto now = Clock::now();
+  bool green = true;
+  std::string signature;
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    auto& check = status_.checks[i];
+    const checks::CheckResult* result = results_.latest(keys_[i]);
+    if (result == nullptr) {
+      check.state = GateCheckState::State::kNoResult;
+      check.message.clear();
+    } else if (result->started < started_wall_) {
+      check.state = GateCheckState::State::kStale;
+      check.message = result->message;
+    } else {
+      check.state = result->green() ? GateCheckState::State::kGreen : GateCheckState::State::kRed;
+      check.message = result->message;
+    }
+    green = green && check.state == GateCheckState::State::kGreen;
+    signature += fmt::format("{}:{}\n", static_cast<int>(check.state), check.message);
+  }
+  if (green && !green_since_) green_since_ = now;
+  if (!green) green_since_.reset();
+  status_.green = green;
+  status_.waited = duration_cast<milliseconds>(now - started_);
+  status_.green_for =
+      green_since_ ? duration_cast<milliseconds>(now - *green_since_) : milliseconds(0);
+  if (signature != last_signature_) {
+    last_signature_ = signature;
+    if (changed_) changed_(status_);
+  }
+  if (green && status_.green_for >= gate_.stable_for) {
+    finish(GateOutcome::kGreen);
+  } else if (status_.waited >= gate_.timeout) {
+    finish(GateOutcome::kTimedOut);
+  } else {
+    poll();
+  }
+}
+
+void GateWait::finish(GateOutcome outcome) {
+  cancel();
+  auto done = std::move(done_);
+  if (done) done(outcome, status_);
+}
+
+}  // namespace greenlight::runbook

@@ -1,0 +1,95 @@
+#include "greenlight/runbook/run_store.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+#include <utility>
+
+namespace greenlight::runbook {
+
+std::string RunStore::create(const std::string& runbook) const {
+  std::filesystem::create_directories(root_);
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  const std::string base = fmt::format("{}-{}", runbook, stamp);
+  for (int n = 1;; ++n) {
+    const std::string name = n == 1 ? base : fmt::format("{}-{}", base, n);
+    // create_directory is false when it exists: two runs never share one.
+    if (std::filesystem::create_directory(root_ / name)) return name;
+  }
+}
+
+std::vector<std::string> RunStore::list() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(root_, ec)) {
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "journal"))
+      names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool RunStore::exists(const std::string& run) const {
+  return !run.empty() && run.find('/') == std::string::npos && run != "." && run != ".." &&
+         std::filesystem::exists(journal(run));
+}
+
+std::filesystem::path RunStore::journal(const std::string& run) const {
+  return root_ / run / "journal";
+}
+
+RunLock RunLock::acquire(const std::filesystem::path& run_directory) {
+  const auto path = run_directory / "lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    throw std::runtime_error(
+        fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error(
+        fmt::format("the run is being executed by process {}", holder(run_directory)));
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The pid is informative only; the lock itself is held.
+  }
+  return RunLock(fd);
+}
+
+int RunLock::holder(const std::filesystem::path& run_directory) {
+  const auto path = run_directory / "lock";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  int pid = 0;
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    std::ifstream in(path);
+    in >> pid;
+    if (pid == 0) pid = -1;
+  } else {
+    ::flock(fd, LOCK_UN);
+  }
+  ::close(fd);
+  return pid;
+}
+
+RunLock::RunLock(RunLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace greenlight::runbook

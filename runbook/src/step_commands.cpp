@@ -1,0 +1,126 @@
+#include "step_commands.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "greenlight/runbook/command_template.h"
+
+namespace greenlight::runbook::detail {
+namespace {
+
+NodeSet parse_set(const std::string& text, const config::Site& site, const GroupResolver& groups) {
+  // "self" may appear as an item of a node set ("@top,@worker" minus "self").
+  std::string expanded;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item == "self") item = self_name(site);
+    expanded += (expanded.empty() ? "" : ",") + item;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  try {
+    return NodeSet::parse(expanded, &groups);
+  } catch (const std::exception& error) {
+    throw std::runtime_error(fmt::format("node set '{}': {}", text, error.what()));
+  }
+}
+
+std::string first_lines(const std::string& text, std::size_t lines) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t n = 0; n < lines && start < text.size(); ++n) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += "      " + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  if (start < text.size()) out += "      ...\n";
+  return out;
+}
+
+}  // namespace
+
+std::string self_name(const config::Site& site) {
+  const config::Host* self = site.self_host();
+  return self != nullptr ? self->name : "localhost";
+}
+
+NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups) {
+  NodeSet nodes = parse_set(step.nodes, site, groups);
+  if (!step.exclude.empty()) nodes.difference_update(parse_set(step.exclude, site, groups));
+  return nodes;
+}
+
+std::string power_command(const config::Site& site, const std::string& node,
+                          const std::string& action) {
+  const config::Host* host = site.host(node);
+  const std::string bmc = host != nullptr ? host->bmc : std::string();
+  std::string out;
+  const std::string& text = site.power.command;
+  for (std::size_t i = 0; i < text.size();) {
+    auto placeholder = [&](std::string_view name) {
+      return text.compare(i, name.size(), name) == 0;
+    };
+    if (placeholder("{node}")) {
+      out += shell_quote(node);
+      i += 6;
+    } else if (placeholder("{bmc}")) {
+      if (bmc.empty()) {
+        throw std::runtime_error(
+            fmt::format("{}: no BMC address (hosts: {}: bmc: ...)", node, node));
+      }
+      out += shell_quote(bmc);
+      i += 5;
+    } else if (placeholder("{action}")) {
+      out += shell_quote(action);
+      i += 8;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+bool succeeded(const RunResult& result, const std::vector<int>& allowed) {
+  auto allows = [&allowed](int code) {
+    return std::find(allowed.begin(), allowed.end(), code) != allowed.end();
+  };
+  if (result.status == RunStatus::kOk) return allows(0);
+  if (result.status == RunStatus::kExit) return allows(result.exit_code);
+  return result.unreachable() && allows(255);
+}
+
+std::vector<std::string> folded_results(const std::vector<RunResult>& results) {
+  std::vector<std::string> lines;
+  for (const auto& group : gather_identical(results)) {
+    const std::string verdict = group.status == RunStatus::kOk ? "ok" : group.reason;
+    std::string line = fmt::format("  {} ({}): {}", group.nodes, group.count, verdict);
+    if (!group.out.empty()) line += "\n" + first_lines(group.out, 5);
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::string failure_summary(const std::vector<RunResult>& failed) {
+  std::string out;
+  for (const auto& group : gather_identical(failed)) {
+    std::string reason = group.reason;
+    if (reason.empty()) reason = to_string(group.status);
+    out += fmt::format("{}{}: {}", out.empty() ? "" : "; ", group.nodes, reason);
+  }
+  return out;
+}
+
+std::string fold_nodes(const std::vector<RunResult>& results) {
+  std::vector<std::string> names;
+  for (const auto& result : results) names.push_back(result.node);
+  return NodeSet::from_names(names).fold();
+}
+
+}  // namespace greenlight::runbook::detail

@@ -1,0 +1,317 @@
+// The executor against scripted runners, check results and operators:
+// order, gates, retries, failure budgets, pauses and their choices.
+#include <catch2/catch.hpp>
+
+#include "support/executor_harness.h"
+
+using namespace greenlight;
+using namespace greenlight::testing;
+using runbook::Decision;
+using runbook::JournalEvent;
+using runbook::RunOutcome;
+using std::chrono::milliseconds;
+
+namespace {
+
+const char* kTwoPhases = R"(      gates:
+        g:
+          checks: [{check: a}]
+          timeout: 5s
+      phases:
+        - name: first
+          steps:
+            - run: {on: "n[1-2]", command: echo one}
+            - run: {on: self, command: echo two}
+          wait_for: [g]
+        - name: second
+          require: [g]
+          steps:
+            - run: {on: n3, command: echo three}
+)";
+
+}  // namespace
+
+TEST_CASE("phases, steps and gates run in the runbook's order, each journaled first") {
+  ExecutorHarness h(kTwoPhases);
+  h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(h.runner.recorded ==
+        std::vector<std::string>{"n1: echo one", "n2: echo one", "n1: echo two", "n3: echo three"});
+  std::vector<std::string> events;
+  for (const auto& r : h.records()) events.push_back(to_string(r.event) + (" " + r.phase));
+  CHECK(events ==
+        std::vector<std::string>{"run-started ", "phase-started first", "step-started first",
+                                 "step-finished first", "step-started first", "step-finished first",
+                                 "gate-waiting first", "gate-green first", "phase-finished first",
+                                 "phase-started second", "gate-waiting second", "gate-green second",
+                                 "step-started second", "step-finished second",
+                                 "phase-finished second", "run-finished "});
+  // The gate asked for its check now and at the fast pace, then restored it.
+  REQUIRE(h.results.hurried.size() >= 2);
+  CHECK(h.results.hurried.front().second == milliseconds(50));
+  CHECK_FALSE(h.results.hurried.back().second.has_value());
+}
+
+TEST_CASE("a gate blocks until a fresh green result, and releases within a poll") {
+  ExecutorHarness h(kTwoPhases);
+  // Green before the gate started waiting: not trusted.
+  h.results.set("a", checks::Status::ok);
+  asio::steady_timer red(h.io), green(h.io);
+  std::chrono::steady_clock::time_point turned_green;
+  h.results.on_hurry = [&](const std::string& key) {
+    if (h.runner.recorded.size() != 3) return;  // only the first gate, after the steps
+    red.expires_after(milliseconds(100));
+    red.async_wait(
+        [&, key](auto) { h.results.set(key, checks::Status::critical, "3 VMs running"); });
+    green.expires_after(milliseconds(400));
+    green.async_wait([&, key](auto) {
+      turned_green = std::chrono::steady_clock::now();
+      h.results.set(key, checks::Status::ok);
+    });
+  };
+  std::chrono::steady_clock::time_point third_ran;
+  struct Watch : CommandRunner {
+    ScriptedRunner& inner;
+    std::chrono::steady_clock::time_point& when;
+    Watch(ScriptedRunner& r, std::chrono::steady_clock::time_point& w) : inner(r), when(w) {}
+    void run(const Endpoint& e, const Command& c, std::function<void(RunResult)> done) override {
+      if (c.text() == "echo three") when = std::chrono::steady_clock::now();
+      inner.run(e, c, std::move(done));
+    }
+  } watch(h.runner, third_ran);
+  // The second phase's require gate must be fresh too: keep answering green.
+  h.results.on_hurry = [&, first = h.results.on_hurry](const std::string& key) {
+    if (h.runner.recorded.size() == 3 && !turned_green.time_since_epoch().count())
+      return first(key);
+    h.results.set(key, checks::Status::ok);
+  };
+  CHECK(h.run(&watch) == RunOutcome::kFinished);
+  CHECK(third_ran > turned_green);
+  CHECK(third_ran - turned_green < milliseconds(1000));
+  bool saw_red = false;
+  for (const auto& line : h.person.lines)
+    saw_red |= line.find("a: 3 VMs running") != std::string::npos;
+  CHECK(saw_red);
+}
+
+TEST_CASE("a gate must stay green for stable_for; a red result restarts the count") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          stable_for: 300ms
+          timeout: 5s
+      phases:
+        - name: only
+          wait_for: [g]
+)");
+  asio::steady_timer flip(h.io);
+  const auto begin = std::chrono::steady_clock::now();
+  h.results.on_hurry = [&](const std::string& key) {
+    h.results.set(key, checks::Status::ok);
+    flip.expires_after(milliseconds(150));
+    flip.async_wait([&, key](auto) {
+      h.results.set(key, checks::Status::critical, "flapping");
+      flip.expires_after(milliseconds(100));
+      flip.async_wait([&, key](auto) { h.results.set(key, checks::Status::ok); });
+    });
+  };
+  CHECK(h.run() == RunOutcome::kFinished);
+  // green at 0, red at 150, green again at 250, then 300 ms of green.
+  CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(550));
+}
+
+TEST_CASE("a gate that times out pauses with why it is red; skip is journaled with the reason") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          description: volumes stopped
+          checks: [{check: a, expect: stopped, volumes: [v1]}]
+          timeout: 200ms
+          on_timeout: look at the bricks
+      phases:
+        - name: only
+          wait_for: [g]
+        - name: after
+          steps:
+            - run: {on: n2, command: echo after}
+)");
+  const std::string key = "a{expect=stopped,volumes=[v1]}";
+  h.results.on_hurry = [&](const std::string& k) {
+    h.results.set(k, checks::Status::critical, "volspoms1 is started");
+  };
+  h.person.decisions.push_back({Decision::Kind::kSkip, "stopped by hand"});
+  CHECK(h.run() == RunOutcome::kFinished);
+  REQUIRE(h.person.pauses.size() == 1);
+  const auto& pause = h.person.pauses[0];
+  CHECK(pause.cause == runbook::Pause::Cause::kGateTimedOut);
+  CHECK_THAT(pause.explanation, Catch::Contains("a: volspoms1 is started"));
+  CHECK_THAT(pause.explanation, Catch::Contains("look at the bricks"));
+  CHECK(pause.choices == std::vector<Decision::Kind>{Decision::Kind::kRetry, Decision::Kind::kSkip,
+                                                     Decision::Kind::kAbort});
+  CHECK(h.results.hurried.front().first == key);
+  bool skipped = false;
+  for (const auto& r : h.records())
+    skipped |= r.event == JournalEvent::kGateSkipped && r.detail == "stopped by hand";
+  CHECK(skipped);
+  CHECK(h.runner.count("echo after") == 1);
+}
+
+TEST_CASE("retries run again on the failed nodes only, after the delay") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: "n[1-3]", command: umount -a, retries: 2, retry_delay: 100ms}
+)");
+  h.runner.exits["n2"] = {1, 1};
+  const auto begin = std::chrono::steady_clock::now();
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(200));
+  CHECK(h.runner.recorded == std::vector<std::string>{"n1: umount -a", "n2: umount -a",
+                                                      "n3: umount -a", "n2: umount -a",
+                                                      "n2: umount -a"});
+}
+
+TEST_CASE("a failure budget lets a step finish with failed nodes, beyond it the run pauses") {
+  SECTION("within the budget") {
+    ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: "n[1-4]", command: poweroff, max_failed_nodes: 1}
+)");
+    h.runner.exits["n3"] = {1};
+    CHECK(h.run() == RunOutcome::kFinished);
+    CHECK(h.person.pauses.empty());
+    CHECK_THAT(h.records()[3].detail,
+               Catch::Contains("1 failed within the budget of 1 (n3: exit 1)"));
+  }
+  SECTION("beyond it: retry the failed nodes only") {
+    ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: "n[1-4]", command: poweroff, max_failed_nodes: 1}
+)");
+    h.runner.exits["n3"] = {1};
+    h.runner.exits["n4"] = {2};
+    h.person.decisions.push_back({Decision::Kind::kRetryFailedNodes, ""});
+    CHECK(h.run() == RunOutcome::kFinished);
+    REQUIRE(h.person.pauses.size() == 1);
+    CHECK(h.person.pauses[0].failed_nodes == "n[3-4]");
+    CHECK_THAT(h.person.pauses[0].explanation, Catch::Contains("n3: exit 1; n4: exit 2"));
+    CHECK(h.person.pauses[0].choices.size() == 4);
+    CHECK(h.runner.count("poweroff") == 6);
+    CHECK(h.runner.recorded[4] == "n3: poweroff");
+    CHECK(h.runner.recorded[5] == "n4: poweroff");
+  }
+}
+
+TEST_CASE("allowed exit codes are successes") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: "n[2-3]", command: pkill glusterfs, allowed_exit_codes: [0, 1]}
+)");
+  h.runner.exits["n2"] = {1};
+  CHECK(h.run() == RunOutcome::kFinished);
+}
+
+TEST_CASE("abort at a pause ends the run, journaled; later steps never run") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: n2, command: gluster volume stop v1}
+            - run: {on: n2, command: echo never}
+)");
+  h.runner.exits["n2"] = {1};
+  h.person.decisions.push_back({Decision::Kind::kAbort, "brick trouble"});
+  CHECK(h.run() == RunOutcome::kAborted);
+  CHECK(h.runner.count("echo never") == 0);
+  CHECK(h.records().back().event == JournalEvent::kRunAborted);
+  CHECK(h.records().back().detail == "brick trouble");
+  CHECK(h.last_snapshot->state == runbook::RunSnapshot::State::kAborted);
+  // A later resume of an aborted run does nothing.
+  CHECK(h.run() == RunOutcome::kAborted);
+  CHECK(h.runner.count("echo never") == 0);
+}
+
+TEST_CASE("leaving a failure paused, then resuming, asks again and retry runs the step") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: n2, command: gluster volume stop v1}
+)");
+  h.runner.exits["n2"] = {1};
+  CHECK(h.run() == RunOutcome::kPaused);
+  CHECK(h.last_snapshot->pause_reason.find("exit 1") != std::string::npos);
+  h.person.decisions.push_back({Decision::Kind::kRetry, ""});
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(h.person.pauses.size() == 2);
+  CHECK(h.runner.count("volume stop") == 2);
+}
+
+TEST_CASE("the first step that changes the cluster needs the operator's yes unless --yes") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - manual: routers are halted
+            - run: {on: n2, command: poweroff}
+            - run: {on: n3, command: poweroff}
+)");
+  h.options.assume_yes = false;
+  h.person.confirms.push_back(false);
+  CHECK(h.run() == RunOutcome::kPaused);
+  CHECK(h.runner.recorded.empty());
+  REQUIRE(h.person.questions.size() == 2);
+  CHECK_THAT(h.person.questions[1], Catch::Contains("changes the cluster"));
+  CHECK(h.run() == RunOutcome::kFinished);  // asked once more, then yes
+  CHECK(h.runner.recorded.size() == 2);
+  CHECK(h.person.questions.size() == 3);
+}
+
+TEST_CASE("power steps run the site's BMC command on greenlight's host, words quoted") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - power: {on: "n[2-3]", action: "on"}
+)");
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(h.runner.recorded ==
+        std::vector<std::string>{"n1: bmc -H 10.9.0.2 power on", "n1: bmc -H 10.9.0.3 power on"});
+}
+
+TEST_CASE("save_group records a node set that later steps use as @run:NAME") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - save_group: {name: before, nodes: "n[2-3]"}
+            - run: {on: self, command: 'echo {{ nodes("@run:before", format="vm-%s") }}'}
+)");
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(h.runner.recorded == std::vector<std::string>{"n1: echo vm-n2 vm-n3"});
+  CHECK(h.records()[3].detail == "@run:before=n[2-3]");
+}
+
+TEST_CASE("a dry run waits on no gate and runs every command through the given runner") {
+  ExecutorHarness h(kTwoPhases);
+  h.options.dry_run = true;
+  h.options.assume_yes = false;
+  DryRunRunner dry(h.io);
+  CHECK(h.run(&dry) == RunOutcome::kFinished);
+  CHECK(dry.recorded().size() == 4);
+  CHECK(h.results.hurried.empty());
+  CHECK(h.person.questions.empty());
+}
+
+TEST_CASE("the snapshot shows phases, steps and their durations") {
+  ExecutorHarness h(kTwoPhases);
+  h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
+  h.options.from_phase = "second";
+  CHECK(h.run() == RunOutcome::kFinished);
+  const auto& s = *h.last_snapshot;
+  REQUIRE(s.phases.size() == 2);
+  CHECK(s.phases[0].state == runbook::PhaseState::kSkipped);
+  CHECK(s.phases[1].state == runbook::PhaseState::kDone);
+  REQUIRE(s.steps.size() == 3);
+  CHECK(s.steps[2].state == runbook::StepState::kFinished);
+  CHECK(s.steps[0].state == runbook::StepState::kNotStarted);
+  CHECK(s.state == runbook::RunSnapshot::State::kFinished);
+  CHECK(h.runner.recorded == std::vector<std::string>{"n3: echo three"});
+}
