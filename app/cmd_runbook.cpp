@@ -1,28 +1,80 @@
-// greenlight runbook list | plan NAME
+// greenlight runbook list | plan NAME | exec NAME | resume RUN | status [RUN]
+//                    | log RUN | abort RUN
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "command.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/plan.h"
 #include "greenlight/runbook/runbook.h"
+#include "runbook_commands.h"
 
 namespace greenlight::app {
 namespace {
 
-constexpr const char* kUsage = "usage: greenlight [-c CONFIG] runbook list | plan NAME\n";
+constexpr const char* kUsage =
+    "usage: greenlight [-c CONFIG] runbook list\n"
+    "       greenlight [-c CONFIG] runbook plan NAME\n"
+    "       greenlight [-c CONFIG] runbook exec NAME [--yes] [--from PHASE] [--dry-run] [--runs "
+    "DIR]\n"
+    "       greenlight [-c CONFIG] runbook resume RUN [--yes] [--runs DIR]\n"
+    "       greenlight [-c CONFIG] runbook status [RUN] [--runs DIR]\n"
+    "       greenlight [-c CONFIG] runbook log RUN [--runs DIR]\n"
+    "       greenlight [-c CONFIG] runbook abort RUN [--reason TEXT] [--runs DIR]\n"
+    "Runs live in --runs DIR, else $GREENLIGHT_RUNS_DIR, else runbooks: {runs: DIR} of the site\n"
+    "(default /var/lib/greenlight/runs).\n";
+
+std::optional<RunbookArguments> parse(const std::vector<std::string>& args) {
+  RunbookArguments out;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 >= args.size()) return false;
+      into = args[++i];
+      return true;
+    };
+    if (arg == "--yes" || arg == "-y") {
+      out.yes = true;
+    } else if (arg == "--dry-run" || arg == "-n") {
+      out.dry_run = true;
+    } else if (arg == "--from") {
+      if (!value(out.from)) return std::nullopt;
+    } else if (arg == "--runs") {
+      if (!value(out.runs)) return std::nullopt;
+    } else if (arg == "--reason") {
+      if (!value(out.reason)) return std::nullopt;
+    } else if (!arg.empty() && arg[0] == '-') {
+      std::cerr << fmt::format("greenlight runbook: unknown option '{}'\n", arg);
+      return std::nullopt;
+    } else {
+      out.words.push_back(arg);
+    }
+  }
+  return out;
+}
 
 int run_runbook(const Invocation& invocation, const std::vector<std::string>& args) {
-  if (args.empty() || (args[0] == "list" && args.size() != 1) ||
-      (args[0] == "plan" && args.size() != 2) || (args[0] != "list" && args[0] != "plan")) {
+  static const std::vector<std::string> kSubcommands = {"list",   "plan", "exec", "resume",
+                                                        "status", "log",  "abort"};
+  if (args.empty() ||
+      std::find(kSubcommands.begin(), kSubcommands.end(), args[0]) == kSubcommands.end()) {
+    if (!args.empty())
+      std::cerr << fmt::format("greenlight runbook: unknown subcommand '{}'\n", args[0]);
     std::cerr << kUsage;
-    if (!args.empty() && args[0] != "list" && args[0] != "plan") {
-      std::cerr << fmt::format(
-          "greenlight runbook: '{}' is not available: this greenlight can list runbooks and "
-          "show their plan\n",
-          args[0]);
-    }
+    return 2;
+  }
+  const auto arguments = parse(args);
+  if (!arguments) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string& sub = args[0];
+  if ((sub == "list" && !arguments->words.empty()) ||
+      (sub == "plan" && arguments->words.size() != 1)) {
+    std::cerr << kUsage;
     return 2;
   }
   config::Diagnostics diagnostics;
@@ -34,7 +86,12 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
                              diagnostics.errors().size() == 1 ? "" : "s");
     return 1;
   }
-  if (args[0] == "list") {
+  if (sub == "exec") return runbook_exec(site, books, *arguments);
+  if (sub == "resume") return runbook_resume(site, books, *arguments);
+  if (sub == "status") return runbook_status(site, books, *arguments);
+  if (sub == "log") return runbook_log(site, *arguments);
+  if (sub == "abort") return runbook_abort(site, *arguments);
+  if (sub == "list") {
     for (const auto& book : books) {
       std::cout << fmt::format("{:<12} {:>2} phases  {}\n", book.name, book.phases.size(),
                                book.description);
@@ -42,18 +99,20 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
     return 0;
   }
   for (const auto& book : books) {
-    if (book.name == args[1]) {
+    if (book.name == arguments->words[0]) {
       std::cout << runbook::render_plan(book, site);
       return 0;
     }
   }
   std::cerr << fmt::format(
-      "greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n", args[1]);
+      "greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n",
+      arguments->words[0]);
   return 1;
 }
 
 const CommandRegistration kRegistration{
-    {"runbook", "runbook list | plan NAME                 the site's runbooks and their plans",
+    {"runbook",
+     "runbook list | plan NAME | exec NAME | resume RUN | status [RUN] | log RUN | abort RUN",
      run_runbook}};
 
 }  // namespace

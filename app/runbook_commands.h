@@ -1,0 +1,40 @@
+// The subcommands of `greenlight runbook` that act on runs: exec, resume,
+// status, log and abort (list and plan live in cmd_runbook.cpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "greenlight/core/config.h"
+#include "greenlight/runbook/runbook.h"
+
+namespace greenlight::app {
+
+struct RunbookArguments {
+  std::vector<std::string> words;  ///< positional words after the subcommand
+  bool yes = false;
+  bool dry_run = false;
+  std::string from;
+  std::string runs;    ///< --runs DIR
+  std::string reason;  ///< abort --reason TEXT
+};
+
+/// Exit codes of exec and resume.
+enum RunExit {
+  kRunFinished = 0,
+  kRunFailed = 1,
+  kRunUsage = 2,
+  kRunPaused = 3,
+  kRunPoweredOff = 4
+};
+
+int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& books,
+                 const RunbookArguments& arguments);
+int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
+                   const RunbookArguments& arguments);
+int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>& books,
+                   const RunbookArguments& arguments);
+int runbook_log(const config::Site& site, const RunbookArguments& arguments);
+int runbook_abort(const config::Site& site, const RunbookArguments& arguments);
+
+}  // namespace greenlight::app

@@ -1,0 +1,186 @@
+// greenlight runbook exec NAME | resume RUN: the executor in this process,
+// with the check scheduler feeding its gates and the terminal as operator.
+#include <fmt/format.h>
+#include <stdlib.h>
+
+#include <csignal>
+#include <iostream>
+#include <optional>
+
+#include "greenlight/checks/scheduler.h"
+#include "greenlight/runbook/executor.h"
+#include "greenlight/runbook/run_store.h"
+#include "runbook_commands.h"
+#include "runbook_terminal.h"
+#include "runbook_wiring.h"
+
+namespace greenlight::app {
+namespace {
+
+const runbook::Runbook* find_book(const std::vector<runbook::Runbook>& books,
+                                  const std::string& name) {
+  for (const auto& book : books) {
+    if (book.name == name) return &book;
+  }
+  return nullptr;
+}
+
+int execute(const config::Site& site, const runbook::Runbook& book,
+            const RunbookArguments& arguments, const runbook::RunStore& store,
+            const std::string& run, bool resuming) {
+  asio::io_context io;
+  PlacedRunner placed(
+      io, "commands on other hosts need the SSH runner, which this greenlight does not have yet");
+  DryRunRunner dry(io);
+  CommandRunner& runner = arguments.dry_run ? static_cast<CommandRunner&>(dry) : placed;
+  auto groups = runbook_groups(site);
+  checks::Scheduler scheduler(io, [&](const std::string& name, const checks::CheckResult& result) {
+    follow_result(site, *groups, name, result);
+  });
+  const std::string self = site.self_host() != nullptr ? site.self_host()->name : "localhost";
+  runbook::SchedulerResults results(scheduler, site, *groups, [&](const std::string& host) {
+    return std::make_pair(endpoint_of(site, host == "self" ? self : host),
+                          static_cast<CommandRunner*>(&placed));
+  });
+  TerminalOperator person(io, std::cout);
+
+  auto lock = runbook::RunLock::acquire(store.directory(run));
+  std::vector<runbook::JournalRecord> history;
+  std::optional<runbook::Journal> journal;
+  if (resuming) {
+    history = runbook::read_journal(store.journal(run));
+    journal.emplace(runbook::Journal::open(store.journal(run)));
+  } else {
+    journal.emplace(runbook::Journal::create(store.journal(run)));
+  }
+  runbook::ExecutorOptions options;
+  options.assume_yes = arguments.yes;
+  options.dry_run = arguments.dry_run;
+  options.from_phase = arguments.from;
+  runbook::Executor executor(
+      runbook::Executor::Context{
+          io, book, site, *groups, runner,
+          [&site](const std::string& node) { return endpoint_of(site, node); }, results, person},
+      run, std::move(*journal), std::move(history), options);
+
+  std::cout << fmt::format(
+      "greenlight runbook: no daemon takes runs yet: run {} of {} executes in this process{}\n"
+      "  journal: {}\n",
+      run, book.name, arguments.dry_run ? " as a dry run (nothing is changed)" : "",
+      store.journal(run).string());
+  std::optional<runbook::RunOutcome> outcome;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    std::cout << fmt::format(
+                     "\ngreenlight runbook: signal {}: stopping; run {} stays as journaled "
+                     "(greenlight runbook resume {})",
+                     signal, run, run)
+              << std::endl;
+    scheduler.stop();
+    io.stop();
+  });
+  executor.start([&](runbook::RunOutcome o) {
+    outcome = o;
+    scheduler.stop();
+    signals.cancel();
+    io.stop();
+  });
+  scheduler.start();
+  io.run();
+  if (!outcome) return kRunPaused;
+  switch (*outcome) {
+    case runbook::RunOutcome::kFinished:
+      std::cout << fmt::format("run {}: finished\n", run);
+      return kRunFinished;
+    case runbook::RunOutcome::kAborted:
+      std::cout << fmt::format("run {}: aborted\n", run);
+      return kRunFailed;
+    case runbook::RunOutcome::kPaused:
+      std::cout << fmt::format("run {}: paused; continue with: greenlight runbook resume {}\n", run,
+                               run);
+      return kRunPaused;
+    case runbook::RunOutcome::kPoweredOff:
+      std::cout << fmt::format(
+          "run {}: this host is powering off; once it is up again: greenlight runbook resume {}\n",
+          run, run);
+      return kRunPoweredOff;
+  }
+  return kRunFailed;
+}
+
+}  // namespace
+
+int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& books,
+                 const RunbookArguments& arguments) {
+  if (arguments.words.size() != 1) {
+    std::cerr
+        << "usage: greenlight runbook exec NAME [--yes] [--from PHASE] [--dry-run] [--runs DIR]\n";
+    return kRunUsage;
+  }
+  const runbook::Runbook* book = find_book(books, arguments.words[0]);
+  if (book == nullptr) {
+    std::cerr << fmt::format(
+        "greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n",
+        arguments.words[0]);
+    return kRunFailed;
+  }
+  if (!arguments.from.empty()) {
+    bool known = false;
+    for (const auto& phase : book->phases) known = known || phase.name == arguments.from;
+    if (!known) {
+      std::cerr << fmt::format("greenlight runbook: runbook {} has no phase '{}'\n", book->name,
+                               arguments.from);
+      return kRunUsage;
+    }
+  }
+  if (arguments.dry_run) {
+    char pattern[] = "/tmp/greenlight-dry-run-XXXXXX";
+    const char* directory = ::mkdtemp(pattern);
+    if (directory == nullptr) throw std::runtime_error("cannot make a temporary directory");
+    const runbook::RunStore store(directory);
+    int code = kRunFailed;
+    try {
+      code = execute(site, *book, arguments, store, store.create(book->name), false);
+    } catch (...) {
+      std::filesystem::remove_all(directory);
+      throw;
+    }
+    std::filesystem::remove_all(directory);
+    return code;
+  }
+  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  return execute(site, *book, arguments, store, store.create(book->name), false);
+}
+
+int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
+                   const RunbookArguments& arguments) {
+  if (arguments.words.size() != 1 || arguments.dry_run || !arguments.from.empty()) {
+    std::cerr << "usage: greenlight runbook resume RUN [--yes] [--runs DIR]\n";
+    return kRunUsage;
+  }
+  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const std::string& run = arguments.words[0];
+  if (!store.exists(run)) {
+    std::cerr << fmt::format(
+        "greenlight runbook: no run '{}' in {} (see greenlight runbook status)\n", run,
+        store.root().string());
+    return kRunFailed;
+  }
+  const auto state = runbook::replay(runbook::read_journal(store.journal(run)));
+  if (state.finished || state.aborted) {
+    std::cout << fmt::format("run {} is {}: nothing to resume\n", run,
+                             state.finished ? "finished" : "aborted");
+    return state.finished ? kRunFinished : kRunFailed;
+  }
+  const runbook::Runbook* book = find_book(books, state.runbook);
+  if (book == nullptr) {
+    std::cerr << fmt::format(
+        "greenlight runbook: run {} is of runbook '{}', which the site no longer has\n", run,
+        state.runbook);
+    return kRunFailed;
+  }
+  return execute(site, *book, arguments, store, run, true);
+}
+
+}  // namespace greenlight::app

@@ -1,0 +1,194 @@
+// greenlight runbook status [RUN] | log RUN | abort RUN: runs as their
+// journals tell, read without disturbing a process that executes them.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <iostream>
+#include <optional>
+
+#include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_store.h"
+#include "runbook_commands.h"
+#include "runbook_wiring.h"
+
+namespace greenlight::app {
+namespace {
+
+using runbook::JournalEvent;
+
+std::string when(std::int64_t unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+bool waiting_for_boot(const std::vector<runbook::JournalRecord>& records) {
+  for (auto r = records.rbegin(); r != records.rend(); ++r) {
+    if (r->event == JournalEvent::kSelfPoweroff) return true;
+    if (r->event == JournalEvent::kStepStarted || r->event == JournalEvent::kStepFinished ||
+        r->event == JournalEvent::kStepFailed)
+      return false;
+  }
+  return false;
+}
+
+std::string state_of(const runbook::RunStore& store, const std::string& run,
+                     const std::vector<runbook::JournalRecord>& records,
+                     const runbook::RunState& state) {
+  if (state.finished) return "finished";
+  if (state.aborted) return "aborted";
+  if (const int pid = runbook::RunLock::holder(store.directory(run)); pid != 0)
+    return fmt::format("executing (process {})", pid);
+  if (waiting_for_boot(records)) return "powered off (resume once this host is up)";
+  if (state.paused) return "paused";
+  return "interrupted (resume to continue)";
+}
+
+const runbook::Runbook* book_named(const std::vector<runbook::Runbook>& books,
+                                   const std::string& name) {
+  for (const auto& book : books) {
+    if (book.name == name) return &book;
+  }
+  return nullptr;
+}
+
+std::string step_line(const runbook::RunState& state, const std::string& phase) {
+  auto steps = state.steps.find(phase);
+  if (steps == state.steps.end() || steps->second.empty()) return "";
+  const auto& [number, step_state] = *steps->second.rbegin();
+  static const char* kWords[] = {"not started", "started", "finished", "failed", "skipped"};
+  std::string detail;
+  if (auto p = state.step_details.find(phase); p != state.step_details.end()) {
+    if (auto d = p->second.find(number); d != p->second.end()) detail = d->second;
+  }
+  return fmt::format("step {} {}{}", number, kWords[static_cast<int>(step_state)],
+                     detail.empty() ? "" : ": " + detail.substr(0, detail.find('\n')));
+}
+
+void print_run(const runbook::RunStore& store, const std::string& run,
+               const std::vector<runbook::Runbook>& books) {
+  const auto records = runbook::read_journal(store.journal(run));
+  const auto state = runbook::replay(records);
+  std::cout << fmt::format("run {}  runbook {}  {}\n  journal {}\n", run, state.runbook,
+                           state_of(store, run, records, state), store.journal(run).string());
+  if (!records.empty()) {
+    std::cout << fmt::format("  started {}, last record {} ({})\n", when(records.front().unix_ms),
+                             when(records.back().unix_ms), to_string(records.back().event));
+  }
+  if (state.paused && !state.finished && !state.aborted)
+    std::cout << "  paused: " << state.pause_reason << "\n";
+  const runbook::Runbook* book = book_named(books, state.runbook);
+  if (book == nullptr) return;
+  bool current_seen = false;
+  for (const auto& phase : book->phases) {
+    const bool done = std::find(state.finished_phases.begin(), state.finished_phases.end(),
+                                phase.name) != state.finished_phases.end();
+    std::string word = done ? "done" : "next";
+    std::string extra;
+    if (!done && !current_seen && !state.finished && !state.aborted) {
+      word = "current";
+      current_seen = true;
+      extra = step_line(state, phase.name);
+    } else if (!done && state.aborted) {
+      word = "not run";
+    }
+    std::cout << fmt::format("  {:<8} {:<24} {}{}\n", word, phase.name, phase.title,
+                             extra.empty() ? "" : "\n           " + extra);
+  }
+}
+
+}  // namespace
+
+int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>& books,
+                   const RunbookArguments& arguments) {
+  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  if (arguments.words.size() > 1) {
+    std::cerr << "usage: greenlight runbook status [RUN] [--runs DIR]\n";
+    return 2;
+  }
+  if (arguments.words.size() == 1) {
+    if (!store.exists(arguments.words[0])) {
+      std::cerr << fmt::format("greenlight runbook: no run '{}' in {}\n", arguments.words[0],
+                               store.root().string());
+      return 1;
+    }
+    print_run(store, arguments.words[0], books);
+    return 0;
+  }
+  const auto runs = store.list();
+  if (runs.empty()) {
+    std::cout << fmt::format("no runs in {}\n", store.root().string());
+    return 0;
+  }
+  for (const auto& run : runs) {
+    const auto records = runbook::read_journal(store.journal(run));
+    const auto state = runbook::replay(records);
+    std::cout << fmt::format("{:<34} {:<10} {:<44} {}\n", run, state.runbook,
+                             state_of(store, run, records, state), state.current_phase);
+  }
+  return 0;
+}
+
+int runbook_log(const config::Site& site, const RunbookArguments& arguments) {
+  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  if (arguments.words.size() != 1) {
+    std::cerr << "usage: greenlight runbook log RUN [--runs DIR]\n";
+    return 2;
+  }
+  if (!store.exists(arguments.words[0])) {
+    std::cerr << fmt::format("greenlight runbook: no run '{}' in {}\n", arguments.words[0],
+                             store.root().string());
+    return 1;
+  }
+  for (const auto& r : runbook::read_journal(store.journal(arguments.words[0]))) {
+    std::string where = r.phase;
+    if (!r.step.empty()) where += (where.empty() ? "" : "/") + r.step;
+    std::cout << fmt::format("{} {:>4} {:<15} {:<28} {}\n", when(r.unix_ms), r.sequence,
+                             to_string(r.event), where, r.detail);
+  }
+  return 0;
+}
+
+int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
+  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  if (arguments.words.size() != 1) {
+    std::cerr << "usage: greenlight runbook abort RUN [--reason TEXT] [--runs DIR]\n";
+    return 2;
+  }
+  const std::string& run = arguments.words[0];
+  if (!store.exists(run)) {
+    std::cerr << fmt::format("greenlight runbook: no run '{}' in {}\n", run, store.root().string());
+    return 1;
+  }
+  std::optional<runbook::RunLock> lock;
+  try {
+    lock.emplace(runbook::RunLock::acquire(store.directory(run)));
+  } catch (const std::exception& error) {
+    std::cerr << fmt::format(
+        "greenlight runbook: cannot abort run {}: {}; answer 'abort' at its prompt, or stop it "
+        "(Ctrl-C) and abort then\n",
+        run, error.what());
+    return 1;
+  }
+  const auto state = runbook::replay(runbook::read_journal(store.journal(run)));
+  if (state.finished || state.aborted) {
+    std::cout << fmt::format("run {} is already {}\n", run,
+                             state.finished ? "finished" : "aborted");
+    return state.finished ? 1 : 0;
+  }
+  auto journal = runbook::Journal::open(store.journal(run));
+  const char* user = std::getenv("USER");
+  journal.append(JournalEvent::kRunAborted, state.current_phase, "",
+                 arguments.reason.empty()
+                     ? fmt::format("aborted with greenlight runbook abort by {}", user ? user : "?")
+                     : arguments.reason);
+  std::cout << fmt::format("run {} aborted\n", run);
+  return 0;
+}
+
+}  // namespace greenlight::app

@@ -1,0 +1,31 @@
+// The operator of an in-process run at a terminal: questions on stdout,
+// answers read from stdin, progress lines as they come.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "greenlight/core/asio.h"
+#include "greenlight/runbook/executor.h"
+
+namespace greenlight::app {
+
+/// Reads stdin on the io_context's thread: while a question is open, gates
+/// and checks wait too (the run itself waits for the answer anyway). End of
+/// input answers "no" and leaves a pause for `greenlight runbook resume`.
+class TerminalOperator : public runbook::Operator {
+ public:
+  TerminalOperator(asio::io_context& io, std::ostream& out) : io_(io), out_(out) {}
+  void confirm(const std::string& question, std::function<void(bool)> answer) override;
+  void acknowledge(const std::string& instruction, std::function<void(bool)> done) override;
+  void decide(const runbook::Pause& pause, std::function<void(runbook::Decision)> answer) override;
+  void report(const std::string& line) override;
+
+ private:
+  std::optional<std::string> read_line();
+  asio::io_context& io_;
+  std::ostream& out_;
+};
+
+}  // namespace greenlight::app

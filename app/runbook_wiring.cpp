@@ -1,0 +1,71 @@
+#include "runbook_wiring.h"
+
+#include <cstdlib>
+
+#include "greenlight/checks/check.h"
+#include "greenlight/checks/check_group_source.h"
+#include "greenlight/checks/fact_group_source.h"
+
+namespace greenlight::app {
+namespace {
+
+std::string source_of(const config::CheckSpec& spec) {
+  if (const auto* v = spec.parameters.find("group_source"); v != nullptr && v->is_scalar())
+    return v->scalar;
+  return "vm";
+}
+
+bool runs_here(const config::Site& site, const std::string& host) {
+  return host == "self" || host == "localhost" ||
+         (site.self_host() != nullptr && site.self_host()->name == host);
+}
+
+}  // namespace
+
+Endpoint endpoint_of(const config::Site& site, const std::string& node) {
+  Endpoint endpoint;
+  endpoint.node = node;
+  endpoint.port = site.ssh.port;
+  endpoint.user = site.ssh.user;
+  if (const config::Host* host = site.host(node)) {
+    endpoint.address = host->address;
+    if (host->port != 0) endpoint.port = host->port;
+    if (!host->user.empty()) endpoint.user = host->user;
+  }
+  endpoint.local = runs_here(site, node);
+  return endpoint;
+}
+
+std::shared_ptr<GroupResolver> runbook_groups(const config::Site& site) {
+  auto resolver = site.group_resolver();
+  for (const auto& spec : site.checks) {
+    if (spec.kind != "fleet_units") continue;
+    config::Diagnostics diagnostics;
+    std::shared_ptr<checks::Check> check = checks::make_check(spec, site, *resolver, diagnostics);
+    if (check) {
+      resolver->add_source(source_of(spec),
+                           std::make_shared<checks::CheckGroupSource>(check, "vm", spec.timeout,
+                                                                      runs_here(site, spec.host)));
+    }
+  }
+  resolver->set_default("site");
+  return resolver;
+}
+
+void follow_result(const config::Site& site, GroupResolver& groups, const std::string& check,
+                   const checks::CheckResult& result) {
+  for (const auto& spec : site.checks) {
+    if (spec.kind != "fleet_units" || spec.name != check) continue;
+    if (result.facts_of("vm").empty()) return;  // no answer: keep what was known
+    groups.add_source(source_of(spec), std::make_shared<checks::FactGroupSource>(result, "vm"));
+  }
+}
+
+std::filesystem::path runs_directory(const config::Site& site, const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("GREENLIGHT_RUNS_DIR"); env != nullptr && *env != '\0')
+    return env;
+  return site.runs_directory;
+}
+
+}  // namespace greenlight::app

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# greenlight runbook exec on a small runbook whose steps are local commands
+# on greenlight's own host: a gate fed by a real check, a SIGKILL in the
+# middle of a step, resume (the interrupted step is not re-run without the
+# operator), self_poweroff then resume, a failed step left paused then
+# aborted, and a dry run of the example restart.
+set -uo pipefail
+src=${GREENLIGHT_SOURCE_DIR:?}
+gl=${GREENLIGHT:?}
+passed=0 failed=0
+check() {  # description, command...
+  local what=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
+}
+dir=$(mktemp -d /tmp/greenlight-runbook-exec-XXXXXX)
+gl_pid=
+cleanup() {
+  [ -n "$gl_pid" ] && kill -9 "$gl_pid" 2>/dev/null
+  [ -s "$dir/step.pid" ] && kill -9 "$(cat "$dir/step.pid")" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT && echo "keeping $dir"
+
+cat >"$dir/site.yaml" <<EOF
+site: lab
+hosts:
+  here: {self: true}
+checks:
+  flag: {kind: command, command: [test, -e, $dir/flag], interval: 1h, timeout: 5s}
+runbooks:
+  runs: runs
+  inline:
+    mini:
+      description: a gate, a long step, this host powering off, then startup
+      gates:
+        flag-up:
+          description: the flag file exists
+          checks: [{check: flag}]
+          timeout: 20s
+      phases:
+        - name: one
+          steps:
+            - run: {on: self, command: "echo one >> $dir/trace"}
+            - run: {on: self, command: "sleep 0.5; touch $dir/flag"}
+          wait_for: [flag-up]
+        - name: two
+          steps:
+            - run: {on: self, command: "echo \$\$ > $dir/step.pid; echo two >> $dir/trace; exec sleep 60"}
+        - name: off
+          steps:
+            - self_poweroff: {command: "echo poweroff >> $dir/trace"}
+        - name: three
+          require: [flag-up]
+          steps:
+            - run: {on: self, command: "echo three >> $dir/trace"}
+    failing:
+      phases:
+        - name: only
+          steps:
+            - run: {on: self, command: "exit 3"}
+EOF
+export GREENLIGHT_CONFIG=$dir/site.yaml
+
+# 1. exec, SIGKILL while phase two's step runs.
+"$gl" runbook exec mini --yes >"$dir/exec.out" 2>&1 </dev/null &
+gl_pid=$!
+for _ in $(seq 1 200); do grep -q two "$dir/trace" 2>/dev/null && break; sleep 0.1; done
+check "phase two started after the gate turned green" grep -q two "$dir/trace"
+check "the gate was waited on" grep -q "gate flag-up green after" "$dir/exec.out"
+check "exec says it runs in process" grep -q "no daemon takes runs yet" "$dir/exec.out"
+kill -9 "$gl_pid"; wait "$gl_pid" 2>/dev/null; gl_pid=
+kill -9 "$(cat "$dir/step.pid")" 2>/dev/null
+run=$(ls "$dir/runs")
+check "one run directory ($run)" test "$(ls "$dir/runs" | wc -l)" -eq 1
+out=$("$gl" runbook status "$run" 2>&1)
+check "status says interrupted ($out)" grep -q "interrupted" <<<"$out"
+check "status shows the current phase" grep -q "current  two" <<<"$out"
+
+# 2. resume: the interrupted step is put to the operator; skip it.
+out=$(printf 'skip\nkilled by the test, it ran\n' | "$gl" runbook resume "$run" --yes 2>&1); rc=$?
+check "resume stops at self_poweroff with rc 4 (rc $rc)" test "$rc" -eq 4
+check "the operator was asked about the interrupted step" grep -q "may or may not have taken effect" <<<"$out"
+check "two ran once only" test "$(grep -c '^two$' "$dir/trace")" -eq 1
+check "poweroff ran once" test "$(grep -c '^poweroff$' "$dir/trace")" -eq 1
+check "three not yet" test "$(grep -c '^three$' "$dir/trace")" -eq 0
+out=$("$gl" runbook status 2>&1)
+check "status lists the run as powered off ($out)" grep -q "powered off" <<<"$out"
+
+# 3. resume after "boot": the host did not really reboot, so the operator
+# is asked; skip (the test stands for the reboot), then startup continues.
+out=$(printf 'skip\nthe lab host stands for a reboot\n' | "$gl" runbook resume "$run" --yes 2>&1); rc=$?
+check "resume finishes (rc $rc)" test "$rc" -eq 0
+check "same boot detected" grep -q "has not rebooted" <<<"$out"
+check "three ran once" test "$(grep -c '^three$' "$dir/trace")" -eq 1
+check "one ran once" test "$(grep -c '^one$' "$dir/trace")" -eq 1
+check "poweroff still once" test "$(grep -c '^poweroff$' "$dir/trace")" -eq 1
+out=$("$gl" runbook log "$run" 2>&1)
+check "the skip reason is journaled" grep -q "step-skipped.*killed by the test, it ran" <<<"$out"
+check "the self poweroff is journaled" grep -q "self-poweroff" <<<"$out"
+out=$("$gl" runbook status "$run" 2>&1)
+check "status says finished" grep -q "finished" <<<"$out"
+
+# 4. a failed step with nobody to answer stays paused; abort ends it.
+out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
+check "failed step pauses with rc 3 (rc $rc)" test "$rc" -eq 3
+check "the pause explains the failure" grep -qF "failed on here (here: exit 3)" <<<"$out"
+check "the choices are offered" grep -q "retry-failed" <<<"$out"
+failing_run=$(ls "$dir/runs" | grep '^failing-')
+out=$("$gl" runbook abort "$failing_run" --reason "test abort" 2>&1); rc=$?
+check "abort (rc $rc)" test "$rc" -eq 0
+out=$("$gl" runbook resume "$failing_run" 2>&1); rc=$?
+check "an aborted run does not resume (rc $rc)" grep -q "aborted: nothing to resume" <<<"$out"
+
+# 5. without --yes, exec asks before the first change; "no" leaves it paused.
+out=$(printf 'n\n' | "$gl" runbook exec failing 2>&1); rc=$?
+check "no approval: paused (rc $rc)" test "$rc" -eq 3
+check "the question names the step" grep -q "changes the cluster: run on self: exit 3" <<<"$out"
+
+# 6. a dry run of the example restart: every phase, nothing executed.
+out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook exec restart --dry-run 2>&1); rc=$?
+check "dry run of restart (rc $rc)" test "$rc" -eq 0
+check "dry run reaches the last phase" grep -q "phase start-remaining-vms" <<<"$out"
+check "dry run shows the BMC command" grep -q "power on @hypervisors" <<<"$out"
+
+echo "runbook exec: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
