@@ -61,5 +61,11 @@ step "The restart procedure as runbooks, planned without touching a host"
 run "$gl" runbook list
 run "$gl" runbook plan shutdown
 
-printf '\nNot in this demo yet: the lab cluster, the status page, and running\n'
-printf 'the runbooks (`greenlight runbook exec restart`).\n'
+step "The restart executed as a dry run: every phase in order, every command, no host touched"
+printf '$ %s\n' "$gl runbook exec restart --dry-run"
+"$gl" runbook exec restart --dry-run >"$build/demo-dry-run.log"
+head -40 "$build/demo-dry-run.log"
+echo "... ($(wc -l <"$build/demo-dry-run.log") lines, last: $(tail -1 "$build/demo-dry-run.log"))"
+
+printf '\nNot in this demo yet: the lab cluster and a real `greenlight runbook exec restart`\n'
+printf '(tests/integration/runbook_exec_test.sh runs one on local commands, SIGKILL and resume included).\n'
