@@ -5,6 +5,7 @@
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/check_group_source.h"
 #include "greenlight/checks/fact_group_source.h"
+#include "greenlight/core/site_runner.h"
 
 namespace greenlight::app {
 namespace {
@@ -43,9 +44,10 @@ std::shared_ptr<GroupResolver> runbook_groups(const config::Site& site) {
     config::Diagnostics diagnostics;
     std::shared_ptr<checks::Check> check = checks::make_check(spec, site, *resolver, diagnostics);
     if (check) {
-      resolver->add_source(source_of(spec),
-                           std::make_shared<checks::CheckGroupSource>(check, "vm", spec.timeout,
-                                                                      runs_here(site, spec.host)));
+      resolver->add_source(source_of(spec), std::make_shared<checks::CheckGroupSource>(
+                                                 check, "vm", spec.timeout,
+                                                 site_endpoint(&site, spec.host),
+                                                 ssh_options(site.ssh)));
     }
   }
   resolver->set_default("site");
