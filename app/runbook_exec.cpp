@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "greenlight/checks/scheduler.h"
+#include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_commands.h"
@@ -29,8 +30,7 @@ int execute(const config::Site& site, const runbook::Runbook& book,
             const RunbookArguments& arguments, const runbook::RunStore& store,
             const std::string& run, bool resuming) {
   asio::io_context io;
-  PlacedRunner placed(
-      io, "commands on other hosts need the SSH runner, which this greenlight does not have yet");
+  SiteRunner placed(io, ssh_options(site.ssh));
   DryRunRunner dry(io);
   CommandRunner& runner = arguments.dry_run ? static_cast<CommandRunner&>(dry) : placed;
   auto groups = runbook_groups(site);

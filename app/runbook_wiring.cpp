@@ -24,16 +24,9 @@ bool runs_here(const config::Site& site, const std::string& host) {
 }  // namespace
 
 Endpoint endpoint_of(const config::Site& site, const std::string& node) {
-  Endpoint endpoint;
+  Endpoint endpoint = site_endpoint(&site, node);
   endpoint.node = node;
-  endpoint.port = site.ssh.port;
-  endpoint.user = site.ssh.user;
-  if (const config::Host* host = site.host(node)) {
-    endpoint.address = host->address;
-    if (host->port != 0) endpoint.port = host->port;
-    if (!host->user.empty()) endpoint.user = host->user;
-  }
-  endpoint.local = runs_here(site, node);
+  if (runs_here(site, node)) endpoint.local = true;
   return endpoint;
 }
 

@@ -14,29 +14,10 @@
 
 namespace greenlight::app {
 
-/// A node's endpoint from the site: its address, port and user (the ssh
-/// defaults otherwise); greenlight's own host (and "localhost") is local.
+/// A node's endpoint from the site (site_endpoint: its address, port and
+/// user, the ssh defaults otherwise); greenlight's own host, "self" and
+/// "localhost" run locally, every other node over SSH.
 Endpoint endpoint_of(const config::Site& site, const std::string& node);
-
-/// Local endpoints run here; the others are refused with the reason given,
-/// until this greenlight has a runner for remote hosts.
-class PlacedRunner : public CommandRunner {
- public:
-  PlacedRunner(asio::io_context& io, std::string remote_reason)
-      : local_(io), remote_(io, std::move(remote_reason)) {}
-  void run(const Endpoint& endpoint, const Command& command,
-           std::function<void(RunResult)> done) override {
-    if (endpoint.local) {
-      local_.run(endpoint, command, std::move(done));
-    } else {
-      remote_.run(endpoint, command, std::move(done));
-    }
-  }
-
- private:
-  LocalRunner local_;
-  RefusingRunner remote_;
-};
 
 /// The site's groups plus the dynamic sources of fleet checks (@vm:...),
 /// which run their check when first asked for.
