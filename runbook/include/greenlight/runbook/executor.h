@@ -117,8 +117,10 @@ class Executor {
 
   /// Starts (or resumes) the run; `done` is called once, when it finished,
   /// paused, was aborted, or the host is powering itself off. Throws
-  /// JournalError when the journal cannot be written at start; later write
-  /// failures end the run as paused with the error reported.
+  /// JournalError when the journal cannot be written, at start or later: the
+  /// error leaves io_context::run(), nothing more is done (no transition is
+  /// acted upon unless it is on disk), and `greenlight runbook` exits with it;
+  /// the run is then resumed from what the journal holds.
   void start(std::function<void(RunOutcome)> done);
 
   /// The run's state for progress displays and metrics.
