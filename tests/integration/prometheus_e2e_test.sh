@@ -7,6 +7,7 @@
 # and the alerts that state must raise are pending or firing while the others
 # stay quiet.
 set -uo pipefail
+source "$(dirname "$0")/../support/serve_port.sh"
 gl=${GREENLIGHT:?}
 src=${GREENLIGHT_SOURCE_DIR:?}
 fixtures="$src/tests/fixtures"
@@ -41,12 +42,7 @@ sed -e "s|@FIXTURES@|$fixtures|g" -e "s|@STATE@|$state|g" "$fixtures/exporter/si
 
 "$gl" -c "$work/site.yaml" serve --listen 127.0.0.1:0 >"$work/greenlight.log" 2>&1 &
 gl_pid=$!
-gl_port=""
-for _ in $(seq 100); do
-  gl_port=$(grep -o 'listening on port [0-9]*' "$work/greenlight.log" | awk '{print $4}')
-  [[ -n "$gl_port" ]] && break
-  sleep 0.1
-done
+gl_port=$(serve_port "$work/greenlight.log" 100)
 check "greenlight serve listens ($(head -c 2000 "$work/greenlight.log"))" test -n "$gl_port"
 
 # A free loopback port for Prometheus: bind port 0, read it, release it.

@@ -5,6 +5,7 @@
 # CivetWeb cannot initialise OpenSSL 3, so a TLS configuration must be
 # refused at start with a clear message, never crash on the first handshake.
 set -uo pipefail
+source "$(dirname "$0")/../support/serve_port.sh"
 gl=${GREENLIGHT:?}
 src=${GREENLIGHT_SOURCE_DIR:?}
 fixtures="$src/tests/fixtures/exporter"
@@ -34,12 +35,7 @@ YAML
 
 "$gl" -c "$work/site.yaml" serve >"$work/out" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on port [0-9]*' "$work/out" | awk '{print $4}')
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+port=$(serve_port "$work/out" 100)
 check "serve listens ($(cat "$work/out"))" test -n "$port"
 url="http://127.0.0.1:$port"
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }

@@ -4,6 +4,7 @@
 # the configuration (and refuses a bad one, keeping the running one), SIGTERM
 # stops it.
 set -uo pipefail
+source "$(dirname "$0")/../support/serve_port.sh"
 gl=${GREENLIGHT:?}
 work=$(mktemp -d /tmp/greenlight-serve.XXXXXX)
 # serve reads its own copy: the test rewrites it before SIGHUP.
@@ -18,12 +19,7 @@ check() {
 }
 "$gl" -c "$site" serve --listen 127.0.0.1:0 >"$work/out" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 50); do
-  port=$(grep -o 'listening on port [0-9]*' "$work/out" | awk '{print $4}')
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+port=$(serve_port "$work/out" 50)
 check "serve says which port it listens on ($(cat "$work/out"))" test -n "$port"
 url="http://127.0.0.1:$port"
 check "healthy at once" test "$(curl -s -o /dev/null -w '%{http_code}' "$url/-/healthy")" = 200

@@ -5,6 +5,7 @@
 # check with its status, its message, "no run" and "no gate", and keeps
 # polling. A screenshot is saved in the test's output directory.
 set -uo pipefail
+source "$(dirname "$0")/../support/serve_port.sh"
 gl=${GREENLIGHT:?}
 src=${GREENLIGHT_SOURCE_DIR:?}
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -28,12 +29,7 @@ browser() {
 
 "$gl" -c "$src/tests/fixtures/config/local-checks.yaml" serve --listen 127.0.0.1:0 >"$work/out" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on port [0-9]*' "$work/out" | awk '{print $4}')
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+port=$(serve_port "$work/out" 100)
 check "serve listens" test -n "$port"
 url="http://127.0.0.1:$port"
 for _ in $(seq 50); do
