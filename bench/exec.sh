@@ -138,12 +138,5 @@ session, so three commands cost about one login per node on the sshd side too.
 """)
 PY
 )
-python3 - "$here/RESULTS.md" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"^## exec vs clush\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(lambda _: section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+/usr/bin/python3 "$here/write_section.py" "$here/RESULTS.md" "$section"
 echo "$section"

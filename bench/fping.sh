@@ -54,12 +54,5 @@ one probe each ($answered answered), hyperfine medians.
 greenlight's own overhead (last two rows): $overhead_ms ms (target: under 50 ms).
 The first two rows differ by fping's own probing noise, not by greenlight.
 "
-/usr/bin/python3 - "$here/RESULTS.md" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"^## fping check overhead\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+/usr/bin/python3 "$here/write_section.py" "$here/RESULTS.md" "$section"
 echo "$section"

@@ -71,15 +71,5 @@ section="$work/section.md"
 }  > "$section"
 
 results="$here/RESULTS.md"
-python3 - "$results" "$section" <<'PY'
-import sys, re
-path, section = sys.argv[1], open(sys.argv[2]).read()
-text = open(path).read()
-pattern = re.compile(r"^## Checks\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(text):
-    text = pattern.sub(lambda m: section + "\n", text)
-else:
-    text = text.rstrip("\n") + "\n\n" + section
-open(path, "w").write(text)
-PY
+/usr/bin/python3 "$here/write_section.py" "$results" "@$section"
 echo "heal.sh: wrote the Checks section of $results"

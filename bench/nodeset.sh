@@ -74,12 +74,5 @@ read one per line; \`fold-grid\` folds N two-dimensional names (rXnY).
 |---|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${rows[@]}")
 "
-/usr/bin/python3 - "$here/RESULTS.md" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"^## Node sets\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(path, "w").write(text)
-PY
+/usr/bin/python3 "$here/write_section.py" "$here/RESULTS.md" "$section"
 echo "$section"

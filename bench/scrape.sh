@@ -131,12 +131,5 @@ rendered once per snapshot change (at most every 250 ms) and shared by
 concurrent scrapes; checks ran on time throughout (oldest result column).
 MD
 )
-python3 - "$here/RESULTS.md" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path).read()
-pattern = re.compile(r"## Scrape load\n.*?(?=\n## |\Z)", re.S)
-text = pattern.sub(section.rstrip() + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section.rstrip() + "\n"
-open(path, "w").write(text)
-PY
+/usr/bin/python3 "$here/write_section.py" "$here/RESULTS.md" "$section"
 echo "$section"
