@@ -167,7 +167,24 @@ NodeSet parse_lines(const std::string& text, const GroupResolver& groups) {
 // A word that parses as one node name: no brackets, operators, groups,
 // wildcards or '%'. Such words skip the full parser (same result, faster).
 bool is_plain_word(std::string_view word) {
-  return word.find_first_of("[]@,!&^*?%") == std::string_view::npos;
+  for (const char c : word) {
+    switch (c) {
+      case '[':
+      case ']':
+      case '@':
+      case ',':
+      case '!':
+      case '&':
+      case '^':
+      case '*':
+      case '?':
+      case '%':
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
 }
 
 NodeSet read_stdin(const GroupResolver& groups) {
@@ -196,9 +213,16 @@ NodeSet read_stdin(const GroupResolver& groups) {
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     std::size_t pos = 0;
     while (pos < line.size()) {
-      const auto start = line.find_first_not_of(" \t\r\v\f", pos);
-      if (start == std::string_view::npos) break;
-      const auto end = line.find_first_of(" \t\r\v\f", start);
+      // Character loops: find_first_of with a set calls memchr per character.
+      const auto blank = [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+      };
+      std::size_t start = pos;
+      while (start < line.size() && blank(line[start])) ++start;
+      if (start == line.size()) break;
+      std::size_t end = start;
+      while (end < line.size() && !blank(line[end])) ++end;
+      if (end == line.size()) end = std::string_view::npos;
       std::string word(
           line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
       if (is_plain_word(word)) {

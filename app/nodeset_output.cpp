@@ -149,15 +149,15 @@ std::string expand_with_format(const NodeSet& nodes, const std::string& format,
                                const std::string& separator) {
   std::string out;
   out.reserve(nodes.size() * 12);
+  if (format == "%s") {
+    nodes.expand_to(out, separator);
+    return out;
+  }
   bool first = true;
   nodes.for_each([&](const std::string& node) {
     if (!first) out += separator;
     first = false;
-    if (format == "%s") {
-      out += node;
-    } else {
-      out += format_one(format, node, false);
-    }
+    out += format_one(format, node, false);
   });
   return out;
 }

@@ -30,6 +30,7 @@ rss() {  # command... -> peak RSS in MiB
 }
 
 rows=()
+declare -A time_g speedup
 for n in "${sizes[@]}"; do
   half=$((n / 2))
   side=$(/usr/bin/python3 -c "import math; print(int(math.isqrt($n)))")
@@ -49,6 +50,7 @@ for r in range(1, $side + 1):
     args=${cases[$op]}
     cs=$(median "$runs" "nodeset $args")
     g=$(median "$runs" "$gl nodeset $args")
+    time_g[$op-$n]=$g speedup[$op-$n]=$(/usr/bin/python3 -c "print('%.0f' % ($cs / $g))")
     rows+=("| $op | $n | $cs | $g | $(/usr/bin/python3 -c "print('%.0f' % ($cs / $g))") | $(rss nodeset $args) | $(rss "$gl" nodeset $args) |")
   done
   for op in fold-list fold-grid; do
@@ -57,10 +59,27 @@ for r in range(1, $side + 1):
     g=$(median "$runs" "$gl nodeset -f < $file" shell)
     cs_rss=$(rss bash -c "exec nodeset -f < $file")
     g_rss=$(rss bash -c "exec $gl nodeset -f < $file")
+    time_g[$op-$n]=$g speedup[$op-$n]=$(/usr/bin/python3 -c "print('%.0f' % ($cs / $g))")
     label=$op; [[ $op == fold-grid ]] && label="fold-grid (${side}x${side})"
     rows+=("| $label | $n | $cs | $g | $(/usr/bin/python3 -c "print('%.0f' % ($cs / $g))") | $cs_rss | $g_rss |")
   done
 done
+
+# The reading of the table: the smallest speed-up at the middle size, and
+# how greenlight's time grows from the middle size to the largest.
+ops=(expand count intersection fold-list fold-grid)
+middle=${sizes[$(( ${#sizes[@]} / 2 ))]} largest=${sizes[-1]}
+slowest=""
+for op in "${ops[@]}"; do
+  if [[ -z $slowest ]] || (( ${speedup[$op-$middle]} < ${speedup[$slowest-$middle]} )); then slowest=$op; fi
+done
+growth=""
+for op in "${ops[@]}"; do
+  growth+="${growth:+, }$op $(/usr/bin/python3 -c "print('%.1f' % (${time_g[$op-$largest]} / ${time_g[$op-$middle]}))")x"
+done
+summary="At $middle names the smallest speed-up is ${speedup[$slowest-$middle]}x ($slowest).
+From $middle to $largest names ($((largest / middle))x the names) greenlight's time
+grows: $growth (process start included, ~4 ms)."
 
 section="## Node sets
 
@@ -73,6 +92,8 @@ read one per line; \`fold-grid\` folds N two-dimensional names (rXnY).
 | operation | names | nodeset (s) | greenlight (s) | speed-up | nodeset RSS (MiB) | greenlight RSS (MiB) |
 |---|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${rows[@]}")
+
+$summary
 "
 /usr/bin/python3 "$here/write_section.py" "$here/RESULTS.md" "$section"
 echo "$section"

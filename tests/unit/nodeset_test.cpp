@@ -34,6 +34,18 @@ TEST_CASE("range sets keep ClusterShell's padding rules") {
   CHECK(RangeSet::parse("1-1000000").size() == 1000000);
 }
 
+TEST_CASE("expansion counts across digit boundaries with and without padding") {
+  CHECK(RangeSet::parse("8-11").expand() == std::vector<std::string>{"8", "9", "10", "11"});
+  CHECK(RangeSet::parse("098-101").expand() ==
+        std::vector<std::string>{"098", "099", "100", "101"});
+  CHECK(RangeSet::parse("98-101,998-1000").expand() ==
+        std::vector<std::string>{"98", "99", "100", "101", "998", "999", "1000"});
+  CHECK(RangeSet::parse("-2-1").expand() == std::vector<std::string>{"-2", "-1", "0", "1"});
+  std::string out;
+  NodeSet::parse("n[9-10],m[099-100]").expand_to(out, ",");
+  CHECK(out == "m099,m100,n9,n10");
+}
+
 TEST_CASE("malformed range sets are refused with ClusterShell's reasons") {
   CHECK_THROWS_WITH(RangeSet::parse("5-1"), "invalid values in range : \"5-1\"");
   CHECK_THROWS_WITH(RangeSet::parse("01-2"), Catch::Contains("padding length mismatch"));

@@ -260,14 +260,22 @@ NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
   RangeSet* current = nullptr;
   std::string current_pattern;
   for (const auto& name : names) {
-    const std::size_t first_digit = name.find_first_of("0123456789");
-    const std::size_t digits_end = first_digit == std::string::npos
-                                       ? std::string::npos
-                                       : name.find_first_not_of("0123456789", first_digit);
-    const bool single_index = first_digit != std::string::npos &&
-                              (digits_end == std::string::npos ||
-                               name.find_first_of("0123456789", digits_end) == std::string::npos) &&
-                              name.find_first_of("% \t\n\r\v\f") == std::string::npos;
+    // Character loops: find_first_of with a set calls memchr per character.
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const std::size_t length = name.size();
+    std::size_t first_digit = 0;
+    while (first_digit < length && !digit(name[first_digit])) ++first_digit;
+    std::size_t digits_end = first_digit;
+    while (digits_end < length && digit(name[digits_end])) ++digits_end;
+    bool single_index = first_digit < length;
+    for (std::size_t i = 0; single_index && i < length; ++i) {
+      const char c = name[i];
+      if ((i >= digits_end && digit(c)) || c == '%' || c == ' ' || (c >= '\t' && c <= '\r')) {
+        single_index = false;
+      }
+    }
+    if (first_digit == length) first_digit = std::string::npos;
+    if (digits_end >= length) digits_end = std::string::npos;
     if (single_index) {
       const std::string_view digits = std::string_view(name).substr(
           first_digit,
@@ -302,6 +310,16 @@ std::vector<std::string> NodeSet::expand() const {
 
 void NodeSet::for_each(const std::function<void(const std::string&)>& f) const {
   if (impl_) impl_->for_each(f);
+}
+
+void NodeSet::expand_to(std::string& out, std::string_view separator) const {
+  if (!impl_) return;
+  bool first = true;
+  impl_->for_each([&](const std::string& name) {
+    if (!first) out.append(separator);
+    first = false;
+    out.append(name);
+  });
 }
 
 std::size_t NodeSet::size() const { return impl_ ? impl_->size() : 0; }

@@ -144,29 +144,41 @@ bool RangeSetND::fold_univariate() const {
 void RangeSetND::sort() const {
   // Larger vectors first, then per axis: more elements first, lower first
   // element, lower last element (digit strings compared as strings). An
-  // index sort: the keys are read from the vectors, nothing is copied.
+  // index sort over keys read once into one flat array: comparisons then
+  // touch neither the vectors nor their runs.
+  struct AxisKey {
+    std::size_t size;
+    std::int64_t first;
+    std::int64_t last;
+    std::int32_t first_width;
+    std::int32_t last_width;
+  };
+  const std::size_t dimensions = vectors_.empty() ? 0 : vectors_.front().size();
   std::vector<std::uint32_t> order(vectors_.size());
   std::vector<std::ptrdiff_t> sizes(vectors_.size());
+  std::vector<AxisKey> keys(vectors_.size() * dimensions);
   for (std::size_t i = 0; i < vectors_.size(); ++i) {
     order[i] = static_cast<std::uint32_t>(i);
-    sizes[i] = -static_cast<std::ptrdiff_t>(vector_size(vectors_[i]));
+    std::size_t product = 1;
+    for (std::size_t axis = 0; axis < dimensions; ++axis) {
+      const RangeSet& set = vectors_[i][axis];
+      const auto& front = set.runs().front();
+      const auto& back = set.runs().back();
+      keys[i * dimensions + axis] = {set.size(), front.first, back.last, front.width, back.width};
+      product *= keys[i * dimensions + axis].size;
+    }
+    sizes[i] = -static_cast<std::ptrdiff_t>(product);
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     if (sizes[a] != sizes[b]) return sizes[a] < sizes[b];
-    const RangeVector& va = vectors_[a];
-    const RangeVector& vb = vectors_[b];
-    for (std::size_t axis = 0; axis < va.size(); ++axis) {
-      const RangeSet& x = va[axis];
-      const RangeSet& y = vb[axis];
-      const std::size_t xs = x.size();
-      const std::size_t ys = y.size();
-      if (xs != ys) return xs > ys;
-      const auto& xf = x.runs().front();
-      const auto& yf = y.runs().front();
-      if (int c = compare_digits(xf.first, xf.width, yf.first, yf.width); c != 0) return c < 0;
-      const auto& xb = x.runs().back();
-      const auto& yb = y.runs().back();
-      if (int c = compare_digits(xb.last, xb.width, yb.last, yb.width); c != 0) return c < 0;
+    const AxisKey* x = &keys[a * dimensions];
+    const AxisKey* y = &keys[b * dimensions];
+    for (std::size_t axis = 0; axis < dimensions; ++axis, ++x, ++y) {
+      if (x->size != y->size) return x->size > y->size;
+      if (int c = compare_digits(x->first, x->first_width, y->first, y->first_width); c != 0)
+        return c < 0;
+      if (int c = compare_digits(x->last, x->last_width, y->last, y->last_width); c != 0)
+        return c < 0;
     }
     return false;
   });
@@ -202,7 +214,8 @@ void RangeSetND::fold_multivariate() const {
     if (empty) continue;
     std::vector<std::size_t> index(dimensions, 0);
     for (;;) {
-      for (std::size_t axis = 0; axis < dimensions; ++axis) cells.push_back(axes[axis][index[axis]]);
+      for (std::size_t axis = 0; axis < dimensions; ++axis)
+        cells.push_back(axes[axis][index[axis]]);
       std::size_t axis = dimensions;
       while (axis > 0) {
         --axis;

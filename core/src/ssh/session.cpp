@@ -1,10 +1,11 @@
 #include "ssh/session.h"
 
 #include <fmt/format.h>
-#include <libssh/libssh.h>
 
 #include <algorithm>
 #include <mutex>
+
+#include "ssh/libssh_api.h"
 
 namespace greenlight::detail {
 namespace {
@@ -15,15 +16,15 @@ struct ChannelOwner {
   ssh_channel channel;
   ~ChannelOwner() {
     if (channel == nullptr) return;
-    if (ssh_channel_is_open(channel) != 0) ssh_channel_close(channel);
-    ssh_channel_free(channel);
+    if (libssh().ssh_channel_is_open(channel) != 0) libssh().ssh_channel_close(channel);
+    libssh().ssh_channel_free(channel);
   }
 };
 
 struct KeyOwner {
   ssh_key key = nullptr;
   ~KeyOwner() {
-    if (key != nullptr) ssh_key_free(key);
+    if (key != nullptr) libssh().ssh_key_free(key);
   }
 };
 
@@ -54,7 +55,8 @@ void append_capped(std::string& into, const char* data, std::size_t size, std::s
 bool authenticate(ssh_session session, const SshTarget& target, const SshOptions& options,
                   SshFailure& failure) {
   if (options.identity_files.empty()) {
-    if (ssh_userauth_publickey_auto(session, nullptr, nullptr) == SSH_AUTH_SUCCESS) return true;
+    if (libssh().ssh_userauth_publickey_auto(session, nullptr, nullptr) == SSH_AUTH_SUCCESS)
+      return true;
     failure = {RunStatus::kAuth,
                fmt::format("authentication failed for {}@{}: no key of the SSH agent or ~/.ssh "
                            "was accepted",
@@ -64,15 +66,17 @@ bool authenticate(ssh_session session, const SshTarget& target, const SshOptions
   std::string tried;
   for (const auto& file : options.identity_files) {
     KeyOwner key;
-    if (ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key.key) != SSH_OK) {
+    if (libssh().ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key.key) !=
+        SSH_OK) {
       tried += fmt::format("{}{} (cannot read it)", tried.empty() ? "" : ", ", file);
       continue;
     }
-    const int rc = ssh_userauth_publickey(session, nullptr, key.key);
+    const int rc = libssh().ssh_userauth_publickey(session, nullptr, key.key);
     if (rc == SSH_AUTH_SUCCESS) return true;
     if (rc == SSH_AUTH_ERROR) {
-      failure = {classify_connect_error(ssh_get_error(session)),
-                 fmt::format("connection lost while authenticating: {}", ssh_get_error(session))};
+      failure = {
+          classify_connect_error(libssh().ssh_get_error(session)),
+          fmt::format("connection lost while authenticating: {}", libssh().ssh_get_error(session))};
       return false;
     }
     tried += fmt::format("{}{}", tried.empty() ? "" : ", ", file);
@@ -87,16 +91,21 @@ bool authenticate(ssh_session session, const SshTarget& target, const SshOptions
 std::string SshTarget::key() const { return fmt::format("{}@{}:{}", user, address, port); }
 
 SshSession::~SshSession() {
-  ssh_disconnect(session_);
-  ssh_free(session_);
+  libssh().ssh_disconnect(session_);
+  libssh().ssh_free(session_);
 }
 
-bool SshSession::connected() const { return ssh_is_connected(session_) != 0; }
+bool SshSession::connected() const { return libssh().ssh_is_connected(session_) != 0; }
 
 std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshOptions& options,
                                              std::shared_mutex& known_hosts_lock,
                                              SshFailure& failure) {
-  ssh_session raw = ssh_new();
+  std::string not_loaded;
+  if (load_libssh(not_loaded) == nullptr) {
+    failure = {RunStatus::kCannotStart, not_loaded};
+    return nullptr;
+  }
+  ssh_session raw = libssh().ssh_new();
   if (raw == nullptr) {
     failure = {RunStatus::kCannotStart, "cannot allocate an SSH session"};
     return nullptr;
@@ -108,20 +117,20 @@ std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshO
   int port = target.port;
   int nodelay = 1;
   // ~/.ssh/config must not change where or how greenlight connects.
-  ssh_options_set(raw, SSH_OPTIONS_PROCESS_CONFIG, &no);
-  ssh_options_set(raw, SSH_OPTIONS_HOST, target.address.c_str());
-  ssh_options_set(raw, SSH_OPTIONS_PORT, &port);
-  ssh_options_set(raw, SSH_OPTIONS_USER, target.user.c_str());
-  ssh_options_set(raw, SSH_OPTIONS_TIMEOUT, &seconds);
-  ssh_options_set(raw, SSH_OPTIONS_TIMEOUT_USEC, &micros);
-  ssh_options_set(raw, SSH_OPTIONS_NODELAY, &nodelay);
-  ssh_options_set(raw, SSH_OPTIONS_KNOWNHOSTS, options.known_hosts.c_str());
+  libssh().ssh_options_set(raw, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  libssh().ssh_options_set(raw, SSH_OPTIONS_HOST, target.address.c_str());
+  libssh().ssh_options_set(raw, SSH_OPTIONS_PORT, &port);
+  libssh().ssh_options_set(raw, SSH_OPTIONS_USER, target.user.c_str());
+  libssh().ssh_options_set(raw, SSH_OPTIONS_TIMEOUT, &seconds);
+  libssh().ssh_options_set(raw, SSH_OPTIONS_TIMEOUT_USEC, &micros);
+  libssh().ssh_options_set(raw, SSH_OPTIONS_NODELAY, &nodelay);
+  libssh().ssh_options_set(raw, SSH_OPTIONS_KNOWNHOSTS, options.known_hosts.c_str());
   // Only greenlight's own file decides: the system-wide one would accept keys
   // the operator never reviewed for this site.
-  ssh_options_set(raw, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  libssh().ssh_options_set(raw, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 
-  if (ssh_connect(raw) != SSH_OK) {
-    const std::string error = ssh_get_error(raw);
+  if (libssh().ssh_connect(raw) != SSH_OK) {
+    const std::string error = libssh().ssh_get_error(raw);
     failure = {classify_connect_error(error),
                fmt::format("cannot connect to {} port {}: {}", target.address, port, error)};
     return nullptr;
@@ -130,17 +139,17 @@ std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshO
   HostKeyState state;
   {
     std::shared_lock<std::shared_mutex> reading(known_hosts_lock);
-    state = host_key_state(ssh_session_is_known_server(raw));
+    state = host_key_state(libssh().ssh_session_is_known_server(raw));
   }
   if ((state == HostKeyState::kUnknown || state == HostKeyState::kNoFile) && options.accept_new) {
     std::unique_lock<std::shared_mutex> writing(known_hosts_lock);
     // Another thread may have recorded it meanwhile.
-    state = host_key_state(ssh_session_is_known_server(raw));
+    state = host_key_state(libssh().ssh_session_is_known_server(raw));
     if (state == HostKeyState::kUnknown || state == HostKeyState::kNoFile) {
-      if (ssh_session_update_known_hosts(raw) != SSH_OK) {
+      if (libssh().ssh_session_update_known_hosts(raw) != SSH_OK) {
         failure = {RunStatus::kHostKey,
                    fmt::format("{}: cannot record its host key in {}: {}", target.node,
-                               options.known_hosts, ssh_get_error(raw))};
+                               options.known_hosts, libssh().ssh_get_error(raw))};
         return nullptr;
       }
       state = HostKeyState::kKnown;
@@ -153,7 +162,8 @@ std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshO
                           target.port == 22 ? target.address
                                             : fmt::format("[{}]:{}", target.address, target.port),
                           options.known_hosts)};
-    if (state == HostKeyState::kError) failure.reason += fmt::format(" ({})", ssh_get_error(raw));
+    if (state == HostKeyState::kError)
+      failure.reason += fmt::format(" ({})", libssh().ssh_get_error(raw));
     return nullptr;
   }
 
@@ -163,27 +173,27 @@ std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshO
 
 SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point deadline,
                                      const std::atomic<bool>& interrupted, RunResult& result) {
-  ChannelOwner owner{ssh_channel_new(session_)};
-  if (owner.channel == nullptr || ssh_channel_open_session(owner.channel) != SSH_OK) {
-    result.reason = fmt::format("cannot open a channel: {}", ssh_get_error(session_));
+  ChannelOwner owner{libssh().ssh_channel_new(session_)};
+  if (owner.channel == nullptr || libssh().ssh_channel_open_session(owner.channel) != SSH_OK) {
+    result.reason = fmt::format("cannot open a channel: {}", libssh().ssh_get_error(session_));
     return Outcome::kNotStarted;
   }
   const std::string text = command.text();
-  if (ssh_channel_request_exec(owner.channel, text.c_str()) != SSH_OK) {
-    result.reason = fmt::format("cannot start the command: {}", ssh_get_error(session_));
+  if (libssh().ssh_channel_request_exec(owner.channel, text.c_str()) != SSH_OK) {
+    result.reason = fmt::format("cannot start the command: {}", libssh().ssh_get_error(session_));
     return connected() ? Outcome::kDone : Outcome::kLost;
   }
   if (command.input) {
     const std::string& input = *command.input;
     std::size_t written = 0;
     while (written < input.size()) {
-      const int n = ssh_channel_write(owner.channel, input.data() + written,
-                                      static_cast<uint32_t>(input.size() - written));
+      const int n = libssh().ssh_channel_write(owner.channel, input.data() + written,
+                                               static_cast<uint32_t>(input.size() - written));
       if (n < 0) break;
       written += static_cast<std::size_t>(n);
     }
   }
-  ssh_channel_send_eof(owner.channel);
+  libssh().ssh_channel_send_eof(owner.channel);
 
   char buffer[32 * 1024];
   const std::size_t cap = command.output_cap;
@@ -191,10 +201,10 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
   // What libssh already holds for a stream, read without waiting.
   auto drain = [&](int is_stderr, std::string& into) {
     for (;;) {
-      const int available = ssh_channel_poll(owner.channel, is_stderr);
+      const int available = libssh().ssh_channel_poll(owner.channel, is_stderr);
       if (available == SSH_ERROR) return false;
       if (available <= 0) return true;
-      const int n = ssh_channel_read(
+      const int n = libssh().ssh_channel_read(
           owner.channel, buffer,
           static_cast<uint32_t>(std::min<std::size_t>(sizeof buffer, available)), is_stderr);
       if (n == SSH_ERROR) return false;
@@ -204,7 +214,8 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
   };
   auto lost = [&] {
     result.truncated = truncated;
-    result.reason = fmt::format("connection lost during the command: {}", ssh_get_error(session_));
+    result.reason =
+        fmt::format("connection lost during the command: {}", libssh().ssh_get_error(session_));
     return Outcome::kLost;
   };
   auto timed_out = [&] {
@@ -227,7 +238,7 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
     }
     const long long left = remaining_ms();
     if (left <= 0) return timed_out();
-    const int polled = ssh_channel_poll_timeout(
+    const int polled = libssh().ssh_channel_poll_timeout(
         owner.channel, static_cast<int>(std::min<long long>(left, 250)), 0);
     if (polled == SSH_ERROR) return lost();
     if (!drain(0, result.out) || !drain(1, result.err)) return lost();
@@ -238,13 +249,13 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
   const long long left = std::max<long long>(remaining_ms(), 1);
   long seconds = static_cast<long>(left / 1000);
   long micros = static_cast<long>(left % 1000) * 1000;
-  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
-  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &micros);
-  const int status = ssh_channel_get_exit_status(owner.channel);
+  libssh().ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
+  libssh().ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &micros);
+  const int status = libssh().ssh_channel_get_exit_status(owner.channel);
   seconds = static_cast<long>(connect_timeout_.count() / 1000);
   micros = static_cast<long>(connect_timeout_.count() % 1000) * 1000;
-  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
-  ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &micros);
+  libssh().ssh_options_set(session_, SSH_OPTIONS_TIMEOUT, &seconds);
+  libssh().ssh_options_set(session_, SSH_OPTIONS_TIMEOUT_USEC, &micros);
   if (!drain(0, result.out) || !drain(1, result.err)) return lost();
   if (status >= 0) {
     result.exit_code = status;
@@ -252,7 +263,7 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
     result.reason = fmt::format("exit {}", status);
   } else if (!connected()) {
     return lost();
-  } else if (ssh_channel_is_closed(owner.channel) != 0) {
+  } else if (libssh().ssh_channel_is_closed(owner.channel) != 0) {
     result.status = RunStatus::kSignal;
     result.reason = "ended without an exit status (killed by a signal)";
   } else {

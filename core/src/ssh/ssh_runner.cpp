@@ -1,5 +1,4 @@
 #include <fmt/format.h>
-#include <libssh/libssh.h>
 
 #include <condition_variable>
 #include <deque>
@@ -38,10 +37,8 @@ struct SshRunner::Pool {
   std::atomic<std::size_t> opened{0};
   std::shared_mutex known_hosts_lock;
 
-  Pool(asio::io_context& context, SshOptions settings) : io(context), options(std::move(settings)) {
-    static std::once_flag initialised;
-    std::call_once(initialised, [] { ssh_init(); });
-  }
+  Pool(asio::io_context& context, SshOptions settings)
+      : io(context), options(std::move(settings)) {}
 
   std::unique_ptr<SshSession> take_idle(const std::string& key) {
     std::lock_guard<std::mutex> lock(mutex);

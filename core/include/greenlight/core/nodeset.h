@@ -69,6 +69,9 @@ class NodeSet {
   std::vector<std::string> expand() const;
   /// Calls f with every node name in that order, without building a list.
   void for_each(const std::function<void(const std::string&)>& f) const;
+  /// Appends every node to `out`, `separator` between them (expand() without
+  /// a vector of strings: what `nodeset -e` prints).
+  void expand_to(std::string& out, std::string_view separator) const;
   std::size_t size() const;
   bool empty() const;
   bool contains(std::string_view node) const;

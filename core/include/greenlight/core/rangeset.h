@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -103,9 +104,28 @@ template <typename F>
 void RangeSet::for_each(F&& f) const {
   char buffer[32];
   for (const auto& run : runs_) {
+    std::size_t length = write_digits(buffer, run.first, run.width);
+    if (run.first < 0) {
+      for (std::int64_t v = run.first;; ++v) {
+        f(std::string_view(buffer, write_digits(buffer, v, run.width)));
+        if (v == run.last) break;
+      }
+      continue;
+    }
+    // Counts in decimal in place: the next value's digits differ from the
+    // last ones in the trailing nines only.
     for (std::int64_t v = run.first;; ++v) {
-      f(std::string_view(buffer, write_digits(buffer, v, run.width)));
+      f(std::string_view(buffer, length));
       if (v == run.last) break;
+      std::size_t i = length;
+      while (i > 0 && buffer[i - 1] == '9') buffer[--i] = '0';
+      if (i > 0) {
+        ++buffer[i - 1];
+      } else {  // 999 -> 1000: one digit more
+        std::memmove(buffer + 1, buffer, length);
+        buffer[0] = '1';
+        ++length;
+      }
     }
   }
 }
