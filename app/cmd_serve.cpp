@@ -48,8 +48,7 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
 
 class Service {
  public:
-  Service(asio::io_context& io, exporter::Snapshot& snapshot)
-      : io_(io), snapshot_(snapshot) {}
+  Service(asio::io_context& io, exporter::Snapshot& snapshot) : io_(io), snapshot_(snapshot) {}
 
   // Declares the generation's checks in the snapshot and starts them; the
   // previous generation stops and its late results are ignored.
@@ -102,12 +101,34 @@ class Service {
   unsigned generation_ = 0;
 };
 
+// The server's settings from the site's `exporter:`; its files are relative
+// to the configuration file.
+exporter::ServerOptions server_options(const config::Site& site, const std::string& listen) {
+  auto file = [&site](const std::string& path) {
+    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+    return (site.file.parent_path() / path).string();
+  };
+  const config::ExporterSettings& settings = site.exporter;
+  return {listen.empty() ? settings.listen : listen, file(settings.tls_certificate),
+          file(settings.tls_key), file(settings.basic_auth_file), file(settings.bearer_token_file)};
+}
+
 // Waits for SIGHUP again after each one.
-void on_hangup(asio::signal_set& hangup, Service& service, const std::string& path) {
-  hangup.async_wait([&hangup, &service, &path](const boost::system::error_code& ec, int) {
+void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& server,
+               const std::string& path) {
+  hangup.async_wait([&hangup, &service, &server, &path](const boost::system::error_code& ec, int) {
     if (ec) return;
     config::Diagnostics diagnostics;
     auto next = load(path, diagnostics);
+    if (next) {
+      // Authentication files first: a bad one refuses the whole reload.
+      try {
+        server.reload_access(server_options(next->site, ""));
+      } catch (const std::exception& error) {
+        std::cerr << "greenlight serve: SIGHUP: " << error.what() << "\n";
+        next.reset();
+      }
+    }
     if (!next) {
       std::cerr << diagnostics.format()
                 << fmt::format(
@@ -125,7 +146,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, const std::string& pa
       std::cout << fmt::format("greenlight serve: SIGHUP: reloaded {}, {} checks", path, count)
                 << std::endl;
     }
-    on_hangup(hangup, service, path);
+    on_hangup(hangup, service, server, path);
   });
 }
 
@@ -149,15 +170,7 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     std::cerr << diagnostics.format() << "greenlight serve: the configuration is not valid\n";
     return 1;
   }
-  // Files of the exporter settings are relative to the configuration file.
-  auto file = [&first](const std::string& path) {
-    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
-    return (first->site.file.parent_path() / path).string();
-  };
-  const config::ExporterSettings& settings = first->site.exporter;
-  exporter::ServerOptions options{listen.empty() ? settings.listen : listen,
-                                  file(settings.tls_certificate), file(settings.tls_key),
-                                  file(settings.basic_auth_file), file(settings.bearer_token_file)};
+  const exporter::ServerOptions options = server_options(first->site, listen);
   const std::size_t count = first->site.checks.size();
 
   asio::io_context io;
@@ -183,7 +196,7 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     io.stop();
   });
   asio::signal_set hangup(io, SIGHUP);
-  on_hangup(hangup, service, invocation.config_path);
+  on_hangup(hangup, service, *server, invocation.config_path);
   io.run();
   server.reset();
   return 0;

@@ -37,8 +37,9 @@ site() {  # site CHECKS VALUES_PER_CHECK
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run() {  # run LABEL CHECKS VALUES_PER_CHECK CONNECTIONS
-  local label=$1 connections=$4
+run() {  # run LABEL CHECKS VALUES_PER_CHECK CONNECTIONS [gzip]
+  local label=$1 connections=$4 encoding=()
+  [[ ${5:-} == gzip ]] && encoding=(-H "Accept-Encoding: gzip")
   site "$2" "$3" >"$work/site.yaml"
   "$gl" -c "$work/site.yaml" serve --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
   pid=$!
@@ -56,7 +57,7 @@ run() {  # run LABEL CHECKS VALUES_PER_CHECK CONNECTIONS
   sleep 2
   local series bytes
   series=$(curl -s "$url/metrics" | grep -vc '^#' || true)
-  bytes=$(curl -s "$url/metrics" | wc -c)
+  bytes=$(curl -s "${encoding[@]}" "$url/metrics" | wc -c)
   # The oldest result while wrk runs, once a second.
   (
     worst=0
@@ -75,7 +76,7 @@ print(max(d["now"] - c["finished"] for c in d["checks"]))' 2>/dev/null || echo 9
   local ticks_before ticks_after hz
   hz=$(getconf CLK_TCK)
   ticks_before=$(cpu_ticks "$pid")
-  wrk -t2 -c"$connections" -d"${duration}s" --latency --timeout 10s "$url/metrics" >"$work/wrk.txt" 2>&1
+  wrk -t2 -c"$connections" -d"${duration}s" --latency --timeout 10s "${encoding[@]}" "$url/metrics" >"$work/wrk.txt" 2>&1
   ticks_after=$(cpu_ticks "$pid")
   wait "$watcher"
   local rss hwm
@@ -100,6 +101,9 @@ run "20k series (20 checks x 1000 values)" 20 1000 200
 # latency of one scrape rather than the queue behind 200 connections.
 run "1k series (1 check x 1000 values)" 1 1000 4
 run "20k series (20 checks x 1000 values)" 20 1000 4
+# What Prometheus sends: Accept-Encoding: gzip.
+run "20k series, gzip" 20 1000 200 gzip
+run "20k series, gzip" 20 1000 4 gzip
 
 section=$(cat <<MD
 ## Scrape load

@@ -13,6 +13,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "body.h"
+#include "greenlight/exporter/compression.h"
+#include "metrics_cache.h"
+
 namespace greenlight::exporter {
 namespace {
 
@@ -26,9 +30,8 @@ void reply(struct mg_connection* connection, int code, const char* reason, const
   mg_write(connection, body.data(), body.size());
 }
 
-std::shared_ptr<const std::string> text(std::string body) {
-  return std::make_shared<const std::string>(std::move(body));
-}
+// Smaller bodies are sent as they are: compressing them saves nothing.
+constexpr std::size_t kCompressFrom = 1024;
 
 const char* reason(int code) {
   switch (code) {
@@ -43,14 +46,30 @@ const char* reason(int code) {
   }
 }
 
+// Who may read, replaced as a whole on reload while requests read it.
+class AccessSlot {
+ public:
+  std::shared_ptr<const Access> get() const {
+    std::lock_guard lock(mutex_);
+    return access_;
+  }
+  void set(std::shared_ptr<const Access> access) {
+    std::lock_guard lock(mutex_);
+    access_ = std::move(access);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Access> access_ = std::make_shared<const Access>();
+};
+
 class Page : public CivetHandler {
  public:
-  using Body = std::shared_ptr<const std::string>;
-  using Render = std::function<std::pair<int, Body>()>;
+  using Render = std::function<std::pair<int, std::shared_ptr<const Body>>()>;
   /// exact: answer only the path itself; CivetWeb also hands a handler the
   /// paths below it ("/" would get every unknown path).
   /// access: who may read; nullptr for everyone (the liveness probe).
-  Page(std::string path, const char* type, Render render, bool exact, const Access* access)
+  Page(std::string path, const char* type, Render render, bool exact, const AccessSlot* access)
       : path_(std::move(path)),
         type_(type),
         render_(std::move(render)),
@@ -58,12 +77,14 @@ class Page : public CivetHandler {
         access_(access) {}
   bool handleGet(CivetServer*, struct mg_connection* connection) override {
     const struct mg_request_info* request = mg_get_request_info(connection);
-    if (access_ != nullptr && !access_->open()) {
+    const std::shared_ptr<const Access> access =
+        access_ != nullptr ? access_->get() : std::shared_ptr<const Access>();
+    if (access && !access->open()) {
       const char* header = mg_get_header(connection, "Authorization");
-      if (!access_->allows(header != nullptr ? std::optional<std::string_view>(header)
-                                             : std::nullopt)) {
+      if (!access->allows(header != nullptr ? std::optional<std::string_view>(header)
+                                            : std::nullopt)) {
         reply(connection, 401, reason(401), "text/plain", std::string("authentication required\n"),
-              "WWW-Authenticate: " + access_->challenge() + "\r\n");
+              "WWW-Authenticate: " + access->challenge() + "\r\n");
         return true;
       }
     }
@@ -72,7 +93,13 @@ class Page : public CivetHandler {
       return true;
     }
     auto [code, body] = render_();
-    reply(connection, code, reason(code), type_, *body);
+    const char* accept = mg_get_header(connection, "Accept-Encoding");
+    if (body->plain().size() >= kCompressFrom && accept != nullptr && accepts_gzip(accept)) {
+      reply(connection, code, reason(code), type_, body->gzipped(),
+            "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
+    } else {
+      reply(connection, code, reason(code), type_, body->plain());
+    }
     return true;
   }
 
@@ -81,7 +108,7 @@ class Page : public CivetHandler {
   const char* type_;
   Render render_;
   bool exact_;
-  const Access* access_;
+  const AccessSlot* access_;
 };
 
 // CivetWeb wants the key and the certificate in one PEM file: a private
@@ -114,49 +141,10 @@ class CombinedPem {
   std::string path_;
 };
 
-// The /metrics body is shared by concurrent scrapes: it is rebuilt when the
-// snapshot changed (at most every 250 ms, so checks finishing one after the
-// other do not each cost a rendering) or is a second old (run and gate
-// durations move with the clock). While one thread renders, the others serve
-// the previous body instead of waiting.
-class MetricsCache {
- public:
-  MetricsCache(const Snapshot& snapshot, std::string version)
-      : snapshot_(snapshot), version_(std::move(version)) {}
-  std::shared_ptr<const std::string> body() {
-    using namespace std::chrono_literals;
-    const auto now = std::chrono::steady_clock::now();
-    const std::uint64_t current = snapshot_.version();
-    {
-      std::lock_guard lock(mutex_);
-      const auto age = now - built_at_;
-      const bool fresh = body_ && (age < 250ms || (current == built_from_ && age < 1s));
-      if (fresh || (rendering_ && body_)) return body_;
-      rendering_ = true;
-    }
-    auto next = std::make_shared<const std::string>(render_metrics(snapshot_, version_));
-    std::lock_guard lock(mutex_);
-    rendering_ = false;
-    body_ = std::move(next);
-    built_from_ = current;
-    built_at_ = now;
-    return body_;
-  }
-
- private:
-  const Snapshot& snapshot_;
-  const std::string version_;
-  std::mutex mutex_;
-  std::shared_ptr<const std::string> body_;
-  std::uint64_t built_from_ = 0;
-  std::chrono::steady_clock::time_point built_at_{};
-  bool rendering_ = false;
-};
-
 }  // namespace
 
 struct Server::Impl {
-  Access access;
+  AccessSlot access;
   std::unique_ptr<CivetServer> server;
   std::vector<std::unique_ptr<Page>> pages;
   std::unique_ptr<MetricsCache> metrics;
@@ -167,7 +155,7 @@ Server::Server(const std::string& listen, const Snapshot& snapshot, std::string 
 
 Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::string version)
     : impl_(std::make_unique<Impl>()) {
-  impl_->access = Access(settings.basic_auth_file, settings.bearer_token_file);
+  reload_access(settings);
   const bool tls = !settings.tls_certificate.empty();
   // CivetWeb loads OpenSSL at run time; when it cannot (Debian 12's CivetWeb
   // 1.15 does not initialise with OpenSSL 3), the first TLS handshake would
@@ -222,6 +210,11 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
 
 Server::~Server() {
   if (impl_->server) impl_->server->close();
+}
+
+void Server::reload_access(const ServerOptions& settings) {
+  impl_->access.set(
+      std::make_shared<const Access>(settings.basic_auth_file, settings.bearer_token_file));
 }
 
 int Server::port() const {

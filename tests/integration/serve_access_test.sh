@@ -51,6 +51,37 @@ check "the bearer token: 200" test "$(code -H 'Authorization: Bearer s3cr3t-toke
 check "a wrong token: 401" test "$(code -H 'Authorization: Bearer nope' "$url/api/v1/checks")" = 401
 check "the status page needs credentials too" test "$(code "$url/")" = 401
 check "/-/ready needs credentials" test "$(code "$url/-/ready")" = 401
+# gzip when asked for (Prometheus asks), plain otherwise.
+curl -s --compressed -D "$work/gz-headers" -o "$work/gz-body" -u operator:restart-2026 "$url/metrics"
+check "/metrics is sent gzip-compressed when asked" grep -qi '^content-encoding: gzip' "$work/gz-headers"
+check "the compressed body is the metrics" grep -q '^greenlight_build_info' "$work/gz-body"
+curl -s -D "$work/plain-headers" -o /dev/null -u operator:restart-2026 "$url/metrics"
+check "/metrics is plain when gzip is not asked for" bash -c "! grep -qi '^content-encoding' '$work/plain-headers'"
+
+# SIGHUP reads the authentication files again.
+reloads() { grep -c 'SIGHUP: reloaded' "$work/out"; }
+hangup() {  # waits for the next "reloaded" or "not valid" line
+  local before=$(grep -c 'SIGHUP' "$work/out")
+  kill -HUP "$pid"
+  for _ in $(seq 100); do
+    [[ $(grep -c 'SIGHUP' "$work/out") -gt $before ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+echo 'rotated-token-2026' >"$work/tokens"
+check "SIGHUP reloads ($(tail -2 "$work/out"))" hangup
+check "SIGHUP: the reload is logged" test "$(reloads)" -eq 1
+check "after SIGHUP the old token is refused" test "$(code -H 'Authorization: Bearer s3cr3t-token-for-prometheus' "$url/metrics")" = 401
+check "after SIGHUP the new token is accepted" test "$(code -H 'Authorization: Bearer rotated-token-2026' "$url/metrics")" = 200
+printf 'operator\n' >"$work/htpasswd"
+hangup
+check "SIGHUP with a malformed password file is refused, naming it ($(tail -2 "$work/out"))" \
+  bash -c "grep -q 'SIGHUP: .*htpasswd:1: expected user:HASH' '$work/out' && grep -q 'keeping the running configuration' '$work/out'"
+check "the refused reload keeps the running credentials" test "$(code -u operator:restart-2026 "$url/metrics")" = 200
+check "the refused reload keeps the running token" test "$(code -H 'Authorization: Bearer rotated-token-2026' "$url/metrics")" = 200
+cp "$fixtures/htpasswd" "$work/htpasswd"
+
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=""
 check "SIGTERM stops it (rc $rc)" test "$rc" -eq 0
 

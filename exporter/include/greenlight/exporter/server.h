@@ -38,6 +38,10 @@ class Server {
   Server(const std::string& listen, const Snapshot& snapshot, std::string version);
   /// Stops serving; requests in progress complete first.
   ~Server();
+  /// Reads the authentication files again (SIGHUP); requests in progress
+  /// finish with the previous ones. Throws std::runtime_error naming the
+  /// file and line, and keeps the previous ones, when a file is not valid.
+  void reload_access(const ServerOptions& settings);
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
   int port() const;

@@ -1,0 +1,81 @@
+#include "metrics_cache.h"
+
+#include "greenlight/exporter/server.h"
+
+namespace greenlight::exporter {
+namespace {
+using namespace std::chrono_literals;
+constexpr auto kMinimumAge = 250ms;     ///< between two renderings
+constexpr auto kMaximumAge = 1s;        ///< run and gate durations move with the clock
+constexpr auto kServedAge = 5s;         ///< older: the scrape renders itself
+constexpr auto kScrapedRecently = 60s;  ///< render ahead only while scraped
+}  // namespace
+
+MetricsCache::MetricsCache(const Snapshot& snapshot, std::string version)
+    : snapshot_(snapshot), version_(std::move(version)), thread_([this] { render_ahead(); }) {}
+
+MetricsCache::~MetricsCache() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::shared_ptr<const Body> MetricsCache::body() {
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    const bool idle = now - last_scrape_ > kScrapedRecently;
+    last_scrape_ = now;
+    if (idle) wake_.notify_all();
+    if (body_ && now - built_at_ < kServedAge) return body_;
+  }
+  render(&MetricsCache::young);
+  std::lock_guard lock(mutex_);
+  return body_;
+}
+
+// Called with mutex_ held.
+bool MetricsCache::young(Clock::time_point now) const {
+  return body_ && now - built_at_ < kServedAge;
+}
+bool MetricsCache::current(Clock::time_point now) const {
+  const auto age = now - built_at_;
+  return body_ && (age < kMinimumAge || (snapshot_.version() == built_from_ && age < kMaximumAge));
+}
+
+void MetricsCache::render(bool (MetricsCache::*still_fresh)(Clock::time_point) const) {
+  std::lock_guard one(rendering_);
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if ((this->*still_fresh)(now)) return;  // rendered while this one waited
+  }
+  const std::uint64_t version = snapshot_.version();
+  auto next = text(render_metrics(snapshot_, version_));
+  std::lock_guard lock(mutex_);
+  body_ = std::move(next);
+  built_from_ = version;
+  built_at_ = now;
+}
+
+void MetricsCache::render_ahead() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (Clock::now() - last_scrape_ > kScrapedRecently) {
+      wake_.wait(lock);  // until a scrape (or the end)
+      continue;
+    }
+    if (!current(Clock::now())) {
+      lock.unlock();
+      render(&MetricsCache::current);
+      lock.lock();
+      continue;
+    }
+    wake_.wait_for(lock, kMinimumAge / 5);
+  }
+}
+
+}  // namespace greenlight::exporter
