@@ -95,6 +95,7 @@ print(max(d["now"] - c["finished"] for c in d["checks"]))' 2>/dev/null || echo 9
 }
 
 : >"$work/rows"
+load_before=$(cut -d" " -f1-3 /proc/loadavg)
 run "1k series (1 check x 1000 values)" 1 1000 200
 run "20k series (20 checks x 1000 values)" 20 1000 200
 # A few scrapers at once (two Prometheus servers and status pages): the
@@ -109,7 +110,7 @@ section=$(cat <<MD
 ## Scrape load
 
 \`bash bench/scrape.sh BUILD_DIR\` (run by \`make bench\`), $(date -u '+%Y-%m-%d %H:%M UTC'),
-load average before the run: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared),
+load average before the run: $load_before, after: $(cut -d" " -f1-3 /proc/loadavg) (the machine is shared),
 $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r).
 \`wrk -t2 -cN -d${duration}s --latency\` (N = 200, then 4) on /metrics of \`greenlight serve\` on
 loopback while every check runs each second (nagios checks printing 1000
@@ -130,8 +131,10 @@ is ~1.4 MiB and 200 concurrent scrapes move hundreds of MiB/s through
 loopback on two cores that wrk, greenlight and the machine's other work
 share (see the load average); a p99
 under 20 ms at that concurrency would need ~10,000 scrapes per second (14
-GB/s). The 4-connection rows give the cost of one scrape. The body is
-rendered once per snapshot change (at most every 250 ms) and shared by
+GB/s). The 4-connection rows give the cost of one scrape. The gzip rows
+are what Prometheus gets (it sends Accept-Encoding: gzip): the body is ~15x
+smaller, compressed once per rendering. The body is rendered ahead of the
+scrapes once per snapshot change (at most every 250 ms) and shared by
 concurrent scrapes; checks ran on time throughout (oldest result column).
 MD
 )
