@@ -1,6 +1,7 @@
 #include "greenlight/exporter/server.h"
 
 #include <CivetServer.h>
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -141,6 +142,18 @@ class CombinedPem {
   std::string path_;
 };
 
+// Debian 12's CivetWeb 1.15 wants OpenSSL 1.1's names; the compatibility
+// library (exporter/openssl_compat) gives it OpenSSL 3's under them. Returns
+// why it could not be loaded, empty when it was.
+std::string load_openssl_compat() {
+  std::string why;
+  for (const char* path : {GREENLIGHT_OPENSSL_COMPAT_INSTALLED, GREENLIGHT_OPENSSL_COMPAT_BUILT}) {
+    if (::dlopen(path, RTLD_NOW | RTLD_GLOBAL) != nullptr) return {};
+    why += fmt::format("{}{}", why.empty() ? "" : "; ", ::dlerror());
+  }
+  return why;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -157,14 +170,17 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
     : impl_(std::make_unique<Impl>()) {
   reload_access(settings);
   const bool tls = !settings.tls_certificate.empty();
-  // CivetWeb loads OpenSSL at run time; when it cannot (Debian 12's CivetWeb
-  // 1.15 does not initialise with OpenSSL 3), the first TLS handshake would
-  // call a null function: refuse to start instead.
-  if (tls && (mg_init_library(MG_FEATURES_SSL) & MG_FEATURES_SSL) == 0) {
-    throw std::runtime_error(
-        "exporter: tls_certificate: this CivetWeb cannot initialise OpenSSL, so greenlight "
-        "cannot serve HTTPS; serve plain HTTP on a loopback or management address and put a "
-        "TLS-terminating proxy in front of it (docs/exporter.md)");
+  // CivetWeb loads OpenSSL at run time; when it cannot, the first TLS
+  // handshake would call a null function: refuse to start instead.
+  if (tls) {
+    const std::string compat = load_openssl_compat();
+    if ((mg_init_library(MG_FEATURES_SSL) & MG_FEATURES_SSL) == 0) {
+      throw std::runtime_error(fmt::format(
+          "exporter: tls_certificate: CivetWeb cannot initialise OpenSSL{}{}, so greenlight "
+          "cannot serve HTTPS; serve plain HTTP on a loopback or management address and put a "
+          "TLS-terminating proxy in front of it (docs/exporter.md)",
+          compat.empty() ? "" : ": ", compat));
+    }
   }
   std::unique_ptr<CombinedPem> pem;
   if (tls) pem = std::make_unique<CombinedPem>(settings.tls_certificate, settings.tls_key);
