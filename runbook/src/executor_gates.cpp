@@ -1,0 +1,122 @@
+// Waiting on gates, and pausing with the operator's choices.
+#include <fmt/format.h>
+
+#include "executor_impl.h"
+
+namespace greenlight::runbook {
+
+void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
+  if (gate_passed(phase.name, name)) return next_item();
+  const Gate* gate = ctx_.book.gate(name);
+  if (options_.dry_run) {
+    std::string checks;
+    if (gate != nullptr) {
+      for (const auto& c : gate->checks) checks += (checks.empty() ? "" : ", ") + gate_check_key(c);
+    }
+    report(fmt::format("  gate {}: would wait for {}", name, checks));
+    append(JournalEvent::kGateGreen, phase.name, name, "dry run");
+    return next_item();
+  }
+  append(JournalEvent::kGateWaiting, phase.name, name, "");
+  gate_ = name;
+  gate_started_ = Clock::now();
+  gate_wait_ = std::make_unique<GateWait>(ctx_.io, ctx_.results, *gate, options_.gate);
+  report(fmt::format("  waiting for gate {}: {} (timeout {}s{})", name, gate->description,
+                     gate->timeout.count() / 1000,
+                     gate->stable_for.count() > 0
+                         ? fmt::format(", green for {}s", gate->stable_for.count() / 1000)
+                         : std::string()));
+  try {
+    gate_wait_->start(
+        [this, &phase, gate](GateOutcome outcome, const GateStatus& status) {
+          gate_done(phase, *gate, outcome, status);
+        },
+        [this](const GateStatus& status) {
+          if (!status.green)
+            report(fmt::format("    red after {}s: {}", status.waited.count() / 1000,
+                               status.why_red()));
+        });
+  } catch (const std::exception& error) {
+    GateStatus status;
+    status.gate = name;
+    gate_timed_out(phase, *gate, status, error.what());
+  }
+}
+
+void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome outcome,
+                               const GateStatus& status) {
+  last_gate_status_ = status;
+  if (outcome == GateOutcome::kCancelled) return;
+  if (outcome == GateOutcome::kGreen) {
+    gate_.clear();
+    append(JournalEvent::kGateGreen, phase.name, gate.name,
+           fmt::format("green after {:.1f}s", static_cast<double>(status.waited.count()) / 1000));
+    report(fmt::format("  gate {} green after {:.1f}s", gate.name,
+                       static_cast<double>(status.waited.count()) / 1000));
+    return next_item();
+  }
+  gate_timed_out(phase, gate, status, status.why_red());
+}
+
+void Executor::Impl::gate_timed_out(const Phase& phase, const Gate& gate, const GateStatus& status,
+                                    const std::string& why) {
+  last_gate_status_ = status;
+  append(JournalEvent::kGateTimedOut, phase.name, gate.name, why);
+  Pause pause;
+  pause.cause = Pause::Cause::kGateTimedOut;
+  pause.phase = phase.name;
+  pause.gate = gate.name;
+  pause.explanation = fmt::format("gate {} ({}) is not green after {}s: {}", gate.name,
+                                  gate.description, status.waited.count() / 1000, why);
+  if (!gate.on_timeout.empty()) pause.explanation += "\nInvestigate: " + gate.on_timeout;
+  pause.choices = {Decision::Kind::kRetry, Decision::Kind::kSkip, Decision::Kind::kAbort};
+  ask(pause, [this, &phase, &gate](const Decision& decision) {
+    gate_.clear();
+    if (decision.kind == Decision::Kind::kSkip) {
+      append(JournalEvent::kGateSkipped, phase.name, gate.name, decision.reason);
+      return next_item();
+    }
+    advance();  // wait again
+  });
+}
+
+void Executor::Impl::ask(const Pause& pause, std::function<void(const Decision&)> go_on) {
+  append(JournalEvent::kRunPaused, pause.phase,
+         pause.step > 0 ? std::to_string(pause.step) : pause.gate, pause.explanation);
+  report("PAUSED: " + pause.explanation);
+  if (options_.dry_run) {
+    append(JournalEvent::kRunAborted, pause.phase, "", "dry run: nothing to decide");
+    return finish(RunOutcome::kAborted);
+  }
+  waiting_for_operator_ = true;
+  ctx_.person.decide(pause, [this, alive = alive_, pause,
+                             go_on = std::move(go_on)](Decision decision) {
+    if (!*alive || finished_) return;
+    waiting_for_operator_ = false;
+    const std::string step = pause.step > 0 ? std::to_string(pause.step) : pause.gate;
+    switch (decision.kind) {
+      case Decision::Kind::kAbort:
+        append(JournalEvent::kRunAborted, pause.phase, step,
+               decision.reason.empty() ? "aborted by the operator" : decision.reason);
+        report("run aborted");
+        return finish(RunOutcome::kAborted);
+      case Decision::Kind::kLeavePaused:
+        report(fmt::format("run {} left paused: greenlight runbook resume {}", run_id_, run_id_));
+        return finish(RunOutcome::kPaused);
+      default:
+        if (decision.kind == Decision::Kind::kSkip && decision.reason.empty())
+          decision.reason = "skipped by the operator";
+        append(JournalEvent::kRunResumed, pause.phase, step, to_string(decision.kind));
+        go_on(decision);
+    }
+  });
+}
+
+void Executor::Impl::leave_paused(const Phase& phase, int number, const std::string& why) {
+  append_step(JournalEvent::kRunPaused, phase, number, why);
+  report(fmt::format("run {} paused: {}; continue with: greenlight runbook resume {}", run_id_, why,
+                     run_id_));
+  finish(RunOutcome::kPaused);
+}
+
+}  // namespace greenlight::runbook

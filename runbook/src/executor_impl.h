@@ -1,0 +1,163 @@
+// The executor's state and its methods, shared by the files that define
+// them: executor.cpp (the run's flow and the journal), executor_gates.cpp
+// (waiting on gates, pausing and asking the operator), executor_steps.cpp
+// (running each kind of step) and executor_snapshot.cpp (the run as shown).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "greenlight/runbook/executor.h"
+#include "job_window.h"
+#include "step_commands.h"
+
+namespace greenlight::runbook {
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+/// Where the executor is within a phase.
+enum class Stage { kRequire, kSteps, kWaitFor, kDone };
+
+bool changes_cluster(const Step& step);
+// Steps that only ask the operator or record a node set: running them again
+// after a crash has no effect on the cluster.
+bool harmless_to_repeat(const Step& step);
+std::string describe_step(const Step& step);
+// "failed on NODESET (...)" as journaled by a step that failed on nodes.
+std::string failed_nodes_of(const std::string& detail);
+std::string current_boot_id();
+// "boot ID: command" as journaled by self_poweroff.
+std::string boot_of(const std::string& detail);
+
+class Executor::Impl {
+ public:
+  Impl(Context context, std::string run_id, Journal journal, std::vector<JournalRecord> history,
+       ExecutorOptions options);
+
+  ~Impl();
+
+  void start(std::function<void(RunOutcome)> done);
+
+  RunSnapshot snapshot() const;
+
+ private:
+  // ---- journal ----------------------------------------------------------
+  void append(JournalEvent event, const std::string& phase, const std::string& step,
+              const std::string& detail);
+  void append_step(JournalEvent event, const Phase& phase, int number, const std::string& detail);
+
+  StepState step_state(const std::string& phase, int number) const;
+
+  bool phase_done(const std::string& phase) const;
+
+  // The detail of the self-poweroff record written after the step's last
+  // start, if any: then the command may have run.
+  std::optional<std::string> self_poweroff_record(const std::string& phase, int number) const;
+
+  bool gate_passed(const std::string& phase, const std::string& gate) const;
+
+  void skip_phases_before(const std::string& from);
+
+  // ---- driving ------------------------------------------------------------
+  void advance();
+
+  void report(const std::string& line) { ctx_.person.report(line); }
+
+  void next();
+
+  void next_phase();
+
+  void next_item();
+
+  void finish(RunOutcome outcome);
+
+  // ---- gates --------------------------------------------------------------
+  void wait_gate(const Phase& phase, const std::string& name);
+
+  void gate_done(const Phase& phase, const Gate& gate, GateOutcome outcome,
+                 const GateStatus& status);
+
+  void gate_timed_out(const Phase& phase, const Gate& gate, const GateStatus& status,
+                      const std::string& why);
+
+  // ---- pauses -------------------------------------------------------------
+  void ask(const Pause& pause, std::function<void(const Decision&)> go_on);
+
+  void leave_paused(const Phase& phase, int number, const std::string& why);
+
+  // ---- steps --------------------------------------------------------------
+  void step(const Phase& phase, int number);
+
+  void interrupted(const Phase& phase, int number, const Step& s);
+
+  void execute(const Phase& phase, int number, std::optional<std::string> only_nodes);
+
+  void step_done(const Phase& phase, int number, const std::string& summary);
+
+  void ask_operator(const Phase& phase, int number, const Step& s);
+
+  void save_group(const Phase& phase, int number, const Step& s);
+
+  void install_saved_groups();
+
+  Endpoint self_endpoint() const;
+
+  void run_on_nodes(const Phase& phase, int number, const Step& s,
+                    const std::optional<std::string>& only_nodes);
+
+  struct Attempt {
+    std::vector<detail::Job> jobs;
+    std::vector<std::string> order;
+    std::map<std::string, RunResult> latest;
+    int retries_left = 0;
+  };
+
+  void launch(const Phase& phase, int number, const Step& s, std::shared_ptr<Attempt> attempt,
+              std::vector<detail::Job> jobs);
+
+  void attempted(const Phase& phase, int number, const Step& s, std::shared_ptr<Attempt> attempt);
+
+  void step_failed(const Phase& phase, int number, const std::string& reason,
+                   const std::string& failed_nodes);
+
+  void step_failed_pause(const Phase& phase, int number, const std::string& reason,
+                         const std::string& failed_nodes);
+
+  void self_poweroff(const Phase& phase, int number, const Step& s);
+
+  Context ctx_;
+  std::string run_id_;
+  Journal journal_;
+  std::vector<JournalRecord> records_;
+  RunState state_;
+  ExecutorOptions options_;
+  std::function<void(RunOutcome)> done_;
+
+  std::size_t phase_ = 0;
+  Stage stage_ = Stage::kRequire;
+  std::size_t item_ = 0;
+  bool phase_open_ = false;
+  bool finished_ = false;
+  bool cluster_change_approved_ = false;
+  bool waiting_for_operator_ = false;
+  RunOutcome outcome_ = RunOutcome::kPaused;
+
+  std::unique_ptr<GateWait> gate_wait_;
+  std::string gate_;
+  Clock::time_point gate_started_{};
+  GateStatus last_gate_status_;
+  asio::steady_timer retry_timer_;
+  std::map<std::string, std::string> saved_groups_;
+  std::map<std::string, Clock::time_point> phase_started_, phase_finished_;
+  std::map<std::pair<std::string, int>, Clock::time_point> step_started_;
+  std::map<std::pair<std::string, int>, milliseconds> step_durations_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+  friend class Executor;
+};
+
+}  // namespace greenlight::runbook

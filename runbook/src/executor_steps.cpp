@@ -1,0 +1,334 @@
+// Running each kind of step: commands on nodes, power, questions, saved
+// groups, self_poweroff.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "executor_impl.h"
+#include "greenlight/core/clustershell_groups.h"
+#include "greenlight/core/nodeset.h"
+
+namespace greenlight::runbook {
+
+void Executor::Impl::step(const Phase& phase, int number) {
+  const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
+  switch (step_state(phase.name, number)) {
+    case StepState::kFinished:
+    case StepState::kSkipped:
+      return next_item();
+    case StepState::kFailed: {
+      // A failure left paused by an earlier process: ask again.
+      const auto detail = state_.step_details[phase.name][number];
+      return step_failed_pause(phase, number, detail, failed_nodes_of(detail));
+    }
+    case StepState::kStarted:
+      return interrupted(phase, number, s);
+    case StepState::kNotStarted:
+      return execute(phase, number, std::nullopt);
+  }
+}
+
+void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) {
+  const auto poweroff =
+      s.kind == StepKind::kSelfPoweroff ? self_poweroff_record(phase.name, number) : std::nullopt;
+  if (s.kind == StepKind::kSelfPoweroff && !poweroff) {
+    // The command runs only after its self-poweroff record: it never ran.
+    return execute(phase, number, std::nullopt);
+  }
+  if (poweroff && boot_of(*poweroff) != options_.boot_id) {
+    append_step(JournalEvent::kStepFinished, phase, number, "the host came back up");
+    report(fmt::format("  step {}: this host powered off and came back up", number));
+    return next_item();
+  }
+  if (harmless_to_repeat(s)) {
+    report(
+        fmt::format("  step {} was interrupted; it is safe to repeat: running it again", number));
+    return execute(phase, number, std::nullopt);
+  }
+  Pause pause;
+  pause.cause = Pause::Cause::kStepInterrupted;
+  pause.phase = phase.name;
+  pause.step = number;
+  pause.explanation = fmt::format(
+      "step {} of phase {} ({}) was started but never recorded as finished: greenlight "
+      "stopped while it ran (crash, kill or reboot). It may or may not have taken effect. "
+      "Check, then retry (run it again) or skip (it did its work).",
+      number, phase.name, describe_step(s));
+  if (s.kind == StepKind::kSelfPoweroff) {
+    pause.explanation = fmt::format(
+        "step {} of phase {} ({}) should have powered this host off, but the host has not "
+        "rebooted since (same boot id {}). Retry runs the command again; skip goes on as if "
+        "the host had come back up.",
+        number, phase.name, describe_step(s), options_.boot_id);
+  }
+  pause.choices = {Decision::Kind::kRetry, Decision::Kind::kSkip, Decision::Kind::kAbort};
+  ask(pause, [this, &phase, number](const Decision& decision) {
+    if (decision.kind == Decision::Kind::kSkip) {
+      append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
+      return next_item();
+    }
+    execute(phase, number, std::nullopt);
+  });
+}
+
+void Executor::Impl::execute(const Phase& phase, int number,
+                             std::optional<std::string> only_nodes) {
+  const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
+  if (changes_cluster(s) && !options_.assume_yes && !options_.dry_run &&
+      !cluster_change_approved_) {
+    waiting_for_operator_ = true;
+    ctx_.person.confirm(
+        fmt::format(
+            "Step {} of phase {} changes the cluster: {}\nStart it (and the steps after it)?",
+            number, phase.name, describe_step(s)),
+        [this, alive = alive_, &phase, number, only_nodes](bool yes) {
+          if (!*alive || finished_) return;
+          waiting_for_operator_ = false;
+          if (!yes)
+            return leave_paused(phase, number, "the operator did not approve the first change");
+          cluster_change_approved_ = true;
+          execute(phase, number, only_nodes);
+        });
+    return;
+  }
+  step_started_[{phase.name, number}] = Clock::now();
+  switch (s.kind) {
+    case StepKind::kConfirm:
+    case StepKind::kManual:
+      return ask_operator(phase, number, s);
+    case StepKind::kSaveGroup:
+      return save_group(phase, number, s);
+    case StepKind::kRun:
+    case StepKind::kPower:
+      return run_on_nodes(phase, number, s, only_nodes);
+    case StepKind::kSelfPoweroff:
+      return self_poweroff(phase, number, s);
+  }
+}
+
+void Executor::Impl::step_done(const Phase& phase, int number, const std::string& summary) {
+  step_durations_[{phase.name, number}] =
+      std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_[{phase.name, number}]);
+  append_step(JournalEvent::kStepFinished, phase, number, summary);
+  report(fmt::format("  step {} done: {}", number, summary));
+  next_item();
+}
+
+void Executor::Impl::ask_operator(const Phase& phase, int number, const Step& s) {
+  append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+  if (options_.dry_run) return step_done(phase, number, "dry run: would ask: " + s.text);
+  auto answer = [this, alive = alive_, &phase, number, &s](bool yes) {
+    if (!*alive || finished_) return;
+    waiting_for_operator_ = false;
+    if (!yes) {
+      return leave_paused(phase, number,
+                          s.kind == StepKind::kConfirm ? "the operator did not confirm"
+                                                       : "the manual step is not done");
+    }
+    step_done(phase, number,
+              s.kind == StepKind::kConfirm ? "confirmed" : "done, says the operator");
+  };
+  waiting_for_operator_ = true;
+  if (s.kind == StepKind::kConfirm) {
+    ctx_.person.confirm(s.text, answer);
+  } else {
+    ctx_.person.acknowledge(s.text, answer);
+  }
+}
+
+void Executor::Impl::save_group(const Phase& phase, int number, const Step& s) {
+  append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+  try {
+    const std::string nodes = detail::step_nodes(s, ctx_.site, ctx_.groups).fold();
+    saved_groups_[s.group] = nodes;
+    install_saved_groups();
+    step_done(phase, number, fmt::format("@run:{}={}", s.group, nodes));
+  } catch (const std::exception& error) {
+    if (options_.dry_run)
+      return step_done(phase, number, fmt::format("dry run: {} resolved at run time", s.nodes));
+    step_failed(phase, number, error.what(), "");
+  }
+}
+
+void Executor::Impl::install_saved_groups() {
+  std::map<std::string, std::string, std::less<>> groups(saved_groups_.begin(),
+                                                         saved_groups_.end());
+  ctx_.groups.add_source("run", std::make_shared<StaticGroupSource>(std::move(groups)));
+}
+
+Endpoint Executor::Impl::self_endpoint() const {
+  Endpoint endpoint = ctx_.endpoint_for(detail::self_name(ctx_.site));
+  endpoint.local = true;
+  return endpoint;
+}
+
+void Executor::Impl::run_on_nodes(const Phase& phase, int number, const Step& s,
+                                  const std::optional<std::string>& only_nodes) {
+  std::vector<detail::Job> jobs;
+  try {
+    NodeSet nodes = only_nodes ? NodeSet::parse(*only_nodes, &ctx_.groups)
+                               : detail::step_nodes(s, ctx_.site, ctx_.groups);
+    milliseconds timeout = s.timeout;
+    if (s.kind == StepKind::kRun) {
+      const RenderedCommand rendered = s.command->render(ctx_.groups);
+      if (timeout.count() == 0) timeout = ctx_.site.ssh.command_timeout;
+      if (rendered.has_empty_expansion || nodes.size() == 0) {
+        append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+        return step_done(phase, number, "nothing to do: a node set is empty");
+      }
+      Command command = Command::shell(rendered.text);
+      command.timeout = timeout;
+      for (const auto& node : nodes.expand())
+        jobs.push_back({node, ctx_.endpoint_for(node), command});
+    } else {
+      if (timeout.count() == 0) timeout = ctx_.site.power.timeout;
+      for (const auto& node : nodes.expand()) {
+        Command command = Command::shell(detail::power_command(ctx_.site, node, s.power_action));
+        command.timeout = timeout;
+        jobs.push_back({node, self_endpoint(), command});
+      }
+    }
+  } catch (const std::exception& error) {
+    append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+    if (options_.dry_run) {
+      report(fmt::format("  step {}: would {} (node sets resolved at run time)", number,
+                         describe_step(s)));
+      return step_done(phase, number, "dry run: resolved at run time");
+    }
+    return step_failed(phase, number, error.what(), "");
+  }
+  append_step(JournalEvent::kStepStarted, phase, number,
+              fmt::format("{} on {} node{}{}", describe_step(s), jobs.size(),
+                          jobs.size() == 1 ? "" : "s", only_nodes ? " (failed nodes only)" : ""));
+  report(fmt::format("  step {}: {} ({} node{})", number,
+                     s.kind == StepKind::kRun
+                         ? jobs.front().command.text()
+                         : fmt::format("{}: {}{}", describe_step(s), jobs.front().command.text(),
+                                       jobs.size() > 1 ? " ..." : ""),
+                     jobs.size(), jobs.size() == 1 ? "" : "s"));
+  auto attempt = std::make_shared<Attempt>();
+  attempt->retries_left = s.retries;
+  for (const auto& job : jobs) attempt->order.push_back(job.node);
+  attempt->jobs = std::move(jobs);
+  launch(phase, number, s, attempt, attempt->jobs);
+}
+
+void Executor::Impl::launch(const Phase& phase, int number, const Step& s,
+                            std::shared_ptr<Attempt> attempt, std::vector<detail::Job> jobs) {
+  const int fanout = s.fanout > 0 ? s.fanout : ctx_.site.ssh.fanout;
+  detail::run_jobs(
+      ctx_.runner, std::move(jobs), fanout,
+      [this, alive = alive_, &phase, number, &s, attempt](std::vector<RunResult> results) {
+        if (!*alive || finished_) return;
+        for (auto& result : results) attempt->latest[result.node] = std::move(result);
+        attempted(phase, number, s, attempt);
+      });
+}
+
+void Executor::Impl::attempted(const Phase& phase, int number, const Step& s,
+                               std::shared_ptr<Attempt> attempt) {
+  std::vector<detail::Job> again;
+  for (const auto& job : attempt->jobs) {
+    if (!detail::succeeded(attempt->latest[job.node], s.allowed_exit_codes)) again.push_back(job);
+  }
+  if (static_cast<int>(again.size()) > s.max_failed_nodes && attempt->retries_left > 0) {
+    --attempt->retries_left;
+    std::vector<RunResult> failed;
+    for (const auto& job : again) failed.push_back(attempt->latest[job.node]);
+    report(fmt::format("  step {}: {} failed ({}); retrying them in {}s ({} retr{} left)", number,
+                       detail::fold_nodes(failed), detail::failure_summary(failed),
+                       s.retry_delay.count() / 1000, attempt->retries_left,
+                       attempt->retries_left == 1 ? "y" : "ies"));
+    retry_timer_.expires_after(s.retry_delay);
+    retry_timer_.async_wait([this, alive = alive_, &phase, number, &s, attempt,
+                             again](const boost::system::error_code& ec) {
+      if (ec || !*alive || finished_) return;
+      launch(phase, number, s, attempt, again);
+    });
+    return;
+  }
+  std::vector<RunResult> all, failed;
+  for (const auto& node : attempt->order) {
+    all.push_back(attempt->latest[node]);
+    if (!detail::succeeded(all.back(), s.allowed_exit_codes)) failed.push_back(all.back());
+  }
+  for (const auto& line : detail::folded_results(all)) report(line);
+  if (static_cast<int>(failed.size()) > s.max_failed_nodes) {
+    const std::string nodes = detail::fold_nodes(failed);
+    return step_failed(phase, number,
+                       fmt::format("failed on {} ({})", nodes, detail::failure_summary(failed)),
+                       nodes);
+  }
+  std::string summary = fmt::format("ok on {} node{}", all.size() - failed.size(),
+                                    all.size() - failed.size() == 1 ? "" : "s");
+  if (!failed.empty()) {
+    summary += fmt::format(", {} failed within the budget of {} ({})", failed.size(),
+                           s.max_failed_nodes, detail::failure_summary(failed));
+  }
+  step_done(phase, number, summary);
+}
+
+void Executor::Impl::step_failed(const Phase& phase, int number, const std::string& reason,
+                                 const std::string& failed_nodes) {
+  step_durations_[{phase.name, number}] =
+      std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_[{phase.name, number}]);
+  append_step(JournalEvent::kStepFailed, phase, number, reason);
+  step_failed_pause(phase, number, reason, failed_nodes);
+}
+
+void Executor::Impl::step_failed_pause(const Phase& phase, int number, const std::string& reason,
+                                       const std::string& failed_nodes) {
+  const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
+  Pause pause;
+  pause.cause = Pause::Cause::kStepFailed;
+  pause.phase = phase.name;
+  pause.step = number;
+  pause.explanation = fmt::format("step {} of phase {} failed ({}): {}", number, phase.name,
+                                  describe_step(s), reason);
+  pause.failed_nodes = failed_nodes;
+  pause.choices = {Decision::Kind::kRetry};
+  if (!failed_nodes.empty()) pause.choices.push_back(Decision::Kind::kRetryFailedNodes);
+  pause.choices.push_back(Decision::Kind::kSkip);
+  pause.choices.push_back(Decision::Kind::kAbort);
+  ask(pause, [this, &phase, number, failed_nodes](const Decision& decision) {
+    if (decision.kind == Decision::Kind::kSkip) {
+      append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
+      return next_item();
+    }
+    if (decision.kind == Decision::Kind::kRetryFailedNodes && !failed_nodes.empty())
+      return execute(phase, number, failed_nodes);
+    execute(phase, number, std::nullopt);
+  });
+}
+
+void Executor::Impl::self_poweroff(const Phase& phase, int number, const Step& s) {
+  std::string text;
+  try {
+    text = s.command->render(ctx_.groups).text;
+  } catch (const std::exception& error) {
+    append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+    return step_failed(phase, number, error.what(), "");
+  }
+  append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+  // Recorded before the command: the process may not live to record more.
+  append_step(JournalEvent::kSelfPoweroff, phase, number,
+              fmt::format("boot {}: {}", options_.boot_id, text));
+  report(fmt::format(
+      "  step {}: this host powers off now ({}); after it boots: greenlight runbook resume {}",
+      number, text, run_id_));
+  Command command = Command::shell(text);
+  command.timeout = s.timeout.count() > 0 ? s.timeout : ctx_.site.ssh.command_timeout;
+  ctx_.runner.run(
+      self_endpoint(), command, [this, alive = alive_, &phase, number, &s](RunResult result) {
+        if (!*alive || finished_) return;
+        if (!detail::succeeded(result, s.allowed_exit_codes)) {
+          return step_failed(phase, number,
+                             fmt::format("failed on {} ({})", result.node, result.reason), "");
+        }
+        if (options_.dry_run)
+          return step_done(phase, number, "dry run: the host would power off here");
+        report(fmt::format("run {} is waiting for this host to come back up", run_id_));
+        finish(RunOutcome::kPoweredOff);
+      });
+}
+
+}  // namespace greenlight::runbook
