@@ -4,11 +4,7 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 promtool=${PROMTOOL:-/usr/bin/promtool}
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 check "promtool is installed (Debian package prometheus)" test -x "$promtool"
 check "promtool check rules" "$promtool" check rules "$src/alerts/greenlight.rules.yml"
 # Every alert of the rules file has at least one promtool test.

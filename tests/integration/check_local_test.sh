@@ -4,11 +4,7 @@
 set -uo pipefail
 gl=${GREENLIGHT:?}
 site="${GREENLIGHT_SOURCE_DIR:?}/tests/fixtures/config/local-checks.yaml"
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 out=$("$gl" -c "$site" check ping-loopback dummy-warning true-command); rc=$?
 check "worst status warning gives exit 1 (rc $rc)" test "$rc" -eq 1
 check "fping over @loopback is ok ($out)" grep -qE '^ping-loopback +OK +.*2 targets up' <<<"$out"

@@ -3,11 +3,7 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
-passed=0 failed=0
-check() {  # description, command...
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 out=$("$gl" config check "$src/examples/ocean/site.yaml" 2>&1); rc=$?
 check "example is valid (rc $rc: $out)" test "$rc" -eq 0
 check "example summary" grep -q "valid. site ocean: 23 hosts.*3 runbooks (shutdown, startup, restart)" <<<"$out"

@@ -21,12 +21,7 @@ trap cleanup EXIT
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 wrapper=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -1)
-passed=0 failed=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 started=$SECONDS
 
 cat >"$work/addresses.yaml" <<'YAML'

@@ -9,11 +9,7 @@ work=$(mktemp -d /tmp/greenlight-fleet.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export GREENLIGHT_FLEET_STATE="$work/fleet.json"
 fleetctl="$src/lab/bin/fleetctl"
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 /usr/bin/python3 - "$GREENLIGHT_FLEET_STATE" <<'PY'
 import json, sys
 machines = {"9f4c2a1be85d4c8f9a3e0d7b6c5a4f31": {"ip": "10.1.0.1"},

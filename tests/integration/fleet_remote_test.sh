@@ -10,11 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../support/loopback_sshd.sh"
 work=$(mktemp -d /tmp/greenlight-fleet-remote.XXXXXX)
 trap 'sshd_stop; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 sshd_start "$work/sshd" || exit 1
 known_hosts_for "$KNOWN_HOSTS" 127.0.0.41
 cat >"$work/fleet.json" <<'JSON'

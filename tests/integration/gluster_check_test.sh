@@ -10,13 +10,9 @@ gl=${GREENLIGHT:?}
 ns=gl-gt$$
 state=$(mktemp -d /tmp/greenlight-gluster.XXXXXX)
 addr=10.79.0.1
-passed=0 failed=0
 glusterd_pid=""
 
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 in_ns() { nsenter -t "$glusterd_pid" -m -n -u "$@"; }
 cleanup() {
   if [[ -n "$glusterd_pid" ]]; then

@@ -19,12 +19,7 @@ src=${GREENLIGHT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 lab_script=$src/lab/gluster-peers.sh
 dir=$(mktemp -d /tmp/greenlight-lab-test.XXXXXX)
 lab() { bash "$lab_script" -d "$dir/lab" "$@"; }
-passed=0 failed=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 cleanup() {
   lab down
   rm -rf "$dir"

@@ -8,11 +8,7 @@ src=${GREENLIGHT_SOURCE_DIR:?}
 work=$(mktemp -d /tmp/greenlight-bmc.XXXXXX)
 bmc="$src/lab/bmc.sh"
 trap 'bash "$bmc" down "$work/bmc"; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 ipmi() {  # HOST-ADDRESS ARGS...
   local address=$1; shift
   ipmitool -I lanplus -H "$address" -p 16231 -U admin -P lab-bmc -C 3 "$@"

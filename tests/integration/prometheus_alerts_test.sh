@@ -7,13 +7,8 @@
 set -uo pipefail
 gl=${GREENLIGHT:?}
 dir=$(mktemp -d /tmp/greenlight-prom.XXXXXX)
-passed=0 failed=0
 pids=()
-check() {
-  local what=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done

@@ -7,11 +7,7 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
-passed=0 failed=0
-check() {  # description, command...
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 dir=$(mktemp -d /tmp/greenlight-runbook-exec-XXXXXX)
 gl_pid=
 cleanup() {

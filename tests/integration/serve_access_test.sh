@@ -12,11 +12,7 @@ fixtures="$src/tests/fixtures/exporter"
 work=$(mktemp -d /tmp/greenlight-access.XXXXXX)
 pid=""
 trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>"$work/openssl.log"
 check "a certificate was made ($(tail -1 "$work/openssl.log"))" test -s "$work/cert.pem"

@@ -12,11 +12,7 @@ site="$work/site.yaml"
 cp "${GREENLIGHT_SOURCE_DIR:?}/tests/fixtures/config/local-checks.yaml" "$site"
 pid=""
 trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 "$gl" -c "$site" serve --listen 127.0.0.1:0 >"$work/out" 2>&1 &
 pid=$!
 port=$(serve_port "$work/out" 50)

@@ -14,11 +14,7 @@ mkdir -p "$out"
 work=$(mktemp -d /tmp/greenlight-status-page.XXXXXX)
 pid=""
 trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local what=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $what"; fi
-}
+source "$(dirname "$0")/../support/check.sh"
 browser() {
   # --disable-quic etc.: no traffic anywhere but the page's own loopback server.
   timeout 60 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
