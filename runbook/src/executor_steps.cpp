@@ -235,7 +235,8 @@ void Executor::Impl::attempted(const Phase& phase, int number, const Step& s,
     std::vector<RunResult> failed;
     for (const auto& job : again) failed.push_back(attempt->latest[job.node]);
     report(fmt::format("  step {}: {} failed ({}); retrying them in {}s ({} retr{} left)", number,
-                       detail::fold_nodes(failed), detail::failure_summary(failed),
+                       detail::fold_nodes(failed),
+                       detail::failure_summary(failed, s.kind == StepKind::kPower),
                        s.retry_delay.count() / 1000, attempt->retries_left,
                        attempt->retries_left == 1 ? "y" : "ies"));
     retry_timer_.expires_after(s.retry_delay);
@@ -255,7 +256,8 @@ void Executor::Impl::attempted(const Phase& phase, int number, const Step& s,
   if (static_cast<int>(failed.size()) > s.max_failed_nodes) {
     const std::string nodes = detail::fold_nodes(failed);
     return step_failed(phase, number,
-                       fmt::format("failed on {} ({})", nodes, detail::failure_summary(failed)),
+                       fmt::format("failed on {} ({})", nodes,
+                                   detail::failure_summary(failed, s.kind == StepKind::kPower)),
                        nodes);
   }
   std::string summary = fmt::format("ok on {} node{}", all.size() - failed.size(),

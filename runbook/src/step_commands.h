@@ -34,8 +34,12 @@ bool succeeded(const RunResult& result, const std::vector<int>& allowed);
 /// "  top[1-3] (3): ok" then the output's first lines, indented.
 std::vector<std::string> folded_results(const std::vector<RunResult>& results);
 
-/// "worker02: exit 1; worker[03-04]: connection refused"
-std::string failure_summary(const std::vector<RunResult>& failed);
+/// "worker02: exit 1: umount: /gluster: target is busy; worker[03-04]: connection
+/// refused": nodes gathered by reason, a failed command's last stderr line
+/// appended to its reason. With `name_commands` (power steps, whose command
+/// differs per node) each group also names the command its first node ran:
+/// "node1: exit 1: Error: ... (command: ipmitool -H 10.2.0.1 ...)".
+std::string failure_summary(const std::vector<RunResult>& failed, bool name_commands = false);
 
 /// Folded node set of the results' nodes.
 std::string fold_nodes(const std::vector<RunResult>& results);

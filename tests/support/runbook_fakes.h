@@ -115,6 +115,11 @@ class ScriptedRunner : public CommandRunner {
       result.exit_code = queue.front();
       queue.pop_front();
     }
+    for (const auto& [needle, failure] : failing_commands) {
+      if (text.find(needle) == std::string::npos) continue;
+      result.exit_code = failure.first;
+      result.err = failure.second;
+    }
     if (result.exit_code != 0) {
       result.status = RunStatus::kExit;
       result.reason = "exit " + std::to_string(result.exit_code);
@@ -127,6 +132,8 @@ class ScriptedRunner : public CommandRunner {
     return n;
   }
   std::map<std::string, std::deque<int>> exits;
+  /// A command containing the key exits with this code and stderr, every time.
+  std::map<std::string, std::pair<int, std::string>> failing_commands;
   std::vector<std::string> recorded;
 
  private:

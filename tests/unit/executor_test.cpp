@@ -315,3 +315,46 @@ TEST_CASE("the snapshot shows phases, steps and their durations") {
   CHECK(s.state == runbook::RunSnapshot::State::kFinished);
   CHECK(h.runner.recorded == std::vector<std::string>{"n3: echo three"});
 }
+
+TEST_CASE("a failed power step names each node's BMC command and why it failed") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - power: {on: "n[2-4]", action: "off"}
+)");
+  const std::string refused = "Error: Unable to establish IPMI v2 / RMCP+ session\n";
+  h.runner.failing_commands["10.9.0.2 "] = {1, refused};
+  h.runner.failing_commands["10.9.0.3 "] = {1, refused};
+  h.runner.failing_commands["10.9.0.4 "] = {
+      1, "Get Session Challenge command failed\n  Error: Unable to establish LAN session \n\n"};
+  CHECK(h.run() == RunOutcome::kPaused);
+  REQUIRE(h.person.pauses.size() == 1);
+  const std::string reason =
+      "failed on n[2-4] (n[2-3]: exit 1: Error: Unable to establish IPMI v2 / RMCP+ session "
+      "(command on n2: bmc -H 10.9.0.2 power off; likewise on n3); n4: exit 1: Error: Unable to "
+      "establish LAN session (command: bmc -H 10.9.0.4 power off))";
+  CHECK_THAT(h.person.pauses[0].explanation, Catch::EndsWith(reason));
+  CHECK(h.person.pauses[0].failed_nodes == "n[2-4]");
+  bool journaled = false;
+  for (const auto& r : h.records())
+    journaled |= r.event == JournalEvent::kStepFailed && r.detail == reason;
+  CHECK(journaled);
+  bool shown = false;
+  for (const auto& line : h.person.lines)
+    shown |= line == "  n[2-3] (2): exit 1: Error: Unable to establish IPMI v2 / RMCP+ session";
+  CHECK(shown);
+}
+
+TEST_CASE("a failed run step gives its stderr's last line; its command is in the step") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: "n[2-3]", command: umount -a}
+)");
+  h.runner.failing_commands["umount"] = {32, "umount: /gluster: target is busy\n"};
+  CHECK(h.run() == RunOutcome::kPaused);
+  REQUIRE(h.person.pauses.size() == 1);
+  CHECK_THAT(h.person.pauses[0].explanation,
+             Catch::EndsWith("(run on n[2-3]: umount -a): failed on n[2-3] (n[2-3]: exit 32: "
+                             "umount: /gluster: target is busy)"));
+}
