@@ -249,7 +249,13 @@ RunState replay(const std::vector<JournalRecord>& records) {
     state.last_sequence = r.sequence;
     int step = 0;
     to_number(r.step, step);
-    if (step > 0 && !r.phase.empty()) state.step_details[r.phase][step] = r.detail;
+    // A pause, resume or abort names the step it happened at, but its detail
+    // is the run's, not the step's: a failed step keeps its failure (and its
+    // failed nodes, read back by retry-failed after a resume).
+    const bool run_event = r.event == JournalEvent::kRunPaused ||
+                           r.event == JournalEvent::kRunResumed ||
+                           r.event == JournalEvent::kRunAborted;
+    if (step > 0 && !r.phase.empty() && !run_event) state.step_details[r.phase][step] = r.detail;
     switch (r.event) {
       case JournalEvent::kRunStarted:
         state.runbook = r.detail;

@@ -6,7 +6,8 @@
 # power status, powers a node set off (one node excluded), waits for a gate
 # whose check reads every chassis with ipmitool, powers them on and waits
 # again. Then a wrong BMC password: the step fails, the run pauses naming
-# host, command and reason, and is aborted.
+# host, command and reason, and is aborted; once more, resumed with the
+# right password and retry-failed.
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
@@ -197,6 +198,19 @@ out=$("$gl" runbook status "$wrong_run" 2>&1)
 check "status: aborted" grep -q "aborted" <<<"$out"
 check "journal: the abort reason" \
   grep -q "run-aborted.*wrong BMC password" <<<"$("$gl" runbook log "$wrong_run" 2>&1)"
+
+# 3. The recovery docs/operator-guide.md gives: the run paused on a wrong
+# password, resumed with the right one in the environment, retry-failed.
+IPMI_PASSWORD=wrong "$gl" runbook exec node1-off --yes >/dev/null 2>&1 </dev/null
+again_run=$(ls "$dir/runs" | grep '^node1-off-' | grep -v "^$wrong_run\$")
+out=$(printf 'retry-failed\n' | "$gl" runbook resume "$again_run" --yes 2>&1); rc=$?
+echo "$out" >"$dir/again.out"
+check "resumed with the right password, retry-failed finishes (rc $rc)" test "$rc" -eq 0
+check "node1 powered off by the retry" test "$(bash "$bmc" power "$dir/bmc" node1)" = off
+check "node1's chassis: one more change, off ($(transitions node1))" \
+  test "$(transitions node1)" = "0 1 0 "
+check "node[2-4] untouched" test "$(transitions node2)$(transitions node3)$(transitions node4)" \
+  = "0 1 0 1 "
 
 elapsed=$((($(date +%s%N) - started) / 1000000))
 echo "runbook power: $passed passed, $failed failed in ${elapsed} ms"

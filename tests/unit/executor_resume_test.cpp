@@ -170,3 +170,23 @@ TEST_CASE("a crash in every state, then resume: every step runs once, never twic
     }
   }
 }
+
+TEST_CASE("a failed step left paused shows the same failure and retry-failed after resume") {
+  ExecutorHarness h(R"(      phases:
+        - name: only
+          steps:
+            - run: {on: "n[2-3]", command: umount -a}
+)");
+  h.runner.exits["n3"] = {32};
+  CHECK(h.run() == RunOutcome::kPaused);  // nobody answers: left paused
+  REQUIRE(h.person.pauses.size() == 1);
+  CHECK(h.person.pauses[0].failed_nodes == "n3");
+  h.person.decisions.push_back({Decision::Kind::kRetryFailedNodes, ""});
+  CHECK(h.run() == RunOutcome::kFinished);
+  REQUIRE(h.person.pauses.size() == 2);
+  CHECK(h.person.pauses[1].explanation == h.person.pauses[0].explanation);
+  CHECK(h.person.pauses[1].failed_nodes == "n3");
+  CHECK(h.person.pauses[1].choices.size() == 4);
+  CHECK(h.runner.recorded ==
+        std::vector<std::string>{"n2: umount -a", "n3: umount -a", "n3: umount -a"});
+}
