@@ -6,6 +6,7 @@
 #   lab/bmc.sh up DIR HOST=ADDR[:PORT]...   start a BMC per host (port 623)
 #   lab/bmc.sh down DIR                     stop the BMCs started in DIR
 #   lab/bmc.sh power DIR HOST               print the host's power: on|off
+#   lab/bmc.sh running PID                  exit 0 while PID runs (a zombie has ended)
 #
 # DIR/HOST/ holds lan.conf, bmc.emu, state/, pid, log, power (1|0) and an
 # optional executable on-power hook called with 1|0 when the power changes.
@@ -14,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 user=admin
 password=lab-bmc
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 write_config() {  # DIR HOST ADDR PORT
   local dir=$1 host=$2 addr=$3 port=$4
@@ -73,15 +74,24 @@ up() {
   done
 }
 
+# True while PID runs. An exited ipmi_sim stays a zombie until PID 1 reaps
+# it (seconds here) and kill -0 still succeeds on it: read its state.
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ "${stat%% *}" != Z ]]
+}
+
 down() {
   local root=$1 pidfile pid
   for pidfile in "$root"/*/pid; do
     [[ -f "$pidfile" ]] || continue
     pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null && grep -q ipmi_sim "/proc/$pid/cmdline" 2>/dev/null; then
+    if running "$pid" && grep -q ipmi_sim "/proc/$pid/cmdline" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do running "$pid" || break; sleep 0.1; done
+      running "$pid" && kill -9 "$pid" 2>/dev/null
     fi
     rm -f "$pidfile"
   done
@@ -107,5 +117,6 @@ case "${1:-}" in
 up) shift; [[ $# -ge 2 ]] || usage; up "$@" ;;
 down) shift; [[ $# -eq 1 ]] || usage; down "$1" ;;
 power) shift; [[ $# -eq 2 ]] || usage; power "$1" "$2" ;;
+running) shift; [[ $# -eq 1 ]] || usage; running "$1" ;;
 *) usage ;;
 esac

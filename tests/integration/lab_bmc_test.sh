@@ -59,7 +59,7 @@ check "top1 still on" test "$(bash "$bmc" power "$work/bmc" top1)" = on
 pids=$(cat "$work"/bmc/*/pid)
 bash "$bmc" down "$work/bmc"
 alive=0
-for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=$((alive + 1)); done
+for pid in $pids; do bash "$bmc" running "$pid" && alive=$((alive + 1)); done
 check "down stops every ipmi_sim it started" test "$alive" -eq 0
 
 echo "$passed passed, $failed failed"

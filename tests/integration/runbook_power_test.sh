@@ -212,6 +212,12 @@ check "node1's chassis: one more change, off ($(transitions node1))" \
 check "node[2-4] untouched" test "$(transitions node2)$(transitions node3)$(transitions node4)" \
   = "0 1 0 1 "
 
+pids=$(cat "$dir"/bmc/*/pid)
+bash "$bmc" down "$dir/bmc"
+alive=0
+for pid in $pids; do bash "$bmc" running "$pid" && alive=$((alive + 1)); done
+check "every ipmi_sim started is stopped" test "$alive" -eq 0
+
 elapsed=$((($(date +%s%N) - started) / 1000000))
 echo "runbook power: $passed passed, $failed failed in ${elapsed} ms"
 [ "$failed" -eq 0 ]
