@@ -63,9 +63,13 @@ std::string render_runs_json(const Snapshot& snapshot) {
     const auto phases = json_list(run.phases, [](const PhaseState& p) {
       std::string steps = "[";
       for (std::size_t i = 0; i < p.steps.size(); ++i) {
-        steps += fmt::format(R"({}{{"name": {}, "state": {}, "message": {}}})", i ? ", " : "",
-                             json_string(p.steps[i].name), json_string(p.steps[i].state),
-                             json_string(p.steps[i].message));
+        const StepState& step = p.steps[i];
+        steps += fmt::format(
+            R"({}{{"name": {}, "state": {}, "message": {}, "kind": {}, "duration": {}}})",
+            i ? ", " : "", json_string(step.name), json_string(step.state),
+            json_string(step.message), json_string(step.kind),
+            step.duration ? fmt::format("{:.3f}", std::chrono::duration<double>(*step.duration).count())
+                          : std::string("null"));
       }
       steps += "]";
       return fmt::format(
@@ -73,9 +77,10 @@ std::string render_runs_json(const Snapshot& snapshot) {
           json_string(p.name), json_string(p.state), json_time(p.started), json_time(p.finished),
           steps);
     });
-    return fmt::format(R"({{"id": {}, "runbook": {}, "state": {}, "started": {}, "phases": {}}})",
-                       json_string(run.id), json_string(run.runbook), json_string(run.state),
-                       json_time(run.started), phases);
+    return fmt::format(
+        R"({{"id": {}, "runbook": {}, "state": {}, "message": {}, "started": {}, "phases": {}}})",
+        json_string(run.id), json_string(run.runbook), json_string(run.state),
+        json_string(run.message), json_time(run.started), phases);
   });
   return fmt::format("{{{}, \"runs\": {}}}\n", now_field(), body);
 }

@@ -114,29 +114,55 @@ void add_check_families(const Snapshot& snapshot, std::vector<MetricFamily>& out
   for (auto& [name, f] : histograms) out.push_back(std::move(f));
 }
 
+// One series per state in `states`, 1 for `current`: the pattern of
+// node_exporter's node_systemd_unit_state, so a state change never makes a
+// series vanish.
+template <std::size_t N>
+void add_states(MetricFamily& f, const PromLabels& labels, const char* const (&states)[N],
+                const std::string& current) {
+  for (const char* state : states) {
+    PromLabels l = labels;
+    l.push_back({"state", state});
+    f.metric.push_back(gauge(std::move(l), current == state ? 1 : 0));
+  }
+}
+
 void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) {
   const auto now = std::chrono::system_clock::now();
   const auto runs = snapshot.runs();
   auto active = family("greenlight_runs_active",
-                       "Runs of a runbook in progress (running or waiting on a gate).");
+                       "Runs of a runbook in progress (running, waiting on a gate or asking).");
   double in_progress = 0;
+  auto run_state = family("greenlight_run_state",
+                          "One series per state of each run, 1 for its current state.");
   auto phase_state = family("greenlight_run_phase_state",
                             "One series per state of each phase of a run, 1 for its state.");
   auto phase_duration =
       family("greenlight_run_phase_duration_seconds", "Time a phase ran (so far, while it runs).");
+  auto step_state = family("greenlight_run_step_state",
+                           "One series per state of each step of a run, 1 for its state.");
+  auto step_duration = family("greenlight_run_step_duration_seconds",
+                              "Duration of a step's last attempt (so far, while it runs).");
   for (const auto& run : runs) {
-    if (run.state == "running" || run.state == "waiting") ++in_progress;
+    if (run.state == "running" || run.state == "waiting" || run.state == "asking") ++in_progress;
+    add_states(run_state, {{"run", run.id}, {"runbook", run.runbook}}, kRunStates, run.state);
     for (const auto& phase : run.phases) {
       const PromLabels labels{{"run", run.id}, {"runbook", run.runbook}, {"phase", phase.name}};
-      for (const char* state : kPhaseStates) {
-        PromLabels l = labels;
-        l.push_back({"state", state});
-        phase_state.metric.push_back(gauge(std::move(l), phase.state == state ? 1 : 0));
-      }
+      add_states(phase_state, labels, kPhaseStates, phase.state);
       if (phase.started) {
         const auto end = phase.finished.value_or(now);
         phase_duration.metric.push_back(
             gauge(labels, std::chrono::duration<double>(end - *phase.started).count()));
+      }
+      for (const auto& step : phase.steps) {
+        PromLabels step_labels = labels;
+        step_labels.push_back({"step", step.name});
+        step_labels.push_back({"kind", step.kind});
+        add_states(step_state, step_labels, kPhaseStates, step.state);
+        if (step.duration) {
+          step_duration.metric.push_back(
+              gauge(step_labels, std::chrono::duration<double>(*step.duration).count()));
+        }
       }
     }
   }
@@ -151,7 +177,8 @@ void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) 
         labels,
         gate.waiting_since ? std::chrono::duration<double>(now - *gate.waiting_since).count() : 0));
   }
-  for (auto* f : {&active, &phase_state, &phase_duration, &green, &waiting}) {
+  for (auto* f : {&active, &run_state, &phase_state, &phase_duration, &step_state, &step_duration,
+                  &green, &waiting}) {
     if (!f->metric.empty()) out.push_back(std::move(*f));
   }
 }

@@ -36,9 +36,9 @@ const std::string& status_page_html() {
   .badge { display: inline-block; min-width: 6.5em; text-align: center; padding: .1em .5em;
            border-radius: .3em; color: #fff; font-weight: 600; font-size: .85em; }
   .OK, .green, .done { background: var(--ok); }
-  .WARNING, .waiting, .running { background: var(--warning); }
-  .CRITICAL, .red, .failed, .aborted { background: var(--critical); }
-  .UNKNOWN, .unknown { background: var(--unknown); }
+  .WARNING, .waiting, .running, .asking { background: var(--warning); }
+  .CRITICAL, .red, .failed, .aborted, .paused { background: var(--critical); }
+  .UNKNOWN, .unknown, .powered-off { background: var(--unknown); }
   .PENDING, .pending, .skipped { background: var(--pending); }
   tr.row-CRITICAL { background: #fce8e6; }
   tr.row-WARNING { background: #fef7e0; }
@@ -130,13 +130,16 @@ function renderRuns(data) {
   box.replaceChildren(...data.runs.map(r => el("div", { class: "run", "data-run": r.id },
     el("p", {}, el("strong", {}, r.runbook), " run " + r.id + " ", badge(r.state),
        " started " + age(data.now, r.started)),
+    ...(r.message ? [el("p", { class: "message run-message" }, r.message)] : []),
     el("ol", { class: "phases" }, ...r.phases.map(p =>
       el("li", { class: p.state, title: p.state }, p.name + " (" + p.state + ")"))),
     ...r.phases.filter(p => p.steps.length && p.state !== "pending" && p.state !== "done").map(p =>
       el("table", { class: "steps", "data-phase": p.name },
-        el("thead", {}, el("tr", {}, ...["step of " + p.name, "state", "message"].map(h => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, ...["step of " + p.name, "kind", "state", "took", "message"].map(h => el("th", {}, h)))),
         el("tbody", {}, ...p.steps.map(s => el("tr", { "data-step": s.name },
-          el("td", {}, s.name), el("td", {}, badge(s.state)), el("td", { class: "message" }, s.message)))))))));
+          el("td", {}, s.name), el("td", { class: "kind" }, s.kind || ""), el("td", {}, badge(s.state)),
+          el("td", { class: "age" }, s.duration === null || s.duration === undefined ? "" : s.duration.toFixed(1) + " s"),
+          el("td", { class: "message" }, s.message)))))))));
 }
 
 function renderGates(data) {

@@ -24,8 +24,10 @@ import urllib.parse
 import urllib.request
 
 # Published by the runbook executor while a run is in progress (docs/metrics.md).
-EXECUTOR_SERIES = {"greenlight_run_phase_state", "greenlight_run_phase_duration_seconds",
-                   "greenlight_gate_green", "greenlight_gate_waiting_seconds"}
+EXECUTOR_SERIES = {"greenlight_run_state", "greenlight_run_phase_state",
+                   "greenlight_run_phase_duration_seconds", "greenlight_run_step_state",
+                   "greenlight_run_step_duration_seconds", "greenlight_gate_green",
+                   "greenlight_gate_waiting_seconds"}
 # Grafana's variables, as a dashboard user with every value selected sees them.
 VARIABLES = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "5m",
              "$volume": ".+", "$target": ".+", "$unit": ".+"}

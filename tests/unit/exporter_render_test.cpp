@@ -121,14 +121,17 @@ TEST_CASE("runs and gates: empty lists and one active-run series until published
 TEST_CASE("published runs and gates become series and JSON") {
   Snapshot snapshot;
   const auto now = std::chrono::system_clock::now();
-  RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {}};
+  RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {},
+               "waiting for gate volumes-healed"};
   run.phases.push_back(
       {"stop-vms", "done", now - std::chrono::minutes(10), now - std::chrono::minutes(8), {}});
   run.phases.push_back({"heal",
                         "waiting",
                         now - std::chrono::minutes(8),
                         std::nullopt,
-                        {{"trigger-heal", "done", "Launching heal operation"}}});
+                        {{"trigger-heal", "done", "Launching heal operation", "run",
+                          std::chrono::milliseconds(2500)},
+                         {"2", "pending", "", "confirm", std::nullopt}}});
   GateState gate{"volumes-healed",
                  "r1",
                  "heal",
@@ -160,8 +163,25 @@ TEST_CASE("published runs and gates become series and JSON") {
   CHECK(runs.find(R"("name": "heal", "state": "waiting")") != std::string::npos);
   CHECK(
       runs.find(
-          R"("steps": [{"name": "trigger-heal", "state": "done", "message": "Launching heal operation"}])") !=
+          R"("steps": [{"name": "trigger-heal", "state": "done", "message": "Launching heal operation", "kind": "run", "duration": 2.500}, )") !=
       std::string::npos);
+  CHECK(runs.find(R"("kind": "confirm", "duration": null}])") != std::string::npos);
+  CHECK(runs.find(
+            R"("state": "waiting", "message": "waiting for gate volumes-healed", "started": )") !=
+        std::string::npos);
+  CHECK(has_line(text, R"(greenlight_run_state{run="r1",runbook="restart",state="waiting"} 1)"));
+  CHECK(has_line(text, R"(greenlight_run_state{run="r1",runbook="restart",state="paused"} 0)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_run_step_state{run="r1",runbook="restart",phase="heal",step="trigger-heal",kind="run",state="done"} 1)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_run_step_state{run="r1",runbook="restart",phase="heal",step="2",kind="confirm",state="pending"} 1)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_run_step_duration_seconds{run="r1",runbook="restart",phase="heal",step="trigger-heal",kind="run"} 2.5)"));
+  CHECK(text.find(R"(greenlight_run_step_duration_seconds{run="r1",runbook="restart",phase="heal",step="2")") ==
+        std::string::npos);
 }
 
 TEST_CASE("the checks JSON escapes messages and carries the server's time") {

@@ -55,12 +55,16 @@ struct GateState {
   std::optional<std::chrono::system_clock::time_point> waiting_since;
 };
 
-/// One step of a phase. state: one of kPhaseStates; message: what it
-/// printed or why it failed, one line.
+/// One step of a phase. name: its number in the phase ("1", "2"...);
+/// state: one of kPhaseStates; message: what it printed or why it failed;
+/// kind: run, power, confirm, manual, save_group, self_poweroff; duration:
+/// of its last attempt (so far, while it runs), when it ran in this process.
 struct StepState {
   std::string name;
   std::string state;
   std::string message;
+  std::string kind;
+  std::optional<std::chrono::milliseconds> duration;
 };
 
 /// One phase of a run. state: one of kPhaseStates.
@@ -72,14 +76,22 @@ struct PhaseState {
   std::vector<StepState> steps;
 };
 
-/// A run of a runbook. state: "running", "waiting", "done", "failed", "aborted".
+/// A run of a runbook. state: one of kRunStates; message: why it waits or
+/// paused, empty while it simply runs.
 struct RunState {
   std::string id;
   std::string runbook;
   std::string state;
   std::chrono::system_clock::time_point started{};
   std::vector<PhaseState> phases;
+  std::string message;
 };
+
+/// The states a run can be in (one greenlight_run_state series each):
+/// running a step, waiting on a gate, asking the operator a question, left
+/// paused, done, aborted, stopped because greenlight's host powers off.
+inline constexpr const char* kRunStates[] = {"running", "waiting", "asking",     "paused",
+                                             "done",    "aborted", "powered-off"};
 
 /// The states a phase can be in (one greenlight_run_phase_state series each).
 inline constexpr const char* kPhaseStates[] = {"pending", "waiting", "running",

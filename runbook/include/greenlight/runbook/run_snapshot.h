@@ -1,16 +1,18 @@
 // A read-only picture of one run, for progress displays and metrics.
 //
 // Executor::snapshot() returns a copy: a plain value with no reference into
-// the executor, so a publisher (the exporter, later) can take one on the
-// io_context's thread and read it from any other. Suggested series, in the
-// project's naming (docs/metrics.md):
+// the executor, so a publisher can take one on the io_context's thread and
+// read it from any other. `greenlight serve` publishes it to its exporter
+// (control::published_run, control/include/greenlight/control/published_run.h)
+// as these series (docs/metrics.md, "Runs and gates"):
 //
-//   greenlight_run_phase_state{run,runbook,phase}      0 pending, 1 running, 2 done, 3 skipped
-//   greenlight_run_paused{run,runbook}                 1 while the run waits for a decision
-//   greenlight_run_gate_waiting_seconds{run,gate}      `gate_waited` of the gate waited on
-//   greenlight_run_gate_green{run,gate}                `gate_status.green`
-//   greenlight_run_step_duration_seconds{run,phase,step,kind}  each StepView's duration
-//   greenlight_run_step_state{run,phase,step}          StepState as a number
+//   greenlight_run_state{run,runbook,state}                    one per state, 1 for the run's
+//   greenlight_run_phase_state{run,runbook,phase,state}        one per state, 1 for the phase's
+//   greenlight_run_phase_duration_seconds{run,runbook,phase}   PhaseView::duration
+//   greenlight_run_step_state{run,runbook,phase,step,kind,state}  StepView::state
+//   greenlight_run_step_duration_seconds{run,runbook,phase,step,kind}  StepView::duration
+//   greenlight_gate_green{run,phase,gate}                      `gate_status.green`
+//   greenlight_gate_waiting_seconds{run,phase,gate}            `gate_waited`
 #pragma once
 
 #include <chrono>

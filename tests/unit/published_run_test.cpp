@@ -1,0 +1,201 @@
+// The executor's RunSnapshot as the exporter publishes it: every state,
+// phase and step field, and the gate waited on.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <iterator>
+
+#include "greenlight/control/published_run.h"
+
+using namespace greenlight;
+using runbook::PhaseState;
+using runbook::RunSnapshot;
+using runbook::StepKind;
+using runbook::StepState;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using State = RunSnapshot::State;
+
+namespace {
+
+const auto kNow = std::chrono::system_clock::time_point(seconds(1'764'100'000));
+const auto kStarted = kNow - seconds(600);
+
+runbook::GateCheckState gate_check(std::string name, runbook::GateCheckState::State state,
+                                   std::string message) {
+  runbook::GateCheckState check;
+  check.check = name;
+  check.key = name;
+  check.state = state;
+  check.message = std::move(message);
+  return check;
+}
+
+// stop-vms done (60 s), heal running (30 s so far), start pending, skipped one.
+RunSnapshot restart_run(State state) {
+  RunSnapshot run;
+  run.run = "restart-20261126-000000";
+  run.runbook = "restart";
+  run.state = state;
+  run.phases = {{"preflight", "", PhaseState::kSkipped, milliseconds(0)},
+                {"stop-vms", "Stop", PhaseState::kDone, seconds(60)},
+                {"heal", "Heal", PhaseState::kRunning, seconds(30)},
+                {"start", "", PhaseState::kPending, milliseconds(0)}};
+  run.steps = {{"stop-vms", 1, StepKind::kRun, StepState::kFinished, seconds(2), "here: ok"},
+               {"heal", 1, StepKind::kRun, StepState::kFailed, seconds(3), "failed on top2"},
+               {"heal", 2, StepKind::kConfirm, StepState::kStarted, seconds(5), ""},
+               {"heal", 3, StepKind::kManual, StepState::kNotStarted, milliseconds(0), ""},
+               {"start", 1, StepKind::kPower, StepState::kSkipped, milliseconds(0), "by hand"}};
+  return run;
+}
+
+const exporter::PhaseState& phase(const exporter::RunState& run, const std::string& name) {
+  for (const auto& p : run.phases) {
+    if (p.name == name) return p;
+  }
+  FAIL("no phase " << name);
+  return run.phases.front();
+}
+
+}  // namespace
+
+TEST_CASE("every run state has the exporter's name") {
+  CHECK(std::string(control::published_state(State::kRunning)) == "running");
+  CHECK(std::string(control::published_state(State::kWaitingForGate)) == "waiting");
+  CHECK(std::string(control::published_state(State::kWaitingForOperator)) == "asking");
+  CHECK(std::string(control::published_state(State::kPaused)) == "paused");
+  CHECK(std::string(control::published_state(State::kFinished)) == "done");
+  CHECK(std::string(control::published_state(State::kAborted)) == "aborted");
+  CHECK(std::string(control::published_state(State::kPoweredOff)) == "powered-off");
+  for (const auto state : {State::kRunning, State::kWaitingForGate, State::kWaitingForOperator,
+                           State::kPaused, State::kFinished, State::kAborted, State::kPoweredOff}) {
+    const std::string name = control::published_state(state);
+    CHECK(std::find(std::begin(exporter::kRunStates), std::end(exporter::kRunStates), name) !=
+          std::end(exporter::kRunStates));
+  }
+}
+
+TEST_CASE("a run's phases, steps, times and messages") {
+  auto snapshot = restart_run(State::kRunning);
+  const auto run = control::published_run(snapshot, kStarted, kNow);
+  CHECK(run.id == "restart-20261126-000000");
+  CHECK(run.runbook == "restart");
+  CHECK(run.state == "running");
+  CHECK(run.started == kStarted);
+  CHECK(run.message.empty());
+  REQUIRE(run.phases.size() == 4);
+  CHECK(run.phases[0].name == "preflight");
+  CHECK(run.phases[0].state == "skipped");
+  CHECK_FALSE(run.phases[0].started);
+  CHECK(run.phases[1].state == "done");
+  CHECK(run.phases[2].state == "running");
+  CHECK(run.phases[3].state == "pending");
+  CHECK_FALSE(run.phases[3].started);
+  CHECK_FALSE(run.phases[3].finished);
+  // The phase in progress started 30 s ago; the one done ran 60 s.
+  REQUIRE(run.phases[2].started);
+  CHECK(*run.phases[2].started == kNow - seconds(30));
+  CHECK_FALSE(run.phases[2].finished);
+  REQUIRE(run.phases[1].started);
+  REQUIRE(run.phases[1].finished);
+  CHECK(*run.phases[1].finished - *run.phases[1].started == seconds(60));
+
+  const auto& stop = phase(run, "stop-vms");
+  REQUIRE(stop.steps.size() == 1);
+  CHECK(stop.steps[0].name == "1");
+  CHECK(stop.steps[0].state == "done");
+  CHECK(stop.steps[0].kind == "run");
+  CHECK(stop.steps[0].message == "here: ok");
+  CHECK(stop.steps[0].duration == milliseconds(2000));
+  const auto& heal = phase(run, "heal");
+  REQUIRE(heal.steps.size() == 3);
+  CHECK(heal.steps[0].state == "failed");
+  CHECK(heal.steps[0].message == "failed on top2");
+  CHECK(heal.steps[1].name == "2");
+  CHECK(heal.steps[1].state == "running");
+  CHECK(heal.steps[1].kind == "confirm");
+  CHECK(heal.steps[1].duration == milliseconds(5000));
+  CHECK(heal.steps[2].state == "pending");
+  CHECK(heal.steps[2].kind == "manual");
+  CHECK_FALSE(heal.steps[2].duration);
+  const auto& start = phase(run, "start");
+  REQUIRE(start.steps.size() == 1);
+  CHECK(start.steps[0].state == "skipped");
+  CHECK(start.steps[0].kind == "power");
+  CHECK(start.steps[0].message == "by hand");
+  CHECK_FALSE(start.steps[0].duration);
+  CHECK(phase(run, "preflight").steps.empty());
+}
+
+TEST_CASE("a phase keeps the start of its previous publication") {
+  auto snapshot = restart_run(State::kRunning);
+  const auto first = control::published_run(snapshot, kStarted, kNow);
+  // One second later the phase ran 31 s (the clocks drift by a few ms).
+  snapshot.phases[2].duration = milliseconds(31'004);
+  const auto second = control::published_run(snapshot, kStarted, kNow + seconds(1), &first);
+  CHECK(second.phases[2].started == first.phases[2].started);
+  // Then it is done after 40 s.
+  snapshot.phases[2].state = PhaseState::kDone;
+  snapshot.phases[2].duration = seconds(40);
+  const auto third = control::published_run(snapshot, kStarted, kNow + seconds(20), &second);
+  REQUIRE(third.phases[2].finished);
+  CHECK(*third.phases[2].finished == *first.phases[2].started + seconds(40));
+}
+
+TEST_CASE("the phase in progress follows the run's state") {
+  auto in_progress = [](State state) {
+    return control::published_run(restart_run(state), kStarted, kNow).phases[2];
+  };
+  CHECK(in_progress(State::kWaitingForGate).state == "waiting");
+  CHECK(in_progress(State::kWaitingForOperator).state == "waiting");
+  CHECK(in_progress(State::kWaitingForOperator).steps[1].state == "waiting");
+  CHECK(in_progress(State::kPaused).state == "failed");  // its step 1 failed
+  CHECK(in_progress(State::kAborted).state == "failed");
+  CHECK(in_progress(State::kPoweredOff).state == "running");
+  auto snapshot = restart_run(State::kPaused);
+  snapshot.steps[1].state = StepState::kFinished;
+  snapshot.pause_reason = "the operator answered no";
+  const auto run = control::published_run(snapshot, kStarted, kNow);
+  CHECK(run.phases[2].state == "waiting");
+  CHECK(run.state == "paused");
+  CHECK(run.message == "the operator answered no");
+  CHECK(control::published_run(restart_run(State::kPaused), kStarted, kNow).message == "paused");
+  CHECK(control::published_run(restart_run(State::kWaitingForOperator), kStarted, kNow).message ==
+        "waiting for the operator's answer");
+  CHECK(control::published_run(restart_run(State::kPoweredOff), kStarted, kNow)
+            .message.find("powering off") != std::string::npos);
+}
+
+TEST_CASE("the gate waited on: red, why, its checks and since when") {
+  auto snapshot = restart_run(State::kWaitingForGate);
+  CHECK(control::published_gates(restart_run(State::kRunning), kNow).empty());
+  snapshot.gate = "volumes-healed";
+  snapshot.gate_waited = seconds(45);
+  snapshot.gate_status.gate = "volumes-healed";
+  snapshot.gate_status.checks = {
+      gate_check("heal", runbook::GateCheckState::State::kRed, "24 entries pending"),
+      gate_check("peers", runbook::GateCheckState::State::kGreen, "3 peers connected")};
+  const auto gates = control::published_gates(snapshot, kNow);
+  REQUIRE(gates.size() == 1);
+  const auto& gate = gates[0];
+  CHECK(gate.name == "volumes-healed");
+  CHECK(gate.run == "restart-20261126-000000");
+  CHECK(gate.phase == "heal");
+  CHECK(gate.status == "red");
+  CHECK(gate.message == snapshot.gate_status.why_red());
+  CHECK(gate.message.find("24 entries pending") != std::string::npos);
+  CHECK(gate.checks == std::vector<std::string>{"heal", "peers"});
+  REQUIRE(gate.waiting_since);
+  CHECK(*gate.waiting_since == kNow - seconds(45));
+  const auto run = control::published_run(snapshot, kStarted, kNow);
+  CHECK(run.state == "waiting");
+  CHECK(run.message.rfind("waiting for gate volumes-healed: ", 0) == 0);
+  CHECK(run.message.find("24 entries pending") != std::string::npos);
+
+  snapshot.gate_status.checks[0].state = runbook::GateCheckState::State::kNoResult;
+  CHECK(control::published_gates(snapshot, kNow)[0].status == "unknown");
+  snapshot.gate_status.checks[0].state = runbook::GateCheckState::State::kGreen;
+  snapshot.gate_status.green = true;
+  CHECK(control::published_gates(snapshot, kNow)[0].status == "green");
+  CHECK(control::published_gates(snapshot, kNow)[0].message == "green");
+}
