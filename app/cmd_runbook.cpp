@@ -1,5 +1,5 @@
-// greenlight runbook list | plan NAME | exec NAME | resume RUN | status [RUN]
-//                    | log RUN | abort RUN
+// greenlight runbook list | plan NAME | exec NAME | resume RUN | attach RUN
+//                    | status [RUN] | log RUN | abort RUN
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,12 +18,17 @@ namespace {
 constexpr const char* kUsage =
     "usage: greenlight [-c CONFIG] runbook list\n"
     "       greenlight [-c CONFIG] runbook plan NAME\n"
-    "       greenlight [-c CONFIG] runbook exec NAME [--yes] [--from PHASE] [--dry-run] [--runs "
-    "DIR]\n"
-    "       greenlight [-c CONFIG] runbook resume RUN [--yes] [--runs DIR]\n"
+    "       greenlight [-c CONFIG] runbook exec NAME [--yes] [--from PHASE] [--detach] [--dry-run] "
+    "[--runs DIR]\n"
+    "       greenlight [-c CONFIG] runbook resume RUN [--yes] [--detach] [--runs DIR]\n"
+    "       greenlight [-c CONFIG] runbook attach RUN\n"
     "       greenlight [-c CONFIG] runbook status [RUN] [--runs DIR]\n"
     "       greenlight [-c CONFIG] runbook log RUN [--runs DIR]\n"
     "       greenlight [-c CONFIG] runbook abort RUN [--reason TEXT] [--runs DIR]\n"
+    "exec, resume, attach and abort go to greenlight serve through its control socket\n"
+    "(runbooks: {control: PATH}, default /run/greenlight/control.sock); with no daemon there,\n"
+    "exec and resume run in this process (so do --dry-run and --runs DIR). Ctrl-C on a\n"
+    "terminal following a run of greenlight serve detaches; the run goes on.\n"
     "Runs live in --runs DIR, else $GREENLIGHT_RUNS_DIR, else runbooks: {runs: DIR} of the site\n"
     "(default /var/lib/greenlight/runs).\n";
 
@@ -40,6 +45,8 @@ std::optional<RunbookArguments> parse(const std::vector<std::string>& args) {
       out.yes = true;
     } else if (arg == "--dry-run" || arg == "-n") {
       out.dry_run = true;
+    } else if (arg == "--detach" || arg == "-d") {
+      out.detach = true;
     } else if (arg == "--from") {
       if (!value(out.from)) return std::nullopt;
     } else if (arg == "--runs") {
@@ -57,8 +64,8 @@ std::optional<RunbookArguments> parse(const std::vector<std::string>& args) {
 }
 
 int run_runbook(const Invocation& invocation, const std::vector<std::string>& args) {
-  static const std::vector<std::string> kSubcommands = {"list",   "plan", "exec", "resume",
-                                                        "status", "log",  "abort"};
+  static const std::vector<std::string> kSubcommands = {"list",   "plan",   "exec", "resume",
+                                                        "attach", "status", "log",  "abort"};
   if (args.empty() ||
       std::find(kSubcommands.begin(), kSubcommands.end(), args[0]) == kSubcommands.end()) {
     if (!args.empty())
@@ -88,6 +95,7 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   }
   if (sub == "exec") return runbook_exec(site, books, *arguments);
   if (sub == "resume") return runbook_resume(site, books, *arguments);
+  if (sub == "attach") return runbook_attach(site, *arguments);
   if (sub == "status") return runbook_status(site, books, *arguments);
   if (sub == "log") return runbook_log(site, *arguments);
   if (sub == "abort") return runbook_abort(site, *arguments);
@@ -112,7 +120,8 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
 
 const CommandRegistration kRegistration{
     {"runbook",
-     "runbook list | plan NAME | exec NAME | resume RUN | status [RUN] | log RUN | abort RUN",
+     "runbook list | plan NAME | exec NAME | resume RUN | attach RUN | status [RUN] | log RUN | "
+     "abort RUN",
      run_runbook}};
 
 }  // namespace

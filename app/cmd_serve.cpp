@@ -2,7 +2,8 @@
 // /metrics, the JSON API, the status page and health endpoints until SIGTERM
 // or SIGINT. SIGHUP re-reads the configuration: a valid one replaces the
 // checks, an invalid one is refused (its errors logged) and the running one
-// stays.
+// stays. Runs submitted on the control socket (`greenlight runbook exec`)
+// execute here, their gates fed by the same scheduler (serve_runs.cpp).
 #include <fmt/format.h>
 #include <malloc.h>
 
@@ -17,6 +18,10 @@
 #include "greenlight/core/config.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/exporter/server.h"
+#include "greenlight/runbook/gate.h"
+#include "greenlight/runbook/journal.h"
+#include "runbook_wiring.h"
+#include "serve_runs.h"
 
 namespace greenlight::app {
 namespace {
@@ -30,6 +35,11 @@ struct Generation {
   std::vector<std::unique_ptr<checks::Check>> checks;
   std::unique_ptr<SiteRunner> runner;  ///< with this generation's ssh settings
   std::unique_ptr<checks::Scheduler> scheduler;
+  // What runs started under this configuration use.
+  std::vector<runbook::Runbook> books;
+  std::string runbook_errors;                  ///< not empty: no run may start
+  std::shared_ptr<GroupResolver> run_groups;   ///< with the fleet checks' @vm: sources
+  std::unique_ptr<runbook::SchedulerResults> results;
 };
 
 // Reads and validates the configuration; nullptr with the errors (each with
@@ -43,6 +53,16 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
     next->checks.push_back(checks::make_check(spec, next->site, *next->groups, diagnostics));
   }
   if (!diagnostics.ok()) return nullptr;
+  config::Diagnostics runbook_diagnostics;
+  next->books = runbook::load_runbooks(next->site, runbook_diagnostics);
+  if (!runbook_diagnostics.ok()) {
+    std::cerr << runbook_diagnostics.format();
+    next->runbook_errors = fmt::format(
+        "the site's runbooks have {} error(s) (see greenlight config check): greenlight serve "
+        "takes no run until they are fixed and it is reloaded",
+        runbook_diagnostics.errors().size());
+  }
+  next->run_groups = runbook_groups(next->site);
   return next;
 }
 
@@ -58,12 +78,22 @@ class Service {
       retired_.push_back(std::move(current_));
     }
     const unsigned generation = ++generation_;
+    Generation* current = next.get();
     next->scheduler = std::make_unique<checks::Scheduler>(
-        io_, [this, generation](const std::string& name, const checks::CheckResult& result) {
+        io_, [this, generation, current](const std::string& name,
+                                         const checks::CheckResult& result) {
           if (generation == generation_) snapshot_.update(name, result);
+          follow_result(current->site, *current->run_groups, name, result);
         });
     const config::Site& site = next->site;
     next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
+    next->results = std::make_unique<runbook::SchedulerResults>(
+        *next->scheduler, site, *next->run_groups, [current](const std::string& host) {
+          const config::Site& s = current->site;
+          const std::string self = s.self_host() != nullptr ? s.self_host()->name : "localhost";
+          return std::make_pair(endpoint_of(s, host == "self" ? self : host),
+                                static_cast<CommandRunner*>(current->runner.get()));
+        });
     std::vector<exporter::CheckState> declared;
     for (std::size_t i = 0; i < next->checks.size(); ++i) {
       const auto& spec = site.checks[i];
@@ -89,6 +119,24 @@ class Service {
 
   const config::Site& site() const { return current_->site; }
 
+  // Where a run submitted now executes: this configuration's runbooks,
+  // runner and scheduler.
+  control::RunPlace place() const {
+    Generation& g = *current_;
+    control::RunPlace place;
+    place.site = &g.site;
+    place.books = &g.books;
+    place.groups = g.run_groups.get();
+    place.runner = g.runner.get();
+    place.results = g.results.get();
+    place.endpoint_for = [site = &g.site](const std::string& node) {
+      return endpoint_of(*site, node);
+    };
+    place.runs = runs_directory(g.site, "");
+    place.refusal = g.runbook_errors;
+    return place;
+  }
+
   void stop() {
     if (current_) current_->scheduler->stop();
   }
@@ -113,11 +161,21 @@ exporter::ServerOptions server_options(const config::Site& site, const std::stri
           file(settings.tls_key), file(settings.basic_auth_file), file(settings.bearer_token_file)};
 }
 
-// Waits for SIGHUP again after each one.
+// Waits for SIGHUP again after each one. A run in progress keeps the
+// scheduler that feeds its gates: the reload waits until no run executes.
 void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& server,
-               const std::string& path) {
-  hangup.async_wait([&hangup, &service, &server, &path](const boost::system::error_code& ec, int) {
+               const control::DaemonRuns& runs, const std::string& path) {
+  hangup.async_wait([&hangup, &service, &server, &runs, &path](const boost::system::error_code& ec,
+                                                              int) {
     if (ec) return;
+    if (const auto active = runs.active(); !active.empty()) {
+      std::cerr << fmt::format(
+                       "greenlight serve: SIGHUP: run {} executes: the configuration is not "
+                       "reloaded while a run executes (send SIGHUP again once it ended)",
+                       active.front())
+                << std::endl;
+      return on_hangup(hangup, service, server, runs, path);
+    }
     config::Diagnostics diagnostics;
     auto next = load(path, diagnostics);
     if (next) {
@@ -146,7 +204,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
       std::cout << fmt::format("greenlight serve: SIGHUP: reloaded {}, {} checks", path, count)
                 << std::endl;
     }
-    on_hangup(hangup, service, server, path);
+    on_hangup(hangup, service, server, runs, path);
   });
 }
 
@@ -177,6 +235,9 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
   exporter::Snapshot snapshot;
   Service service(io, snapshot);
   service.run(std::move(first));
+  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
+  // Before "listening on port": once that line is out, runs can be submitted.
+  auto run_submissions = open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;
   try {
     server = std::make_unique<exporter::Server>(options, snapshot, GREENLIGHT_VERSION);
@@ -189,15 +250,32 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
                            options.tls_certificate.empty() ? "" : ", TLS")
             << std::endl;
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer last_words(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     std::cout << fmt::format("greenlight serve: signal {}, stopping", signal) << std::endl;
+    runs.stop_all("greenlight serve is stopping");
+    run_submissions.reset();
     service.stop();
-    io.stop();
+    // The clients' last lines ("stopped") go out before the loop ends.
+    last_words.expires_after(std::chrono::milliseconds(200));
+    last_words.async_wait([&io](const boost::system::error_code&) { io.stop(); });
   });
   asio::signal_set hangup(io, SIGHUP);
-  on_hangup(hangup, service, *server, invocation.config_path);
-  io.run();
+  on_hangup(hangup, service, *server, runs, invocation.config_path);
+  for (;;) {
+    try {
+      io.run();
+      break;
+    } catch (const runbook::JournalError& error) {
+      // Nothing is acted upon unjournaled: every run stops where its journal
+      // says, to be resumed once the disk is writable again.
+      std::cerr << fmt::format("greenlight serve: {}: every run stops here", error.what())
+                << std::endl;
+      runs.stop_all(fmt::format("a journal could not be written ({})", error.what()));
+      io.restart();
+    }
+  }
   server.reset();
   return 0;
 }

@@ -1,5 +1,7 @@
 // The subcommands of `greenlight runbook` that act on runs: exec, resume,
-// status, log and abort (list and plan live in cmd_runbook.cpp).
+// attach, status, log and abort (list and plan live in cmd_runbook.cpp).
+// exec, resume, attach and abort go to greenlight serve through its control
+// socket when it answers; exec and resume run in this process otherwise.
 #pragma once
 
 #include <string>
@@ -14,6 +16,7 @@ struct RunbookArguments {
   std::vector<std::string> words;  ///< positional words after the subcommand
   bool yes = false;
   bool dry_run = false;
+  bool detach = false;  ///< exec, resume: return once greenlight serve took the run
   std::string from;
   std::string runs;    ///< --runs DIR
   std::string reason;  ///< abort --reason TEXT
@@ -25,13 +28,15 @@ enum RunExit {
   kRunFailed = 1,
   kRunUsage = 2,
   kRunPaused = 3,
-  kRunPoweredOff = 4
+  kRunPoweredOff = 4,
+  kRunDetached = 5,  ///< Ctrl-C on a terminal following a run of greenlight serve: it goes on
 };
 
 int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& books,
                  const RunbookArguments& arguments);
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments);
+int runbook_attach(const config::Site& site, const RunbookArguments& arguments);
 int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments);
 int runbook_log(const config::Site& site, const RunbookArguments& arguments);

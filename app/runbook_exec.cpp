@@ -1,5 +1,7 @@
-// greenlight runbook exec NAME | resume RUN: the executor in this process,
-// with the check scheduler feeding its gates and the terminal as operator.
+// greenlight runbook exec NAME | resume RUN | attach RUN: through greenlight
+// serve when it answers on its control socket; otherwise (and always for a
+// dry run) the executor in this process, with the check scheduler feeding
+// its gates and the terminal as operator.
 #include <fmt/format.h>
 #include <stdlib.h>
 
@@ -11,6 +13,7 @@
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/run_store.h"
+#include "runbook_client.h"
 #include "runbook_commands.h"
 #include "runbook_terminal.h"
 #include "runbook_wiring.h"
@@ -28,7 +31,7 @@ const runbook::Runbook* find_book(const std::vector<runbook::Runbook>& books,
 
 int execute(const config::Site& site, const runbook::Runbook& book,
             const RunbookArguments& arguments, const runbook::RunStore& store,
-            const std::string& run, bool resuming) {
+            const std::string& run, bool resuming, const std::string& why_here) {
   asio::io_context io;
   SiteRunner placed(io, ssh_options(site.ssh));
   DryRunRunner dry(io);
@@ -64,9 +67,9 @@ int execute(const config::Site& site, const runbook::Runbook& book,
       run, std::move(*journal), std::move(history), options);
 
   std::cout << fmt::format(
-      "greenlight runbook: no daemon takes runs yet: run {} of {} executes in this process{}\n"
+      "greenlight runbook: {}: run {} of {} executes in this process{}\n"
       "  journal: {}\n",
-      run, book.name, arguments.dry_run ? " as a dry run (nothing is changed)" : "",
+      why_here, run, book.name, arguments.dry_run ? " as a dry run (nothing is changed)" : "",
       store.journal(run).string());
   std::optional<runbook::RunOutcome> outcome;
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -89,24 +92,7 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   scheduler.start();
   io.run();
   if (!outcome) return kRunPaused;
-  switch (*outcome) {
-    case runbook::RunOutcome::kFinished:
-      std::cout << fmt::format("run {}: finished\n", run);
-      return kRunFinished;
-    case runbook::RunOutcome::kAborted:
-      std::cout << fmt::format("run {}: aborted\n", run);
-      return kRunFailed;
-    case runbook::RunOutcome::kPaused:
-      std::cout << fmt::format("run {}: paused; continue with: greenlight runbook resume {}\n", run,
-                               run);
-      return kRunPaused;
-    case runbook::RunOutcome::kPoweredOff:
-      std::cout << fmt::format(
-          "run {}: this host is powering off; once it is up again: greenlight runbook resume {}\n",
-          run, run);
-      return kRunPoweredOff;
-  }
-  return kRunFailed;
+  return print_outcome(std::cout, run, *outcome);
 }
 
 }  // namespace
@@ -115,7 +101,8 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
                  const RunbookArguments& arguments) {
   if (arguments.words.size() != 1) {
     std::cerr
-        << "usage: greenlight runbook exec NAME [--yes] [--from PHASE] [--dry-run] [--runs DIR]\n";
+        << "usage: greenlight runbook exec NAME [--yes] [--from PHASE] [--detach] [--dry-run] "
+           "[--runs DIR]\n";
     return kRunUsage;
   }
   const runbook::Runbook* book = find_book(books, arguments.words[0]);
@@ -141,7 +128,7 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     const runbook::RunStore store(directory);
     int code = kRunFailed;
     try {
-      code = execute(site, *book, arguments, store, store.create(book->name), false);
+      code = execute(site, *book, arguments, store, store.create(book->name), false, "--dry-run");
     } catch (...) {
       std::filesystem::remove_all(directory);
       throw;
@@ -149,18 +136,39 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     std::filesystem::remove_all(directory);
     return code;
   }
+  std::string why_here = "--runs given";
+  if (arguments.runs.empty()) {
+    control::Request request;
+    request.kind = control::Request::Kind::kExec;
+    request.runbook = book->name;
+    request.yes = arguments.yes;
+    request.from = arguments.from;
+    const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
+    if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
+    why_here = fmt::format("no daemon at {}", control_socket(site).string());
+  }
   const runbook::RunStore store(runs_directory(site, arguments.runs));
-  return execute(site, *book, arguments, store, store.create(book->name), false);
+  return execute(site, *book, arguments, store, store.create(book->name), false, why_here);
 }
 
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments) {
   if (arguments.words.size() != 1 || arguments.dry_run || !arguments.from.empty()) {
-    std::cerr << "usage: greenlight runbook resume RUN [--yes] [--runs DIR]\n";
+    std::cerr << "usage: greenlight runbook resume RUN [--yes] [--detach] [--runs DIR]\n";
     return kRunUsage;
   }
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
   const std::string& run = arguments.words[0];
+  std::string why_here = "--runs given";
+  if (arguments.runs.empty()) {
+    control::Request request;
+    request.kind = control::Request::Kind::kResume;
+    request.run = run;
+    request.yes = arguments.yes;
+    const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
+    if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
+    why_here = fmt::format("no daemon at {}", control_socket(site).string());
+  }
+  const runbook::RunStore store(runs_directory(site, arguments.runs));
   if (!store.exists(run)) {
     std::cerr << fmt::format(
         "greenlight runbook: no run '{}' in {} (see greenlight runbook status)\n", run,
@@ -180,7 +188,31 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
         state.runbook);
     return kRunFailed;
   }
-  return execute(site, *book, arguments, store, run, true);
+  return execute(site, *book, arguments, store, run, true, why_here);
+}
+
+int runbook_attach(const config::Site& site, const RunbookArguments& arguments) {
+  if (arguments.words.size() != 1 || arguments.dry_run || arguments.yes || arguments.detach ||
+      !arguments.from.empty()) {
+    std::cerr << "usage: greenlight runbook attach RUN\n";
+    return kRunUsage;
+  }
+  control::Request request;
+  request.kind = control::Request::Kind::kAttach;
+  request.run = arguments.words[0];
+  const auto answer = ask_daemon(control_socket(site), request);
+  switch (answer.kind) {
+    case DaemonAnswer::Kind::kNobody:
+      std::cerr << fmt::format(
+          "greenlight runbook: no daemon at {}: nothing to attach to (greenlight runbook status "
+          "{}; greenlight runbook resume {})\n",
+          control_socket(site).string(), request.run, request.run);
+      return kRunFailed;
+    case DaemonAnswer::Kind::kNotHeld:  // the daemon said why
+    case DaemonAnswer::Kind::kDone:
+      break;
+  }
+  return answer.exit_code;
 }
 
 }  // namespace greenlight::app

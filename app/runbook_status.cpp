@@ -10,6 +10,7 @@
 
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_store.h"
+#include "runbook_client.h"
 #include "runbook_commands.h"
 #include "runbook_wiring.h"
 
@@ -164,6 +165,15 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
   if (!store.exists(run)) {
     std::cerr << fmt::format("greenlight runbook: no run '{}' in {}\n", run, store.root().string());
     return 1;
+  }
+  if (arguments.runs.empty()) {
+    // A run greenlight serve executes is aborted there; any other here.
+    control::Request request;
+    request.kind = control::Request::Kind::kAbort;
+    request.run = run;
+    request.reason = arguments.reason;
+    const auto answer = ask_daemon(control_socket(site), request, false, true);
+    if (answer.kind == DaemonAnswer::Kind::kDone) return answer.outcome == "aborted" ? 0 : 1;
   }
   std::optional<runbook::RunLock> lock;
   try {

@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include "runbook_commands.h"
+
 namespace greenlight::app {
 namespace {
 
@@ -96,5 +98,26 @@ void TerminalOperator::decide(const runbook::Pause& pause,
 }
 
 void TerminalOperator::report(const std::string& line) { out_ << line << std::endl; }
+
+int print_outcome(std::ostream& out, const std::string& run, runbook::RunOutcome outcome) {
+  switch (outcome) {
+    case runbook::RunOutcome::kFinished:
+      out << fmt::format("run {}: finished\n", run);
+      return kRunFinished;
+    case runbook::RunOutcome::kAborted:
+      out << fmt::format("run {}: aborted\n", run);
+      return kRunFailed;
+    case runbook::RunOutcome::kPaused:
+      out << fmt::format("run {}: paused; continue with: greenlight runbook resume {}\n", run,
+                         run);
+      return kRunPaused;
+    case runbook::RunOutcome::kPoweredOff:
+      out << fmt::format(
+          "run {}: this host is powering off; once it is up again: greenlight runbook resume {}\n",
+          run, run);
+      return kRunPoweredOff;
+  }
+  return kRunFailed;
+}
 
 }  // namespace greenlight::app

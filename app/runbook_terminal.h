@@ -1,5 +1,6 @@
-// The operator of an in-process run at a terminal: questions on stdout,
-// answers read from stdin, progress lines as they come.
+// The operator of a run at a terminal (a run in this process, or one that
+// greenlight serve executes and this terminal follows): questions on
+// stdout, answers read from stdin, progress lines as they come.
 #pragma once
 
 #include <iosfwd>
@@ -27,5 +28,9 @@ class TerminalOperator : public runbook::Operator {
   asio::io_context& io_;
   std::ostream& out_;
 };
+
+/// Prints how run `run` ended and returns the exit code of exec and resume
+/// (RunExit in runbook_commands.h).
+int print_outcome(std::ostream& out, const std::string& run, runbook::RunOutcome outcome);
 
 }  // namespace greenlight::app

@@ -63,4 +63,10 @@ std::filesystem::path runs_directory(const config::Site& site, const std::string
   return site.runs_directory;
 }
 
+std::filesystem::path control_socket(const config::Site& site) {
+  if (const char* env = std::getenv("GREENLIGHT_CONTROL_SOCKET"); env != nullptr && *env != '\0')
+    return env;
+  return site.control_socket;
+}
+
 }  // namespace greenlight::app

@@ -31,4 +31,8 @@ void follow_result(const config::Site& site, GroupResolver& groups, const std::s
 /// --runs DIR, else $GREENLIGHT_RUNS_DIR, else the site's `runbooks: {runs:}`.
 std::filesystem::path runs_directory(const config::Site& site, const std::string& flag);
 
+/// greenlight serve's control socket: $GREENLIGHT_CONTROL_SOCKET, else the
+/// site's `runbooks: {control:}`.
+std::filesystem::path control_socket(const config::Site& site);
+
 }  // namespace greenlight::app

@@ -26,6 +26,7 @@ checks:
   flag: {kind: command, command: [test, -e, $dir/flag], interval: 1h, timeout: 5s}
 runbooks:
   runs: runs
+  control: control.sock   # no serve here: every run executes in process
   inline:
     mini:
       description: a gate, a long step, this host powering off, then startup
@@ -57,6 +58,7 @@ runbooks:
             - run: {on: self, command: "exit 3"}
 EOF
 export GREENLIGHT_CONFIG=$dir/site.yaml
+unset GREENLIGHT_CONTROL_SOCKET  # the site's runbooks: {control:} is tested here
 
 # 1. exec, SIGKILL while phase two's step runs.
 "$gl" runbook exec mini --yes >"$dir/exec.out" 2>&1 </dev/null &
@@ -64,7 +66,7 @@ gl_pid=$!
 for _ in $(seq 1 200); do grep -q two "$dir/trace" 2>/dev/null && break; sleep 0.1; done
 check "phase two started after the gate turned green" grep -q two "$dir/trace"
 check "the gate was waited on" grep -q "gate flag-up green after" "$dir/exec.out"
-check "exec says it runs in process" grep -q "no daemon takes runs yet" "$dir/exec.out"
+check "exec says it runs in process" grep -q "no daemon at $dir/control.sock: run mini-.* executes in this process" "$dir/exec.out"
 kill -9 "$gl_pid"; wait "$gl_pid" 2>/dev/null; gl_pid=
 kill -9 "$(cat "$dir/step.pid")" 2>/dev/null
 run=$(ls "$dir/runs")

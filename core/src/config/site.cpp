@@ -240,6 +240,32 @@ void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) 
     if (path.is_relative()) path = site.file.parent_path() / path;
     site.runs_directory = path;
   }
+  if (const Value* control = reader.get("control")) {
+    if (auto text = read_string(*control, diagnostics, "runbooks: control")) {
+      std::filesystem::path path = *text;
+      if (path.is_relative()) path = site.file.parent_path() / path;
+      // sockaddr_un's sun_path holds 108 bytes, the terminating NUL included.
+      if (path.string().size() > 107) {
+        diagnostics.error(control->mark,
+                          fmt::format("runbooks: control: the socket path {} is {} bytes long; a "
+                                      "Unix socket path is at most 107",
+                                      path.string(), path.string().size()));
+      } else if (text->empty() || text->back() == '/') {
+        diagnostics.error(control->mark, "runbooks: control: expected the socket's file path");
+      } else {
+        site.control_socket = path;
+      }
+    }
+  }
+  if (auto group = reader.string("control_group")) {
+    const bool valid = !group->empty() && group->find_first_of(" :/\t\n") == std::string::npos;
+    if (valid) {
+      site.control_group = *group;
+    } else {
+      diagnostics.error(reader.get("control_group")->mark,
+                        fmt::format("runbooks: control_group: '{}' is not a group name", *group));
+    }
+  }
   if (const Value* inline_books = reader.get("inline")) {
     if (inline_books->is_mapping()) {
       for (const auto& [book_name, book] : inline_books->entries)

@@ -98,6 +98,11 @@ struct Site {
   std::vector<std::filesystem::path> runbook_directories;
   /// Where runs and their journals live (`runbooks: {runs: DIR}`).
   std::filesystem::path runs_directory = "/var/lib/greenlight/runs";
+  /// The control socket of `greenlight serve` (`runbooks: {control: PATH}`).
+  std::filesystem::path control_socket = "/run/greenlight/control.sock";
+  /// A group whose members may use it too (`runbooks: {control_group: NAME}`):
+  /// mode 0660 instead of 0600. Empty: root and serve's own user only.
+  std::string control_group;
   PowerSettings power;
   std::vector<std::pair<std::string, Value>> runbooks;  ///< inline runbooks by name
 

@@ -1,0 +1,33 @@
+// `greenlight runbook` as a client of `greenlight serve`: exec, resume,
+// attach and abort through the control socket, following the run in the
+// terminal (progress lines, questions answered at the keyboard).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "greenlight/control/protocol.h"
+
+namespace greenlight::app {
+
+/// What became of a request to the daemon.
+struct DaemonAnswer {
+  enum class Kind {
+    kNobody,   ///< no daemon answers on the socket: do it in this process
+    kNotHeld,  ///< the daemon does not execute that run (attach, abort)
+    kDone,     ///< handled; `exit_code` is the command's
+  };
+  Kind kind = Kind::kNobody;
+  int exit_code = 0;
+  std::string outcome;  ///< how the run ended (finished, paused, aborted...), when it did
+};
+
+/// Sends `request` to the daemon on `socket_path` and follows the run until it
+/// ends, printing its progress and asking its questions on the terminal.
+/// `detach`: return once the daemon accepted the run. Ctrl-C detaches (the
+/// run goes on). `quiet`: print only how the run ended (abort).
+DaemonAnswer ask_daemon(const std::filesystem::path& socket_path, const control::Request& request,
+                        bool detach = false, bool quiet = false);
+
+}  // namespace greenlight::app

@@ -1,0 +1,318 @@
+#include "greenlight/control/daemon_runs.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_store.h"
+#include "held_run.h"
+
+namespace greenlight::control {
+namespace {
+
+constexpr std::size_t kEndedKept = 10;
+constexpr auto kPublishEvery = std::chrono::seconds(1);
+
+void refuse(const std::shared_ptr<Connection>& connection, std::string message,
+            std::string code = {}) {
+  Event error;
+  error.kind = Event::Kind::kError;
+  error.message = std::move(message);
+  error.code = std::move(code);
+  connection->send(error);
+}
+
+const runbook::Runbook* find_book(const RunPlace& place, const std::string& name) {
+  for (const auto& book : *place.books) {
+    if (book.name == name) return &book;
+  }
+  return nullptr;
+}
+
+const char* outcome_name(runbook::RunOutcome outcome) {
+  switch (outcome) {
+    case runbook::RunOutcome::kFinished:
+      return "finished";
+    case runbook::RunOutcome::kPaused:
+      return "paused";
+    case runbook::RunOutcome::kAborted:
+      return "aborted";
+    case runbook::RunOutcome::kPoweredOff:
+      return "powered-off";
+  }
+  return "stopped";
+}
+
+}  // namespace
+
+DaemonRuns::DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot,
+                       std::function<RunPlace()> place)
+    : io_(io), snapshot_(snapshot), place_(std::move(place)), timer_(io) {}
+
+DaemonRuns::~DaemonRuns() {
+  *alive_ = false;
+  timer_.cancel();
+}
+
+void DaemonRuns::serve(std::shared_ptr<Connection> connection) {
+  std::weak_ptr<Connection> weak = connection;
+  connection->start(
+      [this, weak, alive = alive_](const std::string& line) {
+        if (auto c = weak.lock(); c && *alive) handle(c, line);
+      },
+      [this, weak, alive = alive_] {
+        if (!*alive) return;
+        auto c = weak.lock();
+        for (auto& [id, run] : runs_) run->detach(c.get());
+      });
+}
+
+std::vector<std::string> DaemonRuns::active() const {
+  std::vector<std::string> out;
+  for (const auto& [id, run] : runs_) {
+    if (!run->ended()) out.push_back(id);
+  }
+  return out;
+}
+
+void DaemonRuns::handle(const std::shared_ptr<Connection>& connection, const std::string& line) {
+  Request request;
+  try {
+    request = decode_request(line);
+  } catch (const ProtocolError& error) {
+    return refuse(connection, std::string("bad request: ") + error.what());
+  }
+  try {
+    switch (request.kind) {
+      case Request::Kind::kExec:
+        return exec(connection, request);
+      case Request::Kind::kResume:
+        return resume(connection, request);
+      case Request::Kind::kAttach:
+        return attach(connection, request);
+      case Request::Kind::kAbort:
+        return abort(connection, request);
+      case Request::Kind::kAnswer:
+        return answer(connection, request);
+    }
+  } catch (const std::exception& error) {
+    // Whatever failed here (a journal that cannot be made, a lock held
+    // elsewhere, an executor that could not start) ended the run concerned
+    // before it acted; the others go on.
+    refuse(connection, fmt::format("{} refused: {}", to_string(request.kind), error.what()));
+  }
+}
+
+void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Request& request) {
+  const RunPlace place = place_();
+  if (!place.refusal.empty()) return refuse(connection, place.refusal);
+  const runbook::Runbook* book = find_book(place, request.runbook);
+  if (book == nullptr) {
+    return refuse(connection, fmt::format("no runbook named '{}' (see greenlight runbook list)",
+                                          request.runbook));
+  }
+  if (!request.from.empty() &&
+      std::none_of(book->phases.begin(), book->phases.end(),
+                   [&request](const runbook::Phase& p) { return p.name == request.from; })) {
+    return refuse(connection,
+                  fmt::format("runbook {} has no phase '{}'", book->name, request.from));
+  }
+  const runbook::RunStore store(place.runs);
+  const std::string id = store.create(book->name);
+  auto lock = runbook::RunLock::acquire(store.directory(id));
+  auto journal = runbook::Journal::create(store.journal(id));
+  auto run = std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
+                                       std::chrono::system_clock::now(), [this] { publish_soon(); });
+  runbook::ExecutorOptions options;
+  options.assume_yes = request.yes;
+  options.from_phase = request.from;
+  start(std::move(run), connection, std::move(journal), {}, options);
+}
+
+void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Request& request) {
+  const RunPlace place = place_();
+  if (!place.refusal.empty()) return refuse(connection, place.refusal);
+  const runbook::RunStore store(place.runs);
+  const std::string& id = request.run;
+  if (!store.exists(id)) {
+    return refuse(connection, fmt::format("no run '{}' in {} (see greenlight runbook status)", id,
+                                          store.root().string()));
+  }
+  if (runs_.count(id) != 0) {
+    return refuse(connection, fmt::format("run {} already executes in greenlight serve; follow it "
+                                          "with: greenlight runbook attach {}",
+                                          id, id));
+  }
+  auto lock = runbook::RunLock::acquire(store.directory(id));
+  auto history = runbook::read_journal(store.journal(id));
+  const auto state = runbook::replay(history);
+  if (state.finished || state.aborted) {
+    return refuse(connection, fmt::format("run {} is {}: nothing to resume", id,
+                                          state.finished ? "finished" : "aborted"));
+  }
+  const runbook::Runbook* book = find_book(place, state.runbook);
+  if (book == nullptr) {
+    return refuse(connection,
+                  fmt::format("run {} is of runbook '{}', which the site no longer has", id,
+                              state.runbook));
+  }
+  auto started = std::chrono::system_clock::now();
+  if (!history.empty())
+    started = std::chrono::system_clock::time_point(std::chrono::milliseconds(history[0].unix_ms));
+  auto journal = runbook::Journal::open(store.journal(id));
+  auto run = std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
+                                       started, [this] { publish_soon(); });
+  runbook::ExecutorOptions options;
+  options.assume_yes = request.yes;
+  start(std::move(run), connection, std::move(journal), std::move(history), options);
+}
+
+// Registers the run and attaches the client before the executor starts, so
+// that the client sees its first lines. A start that throws ends the run.
+void DaemonRuns::start(std::unique_ptr<HeldRun> run, const std::shared_ptr<Connection>& connection,
+                       runbook::Journal journal, std::vector<runbook::JournalRecord> history,
+                       const runbook::ExecutorOptions& options) {
+  const std::string id = run->id();
+  HeldRun& held = *run;
+  held.attach(connection);
+  runs_[id] = std::move(run);
+  publish_soon();
+  if (runs_.size() == 1) tick();
+  try {
+    held.start(std::move(journal), std::move(history), options,
+               [this, id](runbook::RunOutcome outcome) {
+                 auto it = runs_.find(id);
+                 if (it != runs_.end()) it->second->end(outcome_name(outcome), "");
+                 ended(id);
+               });
+  } catch (const std::exception& error) {
+    if (auto it = runs_.find(id); it != runs_.end() && !it->second->ended()) {
+      it->second->end("stopped", fmt::format("the run could not start: {}", error.what()));
+      ended(id);
+    }
+    throw;
+  }
+}
+
+void DaemonRuns::attach(const std::shared_ptr<Connection>& connection, const Request& request) {
+  auto it = runs_.find(request.run);
+  if (it == runs_.end() || it->second->ended()) {
+    const RunPlace place = place_();
+    const runbook::RunStore store(place.runs);
+    std::string where;
+    if (!store.exists(request.run)) {
+      where = fmt::format("there is no run '{}' in {}", request.run, store.root().string());
+    } else if (const int pid = runbook::RunLock::holder(store.directory(request.run)); pid != 0) {
+      where = fmt::format("process {} executes it", pid);
+    } else {
+      where = fmt::format("see greenlight runbook status {}; continue it with greenlight runbook "
+                          "resume {}",
+                          request.run, request.run);
+    }
+    return refuse(connection,
+                  fmt::format("run {} is not executing in greenlight serve: {}", request.run, where),
+                  "not-held");
+  }
+  it->second->attach(connection);
+}
+
+void DaemonRuns::abort(const std::shared_ptr<Connection>& connection, const Request& request) {
+  auto it = runs_.find(request.run);
+  if (it == runs_.end() || it->second->ended()) {
+    return refuse(connection,
+                  fmt::format("run {} is not executing in greenlight serve", request.run),
+                  "not-held");
+  }
+  HeldRun& held = *it->second;
+  held.attach(connection);  // to see it end
+  try {
+    held.abort(request.reason.empty()
+                   ? fmt::format("aborted with greenlight runbook abort by {}",
+                                 connection->peer().describe())
+                   : request.reason);
+  } catch (...) {
+    if (held.ended()) ended(request.run);
+    throw;
+  }
+  if (held.ended()) ended(request.run);
+}
+
+void DaemonRuns::answer(const std::shared_ptr<Connection>& connection, const Request& request) {
+  auto it = runs_.find(request.run);
+  if (it == runs_.end() || it->second->ended()) {
+    return refuse(connection,
+                  fmt::format("run {} is not executing in greenlight serve", request.run),
+                  "not-held");
+  }
+  if (std::string why = it->second->answer(request, connection->peer()); !why.empty())
+    refuse(connection, why);
+}
+
+// The run stays published as it ended; the executor goes once the call
+// that ended it has returned.
+void DaemonRuns::ended(const std::string& run) {
+  auto it = runs_.find(run);
+  if (it == runs_.end()) return;
+  ended_.erase(std::remove_if(ended_.begin(), ended_.end(),
+                              [&run](const exporter::RunState& r) { return r.id == run; }),
+               ended_.end());
+  const auto previous = published_.find(run);
+  ended_.push_back(it->second->publication(
+      std::chrono::system_clock::now(), previous == published_.end() ? nullptr : &previous->second));
+  if (ended_.size() > kEndedKept) ended_.erase(ended_.begin());
+  published_.erase(run);
+  finished_.push_back(std::move(it->second));
+  runs_.erase(it);
+  asio::post(io_, [this, alive = alive_] {
+    if (*alive) finished_.clear();
+  });
+  publish_soon();
+}
+
+void DaemonRuns::stop_all(const std::string& why) {
+  std::vector<std::string> ids;
+  for (const auto& [id, run] : runs_) ids.push_back(id);
+  for (const auto& id : ids) {
+    runs_[id]->end("stopped", fmt::format("{}; the run stays as journaled: greenlight runbook "
+                                          "resume {}",
+                                          why, id));
+    ended(id);
+  }
+}
+
+void DaemonRuns::publish_soon() {
+  if (publication_pending_) return;
+  publication_pending_ = true;
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    publication_pending_ = false;
+    publish();
+  });
+}
+
+void DaemonRuns::publish() {
+  const auto now = std::chrono::system_clock::now();
+  std::vector<exporter::RunState> runs = ended_;
+  std::vector<exporter::GateState> gates;
+  for (const auto& [id, run] : runs_) {
+    const auto previous = published_.find(id);
+    auto state =
+        run->publication(now, previous == published_.end() ? nullptr : &previous->second);
+    published_[id] = state;
+    runs.push_back(std::move(state));
+    for (auto& gate : run->gates(now)) gates.push_back(std::move(gate));
+  }
+  snapshot_.publish(std::move(runs), std::move(gates));
+}
+
+void DaemonRuns::tick() {
+  timer_.expires_after(kPublishEvery);
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
+    publish();
+    if (!runs_.empty()) tick();
+  });
+}
+
+}  // namespace greenlight::control

@@ -1,0 +1,279 @@
+#include "held_run.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "greenlight/control/published_run.h"
+
+namespace greenlight::control {
+namespace {
+
+constexpr std::size_t kKeptLines = 200;   // progress lines kept for clients attaching later
+constexpr std::size_t kReplayed = 40;     // of which an attaching client gets the last ones
+std::uint64_t next_question_id = 0;  // the io_context's thread only
+
+std::string choices_of(const runbook::Pause& pause) {
+  std::string out;
+  for (const auto kind : pause.choices) out += std::string(runbook::to_string(kind)) + ", ";
+  return out + "later";
+}
+
+}  // namespace
+
+HeldRun::HeldRun(asio::io_context& io, std::string id, const runbook::Runbook& book,
+                 RunPlace place, runbook::RunLock lock, std::filesystem::path journal,
+                 std::chrono::system_clock::time_point started, std::function<void()> changed)
+    : io_(io),
+      id_(std::move(id)),
+      book_(book),
+      place_(std::move(place)),
+      lock_(std::move(lock)),
+      journal_(std::move(journal)),
+      started_(started),
+      changed_(std::move(changed)) {}
+
+HeldRun::~HeldRun() {
+  executor_.reset();  // before the lock goes
+  for (const auto& client : clients_) client->close();
+}
+
+void HeldRun::start(runbook::Journal journal, std::vector<runbook::JournalRecord> history,
+                    runbook::ExecutorOptions options,
+                    std::function<void(runbook::RunOutcome)> done) {
+  executor_ = std::make_unique<runbook::Executor>(
+      runbook::Executor::Context{io_, book_, *place_.site, *place_.groups, *place_.runner,
+                                 place_.endpoint_for, *place_.results, *this},
+      id_, std::move(journal), std::move(history), std::move(options));
+  executor_->start(std::move(done));
+}
+
+void HeldRun::attach(const std::shared_ptr<Connection>& client) {
+  clients_.push_back(client);
+  Event accepted;
+  accepted.kind = Event::Kind::kAccepted;
+  accepted.run = id_;
+  accepted.runbook = book_.name;
+  accepted.journal = journal_.string();
+  client->send(accepted);
+  Event line;
+  line.run = id_;
+  const std::size_t from = lines_.size() > kReplayed ? lines_.size() - kReplayed : 0;
+  for (std::size_t i = from; i < lines_.size(); ++i) {
+    line.line = lines_[i];
+    client->send(line);
+  }
+  if (executor_ || last_) {  // where the run stands (nothing yet for a run starting)
+    line.line = summary();
+    client->send(line);
+  }
+  if (question_) {
+    Event question;
+    question.kind = Event::Kind::kQuestion;
+    question.run = id_;
+    question.question = *question_;
+    client->send(question);
+  }
+}
+
+void HeldRun::detach(const Connection* client) {
+  clients_.erase(std::remove_if(clients_.begin(), clients_.end(),
+                                [client](const std::shared_ptr<Connection>& c) {
+                                  return c.get() == client;
+                                }),
+                 clients_.end());
+}
+
+std::string HeldRun::answer(const Request& request, const Peer& by) {
+  if (!question_ || request.question != question_->id) {
+    return question_ ? fmt::format("question {} of run {} is not open (question {} is)",
+                                   request.question, id_, question_->id)
+                     : fmt::format("question {} of run {} is not open (answered already?)",
+                                   request.question, id_);
+  }
+  std::string said;
+  if (question_->kind == Question::Kind::kDecide) {
+    if (!request.decision)
+      return fmt::format("the run is paused: answer one of {}", choices_of(question_->pause));
+    const auto kind = *request.decision;
+    const auto& choices = question_->pause.choices;
+    if (kind != runbook::Decision::Kind::kLeavePaused &&
+        std::find(choices.begin(), choices.end(), kind) == choices.end()) {
+      return fmt::format("'{}' is not one of the choices: {}", runbook::to_string(kind),
+                         choices_of(question_->pause));
+    }
+    if ((kind == runbook::Decision::Kind::kSkip || kind == runbook::Decision::Kind::kAbort) &&
+        request.reason.empty()) {
+      return fmt::format("a reason is needed to {}", runbook::to_string(kind));
+    }
+    const runbook::Decision decision{kind, request.reason};
+    asio::post(io_, [reply = std::move(on_decision_), decision] { reply(decision); });
+    said = runbook::to_string(kind);
+  } else {
+    if (request.decision) return "the question is answered yes or no";
+    const bool yes = request.yes;
+    asio::post(io_, [reply = std::move(on_yes_no_), yes] { reply(yes); });
+    said = yes ? "yes" : "no";
+  }
+  Event answered;
+  answered.kind = Event::Kind::kAnswered;
+  answered.run = id_;
+  answered.question.id = question_->id;
+  answered.by = by.describe();
+  question_.reset();
+  broadcast(answered);
+  report(fmt::format("  answered by {}: {}", by.describe(), said));
+  return {};
+}
+
+void HeldRun::abort(const std::string& reason) {
+  if (question_ && question_->kind == Question::Kind::kDecide) {
+    const auto& choices = question_->pause.choices;
+    if (std::find(choices.begin(), choices.end(), runbook::Decision::Kind::kAbort) !=
+        choices.end()) {
+      Request request;
+      request.kind = Request::Kind::kAnswer;
+      request.question = question_->id;
+      request.decision = runbook::Decision::Kind::kAbort;
+      request.reason = reason;
+      Peer self;
+      self.pid = ::getpid();
+      self.uid = ::geteuid();
+      answer(request, self);
+      return;  // the executor journals it and ends the run
+    }
+  }
+  std::string phase;
+  if (executor_) {
+    last_ = executor_->snapshot();
+    for (const auto& p : last_->phases) {
+      if (p.state == runbook::PhaseState::kRunning) phase = p.name;
+    }
+    executor_.reset();
+  }
+  question_.reset();
+  try {
+    auto journal = runbook::Journal::open(journal_);
+    journal.append(runbook::JournalEvent::kRunAborted, phase, "", reason);
+  } catch (const std::exception& error) {
+    end("stopped", fmt::format("the abort could not be journaled ({}): the run stays as its "
+                               "journal says",
+                               error.what()));
+    throw;
+  }
+  if (last_) last_->state = runbook::RunSnapshot::State::kAborted;
+  report("run aborted: " + reason);
+  end("aborted", reason);
+}
+
+void HeldRun::end(const std::string& outcome, const std::string& message) {
+  if (executor_) last_ = executor_->snapshot();
+  // Stopped from outside the executor (serve stops, a journal failed, the
+  // start threw): it goes now, while what it refers to still exists. A run
+  // that ended by itself keeps its executor until the call that ended it
+  // has returned (DaemonRuns destroys it later).
+  if (outcome == "stopped") executor_.reset();
+  ended_ = true;
+  question_.reset();
+  Event event;
+  event.kind = Event::Kind::kEnded;
+  event.run = id_;
+  event.outcome = outcome;
+  event.message = message;
+  broadcast(event);
+  for (const auto& client : clients_) client->close();
+  clients_.clear();
+  changed_();
+}
+
+exporter::RunState HeldRun::publication(std::chrono::system_clock::time_point now,
+                                        const exporter::RunState* previous) const {
+  return published_run(current(), started_, now, previous);
+}
+
+std::vector<exporter::GateState> HeldRun::gates(std::chrono::system_clock::time_point now) const {
+  if (ended_ || !executor_) return {};
+  return published_gates(executor_->snapshot(), now);
+}
+
+runbook::RunSnapshot HeldRun::current() const {
+  if (executor_ && !ended_) return executor_->snapshot();
+  if (last_) return *last_;
+  runbook::RunSnapshot none;  // the executor could not start
+  none.run = id_;
+  none.runbook = book_.name;
+  none.state = runbook::RunSnapshot::State::kPaused;
+  return none;
+}
+
+std::string HeldRun::summary() const {
+  const auto snapshot = current();
+  const auto published = published_run(snapshot, started_, std::chrono::system_clock::now());
+  std::string where;
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < snapshot.phases.size(); ++i) {
+    const auto& phase = snapshot.phases[i];
+    if (phase.state == runbook::PhaseState::kDone || phase.state == runbook::PhaseState::kSkipped)
+      ++done;
+    if (phase.state == runbook::PhaseState::kRunning)
+      where = fmt::format(", phase {} ({}/{})", phase.name, i + 1, snapshot.phases.size());
+  }
+  return fmt::format("run {} of {} is {}{}, {} of {} phases done{}", id_, book_.name,
+                     runbook::to_string(snapshot.state), where, done, snapshot.phases.size(),
+                     published.message.empty() ? "" : ": " + published.message);
+}
+
+void HeldRun::confirm(const std::string& text, std::function<void(bool)> reply) {
+  on_yes_no_ = std::move(reply);
+  Question q;
+  q.kind = Question::Kind::kConfirm;
+  q.text = text;
+  ask(std::move(q));
+}
+
+void HeldRun::acknowledge(const std::string& instruction, std::function<void(bool)> done) {
+  on_yes_no_ = std::move(done);
+  Question q;
+  q.kind = Question::Kind::kAcknowledge;
+  q.text = instruction;
+  ask(std::move(q));
+}
+
+void HeldRun::decide(const runbook::Pause& pause, std::function<void(runbook::Decision)> reply) {
+  on_decision_ = std::move(reply);
+  Question q;
+  q.kind = Question::Kind::kDecide;
+  q.pause = pause;
+  ask(std::move(q));
+}
+
+void HeldRun::report(const std::string& line) {
+  lines_.push_back(line);
+  if (lines_.size() > kKeptLines) lines_.pop_front();
+  Event event;
+  event.run = id_;
+  event.line = line;
+  broadcast(event);
+  changed_();
+}
+
+void HeldRun::ask(Question question) {
+  question.id = ++next_question_id;
+  question_ = std::move(question);
+  Event event;
+  event.kind = Event::Kind::kQuestion;
+  event.run = id_;
+  event.question = *question_;
+  broadcast(event);
+  changed_();
+}
+
+void HeldRun::broadcast(const Event& event) {
+  clients_.erase(std::remove_if(clients_.begin(), clients_.end(),
+                                [](const std::shared_ptr<Connection>& c) { return c->closed(); }),
+                 clients_.end());
+  for (const auto& client : clients_) client->send(event);
+}
+
+}  // namespace greenlight::control

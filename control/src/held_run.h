@@ -1,0 +1,86 @@
+// One run executed by the daemon: its Executor, its lock, and the operator
+// side of it, which forwards progress lines and questions to the clients
+// attached to it and holds a question open until one of them answers.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/control/control_socket.h"
+#include "greenlight/control/daemon_runs.h"
+#include "greenlight/control/protocol.h"
+#include "greenlight/runbook/executor.h"
+#include "greenlight/runbook/run_store.h"
+
+namespace greenlight::control {
+
+class HeldRun : public runbook::Operator {
+ public:
+  /// `changed` is called (on the io_context's thread) whenever there is
+  /// something new to publish.
+  HeldRun(asio::io_context& io, std::string id, const runbook::Runbook& book, RunPlace place,
+          runbook::RunLock lock, std::filesystem::path journal,
+          std::chrono::system_clock::time_point started, std::function<void()> changed);
+  ~HeldRun() override;
+
+  /// Builds the executor over the journal and starts it; `done` is called
+  /// once with the outcome. Throws what Executor::start throws.
+  void start(runbook::Journal journal, std::vector<runbook::JournalRecord> history,
+             runbook::ExecutorOptions options, std::function<void(runbook::RunOutcome)> done);
+
+  /// Sends `accepted`, the latest progress lines, where the run stands, and
+  /// the open question, then everything new until the client goes away.
+  void attach(const std::shared_ptr<Connection>& client);
+  void detach(const Connection* client);
+  /// An answer to the open question; empty when taken, else why not.
+  std::string answer(const Request& request, const Peer& by);
+  /// Ends the run as aborted: answers `abort` to an open pause that offers
+  /// it, otherwise stops the executor (a command in flight finishes or times
+  /// out unobserved) and journals the abort. Throws JournalError.
+  void abort(const std::string& reason);
+  /// Stops the executor without journaling more; tells the clients `outcome`.
+  void end(const std::string& outcome, const std::string& message);
+
+  const std::string& id() const { return id_; }
+  bool ended() const { return ended_; }
+  /// The run as the exporter shows it, and the gate it waits on.
+  exporter::RunState publication(std::chrono::system_clock::time_point now,
+                                 const exporter::RunState* previous) const;
+  std::vector<exporter::GateState> gates(std::chrono::system_clock::time_point now) const;
+
+  // runbook::Operator
+  void confirm(const std::string& text, std::function<void(bool)> reply) override;
+  void acknowledge(const std::string& instruction, std::function<void(bool)> done) override;
+  void decide(const runbook::Pause& pause, std::function<void(runbook::Decision)> reply) override;
+  void report(const std::string& line) override;
+
+ private:
+  void ask(Question question);
+  void broadcast(const Event& event);
+  std::string summary() const;
+  runbook::RunSnapshot current() const;
+
+  asio::io_context& io_;
+  std::string id_;
+  const runbook::Runbook& book_;
+  RunPlace place_;
+  runbook::RunLock lock_;
+  std::filesystem::path journal_;
+  std::chrono::system_clock::time_point started_;
+  std::function<void()> changed_;
+  std::unique_ptr<runbook::Executor> executor_;
+  std::optional<runbook::RunSnapshot> last_;  ///< after the executor is gone
+  std::vector<std::shared_ptr<Connection>> clients_;
+  std::deque<std::string> lines_;  ///< the latest progress lines, for clients attaching
+  std::optional<Question> question_;
+  std::function<void(bool)> on_yes_no_;
+  std::function<void(runbook::Decision)> on_decision_;
+  bool ended_ = false;
+};
+
+}  // namespace greenlight::control

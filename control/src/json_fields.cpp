@@ -1,0 +1,105 @@
+#include "json_fields.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "greenlight/control/protocol.h"
+
+namespace greenlight::control::detail {
+namespace {
+
+// Requests and events are flat: anything nested deeper is refused before
+// nlohmann builds (and later destroys) a tree of it.
+constexpr int kMaxDepth = 4;
+
+void refuse_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if ((c == '[' || c == '{') && ++depth > kMaxDepth) {
+      throw ProtocolError(fmt::format("nested more than {} levels deep", kMaxDepth));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
+}  // namespace
+
+json parse_object(std::string_view line) {
+  if (line.size() > kMaxLine)
+    throw ProtocolError(fmt::format("line longer than {} bytes", kMaxLine));
+  refuse_deep(line);
+  json value;
+  try {
+    value = json::parse(line);
+  } catch (const json::parse_error& error) {
+    std::string what = error.what();
+    const auto end = what.find("] ");
+    if (what.rfind("[json.exception", 0) == 0 && end != std::string::npos)
+      what = what.substr(end + 2);
+    throw ProtocolError("not JSON: " + what);
+  }
+  if (!value.is_object()) throw ProtocolError("expected a JSON object, one per line");
+  return value;
+}
+
+std::string line_of(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string Fields::string(const char* key, bool required) {
+  const json* v = get(key, required);
+  if (v == nullptr) return {};
+  if (!v->is_string())
+    throw ProtocolError(fmt::format("{}: \"{}\" must be a string", what_, key));
+  std::string out = v->get<std::string>();
+  if (required && out.empty())
+    throw ProtocolError(fmt::format("{}: \"{}\" is empty", what_, key));
+  return out;
+}
+
+std::optional<bool> Fields::boolean(const char* key) {
+  const json* v = get(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_boolean())
+    throw ProtocolError(fmt::format("{}: \"{}\" must be true or false", what_, key));
+  return v->get<bool>();
+}
+
+std::uint64_t Fields::number(const char* key, bool required) {
+  const json* v = get(key, required);
+  if (v == nullptr) return 0;
+  if (!v->is_number_unsigned())
+    throw ProtocolError(fmt::format("{}: \"{}\" must be a positive integer", what_, key));
+  return v->get<std::uint64_t>();
+}
+
+const json* Fields::get(const char* key, bool required) {
+  asked_.push_back(key);
+  auto it = object_.find(key);
+  if (it == object_.end() || it->is_null()) {
+    if (required) throw ProtocolError(fmt::format("{}: \"{}\" is missing", what_, key));
+    return nullptr;
+  }
+  return &*it;
+}
+
+void Fields::finish() const {
+  for (const auto& item : object_.items()) {
+    if (std::find(asked_.begin(), asked_.end(), item.key()) == asked_.end())
+      throw ProtocolError(fmt::format("{}: unknown field \"{}\"", what_, item.key()));
+  }
+}
+
+}  // namespace greenlight::control::detail

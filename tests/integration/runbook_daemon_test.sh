@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Runs executed by greenlight serve, submitted through its control socket:
+# exec to completion, exec --detach then attach and answer a confirm, a gate
+# waited on in /api/v1/gates and greenlight_run_* in /metrics, a client
+# killed (and one detached with Ctrl-C) while the run goes on, a resume
+# refused because another process holds the run, bad requests answered with
+# an error, a non-root user refused, and exec in process once serve stopped.
+set -uo pipefail
+source "$(dirname "$0")/../support/serve_port.sh"
+source "$(dirname "$0")/../support/check.sh"
+gl=${GREENLIGHT:?}
+py=/usr/bin/python3
+wait_for() {  # tenths, command...: true once the command succeeds
+  local tries=$1; shift
+  for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.1; done
+  return 1
+}
+dir=$(mktemp -d /tmp/greenlight-daemon-XXXXXX)
+serve_pid= client_pid= holder_pid=
+cleanup() {
+  for pid in $client_pid $holder_pid $serve_pid; do kill -9 "$pid" 2>/dev/null; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+[ -n "${KEEP:-}" ] && trap - EXIT && echo "keeping $dir"
+
+cat >"$dir/site.yaml" <<EOF
+site: lab
+hosts:
+  here: {self: true}
+checks:
+  flag: {kind: command, command: [test, -e, $dir/flag], interval: 1h, timeout: 5s}
+runbooks:
+  runs: runs
+  control: control.sock
+  inline:
+    quick:
+      phases:
+        - name: one
+          steps:
+            - run: {on: self, command: "echo one >> $dir/trace"}
+        - name: two
+          steps:
+            - run: {on: self, command: "echo two >> $dir/trace"}
+    asks:
+      phases:
+        - name: ask
+          steps:
+            - confirm: Go on with the test?
+            - run: {on: self, command: "echo confirmed >> $dir/trace"}
+    gated:
+      gates:
+        flag-up:
+          description: the flag file exists
+          checks: [{check: flag}]
+          timeout: 30s
+      phases:
+        - name: wait
+          steps:
+            - run: {on: self, command: "echo waiting >> $dir/trace"}
+          wait_for: [flag-up]
+        - name: after
+          steps:
+            - run: {on: self, command: "echo after >> $dir/trace"}
+    slow:
+      phases:
+        - name: long
+          steps:
+            - run: {on: self, command: "sleep 2; echo slow >> $dir/trace"}
+EOF
+chmod 644 "$dir/site.yaml"
+export GREENLIGHT_CONFIG=$dir/site.yaml
+unset GREENLIGHT_CONTROL_SOCKET  # the site's runbooks: {control:} is tested here
+sock=$dir/control.sock
+
+"$gl" serve --listen 127.0.0.1:0 >"$dir/serve.out" 2>&1 &
+serve_pid=$!
+port=$(serve_port "$dir/serve.out" 100)
+check "serve listens ($(cat "$dir/serve.out"))" test -n "$port"
+url=http://127.0.0.1:$port
+check "serve takes runs on its control socket" grep -q "runs are submitted on $sock" "$dir/serve.out"
+check "the control socket is a socket of mode 0600" test -S "$sock" -a "$(stat -c %a "$sock")" = 600
+
+# 1. exec through the daemon, to the end.
+out=$("$gl" runbook exec quick --yes 2>&1 </dev/null); rc=$?
+check "exec through serve finishes with rc 0 (rc $rc)" test "$rc" -eq 0
+check "exec says serve executes the run" grep -q "executes in greenlight serve" <<<"$out"
+check "its progress lines come through" grep -q "phase two" <<<"$out"
+check "its end comes through" grep -q ": finished" <<<"$out"
+check "each step ran once" test "$(tr '\n' ' ' <"$dir/trace")" = "one two "
+run=$(ls "$dir/runs" | grep '^quick-')
+check "serve's process held the run" test "$(cat "$dir/runs/$run/lock")" = "$serve_pid"
+runs=$(curl -s "$url/api/v1/runs")
+check "/api/v1/runs shows the run done" $py -c '
+import json, sys
+runs = {r["id"]: r for r in json.loads(sys.argv[1])["runs"]}
+r = runs[sys.argv[2]]
+assert r["state"] == "done" and r["runbook"] == "quick", r
+assert [p["state"] for p in r["phases"]] == ["done", "done"], r
+assert r["phases"][1]["steps"][0]["kind"] == "run" and r["phases"][1]["steps"][0]["duration"] is not None, r
+' "$runs" "$run"
+
+# 2. exec --detach returns at once; the confirm waits for someone to attach.
+out=$("$gl" runbook exec asks --yes --detach 2>&1 </dev/null); rc=$?
+check "exec --detach returns 0 (rc $rc)" test "$rc" -eq 0
+check "exec --detach says how to attach ($out)" grep -q "detached: follow it with: greenlight runbook attach asks-" <<<"$out"
+run=$(grep -o 'attach asks-[0-9-]*' <<<"$out" | awk '{print $2}')
+asking() { curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"asks\", \"state\": \"asking\""; }
+check "the run waits for an answer (asking)" wait_for 50 asking
+check "nothing after the confirm ran" test "$(grep -c confirmed "$dir/trace")" -eq 0
+out=$(printf 'y\n' | timeout 20 "$gl" runbook attach "$run" 2>&1); rc=$?
+check "attach, answer yes: finished with rc 0 (rc $rc)" test "$rc" -eq 0
+check "attach shows where the run stands" grep -q "run $run of asks is waiting for the operator" <<<"$out"
+check "attach asks the open question" grep -q "Go on with the test? \[y/N\]" <<<"$out"
+check "the answer is reported" grep -q "answered by uid 0 pid" <<<"$out"
+check "the step after the confirm ran once" test "$(grep -c confirmed "$dir/trace")" -eq 1
+
+# 3. a gate waited on: /api/v1/gates and greenlight_run_* in /metrics.
+"$gl" runbook exec gated --yes >"$dir/gated.out" 2>&1 </dev/null &
+client_pid=$!
+red() { curl -s "$url/api/v1/gates" | grep -q '"name": "flag-up", .*"status": "red"'; }
+check "the gate shows red in /api/v1/gates" wait_for 80 red
+run=$(ls "$dir/runs" | grep '^gated-')
+gates=$(curl -s "$url/api/v1/gates")
+check "the gate names its run, phase, check, reason and start ($gates)" $py -c '
+import json, sys
+g = json.loads(sys.argv[1])["gates"][0]
+assert g["run"] == sys.argv[2] and g["phase"] == "wait" and g["checks"] == ["flag"], g
+assert g["waiting_since"] is not None and "flag" in g["message"], g
+' "$gates" "$run"
+metrics=$(curl -s "$url/metrics")
+check "greenlight_gate_waiting_seconds while it waits" grep -q "^greenlight_gate_waiting_seconds{run=\"$run\",phase=\"wait\",gate=\"flag-up\"} " <<<"$metrics"
+check "greenlight_gate_green 0" grep -q "^greenlight_gate_green{run=\"$run\",phase=\"wait\",gate=\"flag-up\"} 0$" <<<"$metrics"
+check "greenlight_run_state waiting" grep -q "^greenlight_run_state{run=\"$run\",runbook=\"gated\",state=\"waiting\"} 1$" <<<"$metrics"
+check "greenlight_run_phase_state waiting" grep -q "^greenlight_run_phase_state{run=\"$run\",runbook=\"gated\",phase=\"wait\",state=\"waiting\"} 1$" <<<"$metrics"
+check "greenlight_run_step_duration_seconds of the step done" grep -q "^greenlight_run_step_duration_seconds{run=\"$run\",runbook=\"gated\",phase=\"wait\",step=\"1\",kind=\"run\"} " <<<"$metrics"
+check "greenlight_runs_active 1" grep -q "^greenlight_runs_active 1$" <<<"$metrics"
+check "the client shows why the gate is red" wait_for 30 grep -q "red after" "$dir/gated.out"
+
+# 4. the client killed: the run goes on and finishes.
+kill -9 "$client_pid"; wait "$client_pid" 2>/dev/null; client_pid=
+touch "$dir/flag"
+check "the run finishes without its client" wait_for 100 grep -q '^after$' "$dir/trace"
+out=$("$gl" runbook status "$run" 2>&1)
+check "status says finished ($out)" grep -q "finished" <<<"$out"
+
+# 5. Ctrl-C on a following client detaches; the run goes on.
+"$gl" runbook exec slow --yes >"$dir/slow.out" 2>&1 </dev/null &
+client_pid=$!
+check "the slow run started" wait_for 50 grep -q "phase long" "$dir/slow.out"
+kill -INT "$client_pid"; wait "$client_pid"; rc=$?; client_pid=
+check "Ctrl-C: the client exits 5, detached (rc $rc)" test "$rc" -eq 5
+check "Ctrl-C: it says so" grep -q "detached: run slow-.* goes on in greenlight serve" "$dir/slow.out"
+check "the detached run finishes" wait_for 60 grep -q '^slow$' "$dir/trace"
+
+# 6. a run held by another process: serve refuses to resume it, naming it.
+"$gl" runbook exec slow --yes --runs "$dir/runs" >"$dir/holder.out" 2>&1 </dev/null &
+holder_pid=$!
+check "--runs runs in this process" wait_for 50 grep -q "runs given: run slow-.* executes in this process" "$dir/holder.out"
+held=$(grep -o 'run slow-[0-9-]* of' "$dir/holder.out" | awk '{print $2}')
+out=$("$gl" runbook resume "$held" --yes 2>&1 </dev/null); rc=$?
+check "resume of a held run is refused with the holder's pid (rc $rc: $out)" grep -q "being executed by process $holder_pid" <<<"$out"
+wait "$holder_pid"; holder_pid=
+check "the holder ran its step once" test "$(grep -c '^slow$' "$dir/trace")" -eq 2
+
+# 7. bad requests get an error line; serve goes on.
+answers=$($py - "$sock" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rw")
+for line in ["this is not json", '{"request": "exec"}', '{"request": "attach", "run": "nope"}']:
+    f.write(line + "\n"); f.flush(); print(f.readline().strip())
+EOF
+)
+check "malformed JSON: a clear error ($answers)" grep -q '"message":"bad request: not JSON: ' <<<"$answers"
+check "a missing field: named" grep -q 'exec: \\"runbook\\" is missing' <<<"$answers"
+check "an unknown run: not executing" grep -q 'run nope is not executing in greenlight serve' <<<"$answers"
+check "serve is still up" kill -0 "$serve_pid"
+
+# 8. a non-root user: refused by the socket's mode, then by serve itself.
+chmod 755 "$dir"
+cp "$gl" "$dir/greenlight"  # the build tree may be out of nobody's reach
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/greenlight" "$@"; }
+out=$(as_nobody runbook exec quick --yes 2>&1); rc=$?
+check "nobody is refused by the socket's mode (rc $rc: $out)" grep -q "control.sock: Permission denied: only root" <<<"$out"
+chmod 666 "$sock"
+out=$(as_nobody runbook exec quick --yes 2>&1); rc=$?
+check "nobody is refused by serve's peer check (rc $rc: $out)" grep -q "greenlight serve refuses uid 65534 pid [0-9]*: only root" <<<"$out"
+check "refused: rc 1" test "$rc" -eq 1
+check "nothing ran for nobody" test "$(grep -c '^one$' "$dir/trace")" -eq 1
+
+# 9. serve stopped: exec runs in this process and says so.
+kill -TERM "$serve_pid"; wait "$serve_pid"; serve_pid=
+check "serve removes its socket" test ! -e "$sock"
+out=$("$gl" runbook exec quick --yes 2>&1 </dev/null); rc=$?
+check "without serve, exec runs in process (rc $rc)" test "$rc" -eq 0
+check "and says so ($out)" grep -q "no daemon at $sock: run quick-.* executes in this process" <<<"$out"
+check "the steps ran" test "$(grep -c '^two$' "$dir/trace")" -eq 2
+
+echo "runbook daemon: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
