@@ -120,3 +120,25 @@ TEST_CASE("durations read as an operator writes them") {
   CHECK_FALSE(parse_duration("-5s"));
   CHECK_FALSE(parse_duration("5 s"));
 }
+
+TEST_CASE("the control socket of greenlight serve: default, relative path, group, bad values") {
+  Diagnostics diagnostics;
+  Site defaults = site_from("site: x\n", diagnostics);
+  CHECK(defaults.control_socket == "/run/greenlight/control.sock");
+  CHECK(defaults.control_group.empty());
+  Site site = read_site(load_yaml_text("runbooks: {control: run/control.sock, control_group: ops}\n",
+                                       "/etc/greenlight/site.yaml", diagnostics),
+                        "/etc/greenlight/site.yaml", diagnostics);
+  INFO(diagnostics.format());
+  REQUIRE(diagnostics.ok());
+  CHECK(site.control_socket == "/etc/greenlight/run/control.sock");
+  CHECK(site.control_group == "ops");
+  const std::string long_path = "/" + std::string(120, 'x');
+  CHECK(errors_of("runbooks: {control: " + long_path + "}\n") ==
+        "site.yaml:1:21: error: runbooks: control: the socket path " + long_path +
+            " is 121 bytes long; a Unix socket path is at most 107\n");
+  CHECK(errors_of("runbooks: {control: /run/greenlight/}\n") ==
+        "site.yaml:1:21: error: runbooks: control: expected the socket's file path\n");
+  CHECK(errors_of("runbooks: {control_group: 'a b'}\n") ==
+        "site.yaml:1:27: error: runbooks: control_group: 'a b' is not a group name\n");
+}
