@@ -4,7 +4,8 @@
 # waited on in /api/v1/gates and greenlight_run_* in /metrics, a client
 # killed (and one detached with Ctrl-C) while the run goes on, a resume
 # refused because another process holds the run, bad requests answered with
-# an error, a non-root user refused, and exec in process once serve stopped.
+# an error, a pause decided by a terminal attached later, an abort while a
+# gate waits, a non-root user refused, and exec in process once serve stopped.
 set -uo pipefail
 source "$(dirname "$0")/../support/serve_port.sh"
 source "$(dirname "$0")/../support/check.sh"
@@ -30,6 +31,7 @@ hosts:
   here: {self: true}
 checks:
   flag: {kind: command, command: [test, -e, $dir/flag], interval: 1h, timeout: 5s}
+  never: {kind: command, command: [test, -e, $dir/never], interval: 1h, timeout: 5s}
 runbooks:
   runs: runs
   control: control.sock
@@ -62,6 +64,23 @@ runbooks:
         - name: after
           steps:
             - run: {on: self, command: "echo after >> $dir/trace"}
+    failing:
+      phases:
+        - name: only
+          steps:
+            - run: {on: self, command: "exit 3"}
+            - run: {on: self, command: "echo after-skip >> $dir/trace"}
+    blocked:
+      gates:
+        never-up:
+          description: a file nobody makes
+          checks: [{check: never}]
+          timeout: 60s
+      phases:
+        - name: stuck
+          require: [never-up]
+          steps:
+            - run: {on: self, command: "echo unblocked >> $dir/trace"}
     slow:
       phases:
         - name: long
@@ -176,7 +195,32 @@ check "a missing field: named" grep -q 'exec: \\"runbook\\" is missing' <<<"$ans
 check "an unknown run: not executing" grep -q 'run nope is not executing in greenlight serve' <<<"$answers"
 check "serve is still up" kill -0 "$serve_pid"
 
-# 8. a non-root user: refused by the socket's mode, then by serve itself.
+# 8. a failed step pauses with nobody attached; attach and skip it.
+out=$("$gl" runbook exec failing --yes --detach 2>&1 </dev/null)
+run=$(grep -o 'attach failing-[0-9-]*' <<<"$out" | awk '{print $2}')
+check "the failing run waits for a decision" wait_for 50 eval 'curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"failing\", \"state\": \"asking\""'
+out=$(printf 'skip
+checked by the test
+' | timeout 20 "$gl" runbook attach "$run" 2>&1); rc=$?
+check "attach, skip the failed step: finished (rc $rc)" test "$rc" -eq 0
+check "attach shows the pause and its choices ($out)" grep -q "retry-failed" <<<"$out"
+check "the skip reason is journaled" grep -q "step-skipped.*checked by the test" <("$gl" runbook log "$run" 2>&1)
+check "the step after it ran" grep -q '^after-skip$' "$dir/trace"
+
+# 9. abort a run serve executes, while it waits on a gate.
+out=$("$gl" runbook exec blocked --yes --detach 2>&1 </dev/null)
+run=$(grep -o 'attach blocked-[0-9-]*' <<<"$out" | awk '{print $2}')
+waiting() { curl -s "$url/api/v1/gates" | grep -q "\"name\": \"never-up\", \"run\": \"$run\""; }
+check "the blocked run waits on its gate" wait_for 50 waiting
+out=$("$gl" runbook abort "$run" --reason "aborted by the test" 2>&1); rc=$?
+check "abort through serve (rc $rc: $out)" test "$rc" -eq 0
+check "abort says so" grep -q "run $run: aborted" <<<"$out"
+check "the abort and its reason are journaled" grep -q "run-aborted.*aborted by the test" <("$gl" runbook log "$run" 2>&1)
+check "/api/v1/runs shows it aborted" eval 'curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"blocked\", \"state\": \"aborted\""'
+check "the gate is no longer listed" eval '! waiting'
+check "nothing after the gate ran" test "$(grep -c unblocked "$dir/trace")" -eq 0
+
+# 10. a non-root user: refused by the socket's mode, then by serve itself.
 chmod 755 "$dir"
 cp "$gl" "$dir/greenlight"  # the build tree may be out of nobody's reach
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/greenlight" "$@"; }
@@ -188,7 +232,7 @@ check "nobody is refused by serve's peer check (rc $rc: $out)" grep -q "greenlig
 check "refused: rc 1" test "$rc" -eq 1
 check "nothing ran for nobody" test "$(grep -c '^one$' "$dir/trace")" -eq 1
 
-# 9. serve stopped: exec runs in this process and says so.
+# 11. serve stopped: exec runs in this process and says so.
 kill -TERM "$serve_pid"; wait "$serve_pid"; serve_pid=
 check "serve removes its socket" test ! -e "$sock"
 out=$("$gl" runbook exec quick --yes 2>&1 </dev/null); rc=$?
