@@ -1,0 +1,191 @@
+// The runs greenlight serve executes, driven through fake connections: a
+// question stays open for whoever attaches, answers are checked against it,
+// a client going away leaves the run going, bad requests get an error, and
+// the run is published to the exporter.
+#include <catch2/catch.hpp>
+
+#include "greenlight/control/daemon_runs.h"
+#include "support/executor_harness.h"
+
+using namespace greenlight;
+using control::Event;
+using control::Request;
+using testing::ExecutorHarness;
+
+namespace {
+
+class FakeConnection : public control::Connection {
+ public:
+  const control::Peer& peer() const override { return peer_; }
+  void start(std::function<void(const std::string&)> on_line,
+             std::function<void()> on_closed) override {
+    on_line_ = std::move(on_line);
+    on_closed_ = std::move(on_closed);
+  }
+  void send(const Event& event) override {
+    if (!closed_) events.push_back(event);
+  }
+  void close() override { closed_ = true; }
+  bool closed() const override { return closed_; }
+
+  void say(const Request& request) {
+    std::string line = control::encode(request);
+    line.pop_back();
+    on_line_(line);
+  }
+  void say(const std::string& line) { on_line_(line); }
+  void hang_up() {
+    closed_ = true;
+    if (auto done = std::move(on_closed_)) done();
+  }
+  const Event* last(Event::Kind kind) const {
+    for (auto it = events.rbegin(); it != events.rend(); ++it) {
+      if (it->kind == kind) return &*it;
+    }
+    return nullptr;
+  }
+  std::vector<Event> events;
+
+ private:
+  control::Peer peer_;
+  bool closed_ = false;
+  std::function<void(const std::string&)> on_line_;
+  std::function<void()> on_closed_;
+};
+
+const char* kFailing = R"(      phases:
+        - name: one
+          steps:
+            - run: {on: n2, command: "fail-me"}
+            - run: {on: n2, command: "echo after"}
+)";
+
+struct Daemon {
+  ExecutorHarness h{kFailing};
+  exporter::Snapshot snapshot;
+  control::DaemonRuns runs{h.io, snapshot, [this] {
+                             control::RunPlace place;
+                             place.site = &h.site;
+                             place.books = &h.books;
+                             place.groups = h.groups.get();
+                             place.runner = &h.runner;
+                             place.results = &h.results;
+                             place.endpoint_for = [](const std::string& node) {
+                               Endpoint endpoint;
+                               endpoint.node = node;
+                               return endpoint;
+                             };
+                             place.runs = h.dir.path / "runs";
+                             return place;
+                           }};
+
+  std::shared_ptr<FakeConnection> connect() {
+    auto connection = std::make_shared<FakeConnection>();
+    runs.serve(connection);
+    return connection;
+  }
+  template <typename Done>
+  bool run_until(Done done) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      h.io.restart();
+      h.io.run_one_for(std::chrono::milliseconds(50));
+    }
+    return done();
+  }
+};
+
+Request answer_to(const std::string& run, std::uint64_t question) {
+  Request request;
+  request.kind = Request::Kind::kAnswer;
+  request.run = run;
+  request.question = question;
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("a pause waits for whoever attaches; answers must fit the question") {
+  Daemon d;
+  d.h.runner.failing_commands["fail-me"] = {3, "boom"};
+  auto first = d.connect();
+  Request exec;
+  exec.kind = Request::Kind::kExec;
+  exec.runbook = "book";
+  exec.yes = true;
+  first->say(exec);
+  REQUIRE(first->last(Event::Kind::kAccepted) != nullptr);
+  const std::string run = first->last(Event::Kind::kAccepted)->run;
+  CHECK(run.rfind("book-", 0) == 0);
+  REQUIRE(d.run_until([&] { return first->last(Event::Kind::kQuestion) != nullptr; }));
+  const auto question = first->last(Event::Kind::kQuestion)->question;
+  CHECK(question.kind == control::Question::Kind::kDecide);
+  CHECK(question.pause.failed_nodes == "n2");
+  CHECK(d.runs.active() == std::vector<std::string>{run});
+
+  // The terminal goes away: the run and its question stay.
+  first->hang_up();
+  auto second = d.connect();
+  Request attach;
+  attach.run = run;
+  second->say(attach);
+  REQUIRE(second->last(Event::Kind::kQuestion) != nullptr);
+  CHECK(second->last(Event::Kind::kQuestion)->question.id == question.id);
+  CHECK(second->last(Event::Kind::kReport) != nullptr);
+
+  auto wrong = answer_to(run, question.id + 1);
+  wrong.yes = true;
+  second->say(wrong);
+  CHECK(second->last(Event::Kind::kError)->message.find("is not open") != std::string::npos);
+  auto yes = answer_to(run, question.id);
+  yes.yes = true;
+  second->say(yes);
+  CHECK(second->last(Event::Kind::kError)->message.rfind("the run is paused: answer one of", 0) ==
+        0);
+  auto skip = answer_to(run, question.id);
+  skip.decision = runbook::Decision::Kind::kSkip;
+  second->say(skip);
+  CHECK(second->last(Event::Kind::kError)->message == "a reason is needed to skip");
+  skip.reason = "checked by hand";
+  const auto errors = second->events.size();
+  second->say(skip);
+  CHECK(second->last(Event::Kind::kAnswered) != nullptr);
+  REQUIRE(d.run_until([&] { return second->last(Event::Kind::kEnded) != nullptr; }));
+  CHECK(second->last(Event::Kind::kEnded)->outcome == "finished");
+  for (std::size_t i = errors; i < second->events.size(); ++i)
+    CHECK(second->events[i].kind != Event::Kind::kError);
+  CHECK(d.h.runner.count("echo after") == 1);
+  CHECK(d.runs.active().empty());
+  CHECK(d.run_until([&] {  // the publication comes on the io_context
+    const auto runs = d.snapshot.runs();
+    return !runs.empty() && runs[0].state == "done";
+  }));
+  const auto published = d.snapshot.runs();
+  REQUIRE(published.size() == 1);
+  CHECK(published[0].id == run);
+  CHECK(published[0].state == "done");
+}
+
+TEST_CASE("bad requests and unknown runs get an error, the connection stays") {
+  Daemon d;
+  auto client = d.connect();
+  client->say("{not json");
+  REQUIRE(client->last(Event::Kind::kError) != nullptr);
+  CHECK(client->last(Event::Kind::kError)->message.rfind("bad request: not JSON: ", 0) == 0);
+  Request exec;
+  exec.kind = Request::Kind::kExec;
+  exec.runbook = "nope";
+  client->say(exec);
+  CHECK(client->last(Event::Kind::kError)->message ==
+        "no runbook named 'nope' (see greenlight runbook list)");
+  Request attach;
+  attach.run = "book-20260101-000000";
+  client->say(attach);
+  CHECK(client->last(Event::Kind::kError)->code == "not-held");
+  Request resume;
+  resume.kind = Request::Kind::kResume;
+  resume.run = "../etc";
+  client->say(resume);
+  CHECK(client->last(Event::Kind::kError)->message.rfind("no run '../etc'", 0) == 0);
+  CHECK_FALSE(client->closed());
+}
