@@ -2,9 +2,10 @@
 # `make demo`: greenlight on the built-in example site (examples/ocean), the
 # management cluster of the restart procedure. What exists today: the site
 # configuration and its validation, node sets as the procedure writes them,
-# checks run for real against this machine, and the restart runbooks with
-# their plans. The restart runbook against a lab cluster, with the exporter and the
-# status page, joins this demo as those parts land.
+# checks run for real against this machine, the restart runbooks with their
+# plans and a dry run, and a real run executed by greenlight serve against
+# lab BMCs. The restart runbook against the whole lab cluster joins this demo
+# when the lab does.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,5 +68,40 @@ printf '$ %s\n' "$gl runbook exec restart --dry-run"
 head -40 "$build/demo-dry-run.log"
 echo "... ($(wc -l <"$build/demo-dry-run.log") lines, last: $(tail -1 "$build/demo-dry-run.log"))"
 
-printf '\nNot in this demo yet: the lab cluster and a real `greenlight runbook exec restart`\n'
-printf '(tests/integration/runbook_exec_test.sh runs one on local commands, SIGKILL and resume included).\n'
+step "A real run through greenlight serve: the islet workers powered off and on by their BMCs"
+# Three lab BMCs (OpenIPMI ipmi_sim, driven by real ipmitool) on loopback
+# addresses, a site whose power command and gates use them, and serve
+# executing the run: the terminal follows it through the control socket while
+# /metrics and /api/v1/runs show it.
+demo="$(cd "$build" && pwd)/demo-run"
+rm -rf "$demo" && mkdir -p "$demo"
+net=127.$((100 + RANDOM % 150)).62
+bash "$here/lab/bmc.sh" up "$demo/bmc" "iw1=$net.1" "iw2=$net.2" "iw3=$net.3" >/dev/null
+cleanup_run() {
+  [[ -n "${serve_pid:-}" ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+  bash "$here/lab/bmc.sh" down "$demo/bmc" >/dev/null 2>&1 || true
+}
+trap cleanup_run EXIT
+sed -e "s/@NET@/$net/g" -e "s|@DIR@|$demo|g" "$here/examples/islet/site.yaml" >"$demo/site.yaml"
+cp "$here/examples/islet/chassis.sh" "$demo/"
+export IPMI_PASSWORD=lab-bmc GREENLIGHT_CONFIG="$demo/site.yaml" GREENLIGHT_CONTROL_SOCKET="$demo/control.sock"
+"$gl" serve --listen 127.0.0.1:0 >"$demo/serve.log" 2>&1 &
+serve_pid=$!
+port=$(bash -c "source '$here/tests/support/serve_port.sh'; serve_port '$demo/serve.log' 100")
+for _ in $(seq 50); do [[ -S "$demo/control.sock" ]] && break; sleep 0.1; done
+run "$gl" runbook exec islet-power-cycle --yes
+printf '$ curl http://127.0.0.1:%s/api/v1/runs\n' "$port"
+curl -s "http://127.0.0.1:$port/api/v1/runs" | python3 -c '
+import json, sys
+for run in json.load(sys.stdin)["runs"]:
+    print("run %s of %s: %s" % (run["id"], run["runbook"], run["state"]))
+    for phase in run["phases"]:
+        print("  %-14s %s" % (phase["name"], phase["state"]))'
+printf '$ curl http://127.0.0.1:%s/metrics | grep greenlight_run_phase_state | grep -v " 0$"\n' "$port"
+curl -s "http://127.0.0.1:$port/metrics" | grep '^greenlight_run_phase_state' | grep -v ' 0$' || true
+cleanup_run
+serve_pid=""
+trap - EXIT
+
+printf '\nNot in this demo yet: the whole lab cluster (GlusterFS peers, sshd, fleet, DNS and BMCs together)\n'
+printf 'and `greenlight runbook exec restart` against it; the restart above ran as a dry run.\n'
