@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "findings.h"
+#include "greenlight/core/json.h"
 
 namespace greenlight::checks {
 namespace {
@@ -18,28 +19,6 @@ using nlohmann::json;
 // nlohmann's parser is iterative, but a document nested thousands deep is
 // no answer of these APIs: refused before parsing, whatever it holds.
 constexpr int kMaxDepth = 64;
-
-std::optional<std::size_t> too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
 
 const char* api_name(AlertApi api) {
   return api == AlertApi::prometheus ? "Prometheus /api/v1/alerts" : "Alertmanager /api/v2/alerts";
@@ -120,7 +99,7 @@ bool Alert::firing() const {
 }
 
 Parsed<std::vector<Alert>> parse_alerts(std::string_view text, AlertApi api) {
-  if (auto at = too_deep(text)) {
+  if (auto at = json_too_deep(text, kMaxDepth)) {
     return ParseError{
         fmt::format("{}: JSON nested deeper than {} at byte {}", api_name(api), kMaxDepth, *at)};
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "greenlight/control/protocol.h"
+#include "greenlight/core/json.h"
 
 namespace greenlight::control::detail {
 namespace {
@@ -13,33 +14,13 @@ namespace {
 // nlohmann builds (and later destroys) a tree of it.
 constexpr int kMaxDepth = 4;
 
-void refuse_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if ((c == '[' || c == '{') && ++depth > kMaxDepth) {
-      throw ProtocolError(fmt::format("nested more than {} levels deep", kMaxDepth));
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-}
-
 }  // namespace
 
 json parse_object(std::string_view line) {
   if (line.size() > kMaxLine)
     throw ProtocolError(fmt::format("line longer than {} bytes", kMaxLine));
-  refuse_deep(line);
+  if (json_too_deep(line, kMaxDepth))
+    throw ProtocolError(fmt::format("nested more than {} levels deep", kMaxDepth));
   json value;
   try {
     value = json::parse(line);
@@ -61,11 +42,9 @@ std::string line_of(const json& value) {
 std::string Fields::string(const char* key, bool required) {
   const json* v = get(key, required);
   if (v == nullptr) return {};
-  if (!v->is_string())
-    throw ProtocolError(fmt::format("{}: \"{}\" must be a string", what_, key));
+  if (!v->is_string()) throw ProtocolError(fmt::format("{}: \"{}\" must be a string", what_, key));
   std::string out = v->get<std::string>();
-  if (required && out.empty())
-    throw ProtocolError(fmt::format("{}: \"{}\" is empty", what_, key));
+  if (required && out.empty()) throw ProtocolError(fmt::format("{}: \"{}\" is empty", what_, key));
   return out;
 }
 
