@@ -3,7 +3,9 @@
 # known state (tests/fixtures/config/local-checks.yaml: ok, warning, critical
 # and unknown checks) the page's script fetches the API and renders every
 # check with its status, its message, "no run" and "no gate", and keeps
-# polling. A screenshot is saved in the test's output directory.
+# polling; then a run executed by serve: its phases, the gate it waits on,
+# red, and why, then every phase done. Screenshots are saved in the test's
+# output directory.
 set -uo pipefail
 source "$(dirname "$0")/../support/serve_port.sh"
 gl=${GREENLIGHT:?}
@@ -71,5 +73,61 @@ check "screenshot saved in $out" test -s "$out/status.png"
 check "the screenshot is a PNG" bash -c "head -c 8 '$out/status.png' | od -An -c | grep -q 'P   N   G'"
 
 kill -TERM "$pid"; wait "$pid"; pid=""
-echo "$passed passed, $failed failed (screenshot: $out/status.png)"
+
+# A run executed by serve, waiting on a red gate, then finished.
+cat >"$work/run-site.yaml" <<YAML
+site: page-run
+hosts:
+  here: {address: 127.0.0.1, self: true}
+checks:
+  flag: {kind: command, command: [test, -e, $work/flag], interval: 1h, timeout: 5s}
+runbooks:
+  runs: runs
+  control: control.sock
+  inline:
+    gated:
+      gates:
+        flag-up: {description: the flag file exists, checks: [{check: flag}], timeout: 120s}
+      phases:
+        - name: prepare
+          steps:
+            - run: {on: self, command: "true"}
+        - name: wait-flag
+          steps:
+            - run: {on: self, command: "true"}
+          wait_for: [flag-up]
+        - name: after
+          steps:
+            - run: {on: self, command: "true"}
+YAML
+export GREENLIGHT_CONFIG="$work/run-site.yaml"
+"$gl" serve --listen 127.0.0.1:0 >"$work/run-out" 2>&1 &
+pid=$!
+port=$(serve_port "$work/run-out" 100)
+url="http://127.0.0.1:$port"
+for _ in $(seq 50); do "$gl" runbook exec gated --yes --detach >"$work/exec" 2>&1 && break; sleep 0.1; done
+check "the run is submitted to serve ($(cat "$work/exec"))" grep -q 'executes in greenlight serve' "$work/exec"
+gate_red() { curl -s "$url/api/v1/gates" | grep -Eq '"name": ?"flag-up".*"status": ?"red"'; }
+for _ in $(seq 100); do gate_red && break; sleep 0.1; done
+check "the gate waits, red ($(curl -s "$url/api/v1/gates"))" gate_red
+browser --dump-dom --virtual-time-budget=5000 "$url/" >"$out/dom-run.html"
+dom="$out/dom-run.html"
+check "the run is shown" grep -q 'data-run="gated-' "$dom"
+check "its first phase done" grep -q 'prepare (done)' "$dom"
+check "the phase waiting on the gate" grep -Eq 'wait-flag \((running|waiting)\)' "$dom"
+check "the next phase pending" grep -q 'after (pending)' "$dom"
+check "the gate red" grep -q 'data-gate="flag-up" data-status="red"' "$dom"
+check "why the gate is red" grep -Eq 'flag.*(exit status 1|no result)' "$dom"
+browser --screenshot="$out/status-run.png" --window-size=1366,900 --virtual-time-budget=5000 "$url/" >/dev/null
+check "screenshot of the run saved" test -s "$out/status-run.png"
+touch "$work/flag"
+run_done() { curl -s "$url/api/v1/runs" | grep -Eq '"state": ?"done"'; }
+for _ in $(seq 150); do run_done && break; sleep 0.1; done
+check "the run finishes once the gate is green" run_done
+browser --dump-dom --virtual-time-budget=5000 "$url/" >"$out/dom-done.html"
+for phase in prepare wait-flag after; do
+  check "phase $phase shown done" grep -q "$phase (done)" "$out/dom-done.html"
+done
+kill -TERM "$pid"; wait "$pid"; pid=""
+echo "$passed passed, $failed failed (screenshots: $out/status.png, $out/status-run.png)"
 test "$failed" -eq 0
