@@ -82,8 +82,7 @@ cleanup_run() {
   bash "$here/lab/bmc.sh" down "$demo/bmc" >/dev/null 2>&1 || true
 }
 trap cleanup_run EXIT
-sed -e "s/@NET@/$net/g" -e "s|@DIR@|$demo|g" "$here/examples/islet/site.yaml" >"$demo/site.yaml"
-cp "$here/examples/islet/chassis.sh" "$demo/"
+sed -e "s/@NET@/$net/g" -e "s|@LAB@|$here/lab|g" "$here/examples/islet/site.yaml" >"$demo/site.yaml"
 export IPMI_PASSWORD=lab-bmc GREENLIGHT_CONFIG="$demo/site.yaml" GREENLIGHT_CONTROL_SOCKET="$demo/control.sock"
 "$gl" serve --listen 127.0.0.1:0 >"$demo/serve.log" 2>&1 &
 serve_pid=$!

@@ -39,20 +39,6 @@ states() {  # the chassis power of every node, as ipmitool reads it now
   echo "${out% }"
 }
 
-# The gates' check: every BMC given reads on|off (ipmitool, password from -E).
-cat >"$dir/chassis.sh" <<'EOF'
-#!/bin/sh
-# chassis.sh on|off ADDRESS...: exit 0 when every chassis reads that power.
-expect=$1; shift
-wrong=
-for address in "$@"; do
-  out=$(ipmitool -I lanplus -H "$address" -U admin -E -C 3 chassis power status 2>&1) ||
-    { echo "$address: $out"; exit 2; }
-  case "$out" in *"is $expect") ;; *) wrong="$wrong $address(${out##* })" ;; esac
-done
-[ -z "$wrong" ] && { echo "every chassis is $expect"; exit 0; }
-echo "not $expect:$wrong"; exit 1
-EOF
 # What ipmitool reads on every BMC at a point of the run (a step on self
 # between phases): observed.NAME holds "node1=on node2=on ...".
 cat >"$dir/observe.sh" <<EOF
@@ -70,8 +56,8 @@ hosts:
 groups:
   compute: node[1-4]
 checks:
-  compute-off: {kind: command, command: [sh, $dir/chassis.sh, "off", $net.1, $net.2, $net.3], interval: 1h, timeout: 10s}
-  compute-on: {kind: command, command: [sh, $dir/chassis.sh, "on", $net.1, $net.2, $net.3, $net.4], interval: 1h, timeout: 10s}
+  compute-off: {kind: command, command: [$src/lab/bin/chassis-power-is, "off", $net.1, $net.2, $net.3], interval: 1h, timeout: 10s}
+  compute-on: {kind: command, command: [$src/lab/bin/chassis-power-is, "on", $net.1, $net.2, $net.3, $net.4], interval: 1h, timeout: 10s}
 power:
   command: ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}
   timeout: 10s
