@@ -12,6 +12,7 @@
 #include "greenlight/checks/scheduler.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
+#include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_client.h"
 #include "runbook_commands.h"
@@ -20,14 +21,6 @@
 
 namespace greenlight::app {
 namespace {
-
-const runbook::Runbook* find_book(const std::vector<runbook::Runbook>& books,
-                                  const std::string& name) {
-  for (const auto& book : books) {
-    if (book.name == name) return &book;
-  }
-  return nullptr;
-}
 
 int execute(const config::Site& site, const runbook::Runbook& book,
             const RunbookArguments& arguments, const runbook::RunStore& store,
@@ -105,22 +98,12 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
            "[--runs DIR]\n";
     return kRunUsage;
   }
-  const runbook::Runbook* book = find_book(books, arguments.words[0]);
-  if (book == nullptr) {
-    std::cerr << fmt::format(
-        "greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n",
-        arguments.words[0]);
-    return kRunFailed;
+  const auto check = runbook::check_exec(books, arguments.words[0], arguments.from);
+  if (check.book == nullptr) {
+    std::cerr << "greenlight runbook: " << check.refusal << "\n";
+    return check.usage ? kRunUsage : kRunFailed;
   }
-  if (!arguments.from.empty()) {
-    bool known = false;
-    for (const auto& phase : book->phases) known = known || phase.name == arguments.from;
-    if (!known) {
-      std::cerr << fmt::format("greenlight runbook: runbook {} has no phase '{}'\n", book->name,
-                               arguments.from);
-      return kRunUsage;
-    }
-  }
+  const runbook::Runbook* book = check.book;
   if (arguments.dry_run) {
     char pattern[] = "/tmp/greenlight-dry-run-XXXXXX";
     const char* directory = ::mkdtemp(pattern);
@@ -169,26 +152,21 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
     why_here = fmt::format("no daemon at {}", control_socket(site).string());
   }
   const runbook::RunStore store(runs_directory(site, arguments.runs));
-  if (!store.exists(run)) {
-    std::cerr << fmt::format(
-        "greenlight runbook: no run '{}' in {} (see greenlight runbook status)\n", run,
-        store.root().string());
-    return kRunFailed;
+  using Verdict = runbook::ResumeCheck::Verdict;
+  const auto check = runbook::check_resume(store, books, run);
+  switch (check.verdict) {
+    case Verdict::kResumable:
+      return execute(site, *check.book, arguments, store, run, true, why_here);
+    case Verdict::kFinished:
+    case Verdict::kAborted:
+      std::cout << check.refusal << "\n";
+      return check.verdict == Verdict::kFinished ? kRunFinished : kRunFailed;
+    case Verdict::kNoSuchRun:
+    case Verdict::kRunbookGone:
+      break;
   }
-  const auto state = runbook::replay(runbook::read_journal(store.journal(run)));
-  if (state.finished || state.aborted) {
-    std::cout << fmt::format("run {} is {}: nothing to resume\n", run,
-                             state.finished ? "finished" : "aborted");
-    return state.finished ? kRunFinished : kRunFailed;
-  }
-  const runbook::Runbook* book = find_book(books, state.runbook);
-  if (book == nullptr) {
-    std::cerr << fmt::format(
-        "greenlight runbook: run {} is of runbook '{}', which the site no longer has\n", run,
-        state.runbook);
-    return kRunFailed;
-  }
-  return execute(site, *book, arguments, store, run, true, why_here);
+  std::cerr << "greenlight runbook: " << check.refusal << "\n";
+  return kRunFailed;
 }
 
 int runbook_attach(const config::Site& site, const RunbookArguments& arguments) {

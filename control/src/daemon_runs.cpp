@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
 #include "held_run.h"
 
@@ -21,13 +22,6 @@ void refuse(const std::shared_ptr<Connection>& connection, std::string message,
   error.message = std::move(message);
   error.code = std::move(code);
   connection->send(error);
-}
-
-const runbook::Runbook* find_book(const RunPlace& place, const std::string& name) {
-  for (const auto& book : *place.books) {
-    if (book.name == name) return &book;
-  }
-  return nullptr;
 }
 
 const char* outcome_name(runbook::RunOutcome outcome) {
@@ -107,23 +101,16 @@ void DaemonRuns::handle(const std::shared_ptr<Connection>& connection, const std
 void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Request& request) {
   const RunPlace place = place_();
   if (!place.refusal.empty()) return refuse(connection, place.refusal);
-  const runbook::Runbook* book = find_book(place, request.runbook);
-  if (book == nullptr) {
-    return refuse(connection, fmt::format("no runbook named '{}' (see greenlight runbook list)",
-                                          request.runbook));
-  }
-  if (!request.from.empty() &&
-      std::none_of(book->phases.begin(), book->phases.end(),
-                   [&request](const runbook::Phase& p) { return p.name == request.from; })) {
-    return refuse(connection,
-                  fmt::format("runbook {} has no phase '{}'", book->name, request.from));
-  }
+  const auto check = runbook::check_exec(*place.books, request.runbook, request.from);
+  if (check.book == nullptr) return refuse(connection, check.refusal);
+  const runbook::Runbook* book = check.book;
   const runbook::RunStore store(place.runs);
   const std::string id = store.create(book->name);
   auto lock = runbook::RunLock::acquire(store.directory(id));
   auto journal = runbook::Journal::create(store.journal(id));
-  auto run = std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
-                                       std::chrono::system_clock::now(), [this] { publish_soon(); });
+  auto run =
+      std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
+                                std::chrono::system_clock::now(), [this] { publish_soon(); });
   runbook::ExecutorOptions options;
   options.assume_yes = request.yes;
   options.from_phase = request.from;
@@ -135,28 +122,20 @@ void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Req
   if (!place.refusal.empty()) return refuse(connection, place.refusal);
   const runbook::RunStore store(place.runs);
   const std::string& id = request.run;
-  if (!store.exists(id)) {
-    return refuse(connection, fmt::format("no run '{}' in {} (see greenlight runbook status)", id,
-                                          store.root().string()));
-  }
   if (runs_.count(id) != 0) {
     return refuse(connection, fmt::format("run {} already executes in greenlight serve; follow it "
                                           "with: greenlight runbook attach {}",
                                           id, id));
   }
+  if (!store.exists(id))
+    return refuse(connection, runbook::check_resume(store, *place.books, id).refusal);
   auto lock = runbook::RunLock::acquire(store.directory(id));
-  auto history = runbook::read_journal(store.journal(id));
-  const auto state = runbook::replay(history);
-  if (state.finished || state.aborted) {
-    return refuse(connection, fmt::format("run {} is {}: nothing to resume", id,
-                                          state.finished ? "finished" : "aborted"));
-  }
-  const runbook::Runbook* book = find_book(place, state.runbook);
-  if (book == nullptr) {
-    return refuse(connection,
-                  fmt::format("run {} is of runbook '{}', which the site no longer has", id,
-                              state.runbook));
-  }
+  // Read under the lock: the history is what the executor continues from.
+  auto check = runbook::check_resume(store, *place.books, id);
+  if (check.verdict != runbook::ResumeCheck::Verdict::kResumable)
+    return refuse(connection, check.refusal);
+  const runbook::Runbook* book = check.book;
+  auto history = std::move(check.history);
   auto started = std::chrono::system_clock::now();
   if (!history.empty())
     started = std::chrono::system_clock::time_point(std::chrono::milliseconds(history[0].unix_ms));
@@ -206,13 +185,15 @@ void DaemonRuns::attach(const std::shared_ptr<Connection>& connection, const Req
     } else if (const int pid = runbook::RunLock::holder(store.directory(request.run)); pid != 0) {
       where = fmt::format("process {} executes it", pid);
     } else {
-      where = fmt::format("see greenlight runbook status {}; continue it with greenlight runbook "
-                          "resume {}",
-                          request.run, request.run);
+      where = fmt::format(
+          "see greenlight runbook status {}; continue it with greenlight runbook "
+          "resume {}",
+          request.run, request.run);
     }
-    return refuse(connection,
-                  fmt::format("run {} is not executing in greenlight serve: {}", request.run, where),
-                  "not-held");
+    return refuse(
+        connection,
+        fmt::format("run {} is not executing in greenlight serve: {}", request.run, where),
+        "not-held");
   }
   it->second->attach(connection);
 }
@@ -227,10 +208,9 @@ void DaemonRuns::abort(const std::shared_ptr<Connection>& connection, const Requ
   HeldRun& held = *it->second;
   held.attach(connection);  // to see it end
   try {
-    held.abort(request.reason.empty()
-                   ? fmt::format("aborted with greenlight runbook abort by {}",
-                                 connection->peer().describe())
-                   : request.reason);
+    held.abort(request.reason.empty() ? fmt::format("aborted with greenlight runbook abort by {}",
+                                                    connection->peer().describe())
+                                      : request.reason);
   } catch (...) {
     if (held.ended()) ended(request.run);
     throw;
@@ -258,8 +238,9 @@ void DaemonRuns::ended(const std::string& run) {
                               [&run](const exporter::RunState& r) { return r.id == run; }),
                ended_.end());
   const auto previous = published_.find(run);
-  ended_.push_back(it->second->publication(
-      std::chrono::system_clock::now(), previous == published_.end() ? nullptr : &previous->second));
+  ended_.push_back(
+      it->second->publication(std::chrono::system_clock::now(),
+                              previous == published_.end() ? nullptr : &previous->second));
   if (ended_.size() > kEndedKept) ended_.erase(ended_.begin());
   published_.erase(run);
   finished_.push_back(std::move(it->second));
@@ -297,8 +278,7 @@ void DaemonRuns::publish() {
   std::vector<exporter::GateState> gates;
   for (const auto& [id, run] : runs_) {
     const auto previous = published_.find(id);
-    auto state =
-        run->publication(now, previous == published_.end() ? nullptr : &previous->second);
+    auto state = run->publication(now, previous == published_.end() ? nullptr : &previous->second);
     published_[id] = state;
     runs.push_back(std::move(state));
     for (auto& gate : run->gates(now)) gates.push_back(std::move(gate));
