@@ -11,6 +11,7 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 gl="$build/app/greenlight"
 site="$here/examples/ocean/site.yaml"
+source "$here/tests/support/serve_port.sh"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
@@ -40,12 +41,7 @@ step "greenlight serve: the same checks on their schedule, exported for Promethe
 "$gl" -c "$here/examples/loopback/site.yaml" serve --listen 127.0.0.1:0 >"$build/demo-serve.log" 2>&1 &
 serve_pid=$!
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
-port=""
-for _ in $(seq 50); do
-  port=$(grep -o 'listening on port [0-9]*' "$build/demo-serve.log" | awk '{print $4}' || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+port=$(serve_port "$build/demo-serve.log" 50)
 for _ in $(seq 50); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready") == 200 ]] && break
   sleep 0.2
@@ -86,7 +82,7 @@ sed -e "s/@NET@/$net/g" -e "s|@LAB@|$here/lab|g" "$here/examples/islet/site.yaml
 export IPMI_PASSWORD=lab-bmc GREENLIGHT_CONFIG="$demo/site.yaml" GREENLIGHT_CONTROL_SOCKET="$demo/control.sock"
 "$gl" serve --listen 127.0.0.1:0 >"$demo/serve.log" 2>&1 &
 serve_pid=$!
-port=$(bash -c "source '$here/tests/support/serve_port.sh'; serve_port '$demo/serve.log' 100")
+port=$(serve_port "$demo/serve.log" 100)
 for _ in $(seq 50); do [[ -S "$demo/control.sock" ]] && break; sleep 0.1; done
 run "$gl" runbook exec islet-power-cycle --yes
 printf '$ curl http://127.0.0.1:%s/api/v1/runs\n' "$port"
