@@ -5,14 +5,13 @@
 namespace greenlight::exporter {
 namespace {
 using namespace std::chrono_literals;
-constexpr auto kMinimumAge = 250ms;     ///< between two renderings
-constexpr auto kMaximumAge = 1s;        ///< run and gate durations move with the clock
-constexpr auto kServedAge = 5s;         ///< older: the scrape renders itself
-constexpr auto kScrapedRecently = 60s;  ///< render ahead only while scraped
+constexpr auto kMinimumAge = 250ms;  ///< between two renderings
+constexpr auto kMaximumAge = 1s;     ///< run and gate durations move with the clock
+constexpr auto kServedAge = 2s;      ///< older: the scrape renders itself
 }  // namespace
 
 MetricsCache::MetricsCache(const Snapshot& snapshot, std::string version)
-    : snapshot_(snapshot), version_(std::move(version)), thread_([this] { render_ahead(); }) {}
+    : snapshot_(snapshot), version_(std::move(version)), thread_([this] { render_behind(); }) {}
 
 MetricsCache::~MetricsCache() {
   {
@@ -27,10 +26,13 @@ std::shared_ptr<const Body> MetricsCache::body() {
   const auto now = Clock::now();
   {
     std::lock_guard lock(mutex_);
-    const bool idle = now - last_scrape_ > kScrapedRecently;
-    last_scrape_ = now;
-    if (idle) wake_.notify_all();
-    if (body_ && now - built_at_ < kServedAge) return body_;
+    if (young(now)) {
+      if (!stale_ && !current(now)) {
+        stale_ = true;
+        wake_.notify_one();
+      }
+      return body_;
+    }
   }
   render(&MetricsCache::young);
   std::lock_guard lock(mutex_);
@@ -61,20 +63,18 @@ void MetricsCache::render(bool (MetricsCache::*still_fresh)(Clock::time_point) c
   built_at_ = now;
 }
 
-void MetricsCache::render_ahead() {
+void MetricsCache::render_behind() {
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    if (Clock::now() - last_scrape_ > kScrapedRecently) {
-      wake_.wait(lock);  // until a scrape (or the end)
-      continue;
-    }
-    if (!current(Clock::now())) {
-      lock.unlock();
-      render(&MetricsCache::current);
-      lock.lock();
-      continue;
-    }
-    wake_.wait_for(lock, kMinimumAge / 5);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || stale_; });
+    if (stopping_) return;
+    // Not before the body is kMinimumAge old.
+    const auto due = built_at_ + kMinimumAge;
+    if (Clock::now() < due && wake_.wait_until(lock, due, [this] { return stopping_; })) return;
+    stale_ = false;
+    lock.unlock();
+    render(&MetricsCache::current);
+    lock.lock();
   }
 }
 

@@ -1,11 +1,11 @@
-// The /metrics body, shared by concurrent scrapes and rendered ahead of
-// them: while someone scrapes, a thread renders a new body when the snapshot
-// changed (at most every 250 ms, so checks finishing one after the other do
-// not each cost a rendering) or the body is a second old (run and gate
-// durations move with the clock). A scrape then only copies a pointer; it
-// renders itself only when nobody scraped for a minute (the body is older
-// than a few seconds), and concurrent scrapes then wait for that one
-// rendering.
+// The /metrics body, shared by concurrent scrapes: a scrape gets the latest
+// body at once and, when the checks changed since it was rendered (or it is
+// a second old: run and gate durations move with the clock), has the next
+// one rendered by a thread in the background, at most every 250 ms. Nothing
+// is rendered while nobody scrapes. A body older than two seconds is not
+// served: the scrape renders it (the first scrape after a quiet spell, or
+// each scrape of a Prometheus that scrapes every 15 s), and concurrent
+// scrapes wait for that one rendering.
 #pragma once
 
 #include <chrono>
@@ -32,7 +32,7 @@ class MetricsCache {
 
  private:
   using Clock = std::chrono::steady_clock;
-  void render_ahead();
+  void render_behind();
   /// Renders unless `still_fresh` holds once the rendering lock is taken.
   void render(bool (MetricsCache::*still_fresh)(Clock::time_point) const);
   bool young(Clock::time_point now) const;
@@ -46,7 +46,7 @@ class MetricsCache {
   std::shared_ptr<const Body> body_;
   std::uint64_t built_from_ = 0;
   Clock::time_point built_at_{};
-  Clock::time_point last_scrape_{};
+  bool stale_ = false;  ///< a scrape got a body that is no longer current
   bool stopping_ = false;
   std::thread thread_;
 };
