@@ -185,9 +185,25 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
   std::unique_ptr<CombinedPem> pem;
   if (tls) pem = std::make_unique<CombinedPem>(settings.tls_certificate, settings.tls_key);
   // CivetWeb takes "127.0.0.1:0" and "[::1]:9877" as they are; "s" marks TLS.
-  std::vector<std::string> options{"listening_ports",   settings.listen + (tls ? "s" : ""),
-                                   "num_threads",       "8",
-                                   "enable_keep_alive", "no"};
+  // CivetWeb gives each connection a worker thread until its request is
+  // answered: a client that connects and sends nothing holds one. Enough
+  // workers that a few dozen such clients leave room for the scraper, and a
+  // deadline on reading a request (headers included) so that none holds a
+  // worker for long. Figures and the reasons: docs/exporter.md "Limits".
+  std::vector<std::string> options{"listening_ports",
+                                   settings.listen + (tls ? "s" : ""),
+                                   "num_threads",
+                                   "64",
+                                   "connection_queue",
+                                   "256",
+                                   "listen_backlog",
+                                   "512",
+                                   "request_timeout_ms",
+                                   "5000",
+                                   "max_request_size",
+                                   "16384",
+                                   "enable_keep_alive",
+                                   "no"};
   if (tls) {
     options.insert(options.end(), {"ssl_certificate", pem->path(), "ssl_protocol_version", "4"});
   }

@@ -37,6 +37,31 @@ check "the status page is served on /" grep -q '<title>greenlight</title>' <(cur
 check "/api/v1/runs answers an empty list" grep -q '"runs": \[\]' <(curl -s "$url/api/v1/runs")
 check "/api/v1/gates answers an empty list" grep -q '"gates": \[\]' <(curl -s "$url/api/v1/gates")
 
+# Clients that connect and send nothing, or stop in the middle of a request,
+# must not hold the server: /metrics, the health endpoint and the status page
+# still answer at once (CivetWeb serves a connection per thread; docs/exporter.md).
+python3 -c '
+import socket, sys, time
+port = int(sys.argv[1])
+held = []
+for i in range(40):
+    s = socket.create_connection(("127.0.0.1", port))
+    if i % 2:
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+    held.append(s)
+open(sys.argv[2], "w").write("connected\n")
+time.sleep(30)
+' "$port" "$work/idle-ready" &
+idle_pid=$!
+for _ in $(seq 100); do [[ -s $work/idle-ready ]] && break; sleep 0.1; done
+check "40 idle or unfinished connections are open" test -s "$work/idle-ready"
+for path in /metrics /-/healthy /; do
+  code=$(curl -s -o /dev/null --max-time 2 -w '%{http_code} %{time_total}' "$url$path")
+  check "$path answers within 2 s while 40 clients hold idle or unfinished requests ($code)" test "${code%% *}" = 200
+done
+kill "$idle_pid" 2>/dev/null
+wait "$idle_pid" 2>/dev/null
+
 # SIGHUP with a broken configuration: refused with file:line:col, the
 # running checks go on.
 cp "$site" "$work/good.yaml"
