@@ -89,9 +89,7 @@ class Service {
     next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
     next->results = std::make_unique<runbook::SchedulerResults>(
         *next->scheduler, site, *next->run_groups, [current](const std::string& host) {
-          const config::Site& s = current->site;
-          const std::string self = s.self_host() != nullptr ? s.self_host()->name : "localhost";
-          return std::make_pair(endpoint_of(s, host == "self" ? self : host),
+          return std::make_pair(site_endpoint(&current->site, host),
                                 static_cast<CommandRunner*>(current->runner.get()));
         });
     std::vector<exporter::CheckState> declared;

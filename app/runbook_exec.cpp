@@ -33,10 +33,8 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   checks::Scheduler scheduler(io, [&](const std::string& name, const checks::CheckResult& result) {
     follow_result(site, *groups, name, result);
   });
-  const std::string self = site.self_host() != nullptr ? site.self_host()->name : "localhost";
   runbook::SchedulerResults results(scheduler, site, *groups, [&](const std::string& host) {
-    return std::make_pair(endpoint_of(site, host == "self" ? self : host),
-                          static_cast<CommandRunner*>(&placed));
+    return std::make_pair(site_endpoint(&site, host), static_cast<CommandRunner*>(&placed));
   });
   TerminalOperator person(io, std::cout);
 

@@ -16,17 +16,11 @@ std::string source_of(const config::CheckSpec& spec) {
   return "vm";
 }
 
-bool runs_here(const config::Site& site, const std::string& host) {
-  return host == "self" || host == "localhost" ||
-         (site.self_host() != nullptr && site.self_host()->name == host);
-}
-
 }  // namespace
 
 Endpoint endpoint_of(const config::Site& site, const std::string& node) {
   Endpoint endpoint = site_endpoint(&site, node);
   endpoint.node = node;
-  if (runs_here(site, node)) endpoint.local = true;
   return endpoint;
 }
 

@@ -15,8 +15,8 @@
 namespace greenlight::app {
 
 /// A node's endpoint from the site (site_endpoint: its address, port and
-/// user, the ssh defaults otherwise); greenlight's own host, "self" and
-/// "localhost" run locally, every other node over SSH.
+/// user, the ssh defaults otherwise; greenlight's own host runs locally),
+/// named as asked so that a step's results are keyed by its own node names.
 Endpoint endpoint_of(const config::Site& site, const std::string& node);
 
 /// The site's groups plus the dynamic sources of fleet checks (@vm:...),

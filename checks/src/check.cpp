@@ -85,9 +85,7 @@ class PeersCheck : public Check {
       : Check(spec.name, spec.host), program_(spec.command) {
     expect_.peers = expand(reader, "peers", groups, true);
     // The pool lists the node the command runs on as "localhost".
-    expect_.local_node = spec.host;
-    if (spec.host == "self" && site.self_host() != nullptr)
-      expect_.local_node = site.self_host()->name;
+    expect_.local_node = site.is_self(spec.host) ? site.self_name() : spec.host;
   }
   std::vector<Command> commands() const override {
     return {with_program(gluster_pool_list_argv(), program_)};
@@ -327,10 +325,34 @@ struct Progress {
   std::vector<RunResult> results;
   std::chrono::system_clock::time_point started;
   std::function<void(CheckResult)> done;
+  std::chrono::milliseconds timeout;
+  std::chrono::steady_clock::time_point deadline;
 };
 
-// Runs the next command, or judges when all have run.
+// Runs the next command within what is left of the check's deadline (one
+// deadline for all its commands), or judges when all have run. A command the
+// deadline leaves no time for does not start: it is a timeout, so the verdict
+// cannot count what it would have read.
 void advance(const std::shared_ptr<Progress>& progress) {
+  const std::size_t next = progress->results.size();
+  if (next < progress->commands.size()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        progress->deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      for (std::size_t i = next; i < progress->commands.size(); ++i) {
+        RunResult result;
+        result.node = progress->endpoint.node;
+        result.command = progress->commands[i].text();
+        result.status = RunStatus::kTimeout;
+        result.reason = fmt::format("not started: the check's timeout of {} ms was spent on the "
+                                    "commands before it",
+                                    progress->timeout.count());
+        progress->results.push_back(std::move(result));
+      }
+    } else {
+      progress->commands[next].timeout = left;
+    }
+  }
   if (progress->results.size() == progress->commands.size()) {
     CheckResult result = progress->check.judge(progress->results);
     result.started = progress->started;
@@ -356,8 +378,9 @@ void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoi
                                                       check.commands(),
                                                       {},
                                                       std::chrono::system_clock::now(),
-                                                      std::move(done)});
-  for (auto& command : progress->commands) command.timeout = timeout;
+                                                      std::move(done),
+                                                      timeout,
+                                                      std::chrono::steady_clock::now() + timeout});
   advance(progress);
 }
 

@@ -13,6 +13,7 @@
 
 #include "greenlight/runbook/executor.h"
 #include "job_window.h"
+#include "greenlight/runbook/step_jobs.h"
 #include "step_commands.h"
 
 namespace greenlight::runbook {

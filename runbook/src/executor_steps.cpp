@@ -138,7 +138,7 @@ void Executor::Impl::ask_operator(const Phase& phase, int number, const Step& s)
 void Executor::Impl::save_group(const Phase& phase, int number, const Step& s) {
   append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
   try {
-    const std::string nodes = detail::step_nodes(s, ctx_.site, ctx_.groups).fold();
+    const std::string nodes = step_nodes(s, ctx_.site, ctx_.groups).fold();
     saved_groups_[s.group] = nodes;
     install_saved_groups();
     step_done(phase, number, fmt::format("@run:{}={}", s.group, nodes));
@@ -156,7 +156,7 @@ void Executor::Impl::install_saved_groups() {
 }
 
 Endpoint Executor::Impl::self_endpoint() const {
-  Endpoint endpoint = ctx_.endpoint_for(detail::self_name(ctx_.site));
+  Endpoint endpoint = ctx_.endpoint_for(ctx_.site.self_name());
   endpoint.local = true;
   return endpoint;
 }
@@ -165,27 +165,16 @@ void Executor::Impl::run_on_nodes(const Phase& phase, int number, const Step& s,
                                   const std::optional<std::string>& only_nodes) {
   std::vector<detail::Job> jobs;
   try {
-    NodeSet nodes = only_nodes ? NodeSet::parse(*only_nodes, &ctx_.groups)
-                               : detail::step_nodes(s, ctx_.site, ctx_.groups);
-    milliseconds timeout = s.timeout;
-    if (s.kind == StepKind::kRun) {
-      const RenderedCommand rendered = s.command->render(ctx_.groups);
-      if (timeout.count() == 0) timeout = ctx_.site.ssh.command_timeout;
-      if (rendered.has_empty_expansion || nodes.size() == 0) {
-        append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
-        return step_done(phase, number, "nothing to do: a node set is empty");
-      }
-      Command command = Command::shell(rendered.text);
-      command.timeout = timeout;
-      for (const auto& node : nodes.expand())
-        jobs.push_back({node, ctx_.endpoint_for(node), command});
-    } else {
-      if (timeout.count() == 0) timeout = ctx_.site.power.timeout;
-      for (const auto& node : nodes.expand()) {
-        Command command = Command::shell(detail::power_command(ctx_.site, node, s.power_action));
-        command.timeout = timeout;
-        jobs.push_back({node, self_endpoint(), command});
-      }
+    const ResolvedStep resolved = resolve_step(s, ctx_.site, ctx_.groups, only_nodes);
+    if (resolved.nothing_to_do) {
+      append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+      return step_done(phase, number, "nothing to do: a node set is empty");
+    }
+    for (const auto& job : resolved.jobs) {
+      Command command = Command::shell(job.command);
+      command.timeout = resolved.timeout;
+      jobs.push_back({job.node, job.on_self ? self_endpoint() : ctx_.endpoint_for(job.node),
+                      std::move(command)});
     }
   } catch (const std::exception& error) {
     append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));

@@ -6,6 +6,7 @@
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/runbook.h"
+#include "greenlight/runbook/step_jobs.h"
 
 namespace greenlight::runbook {
 namespace {
@@ -40,15 +41,14 @@ Mark mark_at(const Value& value, std::size_t offset) {
 
 void check_nodes(Context& ctx, const Value& where, const std::string& nodes,
                  std::string_view what) {
-  if (nodes == "self") {
-    if (ctx.site.self_host() == nullptr) {
-      ctx.diagnostics.error(
-          where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));
-    }
+  const std::string named = with_self_named(nodes, ctx.site);
+  if (named != nodes && ctx.site.self_host() == nullptr) {
+    ctx.diagnostics.error(
+        where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));
     return;
   }
   try {
-    NodeSet::parse(nodes, ctx.groups.get());
+    NodeSet::parse(named, ctx.groups.get());
   } catch (const std::exception& error) {
     ctx.diagnostics.error(where.mark, fmt::format("{}: {}", what, error.what()));
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "greenlight/core/nodeset.h"
+#include "greenlight/runbook/step_jobs.h"
 
 namespace greenlight::runbook {
 namespace {
@@ -16,24 +17,57 @@ std::string duration(std::chrono::milliseconds ms) {
   return fmt::format("{}ms", count);
 }
 
-std::string nodes_of(const Step& step, const config::Site& site, const GroupResolver& groups) {
-  if (step.nodes == "self") {
-    const auto* self = site.self_host();
-    return self != nullptr ? fmt::format("{} (self)", self->name) : "self";
-  }
+std::string count_of(const NodeSet& nodes) {
+  return fmt::format("{} ({} node{})", nodes.fold(), nodes.size(), nodes.size() == 1 ? "" : "s");
+}
+
+std::string codes_of(const Step& step) {
+  std::string codes;
+  for (int code : step.allowed_exit_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
+  return fmt::format("      exit codes {}; {} failed node{} allowed; {} retr{}{}\n", codes,
+                     step.max_failed_nodes, step.max_failed_nodes == 1 ? "" : "s", step.retries,
+                     step.retries == 1 ? "y" : "ies", step.idempotent ? "; idempotent" : "");
+}
+
+// A run or power step as resolve_step (the executor's own resolution) sees
+// it now; a group known only at run time (fleet's @vm:running, a @run: group
+// saved by an earlier step) is shown unresolved.
+std::string render_jobs(const std::string& head, const Step& step, const config::Site& site,
+                        const GroupResolver& groups) {
+  const std::string what =
+      step.kind == StepKind::kPower ? fmt::format("{} {}", head, step.power_action) : head;
   try {
-    NodeSet set = NodeSet::parse(step.nodes, &groups);
-    if (!step.exclude.empty()) {
-      if (step.exclude == "self" && site.self_host() != nullptr) {
-        set.difference_update(NodeSet::parse(site.self_host()->name));
-      } else {
-        set.difference_update(NodeSet::parse(step.exclude, &groups));
-      }
+    const ResolvedStep resolved = resolve_step(step, site, groups);
+    if (resolved.nothing_to_do) {
+      return fmt::format("{} on {}: nothing to do (a node set is empty)\n", what,
+                         resolved.nodes.size() == 0 ? "no node" : count_of(resolved.nodes));
     }
-    return fmt::format("{} ({} node{})", set.fold(), set.size(), set.size() == 1 ? "" : "s");
+    const StepJob& first = resolved.jobs.front();
+    if (step.kind == StepKind::kRun) {
+      return fmt::format("{} on {}:\n      {}\n", what, count_of(resolved.nodes), first.command) +
+             codes_of(step);
+    }
+    return fmt::format("{} on {}, from {}:\n      {}{}\n", what, count_of(resolved.nodes),
+                       site.self_name(), first.command,
+                       resolved.jobs.size() > 1
+                           ? fmt::format("   (likewise for the {} other node{})",
+                                         resolved.jobs.size() - 1,
+                                         resolved.jobs.size() == 2 ? "" : "s")
+                           : "");
   } catch (const std::exception&) {
-    return fmt::format("{}{} (resolved at run time)", step.nodes,
-                       step.exclude.empty() ? "" : " -x " + step.exclude);
+    // The nodes may resolve now while the command reads a group known only
+    // at run time: show what is known.
+    std::string nodes;
+    try {
+      nodes = count_of(step_nodes(step, site, groups));
+    } catch (const std::exception&) {
+      nodes = fmt::format("{}{} (resolved at run time)", step.nodes,
+                          step.exclude.empty() ? "" : " -x " + step.exclude);
+    }
+    if (step.kind != StepKind::kRun) return fmt::format("{} on {}\n", what, nodes);
+    return fmt::format("{} on {}:\n      {}   (node sets resolved at run time)\n", what, nodes,
+                       step.command->text()) +
+           codes_of(step);
   }
 }
 
@@ -79,10 +113,9 @@ std::string render_plan(const Runbook& book, const config::Site& site) {
           out += fmt::format("{}: @run:{} = {}\n", head, step.group, step.nodes);
           break;
         case StepKind::kPower:
-          out +=
-              fmt::format("{} {} on {}\n", head, step.power_action, nodes_of(step, site, groups));
-          break;
         case StepKind::kRun:
+          out += render_jobs(head, step, site, groups);
+          break;
         case StepKind::kSelfPoweroff: {
           std::string command;
           try {
@@ -90,21 +123,7 @@ std::string render_plan(const Runbook& book, const config::Site& site) {
           } catch (const TemplateError&) {
             command = step.command->text() + "   (node sets resolved at run time)";
           }
-          if (step.kind == StepKind::kRun) {
-            out +=
-                fmt::format("{} on {}:\n      {}\n", head, nodes_of(step, site, groups), command);
-            std::string codes;
-            for (int code : step.allowed_exit_codes)
-              codes += (codes.empty() ? "" : ",") + std::to_string(code);
-            out += fmt::format("      exit codes {}; {} failed node{} allowed; {} retr{}{}\n",
-                               codes, step.max_failed_nodes, step.max_failed_nodes == 1 ? "" : "s",
-                               step.retries, step.retries == 1 ? "y" : "ies",
-                               step.idempotent ? "; idempotent" : "");
-          } else {
-            const auto* self = site.self_host();
-            out +=
-                fmt::format("{} on {}: {}\n", head, self != nullptr ? self->name : "self", command);
-          }
+          out += fmt::format("{} on {}: {}\n", head, site.self_name(), command);
           break;
         }
       }

@@ -6,30 +6,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "greenlight/runbook/command_template.h"
-
 namespace greenlight::runbook::detail {
 namespace {
-
-NodeSet parse_set(const std::string& text, const config::Site& site, const GroupResolver& groups) {
-  // "self" may appear as an item of a node set ("@top,@worker" minus "self").
-  std::string expanded;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto comma = text.find(',', start);
-    std::string item =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (item == "self") item = self_name(site);
-    expanded += (expanded.empty() ? "" : ",") + item;
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  try {
-    return NodeSet::parse(expanded, &groups);
-  } catch (const std::exception& error) {
-    throw std::runtime_error(fmt::format("node set '{}': {}", text, error.what()));
-  }
-}
 
 std::string first_lines(const std::string& text, std::size_t lines) {
   std::string out;
@@ -77,47 +55,6 @@ std::vector<RunResult> with_stderr_reasons(const std::vector<RunResult>& results
 }
 
 }  // namespace
-
-std::string self_name(const config::Site& site) {
-  const config::Host* self = site.self_host();
-  return self != nullptr ? self->name : "localhost";
-}
-
-NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups) {
-  NodeSet nodes = parse_set(step.nodes, site, groups);
-  if (!step.exclude.empty()) nodes.difference_update(parse_set(step.exclude, site, groups));
-  return nodes;
-}
-
-std::string power_command(const config::Site& site, const std::string& node,
-                          const std::string& action) {
-  const config::Host* host = site.host(node);
-  const std::string bmc = host != nullptr ? host->bmc : std::string();
-  std::string out;
-  const std::string& text = site.power.command;
-  for (std::size_t i = 0; i < text.size();) {
-    auto placeholder = [&](std::string_view name) {
-      return text.compare(i, name.size(), name) == 0;
-    };
-    if (placeholder("{node}")) {
-      out += shell_quote(node);
-      i += 6;
-    } else if (placeholder("{bmc}")) {
-      if (bmc.empty()) {
-        throw std::runtime_error(
-            fmt::format("{}: no BMC address (hosts: {}: bmc: ...)", node, node));
-      }
-      out += shell_quote(bmc);
-      i += 5;
-    } else if (placeholder("{action}")) {
-      out += shell_quote(action);
-      i += 8;
-    } else {
-      out += text[i++];
-    }
-  }
-  return out;
-}
 
 bool succeeded(const RunResult& result, const std::vector<int>& allowed) {
   auto allows = [&allowed](int code) {

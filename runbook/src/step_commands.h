@@ -1,5 +1,6 @@
-// What a step runs, computed from the runbook, the site and the groups:
-// its nodes, its BMC commands, and how its results read.
+// How a step's results read: success by its allowed exit codes, results
+// folded by outcome, failures gathered by reason (what a step runs is
+// greenlight/runbook/step_jobs.h).
 #pragma once
 
 #include <string>
@@ -12,18 +13,6 @@
 #include "greenlight/runbook/runbook.h"
 
 namespace greenlight::runbook::detail {
-
-/// Greenlight's own host ("self"), or "localhost" when the site marks none.
-std::string self_name(const config::Site& site);
-
-/// The nodes a step acts on: `nodes` minus `exclude`, where "self" stands for
-/// greenlight's own host. Throws std::runtime_error naming the node set.
-NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups);
-
-/// The site's BMC command for one node, every substituted word shell-quoted.
-/// Throws std::runtime_error when the node has no BMC address.
-std::string power_command(const config::Site& site, const std::string& node,
-                          const std::string& action);
 
 /// True when the result counts as a success for a step allowing `allowed`
 /// exit codes; 255 allowed also accepts a node that dropped the connection

@@ -326,6 +326,17 @@ const Host* Site::self_host() const {
   return it == hosts.end() ? nullptr : &*it;
 }
 
+std::string Site::self_name() const {
+  const Host* self = self_host();
+  return self != nullptr ? self->name : "localhost";
+}
+
+bool Site::is_self(std::string_view wanted) const {
+  if (wanted == "self" || wanted == "localhost") return true;
+  const Host* self = self_host();
+  return self != nullptr && self->name == wanted;
+}
+
 std::shared_ptr<GroupResolver> Site::group_resolver() const {
   auto resolver = std::make_shared<GroupResolver>();
   std::map<std::string, std::string, std::less<>> site_groups(groups.begin(), groups.end());

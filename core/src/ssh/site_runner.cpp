@@ -12,18 +12,17 @@ Endpoint site_endpoint(const config::Site* site, std::string_view node) {
   }
   endpoint.port = site->ssh.port;
   endpoint.user = site->ssh.user;
-  const config::Host* host = node == "self" ? site->self_host() : site->host(node);
+  endpoint.local = site->is_self(node);
+  const config::Host* host = endpoint.local ? site->self_host() : site->host(node);
   if (host == nullptr) {
+    if (endpoint.local) endpoint.node = site->self_name();
     endpoint.address = endpoint.node;
-    endpoint.local = node == "self";
-    if (endpoint.local) endpoint.node = "localhost";
     return endpoint;
   }
   endpoint.node = host->name;
   endpoint.address = host->address.empty() ? host->name : host->address;
   if (host->port != 0) endpoint.port = host->port;
   if (!host->user.empty()) endpoint.user = host->user;
-  endpoint.local = host->self;
   return endpoint;
 }
 

@@ -107,7 +107,15 @@ struct Site {
   std::vector<std::pair<std::string, Value>> runbooks;  ///< inline runbooks by name
 
   const Host* host(std::string_view name) const;
+  /// The host marked `self: true`, or null when none is.
   const Host* self_host() const;
+  /// The one place "self" is resolved: the name of the self host, or
+  /// "localhost" when the site marks none. Runbook node sets, check hosts,
+  /// power steps and endpoints all ask this.
+  std::string self_name() const;
+  /// True when `wanted` designates greenlight's own host: "self", "localhost"
+  /// or the self host's name.
+  bool is_self(std::string_view wanted) const;
   /// Group sources for node sets: the site's groups as the default source
   /// ("site"), plus empty placeholders for dynamic sources fed by checks.
   std::shared_ptr<GroupResolver> group_resolver() const;

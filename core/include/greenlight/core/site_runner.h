@@ -13,8 +13,9 @@
 namespace greenlight {
 
 /// The endpoint of `node` in `site` (may be null: no configuration, every
-/// name is its own address). "self" names the site's self host (or this
-/// machine when none is declared).
+/// name is its own address). Names Site::is_self accepts ("self",
+/// "localhost", the self host's name) are local, named Site::self_name();
+/// every other node goes over SSH.
 Endpoint site_endpoint(const config::Site* site, std::string_view node);
 
 /// SshOptions from the configuration's `ssh:` settings.

@@ -1,0 +1,59 @@
+// What a run or power step does on which nodes, computed by one function for
+// `runbook plan`, `runbook exec --dry-run` and `runbook exec` alike: the plan
+// an operator approves is what runs.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/core/config.h"
+#include "greenlight/core/group_source.h"
+#include "greenlight/core/nodeset.h"
+#include "greenlight/runbook/runbook.h"
+
+namespace greenlight::runbook {
+
+/// One command of a step. A run step's command runs on `node` (locally when
+/// the node is greenlight's own host, over SSH otherwise); a power step's
+/// command runs on greenlight's own host against `node`'s BMC (`on_self`).
+struct StepJob {
+  std::string node;
+  std::string command;  ///< shell text, as `sh -c` receives it
+  bool on_self = false;
+};
+
+/// A run or power step resolved against the site and the groups as they are now.
+struct ResolvedStep {
+  NodeSet nodes;                         ///< the step's nodes, exclusions removed
+  std::vector<StepJob> jobs;             ///< one per node, in the node set's order
+  std::chrono::milliseconds timeout{0};  ///< per command; the site's when the step names none
+  /// The step's node set, or a node set its command expands, is empty: the
+  /// step has nothing to do (jobs is empty).
+  bool nothing_to_do = false;
+};
+
+/// `text` with every item "self" of the comma-separated node set replaced by
+/// the site's own host (config::Site::self_name).
+std::string with_self_named(const std::string& text, const config::Site& site);
+
+/// The nodes a step acts on: `on` minus `exclude`, "self" standing for
+/// greenlight's own host in either. Throws std::runtime_error naming the
+/// node set when a group cannot be resolved.
+NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups);
+
+/// The jobs of a run or power step. `only_nodes` (a node set) replaces the
+/// step's nodes (retry of the failed nodes). Throws std::runtime_error (a
+/// group that cannot be resolved, a node without a BMC address) or
+/// TemplateError; the caller decides whether that is "resolved at run time"
+/// (plan, dry run) or a failed step (exec).
+ResolvedStep resolve_step(const Step& step, const config::Site& site, const GroupResolver& groups,
+                          const std::optional<std::string>& only_nodes = std::nullopt);
+
+/// The site's BMC command for one node and action, every substituted word
+/// shell-quoted. Throws std::runtime_error when the node has no BMC address.
+std::string power_command(const config::Site& site, const std::string& node,
+                          const std::string& action);
+
+}  // namespace greenlight::runbook

@@ -1,0 +1,96 @@
+#include "greenlight/runbook/step_jobs.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <string_view>
+
+namespace greenlight::runbook {
+namespace {
+
+NodeSet parse_set(const std::string& text, const config::Site& site, const GroupResolver& groups) {
+  try {
+    return NodeSet::parse(with_self_named(text, site), &groups);
+  } catch (const std::exception& error) {
+    throw std::runtime_error(fmt::format("node set '{}': {}", text, error.what()));
+  }
+}
+
+}  // namespace
+
+std::string with_self_named(const std::string& text, const config::Site& site) {
+  // Items are separated by ClusterShell's operators: "," (union), "!"
+  // (difference), "&" (intersection), "^" (symmetric difference).
+  std::string out;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = text.find_first_of(",!&^", start);
+    const std::string_view item = std::string_view(text).substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    out += item == "self" ? site.self_name() : std::string(item);
+    if (end == std::string::npos) break;
+    out += text[end];
+    start = end + 1;
+  }
+  return out;
+}
+
+NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups) {
+  NodeSet nodes = parse_set(step.nodes, site, groups);
+  if (!step.exclude.empty()) nodes.difference_update(parse_set(step.exclude, site, groups));
+  return nodes;
+}
+
+ResolvedStep resolve_step(const Step& step, const config::Site& site, const GroupResolver& groups,
+                          const std::optional<std::string>& only_nodes) {
+  ResolvedStep out;
+  out.nodes = only_nodes ? parse_set(*only_nodes, site, groups) : step_nodes(step, site, groups);
+  out.timeout = step.timeout;
+  if (step.kind == StepKind::kRun) {
+    if (out.timeout.count() == 0) out.timeout = site.ssh.command_timeout;
+    const RenderedCommand rendered = step.command->render(groups);
+    out.nothing_to_do = rendered.has_empty_expansion || out.nodes.size() == 0;
+    if (out.nothing_to_do) return out;
+    for (const auto& node : out.nodes.expand()) out.jobs.push_back({node, rendered.text, false});
+  } else if (step.kind == StepKind::kPower) {
+    if (out.timeout.count() == 0) out.timeout = site.power.timeout;
+    out.nothing_to_do = out.nodes.size() == 0;
+    for (const auto& node : out.nodes.expand())
+      out.jobs.push_back({node, power_command(site, node, step.power_action), true});
+  } else {
+    throw std::logic_error(fmt::format("resolve_step: a {} step has no jobs", to_string(step.kind)));
+  }
+  return out;
+}
+
+std::string power_command(const config::Site& site, const std::string& node,
+                          const std::string& action) {
+  const config::Host* host = site.host(node);
+  const std::string bmc = host != nullptr ? host->bmc : std::string();
+  std::string out;
+  const std::string& text = site.power.command;
+  for (std::size_t i = 0; i < text.size();) {
+    auto placeholder = [&](std::string_view name) {
+      return text.compare(i, name.size(), name) == 0;
+    };
+    if (placeholder("{node}")) {
+      out += shell_quote(node);
+      i += 6;
+    } else if (placeholder("{bmc}")) {
+      if (bmc.empty()) {
+        throw std::runtime_error(
+            fmt::format("{}: no BMC address (hosts: {}: bmc: ...)", node, node));
+      }
+      out += shell_quote(bmc);
+      i += 5;
+    } else if (placeholder("{action}")) {
+      out += shell_quote(action);
+      i += 8;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+}  // namespace greenlight::runbook
