@@ -99,3 +99,28 @@ TEST_CASE("a wrapper command replaces the program, arguments stay") {
   h.run("peers");
   CHECK(h.runner.recorded().at(0) == "vm: nsenter -t 42 -n gluster --mode=script pool list --xml");
 }
+
+TEST_CASE("a check's timeout is one deadline for all its commands") {
+  // Three volumes, each gluster call answering after 0.8 s: with a 1 s
+  // timeout the check ends after about 1 s, unknown, never OK after 3.2 s.
+  const std::string fixtures = GREENLIGHT_FIXTURES_DIR;
+  Harness h("  heal: {kind: gluster_heal, volumes: [v1, v2, v3], command: [sh, -c, 'sleep 0.8; "
+            "case \"$*\" in *\"volume info\"*) cat " +
+            fixtures + "/gluster/volume_info.xml;; *) cat " + fixtures +
+            "/gluster/heal_info_clean.xml;; esac', gluster]}\n");
+  LocalRunner local(h.io);
+  auto groups = h.site.group_resolver();
+  auto check = checks::make_check(h.site.checks.at(0), h.site, *groups, h.diagnostics);
+  INFO(h.diagnostics.format());
+  REQUIRE(check != nullptr);
+  checks::CheckResult result;
+  const auto start = std::chrono::steady_clock::now();
+  checks::run_check(*check, local, Endpoint{"vm", "", 22, "", true}, std::chrono::seconds(1),
+                    [&](checks::CheckResult r) { result = std::move(r); });
+  h.io.run();
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < std::chrono::milliseconds(1600));
+  CHECK(result.status == checks::Status::unknown);
+  INFO(result.message);
+  CHECK_THAT(result.message, Catch::Contains("timed out") || Catch::Contains("timeout"));
+}

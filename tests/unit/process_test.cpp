@@ -1,5 +1,6 @@
 #include "greenlight/core/process.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,6 +98,29 @@ TEST_CASE("processes left behind in the group are killed when the command exits"
   CHECK(result.ok());
   REQUIRE_FALSE(result.out.empty());
   CHECK(is_gone(std::stoi(result.out)));
+}
+
+TEST_CASE("the deadline holds for a descendant that left the group and keeps the output") {
+  // The main process exits at once; a child started with setsid (its own
+  // session and process group) keeps stdout open for 6 s.
+  auto spec = sh("setsid sh -c 'echo $$; sleep 6; echo late' & sleep 0.1; echo main");
+  spec.timeout = 1s;
+  spec.kill_grace = 200ms;
+  const auto start = std::chrono::steady_clock::now();
+  auto result = run_process(spec);
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < 2500ms);
+  CHECK(result.outcome == ProcessResult::Outcome::kTimedOut);
+  CHECK_FALSE(result.ok());
+  CHECK(result.output_held);
+  CHECK_THAT(result.describe(), Catch::Contains("still held its output"));
+  CHECK_THAT(result.out, Catch::Contains("main"));
+  CHECK_THAT(result.out, !Catch::Contains("late"));
+  // The escaped child is not greenlight's to kill by group; it gets EPIPE
+  // on its next write. End it here, by the pid it printed.
+  const auto first_line = result.out.substr(0, result.out.find('\n'));
+  if (!first_line.empty() && first_line.find_first_not_of("0123456789") == std::string::npos)
+    ::kill(std::stoi(first_line), SIGKILL);
 }
 
 TEST_CASE("output beyond the cap is dropped and flagged") {

@@ -180,12 +180,26 @@ class Running : public std::enable_shared_from_this<Running> {
     exited_ = true;
     boost::system::error_code ignored;
     pidfd_.close(ignored);
+    if (timed_out_) return close_output();
+    maybe_finish();
+  }
+
+  // The deadline covers the whole command, descendants included: one that
+  // left the process group (setsid, a daemon that kept stdout) and still
+  // holds the output when the deadline passes is cut off by closing the
+  // pipes; its next write gets EPIPE.
+  void close_output() {
+    held_output_ = out_open_ || err_open_;
+    boost::system::error_code ignored;
+    out_.close(ignored);
+    err_.close(ignored);
+    out_open_ = err_open_ = false;
     maybe_finish();
   }
 
   void expire() {
-    if (exited_) return;
     timed_out_ = true;
+    if (exited_) return close_output();
     ::kill(-pid_, SIGTERM);
     grace_.expires_after(spec_.kill_grace);
     grace_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
@@ -212,7 +226,10 @@ class Running : public std::enable_shared_from_this<Running> {
         result_.exit_code = WEXITSTATUS(status_);
         result_.outcome = ProcessResult::Outcome::kExited;
       }
-      if (timed_out_) result_.outcome = ProcessResult::Outcome::kTimedOut;
+      if (timed_out_) {
+        result_.outcome = ProcessResult::Outcome::kTimedOut;
+        result_.output_held = held_output_;
+      }
     }
     auto done = std::move(done_);
     done(std::move(result_));
@@ -224,7 +241,8 @@ class Running : public std::enable_shared_from_this<Running> {
   ProcessResult result_;
   pid_t pid_ = -1;
   int status_ = 0;
-  bool exited_ = false, finished_ = false, timed_out_ = false, out_open_ = false, err_open_ = false;
+  bool exited_ = false, finished_ = false, timed_out_ = false, out_open_ = false, err_open_ = false,
+       held_output_ = false;
   asio::posix::stream_descriptor out_, err_, in_, pidfd_;
   asio::steady_timer deadline_, grace_;
   std::array<char, 65536> out_buffer_{}, err_buffer_{};
@@ -245,7 +263,10 @@ std::string ProcessResult::describe() const {
     case Outcome::kSignaled:
       return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
     case Outcome::kTimedOut:
-      return fmt::format("timed out after {}", seconds(duration));
+      return output_held ? fmt::format("timed out after {}: a process it started (outside its "
+                                       "process group) still held its output",
+                                       seconds(duration))
+                         : fmt::format("timed out after {}", seconds(duration));
     case Outcome::kSpawnFailed:
       return error;
   }

@@ -22,6 +22,7 @@ struct SshRunner::Pool {
     Command command;
     std::function<void(RunResult)> done;
     asio::executor_work_guard<asio::io_context::executor_type> busy;  ///< keeps run() going
+    Clock::time_point queued;  ///< the command's deadline counts from here
   };
 
   asio::io_context& io;
@@ -75,6 +76,18 @@ struct SshRunner::Pool {
       result.reason = "not started: interrupted";
       return result;
     }
+    // One deadline for the whole job: the time spent waiting for a worker
+    // and connecting counts, so a command queued behind long ones cannot
+    // wait unbounded.
+    const auto deadline = job.queued + job.command.timeout;
+    if (started >= deadline) {
+      result.status = RunStatus::kTimeout;
+      result.reason = fmt::format(
+          "timed out after {} ms waiting for a free SSH connection slot (fanout {}), never sent",
+          std::chrono::duration_cast<std::chrono::milliseconds>(started - job.queued).count(),
+          options.workers);
+      return result;
+    }
     const std::string key = job.target.key();
     auto session = take_idle(key);
     bool reused = session != nullptr;
@@ -87,9 +100,6 @@ struct SshRunner::Pool {
         session = connect(job.target, result);
         if (!session) break;
       }
-      // The command's timeout counts from when it is sent, not from the
-      // connection: a slow login is the connect timeout's business.
-      const auto deadline = Clock::now() + job.command.timeout;
       RunResult attempt_result = result;
       const auto outcome = session->exec(job.command, deadline, interrupted, attempt_result);
       if (outcome == SshSession::Outcome::kNotStarted && reused) {
@@ -163,7 +173,8 @@ void SshRunner::run(const Endpoint& endpoint, const Command& command,
                    endpoint.port, endpoint.user.empty() ? pool_->options.user : endpoint.user};
   std::lock_guard<std::mutex> lock(pool_->mutex);
   pool_->queue.push_back(
-      Pool::Job{std::move(target), command, std::move(done), asio::make_work_guard(pool_->io)});
+      Pool::Job{std::move(target), command, std::move(done), asio::make_work_guard(pool_->io),
+                Clock::now()});
   // Threads start on demand, up to the bound: a run over three hosts starts three.
   if (pool_->waiting < pool_->queue.size() &&
       pool_->threads.size() < static_cast<std::size_t>(std::max(1, pool_->options.workers))) {

@@ -43,7 +43,9 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
                                   const GroupResolver& groups, config::Diagnostics& diagnostics);
 
 /// Runs every command of `check` on `endpoint`, one after the other, then
-/// calls `done` with the verdict (started and finished set).
+/// calls `done` with the verdict (started and finished set). `timeout` is
+/// one deadline for the whole check: each command gets what is left of it,
+/// and commands it leaves no time for are timeouts, never run.
 void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoint,
                std::chrono::milliseconds timeout, std::function<void(CheckResult)> done);
 

@@ -41,6 +41,10 @@ struct ProcessResult {
   bool err_truncated = false;
   std::string error;  ///< kSpawnFailed: why
   std::chrono::milliseconds duration{0};
+  /// kTimedOut: the main process had ended (or ended at the deadline's
+  /// signal) but a descendant outside its process group still held stdout or
+  /// stderr; the pipes were closed at the deadline.
+  bool output_held = false;
 
   bool ok() const { return outcome == Outcome::kExited && exit_code == 0; }
   /// "exit 2", "killed by signal 9", "timed out after 5s", "cannot start: ..."

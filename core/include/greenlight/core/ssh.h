@@ -18,6 +18,11 @@
 // that went away is reconnected once, transparently, before the command is
 // sent. A command is never sent twice.
 //
+// A command's timeout is one deadline from the moment run() queues it: the
+// wait for a free worker, the connection and the command itself all count.
+// A command still queued when its deadline passes is never sent (kTimeout,
+// "waiting for a free SSH connection slot").
+//
 // Host keys are checked against one known_hosts file, strictly by default: an
 // unknown or changed key refuses the host (RunStatus::kHostKey, the reason
 // names the host and says which). With `accept_new`, an unknown key is
