@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "greenlight/core/nodeset.h"
 #include "greenlight/core/process.h"
@@ -209,17 +211,32 @@ std::vector<GatheredOutput> gather_identical(const std::vector<RunResult>& resul
     std::vector<std::string> nodes;
     const RunResult* sample;
   };
+  // Keyed by what makes two results identical (the reason only for failures),
+  // so gathering n results with n different outputs stays O(n).
+  struct Key {
+    std::string_view out, reason;
+    RunStatus status;
+    int exit_code;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      const std::size_t h = std::hash<std::string_view>{}(k.out);
+      return h ^ (std::hash<std::string_view>{}(k.reason) * 31) ^
+             (static_cast<std::size_t>(k.status) << 8) ^ static_cast<std::size_t>(k.exit_code);
+    }
+  };
   std::vector<Group> groups;
+  std::unordered_map<Key, std::size_t, KeyHash> index;
+  index.reserve(results.size());
   for (const auto& result : results) {
-    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.sample->out == result.out && g.sample->status == result.status &&
-             g.sample->exit_code == result.exit_code &&
-             (result.ok() || g.sample->reason == result.reason);
-    });
-    if (same == groups.end()) {
+    const Key key{result.out, result.ok() ? std::string_view() : std::string_view(result.reason),
+                  result.status, result.exit_code};
+    const auto [found, added] = index.try_emplace(key, groups.size());
+    if (added) {
       groups.push_back({{result.node}, &result});
     } else {
-      same->nodes.push_back(result.node);
+      groups[found->second].nodes.push_back(result.node);
     }
   }
   std::vector<GatheredOutput> gathered;
