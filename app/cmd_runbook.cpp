@@ -89,9 +89,13 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   auto books = runbook::load_runbooks(site, diagnostics);
   if (!diagnostics.ok()) {
     std::cerr << diagnostics.format();
-    std::cerr << fmt::format("{} error{} in the site's runbooks\n", diagnostics.errors().size(),
+    std::cerr << fmt::format("{} error{} in the site's configuration or runbooks\n",
+                             diagnostics.errors().size(),
                              diagnostics.errors().size() == 1 ? "" : "s");
-    return 1;
+    // Runs are read from their journals: an error in some runbook file
+    // never hides them. Starting or resuming one needs a valid site.
+    if (sub != "status" && sub != "log" && sub != "abort" && sub != "attach") return 1;
+    std::cerr << "(the runs are read from their journals all the same)\n";
   }
   if (sub == "exec") return runbook_exec(site, books, *arguments);
   if (sub == "resume") return runbook_resume(site, books, *arguments);

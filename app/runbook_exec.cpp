@@ -129,7 +129,12 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     why_here = fmt::format("no daemon at {}", control_socket(site).string());
   }
   const runbook::RunStore store(runs_directory(site, arguments.runs));
-  return execute(site, *book, arguments, store, store.create(book->name), false, why_here);
+  const runbook::NewRun created = runbook::create_run(store, *book);
+  if (created.id.empty()) {
+    std::cerr << "greenlight runbook: " << created.refusal << "\n";
+    return kRunFailed;
+  }
+  return execute(site, *book, arguments, store, created.id, false, why_here);
 }
 
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,

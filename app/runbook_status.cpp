@@ -126,13 +126,20 @@ int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>
     std::cout << fmt::format("no runs in {}\n", store.root().string());
     return 0;
   }
+  int code = 0;
   for (const auto& run : runs) {
-    const auto records = runbook::read_journal(store.journal(run));
-    const auto state = runbook::replay(records);
-    std::cout << fmt::format("{:<34} {:<10} {:<44} {}\n", run, state.runbook,
-                             state_of(store, run, records, state), state.current_phase);
+    try {
+      const auto records = runbook::read_journal(store.journal(run));
+      const auto state = runbook::replay(records);
+      std::cout << fmt::format("{:<34} {:<10} {:<44} {}\n", run, state.runbook,
+                               state_of(store, run, records, state), state.current_phase);
+    } catch (const std::exception& error) {
+      // One damaged journal is named with its reason; the others are listed.
+      std::cout << fmt::format("{:<34} {:<10} damaged: {}\n", run, "?", error.what());
+      code = 1;
+    }
   }
-  return 0;
+  return code;
 }
 
 int runbook_log(const config::Site& site, const RunbookArguments& arguments) {

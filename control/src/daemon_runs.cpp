@@ -105,7 +105,9 @@ void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Reque
   if (check.book == nullptr) return refuse(connection, check.refusal);
   const runbook::Runbook* book = check.book;
   const runbook::RunStore store(place.runs);
-  const std::string id = store.create(book->name);
+  const runbook::NewRun created = runbook::create_run(store, *book);
+  if (created.id.empty()) return refuse(connection, created.refusal);
+  const std::string& id = created.id;
   auto lock = runbook::RunLock::acquire(store.directory(id));
   auto journal = runbook::Journal::create(store.journal(id));
   auto run =

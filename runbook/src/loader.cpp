@@ -254,6 +254,7 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
   MapReader top(root, ctx.diagnostics, fmt::format("runbook '{}'", default_name));
   book.name = top.string("runbook").value_or(default_name);
   book.description = top.string("description").value_or("");
+  book.concurrent_runs = top.boolean("concurrent_runs").value_or(false);
   parsed.sequence = top.strings("sequence").value_or(std::vector<std::string>{});
   if (const Value* v = root.find("sequence")) parsed.sequence_mark = v->mark;
   const Value* gates = top.get("gates");

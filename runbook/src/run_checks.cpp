@@ -1,8 +1,16 @@
 #include "greenlight/runbook/run_checks.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <regex>
 
 namespace greenlight::runbook {
 
@@ -28,6 +36,111 @@ ExecCheck check_exec(const std::vector<Runbook>& books, const std::string& name,
   }
   check.book = book;
   return check;
+}
+
+namespace {
+
+std::string user_of(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Uid:", 0) != 0) continue;
+    const auto uid = static_cast<uid_t>(std::stoul(line.substr(4)));
+    passwd entry{};
+    passwd* found = nullptr;
+    char buffer[1024];
+    if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr)
+      return found->pw_name;
+    return fmt::format("uid {}", uid);
+  }
+  return "?";
+}
+
+// Holds an exclusive flock on the state directory's lock file.
+class StoreLock {
+ public:
+  explicit StoreLock(const std::filesystem::path& root) {
+    std::filesystem::create_directories(root);
+    const auto path = root / ".create.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+      const int error = errno;
+      if (fd_ >= 0) ::close(fd_);
+      throw std::runtime_error(
+          fmt::format("cannot lock {}: {}", path.string(), std::strerror(error)));
+    }
+  }
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+  ~StoreLock() { ::close(fd_); }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
+std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name) {
+  static const std::regex kStamp(R"(-\d{8}-\d{6}(-\d+)?$)");
+  std::vector<UnfinishedRun> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(store.root(), ec)) {
+    if (!entry.is_directory()) continue;
+    const std::string run = entry.path().filename().string();
+    UnfinishedRun unfinished{run, RunLock::holder(entry.path()), "", ""};
+    try {
+      const auto records = read_journal(store.journal(run));
+      if (records.empty()) {
+        // Created, its executor not started yet (or never): named after its runbook.
+        std::smatch stamp;
+        if (!std::regex_search(run, stamp, kStamp) ||
+            run.substr(0, static_cast<std::size_t>(stamp.position(0))) != name)
+          continue;
+        unfinished.state = "starting";
+      } else {
+        const RunState state = replay(records);
+        if (state.runbook != name || state.finished || state.aborted) continue;
+        unfinished.state = state.self_poweroff_pending ? "powered off"
+                           : state.paused              ? "paused"
+                                                       : "interrupted";
+      }
+    } catch (const std::exception& error) {
+      if (run.rfind(name + "-", 0) != 0) continue;
+      unfinished.state = fmt::format("damaged: {}", error.what());
+    }
+    if (unfinished.pid != 0) {
+      unfinished.state = "executing";
+      unfinished.user = unfinished.pid > 0 ? user_of(unfinished.pid) : "?";
+    }
+    out.push_back(std::move(unfinished));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const UnfinishedRun& a, const UnfinishedRun& b) { return a.run < b.run; });
+  return out;
+}
+
+NewRun create_run(const RunStore& store, const Runbook& book) {
+  NewRun created;
+  const StoreLock lock(store.root());
+  if (!book.concurrent_runs) {
+    const auto others = unfinished_runs(store, book.name);
+    if (!others.empty()) {
+      std::string names;
+      for (const auto& other : others) {
+        names += fmt::format("\n  {}: {}", other.run, other.state);
+        if (other.pid != 0) names += fmt::format(" (process {}, user {})", other.pid, other.user);
+      }
+      const UnfinishedRun& last = others.back();
+      created.refusal = fmt::format(
+          "runbook {} has a run that has not ended, and it runs one at a time:{}\n"
+          "Follow it (greenlight runbook attach {}), resume it (greenlight runbook resume {}) or "
+          "end it (greenlight runbook abort {}) first.",
+          book.name, names, last.run, last.run, last.run);
+      return created;
+    }
+  }
+  created.id = store.create(book.name);
+  return created;
 }
 
 ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& books,

@@ -127,6 +127,10 @@ run=$(grep -o 'attach asks-[0-9-]*' <<<"$out" | awk '{print $2}')
 asking() { curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"asks\", \"state\": \"asking\""; }
 check "the run waits for an answer (asking)" wait_for 50 asking
 check "nothing after the confirm ran" test "$(grep -c confirmed "$dir/trace")" -eq 0
+second=$("$gl" runbook exec asks --yes --detach 2>&1 </dev/null); rc=$?
+check "a second run of asks is refused by serve while the first asks (rc $rc)" test "$rc" -ne 0
+check "the refusal names the run, serve's process and user ($second)" \
+  grep -q "$run: executing (process [0-9]*, user root)" <<<"$second"
 out=$(printf 'y\n' | timeout 20 "$gl" runbook attach "$run" 2>&1); rc=$?
 check "attach, answer yes: finished with rc 0 (rc $rc)" test "$rc" -eq 0
 check "attach shows where the run stands" grep -q "run $run of asks is waiting for the operator" <<<"$out"

@@ -115,6 +115,37 @@ out=$(printf 'n\n' | "$gl" runbook exec failing 2>&1); rc=$?
 check "no approval: paused (rc $rc)" test "$rc" -eq 3
 check "the question names the step" grep -q "changes the cluster: run on self: exit 3" <<<"$out"
 
+# 5b. one run of a runbook at a time: the paused run above holds "failing".
+paused_run=$(ls "$dir/runs" | grep '^failing-' | grep -v "^$failing_run\$")
+out=$(printf 'y\n' | "$gl" runbook exec failing --yes 2>&1); rc=$?
+check "a second run of the same runbook is refused (rc $rc)" test "$rc" -eq 1
+check "the refusal names the paused run and how to end it ($out)" \
+  grep -q "$paused_run: paused" <<<"$out"
+check "the refusal says how to end it" grep -q "greenlight runbook abort $paused_run" <<<"$out"
+check "no new run directory" test "$(ls "$dir/runs" | grep -c '^failing-')" -eq 2
+"$gl" runbook abort "$paused_run" --reason "test: done with it" >/dev/null 2>&1
+out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
+check "once it ended, a new run starts (rc $rc)" test "$rc" -eq 3
+"$gl" runbook abort "$(ls "$dir/runs" | grep '^failing-' | tail -1)" --reason "test" >/dev/null 2>&1
+
+# 5c. a damaged journal is listed as damaged, the other runs still are; an
+# error in the site's runbooks does not hide the runs from status and log.
+mkdir "$dir/runs/mini-20260101-000000"
+printf 'garbage\nmore garbage\n' >"$dir/runs/mini-20260101-000000/journal"
+out=$("$gl" runbook status 2>&1); rc=$?
+check "status names the damaged journal ($out)" grep -q "mini-20260101-000000 .*damaged: " <<<"$out"
+check "status still lists the other runs" grep -q "^$run .*finished" <<<"$out"
+rm -rf "$dir/runs/mini-20260101-000000"
+cp "$dir/site.yaml" "$dir/site.good"
+sed -i 's/- run: {on: self, command: "exit 3"}/- run: {on: self, comand: "exit 3"}/' "$dir/site.yaml"
+out=$("$gl" runbook status 2>&1); rc=$?
+check "status works with an error in another runbook (rc $rc)" test "$rc" -eq 0
+check "the error is still reported" grep -q "comand" <<<"$out"
+check "the runs are listed" grep -q "^$run .*finished" <<<"$out"
+out=$("$gl" runbook log "$run" 2>&1); rc=$?
+check "log works with an error in another runbook (rc $rc)" grep -q "run-finished" <<<"$out"
+cp "$dir/site.good" "$dir/site.yaml"
+
 # 6. a dry run of the example restart: every phase, nothing executed.
 out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook exec restart --dry-run 2>&1); rc=$?
 check "dry run of restart (rc $rc)" test "$rc" -eq 0

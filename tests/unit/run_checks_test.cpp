@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <fstream>
 
 using namespace greenlight::runbook;
 
@@ -72,4 +75,74 @@ TEST_CASE("resume: unknown, ended and orphaned runs are refused; an open one giv
   const auto ended = check_resume(store, all, finished);
   CHECK(ended.verdict == Verdict::kFinished);
   CHECK(ended.refusal == "run " + finished + " is finished: nothing to resume");
+}
+
+TEST_CASE("exec: one run of a runbook at a time; the refusal names the run and what to do") {
+  TempRuns temp;
+  const RunStore store(temp.root);
+  const auto all = books();
+  Runbook shutdown = all[0];
+  shutdown.name = "shutdown";
+
+  const NewRun first = create_run(store, all[0]);
+  REQUIRE_FALSE(first.id.empty());
+  {
+    auto journal = Journal::create(store.journal(first.id));
+    journal.append(JournalEvent::kRunStarted, "", "", "restart");
+    journal.append(JournalEvent::kPhaseStarted, "preflight");
+    journal.append(JournalEvent::kRunPaused, "", "", "the operator did not confirm");
+  }
+  const NewRun second = create_run(store, all[0]);
+  CHECK(second.id.empty());
+  CHECK_THAT(second.refusal, Catch::Contains("runbook restart has a run that has not ended"));
+  CHECK_THAT(second.refusal, Catch::Contains(first.id + ": paused"));
+  CHECK_THAT(second.refusal, Catch::Contains("greenlight runbook resume " + first.id));
+  CHECK_THAT(second.refusal, Catch::Contains("greenlight runbook abort " + first.id));
+
+  // Another runbook is not held by it.
+  CHECK_FALSE(create_run(store, shutdown).id.empty());
+
+  // While a process executes it, the refusal names the process and its user.
+  {
+    auto lock = RunLock::acquire(store.directory(first.id));
+    const auto held = unfinished_runs(store, "restart");
+    REQUIRE(held.size() == 1);
+    CHECK(held[0].state == "executing");
+    CHECK(held[0].pid == ::getpid());
+    CHECK_FALSE(held[0].user.empty());
+    CHECK_THAT(create_run(store, all[0]).refusal,
+               Catch::Contains(fmt::format("(process {}, user ", ::getpid())));
+  }
+
+  // A run created whose journal is still empty holds the runbook too.
+  Runbook other = all[0];
+  other.name = "startup";
+  const NewRun starting = create_run(store, other);
+  REQUIRE_FALSE(starting.id.empty());
+  CHECK_THAT(create_run(store, other).refusal, Catch::Contains(starting.id + ": starting"));
+
+  // Ended runs do not hold it; concurrent_runs lifts the rule.
+  {
+    auto journal = Journal::open(store.journal(first.id));
+    journal.append(JournalEvent::kRunAborted, "", "", "operator");
+  }
+  CHECK_FALSE(create_run(store, all[0]).id.empty());
+  Runbook concurrent = all[0];
+  concurrent.concurrent_runs = true;
+  CHECK_FALSE(create_run(store, concurrent).id.empty());
+}
+
+TEST_CASE("exec: a damaged journal of the runbook's run holds it, named with the reason") {
+  TempRuns temp;
+  const RunStore store(temp.root);
+  const auto all = books();
+  const NewRun first = create_run(store, all[0]);
+  REQUIRE_FALSE(first.id.empty());
+  {
+    std::ofstream out(store.journal(first.id));
+    out << "not a journal line\nnor this one\n";
+  }
+  const auto held = unfinished_runs(store, "restart");
+  REQUIRE(held.size() == 1);
+  CHECK_THAT(held[0].state, Catch::StartsWith("damaged: "));
 }

@@ -24,6 +24,33 @@ struct ExecCheck {
 ExecCheck check_exec(const std::vector<Runbook>& books, const std::string& name,
                      const std::string& from);
 
+/// A run that has not ended (neither finished nor aborted): executing,
+/// paused, waiting for its host to boot, or with a journal that cannot be read.
+struct UnfinishedRun {
+  std::string run;
+  int pid = 0;        ///< the process executing it; 0 when none
+  std::string user;   ///< that process's user; empty when none
+  std::string state;  ///< "executing", "paused", "powered off", "interrupted", "damaged: WHY"
+};
+
+/// The unfinished runs of runbook `name` in `store`, sorted by run name. A
+/// run is of the runbook its journal's first record names (the directory's
+/// name while its journal is still empty).
+std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name);
+
+/// `exec NAME`: creates the new run's directory, unless the runbook allows
+/// one run at a time (the default; `concurrent_runs: true` lifts it) and one
+/// has not ended: then refuses, naming each such run, its process and user,
+/// and what to do. The look and the creation happen under one lock on the
+/// state directory, so two execs at the same moment (in serve and in a
+/// terminal) cannot both pass. Throws std::filesystem::filesystem_error or
+/// std::runtime_error when the state directory cannot be written.
+struct NewRun {
+  std::string id;       ///< empty: refused
+  std::string refusal;  ///< in the operator's words
+};
+NewRun create_run(const RunStore& store, const Runbook& book);
+
 /// `resume RUN`: the run's runbook and journal, or why it cannot resume.
 /// Reads the journal: call it while holding the run's lock when the history
 /// is what the executor will continue from.

@@ -72,6 +72,9 @@ struct Runbook {
   std::filesystem::path file;
   std::vector<Gate> gates;
   std::vector<Phase> phases;  ///< with `sequence:`, the phases of the runbooks named, in order
+  /// `concurrent_runs: true`: a new run may start while another one of this
+  /// runbook has not ended (default false: one at a time).
+  bool concurrent_runs = false;
 
   const Gate* gate(std::string_view gate_name) const;
   /// True when a step changes the cluster (run, power, self_poweroff).
