@@ -115,15 +115,18 @@ void detach_on_interrupt(const std::string& run) {
 }
 
 // Asks the question at the terminal (TerminalOperator, as for a run in this
-// process) and sends the answer back.
-void ask(DaemonLink& link, const std::string& run, const control::Question& question) {
+// process) and sends the answer back. False when standard input ended before
+// a person answered: nothing is sent, the question stays open for another
+// terminal, and the caller detaches.
+bool ask(DaemonLink& link, const std::string& run, const control::Question& question) {
   asio::io_context io;
   TerminalOperator person(io, std::cout);
   control::Request answer;
   answer.kind = control::Request::Kind::kAnswer;
   answer.run = run;
   answer.question = question.id;
-  auto send_yes_no = [&link, answer](bool yes) mutable {
+  auto send_yes_no = [&link, &person, answer](bool yes) mutable {
+    if (person.input_ended()) return;
     answer.yes = yes;
     link.send(answer);
   };
@@ -135,7 +138,8 @@ void ask(DaemonLink& link, const std::string& run, const control::Question& ques
       person.acknowledge(question.text, send_yes_no);
       break;
     case control::Question::Kind::kDecide:
-      person.decide(question.pause, [&link, answer](runbook::Decision decision) mutable {
+      person.decide(question.pause, [&link, &person, answer](runbook::Decision decision) mutable {
+        if (person.input_ended()) return;
         answer.decision = decision.kind;
         answer.reason = decision.reason;
         link.send(answer);
@@ -143,6 +147,7 @@ void ask(DaemonLink& link, const std::string& run, const control::Question& ques
       break;
   }
   io.run();  // the answer, posted by the terminal operator
+  return !person.input_ended();
 }
 
 int ended(const control::Event& event) {
@@ -209,7 +214,13 @@ DaemonAnswer ask_daemon(const std::filesystem::path& socket_path, const control:
           if (!quiet) std::cout << event->line << std::endl;
           break;
         case control::Event::Kind::kQuestion:
-          if (!quiet) ask(link, run, event->question);
+          if (!quiet && !ask(link, run, event->question)) {
+            std::cout << fmt::format(
+                "end of input: detached without answering; the question stays open for a "
+                "person: greenlight runbook attach {}\n",
+                run);
+            return {DaemonAnswer::Kind::kDone, kRunDetached, {}};
+          }
           break;
         case control::Event::Kind::kAnswered:
           if (!quiet && !(event->by.size() >= me.size() &&

@@ -20,7 +20,10 @@ std::string trimmed(std::string text) {
 
 std::optional<std::string> TerminalOperator::read_line() {
   std::string line;
-  if (!std::getline(std::cin, line)) return std::nullopt;
+  if (!std::getline(std::cin, line)) {
+    input_ended_ = true;
+    return std::nullopt;
+  }
   return trimmed(line);
 }
 
@@ -70,7 +73,7 @@ void TerminalOperator::decide(const runbook::Pause& pause,
     out_ << "choice: " << std::flush;
     const auto line = read_line();
     if (!line) {
-      out_ << "(no answer: end of input, the run stays paused)\n";
+      out_ << "(end of input: no answer)\n";
       decision.kind = Kind::kLeavePaused;
       break;
     }

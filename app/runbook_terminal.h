@@ -22,9 +22,14 @@ class TerminalOperator : public runbook::Operator {
   void acknowledge(const std::string& instruction, std::function<void(bool)> done) override;
   void decide(const runbook::Pause& pause, std::function<void(runbook::Decision)> answer) override;
   void report(const std::string& line) override;
+  /// True once standard input ended while a question was asked: the answer
+  /// passed on then is no person's (confirm and acknowledge get "no", a
+  /// pause "later"); a client of greenlight serve sends none and detaches.
+  bool input_ended() const { return input_ended_; }
 
  private:
   std::optional<std::string> read_line();
+  bool input_ended_ = false;
   asio::io_context& io_;
   std::ostream& out_;
 };

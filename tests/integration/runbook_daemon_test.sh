@@ -131,6 +131,10 @@ second=$("$gl" runbook exec asks --yes --detach 2>&1 </dev/null); rc=$?
 check "a second run of asks is refused by serve while the first asks (rc $rc)" test "$rc" -ne 0
 check "the refusal names the run, serve's process and user ($second)" \
   grep -q "$run: executing (process [0-9]*, user root)" <<<"$second"
+out=$(timeout 20 "$gl" runbook attach "$run" 2>&1 </dev/null); rc=$?
+check "attach at end of input detaches without answering (rc $rc)" test "$rc" -eq 5
+check "it says the question stays open ($out)" grep -q "end of input: detached without answering" <<<"$out"
+check "the run still asks after it (not paused for everyone)" wait_for 20 asking
 out=$(printf 'y\n' | timeout 20 "$gl" runbook attach "$run" 2>&1); rc=$?
 check "attach, answer yes: finished with rc 0 (rc $rc)" test "$rc" -eq 0
 check "attach shows where the run stands" grep -q "run $run of asks is waiting for the operator" <<<"$out"
