@@ -71,6 +71,29 @@ std::string step_line(const runbook::RunState& state, const std::string& phase) 
                      detail.empty() ? "" : ": " + detail.substr(0, detail.find('\n')));
 }
 
+// Steps and gates of a done phase that were skipped, with the journaled reason.
+std::string skipped_items(const runbook::RunState& state, const std::string& phase) {
+  std::string out;
+  if (auto steps = state.steps.find(phase); steps != state.steps.end()) {
+    for (const auto& [number, step_state] : steps->second) {
+      if (step_state != runbook::StepState::kSkipped) continue;
+      std::string reason;
+      if (auto p = state.step_details.find(phase); p != state.step_details.end()) {
+        if (auto d = p->second.find(number); d != p->second.end()) reason = d->second;
+      }
+      out += fmt::format("{}step {} skipped{}", out.empty() ? "" : "\n           ", number,
+                         reason.empty() ? "" : ": " + reason.substr(0, reason.find('\n')));
+    }
+  }
+  if (auto gates = state.skipped_gates.find(phase); gates != state.skipped_gates.end()) {
+    for (const auto& [gate, reason] : gates->second) {
+      out += fmt::format("{}gate {} skipped{}", out.empty() ? "" : "\n           ", gate,
+                         reason.empty() ? "" : ": " + reason.substr(0, reason.find('\n')));
+    }
+  }
+  return out;
+}
+
 void print_run(const runbook::RunStore& store, const std::string& run,
                const std::vector<runbook::Runbook>& books) {
   const auto records = runbook::read_journal(store.journal(run));
@@ -89,8 +112,11 @@ void print_run(const runbook::RunStore& store, const std::string& run,
   for (const auto& phase : book->phases) {
     const bool done = std::find(state.finished_phases.begin(), state.finished_phases.end(),
                                 phase.name) != state.finished_phases.end();
-    std::string word = done ? "done" : "next";
+    const bool skipped = std::find(state.skipped_phases.begin(), state.skipped_phases.end(),
+                                   phase.name) != state.skipped_phases.end();
+    std::string word = skipped ? "skipped" : done ? "done" : "next";
     std::string extra;
+    if (done) extra = skipped_items(state, phase.name);
     if (!done && !current_seen && !state.finished && !state.aborted) {
       word = "current";
       current_seen = true;

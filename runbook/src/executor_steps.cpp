@@ -249,7 +249,9 @@ void Executor::Impl::attempted(const Phase& phase, int number, const Step& s,
                                    detail::failure_summary(failed, s.kind == StepKind::kPower)),
                        nodes);
   }
-  std::string summary = fmt::format("ok on {} node{}", all.size() - failed.size(),
+  // A dry run ran nothing: it says what would have run, never "ok".
+  std::string summary = fmt::format("{} on {} node{}", options_.dry_run ? "dry run: would run" : "ok",
+                                    all.size() - failed.size(),
                                     all.size() - failed.size() == 1 ? "" : "s");
   if (!failed.empty()) {
     summary += fmt::format(", {} failed within the budget of {} ({})", failed.size(),

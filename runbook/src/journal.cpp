@@ -263,12 +263,15 @@ RunState replay(const std::vector<JournalRecord>& records) {
       case JournalEvent::kPhaseStarted:
         state.current_phase = r.phase;
         break;
-      case JournalEvent::kGateGreen:
       case JournalEvent::kGateSkipped:
+        state.skipped_gates[r.phase][r.step] = r.detail;
+        [[fallthrough]];
+      case JournalEvent::kGateGreen:
         state.passed_gates[r.phase].push_back(r.step);
         break;
       case JournalEvent::kPhaseSkipped:
         state.finished_phases.push_back(r.phase);
+        state.skipped_phases.push_back(r.phase);
         break;
       case JournalEvent::kStepStarted:
         state.steps[r.phase][step] = StepState::kStarted;

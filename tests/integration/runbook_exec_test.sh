@@ -98,6 +98,8 @@ check "the skip reason is journaled" grep -q "step-skipped.*killed by the test, 
 check "the self poweroff is journaled" grep -q "self-poweroff" <<<"$out"
 out=$("$gl" runbook status "$run" 2>&1)
 check "status says finished" grep -q "finished" <<<"$out"
+check "status shows the skipped step with its reason, not as done ($out)" \
+  grep -q "step 1 skipped: killed by the test, it ran" <<<"$out"
 
 # 4. a failed step with nobody to answer stays paused; abort ends it.
 out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
@@ -151,6 +153,8 @@ out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook exec restart --dry-run 2>
 check "dry run of restart (rc $rc)" test "$rc" -eq 0
 check "dry run reaches the last phase" grep -q "phase start-remaining-vms" <<<"$out"
 check "dry run shows the BMC command" grep -q "power on @hypervisors" <<<"$out"
+check "a dry run says what would run" grep -q "dry run: would run on 16 nodes" <<<"$out"
+check "a dry run never says ok" bash -c '! grep -q "done: ok on" <<<"$1"' _ "$out"
 
 echo "runbook exec: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

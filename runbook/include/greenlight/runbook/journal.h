@@ -100,6 +100,9 @@ struct RunState {
   bool paused = false;
   std::map<std::string, std::map<int, StepState>> steps;  ///< phase -> step number -> state
   std::vector<std::string> finished_phases;               ///< finished or skipped, in order
+  std::vector<std::string> skipped_phases;                ///< skipped (also in finished_phases)
+  /// phase -> gate -> the reason it was skipped (those gates are also in passed_gates)
+  std::map<std::string, std::map<std::string, std::string>> skipped_gates;
   std::map<std::string, std::vector<std::string>>
       passed_gates;  ///< phase -> gates green or skipped
   std::map<std::string, std::map<int, std::string>> step_details;  ///< last detail per step
