@@ -175,7 +175,16 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
       return on_hangup(hangup, service, server, runs, path);
     }
     config::Diagnostics diagnostics;
-    auto next = load(path, diagnostics);
+    decltype(load(path, diagnostics)) next;
+    try {
+      next = load(path, diagnostics);
+    } catch (const std::exception& error) {
+      // Whatever the reason (bad_alloc included), a failed reload keeps the
+      // running configuration.
+      std::cerr << "greenlight serve: SIGHUP: cannot load " << path << ": " << error.what()
+                << "\n";
+      next.reset();
+    }
     if (next) {
       // Authentication files first: a bad one refuses the whole reload.
       try {
@@ -217,6 +226,12 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
       listen = args[++i];
     } else {
       std::cerr << "usage: greenlight [-c CONFIG] serve [--listen ADDRESS:PORT]\n";
+      return 2;
+    }
+  }
+  if (!listen.empty()) {
+    if (const auto why = config::listen_address_error(listen)) {
+      std::cerr << "greenlight serve: --listen " << *why << "\n";
       return 2;
     }
   }

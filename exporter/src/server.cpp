@@ -1,10 +1,15 @@
 #include "greenlight/exporter/server.h"
 
 #include <CivetServer.h>
+#include <arpa/inet.h>
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -154,6 +159,30 @@ std::string load_openssl_compat() {
   return why;
 }
 
+// The reason a bind to "IPV4:PORT" fails, in the kernel's words.
+std::string why_not_bound(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  if (colon == std::string::npos ||
+      ::inet_pton(AF_INET, listen.substr(0, colon).c_str(), &address.sin_addr) != 1 ||
+      listen.find_first_not_of("0123456789", colon + 1) != std::string::npos)
+    return "not an IPv4 ADDRESS:PORT";
+  address.sin_port = htons(static_cast<std::uint16_t>(std::atoi(listen.c_str() + colon + 1)));
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::strerror(errno);
+  const int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  std::string why = "CivetWeb could not start its listener";
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    why = std::strerror(errno);
+    if (errno == EADDRINUSE) why += " (another process listens there: greenlight serve already running?)";
+    if (errno == EADDRNOTAVAIL) why += " (no interface of this host has that address)";
+  }
+  ::close(fd);
+  return why;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -184,7 +213,7 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
   }
   std::unique_ptr<CombinedPem> pem;
   if (tls) pem = std::make_unique<CombinedPem>(settings.tls_certificate, settings.tls_key);
-  // CivetWeb takes "127.0.0.1:0" and "[::1]:9877" as they are; "s" marks TLS.
+  // CivetWeb takes "127.0.0.1:0" as it is; "s" marks TLS.
   // CivetWeb gives each connection a worker thread until its request is
   // answered: a client that connects and sends nothing holds one. Enough
   // workers that a few dozen such clients leave room for the scraper, and a
@@ -210,8 +239,10 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
   try {
     impl_->server = std::make_unique<CivetServer>(options);
   } catch (const CivetException& error) {
+    // CivetWeb says only "null context when constructing CivetServer":
+    // bind the address once more to learn why.
     throw std::runtime_error(fmt::format("cannot listen on {}{}: {}", settings.listen,
-                                         tls ? " with TLS" : "", error.what()));
+                                         tls ? " with TLS" : "", why_not_bound(settings.listen)));
   }
   auto add = [&](const char* path, const char* type, Page::Render render) {
     const bool protect = std::string_view(path) != "/-/healthy";

@@ -61,7 +61,17 @@ std::optional<CommandTemplate> read_command(Context& ctx, MapReader& reader, std
   auto text = config::read_string(*value, ctx.diagnostics, fmt::format("{}: command", what));
   if (!text) return std::nullopt;
   try {
-    return CommandTemplate::parse(*text);
+    CommandTemplate parsed = CommandTemplate::parse(*text);
+    // Every node set the command expands must resolve now (groups the site
+    // lacks are an error here, not a failed step in the middle of a run).
+    for (const auto& expression : parsed.node_expressions()) {
+      // "SET" or "SET -x EXCLUDE" (CommandTemplate::node_expressions).
+      const auto x = expression.find(" -x ");
+      check_nodes(ctx, *value, expression.substr(0, x), fmt::format("{}: command", what));
+      if (x != std::string::npos)
+        check_nodes(ctx, *value, expression.substr(x + 4), fmt::format("{}: command", what));
+    }
+    return parsed;
   } catch (const TemplateError& error) {
     ctx.diagnostics.error(mark_at(*value, error.offset()),
                           fmt::format("{}: command: {}", what, error.what()));
@@ -158,6 +168,25 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
         ctx.diagnostics.error(
             key.mark, fmt::format("{}: the site has no BMC command for power steps", step_what),
             "add power: {command: \"ipmitool -I lanplus -H {bmc} ... chassis power {action}\"}");
+      } else if (ctx.site.power.command.find("{bmc}") != std::string::npos) {
+        // Every host a power step touches needs a BMC address, known now.
+        try {
+          std::vector<std::string> missing;
+          for (const auto& node : step_nodes(step, ctx.site, *ctx.groups).expand()) {
+            const config::Host* host = ctx.site.host(node);
+            if (host == nullptr || host->bmc.empty()) missing.push_back(node);
+          }
+          if (!missing.empty()) {
+            ctx.diagnostics.error(
+                body.find("on") != nullptr ? body.find("on")->mark : key.mark,
+                fmt::format("{}: {} ha{} no BMC address", step_what,
+                            NodeSet::from_names(missing).fold(),
+                            missing.size() == 1 ? "s" : "ve"),
+                "hosts: NAME: {bmc: ADDRESS}");
+          }
+        } catch (const std::exception&) {
+          // A group resolved at run time: its hosts are checked when the step runs.
+        }
       }
       break;
     case StepKind::kSaveGroup:
@@ -186,7 +215,7 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
   gate.mark = mark;
   gate.description = reader.string("description").value_or("");
   gate.stable_for = reader.duration("stable_for").value_or(gate.stable_for);
-  gate.timeout = reader.duration("timeout").value_or(gate.timeout);
+  gate.timeout = reader.positive_duration("timeout").value_or(gate.timeout);
   gate.on_timeout = reader.string("on_timeout").value_or("");
   const Value* checks = reader.require("checks");
   reader.finish();

@@ -29,5 +29,67 @@ printf 'hosts:\n  a: {self: true}\nchecks:\n  p: {kind: fping, targts: "a"}\n' >
 out=$("$gl" config check "$bad" 2>&1); rc=$?
 check "a kind's own parameters are validated (rc $rc)" grep -qF "4:20: error: check 'p': unknown key 'targts' (did you mean 'targets'?)" <<<"$out"
 rm -f "$bad"
+
+# What can be known before a run is an error at load, each with its place.
+work=$(mktemp -d /tmp/greenlight-config-check.XXXXXX)
+printf 'site: t\nhosts:\n  a: {self: true}\nchecks:\n  c: {kind: command, command: ["true"], interval: 0s}\n' >"$work/zero.yaml"
+out=$("$gl" config check "$work/zero.yaml" 2>&1); rc=$?
+check "interval: 0s is refused (rc $rc: $out)" grep -qF "zero.yaml:5:51: error: check 'c': interval: must be more than 0" <<<"$out"
+: >"$work/empty.yaml"
+out=$("$gl" config check "$work/empty.yaml" 2>&1); rc=$?
+check "an empty file is not a configuration (rc $rc: $out)" grep -q "empty.yaml is empty" <<<"$out"
+out=$("$gl" config check "$work" 2>&1); rc=$?
+check "a directory is not a configuration (rc $rc: $out)" grep -q "is a directory, not a configuration file" <<<"$out"
+printf 'site: t\nhosts:\n\ta: {self: true}\n' >"$work/tab.yaml"
+out=$("$gl" config check "$work/tab.yaml" 2>&1); rc=$?
+check "a tab in indentation is named as such (rc $rc: $out)" grep -q "tab.yaml:3:.*tab characters are not allowed for indentation" <<<"$out"
+{
+  echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'
+  prev=a
+  for n in b c d e f g h i; do
+    echo "$n: &$n [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"
+    prev=$n
+  done
+  echo "site: t"
+} >"$work/bomb.yaml"
+out=$(/usr/bin/time -f 'peak %M KB' "$gl" config check "$work/bomb.yaml" 2>&1); rc=$?
+check "an alias bomb is refused before memory grows (rc $rc: $(tail -1 <<<"$out"))" \
+  grep -q "values once aliases are expanded" <<<"$out"
+peak=$(grep -o 'peak [0-9]*' <<<"$out" | awk '{print $2}')
+check "reading it stays under 200 MiB (${peak} KB)" test "${peak:-999999999}" -lt 204800
+for listen in '999.1.1.1:19893' '[::1]:9877' 'localhost:9877' '127.0.0.1:99999'; do
+  printf 'site: t\nhosts:\n  a: {self: true}\nexporter:\n  listen: "%s"\n' "$listen" >"$work/listen.yaml"
+  out=$("$gl" config check "$work/listen.yaml" 2>&1); rc=$?
+  check "listen $listen is refused with its reason (rc $rc: $out)" grep -q "listen.yaml:5:.*exporter: listen: '" <<<"$out"
+done
+printf 'site: t\nhosts:\n  a: {self: true}\nexporter:\n  basic_auth_file: %s/none.htpasswd\n' "$work" >"$work/auth.yaml"
+out=$("$gl" config check "$work/auth.yaml" 2>&1); rc=$?
+check "a missing authentication file is an error at load (rc $rc: $out)" grep -q "auth.yaml:5:.*basic_auth_file: .*none.htpasswd is not a readable file" <<<"$out"
+cat >"$work/book.yaml" <<'YAML'
+site: t
+hosts:
+  a: {self: true, bmc: 10.9.0.1}
+  b: {}
+  c: {bmc: 10.9.0.3}
+groups:
+  all: a,b,c
+power:
+  command: ipmitool -H {bmc} chassis power {action}
+runbooks:
+  inline:
+    book:
+      phases:
+        - name: one
+          steps:
+            - run: {on: a, command: 'echo {{ nodes("@nosuch") }}'}
+            - power: {on: "@all", action: "off"}
+YAML
+out=$("$gl" config check "$work/book.yaml" 2>&1); rc=$?
+check "an unknown group inside {{ nodes() }} is an error at load (rc $rc: $out)" \
+  grep -q "book.yaml:16:.*command: unknown group \"@nosuch\"" <<<"$out"
+check "a power step on a host with no BMC is an error at load" \
+  grep -q "book.yaml:17:.*b has no BMC address" <<<"$out"
+rm -rf "$work"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -81,6 +81,40 @@ metrics=$(curl -s "$url/metrics")
 check "the old checks still serve after a refused reload" \
   grep -q '^greenlight_check_status{check="true-command",kind="command"} 0$' <<<"$metrics"
 
+# SIGHUP with an alias bomb, then with an empty file: refused, the running
+# configuration kept (an empty file used to be a valid configuration with no check).
+{
+  echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'
+  prev=a
+  for n in b c d e f g h i; do
+    echo "$n: &$n [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"
+    prev=$n
+  done
+} >"$site"
+kill -HUP "$pid"
+for _ in $(seq 50); do
+  [[ $(grep -c 'keeping the running configuration' "$work/out") -ge 2 ]] && break
+  sleep 0.1
+done
+check "an alias bomb on SIGHUP is refused, serve keeps running" kill -0 "$pid"
+check "the refusal says why" grep -q "values once aliases are expanded" "$work/out"
+: >"$site"
+kill -HUP "$pid"
+for _ in $(seq 50); do
+  [[ $(grep -c 'keeping the running configuration' "$work/out") -ge 3 ]] && break
+  sleep 0.1
+done
+check "an empty file on SIGHUP is refused" grep -q "site.yaml is empty" "$work/out"
+metrics=$(curl -s "$url/metrics")
+check "the checks still run after both" \
+  grep -q '^greenlight_check_status{check="true-command",kind="command"} 0$' <<<"$metrics"
+
+# A second serve on the same port says why it cannot listen.
+out=$(GREENLIGHT_CONTROL_SOCKET="$work/second.sock" timeout 10 "$gl" -c "$work/good.yaml" serve --listen "127.0.0.1:$port" 2>&1); rc=$?
+check "a port in use is named as such (rc $rc: $out)" grep -q "cannot listen on 127.0.0.1:$port: Address already in use" <<<"$out"
+out=$("$gl" -c "$work/good.yaml" serve --listen 999.1.1.1:19893 2>&1); rc=$?
+check "a listen address that is not one is refused (rc $rc)" grep -q "'999.1.1.1' is not an IPv4 address" <<<"$out"
+
 # SIGHUP with a valid configuration: one check removed, one added.
 cp "$work/good.yaml" "$site"
 sed -i '/^  dummy-warning:/,/^    command:/d' "$site"

@@ -210,6 +210,18 @@ std::optional<std::chrono::milliseconds> MapReader::duration(std::string_view ke
   return std::nullopt;
 }
 
+std::optional<std::chrono::milliseconds> MapReader::positive_duration(std::string_view key,
+                                                                      bool required) {
+  auto d = duration(key, required);
+  if (d && d->count() <= 0) {
+    diagnostics_.error(get(key)->mark,
+                       fmt::format("{}: {}: must be more than 0 (such as 500ms, 30s or 5m)", what_,
+                                   key));
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<std::vector<std::string>> MapReader::strings(std::string_view key, bool required) {
   const Value* v = required ? require(key) : get(key);
   if (v == nullptr) return std::nullopt;

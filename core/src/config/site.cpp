@@ -1,4 +1,6 @@
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <regex>
@@ -148,8 +150,8 @@ void read_ssh(const Value* ssh, Site& site, Diagnostics& diagnostics) {
   s.known_hosts = reader.string("known_hosts").value_or(s.known_hosts);
   s.accept_new_host_keys =
       reader.choice("host_key_policy", {"strict", "accept-new"}).value_or("strict") == "accept-new";
-  s.connect_timeout = reader.duration("connect_timeout").value_or(s.connect_timeout);
-  s.command_timeout = reader.duration("command_timeout").value_or(s.command_timeout);
+  s.connect_timeout = reader.positive_duration("connect_timeout").value_or(s.connect_timeout);
+  s.command_timeout = reader.positive_duration("command_timeout").value_or(s.command_timeout);
   s.fanout = static_cast<int>(reader.integer("fanout", false, 1, 4096).value_or(s.fanout));
   reader.finish();
 }
@@ -159,19 +161,28 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
   MapReader reader(*exporter, diagnostics, "exporter");
   auto& e = site.exporter;
   if (auto listen = reader.string("listen")) {
-    static const std::regex kListen(R"((\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*):[0-9]{1,5})");
-    if (std::regex_match(*listen, kListen)) {
-      e.listen = *listen;
+    if (const auto why = listen_address_error(*listen)) {
+      diagnostics.error(exporter->find("listen")->mark, fmt::format("exporter: listen: {}", *why),
+                        "e.g. 127.0.0.1:9877 or 0.0.0.0:9877");
     } else {
-      diagnostics.error(exporter->find("listen")->mark,
-                        fmt::format("exporter: listen: '{}' is not ADDRESS:PORT", *listen),
-                        "e.g. 127.0.0.1:9877, 0.0.0.0:9877 or [::1]:9877");
+      e.listen = *listen;
     }
   }
-  e.tls_certificate = reader.string("tls_certificate").value_or("");
-  e.tls_key = reader.string("tls_key").value_or("");
-  e.basic_auth_file = reader.string("basic_auth_file").value_or("");
-  e.bearer_token_file = reader.string("bearer_token_file").value_or("");
+  // Files serve reads at start: missing ones are errors now, not at start.
+  auto file = [&](const char* key) {
+    auto path = reader.string(key);
+    if (!path) return std::string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*path, ec) || ::access(path->c_str(), R_OK) != 0) {
+      diagnostics.error(exporter->find(key)->mark,
+                        fmt::format("exporter: {}: {} is not a readable file", key, *path));
+    }
+    return *path;
+  };
+  e.tls_certificate = file("tls_certificate");
+  e.tls_key = file("tls_key");
+  e.basic_auth_file = file("basic_auth_file");
+  e.bearer_token_file = file("bearer_token_file");
   reader.finish();
   if (e.tls_certificate.empty() != e.tls_key.empty()) {
     diagnostics.error(exporter->mark, "exporter: tls_certificate and tls_key go together");
@@ -197,8 +208,8 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
     check.mark = key.mark;
     check.kind = reader.choice("kind", check_kinds(), true).value_or("");
     check.host = reader.string("host").value_or("self");
-    check.interval = reader.duration("interval").value_or(check.interval);
-    check.timeout = reader.duration("timeout").value_or(check.timeout);
+    check.interval = reader.positive_duration("interval").value_or(check.interval);
+    check.timeout = reader.positive_duration("timeout").value_or(check.timeout);
     check.jitter = reader.duration("jitter").value_or(check.jitter);
     check.command = reader.strings("command").value_or(std::vector<std::string>{});
     if (value.find("command") != nullptr && check.command.empty()) {
@@ -283,7 +294,7 @@ void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
   MapReader reader(*power, diagnostics, "power");
   site.power.mark = power->mark;
   site.power.command = reader.string("command", true).value_or("");
-  site.power.timeout = reader.duration("timeout").value_or(site.power.timeout);
+  site.power.timeout = reader.positive_duration("timeout").value_or(site.power.timeout);
   if (!site.power.command.empty() && site.power.command.find("{action}") == std::string::npos) {
     diagnostics.error(power->find("command")->mark,
                       "power: command: needs the {action} placeholder (on, off, status, cycle)",
@@ -324,6 +335,29 @@ const Host* Site::host(std::string_view wanted) const {
 const Host* Site::self_host() const {
   auto it = std::find_if(hosts.begin(), hosts.end(), [](const Host& h) { return h.self; });
   return it == hosts.end() ? nullptr : &*it;
+}
+
+std::optional<std::string> listen_address_error(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos)
+    return fmt::format("'{}' is not ADDRESS:PORT", listen);
+  const std::string address(listen.substr(0, colon));
+  const std::string_view port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string_view::npos ||
+      std::stoi(std::string(port)) > 65535)
+    return fmt::format("'{}': the port must be a number from 0 to 65535", listen);
+  if (!address.empty() && address.front() == '[') {
+    return fmt::format("'{}': IPv6 listen addresses are not available (Debian 12's CivetWeb is "
+                       "built without IPv6): listen on an IPv4 address",
+                       listen);
+  }
+  in_addr parsed{};
+  if (::inet_pton(AF_INET, address.c_str(), &parsed) != 1) {
+    return fmt::format("'{}': '{}' is not an IPv4 address (dotted quad; names are never resolved)",
+                       listen, address);
+  }
+  return std::nullopt;
 }
 
 std::string Site::self_name() const {

@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -19,8 +21,39 @@ Mark mark_of(const YAML::Mark& mark, const std::string& file) {
   return Mark{file, mark.line + 1, mark.column + 1};
 }
 
-Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diagnostics) {
+// What one file may hold once its aliases are expanded: a configuration is
+// a few thousand values; an alias expanding into millions ("billion laughs")
+// is refused before memory grows.
+constexpr std::size_t kMaxValues = 200'000;
+constexpr int kMaxDepth = 64;
+constexpr std::uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+
+struct Budget {
+  std::size_t values = 0;
+  int depth = 0;
+  bool exceeded = false;
+};
+
+Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diagnostics,
+              Budget& budget) {
   Value value;
+  if (budget.exceeded) return value;
+  if (++budget.values > kMaxValues || budget.depth >= kMaxDepth) {
+    budget.exceeded = true;
+    diagnostics.error(
+        mark_of(node.Mark(), file),
+        budget.depth >= kMaxDepth
+            ? fmt::format("YAML: nested more than {} levels deep", kMaxDepth)
+            : fmt::format("YAML: more than {} values once aliases are expanded (an alias "
+                          "repeated inside aliases?)",
+                          kMaxValues));
+    return value;
+  }
+  ++budget.depth;
+  struct Leave {
+    Budget& b;
+    ~Leave() { --b.depth; }
+  } leave{budget};
   value.mark = mark_of(node.Mark(), file);
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
@@ -30,12 +63,16 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
       break;
     case YAML::NodeType::Sequence:
       value.kind = Value::Kind::kSequence;
-      for (const auto& item : node) value.items.push_back(convert(item, file, diagnostics));
+      for (const auto& item : node) {
+        if (budget.exceeded) break;
+        value.items.push_back(convert(item, file, diagnostics, budget));
+      }
       break;
     case YAML::NodeType::Map:
       value.kind = Value::Kind::kMapping;
       for (const auto& entry : node) {
-        Value key = convert(entry.first, file, diagnostics);
+        if (budget.exceeded) break;
+        Value key = convert(entry.first, file, diagnostics, budget);
         if (!key.is_scalar()) {
           diagnostics.error(key.mark, "mapping keys must be plain names");
           continue;
@@ -47,7 +84,7 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
                             fmt::format("first defined at {}", same->first.mark.str()));
           continue;
         }
-        value.entries.push_back({std::move(key), convert(entry.second, file, diagnostics)});
+        value.entries.push_back({std::move(key), convert(entry.second, file, diagnostics, budget)});
       }
       break;
     default:
@@ -56,12 +93,38 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
   return value;
 }
 
+// yaml-cpp says "illegal map value" (or worse) for a tab in indentation:
+// name the cause when the lines around the error start with one.
+bool tab_indented(std::string_view text, int line) {
+  int number = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = text.find('\n', start);
+    if (std::abs(number - line) <= 1) {
+      const std::string_view content = text.substr(start, end == std::string::npos ? end : end - start);
+      const auto first = content.find_first_not_of(' ');
+      if (first != std::string_view::npos && content[first] == '\t') return true;
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+    ++number;
+  }
+  return false;
+}
+
 Value parse(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
   try {
     YAML::Node root = YAML::Load(std::string(text));
-    return convert(root, name, diagnostics);
+    Budget budget;
+    return convert(root, name, diagnostics, budget);
   } catch (const YAML::Exception& error) {
-    diagnostics.error(mark_of(error.mark, name), fmt::format("YAML syntax: {}", error.msg));
+    std::string why = fmt::format("YAML syntax: {}", error.msg);
+    if (tab_indented(text, error.mark.line))
+      why += " (tab characters are not allowed for indentation in YAML: indent with spaces)";
+    diagnostics.error(mark_of(error.mark, name), why);
+    return Value{};
+  } catch (const std::bad_alloc&) {
+    diagnostics.error(Mark{name, 0, 0}, "YAML: not enough memory to read it");
     return Value{};
   }
 }
@@ -103,6 +166,17 @@ Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>
   const fs::path canonical = fs::weakly_canonical(path, ec);
   if (std::find(stack.begin(), stack.end(), canonical) != stack.end()) {
     diagnostics.error(from, fmt::format("include cycle: {} includes itself", path.string()));
+    return Value{};
+  }
+  const auto status = fs::status(path, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+    diagnostics.error(from, fmt::format("{} is {}, not a configuration file", path.string(),
+                                        fs::is_directory(status) ? "a directory" : "not a file"));
+    return Value{};
+  }
+  if (const auto size = fs::file_size(path, ec); !ec && size > kMaxFileBytes) {
+    diagnostics.error(from, fmt::format("{} is {} bytes: more than the {} a configuration may be",
+                                        path.string(), size, kMaxFileBytes));
     return Value{};
   }
   std::ifstream in(path);
@@ -151,7 +225,15 @@ Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>
 
 Value load_yaml_file(const fs::path& path, Diagnostics& diagnostics) {
   std::vector<fs::path> stack;
-  return load(path, diagnostics, stack, Mark{path.string(), 0, 0});
+  const std::size_t errors = diagnostics.errors().size();
+  Value root = load(path, diagnostics, stack, Mark{path.string(), 0, 0});
+  if (root.is_null() && diagnostics.errors().size() == errors) {
+    diagnostics.error(Mark{path.string(), 0, 0},
+                      fmt::format("{} is empty: a site configuration is a mapping (site:, hosts:, "
+                                  "checks:, ...)",
+                                  path.string()));
+  }
+  return root;
 }
 
 Value load_yaml_text(std::string_view text, const std::string& name, Diagnostics& diagnostics) {

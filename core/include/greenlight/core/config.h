@@ -121,6 +121,12 @@ struct Site {
   std::shared_ptr<GroupResolver> group_resolver() const;
 };
 
+/// Why `listen` ("ADDRESS:PORT") cannot be listened on, or nothing when it
+/// can: ADDRESS must be an IPv4 address (never a name: names are not
+/// resolved), PORT 0 to 65535 (0 picks a free port). IPv6 is refused with
+/// its reason: Debian 12's CivetWeb is built without it.
+std::optional<std::string> listen_address_error(std::string_view listen);
+
 /// Loads and validates `path`. Never throws for configuration errors: they
 /// are all in `diagnostics`, and the Site holds what was valid.
 Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics);

@@ -106,6 +106,10 @@ class MapReader {
   std::optional<bool> boolean(std::string_view key);
   std::optional<double> number(std::string_view key, bool required = false);
   std::optional<std::chrono::milliseconds> duration(std::string_view key, bool required = false);
+  /// A duration that must be more than zero (an interval or a timeout: 0s
+  /// would mean a tight loop, or no time at all); 0 is an error naming the key.
+  std::optional<std::chrono::milliseconds> positive_duration(std::string_view key,
+                                                             bool required = false);
   /// A string or a list of strings.
   std::optional<std::vector<std::string>> strings(std::string_view key, bool required = false);
   std::optional<std::string> choice(std::string_view key, const std::vector<std::string>& allowed,

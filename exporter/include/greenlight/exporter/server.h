@@ -19,7 +19,7 @@ namespace greenlight::exporter {
 
 /// Where and how the server listens (the site's `exporter:` settings).
 struct ServerOptions {
-  std::string listen;           ///< "127.0.0.1:9877", "[::1]:9877"; port 0 picks one
+  std::string listen;           ///< "127.0.0.1:9877"; port 0 picks one (IPv4 only)
   std::string tls_certificate;  ///< PEM; with tls_key, serve HTTPS only
   std::string tls_key;
   std::string basic_auth_file;    ///< see Access
@@ -32,7 +32,7 @@ class Server {
   /// when an authentication file is set. Throws std::runtime_error naming
   /// the address or the file when it cannot listen or read them.
   Server(const ServerOptions& options, const Snapshot& snapshot, std::string version);
-  /// Listens on `listen` ("127.0.0.1:9877", "[::1]:9877"; port 0 picks a
+  /// Listens on `listen` ("127.0.0.1:9877"; port 0 picks a
   /// free one) and serves `snapshot`, which must outlive the server. Throws
   /// std::runtime_error naming the address when it cannot.
   Server(const std::string& listen, const Snapshot& snapshot, std::string version);
