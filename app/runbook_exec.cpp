@@ -166,6 +166,7 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
       return check.verdict == Verdict::kFinished ? kRunFinished : kRunFailed;
     case Verdict::kNoSuchRun:
     case Verdict::kRunbookGone:
+    case Verdict::kRunbookChanged:
       break;
   }
   std::cerr << "greenlight runbook: " << check.refusal << "\n";

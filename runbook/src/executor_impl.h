@@ -13,6 +13,7 @@
 
 #include "greenlight/runbook/executor.h"
 #include "job_window.h"
+#include "greenlight/runbook/run_outline.h"
 #include "greenlight/runbook/step_jobs.h"
 #include "step_commands.h"
 
@@ -27,7 +28,6 @@ bool changes_cluster(const Step& step);
 // Steps that only ask the operator or record a node set: running them again
 // after a crash has no effect on the cluster.
 bool harmless_to_repeat(const Step& step);
-std::string describe_step(const Step& step);
 // "failed on NODESET (...)" as journaled by a step that failed on nodes.
 std::string failed_nodes_of(const std::string& detail);
 std::string current_boot_id();

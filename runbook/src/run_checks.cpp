@@ -12,6 +12,8 @@
 #include <fstream>
 #include <regex>
 
+#include "greenlight/runbook/run_outline.h"
+
 namespace greenlight::runbook {
 
 const Runbook* find_runbook(const std::vector<Runbook>& books, const std::string& name) {
@@ -89,7 +91,10 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
     const std::string run = entry.path().filename().string();
     UnfinishedRun unfinished{run, RunLock::holder(entry.path()), "", ""};
     try {
-      const auto records = read_journal(store.journal(run));
+      std::error_code missing;
+      const auto records = std::filesystem::exists(store.journal(run), missing)
+                               ? read_journal(store.journal(run))
+                               : std::vector<JournalRecord>{};
       if (records.empty()) {
         // Created, its executor not started yet (or never): named after its runbook.
         std::smatch stamp;
@@ -140,6 +145,7 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
     }
   }
   created.id = store.create(book.name);
+  write_outline(store.directory(created.id), book);
   return created;
 }
 
@@ -166,6 +172,22 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
     check.verdict = Verdict::kRunbookGone;
     check.refusal =
         fmt::format("run {} is of runbook '{}', which the site no longer has", run, state.runbook);
+    return check;
+  }
+  if (const auto then = read_outline(store.directory(run))) {
+    const auto changes = outline_diff(*then, outline_of(*check.book));
+    if (!changes.empty()) {
+      std::string lines;
+      for (const auto& line : changes) lines += "\n  " + line;
+      check.verdict = Verdict::kRunbookChanged;
+      check.refusal = fmt::format(
+          "runbook {} changed since run {} started ({}): greenlight resumes a run only with the "
+          "runbook it started with, since its journal names steps by their place in a phase. "
+          "What changed (- as the run started, + now):{}\nRestore the runbook as it was to "
+          "resume, or abort the run (greenlight runbook abort {}) and start a new one.",
+          check.book->name, run, (store.directory(run) / "outline").string(), lines, run);
+      check.book = nullptr;
+    }
   }
   return check;
 }

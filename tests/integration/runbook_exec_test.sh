@@ -125,6 +125,14 @@ check "the refusal names the paused run and how to end it ($out)" \
   grep -q "$paused_run: paused" <<<"$out"
 check "the refusal says how to end it" grep -q "greenlight runbook abort $paused_run" <<<"$out"
 check "no new run directory" test "$(ls "$dir/runs" | grep -c '^failing-')" -eq 2
+# A runbook edited while its run is paused: resume refuses, showing the change.
+cp "$dir/site.yaml" "$dir/site.before-edit"
+sed -i 's/            - run: {on: self, command: "exit 3"}/            - run: {on: self, command: "echo inserted >> $dir\/trace"}\n            - run: {on: self, command: "exit 3"}/' "$dir/site.yaml"
+out=$("$gl" runbook resume "$paused_run" --yes 2>&1 </dev/null); rc=$?
+check "resume of a run whose runbook was edited is refused (rc $rc)" test "$rc" -eq 1
+check "the refusal shows what changed ($out)" grep -q "+   step 1 run on self: echo inserted" <<<"$out"
+check "nothing ran" bash -c '! grep -q inserted "$1"' _ "$dir/trace"
+cp "$dir/site.before-edit" "$dir/site.yaml"
 "$gl" runbook abort "$paused_run" --reason "test: done with it" >/dev/null 2>&1
 out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
 check "once it ended, a new run starts (rc $rc)" test "$rc" -eq 3

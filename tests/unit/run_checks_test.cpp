@@ -1,4 +1,5 @@
 #include "greenlight/runbook/run_checks.h"
+#include "greenlight/runbook/run_outline.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -145,4 +146,55 @@ TEST_CASE("exec: a damaged journal of the runbook's run holds it, named with the
   const auto held = unfinished_runs(store, "restart");
   REQUIRE(held.size() == 1);
   CHECK_THAT(held[0].state, Catch::StartsWith("damaged: "));
+}
+
+TEST_CASE("resume refuses a runbook edited since the run started, showing what changed") {
+  TempRuns temp;
+  const RunStore store(temp.root);
+  auto all = books();
+  Step first;
+  first.kind = StepKind::kConfirm;
+  first.text = "go on?";
+  Step second;
+  second.kind = StepKind::kRun;
+  second.nodes = "@top";
+  second.command = CommandTemplate::parse("umount -a -t fuse.glusterfs");
+  all[0].phases[1].steps = {first, second};
+  const NewRun created = create_run(store, all[0]);
+  REQUIRE_FALSE(created.id.empty());
+  {
+    auto journal = Journal::create(store.journal(created.id));
+    journal.append(JournalEvent::kRunStarted, "", "", "restart");
+    journal.append(JournalEvent::kRunPaused, "stop-vms", "1", "the operator did not confirm");
+  }
+  CHECK(check_resume(store, all, created.id).verdict == ResumeCheck::Verdict::kResumable);
+
+  // A step inserted before the paused one: matched by position, the journal
+  // would call it done and run the confirmed one again.
+  auto edited = all;
+  Step inserted;
+  inserted.kind = StepKind::kRun;
+  inserted.nodes = "self";
+  inserted.command = CommandTemplate::parse("gluster volume stop volspoms1");
+  edited[0].phases[1].steps.insert(edited[0].phases[1].steps.begin(), inserted);
+  const auto refused = check_resume(store, edited, created.id);
+  CHECK(refused.verdict == ResumeCheck::Verdict::kRunbookChanged);
+  CHECK(refused.book == nullptr);
+  CHECK_THAT(refused.refusal, Catch::Contains("runbook restart changed since run " + created.id));
+  CHECK_THAT(refused.refusal,
+             Catch::Contains("+   step 1 run on self: gluster volume stop volspoms1"));
+  CHECK_THAT(refused.refusal, Catch::Contains("-   step 1 confirm: go on?"));
+  CHECK_THAT(refused.refusal, Catch::Contains("greenlight runbook abort " + created.id));
+
+  // Restored as it was: resumable again.
+  CHECK(check_resume(store, all, created.id).verdict == ResumeCheck::Verdict::kResumable);
+}
+
+TEST_CASE("outline diff: lines removed and added, in order; nothing for the same outline") {
+  const std::vector<std::string> a{"phase p", "  step 1 x", "  step 2 y"};
+  const std::vector<std::string> b{"phase p", "  step 1 z", "  step 2 x", "  step 3 y"};
+  CHECK(outline_diff(a, a).empty());
+  CHECK(outline_diff(a, b) ==
+        std::vector<std::string>{"-   step 1 x", "-   step 2 y", "+   step 1 z", "+   step 2 x",
+                                 "+   step 3 y"});
 }

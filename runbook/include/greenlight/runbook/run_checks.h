@@ -55,7 +55,9 @@ NewRun create_run(const RunStore& store, const Runbook& book);
 /// Reads the journal: call it while holding the run's lock when the history
 /// is what the executor will continue from.
 struct ResumeCheck {
-  enum class Verdict { kResumable, kNoSuchRun, kFinished, kAborted, kRunbookGone };
+  /// kRunbookChanged: the runbook differs from the outline saved when the
+  /// run started (run_outline.h); the refusal shows what changed.
+  enum class Verdict { kResumable, kNoSuchRun, kFinished, kAborted, kRunbookGone, kRunbookChanged };
   Verdict verdict = Verdict::kResumable;
   std::string refusal;  ///< in the operator's words; empty when resumable
   const Runbook* book = nullptr;

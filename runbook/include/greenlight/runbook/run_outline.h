@@ -1,0 +1,40 @@
+// A run's outline: the shape of the runbook it was started with (its gates,
+// phases and steps, one line each), saved beside the run's journal when the
+// run is created. The journal names steps by their position in a phase, so
+// a runbook edited while its run is paused (a step inserted, removed or
+// changed) would be matched by position on resume: a step that never ran
+// would count as done, a finished one would run again. Resume compares the
+// runbook as it is now with the outline and refuses any difference, showing it.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "greenlight/runbook/runbook.h"
+
+namespace greenlight::runbook {
+
+/// One line an operator reads for a step: "run on @top except self: umount ...".
+std::string describe_step(const Step& step);
+
+/// The outline of `book`: "gate NAME: check C expect E ...", "phase NAME",
+/// "  require GATE", "  step N run on ...; exit codes 0; idempotent",
+/// "  wait_for GATE", in the runbook's order.
+std::vector<std::string> outline_of(const Runbook& book);
+
+/// Writes RUN_DIRECTORY/outline (a new file, synced to disk). Throws
+/// std::runtime_error naming the file when it cannot.
+void write_outline(const std::filesystem::path& run_directory, const Runbook& book);
+
+/// The outline saved with a run; nothing when the run has none (created
+/// before outlines existed).
+std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory);
+
+/// The lines of `then` that `now` lacks ("- ...") and those it adds
+/// ("+ ..."), in order; empty when both are the same.
+std::vector<std::string> outline_diff(const std::vector<std::string>& then,
+                                      const std::vector<std::string>& now);
+
+}  // namespace greenlight::runbook

@@ -1,0 +1,114 @@
+#include "greenlight/runbook/run_outline.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+namespace greenlight::runbook {
+namespace {
+
+std::string gate_line(const Gate& gate) {
+  std::string line = fmt::format("gate {}:", gate.name);
+  for (const auto& check : gate.checks) {
+    line += fmt::format(" check {} expect {}", check.check, check.expect);
+    for (const auto& [key, value] : check.overrides.entries)
+      line += fmt::format(" {}={}", key.scalar, value.is_scalar() ? value.scalar : value.describe());
+    line += ";";
+  }
+  return line + fmt::format(" stable_for {}ms, timeout {}ms", gate.stable_for.count(),
+                            gate.timeout.count());
+}
+
+std::string step_line(int number, const Step& step) {
+  std::string line = fmt::format("  step {} {}", number, describe_step(step));
+  if (step.kind == StepKind::kRun) {
+    std::string codes;
+    for (int code : step.allowed_exit_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
+    line += fmt::format("; exit codes {}; {} failed nodes allowed", codes, step.max_failed_nodes);
+  }
+  if (step.idempotent) line += "; idempotent";
+  return line;
+}
+
+}  // namespace
+
+std::vector<std::string> outline_of(const Runbook& book) {
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("runbook {}", book.name));
+  for (const auto& gate : book.gates) lines.push_back(gate_line(gate));
+  for (const auto& phase : book.phases) {
+    lines.push_back(fmt::format("phase {}", phase.name));
+    for (const auto& gate : phase.require) lines.push_back("  require " + gate);
+    int number = 0;
+    for (const auto& step : phase.steps) lines.push_back(step_line(++number, step));
+    for (const auto& gate : phase.wait_for) lines.push_back("  wait_for " + gate);
+  }
+  // One line each: a newline inside a text (a multi-line confirm) is escaped.
+  for (auto& line : lines) {
+    for (std::size_t at = line.find('\n'); at != std::string::npos; at = line.find('\n', at))
+      line.replace(at, 1, "\\n");
+  }
+  return lines;
+}
+
+void write_outline(const std::filesystem::path& run_directory, const Runbook& book) {
+  const auto path = run_directory / "outline";
+  std::string text;
+  for (const auto& line : outline_of(book)) text += line + "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  bool written = fd >= 0;
+  for (std::size_t done = 0; written && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    if (written) done += static_cast<std::size_t>(n);
+  }
+  written = written && ::fsync(fd) == 0;
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (!written) {
+    throw std::runtime_error(
+        fmt::format("cannot write the run's outline {}: {}", path.string(), std::strerror(error)));
+  }
+}
+
+std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory) {
+  std::ifstream in(run_directory / "outline");
+  if (!in) return std::nullopt;
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> outline_diff(const std::vector<std::string>& then,
+                                      const std::vector<std::string>& now) {
+  // Longest common subsequence: outlines are a few hundred lines at most.
+  const std::size_t n = then.size(), m = now.size();
+  std::vector<std::vector<std::size_t>> common(n + 1, std::vector<std::size_t>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;) {
+    for (std::size_t j = m; j-- > 0;) {
+      common[i][j] = then[i] == now[j] ? common[i + 1][j + 1] + 1
+                                       : std::max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  std::vector<std::string> out;
+  std::size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && then[i] == now[j]) {
+      ++i;
+      ++j;
+    } else if (j < m && (i == n || common[i][j + 1] > common[i + 1][j])) {
+      out.push_back("+ " + now[j++]);
+    } else {
+      out.push_back("- " + then[i++]);
+    }
+  }
+  return out;
+}
+
+}  // namespace greenlight::runbook
