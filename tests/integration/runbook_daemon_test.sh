@@ -179,6 +179,9 @@ kill -INT "$client_pid"; wait "$client_pid"; rc=$?; client_pid=
 check "Ctrl-C: the client exits 5, detached (rc $rc)" test "$rc" -eq 5
 check "Ctrl-C: it says so" grep -q "detached: run slow-.* goes on in greenlight serve" "$dir/slow.out"
 check "the detached run finishes" wait_for 60 grep -q '^slow$' "$dir/trace"
+slow_run=$(grep -o 'run slow-[0-9-]* goes on' "$dir/slow.out" | awk '{print $2}')
+slow_ended() { "$gl" runbook status "$slow_run" 2>/dev/null | grep -q "^run $slow_run .* finished"; }
+check "the detached run $slow_run ends (one run of slow at a time)" wait_for 60 slow_ended
 
 # 6. a run held by another process: serve refuses to resume it, naming it.
 "$gl" runbook exec slow --yes --runs "$dir/runs" >"$dir/holder.out" 2>&1 </dev/null &

@@ -172,8 +172,11 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
   auto file = [&](const char* key) {
     auto path = reader.string(key);
     if (!path) return std::string();
+    // Relative to the configuration file, as serve reads it.
+    std::filesystem::path full = *path;
+    if (full.is_relative()) full = site.file.parent_path() / full;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(*path, ec) || ::access(path->c_str(), R_OK) != 0) {
+    if (!std::filesystem::is_regular_file(full, ec) || ::access(full.c_str(), R_OK) != 0) {
       diagnostics.error(exporter->find(key)->mark,
                         fmt::format("exporter: {}: {} is not a readable file", key, *path));
     }
