@@ -60,10 +60,6 @@ std::string_view lstrip_zeros(std::string_view text) {
   return text;
 }
 
-bool is_padded(std::int32_t width, std::int64_t value) {
-  return value >= 0 && width > natural_width(value);
-}
-
 }  // namespace
 
 std::size_t RangeSet::write_digits(char* buffer, std::int64_t value, std::int32_t width) {
@@ -251,55 +247,18 @@ std::size_t RangeSet::size() const {
   return count;
 }
 
-namespace {
-
-// The ranges ClusterShell prints: maximal runs of consecutive values where a
-// range that starts zero-padded keeps one width, and one that starts
-// unpadded stays unpadded.
-struct Slice {
-  std::int64_t first;
-  std::int64_t last;
-  std::int32_t pad;
-};
-
-std::vector<Slice> slices(const std::vector<RangeSet::Run>& runs) {
-  std::vector<Slice> out;
-  std::int32_t start_width = 0;
-  bool start_padded = false;
-  for (const auto& run : runs) {
-    if (!out.empty() && run.first == out.back().last + 1 &&
-        (start_padded ? run.width == start_width : !is_padded(run.width, run.first))) {
-      out.back().last = run.last;
-      continue;
+RangeSet RangeSet::slice(std::size_t begin, std::size_t end) const {
+  RangeSet out;
+  std::size_t position = 0;
+  for (const auto& run : runs()) {
+    const auto count = static_cast<std::size_t>(run.last - run.first + 1);
+    if (position >= end) break;
+    if (position + count > begin) {
+      const auto low = static_cast<std::int64_t>(std::max(begin, position) - position);
+      const auto high = static_cast<std::int64_t>(std::min(end, position + count) - position);
+      out.runs_.push_back({run.width, run.first + low, run.first + high - 1});
     }
-    start_width = run.width;
-    start_padded = is_padded(run.width, run.first);
-    out.push_back({run.first, run.last, start_padded ? run.width : 0});
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string RangeSet::fold() const {
-  std::string out;
-  for (const auto& slice : slices(runs())) {
-    if (!out.empty()) out += ',';
-    out += digits(slice.first, slice.pad);
-    if (slice.last != slice.first) {
-      out += '-';
-      out += digits(slice.last, slice.pad);
-    }
-  }
-  return out;
-}
-
-std::vector<RangeSet> RangeSet::contiguous() const {
-  std::vector<RangeSet> out;
-  for (const auto& slice : slices(runs())) {
-    RangeSet set;
-    set.add_range(slice.first, slice.last, 1, slice.pad);
-    out.push_back(std::move(set));
+    position += count;
   }
   return out;
 }

@@ -29,7 +29,8 @@ void append_run(RunList& runs, const Run& run) {
 }
 
 RunList sorted_runs(RunList runs) {
-  std::sort(runs.begin(), runs.end(), run_less);
+  // A lambda, not a function pointer, so that the comparison is inlined.
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return run_less(a, b); });
   RunList out;
   out.reserve(runs.size());
   for (const auto& run : runs) append_run(out, run);

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -80,12 +81,20 @@ class RangeSet {
 
   /// The folded form, exactly as str(RangeSet) in ClusterShell (autostep off).
   std::string fold() const;
+  /// The same with ClusterShell's autostep: "a-b/step" where at least
+  /// `autostep` indexes share a step; nullopt is fold().
+  std::string fold(std::optional<std::int64_t> autostep) const;
   /// The ranges of fold(), one RangeSet each (ClusterShell's contiguous()).
   std::vector<RangeSet> contiguous() const;
+  /// contiguous() of a ClusterShell RangeSet whose autostep is set: its
+  /// last piece may be a stepped range ("1,5,9" whole), as in ClusterShell.
+  std::vector<RangeSet> contiguous(std::optional<std::int64_t> autostep) const;
   /// Calls f(std::string_view digits) for every element in order.
   template <typename F>
   void for_each(F&& f) const;
   std::vector<std::string> expand() const;
+  /// The elements at positions [begin, end) of the order above.
+  RangeSet slice(std::size_t begin, std::size_t end) const;
   /// The first and last element's digit strings; the set must not be empty.
   std::string front() const;
   std::string back() const;
