@@ -9,6 +9,9 @@ std::unique_ptr<CLI::App> make_cli(const std::string& name, const std::string& d
                                    const std::string& examples) {
   auto app = std::make_unique<CLI::App>(description, "greenlight [-c CONFIG] " + name);
   app->footer("\nExamples:\n" + examples);
+  // An option given twice keeps its last value, as the hand-written parsers
+  // did (scripts add an option to a base command line); lists take all.
+  app->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app->get_formatter()->column_width(28);
   return app;
 }

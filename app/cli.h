@@ -13,7 +13,9 @@
 namespace greenlight::app {
 
 /// A CLI11 parser for `greenlight [-c CONFIG] NAME ...`: `description` says
-/// what the subcommand does, `examples` (one per line) end its --help.
+/// what the subcommand does, `examples` (one per line) end its --help. An
+/// option given twice keeps its last value; list options must say
+/// `->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)`.
 std::unique_ptr<CLI::App> make_cli(const std::string& name, const std::string& description,
                   const std::string& examples);
 

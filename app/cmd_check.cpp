@@ -29,7 +29,8 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
       "  greenlight check\n"
       "  greenlight check gluster_peers gluster_heal\n"
       "  greenlight -c /etc/greenlight/greenlight.yaml check -o json\n");
-  cli->add_option("NAME", names, "checks to run (default: every check of the site)");
+  cli->add_option("NAME", names, "checks to run (default: every check of the site)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli->add_option("-o,--output", output, "table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
   if (auto code = parse_cli(*cli, args, 3)) return *code;

@@ -53,10 +53,14 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
       "  greenlight -c site.yaml exec -w @hypervisors -o json -c 'cat /proc/loadavg' -c uptime\n");
   cli->add_option("-w", o.include, "NODES to run on (node set; repeatable)")
       ->required()
-      ->allow_extra_args(false);
-  cli->add_option("-x", o.exclude, "NODES to leave out (repeatable)")->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli->add_option("-x", o.exclude, "NODES to leave out (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli->add_option("-c", o.commands, "COMMAND to run (repeatable, in order)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli->add_option("-f", o.fanout, "FANOUT: sessions at once")->check(CLI::PositiveNumber);
   cli->add_option("-t", o.connect_seconds, "CONNECT_S: deadline to connect, seconds")
       ->check(CLI::NonNegativeNumber);
@@ -68,7 +72,9 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
   cli->add_option("--cap", o.cap, "BYTES of output kept per node and stream");
   cli->add_option("--user", o.user, "USER to log in as");
   cli->add_option("--port", o.port, "PORT of sshd")->check(CLI::Range(1, 65535));
-  cli->add_option("-i", o.identities, "IDENTITY file (repeatable)")->allow_extra_args(false);
+  cli->add_option("-i", o.identities, "IDENTITY file (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli->add_option("--known-hosts", o.known_hosts, "FILE of known host keys");
   bool accept_new = false, strict = false;
   cli->add_flag("--accept-new", accept_new, "accept and record keys of unknown hosts")
