@@ -33,6 +33,21 @@ rss() {  # command... -> peak RSS in MiB
 
 which=${NODESET_BENCH:-both}
 ratio() { /usr/bin/python3 -c "print('%.0f' % ($1 / $2))"; }
+# The reading of a table: the smallest speed-up at the middle size, and how
+# greenlight's time grows from the middle size to the largest.
+# reading SPEEDUPS TIMES ROW... (the names of two associative arrays keyed
+# "ROW-SIZE") sets $slowest and $growth.
+reading() {
+  local -n speedups=$1 times=$2
+  shift 2
+  middle=${sizes[$(( ${#sizes[@]} / 2 ))]} largest=${sizes[-1]}
+  slowest="" growth=""
+  local row
+  for row in "$@"; do
+    if [[ -z $slowest ]] || (( ${speedups[$row-$middle]} < ${speedups[$slowest-$middle]} )); then slowest=$row; fi
+    growth+="${growth:+, }$row $(/usr/bin/python3 -c "print('%.1f' % (${times[$row-$largest]} / ${times[$row-$middle]}))")x"
+  done
+}
 
 rows=()
 declare -A time_g speedup
@@ -71,18 +86,7 @@ for r in range(1, $side + 1):
 done
 
 if [[ $which != shuffled ]]; then
-# The reading of the table: the smallest speed-up at the middle size, and
-# how greenlight's time grows from the middle size to the largest.
-ops=(expand count intersection fold-list fold-grid)
-middle=${sizes[$(( ${#sizes[@]} / 2 ))]} largest=${sizes[-1]}
-slowest=""
-for op in "${ops[@]}"; do
-  if [[ -z $slowest ]] || (( ${speedup[$op-$middle]} < ${speedup[$slowest-$middle]} )); then slowest=$op; fi
-done
-growth=""
-for op in "${ops[@]}"; do
-  growth+="${growth:+, }$op $(/usr/bin/python3 -c "print('%.1f' % (${time_g[$op-$largest]} / ${time_g[$op-$middle]}))")x"
-done
+reading speedup time_g expand count intersection fold-list fold-grid
 summary="At $middle names the smallest speed-up is ${speedup[$slowest-$middle]}x ($slowest).
 From $middle to $largest names ($((largest / middle))x the names) greenlight's time
 grows: $growth (process start included, ~4 ms)."
@@ -148,16 +152,7 @@ PY
     order_rows+=("| $label | $n | $cs | $g | ${order_speedup[$label-$n]} | $(rss bash -c "exec nodeset $flag < $file") | $(rss bash -c "exec $gl nodeset $flag < $file") |")
   done
 done
-labels=("fold random" "fold sparse" "count random" "count sparse" "union random" "union sparse")
-middle=${sizes[$(( ${#sizes[@]} / 2 ))]} largest=${sizes[-1]}
-slowest=""
-for label in "${labels[@]}"; do
-  if [[ -z $slowest ]] || (( ${order_speedup[$label-$middle]} < ${order_speedup[$slowest-$middle]} )); then slowest=$label; fi
-done
-growth=""
-for label in "${labels[@]}"; do
-  growth+="${growth:+, }$label $(/usr/bin/python3 -c "print('%.1f' % (${order_g[$label-$largest]} / ${order_g[$label-$middle]}))")x"
-done
+reading order_speedup order_g "fold random" "fold sparse" "count random" "count sparse" "union random" "union sparse"
 section="## Node sets in any order
 
 \`bench/nodeset.sh $build_arg ${sizes[*]}\` on $(date -u +%Y-%m-%d), $(nproc) cores,

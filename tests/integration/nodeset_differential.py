@@ -146,6 +146,16 @@ def corrupt(rng, text):
     return text[:i] + rng.choice(["[", "]", ",", "!", "-", "/", "[]", "a[", "0", " "]) + text[i:]
 
 
+def add_operations(rng, args, operand):
+    """Up to two more operands, each after -x, -i, -X or nothing (a union)."""
+    for _ in range(rng.choice([0, 0, 1, 2])):
+        op = rng.choice(["-x", "-i", "-X", None])
+        if op:
+            args.append(op)
+        args.append(operand(rng))
+    return args
+
+
 def rand_format(rng, numeric):
     """A -O format of every family Python's % knows, sometimes a wrong one."""
     conversions = "sra" + ("sdiuoxXeEfFgGc" if numeric else "s" * 6 + "c")
@@ -196,12 +206,7 @@ def rand_rangeset_case(rng):
     if rng.random() < 0.15:
         args += ["-O", rand_format(rng, command == "-c")]
     args.append(rand_range(rng))
-    for _ in range(rng.choice([0, 0, 1, 2])):
-        op = rng.choice(["-x", "-i", "-X", None])
-        if op:
-            args.append(op)
-        args.append(rand_range(rng))
-    return args
+    return add_operations(rng, args, rand_range)
 
 
 def rand_regroup_case(rng):
@@ -239,12 +244,7 @@ def rand_case(rng):
     if command == "-e" and rng.random() < 0.2:
         args += ["-S", rng.choice([",", "\\n", " + "])]
     args.append(corrupt(rng, rand_set(rng)) if rng.random() < 0.12 else rand_set(rng))
-    for _ in range(rng.choice([0, 0, 1, 2])):
-        op = rng.choice(["-x", "-i", "-X", None])
-        if op:
-            args.append(op)
-        args.append(rand_set(rng))
-    return args
+    return add_operations(rng, args, rand_set)
 
 
 def clustershell(args, stdin=""):
