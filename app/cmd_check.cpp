@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli.h"
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
@@ -21,20 +22,18 @@ double seconds_between(const checks::CheckResult& r) {
 int run_check_command(const Invocation& invocation, const std::vector<std::string>& args) {
   std::vector<std::string> names;
   std::string output = "table";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-o" && i + 1 < args.size()) {
-      output = args[++i];
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      std::cerr << "usage: greenlight [-c CONFIG] check [NAME...] [-o table|json]\n";
-      return 3;
-    } else {
-      names.push_back(args[i]);
-    }
-  }
-  if (output != "table" && output != "json") {
-    std::cerr << "greenlight check: -o takes table or json\n";
-    return 3;
-  }
+  auto cli = make_cli(
+      "check",
+      "Runs the site's checks once (all, or those named) and prints their verdicts.\n"
+      "Exits as a Nagios plugin: 0 ok, 1 warning, 2 critical, 3 unknown or usage error.",
+      "  greenlight check\n"
+      "  greenlight check gluster_peers gluster_heal\n"
+      "  greenlight -c /etc/greenlight/greenlight.yaml check -o json\n");
+  cli->add_option("NAME", names, "checks to run (default: every check of the site)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli->add_option("-o,--output", output, "table (default) or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  if (auto code = parse_cli(*cli, args, 3)) return *code;
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(invocation.config_path, diagnostics);
   if (!diagnostics.ok()) {

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli.h"
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
@@ -13,11 +14,20 @@ namespace greenlight::app {
 namespace {
 
 int run_config(const Invocation& invocation, const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "check" || args.size() > 2) {
-    std::cerr << "usage: greenlight [-c CONFIG] config check [CONFIG]\n";
-    return 2;
-  }
-  const std::string path = args.size() == 2 ? args[1] : invocation.config_path;
+  auto cli = make_cli("config", "The site configuration.",
+                      "  greenlight config check\n"
+                      "  greenlight config check /etc/greenlight/greenlight.yaml\n"
+                      "  greenlight -c site.yaml config check\n");
+  std::string path = invocation.config_path;
+  auto* check = cli->add_subcommand(
+      "check",
+      "Validates a site configuration: every error at once, gcc style (FILE:LINE:COL).\n"
+      "Exit 0 valid, 1 invalid, 2 usage error.");
+  check->add_option("CONFIG", path, "the file (default: -c CONFIG, $GREENLIGHT_CONFIG, then "
+                                    "/etc/greenlight/greenlight.yaml)");
+  check->footer("\nExamples:\n  greenlight config check\n  greenlight config check site.yaml\n");
+  cli->require_subcommand(1);
+  if (auto code = parse_cli(*cli, args, 2)) return *code;
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(path, diagnostics);
   const auto runbooks = runbook::load_runbooks(site, diagnostics);

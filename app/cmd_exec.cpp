@@ -4,10 +4,12 @@
 // for all the commands of the invocation. docs/exec.md is the reference.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 
+#include "cli.h"
 #include "command.h"
 #include "exec_output.h"
 #include "greenlight/core/config.h"
@@ -18,12 +20,6 @@
 
 namespace greenlight::app {
 namespace {
-
-constexpr const char* kUsage =
-    "usage: greenlight [-c CONFIG] exec -w NODES [-x NODES] [-f FANOUT] [-t CONNECT_S]\n"
-    "         [-u COMMAND_S] [-b] [-o table|json] [--cap BYTES] [--user USER] [--port PORT]\n"
-    "         [-i IDENTITY]... [--known-hosts FILE] [--accept-new | --strict]\n"
-    "         [-c COMMAND]... [-- COMMAND WORDS...]\n";
 
 struct ExecOptions {
   std::vector<std::string> include;
@@ -42,77 +38,61 @@ struct ExecOptions {
   int accept_new = -1;  ///< -1: the configuration's policy
 };
 
-double parse_number(const std::string& option, const std::string& text) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+// The words up to "--" are options; the words after it are one command.
+// Returns the exit code when the command must stop here (--help, usage).
+std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptions& o) {
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  const std::vector<std::string> options(args.begin(), dashes);
+  auto cli = make_cli(
+      "exec",
+      "Runs commands on the nodes over SSH (the site's self host locally), as clush does,\n"
+      "keeping one session per node for all the commands of the invocation; output gathered\n"
+      "by identical content with -b. docs/exec.md is the reference.",
+      "  greenlight exec -w 'node[1-200]' -- uptime\n"
+      "  greenlight exec -w @compute -x node5 -f 64 -b -c 'systemctl is-active slurmd'\n"
+      "  greenlight -c site.yaml exec -w @hypervisors -o json -c 'cat /proc/loadavg' -c uptime\n");
+  cli->add_option("-w", o.include, "NODES to run on (node set; repeatable)")
+      ->required()
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli->add_option("-x", o.exclude, "NODES to leave out (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli->add_option("-c", o.commands, "COMMAND to run (repeatable, in order)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli->add_option("-f", o.fanout, "FANOUT: sessions at once")->check(CLI::PositiveNumber);
+  cli->add_option("-t", o.connect_seconds, "CONNECT_S: deadline to connect, seconds")
+      ->check(CLI::NonNegativeNumber);
+  cli->add_option("-u", o.command_seconds, "COMMAND_S: deadline of each command, seconds")
+      ->check(CLI::NonNegativeNumber);
+  cli->add_flag("-b", o.gather, "gather nodes with identical output (clush -b)");
+  std::string output = "table";
+  cli->add_option("-o", output, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  cli->add_option("--cap", o.cap, "BYTES of output kept per node and stream");
+  cli->add_option("--user", o.user, "USER to log in as");
+  cli->add_option("--port", o.port, "PORT of sshd")->check(CLI::Range(1, 65535));
+  cli->add_option("-i", o.identities, "IDENTITY file (repeatable)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli->add_option("--known-hosts", o.known_hosts, "FILE of known host keys");
+  bool accept_new = false, strict = false;
+  cli->add_flag("--accept-new", accept_new, "accept and record keys of unknown hosts")
+      ->excludes(cli->add_flag("--strict", strict, "refuse unknown hosts"));
+  if (auto code = parse_cli(*cli, options, 2)) return code;
+  if (accept_new) o.accept_new = 1;
+  if (strict) o.accept_new = 0;
+  o.json = output == "json";
+  if (dashes != args.end()) {
+    std::string line;
+    for (auto word = dashes + 1; word != args.end(); ++word) line += (line.empty() ? "" : " ") + *word;
+    if (!line.empty()) o.commands.push_back(line);
   }
-  if (used != text.size() || text.empty() || value < 0)
-    throw std::invalid_argument(fmt::format("{} takes a positive number, not '{}'", option, text));
-  return value;
-}
-
-// Returns an error message, empty when the words parse.
-std::string parse_options(const std::vector<std::string>& args, ExecOptions& o) {
-  try {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      const std::string& a = args[i];
-      auto value = [&]() -> const std::string& {
-        if (i + 1 >= args.size()) throw std::invalid_argument(fmt::format("{} needs a value", a));
-        return args[++i];
-      };
-      if (a == "--") {
-        std::string line;
-        for (++i; i < args.size(); ++i) line += (line.empty() ? "" : " ") + args[i];
-        if (!line.empty()) o.commands.push_back(line);
-      } else if (a == "-w") {
-        o.include.push_back(value());
-      } else if (a == "-x") {
-        o.exclude.push_back(value());
-      } else if (a == "-c") {
-        o.commands.push_back(value());
-      } else if (a == "-f") {
-        o.fanout = static_cast<int>(parse_number(a, value()));
-        if (o.fanout < 1) throw std::invalid_argument("-f takes a fanout of 1 or more");
-      } else if (a == "-t") {
-        o.connect_seconds = parse_number(a, value());
-      } else if (a == "-u") {
-        o.command_seconds = parse_number(a, value());
-      } else if (a == "-b") {
-        o.gather = true;
-      } else if (a == "-o") {
-        const std::string& format = value();
-        if (format != "table" && format != "json")
-          throw std::invalid_argument("-o takes table or json");
-        o.json = format == "json";
-      } else if (a == "--cap") {
-        o.cap = static_cast<std::size_t>(parse_number(a, value()));
-      } else if (a == "--user") {
-        o.user = value();
-      } else if (a == "--port") {
-        o.port = static_cast<int>(parse_number(a, value()));
-        if (o.port < 1 || o.port > 65535) throw std::invalid_argument("--port takes 1-65535");
-      } else if (a == "-i") {
-        o.identities.push_back(value());
-      } else if (a == "--known-hosts") {
-        o.known_hosts = value();
-      } else if (a == "--accept-new") {
-        o.accept_new = 1;
-      } else if (a == "--strict") {
-        o.accept_new = 0;
-      } else {
-        throw std::invalid_argument(fmt::format("unknown option or word '{}'", a));
-      }
-    }
-  } catch (const std::invalid_argument& error) {
-    return error.what();
+  if (o.commands.empty()) {
+    std::cerr << "greenlight exec: no command: give -c COMMAND or -- COMMAND (see --help)\n";
+    return 2;
   }
-  if (o.include.empty()) return "-w NODES is required";
-  if (o.commands.empty()) return "no command: give -c COMMAND or -- COMMAND";
-  return "";
+  return std::nullopt;
 }
 
 std::chrono::milliseconds from_seconds(double seconds) {
@@ -121,10 +101,7 @@ std::chrono::milliseconds from_seconds(double seconds) {
 
 int run_exec(const Invocation& invocation, const std::vector<std::string>& args) {
   ExecOptions o;
-  if (const std::string error = parse_options(args, o); !error.empty()) {
-    std::cerr << "greenlight exec: " << error << "\n" << kUsage;
-    return 2;
-  }
+  if (auto code = parse_options(args, o)) return *code;
   config::Site site;
   if (invocation.config_given) {
     config::Diagnostics diagnostics;

@@ -1,10 +1,14 @@
-// greenlight nodeset: ClusterShell's `nodeset` command, same options, same
-// output, same exit codes (2 for usage errors, 1 for bad node sets).
+// greenlight nodeset: ClusterShell 1.9's `nodeset` command, same options,
+// same output, same exit codes (2 for usage errors, 1 for bad node sets or
+// formats), following ClusterShell/CLI/Nodeset.py step by step.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
-#include <optional>
+#include <random>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -12,246 +16,206 @@
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/percent_format.h"
 #include "greenlight/core/rangeset.h"
+#include "nodeset_input.h"
+#include "nodeset_options.h"
 #include "nodeset_output.h"
 
 namespace greenlight::app {
 namespace {
 
-struct NodesetOptions {
-  int count = 0, expand = 0, fold = 0, list = 0, list_all = 0, sources = 0;
-  bool all = false, quiet = false, groupbase = false;
-  std::vector<std::string> and_nodes, sub_nodes, xor_nodes;
-  std::string output_format = "%s";
-  std::string separator = " ";
-  std::optional<std::string> groupsource;
-  std::vector<std::string> args;
-};
+constexpr const char* kClusterShellVersion = "1.9.1";
 
-constexpr const char* kUsage =
-    "usage: greenlight nodeset [COMMAND] [OPTIONS] [ns1 [-ixX] ns2|...]\n";
+// The checks optparse's caller makes before any node set is read.
+void check_commands(const NodesetOptions& o) {
+  const int commands = o.count + o.expand + o.fold + (o.list > 0) + (o.list_all > 0) + o.regroup +
+                       o.sources;
+  if (commands == 0) throw NodesetUsageError("No command specified.");
+  if (commands > 1) throw NodesetUsageError("Multiple commands not allowed.");
+  if (o.rangeset && (o.all || o.regroup))
+    throw NodesetUsageError("-a/-r only supported in NodeSet mode");
+  if (o.split && o.contiguous)
+    throw NodesetUsageError("incompatible splitting options (split, contiguous)");
+  if (o.axis && !o.axis->empty() && (!o.fold || o.rangeset))
+    throw NodesetUsageError("--axis option is only supported when folding nodeset");
+}
 
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+// --axis: 1-based axes as a range set ("1,3"), or one negative axis ("-1").
+std::vector<std::int64_t> fold_axes(const std::string& axis) {
+  std::vector<std::int64_t> axes;
+  if (axis[0] != '-') {
+    RangeSet::parse(axis).for_each([&](std::string_view digits) {
+      const std::int64_t value = std::stoll(std::string(digits));
+      if (value > 0) axes.push_back(value - 1);
+    });
+    return axes;
+  }
+  std::size_t used = 0;
+  const std::int64_t value = std::stoll(axis, &used);
+  if (used != axis.size()) {
+    throw std::invalid_argument(
+        fmt::format("invalid literal for int() with base 10: '{}'", axis));
+  }
+  axes.push_back(value);
+  return axes;
+}
 
-// optparse rules: options until the first operand, short options may be
-// bundled ("-ll") and take their value attached or as the next word, long
-// options take "--opt=value" or the next word, "--" ends the options.
-NodesetOptions parse_options(const std::vector<std::string>& argv) {
-  NodesetOptions o;
-  std::size_t i = 0;
-  auto value_of = [&](const std::string& name, std::string attached) -> std::string {
-    if (!attached.empty()) return attached;
-    if (i + 1 >= argv.size()) throw UsageError(fmt::format("{} option requires an argument", name));
-    return argv[++i];
-  };
-  auto apply_value = [&](char opt, const std::string& value) {
-    switch (opt) {
-      case 'i':
-        o.and_nodes.push_back(value);
-        break;
-      case 'x':
-        o.sub_nodes.push_back(value);
-        break;
-      case 'X':
-        o.xor_nodes.push_back(value);
-        break;
-      case 'O':
-        o.output_format = value;
-        break;
-      case 'S':
-        o.separator = value;
-        break;
-      case 's':
-        o.groupsource = value;
-        break;
-      default:
-        break;
-    }
-  };
-  auto apply_flag = [&](char opt) {
-    switch (opt) {
-      case 'c':
-        ++o.count;
-        break;
-      case 'e':
-        ++o.expand;
-        break;
-      case 'f':
-        ++o.fold;
-        break;
-      case 'l':
-        ++o.list;
-        break;
-      case 'L':
-        ++o.list_all;
-        break;
-      case 'a':
-        o.all = true;
-        break;
-      case 'q':
-        o.quiet = true;
-        break;
-      case 'G':
-        o.groupbase = true;
-        break;
-      default:
-        throw UsageError(fmt::format("no such option: -{}", opt));
-    }
-  };
-  const std::string with_value = "ixXOSs";
-  for (; i < argv.size(); ++i) {
-    const std::string& arg = argv[i];
-    if (arg == "--") {
-      ++i;
+// The autostep once the set is known ("auto" and percentages depend on its size).
+std::optional<std::int64_t> final_autostep(const std::optional<Autostep>& step, std::size_t size) {
+  if (!step) return std::nullopt;
+  switch (step->kind) {
+    case Autostep::Kind::kAuto:
+      return std::max<std::int64_t>(3, static_cast<std::int64_t>(size));
+    case Autostep::Kind::kFraction:
+      return static_cast<std::int64_t>(std::ceil(static_cast<double>(size) * step->fraction));
+    case Autostep::Kind::kCount:
       break;
-    }
-    if (arg.size() < 2 || arg[0] != '-') break;
-    if (arg[1] == '-') {
-      const auto eq = arg.find('=');
-      const std::string name = arg.substr(0, eq);
-      const std::string attached = eq == std::string::npos ? "" : arg.substr(eq + 1);
-      static const std::vector<std::pair<std::string, char>> kLong = {
-          {"--count", 'c'},     {"--expand", 'e'},     {"--fold", 'f'},
-          {"--list", 'l'},      {"--list-all", 'L'},   {"--all", 'a'},
-          {"--quiet", 'q'},     {"--groupbase", 'G'},  {"--intersection", 'i'},
-          {"--exclude", 'x'},   {"--xor", 'X'},        {"--output-format", 'O'},
-          {"--separator", 'S'}, {"--groupsource", 's'}};
-      if (name == "--groupsources" || name == "--list-sources") {
-        ++o.sources;
-        continue;
-      }
-      if (name == "--help") throw UsageError("");
-      std::optional<char> opt;
-      for (const auto& [long_name, short_name] : kLong) {
-        if (long_name == name) opt = short_name;
-      }
-      if (!opt) throw UsageError(fmt::format("no such option: {}", name));
-      if (with_value.find(*opt) != std::string::npos) {
-        apply_value(*opt, value_of(name, attached));
-      } else {
-        apply_flag(*opt);
-      }
-      continue;
-    }
-    for (std::size_t k = 1; k < arg.size(); ++k) {
-      const char opt = arg[k];
-      if (opt == 'h') throw UsageError("");
-      if (with_value.find(opt) != std::string::npos) {
-        apply_value(opt, value_of(fmt::format("-{}", opt), arg.substr(k + 1)));
-        break;
-      }
-      apply_flag(opt);
-    }
   }
-  o.args.assign(argv.begin() + static_cast<std::ptrdiff_t>(std::min(i, argv.size())), argv.end());
-  return o;
+  return step->count;
 }
 
-NodeSet parse_lines(const std::string& text, const GroupResolver& groups) {
-  NodeSet set;
-  std::size_t pos = 0;
-  for (;;) {
-    const auto end = text.find('\n', pos);
-    const std::string line =
-        text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    set.update(NodeSet::parse(line, &groups, GroupPolicy::kClusterShell));
-    if (end == std::string::npos || end + 1 == text.size()) break;
-    pos = end + 1;
+// -I: the positions of the slice range set, as Python slices of the set.
+template <typename Ops>
+typename Ops::Set sliced(const typename Ops::Set& set, const std::string& slice, const Ops& ops) {
+  typename Ops::Set out;
+  const auto length = static_cast<std::int64_t>(ops.size(set));
+  for (const auto& piece : RangeSet::parse(slice).contiguous()) {
+    const auto& run = piece.runs();
+    std::int64_t start = run.front().first;
+    std::int64_t stop = run.back().last + 1;
+    if (start < 0) start = std::max<std::int64_t>(0, length + start);
+    if (stop < 0) stop = std::max<std::int64_t>(0, length + stop);
+    if (stop > start) ops.update(out, ops.slice(set, static_cast<std::size_t>(start),
+                                                static_cast<std::size_t>(stop)));
   }
-  return set;
+  return out;
 }
 
-// A word that parses as one node name: no brackets, operators, groups,
-// wildcards or '%'. Such words skip the full parser (same result, faster).
-bool is_plain_word(std::string_view word) {
-  for (const char c : word) {
-    switch (c) {
-      case '[':
-      case ']':
-      case '@':
-      case ',':
-      case '!':
-      case '&':
-      case '^':
-      case '*':
-      case '?':
-      case '%':
-        return false;
-      default:
-        break;
-    }
-  }
-  return true;
+// --pick N: N members at random (as a node set written back and parsed).
+template <typename Ops>
+void pick(typename Ops::Set& set, long long count, const Ops& ops) {
+  if (count == 0 || count >= static_cast<long long>(ops.size(set))) return;
+  if (count < 0) throw std::invalid_argument("Sample larger than population or is negative");
+  std::vector<std::string> members = ops.members(set);
+  std::mt19937_64 random(std::random_device{}());
+  std::shuffle(members.begin(), members.end(), random);
+  members.resize(static_cast<std::size_t>(count));
+  set = ops.intersection(set, ops.from_members(members));
 }
 
-NodeSet read_stdin(const GroupResolver& groups) {
-  NodeSet set;
-  std::vector<std::string> plain;
-  auto flush = [&]() {
-    if (plain.empty()) return;
-    set.update(NodeSet::from_names(plain));
-    plain.clear();
+template <typename Ops>
+int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
+  using Set = typename Ops::Set;
+  std::optional<std::int64_t> autostep;
+  if (o.autostep && o.autostep->kind == Autostep::Kind::kCount) autostep = o.autostep->count;
+  Set xset;
+  if (o.all) ops.update(xset, ops.parse("@*"));
+  if (o.args.empty() && !o.all && o.list == 0 && o.list_all == 0)
+    ops.update(xset, read_stdin_set(ops));
+  if (ops.empty(xset) && !(o.and_nodes.empty() && o.sub_nodes.empty() && o.xor_nodes.empty()) &&
+      !o.quiet) {
+    std::cerr << "WARNING: empty left operand for set operation\n";
+  }
+  auto operand = [&](const std::string& nodes) {
+    return nodes == "-" ? read_stdin_set(ops) : ops.parse(nodes);
   };
-  // Read all of standard input at once: line-by-line iostream reads cost
-  // more than the parsing.
-  std::string input;
-  char buffer[1 << 16];
-  for (;;) {
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, stdin);
-    if (n == 0) break;
-    input.append(buffer, n);
-  }
-  std::size_t line_start = 0;
-  while (line_start < input.size()) {
-    std::size_t line_end = input.find('\n', line_start);
-    if (line_end == std::string::npos) line_end = input.size();
-    std::string_view line(input.data() + line_start, line_end - line_start);
-    line_start = line_end + 1;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    std::size_t pos = 0;
-    while (pos < line.size()) {
-      // Character loops: find_first_of with a set calls memchr per character.
-      const auto blank = [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-      };
-      std::size_t start = pos;
-      while (start < line.size() && blank(line[start])) ++start;
-      if (start == line.size()) break;
-      std::size_t end = start;
-      while (end < line.size() && !blank(line[end])) ++end;
-      if (end == line.size()) end = std::string_view::npos;
-      std::string word(
-          line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-      if (is_plain_word(word)) {
-        plain.push_back(std::move(word));
-      } else {
-        flush();
-        set.update(NodeSet::parse(word, &groups, GroupPolicy::kClusterShell));
-      }
-      pos = end;
+  for (const auto& nodes : o.and_nodes) xset = ops.intersection(xset, operand(nodes));
+  for (const auto& nodes : o.sub_nodes) ops.difference(xset, operand(nodes));
+  for (const auto& nodes : o.xor_nodes) ops.symmetric_difference(xset, operand(nodes));
+  compute_from_args(xset, o.args, ops);
+  if (o.list > 0 || o.list_all > 0) {
+    if constexpr (std::is_same_v<Set, NodeSet>) {
+      print_group_list(std::cout, groups, xset, o.list + o.list_all, o.groupsource, o.groupbase,
+                       o.all || !xset.empty() || !o.and_nodes.empty() || !o.sub_nodes.empty() ||
+                           !o.xor_nodes.empty());
+      return 0;
+    } else {
+      // Without a set to filter with, the groups are listed as without -R.
+      const bool filtered = !xset.empty() || !o.and_nodes.empty() || !o.sub_nodes.empty() ||
+                            !o.xor_nodes.empty();
+      if (filtered) throw std::invalid_argument("'RangeSet' object has no attribute 'groups'");
+      print_group_list(std::cout, groups, NodeSet(), o.list + o.list_all, o.groupsource,
+                       o.groupbase, false);
+      return 0;
     }
   }
-  flush();
-  return set;
+  const std::string separator = unescape_separator(o.separator);
+  if (o.slice) {
+    if (o.rangeset) autostep.reset();  // a new RangeSet takes the slices
+    xset = sliced(xset, *o.slice, ops);
+  }
+  if (o.autostep && o.autostep->kind != Autostep::Kind::kCount)
+    autostep = final_autostep(o.autostep, ops.size(xset));
+  FoldStyle style{autostep, std::nullopt};
+  if (o.axis && !o.axis->empty()) style.axes = fold_axes(*o.axis);
+  if (o.pick) pick(xset, *o.pick, ops);
+
+  const std::string& format = o.output_format;
+  if constexpr (std::is_same_v<Set, NodeSet>) {
+    if (o.fold && format != "%s") {
+      xset = formatted_set(xset, format);
+      style.axes.reset();  // the new set has no fold axes, as in ClusterShell
+    }
+  }
+  auto result = [&](const Set& set) -> std::string {
+    if (o.expand) return ops.expand(set, format, separator);
+    if (o.fold) return ops.fold(set, format, style);
+    if (o.regroup) {
+      if constexpr (std::is_same_v<Set, NodeSet>) {
+        return percent_format(format, std::string_view(regroup(set, groups, o.groupsource,
+                                                                o.groupbase, style)));
+      }
+    }
+    return format_count(format, ops.size(set));
+  };
+  const long long parts = o.split.value_or(1);
+  if (ops.empty(xset) || (parts <= 1 && !o.contiguous)) {
+    std::cout << result(xset) << "\n";
+    return 0;
+  }
+  // Subsets are new sets: no fold axes, and contiguous ones no autostep.
+  style.axes.reset();
+  if (o.contiguous) {
+    const auto pieces = ops.contiguous(xset, style.autostep);
+    style.autostep.reset();
+    for (const auto& subset : pieces) std::cout << result(subset) << "\n";
+  } else {
+    for (const auto& subset : ops.split(xset, static_cast<std::size_t>(parts)))
+      std::cout << result(subset) << "\n";
+  }
+  return 0;
 }
 
 int run_nodeset(const Invocation& invocation, const std::vector<std::string>& argv) {
   NodesetOptions o;
   try {
-    o = parse_options(argv);
-    const int commands = o.count + o.expand + o.fold + (o.list > 0) + (o.list_all > 0) + o.sources;
-    if (commands == 0) throw UsageError("No command specified.");
-    if (commands > 1) throw UsageError("Multiple commands not allowed.");
-  } catch (const UsageError& error) {
-    std::cerr << kUsage;
-    if (*error.what() != '\0') std::cerr << "\ngreenlight nodeset: error: " << error.what() << "\n";
+    o = parse_nodeset_options(argv);
+    if (o.help) {
+      std::cout << kNodesetHelp;
+      return 0;
+    }
+    if (o.version) {
+      std::cout << "nodeset " << kClusterShellVersion << " (greenlight)\n";
+      return 0;
+    }
+    check_commands(o);
+  } catch (const NodesetUsageError& error) {
+    std::cerr << kNodesetUsage << "\ngreenlight nodeset: error: " << error.what() << "\n";
     return 2;
   }
   try {
-    auto groups = load_nodeset_groups(invocation);
+    std::shared_ptr<GroupResolver> groups;
+    if (o.groupsconf) {
+      groups = std::make_shared<GroupResolver>();
+      // A file that does not exist gives no group source, as in ClusterShell.
+      if (std::filesystem::exists(*o.groupsconf))
+        load_clustershell_groups_file(*groups, *o.groupsconf);
+    } else {
+      groups = load_nodeset_groups(invocation);
+    }
+    if (o.groupsource && !o.quiet && o.rangeset)
+      std::cerr << "WARNING: option group source \"" << *o.groupsource << "\" ignored\n";
     if (o.groupsource) groups->set_default(*o.groupsource);
     if (o.sources) {
       bool first = true;
@@ -261,59 +225,8 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
       }
       return 0;
     }
-    NodeSet xset;
-    if (o.all) xset.update(NodeSet::parse("@*", groups.get(), GroupPolicy::kClusterShell));
-    if (o.args.empty() && !o.all && o.list == 0 && o.list_all == 0)
-      xset.update(read_stdin(*groups));
-    if (xset.empty() && !(o.and_nodes.empty() && o.sub_nodes.empty() && o.xor_nodes.empty()) &&
-        !o.quiet) {
-      std::cerr << "WARNING: empty left operand for set operation\n";
-    }
-    auto operand = [&](const std::string& nodes) {
-      return nodes == "-" ? read_stdin(*groups)
-                          : NodeSet::parse(nodes, groups.get(), GroupPolicy::kClusterShell);
-    };
-    for (const auto& nodes : o.and_nodes) xset.intersection_update(operand(nodes));
-    for (const auto& nodes : o.sub_nodes) xset.difference_update(operand(nodes));
-    for (const auto& nodes : o.xor_nodes) xset.symmetric_difference_update(operand(nodes));
-    for (std::size_t i = 0; i < o.args.size(); ++i) {
-      const std::string& arg = o.args[i];
-      auto next = [&]() -> const std::string& {
-        if (i + 1 >= o.args.size()) throw std::out_of_range("pop from empty list");
-        return o.args[++i];
-      };
-      auto lines = [&](const std::string& value) {
-        return value == "-" ? read_stdin(*groups) : parse_lines(value, *groups);
-      };
-      if (arg == "-i" || arg == "--intersection") {
-        xset.intersection_update(lines(next()));
-      } else if (arg == "-x" || arg == "--exclude") {
-        xset.difference_update(lines(next()));
-      } else if (arg == "-X" || arg == "--xor") {
-        xset.symmetric_difference_update(lines(next()));
-      } else if (arg == "-") {
-        xset.update(read_stdin(*groups));
-      } else {
-        xset.update(parse_lines(arg, *groups));
-      }
-    }
-    if (o.list > 0 || o.list_all > 0) {
-      print_group_list(std::cout, *groups, xset, o.list + o.list_all, o.groupsource, o.groupbase,
-                       o.all || !xset.empty() || !o.and_nodes.empty() || !o.sub_nodes.empty() ||
-                           !o.xor_nodes.empty());
-      return 0;
-    }
-    const std::string separator = unescape_separator(o.separator);
-    if (o.expand) {
-      std::string out = expand_with_format(xset, o.output_format, separator);
-      out += '\n';
-      std::fwrite(out.data(), 1, out.size(), stdout);
-    } else if (o.fold) {
-      std::cout << fold_with_format(xset, o.output_format) << "\n";
-    } else {
-      std::cout << format_count(o.output_format, xset.size()) << "\n";
-    }
-    return 0;
+    if (o.rangeset) return run(o, RangeSetOps(), *groups);
+    return run(o, NodeSetOps(*groups), *groups);
   } catch (const NodeSetParseError& error) {
     std::cerr << "greenlight nodeset: Parse error: " << error.what() << " (at offset "
               << error.position() << " of \"" << error.input() << "\")\n";
@@ -327,10 +240,11 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
   return 1;
 }
 
-const CommandRegistration kRegistration{{"nodeset",
-                                         "nodeset (-f|-e|-c|-l) [-O FMT] [-S SEP] [-x|-i|-X NODES] "
-                                         "NODES...  fold, expand, count node sets",
-                                         run_nodeset}};
+const CommandRegistration kRegistration{
+    {"nodeset",
+     "nodeset (-f|-e|-c|-r|-l) [-O FMT] [-S SEP] [--split N] [-x|-i|-X NODES] NODES...  "
+     "ClusterShell's nodeset: fold, expand, count node sets",
+     run_nodeset}};
 
 }  // namespace
 }  // namespace greenlight::app

@@ -8,6 +8,7 @@
 
 #include <iostream>
 
+#include "cli.h"
 #include "command.h"
 #include "greenlight/checks/dns_servers.h"
 #include "greenlight/core/config_value.h"
@@ -25,25 +26,28 @@ int run_resolve(const Invocation& /*invocation*/, const std::vector<std::string>
   std::optional<checks::DnsServer> server;
   std::chrono::milliseconds timeout{5000};
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if ((args[i] == "-s" || args[i] == "-t") && i + 1 == args.size())
-      return usage(args[i] + " needs a value");
-    if (args[i] == "-s") {
-      auto parsed = checks::parse_dns_server(args[++i]);
-      if (!parsed) return usage(parsed.error().reason);
-      server = *parsed;
-    } else if (args[i] == "-t") {
-      auto parsed = config::parse_duration(args[++i]);
-      if (!parsed || parsed->count() <= 0) return usage(fmt::format("bad timeout '{}'", args[i]));
-      timeout = *parsed;
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      return usage(fmt::format("unknown option {}", args[i]));
-    } else {
-      names.push_back(args[i]);
-    }
+  std::string server_text, timeout_text;
+  auto cli = make_cli(
+      "resolve",
+      "Asks one DNS server for the A records of the names (c-ares: no hosts file, no search\n"
+      "domains, no system resolver); prints NAME: ADDRESS... or NAME: error: REASON.\n"
+      "Exit 0 when every name has an address, 1 when some has not, 2 on a usage error.",
+      "  greenlight resolve -s 10.1.0.1 top1.ocean admin1.ocean\n"
+      "  greenlight resolve -s 127.0.0.53:5353 -t 2s ns1.lab\n");
+  cli->add_option("-s,--server", server_text, "SERVER[:PORT] to ask")->required();
+  cli->add_option("-t,--timeout", timeout_text, "deadline for all the names (default 5s)");
+  cli->add_option("NAME", names, "names to resolve")
+      ->required()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  if (auto code = parse_cli(*cli, args, 2)) return *code;
+  auto parsed_server = checks::parse_dns_server(server_text);
+  if (!parsed_server) return usage(parsed_server.error().reason);
+  server = *parsed_server;
+  if (!timeout_text.empty()) {
+    auto parsed = config::parse_duration(timeout_text);
+    if (!parsed || parsed->count() <= 0) return usage(fmt::format("bad timeout '{}'", timeout_text));
+    timeout = *parsed;
   }
-  if (!server) return usage("-s SERVER is required");
-  if (names.empty()) return usage("no name to resolve");
   const auto answers = checks::query_dns_server(*server, names, timeout);
   std::cout << checks::format_resolve_output(answers) << std::flush;
   const bool all = std::all_of(answers.begin(), answers.end(),

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <iostream>
 #include <optional>
+#include <variant>
 
+#include "cli.h"
 #include "command.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/plan.h"
@@ -15,75 +17,86 @@
 namespace greenlight::app {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: greenlight [-c CONFIG] runbook list\n"
-    "       greenlight [-c CONFIG] runbook plan NAME\n"
-    "       greenlight [-c CONFIG] runbook exec NAME [--yes] [--from PHASE] [--detach] [--dry-run] "
-    "[--runs DIR]\n"
-    "       greenlight [-c CONFIG] runbook resume RUN [--yes] [--detach] [--runs DIR]\n"
-    "       greenlight [-c CONFIG] runbook attach RUN\n"
-    "       greenlight [-c CONFIG] runbook status [RUN] [--runs DIR]\n"
-    "       greenlight [-c CONFIG] runbook log RUN [--runs DIR]\n"
-    "       greenlight [-c CONFIG] runbook abort RUN [--reason TEXT] [--runs DIR]\n"
-    "exec, resume, attach and abort go to greenlight serve through its control socket\n"
-    "(runbooks: {control: PATH}, default /run/greenlight/control.sock); with no daemon there,\n"
-    "exec and resume run in this process (so do --dry-run and --runs DIR). Ctrl-C on a\n"
-    "terminal following a run of greenlight serve detaches; the run goes on.\n"
-    "Runs live in --runs DIR, else $GREENLIGHT_RUNS_DIR, else runbooks: {runs: DIR} of the site\n"
-    "(default /var/lib/greenlight/runs).\n";
+struct RunbookWords {
+  std::string sub;
+  RunbookArguments arguments;
+};
 
-std::optional<RunbookArguments> parse(const std::vector<std::string>& args) {
-  RunbookArguments out;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    auto value = [&](std::string& into) {
-      if (i + 1 >= args.size()) return false;
-      into = args[++i];
-      return true;
-    };
-    if (arg == "--yes" || arg == "-y") {
-      out.yes = true;
-    } else if (arg == "--dry-run" || arg == "-n") {
-      out.dry_run = true;
-    } else if (arg == "--detach" || arg == "-d") {
-      out.detach = true;
-    } else if (arg == "--from") {
-      if (!value(out.from)) return std::nullopt;
-    } else if (arg == "--runs") {
-      if (!value(out.runs)) return std::nullopt;
-    } else if (arg == "--reason") {
-      if (!value(out.reason)) return std::nullopt;
-    } else if (!arg.empty() && arg[0] == '-') {
-      std::cerr << fmt::format("greenlight runbook: unknown option '{}'\n", arg);
-      return std::nullopt;
-    } else {
-      out.words.push_back(arg);
+// Each subcommand with its words and options; exit code when the command
+// stops here (--help, usage error).
+std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
+  auto cli = make_cli(
+      "runbook",
+      "Runbooks: the restart procedure phase by phase, with gates.\n"
+      "exec, resume, attach and abort go to greenlight serve through its control socket\n"
+      "(runbooks: {control: PATH}, default /run/greenlight/control.sock); with no daemon there,\n"
+      "exec and resume run in this process (so do --dry-run and --runs DIR). Ctrl-C on a\n"
+      "terminal following a run of greenlight serve detaches; the run goes on.\n"
+      "Runs live in --runs DIR, else $GREENLIGHT_RUNS_DIR, else runbooks: {runs: DIR} of the\n"
+      "site (default /var/lib/greenlight/runs).",
+      "  greenlight runbook list\n"
+      "  greenlight runbook plan restart\n"
+      "  greenlight runbook exec restart --from startup\n"
+      "  greenlight runbook status\n"
+      "  greenlight runbook abort restart-20261130T1900 --reason 'BMC unreachable'\n");
+  RunbookWords out;
+  RunbookArguments& a = out.arguments;
+  cli->require_subcommand(1);
+  struct Sub {
+    const char* name;
+    const char* help;
+    const char* word;  // positional, "" for none
+    bool word_required;
+    const char* example;
+  };
+  const std::vector<Sub> subs = {
+      {"list", "Lists the site's runbooks.", "", false, "greenlight runbook list"},
+      {"plan", "Prints what exec would run, phase by phase, gate by gate.", "NAME", true,
+       "greenlight runbook plan restart"},
+      {"exec", "Executes a runbook (in greenlight serve when it runs, else here).", "NAME", true,
+       "greenlight runbook exec restart --yes --detach"},
+      {"resume", "Resumes a run where its journal stopped.", "RUN", true,
+       "greenlight runbook resume restart-20261130T1900 --yes"},
+      {"attach", "Follows a run of greenlight serve on this terminal.", "RUN", true,
+       "greenlight runbook attach restart-20261130T1900"},
+      {"status", "Shows the runs, or one run phase by phase.", "RUN", false,
+       "greenlight runbook status restart-20261130T1900"},
+      {"log", "Prints a run's journal.", "RUN", true,
+       "greenlight runbook log restart-20261130T1900"},
+      {"abort", "Stops a run of greenlight serve, with a reason journaled.", "RUN", true,
+       "greenlight runbook abort restart-20261130T1900 --reason 'wrong BMC password'"},
+  };
+  for (const auto& sub : subs) {
+    auto* command = cli->add_subcommand(sub.name, sub.help);
+    command->footer(std::string("\nExamples:\n  ") + sub.example + "\n");
+    const std::string name = sub.name;
+    if (*sub.word != '\0') {
+      auto* word = command->add_option(sub.word, a.words, std::string("the ") + sub.word);
+      word->expected(sub.word_required ? 1 : 0, 1);
+      if (sub.word_required) word->required();
     }
+    if (name == "exec" || name == "resume") {
+      command->add_flag("-y,--yes", a.yes, "answer yes to the confirmation");
+      command->add_flag("-d,--detach", a.detach, "return once greenlight serve took the run");
+    }
+    if (name == "exec") {
+      command->add_option("--from", a.from, "PHASE to start from");
+      command->add_flag("-n,--dry-run", a.dry_run, "walk the plan without acting");
+    }
+    if (name == "abort") command->add_option("--reason", a.reason, "TEXT journaled with the abort");
+    if (name != "list" && name != "plan" && name != "attach")
+      command->add_option("--runs", a.runs, "DIR of the runs");
   }
+  if (auto code = parse_cli(*cli, args, 2)) return *code;
+  out.sub = cli->get_subcommands().front()->get_name();
   return out;
 }
 
 int run_runbook(const Invocation& invocation, const std::vector<std::string>& args) {
-  static const std::vector<std::string> kSubcommands = {"list",   "plan",   "exec", "resume",
-                                                        "attach", "status", "log",  "abort"};
-  if (args.empty() ||
-      std::find(kSubcommands.begin(), kSubcommands.end(), args[0]) == kSubcommands.end()) {
-    if (!args.empty())
-      std::cerr << fmt::format("greenlight runbook: unknown subcommand '{}'\n", args[0]);
-    std::cerr << kUsage;
-    return 2;
-  }
-  const auto arguments = parse(args);
-  if (!arguments) {
-    std::cerr << kUsage;
-    return 2;
-  }
-  const std::string& sub = args[0];
-  if ((sub == "list" && !arguments->words.empty()) ||
-      (sub == "plan" && arguments->words.size() != 1)) {
-    std::cerr << kUsage;
-    return 2;
-  }
+  auto parsed = parse(args);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const std::string sub = std::get<RunbookWords>(parsed).sub;
+  const RunbookArguments* arguments = &std::get<RunbookWords>(parsed).arguments;
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(invocation.config_path, diagnostics);
   auto books = runbook::load_runbooks(site, diagnostics);

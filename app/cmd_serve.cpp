@@ -12,6 +12,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli.h"
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/scheduler.h"
@@ -221,14 +222,15 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
   // resident size of a loaded server ~40% lower (bench/RESULTS.md).
   mallopt(M_ARENA_MAX, 2);
   std::string listen;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--listen" && i + 1 < args.size()) {
-      listen = args[++i];
-    } else {
-      std::cerr << "usage: greenlight [-c CONFIG] serve [--listen ADDRESS:PORT]\n";
-      return 2;
-    }
-  }
+  auto cli = make_cli(
+      "serve",
+      "Runs the site's checks on their schedules, serves /metrics, /api/v1 and the status\n"
+      "page, and executes the runbook runs submitted through its control socket.\n"
+      "SIGHUP reloads the configuration; SIGINT or SIGTERM stops.",
+      "  greenlight serve\n"
+      "  greenlight -c /etc/greenlight/greenlight.yaml serve --listen 127.0.0.1:9108\n");
+  cli->add_option("--listen", listen, "ADDRESS:PORT to listen on (default: exporter: listen)");
+  if (auto code = parse_cli(*cli, args, 2)) return *code;
   if (!listen.empty()) {
     if (const auto why = config::listen_address_error(listen)) {
       std::cerr << "greenlight serve: --listen " << *why << "\n";

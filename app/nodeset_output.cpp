@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "greenlight/checks/check_group_source.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/percent_format.h"
 #include "greenlight/core/site_runner.h"
 
 namespace greenlight::app {
@@ -117,34 +119,6 @@ std::string unescape_separator(const std::string& s) {
   return out;
 }
 
-std::string format_one(const std::string& format, const std::string& value, bool numeric) {
-  std::string out;
-  int conversions = 0;
-  for (std::size_t i = 0; i < format.size(); ++i) {
-    if (format[i] != '%') {
-      out += format[i];
-      continue;
-    }
-    if (i + 1 >= format.size()) throw std::invalid_argument("incomplete format");
-    const char c = format[++i];
-    if (c == '%') {
-      out += '%';
-    } else if (c == 's' || ((c == 'd' || c == 'i') && numeric)) {
-      if (++conversions > 1) throw std::invalid_argument("not enough arguments for format string");
-      out += value;
-    } else if (c == 'd' || c == 'i') {
-      throw std::invalid_argument(fmt::format("%{} format: a real number is required, not str", c));
-    } else {
-      throw std::invalid_argument(
-          fmt::format("unsupported format character '{}' (0x{:x}) at index {}", c,
-                      static_cast<unsigned char>(c), i));
-    }
-  }
-  if (conversions == 0)
-    throw std::invalid_argument("not all arguments converted during string formatting");
-  return out;
-}
-
 std::string expand_with_format(const NodeSet& nodes, const std::string& format,
                                const std::string& separator) {
   std::string out;
@@ -157,20 +131,64 @@ std::string expand_with_format(const NodeSet& nodes, const std::string& format,
   nodes.for_each([&](const std::string& node) {
     if (!first) out += separator;
     first = false;
-    out += format_one(format, node, false);
+    out += percent_format(format, std::string_view(node));
   });
   return out;
 }
 
-std::string fold_with_format(const NodeSet& nodes, const std::string& format) {
-  if (format == "%s") return nodes.fold();
+NodeSet formatted_set(const NodeSet& nodes, const std::string& format) {
   std::vector<std::string> names;
-  for (const auto& node : nodes.expand()) names.push_back(format_one(format, node, false));
-  return NodeSet::from_names(names).fold();
+  names.reserve(nodes.size());
+  nodes.for_each(
+      [&](const std::string& node) { names.push_back(percent_format(format, std::string_view(node))); });
+  return NodeSet::from_names(names);
 }
 
 std::string format_count(const std::string& format, std::size_t count) {
-  return format_one(format, std::to_string(count), true);
+  return percent_format(format, static_cast<std::int64_t>(count));
+}
+
+std::string regroup(const NodeSet& nodes, const GroupResolver& groups,
+                    const std::optional<std::string>& source, bool groupbase,
+                    const FoldStyle& style) {
+  const std::string source_name = source ? *source : groups.default_source();
+  std::vector<std::string> names;
+  try {
+    names = NodeSet::parse("@@" + source_name, &groups, GroupPolicy::kClusterShell).expand();
+  } catch (const GroupResolutionError&) {
+    return nodes.fold(style);  // no list of groups: nothing to regroup with
+  }
+  struct Full {
+    std::size_t size;
+    std::string name;
+    NodeSet members;
+  };
+  std::vector<Full> fulls;
+  for (const auto& name : names) {
+    NodeSet members = NodeSet::parse(fmt::format("@{}:{}", source_name, name), &groups,
+                                     GroupPolicy::kClusterShell);
+    NodeSet inside = members;
+    inside.intersection_update(nodes);
+    if (!inside.empty() && inside.size() == members.size())
+      fulls.push_back({members.size(), name, std::move(members)});
+  }
+  if (fulls.empty()) return nodes.fold(style);
+  std::sort(fulls.begin(), fulls.end(), [](const Full& a, const Full& b) {
+    return a.size != b.size ? a.size > b.size : a.name < b.name;
+  });
+  NodeSet rest = nodes;
+  std::vector<std::string> taken;
+  for (const auto& full : fulls) {
+    NodeSet outside = full.members;
+    outside.difference_update(rest);
+    if (!outside.empty()) continue;  // overlaps a group already taken
+    taken.push_back(source && !groupbase ? fmt::format("@{}:{}", *source, full.name)
+                                         : "@" + full.name);
+    rest.difference_update(full.members);
+    if (rest.empty()) return NodeSet::from_names(taken).fold();
+  }
+  if (!taken.empty()) return NodeSet::from_names(taken).fold() + "," + rest.fold(style);
+  return rest.fold(style);
 }
 
 void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes,

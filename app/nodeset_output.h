@@ -19,14 +19,22 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
 /// Python string escapes in a -S separator ("\n", "\t", "\x2c", ...).
 std::string unescape_separator(const std::string& separator);
 
-/// `format % value` for the one "%s" (or %d/%i for counts) that ClusterShell
-/// allows; throws std::invalid_argument with Python's message otherwise.
-std::string format_one(const std::string& format, const std::string& value, bool numeric);
-
+/// `format % node` for every node, joined by `separator` (nodeset -e).
+/// Throws PercentFormatError.
 std::string expand_with_format(const NodeSet& nodes, const std::string& format,
                                const std::string& separator);
-std::string fold_with_format(const NodeSet& nodes, const std::string& format);
+/// The set of `format % node` for every node, as ClusterShell's
+/// `nodeset -f -O FORMAT` builds it before folding.
+NodeSet formatted_set(const NodeSet& nodes, const std::string& format);
+/// `format % count` (nodeset -c).
 std::string format_count(const std::string& format, std::size_t count);
+
+/// ClusterShell's NodeSet.regroup(): the largest groups of `source` (the
+/// default one when nullopt) wholly inside `nodes` first, then the nodes
+/// left, folded.
+std::string regroup(const NodeSet& nodes, const GroupResolver& groups,
+                    const std::optional<std::string>& source, bool groupbase,
+                    const FoldStyle& style);
 
 /// -l/-ll/-lll: the groups of the source (all of them, or those holding
 /// some of `nodes` when `filtered`).

@@ -17,6 +17,7 @@
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
 #include "greenlight/core/nodeset.h"
+#include "gluster/failure_reason.h"
 #include "kinds.h"
 
 namespace greenlight::checks {
@@ -24,6 +25,7 @@ namespace {
 
 using config::MapReader;
 
+using detail::gluster_failure_reason;
 using detail::not_judgeable;
 using detail::with_program;
 
@@ -78,6 +80,16 @@ class FpingCheck : public Check {
   int count_ = 3;
 };
 
+// A gluster command that failed, with gluster's reason (stderr or stdout).
+std::optional<CheckResult> gluster_failed(const RunResult& result) {
+  if (auto failed = not_judgeable(result)) return failed;
+  if (result.exit_code != 0) {
+    return unknown_result(fmt::format("{}: exit {}: {}", result.command, result.exit_code,
+                                      gluster_failure_reason(result)));
+  }
+  return std::nullopt;
+}
+
 class PeersCheck : public Check {
  public:
   PeersCheck(const config::CheckSpec& spec, const config::Site& site, MapReader& reader,
@@ -91,11 +103,7 @@ class PeersCheck : public Check {
     return {with_program(gluster_pool_list_argv(), program_)};
   }
   CheckResult judge(const std::vector<RunResult>& results) const override {
-    if (auto failed = not_judgeable(results.at(0))) return *failed;
-    if (results[0].exit_code != 0) {
-      return unknown_result(
-          fmt::format("{}: exit {}: {}", results[0].command, results[0].exit_code, results[0].err));
-    }
+    if (auto failed = gluster_failed(results.at(0))) return *failed;
     auto peers = parse_gluster_peers(results[0].out);
     if (!peers) return unknown_result("gluster pool list: " + peers.error().reason);
     return gluster_peers_verdict(*peers, expect_);
@@ -112,16 +120,6 @@ std::vector<std::string> volume_list(MapReader& reader) {
     reader.diagnostics().error(reader.value().find("volumes")->mark, "volumes: the list is empty");
   }
   return volumes;
-}
-
-std::optional<CheckResult> gluster_failed(const RunResult& result) {
-  if (auto failed = not_judgeable(result)) return failed;
-  if (result.exit_code != 0) {
-    const std::string why = !result.err.empty() ? result.err : result.out;
-    return unknown_result(fmt::format("{}: exit {}: {}", result.command, result.exit_code,
-                                      why.substr(0, why.find('\n'))));
-  }
-  return std::nullopt;
 }
 
 class VolumesCheck : public Check {
@@ -179,6 +177,10 @@ class HealCheck : public Check {
       const RunResult& run = results.at(i + 1);
       if (auto failed = not_judgeable(run)) return *failed;
       VolumeHeal heal{volumes_[i], parse_gluster_heal_info(run.out, run.exit_code, listing_)};
+      // Nothing said on stdout: gluster's reason may be on stderr.
+      if (heal.heal.ok() && run.exit_code != 0 && heal.heal->error.rfind("exit status ", 0) == 0) {
+        heal.heal.value().error = gluster_failure_reason(run);
+      }
       for (const auto& volume : *info) {
         if (volume.name == volumes_[i]) heal.bricks = volume.bricks;
       }

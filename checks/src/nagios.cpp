@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <charconv>
 
 #include "text.h"
@@ -13,12 +15,63 @@ using detail::trim;
 
 namespace {
 
+// The units the plugin guidelines allow; anything else makes a datum invalid.
+constexpr std::string_view kUnits[] = {"", "s", "ms", "us", "%", "B", "KB", "MB", "TB", "c"};
+
+// The length of the decimal number that starts `text`: [+-]digits, one
+// decimal separator ('.' or, as plugins print under locales such as hu_HU,
+// ','), digits, an exponent. 0 when there is none.
+std::size_t number_length(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&]() {
+    const std::size_t from = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - from;
+  };
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  std::size_t count = digits();
+  if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+    const std::size_t separator = i++;
+    const std::size_t decimals = digits();
+    if (decimals == 0 && count == 0) return 0;
+    if (decimals == 0) i = separator + (text[separator] == '.' ? 1 : 0);  // "5." yes, "5," no
+    count += decimals;
+  }
+  if (count == 0) return 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < text.size() && (text[j] == '-' || text[j] == '+')) ++j;
+    const std::size_t exponent_start = j;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+    if (j > exponent_start) i = j;  // else the 'e' belongs to the unit
+  }
+  return i;
+}
+
+// The whole of `text` as a decimal number, a decimal comma read as a point.
 std::optional<double> number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
+  if (text.empty() || number_length(text) != text.size()) return std::nullopt;
+  std::string copy(text);
+  for (char& c : copy) {
+    if (c == ',') c = '.';
+  }
+  if (copy.front() == '+') copy.erase(0, 1);
   double v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  const auto [end, ec] = std::from_chars(copy.data(), copy.data() + copy.size(), v);
+  if (ec != std::errc{} || end != copy.data() + copy.size()) return std::nullopt;
   return v;
+}
+
+// A threshold range as written, decimal commas read as points ("0,5:1,0").
+std::string range_text(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == ',' && i > 0 && i + 1 < out.size() &&
+        std::isdigit(static_cast<unsigned char>(out[i - 1])) &&
+        std::isdigit(static_cast<unsigned char>(out[i + 1])))
+      out[i] = '.';
+  }
+  return out;
 }
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -82,15 +135,7 @@ std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::st
     if (value == "U") {
       d.value = std::nullopt;
     } else {
-      std::size_t n = 0;
-      while (n < value.size() &&
-             (std::isdigit(static_cast<unsigned char>(value[n])) || value[n] == '.' ||
-              value[n] == '-' || value[n] == '+' || value[n] == 'e' || value[n] == 'E')) {
-        ++n;
-      }
-      // "e"/"E" of a trailing unit is not part of the number: back off
-      // until the prefix parses.
-      while (n > 0 && !number(value.substr(0, n))) --n;
+      const std::size_t n = number_length(value);
       d.value = number(value.substr(0, n));
       d.uom = std::string(value.substr(n));
       if (!d.value) {
@@ -98,9 +143,17 @@ std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::st
               "' is not a number");
         continue;
       }
+      // A unit outside the guidelines' list (",082044s" from a number
+      // split at a separator, "GiB", "foo") would make a new series at
+      // every reading: the datum is refused instead.
+      if (std::find(std::begin(kUnits), std::end(kUnits), d.uom) == std::end(kUnits)) {
+        error("label '" + d.label + "': unit '" + d.uom.substr(0, 40) +
+              "' is not one of s, ms, us, %, B, KB, MB, TB, c or none");
+        continue;
+      }
     }
-    if (parts.size() > 1) d.warn = std::string(parts[1]);
-    if (parts.size() > 2) d.crit = std::string(parts[2]);
+    if (parts.size() > 1) d.warn = range_text(parts[1]);
+    if (parts.size() > 2) d.crit = range_text(parts[2]);
     if (parts.size() > 3) d.min = number(parts[3]);
     if (parts.size() > 4) d.max = number(parts[4]);
     out.push_back(std::move(d));
@@ -149,7 +202,6 @@ double base_unit_value(const PerfDatum& d) {
   if (d.uom == "%") return v / 100;
   if (d.uom == "KB") return v * 1024;
   if (d.uom == "MB") return v * 1024 * 1024;
-  if (d.uom == "GB") return v * 1024 * 1024 * 1024;
   if (d.uom == "TB") return v * 1024.0 * 1024 * 1024 * 1024;
   return v;
 }
@@ -172,6 +224,15 @@ CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
     r.add_sample("greenlight_nagios_perfdata",
                  {{"check", std::string(check_name)}, {"label", d.label}, {"uom", d.uom}},
                  base_unit_value(d));
+  }
+  // Invalid data are dropped, each with its reason, never exported wrong.
+  const auto& dropped = output->perfdata_errors;
+  r.add_sample("greenlight_nagios_perfdata_invalid", {{"check", std::string(check_name)}},
+               static_cast<double>(dropped.size()));
+  for (std::size_t i = 0; i < dropped.size(); ++i)
+    r.add_fact("perfdata_invalid", std::to_string(i + 1), dropped[i]);
+  if (!dropped.empty()) {
+    r.message += fmt::format(" ({} perfdata dropped: {})", dropped.size(), dropped.front());
   }
   return r;
 }

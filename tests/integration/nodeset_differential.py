@@ -47,7 +47,38 @@ GOLDEN = [
     ["-f", "-e", "a"], [], ["-z", "a"], ["-f", "a", "-i"], ["-f", "--exclude=a1", "a[1-2]"],
     ["--fold", "a[1-2]", "b"], ["-e", "-O", "%s-%s", "a[1-2]"], ["-e", "-O", "x", "a[1-2]"],
     ["-f", "n[1-100000]", "-x", "n[50-99999]"], ["-c", "n[1-100000]c[1-3]"],
+    # -O is Python's % operator: flags, width, precision, %r, %%.
+    ["-O", "%-8s|", "-e", "node[1-2]"], ["-e", "-O", "%r", "n[1-2]"], ["-e", "-O", "%.2s", "node1"],
+    ["-e", "-O", "%10.3s|", "n[1-2]"], ["-c", "-O", "%05d", "n[1-5]"], ["-c", "-O", "%#x", "n[1-20]"],
+    ["-c", "-O", "%+.2e", "n[1-5]"], ["-c", "-O", "%c", "n[1-65]"], ["-e", "-O", "%%%s%%", "n1"],
+    ["-f", "-O", "%r", "n[1-3]"], ["-e", "-O", "%d", "n1"], ["-e", "-O", "%", "n1"],
+    ["-e", "-O", "%(a)s", "n1"], ["-e", "-O", "%5%", "n1"], ["-e", "-O", "%a", "n\u00e9"],
+    # ClusterShell 1.9 options: autostep, split, contiguous, range sets,
+    # regroup, axis, slices, pick, abbreviations.
+    ["--autostep=3", "-f", "n[1-9/2],n[10-20/5]"], ["--autostep", "auto", "-f", "n[1-9/2]"],
+    ["--autostep", "50%", "-f", "n[1-9/2],n12"], ["--autostep", "x", "-f", "n1"],
+    ["--split=3", "-f", "n[1-10]"], ["--split", "2", "-e", "n[1-5],m[1-2]"], ["--split=4", "-c", "n[1-3]"],
+    ["--split", "0x2", "-f", "n[1-4]"], ["--split", "x", "-f", "n1"], ["--split=2", "--contiguous", "-f", "n1"],
+    ["--contiguous", "-f", "n[1-3,5,7-9],a,b[01-02]"], ["--contiguous", "-f", "a1b[1-3],a2b[1-3],a3b4,c"],
+    ["-R", "-f", "1-5,7,03-04"], ["-R", "-e", "1-3", "-x", "2"], ["-R", "-c", "1-10/2"], ["-R", "-f", ""],
+    ["-R", "-f", "-O", "x", "1-3"], ["-R", "-f", "-O", "%d", "1-3"], ["-R", "-a", "-f"], ["-R", "-s", "shell", "-f", "1"],
+    ["-R", "--autostep=3", "-f", "1,3,5,7,10"], ["-R", "--split=2", "-f", "1-9"], ["-R", "--contiguous", "-f", "1-3,5"],
+    ["-R", "-I", "0-1", "-f", "3-9"], ["-r", "top[1-3],worker[1-4],x1"], ["-r", "ns[1-3],top1"], ["-r", "-s", "fleet", "admin[1-2],lnet[1-2]"],
+    ["-r", "-G", "-s", "fleet", "lnet[1-2]"], ["-r", "rack1n[1-8],rack2n1"], ["-r", "x"],
+    ["--axis=1", "-f", "a[1-2]b[1-3]"], ["--axis=2", "-f", "a[1-2]b[1-3]"], ["--axis=-1", "-f", "a[1-2]b[1-3],n[1-3]"],
+    ["--axis=1", "-f", "n[1-3]"], ["--axis=2", "-f", "n[1-3]"], ["--axis=0", "-f", "n[1-3]"], ["--axis=1", "-e", "n1"],
+    ["--axis", "-1-2", "-f", "n1"], ["--axis=1-3", "-f", "a[1-2]b[1-2]c[1-2]"], ["--axis=2", "-f", "-O", "%s-x", "a[1-2]b[1-2]"],
+    ["-I", "0", "-f", "n[1-9]"], ["-I", "2-4,7", "-f", "a1b[1-3],a2b[1-3],a3b4,c,n[1-3,5]"], ["-I", "-3--1", "-f", "n[1-9]"],
+    ["-I", "5-20", "-e", "n[1-9]"], ["-I", "x", "-f", "n1"], ["--slice=1", "-c", "n[1-5]"],
+    ["--pick=3", "-c", "n[1-10]"], ["--pick", "20", "-f", "n[1-10]"], ["--pick=-1", "-c", "n[1-10]"], ["--pick=0", "-c", "n[1-3]"],
+    ["--cont", "-f", "n[1-2,4]"], ["--exc=n1", "-f", "n[1-3]"], ["--co", "n1"], ["--nosuch", "n1"], ["--count=3", "n1"],
+    ["-d", "-f", "n[1-2]"], ["--groupsconf", "/nonexistent/groups.conf", "-f", "n1"], ["-s", "-x", "-f", "n1"],
+    ["-ll", "-R"], ["-c", "--split"], ["-fc", "n1"],
 ]
+
+# Options whose output is not ClusterShell's text (help, version): only the
+# exit code is compared.
+EXIT_CODE_ONLY = [["-h"], ["--help"], ["--version"], ["-f", "--he"]]
 
 GRID = "\n".join("r%dn%d" % (r, n) for r in range(1, 12) for n in range(1, 9))
 STDIN_CASES = [
@@ -57,6 +88,11 @@ STDIN_CASES = [
     (["-c", "-x", "-", "n[1-20]"], "n5 n6\n"),
     (["-f", "a[1-9]", "-i", "-"], "a2 a5\na11\n"),
     (["-f"], "node[1-3\n"),
+    (["-f"], "node1\nnode2"),
+    (["-f"], "node1\r\nnode3 # x\r\nnode2"),
+    (["-R", "-f"], "1 3\n5-7 # comment\n"),
+    (["-R", "-c", "-x", "-", "1-20"], "5 6\n"),
+    (["--split=2", "-e"], "n3 n1 n2 n4\n"),
 ]
 
 PREFIXES = ["n", "node", "cn", "da", "x-", "r1n", "top", "c-ib", "a.b"]
@@ -110,20 +146,105 @@ def corrupt(rng, text):
     return text[:i] + rng.choice(["[", "]", ",", "!", "-", "/", "[]", "a[", "0", " "]) + text[i:]
 
 
-def rand_case(rng):
-    command = rng.choice(["-f", "-f", "-e", "-c"])
-    args = [command]
-    if rng.random() < 0.1:
-        args += ["-O", rng.choice(["%s", "pcocc-vm-%s.service", "%s-ipmi", "[%s]"])]
-    if command == "-e" and rng.random() < 0.2:
-        args += ["-S", rng.choice([",", "\\n", " + "])]
-    args.append(corrupt(rng, rand_set(rng)) if rng.random() < 0.12 else rand_set(rng))
+def add_operations(rng, args, operand):
+    """Up to two more operands, each after -x, -i, -X or nothing (a union)."""
     for _ in range(rng.choice([0, 0, 1, 2])):
         op = rng.choice(["-x", "-i", "-X", None])
         if op:
             args.append(op)
-        args.append(rand_set(rng))
+        args.append(operand(rng))
     return args
+
+
+def rand_format(rng, numeric):
+    """A -O format of every family Python's % knows, sometimes a wrong one."""
+    conversions = "sra" + ("sdiuoxXeEfFgGc" if numeric else "s" * 6 + "c")
+    spec = "%"
+    for flag in "-+ #0":
+        if rng.random() < 0.15:
+            spec += flag
+    if rng.random() < 0.4:
+        spec += str(rng.randint(0, 12))
+    if rng.random() < 0.3:
+        spec += "." + str(rng.randint(0, 6))
+    if rng.random() < 0.05:
+        spec += rng.choice(["l", "h", "L"])
+    spec += rng.choice(conversions)
+    text = rng.choice(["", "", "x-", "pcocc-vm-", "[", "%%", "n:"]) + spec + rng.choice(["", "", "-ipmi", "|", "%%", "]"])
+    roll = rng.random()
+    if roll < 0.04:
+        text = text.replace(spec, "")          # no conversion: TypeError
+    elif roll < 0.08:
+        text += "%s"                            # two conversions
+    elif roll < 0.11:
+        text += rng.choice(["%", "%z", "%5%", "%*d", "%(x)s", "%.*s"])
+    return text
+
+
+def rand_options(rng, command):
+    """ClusterShell 1.9 options beyond the commands and operators."""
+    args = []
+    if rng.random() < 0.12:
+        args += ["--autostep", rng.choice(["2", "3", "4", "auto", "50%", "100%", "1", "0"])]
+    if rng.random() < 0.12:
+        if rng.random() < 0.5:
+            args.append("--split=%d" % rng.randint(0, 5))
+        else:
+            args.append("--contiguous")
+    if rng.random() < 0.08:
+        args += ["-I", rng.choice(["0", "1-3", "0-2,5", "-1", "-3--1", "2-30", "0-1,4-6"])]
+    if command == "-f" and rng.random() < 0.08:
+        args.append("--axis=" + rng.choice(["1", "2", "3", "1-2", "2-3", "-1", "-2", "0", "1,3"]))
+    if rng.random() < 0.05:
+        args.append(rng.choice(["--cont", "--auto=3", "--spl=2", "--sl=0-2", "--ax=1", "-q", "-d"]))
+    return args
+
+
+def rand_rangeset_case(rng):
+    command = rng.choice(["-f", "-e", "-c"])
+    args = ["-R", command] + rand_options(rng, "-e")
+    if rng.random() < 0.15:
+        args += ["-O", rand_format(rng, command == "-c")]
+    args.append(rand_range(rng))
+    return add_operations(rng, args, rand_range)
+
+
+def rand_regroup_case(rng):
+    nodes = rng.choice(["top[1-3]", "worker[1-4]", "ns[1-3]", "admin[1-2]", "rack1n[1-8]",
+                        "rack2n[1-8]", "islet[01-16]", "x[1-2]", "batch[1-3]", "lnet[1-2]"])
+    for _ in range(rng.randint(0, 3)):
+        nodes += "," + rng.choice(["top[1-3]", "top1", "worker[2-4]", "ns[1-3]", "infra[1-2]",
+                                   "auto1", "rack[1-2]n[1-8]", "islet[01-08]", "y1"])
+    args = ["-r"]
+    if rng.random() < 0.3:
+        args += ["-s", rng.choice(["ocean", "fleet", "shell"])]
+    if rng.random() < 0.2:
+        args.append("-G")
+    return args + rand_options(rng, "-r") + [nodes]
+
+
+def rand_pick_case(rng):
+    return ["--pick=%d" % rng.randint(-1, 12), "-c", rand_set(rng)]
+
+
+def rand_case(rng):
+    roll = rng.random()
+    if roll < 0.08:
+        return rand_rangeset_case(rng)
+    if roll < 0.12:
+        return rand_regroup_case(rng)
+    if roll < 0.14:
+        return rand_pick_case(rng)
+    command = rng.choice(["-f", "-f", "-e", "-c"])
+    args = [command] + rand_options(rng, command)
+    if rng.random() < 0.1:
+        args += ["-O", rng.choice(["%s", "pcocc-vm-%s.service", "%s-ipmi", "[%s]"])]
+    elif rng.random() < 0.12:
+        args += ["-O", rand_format(rng, command == "-c")]
+    if command == "-e" and rng.random() < 0.2:
+        args += ["-S", rng.choice([",", "\\n", " + "])]
+    args.append(corrupt(rng, rand_set(rng)) if rng.random() < 0.12 else rand_set(rng))
+    return add_operations(rng, args, rand_set)
 
 
 def clustershell(args, stdin=""):
@@ -160,9 +281,16 @@ def main():
     cases = GOLDEN + [rand_case(rng) for _ in range(count)]
     failures = []
     for args in cases:
-        expected = clustershell(args)
+        # Regrouping keeps state between runs in one process (the group
+        # sources' caches): it is compared with the nodeset program itself.
+        expected = run(["nodeset"], args) if "-r" in args else clustershell(args)
         got = run(greenlight, args)
         if expected != got:
+            failures.append((args, expected, got))
+    for args in EXIT_CODE_ONLY:
+        expected = clustershell(args)
+        got = run(greenlight, args)
+        if expected[1] != got[1]:
             failures.append((args, expected, got))
     for args, text in STDIN_CASES:
         expected = clustershell(args, text)
@@ -176,6 +304,8 @@ def main():
     # The in-process harness must say what the real program says.
     harness_mismatch = []
     for args in GOLDEN + cases[len(GOLDEN):len(GOLDEN) + 150]:
+        if "-r" in args:
+            continue
         real = run(["nodeset"], args)
         if real != clustershell(args):
             harness_mismatch.append((args, real))

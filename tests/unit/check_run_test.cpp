@@ -26,11 +26,13 @@ struct Harness {
                              diagnostics);
   }
 
-  void answer(const std::string& contains, const std::string& out, int exit_code = 0) {
+  void answer(const std::string& contains, const std::string& out, int exit_code = 0,
+              const std::string& err = "") {
     RunResult r;
     r.status = exit_code == 0 ? RunStatus::kOk : RunStatus::kExit;
     r.exit_code = exit_code;
     r.out = out;
+    r.err = err;
     runner.answer({"", contains, r});
   }
 
@@ -123,4 +125,50 @@ TEST_CASE("a check's timeout is one deadline for all its commands") {
   CHECK(result.status == checks::Status::unknown);
   INFO(result.message);
   CHECK_THAT(result.message, Catch::Contains("timed out") || Catch::Contains("timeout"));
+}
+
+// gluster prints some reasons on stdout ("Error : Request timed out", exit 1),
+// others on stderr ("Connection failed..."), and --xml ones in <opErrstr>:
+// every gluster check names the reason wherever it was written.
+TEST_CASE("gluster checks keep gluster's reason, on stdout or on stderr") {
+  const std::string timed_out = "Error : Request timed out\n";
+  const std::string daemon_down = gluster("glusterd_down.txt");
+  struct Case {
+    std::string check, config, answered;
+  };
+  const std::vector<Case> cases = {
+      {"peers", "  peers: {kind: gluster_peers, peers: vm}\n", "pool list"},
+      {"volumes", "  volumes: {kind: gluster_volumes, volumes: [v1]}\n", "volume info"},
+      {"heal", "  heal: {kind: gluster_heal, volumes: [v1]}\n", "volume info"},
+      {"clients", "  clients: {kind: gluster_clients, ignore: vm}\n", "volume status"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.check);
+    Harness on_stdout(c.config);
+    on_stdout.answer(c.answered, timed_out, 1);
+    const auto r = on_stdout.run(c.check);
+    CHECK(r.status == checks::Status::unknown);
+    CHECK_THAT(r.message, Catch::EndsWith("exit 1: Error : Request timed out"));
+    Harness on_stderr(c.config);
+    on_stderr.answer(c.answered, "", 1, daemon_down);
+    CHECK_THAT(on_stderr.run(c.check).message,
+               Catch::EndsWith("exit 1: Connection failed. Please check if gluster daemon is "
+                               "operational."));
+    Harness in_xml(c.config);
+    in_xml.answer(c.answered,
+                  "<?xml version=\"1.0\"?>\n<cliOutput><opRet>-1</opRet><opErrno>0</opErrno>"
+                  "<opErrstr>Volume v1 does not exist</opErrstr></cliOutput>\n",
+                  1);
+    CHECK_THAT(in_xml.run(c.check).message, Catch::EndsWith("exit 1: Volume v1 does not exist"));
+    Harness silent(c.config);
+    silent.answer(c.answered, "", 2);
+    CHECK_THAT(silent.run(c.check).message, Catch::EndsWith("exit 2: exit status 2"));
+  }
+  // Heal info of one volume failing with its reason on stderr only.
+  Harness heal("  heal: {kind: gluster_heal, volumes: [v1]}\n");
+  heal.answer("volume info", gluster("volume_info.xml"));
+  heal.answer("heal v1 info", "", 1, timed_out);
+  const auto r = heal.run("heal");
+  CHECK(r.status == checks::Status::unknown);
+  CHECK(r.message == "heal info v1 failed: Error : Request timed out");
 }

@@ -77,8 +77,10 @@ TEST_CASE("verdict maps the exit status and turns perfdata into samples") {
   const auto ok = nagios_verdict(load, 0, "load");
   CHECK(ok.status == Status::ok);
   CHECK(ok.message == "LOAD OK - total load average: 0.13, 0.11, 0.04");
-  REQUIRE(ok.samples.size() == 3);
+  REQUIRE(ok.samples.size() == 4);
   CHECK(ok.samples[0].name == "greenlight_nagios_perfdata");
+  CHECK(ok.samples[3].name == "greenlight_nagios_perfdata_invalid");
+  CHECK(ok.samples[3].value == 0);
   CHECK(ok.samples[0].labels == std::vector<std::pair<std::string, std::string>>{
                                     {"check", "load"}, {"label", "load1"}, {"uom", ""}});
 
@@ -124,4 +126,61 @@ TEST_CASE("command kind: exit 0 is ok, anything else critical with the last line
   CHECK(bad.message == "exit status 32: umount: /mnt: target is busy.");
   CHECK(bad.samples.at(0).value == 32);
   CHECK(command_verdict(1, "", "x").message == "exit status 1");
+}
+
+// Plugin development guidelines: value [-0-9.] with a unit from a fixed
+// list. Plugins under locales such as hu_HU print a decimal comma: it is
+// read as a decimal, never split into a value and a "unit".
+TEST_CASE("perfdata with a decimal comma is read as a decimal") {
+  const auto ntp = parse_nagios_output(fixture("check_ntp_time_hu.txt"));
+  REQUIRE(ntp.ok());
+  CHECK(ntp->status_text == "NTP OK: Offset -0,082044 secs");
+  REQUIRE(ntp->perfdata.size() == 1);
+  const auto& offset = ntp->perfdata[0];
+  CHECK(offset.label == "offset");
+  CHECK(offset.value == Approx(-0.082044));
+  CHECK(offset.uom == "s");
+  CHECK(offset.warn == "0.500000");
+  CHECK(offset.crit == "1.000000");
+  CHECK(ntp->perfdata_errors.empty());
+  // The same series at every reading: the labels do not hold the value.
+  const auto r = nagios_verdict(ntp, 0, "ntp");
+  REQUIRE(r.samples.size() == 2);
+  CHECK(r.samples[0].labels == std::vector<std::pair<std::string, std::string>>{
+                                   {"check", "ntp"}, {"label", "offset"}, {"uom", "s"}});
+  CHECK(r.samples[0].value == Approx(-0.082044));
+  CHECK(r.message == "NTP OK: Offset -0,082044 secs");
+  const auto other = parse_nagios_output("NTP OK|offset=0,5ms;1,5:2,5;@0,1:3;0,0;10,25\n");
+  REQUIRE(other->perfdata.size() == 1);
+  CHECK(other->perfdata[0].value == Approx(0.5));
+  CHECK(base_unit_value(other->perfdata[0]) == Approx(0.0005));
+  CHECK(other->perfdata[0].warn == "1.5:2.5");
+  CHECK(other->perfdata[0].crit == "@0.1:3");
+  CHECK(other->perfdata[0].min == Approx(0.0));
+  CHECK(other->perfdata[0].max == Approx(10.25));
+}
+
+TEST_CASE("perfdata with a unit the guidelines do not allow is dropped with a reason") {
+  const auto out = parse_nagios_output(
+      "OK|a=1GiB b=2foo c=1,234,5s d=3KB e=4c f=5us g=6% h=7 i=1e3ms j=2e k=1.5.2 l=5,s\n");
+  REQUIRE(out.ok());
+  std::vector<std::string> kept;
+  for (const auto& d : out->perfdata) kept.push_back(d.label + "=" + d.uom);
+  CHECK(kept == std::vector<std::string>{"d=KB", "e=c", "f=us", "g=%", "h=", "i=ms"});
+  CHECK(out->perfdata[5].value == Approx(1000.0));
+  REQUIRE(out->perfdata_errors.size() == 6);
+  CHECK(out->perfdata_errors[0] ==
+        "label 'a': unit 'GiB' is not one of s, ms, us, %, B, KB, MB, TB, c or none");
+  CHECK(out->perfdata_errors[2] ==
+        "label 'c': unit ',5s' is not one of s, ms, us, %, B, KB, MB, TB, c or none");
+  const auto r = nagios_verdict(out, 0, "x");
+  CHECK(r.status == Status::ok);
+  CHECK(r.message ==
+        "OK (6 perfdata dropped: label 'a': unit 'GiB' is not one of s, ms, us, %, B, KB, MB, TB, "
+        "c or none)");
+  CHECK(*r.fact("perfdata_invalid", "2") ==
+        "label 'b': unit 'foo' is not one of s, ms, us, %, B, KB, MB, TB, c or none");
+  for (const auto& sample : r.samples) {
+    if (sample.name == "greenlight_nagios_perfdata_invalid") CHECK(sample.value == 6);
+  }
 }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "address.h"
 #include "findings.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "listing.h"
@@ -17,17 +18,6 @@ constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
 std::string count_text(const std::optional<std::uint64_t>& n) {
   return n ? std::to_string(*n) : "unknown";
-}
-
-// "10.0.0.1:49152" -> "10.0.0.1", "[fe80::1]:49152" -> "fe80::1".
-std::string client_host(const std::string& address) {
-  if (!address.empty() && address.front() == '[') {
-    const auto close = address.find(']');
-    if (close != std::string::npos) return address.substr(1, close - 1);
-  }
-  const auto colon = address.rfind(':');
-  if (colon == std::string::npos || address.find(':') != colon) return address;
-  return address.substr(0, colon);
 }
 
 }  // namespace
@@ -115,7 +105,10 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
     }
     for (const auto& brick : expected_bricks) {
       const bool listed = std::any_of(heal.bricks.begin(), heal.bricks.end(),
-                                      [&](const BrickHeal& b) { return b.brick == brick; });
+                                      [&](const BrickHeal& b) {
+                                        return detail::canonical_brick(b.brick) ==
+                                               detail::canonical_brick(brick);
+                                      });
       if (!listed) {
         r.add_fact("brick_pending", brick, "unknown");
         r.add_sample("greenlight_gluster_brick_heal_readable",
@@ -150,9 +143,10 @@ CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
     std::map<std::string, std::size_t> per_host;
     std::size_t others = 0;
     for (const auto& c : b.clients) {
-      const std::string host = client_host(c.address);
+      const std::string host = detail::canonical_host(detail::endpoint_host(c.address));
       const bool ignorable =
-          std::find(expect.ignore.begin(), expect.ignore.end(), host) != expect.ignore.end();
+          std::any_of(expect.ignore.begin(), expect.ignore.end(),
+                      [&](const std::string& name) { return detail::same_host(name, host); });
       if (ignorable && ++per_host[host] <= expect.connections_per_ignored_host) {
         ++ignored;
         continue;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "address.h"
 #include "findings.h"
 #include "greenlight/checks/gluster_verdict.h"
 
@@ -13,8 +14,8 @@ namespace {
 
 std::string short_name(const std::string& name) {
   const auto dot = name.find('.');
-  // An IPv4 address is not shortened.
-  if (dot == std::string::npos || std::all_of(name.begin(), name.end(), [](char c) {
+  // An IPv4 or IPv6 address is not shortened.
+  if (dot == std::string::npos || name.find(':') != std::string::npos || std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= '0' && c <= '9') || c == '.';
       })) {
     return name;
@@ -23,9 +24,10 @@ std::string short_name(const std::string& name) {
 }
 
 bool peer_is(const GlusterPeer& p, const std::string& node) {
-  if (p.hostname == node || short_name(p.hostname) == node) return true;
-  return std::any_of(p.hostnames.begin(), p.hostnames.end(),
-                     [&](const std::string& h) { return h == node || short_name(h) == node; });
+  auto named = [&](const std::string& h) {
+    return detail::same_host(h, node) || short_name(h) == node;
+  };
+  return named(p.hostname) || std::any_of(p.hostnames.begin(), p.hostnames.end(), named);
 }
 
 }  // namespace
@@ -99,7 +101,8 @@ CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
   std::map<std::string, const GlusterBrickStatus*> bricks;
   std::set<std::string> status_volumes;
   if (status) {
-    for (const auto& b : status->bricks) bricks[b.volume + "\n" + b.name()] = &b;
+    for (const auto& b : status->bricks)
+      bricks[b.volume + "\n" + detail::canonical_brick(b.name())] = &b;
     status_volumes.insert(status->volumes.begin(), status->volumes.end());
   }
   std::size_t bricks_up = 0;
@@ -129,7 +132,7 @@ CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
       continue;
     }
     for (const auto& brick : v.bricks) {
-      const auto b = bricks.find(v.name + "\n" + brick);
+      const auto b = bricks.find(v.name + "\n" + detail::canonical_brick(brick));
       const bool up = b != bricks.end() && b->second->online;
       r.add_fact("brick", brick, up ? "online" : "offline");
       r.add_sample("gluster_brick_up", {{"volume", v.name}, {"brick", brick}}, up ? 1 : 0);

@@ -166,33 +166,6 @@ std::size_t NodeSet::Impl::size() const {
   return total;
 }
 
-std::string NodeSet::Impl::fold() const {
-  std::string out;
-  auto emit = [&](std::string text) {
-    if (!out.empty()) out += ',';
-    out += text;
-  };
-  for (const auto& [pattern, indexes] : patterns) {
-    if (!detail::has_indexes(indexes)) {
-      emit(detail::format_pattern(pattern, {}));
-    } else if (const auto* one = std::get_if<RangeSet>(&indexes)) {
-      std::string ranges = one->fold();
-      if (one->size() > 1) ranges = "[" + ranges + "]";
-      emit(detail::format_pattern(pattern, {ranges}));
-    } else {
-      for (const auto& vector : std::get<detail::RangeSetND>(indexes).vectors()) {
-        std::vector<std::string> args;
-        args.reserve(vector.size());
-        for (const auto& axis : vector) {
-          args.push_back(axis.size() > 1 ? "[" + axis.fold() + "]" : axis.fold());
-        }
-        emit(detail::format_pattern(pattern, args));
-      }
-    }
-  }
-  return out;
-}
-
 NodeSet::NodeSet() : impl_(std::make_unique<Impl>()) {}
 NodeSet::NodeSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 NodeSet::~NodeSet() = default;
@@ -298,7 +271,10 @@ NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
   return NodeSet(std::move(impl));
 }
 
-std::string NodeSet::fold() const { return impl_ ? impl_->fold() : std::string(); }
+std::string NodeSet::fold() const { return impl_ ? impl_->fold({}) : std::string(); }
+std::string NodeSet::fold(const FoldStyle& style) const {
+  return impl_ ? impl_->fold(style) : std::string();
+}
 
 std::vector<std::string> NodeSet::expand() const {
   std::vector<std::string> names;

@@ -27,7 +27,7 @@ struct NodeSet::Impl {
   void symmetric_difference_update(const Impl& other);
 
   std::size_t size() const;
-  std::string fold() const;
+  std::string fold(const FoldStyle& style) const;
   template <typename F>
   void for_each(F&& f) const;  // f(const std::string& node), ClusterShell order
 };

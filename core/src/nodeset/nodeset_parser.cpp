@@ -80,12 +80,12 @@ std::pair<std::string, std::string> amend_leading_digits(std::string_view whole,
 
 // "1-6" + "0-ib" -> "10-60/10", "-ib": digits after the bracket shift every
 // range by a power of ten.
-std::pair<std::string, std::string> amend_trailing_digits(std::string_view whole,
-                                                          std::string_view outer,
-                                                          const std::string& inner) {
+std::pair<std::string_view, std::string> amend_trailing_digits(std::string_view whole,
+                                                               std::string_view outer,
+                                                               const std::string& inner) {
   std::size_t skip = 0;
   while (skip < outer.size() && is_digit(outer[skip])) ++skip;
-  if (skip == 0) return {std::string(outer), inner};
+  if (skip == 0) return {outer, inner};
   if (inner.find('/') != std::string::npos) {
     fail(whole, outer, "illegal trailing digits after range with steps");
   }
@@ -113,7 +113,7 @@ std::pair<std::string, std::string> amend_trailing_digits(std::string_view whole
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }
-  return {std::string(outer.substr(skip)), amended};
+  return {outer.substr(skip), amended};
 }
 
 // A name without brackets: every digit run is an index ("da2c3" -> "da%sc%s").
@@ -150,40 +150,69 @@ struct Term {
   Indexes indexes;
 };
 
+// The first `c` at or after a position of one text, for positions that
+// only grow: each character is looked at once over a whole scan, where a
+// fresh find() from every term would read the rest of a long list again.
+class NextChar {
+ public:
+  NextChar(std::string_view text, char c) : text_(text), c_(c) {}
+  std::size_t find(std::string_view tail) {
+    const auto from = static_cast<std::size_t>(tail.data() - text_.data());
+    if (!known_ || (found_ != std::string_view::npos && found_ < from)) {
+      found_ = text_.find(c_, from);
+      known_ = true;
+    }
+    return found_ == std::string_view::npos ? found_ : found_ - from;
+  }
+
+ private:
+  std::string_view text_;
+  char c_;
+  bool known_ = false;
+  std::size_t found_ = std::string_view::npos;
+};
+
 // ClusterShell's _scan_string: splits "a[1-2]b,c!d" into (operator, pattern,
-// indexes) terms.
+// indexes) terms. Every piece is a view of `text`: nothing is copied past
+// the term at hand, so a list of n names is read in O(n).
 std::vector<Term> scan(std::string_view whole, std::string_view text) {
   std::vector<Term> terms;
+  NextChar next_open(text, '[');
+  NextChar next_close(text, ']');
   char next_op = ',';
-  std::optional<std::string> rest(std::string{text});
+  std::optional<std::string_view> rest(text);
+  // '[' before the next operator (npos when there is none).
+  auto bracket_before = [&](std::string_view s, std::size_t op_at) {
+    const std::size_t open = next_open.find(s);
+    return open != std::string_view::npos && (op_at == std::string_view::npos || open < op_at)
+               ? open
+               : std::string_view::npos;
+  };
   while (rest && !rest->empty()) {
-    std::string current(lstrip(*rest));
+    std::string_view current = lstrip(*rest);
     rest.reset();
     std::vector<RangeSet> sets;
     const char op = next_op;
     auto [op_at, op_char] = next_operator(current);
     next_op = op_char;
-    std::size_t bracket_at = current.find('[');
+    std::size_t bracket_at = bracket_before(current, op_at);
     std::string pattern;
-    auto before_operator = [](std::size_t bracket, std::size_t oper) {
-      return bracket != std::string::npos && (oper == std::string::npos || oper > bracket);
-    };
-    if (before_operator(bracket_at, op_at)) {
-      std::string suffix = current;
-      while (before_operator(bracket_at, op_at)) {
-        const std::size_t open = suffix.find('[');
-        std::string prefix = suffix.substr(0, open);
+    if (bracket_at != std::string_view::npos) {
+      std::string_view suffix = current;
+      while (bracket_at != std::string_view::npos) {
+        const std::size_t open = bracket_at;
+        std::string prefix(suffix.substr(0, open));
         suffix = suffix.substr(open + 1);
         const std::size_t close = suffix.find(']');
-        if (close == std::string::npos) fail(whole, current, "missing bracket");
-        std::string range = suffix.substr(0, close);
+        if (close == std::string_view::npos) fail(whole, current, "missing bracket");
+        std::string range(suffix.substr(0, close));
         suffix = suffix.substr(close + 1);
         if (prefix.find(']') != std::string::npos) fail(whole, prefix, "illegal closing bracket");
         if (!suffix.empty()) {
-          const std::size_t end = suffix.find(']');
-          std::size_t start = suffix.find('[');
-          if (start == std::string::npos) start = end == std::string::npos ? 0 : end + 1;
-          if (end != std::string::npos && end < start)
+          const std::size_t end = next_close.find(suffix);
+          std::size_t start = next_open.find(suffix);
+          if (start == std::string_view::npos) start = end == std::string_view::npos ? 0 : end + 1;
+          if (end != std::string_view::npos && end < start)
             fail(whole, suffix, "illegal closing bracket");
         }
         if (!suffix.empty()) std::tie(suffix, range) = amend_trailing_digits(whole, suffix, range);
@@ -195,26 +224,26 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
             prefix = prefix_pattern;
           }
         }
-        bracket_at = suffix.find('[');
         std::tie(op_at, next_op) = next_operator(suffix);
+        bracket_at = bracket_before(suffix, op_at);
         if (!suffix.empty() && suffix.front() == '[')
           fail(whole, suffix, "illegal reopening bracket");
         pattern += prefix + "%s";
         sets.push_back(parse_range(whole, range));
       }
       std::tie(op_at, next_op) = next_operator(suffix);
-      if (op_at != std::string::npos) {
+      if (op_at != std::string_view::npos) {
         rest = suffix.substr(op_at + 1);
         suffix = suffix.substr(0, op_at);
         if (rest->empty()) {
           fail(whole, "", fmt::format("missing nodeset operand with '{}' operator", next_op));
         }
       }
-      suffix = std::string(rstrip(suffix));
+      suffix = rstrip(suffix);
       if (!suffix.empty()) scan_single(whole, suffix, pattern, sets);
     } else {
-      std::string node = current;
-      if (op_at != std::string::npos) {
+      std::string_view node = current;
+      if (op_at != std::string_view::npos) {
         node = current.substr(0, op_at);
         rest = current.substr(op_at + 1);
         if (node.empty() || rest->empty()) {
@@ -222,7 +251,7 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
                fmt::format("missing nodeset operand with '{}' operator", next_op));
         }
       }
-      if (node.find(']') != std::string::npos) fail(whole, node, "illegal closing bracket");
+      if (node.find(']') != std::string_view::npos) fail(whole, node, "illegal closing bracket");
       scan_single(whole, rstrip(node), pattern, sets);
     }
     terms.push_back({op, std::move(pattern), to_indexes(std::move(sets))});

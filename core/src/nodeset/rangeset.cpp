@@ -6,8 +6,13 @@
 #include <charconv>
 #include <cstring>
 
+#include "run_list.h"
+
 namespace greenlight {
 namespace {
+
+using detail::append_run;
+using detail::run_less;
 
 // Indexes past this are refused: they cannot be held in 64 bits with room
 // for arithmetic, and no cluster has them.
@@ -55,67 +60,6 @@ std::string_view lstrip_zeros(std::string_view text) {
   return text;
 }
 
-bool run_less(const RangeSet::Run& a, const RangeSet::Run& b) {
-  return a.width != b.width ? a.width < b.width : a.first < b.first;
-}
-
-bool is_padded(std::int32_t width, std::int64_t value) {
-  return value >= 0 && width > natural_width(value);
-}
-
-// Appends `run` to a sorted, normalised list, merging with the last run when
-// they touch. `run` must not sort before the last run.
-void append_run(std::vector<RangeSet::Run>& runs, const RangeSet::Run& run) {
-  if (!runs.empty()) {
-    auto& last = runs.back();
-    if (last.width == run.width && run.first <= last.last + 1) {
-      last.last = std::max(last.last, run.last);
-      return;
-    }
-  }
-  runs.push_back(run);
-}
-
-std::vector<RangeSet::Run> subtract(const std::vector<RangeSet::Run>& a,
-                                    const std::vector<RangeSet::Run>& b) {
-  std::vector<RangeSet::Run> out;
-  std::size_t j = 0;
-  for (const auto& run : a) {
-    std::int64_t first = run.first;
-    bool alive = true;
-    while (j < b.size() &&
-           (b[j].width < run.width || (b[j].width == run.width && b[j].last < first)))
-      ++j;
-    std::size_t k = j;
-    while (alive && k < b.size() && b[k].width == run.width && b[k].first <= run.last) {
-      if (b[k].first > first) out.push_back({run.width, first, b[k].first - 1});
-      if (b[k].last >= run.last) {
-        alive = false;
-      } else {
-        first = std::max(first, b[k].last + 1);
-      }
-      ++k;
-    }
-    if (alive) out.push_back({run.width, first, run.last});
-  }
-  return out;
-}
-
-std::vector<RangeSet::Run> merge_union(const std::vector<RangeSet::Run>& a,
-                                       const std::vector<RangeSet::Run>& b) {
-  std::vector<RangeSet::Run> out;
-  out.reserve(a.size() + b.size());
-  std::size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (j >= b.size() || (i < a.size() && run_less(a[i], b[j]))) {
-      append_run(out, a[i++]);
-    } else {
-      append_run(out, b[j++]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::size_t RangeSet::write_digits(char* buffer, std::int64_t value, std::int32_t width) {
@@ -152,13 +96,34 @@ bool RangeSet::add_digits(std::string_view text) {
     if (c < '0' || c > '9') return false;
     value = value * 10 + (c - '0');
   }
-  const Run run{static_cast<std::int32_t>(text.size()), value, value};
-  if (runs_.empty() || !run_less(run, runs_.back())) {
+  add_run({static_cast<std::int32_t>(text.size()), value, value});
+  return true;
+}
+
+RangeSet RangeSet::of_runs(std::vector<Run> runs) {
+  RangeSet set;
+  set.runs_ = detail::sorted_runs(std::move(runs));
+  return set;
+}
+
+void RangeSet::add_run(const Run& run) {
+  if (runs_.empty() && pending_.empty()) {
+    runs_.push_back(run);
+  } else if (!runs_.empty() && !run_less(run, runs_.back())) {
     append_run(runs_, run);
   } else {
-    runs_ = merge_union(runs_, {run});
+    pending_.push_back(run);
+    // Merging when the side list is as long as the set keeps the cost of
+    // each addition O(log n) amortised and memory within twice the set.
+    if (pending_.size() >= std::max<std::size_t>(runs_.size(), 1024)) settle();
   }
-  return true;
+}
+
+void RangeSet::settle() const {
+  if (pending_.empty()) return;
+  auto sorted = detail::sorted_runs(std::move(pending_));
+  pending_.clear();
+  runs_ = runs_.empty() ? std::move(sorted) : detail::run_union(runs_, sorted);
 }
 
 void RangeSet::add_range(std::int64_t first, std::int64_t last, std::int64_t step,
@@ -188,10 +153,7 @@ void RangeSet::add_range(std::int64_t first, std::int64_t last, std::int64_t ste
       if (last - value < step) break;
     }
   }
-  std::sort(added.begin(), added.end(), run_less);
-  std::vector<Run> normalized;
-  for (const auto& run : added) append_run(normalized, run);
-  runs_ = merge_union(runs_, normalized);
+  for (const auto& run : added) add_run(run);
 }
 
 RangeSet RangeSet::parse(std::string_view text) {
@@ -281,59 +243,22 @@ RangeSet RangeSet::parse(std::string_view text) {
 
 std::size_t RangeSet::size() const {
   std::size_t count = 0;
-  for (const auto& run : runs_) count += static_cast<std::size_t>(run.last - run.first + 1);
+  for (const auto& run : runs()) count += static_cast<std::size_t>(run.last - run.first + 1);
   return count;
 }
 
-namespace {
-
-// The ranges ClusterShell prints: maximal runs of consecutive values where a
-// range that starts zero-padded keeps one width, and one that starts
-// unpadded stays unpadded.
-struct Slice {
-  std::int64_t first;
-  std::int64_t last;
-  std::int32_t pad;
-};
-
-std::vector<Slice> slices(const std::vector<RangeSet::Run>& runs) {
-  std::vector<Slice> out;
-  std::int32_t start_width = 0;
-  bool start_padded = false;
-  for (const auto& run : runs) {
-    if (!out.empty() && run.first == out.back().last + 1 &&
-        (start_padded ? run.width == start_width : !is_padded(run.width, run.first))) {
-      out.back().last = run.last;
-      continue;
+RangeSet RangeSet::slice(std::size_t begin, std::size_t end) const {
+  RangeSet out;
+  std::size_t position = 0;
+  for (const auto& run : runs()) {
+    const auto count = static_cast<std::size_t>(run.last - run.first + 1);
+    if (position >= end) break;
+    if (position + count > begin) {
+      const auto low = static_cast<std::int64_t>(std::max(begin, position) - position);
+      const auto high = static_cast<std::int64_t>(std::min(end, position + count) - position);
+      out.runs_.push_back({run.width, run.first + low, run.first + high - 1});
     }
-    start_width = run.width;
-    start_padded = is_padded(run.width, run.first);
-    out.push_back({run.first, run.last, start_padded ? run.width : 0});
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string RangeSet::fold() const {
-  std::string out;
-  for (const auto& slice : slices(runs_)) {
-    if (!out.empty()) out += ',';
-    out += digits(slice.first, slice.pad);
-    if (slice.last != slice.first) {
-      out += '-';
-      out += digits(slice.last, slice.pad);
-    }
-  }
-  return out;
-}
-
-std::vector<RangeSet> RangeSet::contiguous() const {
-  std::vector<RangeSet> out;
-  for (const auto& slice : slices(runs_)) {
-    RangeSet set;
-    set.add_range(slice.first, slice.last, 1, slice.pad);
-    out.push_back(std::move(set));
+    position += count;
   }
   return out;
 }
@@ -345,8 +270,8 @@ std::vector<std::string> RangeSet::expand() const {
   return out;
 }
 
-std::string RangeSet::front() const { return digits(runs_.front().first, runs_.front().width); }
-std::string RangeSet::back() const { return digits(runs_.back().last, runs_.back().width); }
+std::string RangeSet::front() const { return digits(runs().front().first, runs_.front().width); }
+std::string RangeSet::back() const { return digits(runs().back().last, runs_.back().width); }
 
 bool RangeSet::contains(std::string_view text) const {
   std::int64_t value = 0;
@@ -356,66 +281,50 @@ bool RangeSet::contains(std::string_view text) const {
     return false;
   if (negative) value = -value;
   const Run probe{negative ? 0 : static_cast<std::int32_t>(text.size()), value, value};
-  auto it = std::upper_bound(runs_.begin(), runs_.end(), probe, run_less);
-  if (it == runs_.begin()) return false;
+  const auto& runs = this->runs();
+  auto it = std::upper_bound(runs.begin(), runs.end(), probe, run_less);
+  if (it == runs.begin()) return false;
   --it;
   return it->width == probe.width && it->first <= value && value <= it->last;
 }
 
 bool RangeSet::is_subset_of(const RangeSet& other) const {
-  return subtract(runs_, other.runs_).empty();
+  return detail::run_difference(runs(), other.runs()).empty();
 }
 
 bool RangeSet::intersects(const RangeSet& other) const {
-  std::size_t i = 0, j = 0;
-  while (i < runs_.size() && j < other.runs_.size()) {
-    const Run& a = runs_[i];
-    const Run& b = other.runs_[j];
-    if (a.width != b.width) {
-      (a.width < b.width ? i : j)++;
-    } else if (a.last < b.first) {
-      ++i;
-    } else if (b.last < a.first) {
-      ++j;
-    } else {
-      return true;
-    }
-  }
-  return false;
+  return detail::runs_intersect(runs(), other.runs());
 }
 
 void RangeSet::update(const RangeSet& other) {
-  if (other.runs_.empty()) return;
-  // Fast path for growing a set in order (one node at a time from a list).
-  if (runs_.empty() || !run_less(other.runs_.front(), runs_.back())) {
-    for (const auto& run : other.runs_) append_run(runs_, run);
+  const auto& theirs = other.runs();
+  if (theirs.empty()) return;
+  if (&other == this) return;
+  // A few runs join the side list; a set as large as this one is merged.
+  if (theirs.size() * 8 < runs_.size()) {
+    for (const auto& run : theirs) add_run(run);
     return;
   }
-  runs_ = merge_union(runs_, other.runs_);
+  settle();
+  if (runs_.empty() || !run_less(theirs.front(), runs_.back())) {
+    for (const auto& run : theirs) append_run(runs_, run);
+    return;
+  }
+  runs_ = detail::run_union(runs_, theirs);
 }
 
-void RangeSet::difference_update(const RangeSet& other) { runs_ = subtract(runs_, other.runs_); }
+void RangeSet::difference_update(const RangeSet& other) {
+  runs_ = detail::run_difference(runs(), other.runs());
+}
 
 void RangeSet::intersection_update(const RangeSet& other) {
-  std::vector<Run> out;
-  std::size_t i = 0, j = 0;
-  while (i < runs_.size() && j < other.runs_.size()) {
-    const Run& a = runs_[i];
-    const Run& b = other.runs_[j];
-    if (a.width != b.width) {
-      (a.width < b.width ? i : j)++;
-      continue;
-    }
-    const std::int64_t first = std::max(a.first, b.first);
-    const std::int64_t last = std::min(a.last, b.last);
-    if (first <= last) out.push_back({a.width, first, last});
-    (a.last < b.last ? i : j)++;
-  }
-  runs_ = std::move(out);
+  runs_ = detail::run_intersection(runs(), other.runs());
 }
 
 void RangeSet::symmetric_difference_update(const RangeSet& other) {
-  runs_ = merge_union(subtract(runs_, other.runs_), subtract(other.runs_, runs_));
+  const auto& mine = runs();
+  const auto& theirs = other.runs();
+  runs_ = detail::run_union(detail::run_difference(mine, theirs), detail::run_difference(theirs, mine));
 }
 
 }  // namespace greenlight

@@ -25,9 +25,10 @@ namespace greenlight::checks {
 
 struct PerfDatum {
   std::string label;
-  std::optional<double> value;  ///< nullopt for "U" (undetermined)
-  std::string uom;              ///< "", "s", "ms", "us", "%", "B", "KB", "MB", "TB", "c"
-  std::string warn;             ///< range as written, e.g. "10:20", "@~:5"; empty if none
+  std::optional<double> value;  ///< nullopt for "U"; a decimal comma is read as a point
+  std::string uom;  ///< "", "s", "ms", "us", "%", "B", "KB", "MB", "TB" or "c": nothing else
+  /// Ranges as written, a decimal comma between digits made a point.
+  std::string warn;  ///< e.g. "10:20", "@~:5"; empty if none
   std::string crit;
   std::optional<double> min;
   std::optional<double> max;
@@ -54,8 +55,10 @@ double base_unit_value(const PerfDatum& datum);
 
 /// Verdict: the exit status maps straight to the status (0 ok, 1 warning,
 /// 2 critical, anything else unknown); the message is the status text (or
-/// "no output"). Samples: greenlight_nagios_perfdata{check,label,uom} per
-/// datum with a value (converted by base_unit_value, uom as given).
+/// "no output"), followed by the number of invalid data dropped and the
+/// first reason. Samples: greenlight_nagios_perfdata{check,label,uom} per
+/// datum with a value (converted by base_unit_value, uom as given),
+/// greenlight_nagios_perfdata_invalid{check}; facts perfdata_invalid.
 CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
                            std::string_view check_name);
 

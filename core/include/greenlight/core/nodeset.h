@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,7 +46,18 @@ enum class GroupPolicy {
   kClusterShell  ///< an empty set, as ClusterShell's `nodeset` does
 };
 
-/// Value type; copies are independent. Not synchronised: one thread at a time.
+/// How NodeSet::fold writes ranges: ClusterShell's autostep and fold_axis.
+struct FoldStyle {
+  /// Write "a-b/step" where at least this many indexes share a step
+  /// (RangeSet::fold(autostep)); nullopt: never.
+  std::optional<std::int64_t> autostep;
+  /// 0-based axes that are folded, negative ones counted from the end; the
+  /// other axes are expanded. nullopt: every axis is folded.
+  std::optional<std::vector<std::int64_t>> axes;
+};
+
+/// Value type; copies are independent. Not synchronised: one thread at a
+/// time, const methods included (reads merge pending additions in).
 class NodeSet {
  public:
   NodeSet();
@@ -65,6 +78,8 @@ class NodeSet {
 
   /// The folded form, exactly as ClusterShell's str(NodeSet) prints it.
   std::string fold() const;
+  /// The same with autostep and fold axes (`nodeset --autostep`, `--axis`).
+  std::string fold(const FoldStyle& style) const;
   /// Every node name, in ClusterShell's iteration order.
   std::vector<std::string> expand() const;
   /// Calls f with every node name in that order, without building a list.
@@ -74,6 +89,17 @@ class NodeSet {
   void expand_to(std::string& out, std::string_view separator) const;
   std::size_t size() const;
   bool empty() const;
+
+  /// The nodes at positions [begin, end) of the iteration order (Python's
+  /// nodeset[begin:end]); positions past the end are ignored.
+  NodeSet slice(std::size_t begin, std::size_t end) const;
+  /// ClusterShell's NodeSet.contiguous(): one set per pattern and
+  /// contiguous range of indexes ("n[1-3,5]" -> "n[1-3]", "n5"), in order;
+  /// with the set's autostep, RangeSet::contiguous(autostep) cuts.
+  std::vector<NodeSet> contiguous(std::optional<std::int64_t> autostep = std::nullopt) const;
+  /// ClusterShell's NodeSet.split(parts): min(parts, size()) sets in
+  /// iteration order whose sizes differ by at most one. parts > 0.
+  std::vector<NodeSet> split(std::size_t parts) const;
   bool contains(std::string_view node) const;
 
   NodeSet& update(const NodeSet& other);                       ///< union, ','

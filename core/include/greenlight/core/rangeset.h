@@ -5,11 +5,16 @@
 // different elements; elements sort by length, then value. Elements are kept
 // as runs of consecutive values of one length, so ranges of millions of
 // indexes cost a few words.
+//
+// Elements added out of order wait in a side list that is sorted and merged
+// in once it is as long as the set, or when the set is next read: adding n
+// elements in any order costs O(n log n), never O(n^2).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,7 +34,8 @@ class RangeSetParseError : public std::runtime_error {
   std::string part_;
 };
 
-/// Value type. Not synchronised: one thread at a time.
+/// Value type. Not synchronised: one thread at a time, const methods
+/// included (a read merges the elements waiting to be sorted in).
 class RangeSet {
  public:
   /// Consecutive values [first, last] whose digit strings all have `width`
@@ -54,6 +60,8 @@ class RangeSet {
     set.runs_.push_back(run);
     return set;
   }
+  /// The elements of `runs`, given in any order, overlapping or not.
+  static RangeSet of_runs(std::vector<Run> runs);
 
   /// Adds the element written `digits` (padding kept); cheap when elements
   /// come in order. Returns false, adding nothing, when `digits` is not a
@@ -64,17 +72,29 @@ class RangeSet {
   void add_range(std::int64_t first, std::int64_t last, std::int64_t step, std::int32_t pad);
 
   std::size_t size() const;
-  bool empty() const { return runs_.empty(); }
-  const std::vector<Run>& runs() const { return runs_; }
+  bool empty() const { return runs_.empty() && pending_.empty(); }
+  /// Sorted by (width, first), disjoint, touching runs of a width merged.
+  const std::vector<Run>& runs() const {
+    settle();
+    return runs_;
+  }
 
   /// The folded form, exactly as str(RangeSet) in ClusterShell (autostep off).
   std::string fold() const;
+  /// The same with ClusterShell's autostep: "a-b/step" where at least
+  /// `autostep` indexes share a step; nullopt is fold().
+  std::string fold(std::optional<std::int64_t> autostep) const;
   /// The ranges of fold(), one RangeSet each (ClusterShell's contiguous()).
   std::vector<RangeSet> contiguous() const;
+  /// contiguous() of a ClusterShell RangeSet whose autostep is set: its
+  /// last piece may be a stepped range ("1,5,9" whole), as in ClusterShell.
+  std::vector<RangeSet> contiguous(std::optional<std::int64_t> autostep) const;
   /// Calls f(std::string_view digits) for every element in order.
   template <typename F>
   void for_each(F&& f) const;
   std::vector<std::string> expand() const;
+  /// The elements at positions [begin, end) of the order above.
+  RangeSet slice(std::size_t begin, std::size_t end) const;
   /// The first and last element's digit strings; the set must not be empty.
   std::string front() const;
   std::string back() const;
@@ -88,7 +108,7 @@ class RangeSet {
   void intersection_update(const RangeSet& other);
   void symmetric_difference_update(const RangeSet& other);
 
-  friend bool operator==(const RangeSet& a, const RangeSet& b) { return a.runs_ == b.runs_; }
+  friend bool operator==(const RangeSet& a, const RangeSet& b) { return a.runs() == b.runs(); }
 
   /// The digit string of `value` at `width` characters.
   static std::string digits(std::int64_t value, std::int32_t width);
@@ -96,14 +116,20 @@ class RangeSet {
   static std::size_t write_digits(char* buffer, std::int64_t value, std::int32_t width);
 
  private:
-  void normalize();
-  std::vector<Run> runs_;  // sorted by (width, first); disjoint, non-adjacent per width
+  /// Adds one run in any order: appended when it sorts last, otherwise put
+  /// in pending_.
+  void add_run(const Run& run);
+  /// Merges pending_ into runs_.
+  void settle() const;
+
+  mutable std::vector<Run> runs_;     // sorted by (width, first); disjoint, non-adjacent per width
+  mutable std::vector<Run> pending_;  // added out of order, any order, maybe overlapping
 };
 
 template <typename F>
 void RangeSet::for_each(F&& f) const {
   char buffer[32];
-  for (const auto& run : runs_) {
+  for (const auto& run : runs()) {
     std::size_t length = write_digits(buffer, run.first, run.width);
     if (run.first < 0) {
       for (std::int64_t v = run.first;; ++v) {

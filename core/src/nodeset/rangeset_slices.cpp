@@ -1,0 +1,147 @@
+// How range sets are written: ClusterShell's RangeSet._slices_padding, the
+// one rule behind str(), contiguous() and autostep ("1,3,5,7" -> "1-7/2"
+// once at least `autostep` indexes share a step).
+#include <cmath>
+#include <vector>
+
+#include "greenlight/core/rangeset.h"
+
+namespace greenlight {
+namespace {
+
+struct Slice {
+  std::int64_t start;
+  std::int64_t stop;  // one past the last element, as Python's slice
+  std::int64_t step;
+  std::int32_t pad;
+};
+
+void write(std::string& out, const Slice& slice) {
+  if (!out.empty()) out += ',';
+  out += RangeSet::digits(slice.start, slice.pad);
+  if (slice.start + 1 == slice.stop) return;
+  out += '-';
+  out += RangeSet::digits(slice.stop - 1, slice.pad);
+  if (slice.step != 1) out += '/' + std::to_string(slice.step);
+}
+
+// RangeSet._slices_padding(autostep) of a set whose own autostep is
+// `own_steps`: Python reads the parameter inside the loop and the set's
+// own value for the last slice, which `contiguous()` shows. A slice started
+// by a zero-padded index stays padded across the restarts of a broken step,
+// as in Python. Runs are walked, not elements: within a run of one width
+// and padding, the third element on joins the slice with step 1.
+std::vector<Slice> slices_padding(const std::vector<RangeSet::Run>& runs, long double param_steps,
+                                  long double own_steps) {
+  std::vector<Slice> out;
+  bool started = false;
+  std::int64_t start = 0, last = 0;
+  std::int64_t step = 0;  // 0: no step yet (Python's cur_step None)
+  bool padded_start = false;
+  std::int32_t pad = 0;
+  auto pad_of = [&]() { return padded_start ? pad : 0; };
+  auto long_enough = [](std::int64_t from, std::int64_t to, std::int64_t by, long double steps) {
+    return static_cast<long double>(to - from) >= steps * static_cast<long double>(by);
+  };
+  auto restart = [&](std::int64_t value, std::int32_t length, bool padded) {
+    start = value;
+    padded_start = padded;
+    pad = length;
+  };
+  // One element of `length` characters, zero-padded or not.
+  auto element = [&](std::int64_t value, std::int32_t length, bool padded) {
+    if (!started) {
+      started = true;
+      restart(value, length, padded);
+      last = value;
+      step = 0;
+      return;
+    }
+    const bool padding_mismatch = padded_start ? length != pad : padded;
+    const bool step_mismatch = !padding_mismatch && step != 0 && step != value - last;
+    if (padding_mismatch || step_mismatch) {
+      const std::int64_t current_step = step == 0 ? 1 : step;
+      const bool stepped = step == 0 || step == 1 || long_enough(start, last, step, param_steps);
+      if (stepped) {
+        out.push_back({start, last + 1, current_step, pad_of()});
+        restart(value, length, padded);
+      } else {
+        const std::int64_t stop = padding_mismatch ? last + 1 : last - current_step + 1;
+        for (std::int64_t j = start; j < stop; j += current_step)
+          out.push_back({j, j + 1, 1, pad_of()});
+        if (padding_mismatch) {
+          restart(value, length, padded);
+        } else {
+          start = last;
+        }
+      }
+      step = step_mismatch ? value - last : 0;
+    } else {
+      step = value - last;
+    }
+    last = value;
+  };
+  // Consecutive elements of one length and padding: the first two through
+  // the general rule, after which the step is 1 and the rest join.
+  auto segment = [&](std::int64_t first, std::int64_t end, std::int32_t length, bool padded) {
+    element(first, length, padded);
+    if (end > first) element(first + 1, length, padded);
+    if (end > first + 1) last = end;
+  };
+  for (const auto& run : runs) {
+    if (run.first < 0) {
+      // Negative indexes: never padded, and sorted before every other, so
+      // their lengths never meet a padded slice.
+      segment(run.first, run.last, 0, false);
+      continue;
+    }
+    std::int64_t padded_below = 1;  // values under this are written with leading zeros
+    for (std::int32_t i = 1; i < run.width && padded_below <= run.last; ++i) padded_below *= 10;
+    if (run.width <= 1) padded_below = 0;
+    if (run.first < padded_below)
+      segment(run.first, std::min(run.last, padded_below - 1), run.width, true);
+    if (run.last >= padded_below)
+      segment(std::max(run.first, padded_below), run.last, run.width, false);
+  }
+  if (started) {
+    const std::int64_t final_step = step == 0 ? 1 : step;
+    const bool stepped = step == 0 || long_enough(start, last, final_step, own_steps);
+    if (stepped || final_step == 1) {
+      out.push_back({start, last + 1, final_step, pad_of()});
+    } else {
+      for (std::int64_t j = start; j <= last; j += final_step) out.push_back({j, j + 1, 1, pad_of()});
+    }
+  }
+  return out;
+}
+
+// ClusterShell keeps autostep - 1: a number of steps, not of nodes; no
+// autostep is 1e100 (AUTOSTEP_DISABLED).
+long double steps_of(std::optional<std::int64_t> autostep) {
+  return autostep ? static_cast<long double>(*autostep - 1) : 1e100L;
+}
+
+}  // namespace
+
+std::string RangeSet::fold() const { return fold(std::nullopt); }
+
+std::string RangeSet::fold(std::optional<std::int64_t> autostep) const {
+  std::string out;
+  for (const auto& slice : slices_padding(runs(), steps_of(autostep), steps_of(autostep)))
+    write(out, slice);
+  return out;
+}
+
+std::vector<RangeSet> RangeSet::contiguous() const { return contiguous(std::nullopt); }
+
+std::vector<RangeSet> RangeSet::contiguous(std::optional<std::int64_t> autostep) const {
+  std::vector<RangeSet> out;
+  for (const auto& slice : slices_padding(runs(), steps_of(std::nullopt), steps_of(autostep))) {
+    RangeSet set;
+    set.add_range(slice.start, slice.stop - 1, slice.step, slice.pad);
+    out.push_back(std::move(set));
+  }
+  return out;
+}
+
+}  // namespace greenlight

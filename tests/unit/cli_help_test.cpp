@@ -1,0 +1,100 @@
+// `--help` on every subcommand (the ones `greenlight --help` lists, and each
+// subcommand of those that have some): usage and examples on stdout, nothing
+// on stderr, exit 0.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/read_file.h"
+
+namespace {
+
+struct Output {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Output run(const std::string& words) {
+  const std::string err_file = "/tmp/greenlight_cli_help_test.err." + std::to_string(::getpid());
+  // The configuration is never read for --help: point at nothing.
+  const std::string command = "GREENLIGHT_CONFIG=/nonexistent " + std::string(GREENLIGHT_BINARY) +
+                              " " + words + " 2>" + err_file;
+  Output result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.err = greenlight::test::read_file(err_file);
+  std::remove(err_file.c_str());
+  return result;
+}
+
+// The subcommands `greenlight --help` lists, first word of each line after
+// "commands:".
+std::vector<std::string> commands() {
+  const Output help = run("--help");
+  REQUIRE(help.exit_code == 0);
+  std::vector<std::string> out;
+  std::istringstream lines(help.out);
+  std::string line;
+  bool listing = false;
+  while (std::getline(lines, line)) {
+    if (line == "commands:") {
+      listing = true;
+    } else if (listing && line.rfind("  ", 0) == 0) {
+      std::istringstream words(line);
+      std::string name;
+      words >> name;
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
+void check_help(const std::string& words) {
+  INFO("greenlight " << words);
+  const Output help = run(words);
+  CHECK(help.exit_code == 0);
+  CHECK(help.err.empty());
+  CHECK_THAT(help.out, Catch::Contains("Usage: greenlight", Catch::CaseSensitive::No));
+  CHECK_THAT(help.out, Catch::Contains("Examples:"));
+}
+
+}  // namespace
+
+TEST_CASE("every subcommand answers --help with its usage and examples on stdout") {
+  const auto names = commands();
+  for (const char* expected : {"check", "config", "exec", "nodeset", "resolve", "runbook", "serve"})
+    CHECK(std::find(names.begin(), names.end(), expected) != names.end());
+  for (const auto& name : names) {
+    check_help(name + " --help");
+    check_help(name + " -h");
+  }
+  for (const char* sub : {"list", "plan", "exec", "resume", "attach", "status", "log", "abort"})
+    check_help(std::string("runbook ") + sub + " --help");
+  check_help("config check --help");
+  // --help wins over what else is on the line, as it does for optparse.
+  check_help("exec -w node1 --help");
+  check_help("check gluster_peers --help");
+}
+
+TEST_CASE("a usage error says so on stderr, with the usage, and exits as the command's usage code") {
+  const Output exec = run("exec -w node1 --nosuch");
+  CHECK(exec.exit_code == 2);
+  CHECK(exec.out.empty());
+  CHECK_THAT(exec.err, Catch::Contains("--nosuch"));
+  const Output check = run("check -o yaml");
+  CHECK(check.exit_code == 3);  // a Nagios plugin's unknown
+  const Output runbook = run("runbook plan");
+  CHECK(runbook.exit_code == 2);
+  CHECK_THAT(runbook.err, Catch::Contains("NAME is required"));
+  CHECK(run("resolve www").exit_code == 2);
+}

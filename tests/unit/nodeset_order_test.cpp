@@ -1,0 +1,133 @@
+// Node set operations cost O(n log n) whatever order the names come in:
+// output of fleetctl, heal info, sinfo or a hosts file is rarely sorted.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "greenlight/core/nodeset.h"
+#include "greenlight/core/rangeset.h"
+
+using greenlight::NodeSet;
+using greenlight::RangeSet;
+
+namespace {
+
+std::vector<std::string> names(int count, int stride) {
+  std::vector<std::string> out;
+  for (int i = 1; i <= count; ++i) out.push_back("node" + std::to_string(i * stride));
+  return out;
+}
+
+std::vector<std::string> shuffled(std::vector<std::string> list) {
+  std::mt19937 random(15);
+  std::shuffle(list.begin(), list.end(), random);
+  return list;
+}
+
+std::string joined(const std::vector<std::string>& list, const char* separator) {
+  std::string out;
+  for (const auto& name : list) out += (out.empty() ? "" : separator) + name;
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Quadratic work on 200k names takes tens of seconds; O(n log n) well under
+// one. The bound leaves room for a slow, shared machine.
+constexpr int kNames = 200000;
+constexpr double kBoundSeconds = 4.0;
+
+}  // namespace
+
+TEST_CASE("shuffled names fold as sorted ones, in O(n log n)") {
+  const auto sorted = names(kNames, 1);
+  const auto start = std::chrono::steady_clock::now();
+  const NodeSet set = NodeSet::from_names(shuffled(sorted));
+  CHECK(set.fold() == "node[1-200000]");
+  CHECK(set.size() == kNames);
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("sparse shuffled names fold as ClusterShell folds them") {
+  const auto sparse = names(kNames, 3);
+  const auto start = std::chrono::steady_clock::now();
+  const NodeSet set = NodeSet::from_names(shuffled(sparse));
+  CHECK(set == NodeSet::from_names(sparse));
+  CHECK(set.fold().rfind("node[3,6,9,", 0) == 0);
+  CHECK(set.size() == kNames);
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("a long shuffled comma list parses in O(n log n)") {
+  const auto list = shuffled(names(kNames, 1));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(NodeSet::parse(joined(list, ",")).fold() == "node[1-200000]");
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("a shuffled comma list inside brackets parses in O(n log n)") {
+  std::vector<std::string> indexes;
+  for (int i = 1; i <= kNames; ++i) indexes.push_back(std::to_string(i));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(NodeSet::parse("node[" + joined(shuffled(indexes), ",") + "]").fold() ==
+        "node[1-200000]");
+  CHECK(RangeSet::parse(joined(shuffled(indexes), ",")).fold() == "1-200000");
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("shuffled bracketed terms parse in O(n log n)") {
+  std::vector<std::string> terms;
+  for (int i = 1; i <= kNames / 2; ++i) terms.push_back("n[" + std::to_string(i) + "]x");
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(NodeSet::parse(joined(shuffled(terms), ",")).fold() == "n[1-100000]x");
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("one node at a time, in random order, through update()") {
+  const auto list = shuffled(names(kNames, 2));
+  const auto start = std::chrono::steady_clock::now();
+  NodeSet set;
+  for (const auto& name : list) set.update(NodeSet::parse(name));
+  CHECK(set.size() == kNames);
+  CHECK(set.fold().rfind("node[2,4,6,", 0) == 0);
+  // Reads between additions see every node added so far.
+  NodeSet growing;
+  for (int i = 0; i < 1000; ++i) {
+    growing.update(NodeSet::parse(list[static_cast<std::size_t>(i)]));
+    REQUIRE(growing.size() == static_cast<std::size_t>(i + 1));
+  }
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("one node against many: difference, intersection and membership search") {
+  const NodeSet all = NodeSet::from_names(names(kNames, 2));
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t found = 0;
+  for (int i = 1; i <= 20000; ++i) found += all.contains("node" + std::to_string(i)) ? 1 : 0;
+  CHECK(found == 10000);
+  NodeSet rest = all;
+  for (int i = 0; i < 200; ++i) rest.difference_update(NodeSet::parse("node" + std::to_string(4 * i + 2)));
+  CHECK(rest.size() == kNames - 200);
+  NodeSet one = NodeSet::parse("node8");
+  one.intersection_update(all);
+  CHECK(one.fold() == "node8");
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("range sets with elements added out of order read as sorted ones") {
+  RangeSet set;
+  for (const char* digits : {"5", "3", "04", "1", "2", "4", "03", "10"}) set.add_digits(digits);
+  CHECK(set.fold() == "1-5,03-04,10");
+  CHECK(set.size() == 8);
+  CHECK(set.contains("03"));
+  CHECK(!set.contains("6"));
+  RangeSet copy = set;
+  copy.add_digits("6");
+  CHECK(copy.fold() == "1-6,03-04,10");
+  CHECK(set.fold() == "1-5,03-04,10");
+  CHECK(RangeSet::parse("9,1,5-6,2") == RangeSet::parse("1-2,5-6,9"));
+}
