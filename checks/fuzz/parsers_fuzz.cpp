@@ -56,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_gluster_heal_trigger(text, rc);
   if (const auto ping = parse_fping(text); ping.ok()) (void)fping_verdict(*ping, {{"a"}}, rc);
   if (const auto units = parse_fleet_units(text); units.ok()) {
-    (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, rc);
+    (void)fleet_units_verdict(*units,
+                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, rc);
   }
   (void)nagios_verdict(parse_nagios_output(text), rc, "x");
   for (auto api : {AlertApi::prometheus, AlertApi::alertmanager}) {

@@ -81,6 +81,17 @@ TEST_CASE("gluster_volumes with expect: stopped after `gluster volume stop`") {
   CHECK(started.run("volumes").status == checks::Status::critical);
 }
 
+TEST_CASE("gluster_volumes expect started: a failed volume status is unknown, not OK") {
+  Harness h("  volumes: {kind: gluster_volumes, volumes: [v1], expect: started}\n");
+  h.answer("volume info", gluster("volume_info.xml"));
+  h.answer("volume status",
+           "Another transaction is in progress for v1. Please try again after some time.\n", 1);
+  const auto r = h.run("volumes");
+  CHECK(r.status == checks::Status::unknown);
+  CHECK_THAT(r.message, Catch::StartsWith("bricks of v1 not checked: "));
+  CHECK_THAT(r.message, Catch::Contains("Another transaction is in progress"));
+}
+
 TEST_CASE("a failed gluster command is unknown with its reason, never green") {
   Harness h("  peers: {kind: gluster_peers, peers: 'top[1-3]'}\n");
   RunResult refused;

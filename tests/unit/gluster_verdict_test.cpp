@@ -74,9 +74,15 @@ TEST_CASE("volumes: started with all bricks online, or a brick down named") {
   CHECK(bad.status == Status::critical);
   CHECK(bad.message == "brick vm:/data/brick3 of v1 offline");
   CHECK(*bad.fact("brick", "vm:/data/brick3") == "offline");
-  const auto no_status = gluster_volumes_verdict(*info, nullptr, {{"v1", VolumeState::started}});
-  CHECK(no_status.status == Status::ok);
-  CHECK_THAT(no_status.message, Catch::Contains("bricks not checked"));
+  // volume status failed: started is not proven serving.
+  const auto no_status =
+      gluster_volumes_verdict(*info, nullptr, {{"v1", VolumeState::started}},
+                              "gluster volume status all: exit 1: Another transaction is in "
+                              "progress for v1. Please try again after some time.");
+  CHECK(no_status.status == Status::unknown);
+  CHECK(no_status.message ==
+        "bricks of v1 not checked: gluster volume status all: exit 1: Another transaction is in "
+        "progress for v1. Please try again after some time.");
 }
 
 TEST_CASE("volumes: stopped as expected before shutdown, wrong state and missing volume") {

@@ -72,7 +72,8 @@ void run_all(const std::string& input) {
   if (ping.ok()) (void)fping_verdict(*ping, {}, 0);
   const auto units = parse_fleet_units(input);
   if (units.ok())
-    (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, 0);
+    (void)fleet_units_verdict(*units,
+                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, 0);
   const auto plugin = parse_nagios_output(input);
   (void)nagios_verdict(plugin, 0, "x");
   (void)parse_confiture_addresses(
@@ -180,9 +181,9 @@ TEST_CASE("wrong exit statuses: a clean-looking output is not trusted") {
   CHECK(fping_verdict(*ping, {}, 4).status == Status::unknown);
   const auto units = parse_fleet_units(fixture("fleet/list_units_full.txt"));
   REQUIRE(units.ok());
-  CHECK(
-      fleet_units_verdict(*units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running}, 1)
-          .status == Status::unknown);
+  CHECK(fleet_units_verdict(
+            *units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, 1)
+            .status == Status::unknown);
   CHECK(nagios_verdict(parse_nagios_output("OK all fine\n"), 255, "x").status == Status::unknown);
 }
 

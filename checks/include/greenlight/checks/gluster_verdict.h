@@ -34,11 +34,15 @@ struct VolumeExpectation {
 };
 
 /// Green when every expected volume exists in the expected state and, for a
-/// started volume, every brick of `volume info` is online in `status`.
-/// `status` may be null (bricks are then not judged, and the message says so).
+/// volume expected started, every brick of `volume info` is online in
+/// `status`. `status` may be null when `volume status` failed or could not
+/// be parsed (`status_error` says why): a volume expected started is then
+/// unknown (its bricks were not seen), a volume expected stopped needs no
+/// brick status (`volume status all` fails when no volume is started).
 CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
                                     const GlusterVolumeStatus* status,
-                                    const std::vector<VolumeExpectation>& expect);
+                                    const std::vector<VolumeExpectation>& expect,
+                                    const std::string& status_error = {});
 
 /// One volume's heal info, as parsed (or the reason it could not be).
 struct VolumeHeal {

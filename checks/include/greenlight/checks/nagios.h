@@ -54,7 +54,8 @@ double base_unit_value(const PerfDatum& datum);
 
 /// Verdict: the exit status maps straight to the status (0 ok, 1 warning,
 /// 2 critical, anything else unknown); the message is the status text (or
-/// "no output"). Samples: greenlight_nagios_perfdata{check,label,uom} per
+/// "no output"; exit 0 without a status line is unknown: OK needs the
+/// plugin to say it). Samples: greenlight_nagios_perfdata{check,label,uom} per
 /// datum with a value (converted by base_unit_value, uom as given).
 CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
                            std::string_view check_name);
