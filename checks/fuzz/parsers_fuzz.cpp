@@ -48,7 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)gluster_peers_verdict(*peers, {{"a", "b"}, "a"});
   }
   const auto status = parse_gluster_volume_status(text);
-  if (status.ok()) (void)gluster_clients_verdict(*status, {{"127.0.0.1"}});
+  if (const auto lists = parse_gluster_client_list(text); lists.ok() && status.ok()) {
+    (void)gluster_clients_verdict(*lists, *status, {{{"top1", "127.0.0.1"}}});
+  }
   if (const auto info = parse_gluster_volume_info(text); info.ok()) {
     (void)gluster_volumes_verdict(*info, status.ok() ? &*status : nullptr,
                                   {{"v1", VolumeState::started}});

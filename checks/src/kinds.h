@@ -11,8 +11,8 @@
 namespace greenlight::checks::detail {
 
 /// kinds gluster_peers (peers), gluster_volumes (volumes, expect),
-/// gluster_heal (volumes, listing), gluster_clients (ignore); nullptr for
-/// another kind.
+/// gluster_heal (volumes, listing), gluster_clients (none; `ignore` is
+/// refused); nullptr for another kind.
 std::unique_ptr<Check> make_gluster_check(const config::CheckSpec& spec, const config::Site& site,
                                           config::MapReader& reader, const GroupResolver& groups);
 

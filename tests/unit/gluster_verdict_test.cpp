@@ -192,33 +192,6 @@ TEST_CASE("heal: stopped volume, unknown volume, failed command and bad output")
   CHECK(empty.message == "heal info v5 listed no brick");
 }
 
-TEST_CASE("clients: only the ignored hypervisors connected is green") {
-  const auto status = parse_gluster_volume_status(fixture("volume_status_all_clients.xml"));
-  REQUIRE(status.ok());
-  const auto ignored = gluster_clients_verdict(*status, {{"127.0.0.1"}});
-  CHECK(ignored.status == Status::ok);
-  CHECK(ignored.message == "no client connected to 3 bricks (3 ignored connections)");
-  const auto r = gluster_clients_verdict(*status, {{"top1", "10.1.0.1"}});
-  CHECK(r.status == Status::critical);
-  CHECK(r.message ==
-        "3 client connections still open: 127.0.0.1:49143 on vm:/data/brick1, 127.0.0.1:49144 on "
-        "vm:/data/brick2, 127.0.0.1:49142 on vm:/data/brick3");
-  CHECK(*r.fact("client", "127.0.0.1:49143") == "vm:/data/brick1");
-  const auto down = parse_gluster_volume_status(fixture("volume_status_all_clients_brickdown.xml"));
-  REQUIRE(down.ok());
-  // Two connections per brick from the one host: its self-heal daemon and
-  // the mount the capture wrote through.
-  const auto mounted = gluster_clients_verdict(*down, {{"127.0.0.1"}});
-  CHECK(mounted.status == Status::critical);
-  CHECK(mounted.message ==
-        "2 client connections still open: 127.0.0.1:49112 on vm:/data/brick1 (beyond its "
-        "self-heal daemon), 127.0.0.1:49114 on vm:/data/brick2 (beyond its self-heal daemon)");
-  CHECK(gluster_clients_verdict(*down, {{"127.0.0.1"}, 2}).status == Status::ok);
-  GlusterVolumeStatus no_brick;
-  no_brick.volumes = {"v1"};
-  CHECK(gluster_clients_verdict(no_brick, {}).status == Status::unknown);
-}
-
 TEST_CASE("heal: a brick of the volume missing from the listing is unknown, not ignored") {
   VolumeHeal v{"v1",
                parse_gluster_heal_info(fixture("heal_info_clean.xml"), 0, HealListing::entries),

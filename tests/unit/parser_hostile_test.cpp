@@ -67,7 +67,9 @@ void run_all(const std::string& input) {
     (void)gluster_volumes_verdict(*info, status.ok() ? &*status : nullptr,
                                   {{"v1", VolumeState::started}});
   }
-  if (status.ok()) (void)gluster_clients_verdict(*status, {{"127.0.0.1"}});
+  if (const auto lists = parse_gluster_client_list(input); lists.ok() && status.ok()) {
+    (void)gluster_clients_verdict(*lists, *status, {{{"top1", "127.0.0.1"}}});
+  }
   const auto ping = parse_fping(input);
   if (ping.ok()) (void)fping_verdict(*ping, {}, 0);
   const auto units = parse_fleet_units(input);
@@ -87,6 +89,7 @@ const char* const kFixtures[] = {
     "gluster/heal_info_summary_clean.xml",
     "gluster/heal_info_split_brain.xml",
     "gluster/volume_status_all_clients.xml",
+    "gluster/clients/client_list_fuse.txt",
     "gluster/volume_info.xml",
     "gluster/pool_list.xml",
     "fping/C3_tun_delay.txt",

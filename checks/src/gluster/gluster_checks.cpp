@@ -140,26 +140,32 @@ class HealCheck : public Check {
 
 class ClientsCheck : public Check {
  public:
-  ClientsCheck(const config::CheckSpec& spec, const config::Site& site, MapReader& reader,
-               const GroupResolver& groups)
+  ClientsCheck(const config::CheckSpec& spec, const config::Site& site, MapReader& reader)
       : Check(spec.name, spec.host), program_(spec.command) {
-    // The ignored hosts are matched by name and by address.
-    for (const auto& node : expand(reader, "ignore", site, groups, false)) {
-      expect_.ignore.push_back(node);
-      if (const auto* host = site.host(node); host != nullptr && host->address != node) {
-        expect_.ignore.push_back(host->address);
-      }
+    if (const config::Value* ignore = reader.value().find("ignore")) {
+      reader.diagnostics().error(
+          ignore->mark,
+          "ignore: no longer used: self-heal daemons are told from mounts by glusterd's count "
+          "of clients by type (gluster volume status all client-list); remove it");
+      reader.string("ignore");
     }
+    for (const auto& host : site.hosts) expect_.address_of_host[host.name] = host.address;
   }
   std::vector<Command> commands() const override {
-    return {with_program(gluster_volume_status_argv({}, true), program_)};
+    return {with_program(gluster_client_list_argv(), program_),
+            with_program(gluster_volume_status_argv({}, true), program_)};
   }
   CheckResult judge(const std::vector<RunResult>& results) const override {
     if (auto failed = gluster_failed(results.at(0))) return *failed;
-    auto status = parse_gluster_volume_status(results[0].out);
+    // A stopped volume is said on stderr.
+    auto lists = parse_gluster_client_list(results[0].out + "\n" + results[0].err);
+    if (!lists)
+      return unknown_result("gluster volume status all client-list: " + lists.error().reason);
+    if (auto failed = gluster_failed(results.at(1))) return *failed;
+    auto status = parse_gluster_volume_status(results[1].out);
     if (!status)
       return unknown_result("gluster volume status all clients: " + status.error().reason);
-    return gluster_clients_verdict(*status, expect_);
+    return gluster_clients_verdict(*lists, *status, expect_);
   }
 
  private:
@@ -174,8 +180,7 @@ std::unique_ptr<Check> make_gluster_check(const config::CheckSpec& spec, const c
   if (spec.kind == "gluster_peers") return std::make_unique<PeersCheck>(spec, site, reader, groups);
   if (spec.kind == "gluster_volumes") return std::make_unique<VolumesCheck>(spec, reader);
   if (spec.kind == "gluster_heal") return std::make_unique<HealCheck>(spec, reader);
-  if (spec.kind == "gluster_clients")
-    return std::make_unique<ClientsCheck>(spec, site, reader, groups);
+  if (spec.kind == "gluster_clients") return std::make_unique<ClientsCheck>(spec, site, reader);
   return nullptr;
 }
 
