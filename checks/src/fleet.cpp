@@ -93,6 +93,14 @@ Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
   return units;
 }
 
+const std::vector<std::string>& fleet_vm_groups() {
+  static const std::vector<std::string> kGroups{
+      "running",   "dead",          "failed",        "exited",     "auto-restart", "start-pre",
+      "start",     "start-post",    "reload",        "stop",       "stop-sigterm", "stop-sigkill",
+      "stop-post", "final-sigterm", "final-sigkill", "unscheduled"};
+  return kGroups;
+}
+
 std::string unit_name(std::string_view format, std::string_view vm) {
   const auto at = format.find("%s");
   if (at == std::string_view::npos || format.find("%s", at + 2) != std::string_view::npos) {

@@ -58,6 +58,12 @@ struct FleetExpectation {
   std::vector<std::string> active_allowed;
 };
 
+/// The groups of the `vm` group source that exist even when no VM is in
+/// them: the systemd sub-states fleet reports for a unit (running, dead,
+/// failed, exited, auto-restart, start*, stop*, final-*, reload) and
+/// "unscheduled" (fleet's "-").
+const std::vector<std::string>& fleet_vm_groups();
+
 /// The unit of `vm` under `format` ("%s" replaced once). Empty when the
 /// format does not hold exactly one "%s".
 std::string unit_name(std::string_view format, std::string_view vm);
