@@ -14,6 +14,7 @@
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/prometheus_rules.h"
 #include "support/read_file.h"
 
 using namespace greenlight::checks;
@@ -80,6 +81,9 @@ void run_all(const std::string& input) {
   (void)nagios_verdict(plugin, 0, "x");
   (void)parse_confiture_addresses(
       input, [](std::string_view s) { return std::vector<std::string>{std::string(s)}; });
+  if (const auto rules = parse_alerting_rules(input); rules.ok())
+    (void)rules_not_ready(*rules, PromTime{}, {}, std::chrono::minutes(1));
+  (void)parse_runtimeinfo_start(input);
 }
 
 const char* const kFixtures[] = {
@@ -97,6 +101,7 @@ const char* const kFixtures[] = {
     "fleet/list_units_full.txt",
     "nagios/long_output.txt",
     "confiture/ocean_addresses.yaml",
+    "prometheus/rules_running.json",
 };
 
 }  // namespace
