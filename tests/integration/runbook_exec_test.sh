@@ -118,7 +118,7 @@ check "the question names the step" grep -q "changes the cluster: run on self: e
 # 6. a dry run of the example restart: every phase, nothing executed.
 out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook exec restart --dry-run 2>&1); rc=$?
 check "dry run of restart (rc $rc)" test "$rc" -eq 0
-check "dry run reaches the last phase" grep -q "phase start-remaining-vms" <<<"$out"
+check "dry run reaches the closing validation" grep -q "phase validate" <<<"$out"
 check "dry run shows the BMC command" grep -q "power on @hypervisors" <<<"$out"
 
 echo "runbook exec: $passed passed, $failed failed"
