@@ -48,7 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)gluster_peers_verdict(*peers, {{"a", "b"}, "a"});
   }
   const auto status = parse_gluster_volume_status(text);
-  if (status.ok()) (void)gluster_clients_verdict(*status, {{"127.0.0.1"}});
+  if (const auto lists = parse_gluster_client_list(text); lists.ok() && status.ok()) {
+    (void)gluster_clients_verdict(*lists, *status, {{{"top1", "127.0.0.1"}}});
+  }
   if (const auto info = parse_gluster_volume_info(text); info.ok()) {
     (void)gluster_volumes_verdict(*info, status.ok() ? &*status : nullptr,
                                   {{"v1", VolumeState::started}});
@@ -56,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_gluster_heal_trigger(text, rc);
   if (const auto ping = parse_fping(text); ping.ok()) (void)fping_verdict(*ping, {{"a"}}, rc);
   if (const auto units = parse_fleet_units(text); units.ok()) {
-    (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, rc);
+    (void)fleet_units_verdict(*units,
+                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, rc);
   }
   (void)nagios_verdict(parse_nagios_output(text), rc, "x");
   for (auto api : {AlertApi::prometheus, AlertApi::alertmanager}) {

@@ -10,9 +10,19 @@
 #include <vector>
 
 #include "greenlight/checks/check_result.h"
+#include "greenlight/core/config.h"
+#include "greenlight/core/config_value.h"
+#include "greenlight/core/nodeset.h"
 #include "greenlight/core/runner.h"
 
 namespace greenlight::checks::detail {
+
+/// The node set of parameter `key`, expanded with `groups`; "self" names
+/// greenlight's own host, as in runbooks. A bad node set is reported to the
+/// reader's diagnostics (file:line:col) and gives an empty list.
+std::vector<std::string> expand(config::MapReader& reader, const char* key,
+                                const config::Site& site, const GroupResolver& groups,
+                                bool required);
 
 /// A failed command that produced nothing to judge (timeout, signal, could
 /// not start): unknown, naming why. nullopt when it ran to an exit status.

@@ -22,6 +22,11 @@ Argv gluster_volume_status_argv(std::string_view volume, bool clients) {
   return argv;
 }
 
+// 10.3 prints the counts by client type in text only (--xml drops them).
+Argv gluster_client_list_argv() {
+  return {"gluster", "--mode=script", "volume", "status", "all", "client-list"};
+}
+
 Argv gluster_heal_info_argv(std::string_view volume, HealListing listing) {
   Argv argv{"gluster", "--mode=script", "volume", "heal", std::string(volume), "info"};
   if (listing == HealListing::summary) argv.emplace_back("summary");

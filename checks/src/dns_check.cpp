@@ -143,6 +143,9 @@ class DnsCheck : public Check {
       for (const auto& name : critical_names_) {
         const RunResult& run = results.at(next++);
         if (auto failed = not_judgeable(run)) return *failed;
+        // getent: 0 found, 2 not found; anything else (1 bad arguments or
+        // database, 3 enumeration) did not look: no answer, so unknown.
+        if (run.exit_code != 0 && run.exit_code != 2) continue;
         answers.push_back(getent_answer(name, run));
       }
       nss = dns_records_verdict(critical_, answers);
@@ -162,11 +165,7 @@ class DnsCheck : public Check {
 
   static DnsAnswer getent_answer(const std::string& name, const RunResult& run) {
     DnsAnswer answer{name, {}, {}};
-    if (run.exit_code == 2) {
-      answer.error = "not found";
-    } else if (run.exit_code != 0) {
-      answer.error = fmt::format("getent exit {}", run.exit_code);
-    }
+    if (run.exit_code == 2) answer.error = "not found";
     std::istringstream lines(run.out);
     std::string address, rest;
     while (lines >> address && std::getline(lines, rest)) {

@@ -1,5 +1,6 @@
 #include "greenlight/checks/fact_group_source.h"
 
+#include "greenlight/checks/fleet.h"
 #include "greenlight/core/nodeset.h"
 
 namespace greenlight::checks {
@@ -11,12 +12,17 @@ FactGroupSource::FactGroupSource(const CheckResult& result, std::string_view kin
     everyone.insert(everyone.end(), subjects.begin(), subjects.end());
   }
   all_ = NodeSet::from_names(everyone).fold();
+  if (kind == "vm") {
+    for (const auto& state : fleet_vm_groups()) known_.emplace(state);
+  }
 }
 
 std::optional<std::string> FactGroupSource::map(std::string_view group) const {
   const auto it = groups_.find(group);
-  if (it == groups_.end()) return std::nullopt;
-  return it->second;
+  if (it != groups_.end()) return it->second;
+  // A state no VM is in: an empty set, not an unknown group.
+  if (known_.count(group) != 0) return std::string();
+  return std::nullopt;
 }
 
 std::vector<std::string> FactGroupSource::list() const {

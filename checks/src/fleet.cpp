@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
+#include "findings.h"
 #include "listing.h"
 #include "text.h"
 
@@ -91,6 +93,14 @@ Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
   return units;
 }
 
+const std::vector<std::string>& fleet_vm_groups() {
+  static const std::vector<std::string> kGroups{
+      "running",   "dead",          "failed",        "exited",     "auto-restart", "start-pre",
+      "start",     "start-post",    "reload",        "stop",       "stop-sigterm", "stop-sigkill",
+      "stop-post", "final-sigterm", "final-sigkill", "unscheduled"};
+  return kGroups;
+}
+
 std::string unit_name(std::string_view format, std::string_view vm) {
   const auto at = format.find("%s");
   if (at == std::string_view::npos || format.find("%s", at + 2) != std::string_view::npos) {
@@ -173,15 +183,26 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
                  std::all_of(list.begin(), list.end(), running) ? 1 : 0);
     add_state_samples(r, unit, active_state(*list.front()));
   }
-  std::vector<std::string> wrong;
+  // Evidence rule: a VM counts as in the expected state only from a row of
+  // the listing; an expected unit fleet does not list is named, and is not
+  // counted as stopped (fleetctl stop leaves the unit listed, inactive/dead).
+  std::vector<std::string> wrong, unlisted, others;
   std::size_t failed = 0;
+  auto where = [](const FleetUnit* u) {
+    const std::string state = u->active.empty() ? u->sub : u->active + "/" + u->sub;
+    const bool placed = !u->machine.empty() && u->machine != "-";
+    return fmt::format("{}{}{}", state, placed ? " on " : "", placed ? u->machine : "");
+  };
+  std::set<std::string, std::less<>> expected_units;
   for (const auto& vm : expect.vms) {
     const std::string unit = unit_name(expect.unit_format, vm);
+    expected_units.insert(unit);
     const auto it = rows.find(unit);
     if (it == rows.end()) {
       r.add_sample("greenlight_fleet_unit_running", {{"unit", unit}}, 0);
       add_state_samples(r, unit, "unlisted");
       if (expect.expect == UnitExpectation::running) wrong.push_back(unit + " (not listed)");
+      if (expect.expect == UnitExpectation::stopped) unlisted.push_back(unit);
       continue;
     }
     for (const FleetUnit* u : it->second) {
@@ -190,32 +211,74 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
                                                                     : true;
       if (u->active == "failed" || (u->active.empty() && u->sub == "failed")) ++failed;
       if (!good) {
-        const std::string state = u->active.empty() ? u->sub : u->active + "/" + u->sub;
-        const bool placed = !u->machine.empty() && u->machine != "-";
-        wrong.push_back(fmt::format("{} ({}{}{})", unit, state, placed ? " on " : "",
-                                    placed ? u->machine : ""));
+        wrong.push_back(fmt::format("{} ({})", unit, where(u)));
         break;
       }
     }
   }
-  const char* want = expect.expect == UnitExpectation::running ? "running" : "stopped";
-  if (expect.expect == UnitExpectation::any) {
-    r.status = Status::ok;
-    r.message = fmt::format("{} units listed", units.size());
-  } else if (expect.vms.empty()) {
-    r.status = Status::unknown;
-    r.message = fmt::format("no unit expected {}: nothing to verify", want);
-  } else if (wrong.empty()) {
-    r.status = Status::ok;
-    r.message = fmt::format("all {} units {}", expect.vms.size(), want);
-    if (expect.expect == UnitExpectation::stopped && failed > 0) {
-      r.message += fmt::format(" ({} failed)", failed);
+  if (!expect.no_other_active.empty()) {
+    std::set<std::string, std::less<>> allowed;
+    for (const auto& vm : expect.active_allowed) allowed.insert(unit_name(expect.unit_format, vm));
+    for (const auto& [unit, list] : rows) {
+      if (allowed.count(unit)) continue;
+      if (unit.rfind(expect.no_other_active, 0) != 0 || expected_units.count(unit)) continue;
+      for (const FleetUnit* u : list) {
+        if (!stopped(u)) {
+          others.push_back(fmt::format("{} ({})", unit, where(u)));
+          break;
+        }
+      }
     }
-  } else {
-    r.status = Status::critical;
-    r.message = fmt::format("{} of {} units not {}: {}", wrong.size(), expect.vms.size(), want,
-                            detail::join_names(wrong));
   }
+  const char* want = expect.expect == UnitExpectation::running ? "running" : "stopped";
+  detail::Findings findings;
+  if (expect.expect != UnitExpectation::any && expect.vms.empty() &&
+      expect.no_other_active.empty()) {
+    findings.add(Status::unknown, fmt::format("no unit expected {}: nothing to verify", want));
+  }
+  // Fleet forgetting every unit (etcd lost its state) is not "nothing runs":
+  // an empty listing where units are expected proves nothing, and a group
+  // source fed by it has no answer rather than empty groups.
+  if (units.empty() && (!expect.vms.empty() || !expect.no_other_active.empty())) {
+    findings.add(Status::unknown,
+                 fmt::format("fleetctl list-units listed no unit where {} were expected{}{}",
+                             detail::count_of(expect.vms.size(), "unit", "units"),
+                             expect.expect == UnitExpectation::any ? "" : " ",
+                             expect.expect == UnitExpectation::any ? "" : want));
+  } else {
+    if (!wrong.empty()) {
+      findings.add(Status::critical,
+                   fmt::format("{} of {} units not {}: {}", wrong.size(), expect.vms.size(), want,
+                               detail::join_names(wrong)));
+    }
+    if (!unlisted.empty()) {
+      findings.add(Status::unknown, fmt::format("{} not listed by fleet, so not known stopped: {}",
+                                                detail::count_of(unlisted.size(), "unit", "units"),
+                                                detail::join_names(unlisted)));
+    }
+    if (!others.empty()) {
+      findings.add(Status::critical,
+                   fmt::format("{} {}* not expected and not stopped: {}",
+                               detail::count_of(others.size(), "unit", "units"),
+                               expect.no_other_active, detail::join_names(others)));
+    }
+  }
+  std::string ok;
+  if (expect.expect == UnitExpectation::any) {
+    ok = fmt::format("{} units listed", units.size());
+  } else {
+    ok = expect.vms.empty()
+             ? fmt::format("no {}* unit active ({} listed)", expect.no_other_active, units.size())
+             : fmt::format("all {} units {}", expect.vms.size(), want);
+    if (!expect.vms.empty() && !expect.no_other_active.empty()) {
+      ok += fmt::format(", no other {}* unit active", expect.no_other_active);
+    }
+    if (expect.expect == UnitExpectation::stopped && failed > 0) {
+      ok += fmt::format(" ({} failed)", failed);
+    }
+  }
+  r.status = findings.status();
+  r.message = findings.message(ok);
   return r;
 }
 

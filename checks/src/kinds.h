@@ -10,6 +10,12 @@
 
 namespace greenlight::checks::detail {
 
+/// kinds gluster_peers (peers), gluster_volumes (volumes, expect),
+/// gluster_heal (volumes, listing), gluster_clients (none; `ignore` is
+/// refused); nullptr for another kind.
+std::unique_ptr<Check> make_gluster_check(const config::CheckSpec& spec, const config::Site& site,
+                                          config::MapReader& reader, const GroupResolver& groups);
+
 /// kind prometheus_alerts: url, api, include, exclude, firing, unavailable.
 std::unique_ptr<Check> make_prometheus_alerts_check(const config::CheckSpec& spec,
                                                     config::MapReader& reader);

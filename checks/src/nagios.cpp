@@ -211,6 +211,8 @@ CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
   CheckResult r;
   r.status = status_from_exit_code(exit_status);
   if (!output.ok()) {
+    // No status line to read: an exit status 0 alone is no evidence of OK.
+    if (r.status == Status::ok) r.status = Status::unknown;
     r.message = fmt::format("{} (exit status {})", output.error().reason, exit_status);
     return r;
   }

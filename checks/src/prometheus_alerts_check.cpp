@@ -6,6 +6,7 @@
 #include "check_support.h"
 #include "greenlight/checks/commands.h"
 #include "greenlight/checks/prometheus_alerts.h"
+#include "greenlight/checks/prometheus_rules.h"
 #include "kinds.h"
 
 namespace greenlight::checks::detail {
@@ -44,6 +45,13 @@ class PrometheusAlertsCheck : public Check {
     if (reader.choice("unavailable", {"unknown", "critical"}).value_or("unknown") == "critical") {
       unavailable_ = Status::critical;
     }
+    min_uptime_ = reader.duration("min_uptime").value_or(min_uptime_);
+    if (const config::Value* where = reader.value().find("min_uptime");
+        where != nullptr && api_ != AlertApi::prometheus) {
+      reader.diagnostics().error(where->mark,
+                                 "min_uptime: only with api: prometheus (an "
+                                 "Alertmanager has no rules to evaluate)");
+    }
     // curl gives up a little before the check's own deadline, so that its
     // message ("Operation timed out") says what happened.
     max_seconds_ = std::chrono::duration<double>(spec.timeout).count() * 0.9;
@@ -55,28 +63,40 @@ class PrometheusAlertsCheck : public Check {
                : url_ + "/api/v2/alerts?active=true&silenced=false&inhibited=false";
   }
 
+  // A Prometheus is first asked when it started and how far its rules got.
+  std::vector<std::string> urls() const {
+    if (api_ != AlertApi::prometheus) return {endpoint()};
+    return {url_ + "/api/v1/status/runtimeinfo", url_ + "/api/v1/rules", endpoint()};
+  }
+
   std::vector<Command> commands() const override {
-    return {with_program(curl_get_argv(endpoint(), max_seconds_), program_)};
+    std::vector<Command> out;
+    for (const auto& url : urls())
+      out.push_back(with_program(curl_get_argv(url, max_seconds_), program_));
+    return out;
   }
 
   CheckResult judge(const std::vector<RunResult>& results) const override {
-    const RunResult& run = results.at(0);
-    if (run.status != RunStatus::kOk && run.status != RunStatus::kExit) {
-      return prometheus_alerts_unavailable(
-          unavailable_, fmt::format("{}: {} ({})", endpoint(), run.reason, to_string(run.status)));
+    const auto urls = this->urls();
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+      if (auto why = unreadable(results.at(i), urls[i]))
+        return prometheus_alerts_unavailable(unavailable_, *why);
     }
-    if (run.exit_code != 0) {
-      const std::string why = !run.err.empty() ? first_line(run.err) : first_line(run.out);
-      return prometheus_alerts_unavailable(
-          unavailable_, fmt::format("{}: exit {}: {}", endpoint(), run.exit_code, why));
-    }
-    if (run.truncated) {
-      return prometheus_alerts_unavailable(unavailable_,
-                                           fmt::format("{}: answer too large", endpoint()));
-    }
-    auto alerts = parse_alerts(run.out, api_);
+    auto alerts = parse_alerts(results.back().out, api_);
     if (!alerts) return prometheus_alerts_unavailable(unavailable_, alerts.error().reason);
-    return prometheus_alerts_verdict(*alerts, expect_);
+    CheckResult verdict = prometheus_alerts_verdict(*alerts, expect_);
+    if (api_ != AlertApi::prometheus) return verdict;
+    auto start = parse_runtimeinfo_start(results[0].out);
+    if (!start) return prometheus_alerts_unavailable(unavailable_, start.error().reason);
+    auto rules = parse_alerting_rules(results[1].out);
+    if (!rules) return prometheus_alerts_unavailable(unavailable_, rules.error().reason);
+    // A firing alert is evidence enough; otherwise no alert proves nothing
+    // until the rules have had the time to fire.
+    if (auto why = rules_not_ready(*rules, *start, expect_, min_uptime_)) {
+      verdict.message = fmt::format("Prometheus cannot tell yet: {} ({})", *why, verdict.message);
+      verdict.status = worst(verdict.status, Status::unknown);
+    }
+    return verdict;
   }
 
  private:
@@ -86,6 +106,19 @@ class PrometheusAlertsCheck : public Check {
   AlertExpectation expect_;
   Status unavailable_ = Status::unknown;
   double max_seconds_ = 10;
+  std::chrono::milliseconds min_uptime_{0};
+
+  // Why an answer cannot be read, or nullopt.
+  static std::optional<std::string> unreadable(const RunResult& run, const std::string& url) {
+    if (run.status != RunStatus::kOk && run.status != RunStatus::kExit)
+      return fmt::format("{}: {} ({})", url, run.reason, to_string(run.status));
+    if (run.exit_code != 0) {
+      const std::string why = !run.err.empty() ? first_line(run.err) : first_line(run.out);
+      return fmt::format("{}: exit {}: {}", url, run.exit_code, why);
+    }
+    if (run.truncated) return fmt::format("{}: answer too large", url);
+    return std::nullopt;
+  }
 };
 
 }  // namespace

@@ -55,6 +55,13 @@ std::string describe_value(const config::Value& value) {
 
 }  // namespace
 
+config::CheckSpec gate_check_spec(const config::CheckSpec& site_check, const GateCheck& check) {
+  config::CheckSpec derived = site_check;
+  derived.name = gate_check_key(check);
+  derived.parameters = merged_parameters(site_check.parameters, check);
+  return derived;
+}
+
 std::string gate_check_key(const GateCheck& check) {
   if (plain_reference(check)) return check.check;
   std::string inner;
@@ -81,9 +88,7 @@ std::string SchedulerResults::watch(const GateCheck& check) {
     throw std::runtime_error(
         fmt::format("{}: no check named '{}' in the site", check.mark.str(), check.check));
   }
-  config::CheckSpec derived = *spec;
-  derived.name = key;
-  derived.parameters = merged_parameters(spec->parameters, check);
+  config::CheckSpec derived = gate_check_spec(*spec, check);
   config::Diagnostics diagnostics;
   auto built = checks::make_check(derived, site_, groups_, diagnostics);
   if (!built) {

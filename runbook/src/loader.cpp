@@ -41,7 +41,7 @@ Mark mark_at(const Value& value, std::size_t offset) {
 
 void check_nodes(Context& ctx, const Value& where, const std::string& nodes,
                  std::string_view what) {
-  const std::string named = with_self_named(nodes, ctx.site);
+  const std::string named = ctx.site.with_self_named(nodes);
   if (named != nodes && ctx.site.self_host() == nullptr) {
     ctx.diagnostics.error(
         where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));

@@ -62,7 +62,10 @@ bool succeeded(const RunResult& result, const std::vector<int>& allowed) {
   };
   if (result.status == RunStatus::kOk) return allows(0);
   if (result.status == RunStatus::kExit) return allows(result.exit_code);
-  return result.unreachable() && allows(255);
+  // 255 is ssh's "connection closed": a success only when the command was
+  // sent and the host then went away (poweroff). Refused, authentication,
+  // host key, unreachable and timeout never ran it, or never proved it ran.
+  return result.status == RunStatus::kClosed && allows(255);
 }
 
 std::vector<std::string> folded_results(const std::vector<RunResult>& results) {

@@ -15,8 +15,10 @@
 namespace greenlight::runbook::detail {
 
 /// True when the result counts as a success for a step allowing `allowed`
-/// exit codes; 255 allowed also accepts a node that dropped the connection
-/// (clush's code for it), as `poweroff` over SSH does.
+/// exit codes; 255 allowed also accepts a node whose connection closed after
+/// the command was sent (RunStatus::kClosed), as `poweroff` over SSH does.
+/// A refused connection, failed authentication, refused host key, an
+/// unreachable host or a timeout is a failure even with 255 allowed.
 bool succeeded(const RunResult& result, const std::vector<int>& allowed);
 
 /// Results folded by identical outcome, one line each, `clush -b` style:

@@ -10,30 +10,13 @@ namespace {
 
 NodeSet parse_set(const std::string& text, const config::Site& site, const GroupResolver& groups) {
   try {
-    return NodeSet::parse(with_self_named(text, site), &groups);
+    return NodeSet::parse(site.with_self_named(text), &groups);
   } catch (const std::exception& error) {
     throw std::runtime_error(fmt::format("node set '{}': {}", text, error.what()));
   }
 }
 
 }  // namespace
-
-std::string with_self_named(const std::string& text, const config::Site& site) {
-  // Items are separated by ClusterShell's operators: "," (union), "!"
-  // (difference), "&" (intersection), "^" (symmetric difference).
-  std::string out;
-  std::size_t start = 0;
-  while (true) {
-    const auto end = text.find_first_of(",!&^", start);
-    const std::string_view item = std::string_view(text).substr(
-        start, end == std::string::npos ? std::string::npos : end - start);
-    out += item == "self" ? site.self_name() : std::string(item);
-    if (end == std::string::npos) break;
-    out += text[end];
-    start = end + 1;
-  }
-  return out;
-}
 
 NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups) {
   NodeSet nodes = parse_set(step.nodes, site, groups);

@@ -19,7 +19,7 @@ check "usage error exits 2 (rc $rc)" test "$rc" -eq 2
 out=$("$gl" -c "$src/examples/ocean/site.yaml" nodeset -f @hypervisors -x top1); rc=$?
 check "site groups in nodeset ($out)" test "$out" = "top[2-3],worker[01-04]"
 out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook list); rc=$?
-check "runbook list (rc $rc)" grep -q "^restart .*18 phases" <<<"$out"
+check "runbook list (rc $rc)" grep -q "^restart .*19 phases" <<<"$out"
 out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook plan startup); rc=$?
 check "runbook plan expands commands (rc $rc)" grep -qF "fleetctl start --no-block pcocc-vm-infra1 pcocc-vm-infra2" <<<"$out"
 "$gl" -c "$src/examples/ocean/site.yaml" runbook plan nosuch 2>/dev/null; rc=$?

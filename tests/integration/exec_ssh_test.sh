@@ -107,7 +107,7 @@ t0=$SECONDS
 run -w '127.0.0.[1-3]' -u 20 -- "$drop"
 check "dropped node: exit code 255 (rc $rc)" test "$rc" -eq 255
 check "dropped node: connection lost, named" grep -q '127.0.0.2: connection lost during the command' <<<"$err"
-check "dropped node: summary says unreachable" grep -q 'unreachable: 127.0.0.2' <<<"$err"
+check "dropped node: summary says the connection closed after the command was sent" grep -q 'connection closed: 127.0.0.2' <<<"$err"
 check "dropped node: the others finish" test "$(grep -c ': finished$' <<<"$out")" -eq 2
 check "dropped node: seen at once, not after the command timeout" test $((SECONDS - t0)) -le 8
 

@@ -58,7 +58,7 @@ checks:
   peers: {kind: gluster_peers, peers: gt1, command: [nsenter, -t, "$glusterd_pid", -m, -n, -u, gluster]}
   volumes: {kind: gluster_volumes, volumes: [v1], command: [nsenter, -t, "$glusterd_pid", -m, -n, -u, gluster]}
   heal: {kind: gluster_heal, volumes: [v1], command: [nsenter, -t, "$glusterd_pid", -m, -n, -u, gluster]}
-  clients: {kind: gluster_clients, ignore: gt1, command: [nsenter, -t, "$glusterd_pid", -m, -n, -u, gluster]}
+  clients: {kind: gluster_clients, command: [nsenter, -t, "$glusterd_pid", -m, -n, -u, gluster]}
 YAML
 status_of() { "$gl" -c "$state/site.yaml" check "$1" | awk -v c="$1" '$1 == c {print $2}'; }
 becomes_ok() {  # CHECK SECONDS: polls until the check is OK
@@ -73,7 +73,8 @@ message_of() { "$gl" -c "$state/site.yaml" check "$1" | awk -v c="$1" '$1 == c {
 
 out=$("$gl" -c "$state/site.yaml" check peers volumes heal)
 check "healthy volume: peers, volumes, heal ok ($out)" test "$(grep -c ' OK ' <<<"$out")" -eq 3
-check "a FUSE mount on the host is a client beyond its self-heal daemon" test "$(status_of clients)" = CRITICAL
+check "a FUSE mount on the host is a client (glusterd counts it as fuse)" test "$(status_of clients)" = CRITICAL
+check "the mount is named as fuse" grep -q "1 fuse" <<<"$(message_of clients)"
 
 # No healing at all while the fault lasts: neither the daemon nor clients.
 for option in self-heal-daemon data-self-heal metadata-self-heal entry-self-heal; do

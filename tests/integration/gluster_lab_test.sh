@@ -42,7 +42,7 @@ checks:
   volumes: {kind: gluster_volumes, volumes: [volspoms1, volspoms2], command: $gluster_cmd}
   heal: {kind: gluster_heal, volumes: [volspoms1, volspoms2], command: $gluster_cmd}
   heal_summary: {kind: gluster_heal, listing: summary, volumes: [volspoms1], command: $gluster_cmd}
-  clients: {kind: gluster_clients, ignore: "top[1-3]", command: $gluster_cmd}
+  clients: {kind: gluster_clients, command: $gluster_cmd}
   ping:
     kind: fping
     targets: "top[1-3]"
@@ -56,7 +56,16 @@ YAML
 
 phase() { echo "== [$((SECONDS - started)) s] $*"; }
 # run CHECK...: runs the checks once; status_of / message_of read that run.
-run() { "$gl" -c "$dir/site.yaml" check -o json "$@" >"$dir/last.json" 2>"$dir/last.err"; }
+# glusterd answers "Another transaction is in progress" to a command that
+# meets another one's cluster lock (the checks run at once): the check is
+# then unknown, and a gate would ask again; so does this test, once.
+run() {
+  "$gl" -c "$dir/site.yaml" check -o json "$@" >"$dir/last.json" 2>"$dir/last.err"
+  if grep -q "Another transaction" "$dir/last.json"; then
+    sleep 1
+    "$gl" -c "$dir/site.yaml" check -o json "$@" >"$dir/last.json" 2>"$dir/last.err"
+  fi
+}
 field_of() {
   python3 -c 'import json, sys
 for r in json.load(open(sys.argv[1])):
@@ -99,7 +108,7 @@ check "all green: peers" is peers OK "all 3 peers connected"
 check "all green: volumes" is volumes OK "2 volumes as expected, 6 bricks online"
 check "all green: heal" is heal OK "6 bricks readable"
 check "all green: heal summary" is heal_summary OK "3 bricks readable"
-check "all green: clients (self-heal daemons ignored)" is clients OK
+check "all green: clients (self-heal daemons never block)" is clients OK "no client of 2 started volumes"
 check "all green: ping" is ping OK "3 targets up"
 
 phase "top3 answers pings after 120 ms"
@@ -140,8 +149,8 @@ check "brick down: heal summary unknown for that brick" \
 if [[ $mounted == 1 ]]; then
   check "brick down: pending entries counted on the readable bricks" \
     is heal UNKNOWN "entries pending on top1:$b/top1/bricks/volspoms1"
-  check "brick down: the FUSE mount on top1 is a client" \
-    is clients CRITICAL "beyond its self-heal daemon"
+  check "brick down: the FUSE mount on top1 is a client, named with its host" \
+    is clients CRITICAL "client of volspoms1 (1 fuse) from top1 (10.77.0.1)"
 fi
 check "brick down: volspoms2 untouched" test "$(message_of heal | grep -c volspoms2)" -eq 0
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # greenlight check prometheus_alerts against a real Prometheus 2.42 and a real
 # Alertmanager 0.25 on loopback: rules that always fire (vector(1)), one
-# alert silenced in Alertmanager with amtool, name filters, and failing
-# closed once the servers are gone. Every daemon started here is stopped
+# alert silenced in Alertmanager with amtool, name filters, a `for: 1h` rule
+# pending since the start (unknown until it could have fired), min_uptime,
+# and failing closed once the servers are gone. Every daemon started here is stopped
 # here, by PID.
 set -uo pipefail
 gl=${GREENLIGHT:?}
@@ -36,6 +37,9 @@ groups:
       - alert: SlowForAnHour
         expr: vector(1)
         for: 1h
+      - alert: NeverFires
+        expr: vector(1) == 0
+        for: 5m
 YAML
 cat >"$dir/prometheus.yml" <<YAML
 global: {evaluation_interval: 1s}
@@ -78,6 +82,8 @@ checks:
   gluster: {kind: prometheus_alerts, url: "http://127.0.0.1:$prom_port/", include: ["Gluster*"]}
   heal_only: {kind: prometheus_alerts, url: "http://127.0.0.1:$prom_port", include: [Heal*, Slow*]}
   quiet: {kind: prometheus_alerts, url: "http://127.0.0.1:$prom_port", exclude: [GlusterBrickDown, HealPending]}
+  settled: {kind: prometheus_alerts, url: "http://127.0.0.1:$prom_port", exclude: [GlusterBrickDown, HealPending, SlowForAnHour]}
+  young: {kind: prometheus_alerts, url: "http://127.0.0.1:$prom_port", include: [Gluster*], min_uptime: 1h}
   am: {kind: prometheus_alerts, api: alertmanager, url: "http://127.0.0.1:$am_port"}
   nobody: {kind: prometheus_alerts, url: "http://127.0.0.1:$closed_port"}
   nobody_critical: {kind: prometheus_alerts, url: "http://127.0.0.1:$closed_port", unavailable: critical}
@@ -101,18 +107,22 @@ is() {  # CHECK STATUS MESSAGE: the last run gave that (MESSAGE a glob pattern)
 run
 rc=$?
 check "exit status 2 (critical) with alerts firing ($rc)" test "$rc" = 2
-check "all: both firing alerts named, pending one not counted" is all CRITICAL \
-  "2 alerts firing: GlusterBrickDown (severity=critical, volume=volspoms1); HealPending (severity=warning)"
+check "all: both firing alerts named; the for: 1h rule pending since the start said" is all CRITICAL \
+  "Prometheus cannot tell yet: pending since Prometheus started *s ago: SlowForAnHour (for: 3600s) (2 alerts firing: GlusterBrickDown (severity=critical, volume=volspoms1); HealPending (severity=warning))"
 check "include Gluster*: only the brick alert" is gluster CRITICAL \
   "1 alert firing: GlusterBrickDown (severity=critical, volume=volspoms1)"
-check "include Heal*, Slow*: a warning, the pending alert aside" is heal_only WARNING \
-  "1 alert firing: HealPending (severity=warning)"
-check "exclude both: green, the pending and filtered ones said" is quiet OK \
-  "no alert firing (1 pending or silenced), 2 filtered out"
+check "include Heal*, Slow*: the firing warning, and unknown while SlowForAnHour may still fire" \
+  is heal_only UNKNOWN "Prometheus cannot tell yet: pending since * SlowForAnHour (for: 3600s) (1 alert firing: HealPending (severity=warning))"
+check "exclude both firing: no alert firing is not green while a for: 1h rule pends since the start" \
+  is quiet UNKNOWN "Prometheus cannot tell yet: pending since * SlowForAnHour * (no alert firing (1 pending or silenced), 2 filtered out)"
+check "exclude the three that fire or pend: green, NeverFires evaluated since the start" is settled OK \
+  "no alert firing, 3 filtered out"
+check "min_uptime 1h: a firing alert stays critical, and Prometheus is said too young" is young CRITICAL \
+  "Prometheus cannot tell yet: Prometheus up *s, less than min_uptime 3600s (1 alert firing: GlusterBrickDown*"
 check "Alertmanager: both alerts active" is am CRITICAL \
   "2 alerts firing: GlusterBrickDown (severity=critical, volume=volspoms1); HealPending (severity=warning)"
 check "nothing listening: unknown, curl's reason" is nobody UNKNOWN \
-  "cannot ask for alerts: http://127.0.0.1:$closed_port/api/v1/alerts: exit 7: curl: (7) Failed to connect to 127.0.0.1 port $closed_port after * ms: Couldn't connect to server"
+  "cannot ask for alerts: http://127.0.0.1:$closed_port/api/v1/status/runtimeinfo: exit 7: curl: (7) Failed to connect to 127.0.0.1 port $closed_port after * ms: Couldn't connect to server"
 check "nothing listening, unavailable: critical" test "$(field_of nobody_critical status)" = CRITICAL
 
 amtool --alertmanager.url="http://127.0.0.1:$am_port" silence add alertname=GlusterBrickDown \

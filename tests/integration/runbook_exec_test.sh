@@ -159,7 +159,7 @@ cp "$dir/site.good" "$dir/site.yaml"
 # 6. a dry run of the example restart: every phase, nothing executed.
 out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook exec restart --dry-run 2>&1); rc=$?
 check "dry run of restart (rc $rc)" test "$rc" -eq 0
-check "dry run reaches the last phase" grep -q "phase start-remaining-vms" <<<"$out"
+check "dry run reaches the closing validation" grep -q "phase validate" <<<"$out"
 check "dry run shows the BMC command" grep -q "power on @hypervisors" <<<"$out"
 check "a dry run says what would run" grep -q "dry run: would run on 16 nodes" <<<"$out"
 check "a dry run never says ok" bash -c '! grep -q "done: ok on" <<<"$1"' _ "$out"

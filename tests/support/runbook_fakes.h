@@ -124,6 +124,12 @@ class ScriptedRunner : public CommandRunner {
       result.status = RunStatus::kExit;
       result.reason = "exit " + std::to_string(result.exit_code);
     }
+    if (auto& ends = endings[endpoint.node]; !ends.empty()) {
+      result.status = ends.front();
+      ends.pop_front();
+      result.exit_code = -1;
+      result.reason = to_string(result.status);
+    }
     asio::post(io_, [done, result] { done(result); });
   }
   std::size_t count(const std::string& needle) const {
@@ -132,6 +138,9 @@ class ScriptedRunner : public CommandRunner {
     return n;
   }
   std::map<std::string, std::deque<int>> exits;
+  /// How the node's next commands end without an exit status (kClosed,
+  /// kRefused, ...); before `exits`.
+  std::map<std::string, std::deque<RunStatus>> endings;
   /// A command containing the key exits with this code and stderr, every time.
   std::map<std::string, std::pair<int, std::string>> failing_commands;
   std::vector<std::string> recorded;

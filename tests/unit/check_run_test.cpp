@@ -83,6 +83,17 @@ TEST_CASE("gluster_volumes with expect: stopped after `gluster volume stop`") {
   CHECK(started.run("volumes").status == checks::Status::critical);
 }
 
+TEST_CASE("gluster_volumes expect started: a failed volume status is unknown, not OK") {
+  Harness h("  volumes: {kind: gluster_volumes, volumes: [v1], expect: started}\n");
+  h.answer("volume info", gluster("volume_info.xml"));
+  h.answer("volume status",
+           "Another transaction is in progress for v1. Please try again after some time.\n", 1);
+  const auto r = h.run("volumes");
+  CHECK(r.status == checks::Status::unknown);
+  CHECK_THAT(r.message, Catch::StartsWith("bricks of v1 not checked: "));
+  CHECK_THAT(r.message, Catch::Contains("Another transaction is in progress"));
+}
+
 TEST_CASE("a failed gluster command is unknown with its reason, never green") {
   Harness h("  peers: {kind: gluster_peers, peers: 'top[1-3]'}\n");
   RunResult refused;
@@ -140,7 +151,7 @@ TEST_CASE("gluster checks keep gluster's reason, on stdout or on stderr") {
       {"peers", "  peers: {kind: gluster_peers, peers: vm}\n", "pool list"},
       {"volumes", "  volumes: {kind: gluster_volumes, volumes: [v1]}\n", "volume info"},
       {"heal", "  heal: {kind: gluster_heal, volumes: [v1]}\n", "volume info"},
-      {"clients", "  clients: {kind: gluster_clients, ignore: vm}\n", "volume status"},
+      {"clients", "  clients: {kind: gluster_clients}\n", "client-list"},
   };
   for (const auto& c : cases) {
     INFO(c.check);

@@ -17,14 +17,18 @@ namespace {
 std::string fixture(const std::string& name) {
   return greenlight::test::read_file(std::string(GREENLIGHT_FIXTURES_DIR) + "/fleet/" + name);
 }
-}  // namespace
-
-TEST_CASE("@vm:running and friends from fleetctl list-units") {
-  const auto units = parse_fleet_units(fixture("list_units_full.txt"));
+// The fleet check feeding the group source (no expectation) on a capture.
+CheckResult listed(const std::string& name) {
+  const auto units = parse_fleet_units(fixture(name));
   REQUIRE(units.ok());
   FleetExpectation any;
   any.expect = UnitExpectation::any;
-  const auto result = fleet_units_verdict(*units, any, 0);
+  return fleet_units_verdict(*units, any, 0);
+}
+}  // namespace
+
+TEST_CASE("@vm:running and friends from fleetctl list-units") {
+  const auto result = listed("list_units_full.txt");
   const auto source = std::make_shared<FactGroupSource>(result, "vm");
   CHECK(source->map("running") == std::optional<std::string>("admin[1-2],batch1,ns1"));
   CHECK(source->map("dead") == std::optional<std::string>("infra1"));
@@ -49,4 +53,20 @@ TEST_CASE("an empty result gives an empty source") {
   const FactGroupSource source(CheckResult{}, "vm");
   CHECK(source.list().empty());
   CHECK(source.all() == std::optional<std::string>(""));
+}
+
+TEST_CASE("@vm:running with no VM running is an empty set, not an unknown group") {
+  const auto result = listed("list_units_stopped.txt");
+  REQUIRE(result.green());
+  const auto source = std::make_shared<FactGroupSource>(result, "vm");
+  CHECK(source->map("running") == std::optional<std::string>(""));
+  CHECK(source->map("dead") ==
+        std::optional<std::string>("admin[1-2],batch1,infra1,lnet1,ns[1-3]"));
+  // A typo stays an error.
+  CHECK_FALSE(source->map("runing").has_value());
+  GroupResolver groups;
+  groups.add_source("vm", source);
+  CHECK(NodeSet::parse("@vm:running", &groups).expand().empty());
+  CHECK(NodeSet::parse("@vm:running!ns[1-3]", &groups).expand().empty());
+  CHECK_THROWS(NodeSet::parse("@vm:runing", &groups));
 }

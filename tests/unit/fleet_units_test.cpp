@@ -91,10 +91,16 @@ TEST_CASE("fleet verdict, expect stopped: deactivating is not stopped yet") {
   REQUIRE(units.ok());
   FleetExpectation expect;
   expect.expect = UnitExpectation::stopped;
-  expect.vms = {"infra1", "lnet1", "ghost"};
+  expect.vms = {"infra1", "lnet1"};
   const auto ok = fleet_units_verdict(*units, expect, 0);
   CHECK(ok.status == Status::ok);
-  CHECK(ok.message == "all 3 units stopped (1 failed)");
+  CHECK(ok.message == "all 2 units stopped (1 failed)");
+  // A unit fleet does not list is not known stopped: named, unknown.
+  expect.vms = {"infra1", "lnet1", "ghost"};
+  const auto unlisted = fleet_units_verdict(*units, expect, 0);
+  CHECK(unlisted.status == Status::unknown);
+  CHECK(unlisted.message ==
+        "1 unit not listed by fleet, so not known stopped: pcocc-vm-ghost.service");
   expect.vms = {"infra1", "ns2", "admin1"};
   const auto bad = fleet_units_verdict(*units, expect, 0);
   CHECK(bad.status == Status::critical);
@@ -135,6 +141,58 @@ TEST_CASE("fleet verdict: a failed fleetctl or a bad format is unknown") {
   const auto r = fleet_units_verdict({}, expect, 0);
   CHECK(r.status == Status::unknown);
   CHECK_THAT(r.message, Catch::Contains("must contain \"%s\" exactly once"));
+}
+
+TEST_CASE("fleet verdict, expect stopped: an empty listing proves nothing") {
+  FleetExpectation expect;
+  expect.expect = UnitExpectation::stopped;
+  expect.vms = {"admin1", "ns1"};
+  const auto r = fleet_units_verdict({}, expect, 0);
+  CHECK(r.status == Status::unknown);
+  CHECK(r.message == "fleetctl list-units listed no unit where 2 units were expected stopped");
+  expect.expect = UnitExpectation::running;
+  CHECK(fleet_units_verdict({}, expect, 0).status == Status::unknown);
+  // The group source's check (expect any): no answer, so no empty @vm:running.
+  expect.expect = UnitExpectation::any;
+  const auto any = fleet_units_verdict({}, expect, 0);
+  CHECK(any.status == Status::unknown);
+  CHECK(any.message == "fleetctl list-units listed no unit where 2 units were expected");
+  CHECK(parse_fleet_units("").ok());
+}
+
+TEST_CASE("fleet verdict, no_other_active: a running VM outside the list is named") {
+  // The site's list is stopped, but login1 (not in the list) still runs.
+  const std::string listing =
+      fixture("list_units_stopped.txt") +
+      "pcocc-vm-login1.service\t27b1e0c94d3f4a6b8e2c1d0f9a8b7c62/10.1.0.2\tactive\trunning\n"
+      "prometheus-node.service\t27b1e0c94d3f4a6b8e2c1d0f9a8b7c62/10.1.0.2\tactive\trunning\n";
+  const auto units = parse_fleet_units(listing);
+  REQUIRE(units.ok());
+  FleetExpectation expect;
+  expect.expect = UnitExpectation::stopped;
+  expect.vms = {"admin1", "admin2", "batch1", "infra1", "lnet1", "ns1", "ns2", "ns3"};
+  CHECK(fleet_units_verdict(*units, expect, 0).status == Status::ok);  // not asked: blind
+  expect.no_other_active = "pcocc-vm-";
+  const auto r = fleet_units_verdict(*units, expect, 0);
+  CHECK(r.status == Status::critical);
+  CHECK(r.message ==
+        "1 unit pcocc-vm-* not expected and not stopped: pcocc-vm-login1.service "
+        "(active/running on 27b1e0c94d3f4a6b8e2c1d0f9a8b7c62/10.1.0.2)");
+  // The DNS VMs may still run while the others are stopped.
+  expect.active_allowed = {"login1"};
+  CHECK(fleet_units_verdict(*units, expect, 0).green());
+  expect.active_allowed.clear();
+  // No list at all: no pcocc-vm unit may be active.
+  expect.vms.clear();
+  CHECK(fleet_units_verdict(*units, expect, 0).status == Status::critical);
+  const auto stopped = parse_fleet_units(fixture("list_units_stopped.txt"));
+  REQUIRE(stopped.ok());
+  const auto ok = fleet_units_verdict(*stopped, expect, 0);
+  CHECK(ok.green());
+  CHECK(ok.message == "no pcocc-vm-* unit active (8 listed)");
+  expect.vms = {"ns1"};
+  CHECK(fleet_units_verdict(*stopped, expect, 0).message ==
+        "all 1 units stopped, no other pcocc-vm-* unit active");
 }
 
 TEST_CASE("fleet verdict on the procedure's `--fields unit,sub` output") {

@@ -18,8 +18,6 @@ std::string fixture(const std::string& name) {
 }
 const std::vector<std::string> kBricks{"gp1:/tmp/glcap/1/bricks/b", "gp2:/tmp/glcap/2/bricks/b",
                                        "gp3:/tmp/glcap/3/bricks/b"};
-const std::vector<std::string> kHypervisors{"gp1",       "gp2",       "gp3",
-                                            "10.79.0.1", "10.79.0.2", "10.79.0.3"};
 }  // namespace
 
 TEST_CASE("3 peers: all connected, then gp3 disconnected") {
@@ -82,29 +80,4 @@ TEST_CASE("3 peers: heal info with the remote brick down, then healed") {
   const auto healed = gluster_heal_verdict({VolumeHeal{"vcap", clean, kBricks}});
   CHECK(healed.green());
   CHECK(healed.message == "1 volumes healed: 3 bricks readable, none pending or in split-brain");
-}
-
-TEST_CASE("3 peers: self-heal daemons ignored, a FUSE mount on a hypervisor is not") {
-  const auto shd = parse_gluster_volume_status(fixture("volume_status_all_clients_shd_only.xml"));
-  REQUIRE(shd.ok());
-  const auto ok = gluster_clients_verdict(*shd, {kHypervisors});
-  CHECK(ok.green());
-  CHECK(ok.message == "no client connected to 3 bricks (9 ignored connections)");
-
-  const auto fuse = parse_gluster_volume_status(fixture("volume_status_all_clients_fuse.xml"));
-  REQUIRE(fuse.ok());
-  const auto r = gluster_clients_verdict(*fuse, {kHypervisors});
-  CHECK(r.status == Status::critical);
-  CHECK_THAT(r.message, Catch::StartsWith("3 client connections still open: 10.79.0.1:"));
-  CHECK_THAT(r.message, Catch::Contains("(beyond its self-heal daemon)"));
-
-  ClientsExpectation lenient{kHypervisors, 2};
-  CHECK(gluster_clients_verdict(*fuse, lenient).green());
-
-  const auto stopped =
-      parse_gluster_volume_status(fixture("volume_status_all_clients_stopped.xml"));
-  REQUIRE(stopped.ok());
-  const auto none = gluster_clients_verdict(*stopped, {kHypervisors});
-  CHECK(none.green());
-  CHECK(none.message == "no started volume: no client can be connected");
 }

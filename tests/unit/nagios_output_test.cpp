@@ -96,7 +96,8 @@ TEST_CASE("verdict maps the exit status and turns perfdata into samples") {
   CHECK(crashed.status == Status::unknown);
   CHECK_THAT(crashed.message, Catch::Contains("exit status 139"));
   const auto silent = nagios_verdict(parse_nagios_output(""), 0, "x");
-  CHECK(silent.status == Status::ok);  // the exit status decides, as Nagios does
+  // Exit 0 with no status line is no evidence of OK (Nagios would say OK).
+  CHECK(silent.status == Status::unknown);
   CHECK_THAT(silent.message, Catch::Contains("no output"));
 }
 

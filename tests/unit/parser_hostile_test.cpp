@@ -14,6 +14,7 @@
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/prometheus_rules.h"
 #include "support/read_file.h"
 
 using namespace greenlight::checks;
@@ -67,16 +68,22 @@ void run_all(const std::string& input) {
     (void)gluster_volumes_verdict(*info, status.ok() ? &*status : nullptr,
                                   {{"v1", VolumeState::started}});
   }
-  if (status.ok()) (void)gluster_clients_verdict(*status, {{"127.0.0.1"}});
+  if (const auto lists = parse_gluster_client_list(input); lists.ok() && status.ok()) {
+    (void)gluster_clients_verdict(*lists, *status, {{{"top1", "127.0.0.1"}}});
+  }
   const auto ping = parse_fping(input);
   if (ping.ok()) (void)fping_verdict(*ping, {}, 0);
   const auto units = parse_fleet_units(input);
   if (units.ok())
-    (void)fleet_units_verdict(*units, {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running}, 0);
+    (void)fleet_units_verdict(*units,
+                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, 0);
   const auto plugin = parse_nagios_output(input);
   (void)nagios_verdict(plugin, 0, "x");
   (void)parse_confiture_addresses(
       input, [](std::string_view s) { return std::vector<std::string>{std::string(s)}; });
+  if (const auto rules = parse_alerting_rules(input); rules.ok())
+    (void)rules_not_ready(*rules, PromTime{}, {}, std::chrono::minutes(1));
+  (void)parse_runtimeinfo_start(input);
 }
 
 const char* const kFixtures[] = {
@@ -86,6 +93,7 @@ const char* const kFixtures[] = {
     "gluster/heal_info_summary_clean.xml",
     "gluster/heal_info_split_brain.xml",
     "gluster/volume_status_all_clients.xml",
+    "gluster/clients/client_list_fuse.txt",
     "gluster/volume_info.xml",
     "gluster/pool_list.xml",
     "fping/C3_tun_delay.txt",
@@ -93,6 +101,7 @@ const char* const kFixtures[] = {
     "fleet/list_units_full.txt",
     "nagios/long_output.txt",
     "confiture/ocean_addresses.yaml",
+    "prometheus/rules_running.json",
 };
 
 }  // namespace
@@ -180,9 +189,9 @@ TEST_CASE("wrong exit statuses: a clean-looking output is not trusted") {
   CHECK(fping_verdict(*ping, {}, 4).status == Status::unknown);
   const auto units = parse_fleet_units(fixture("fleet/list_units_full.txt"));
   REQUIRE(units.ok());
-  CHECK(
-      fleet_units_verdict(*units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running}, 1)
-          .status == Status::unknown);
+  CHECK(fleet_units_verdict(
+            *units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, 1)
+            .status == Status::unknown);
   CHECK(nagios_verdict(parse_nagios_output("OK all fine\n"), 255, "x").status == Status::unknown);
 }
 

@@ -197,13 +197,28 @@ TEST_CASE("prometheus_alerts check: curl argv, verdict, fail closed") {
   Harness h(
       "  alerts: {kind: prometheus_alerts, url: 'http://127.0.0.1:9090/', exclude: [Watchdog], "
       "timeout: 10s}\n");
+  h.answer("/api/v1/status/runtimeinfo", fixture("runtimeinfo.json"));
+  h.answer("/api/v1/rules", fixture("rules_running.json"));
   h.answer("/api/v1/alerts", fixture("prometheus_alerts_firing.json"));
   auto r = h.run();
-  REQUIRE(h.runner.recorded().size() == 1);
+  REQUIRE(h.runner.recorded().size() == 3);
   CHECK(h.runner.recorded()[0] ==
         "vm: curl --silent --show-error --fail --max-time 9.0 --header 'Accept: "
-        "application/json' http://127.0.0.1:9090/api/v1/alerts");
+        "application/json' http://127.0.0.1:9090/api/v1/status/runtimeinfo");
+  CHECK(h.runner.recorded()[1].find(" http://127.0.0.1:9090/api/v1/rules") != std::string::npos);
+  CHECK(h.runner.recorded()[2].find(" http://127.0.0.1:9090/api/v1/alerts") != std::string::npos);
   CHECK(r.status == Status::critical);
+
+  // A Prometheus that just started, with no alert (yet): unknown, not green.
+  Harness young("  alerts: {kind: prometheus_alerts, url: 'http://127.0.0.1:9090'}\n");
+  young.answer("/api/v1/status/runtimeinfo", fixture("runtimeinfo.json"));
+  young.answer("/api/v1/rules", fixture("rules_starting.json"));
+  young.answer("/api/v1/alerts", R"({"status":"success","data":{"alerts":[]}})");
+  r = young.run();
+  CHECK(r.status == Status::unknown);
+  CHECK(r.message ==
+        "Prometheus cannot tell yet: rule group lab not evaluated since Prometheus started (no "
+        "alert firing)");
 
   Harness refused(
       "  alerts: {kind: prometheus_alerts, url: 'http://127.0.0.1:9', unavailable: critical}\n");
@@ -213,8 +228,8 @@ TEST_CASE("prometheus_alerts check: curl argv, verdict, fail closed") {
   r = refused.run();
   CHECK(r.status == Status::critical);
   CHECK(r.message ==
-        "cannot ask for alerts: http://127.0.0.1:9/api/v1/alerts: exit 7: curl: (7) Failed to "
-        "connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server");
+        "cannot ask for alerts: http://127.0.0.1:9/api/v1/status/runtimeinfo: exit 7: curl: (7) "
+        "Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server");
 
   Harness garbled(
       "  alerts: {kind: prometheus_alerts, url: 'http://am:9093', api: alertmanager}\n");

@@ -42,7 +42,7 @@ TEST_CASE("the ocean runbooks load and follow the procedure's order") {
   REQUIRE(books.size() == 3);
   const auto& restart = books[2];
   CHECK(restart.name == "restart");
-  REQUIRE(restart.phases.size() == 18);
+  REQUIRE(restart.phases.size() == 19);
   std::vector<std::string> order;
   for (const auto& phase : restart.phases) order.push_back(phase.name);
   CHECK(order == std::vector<std::string>{
@@ -50,7 +50,7 @@ TEST_CASE("the ocean runbooks load and follow the procedure's order") {
                      "unmount-glusterfs", "stop-volumes", "stop-glusterfs", "poweroff-hypervisors",
                      "poweroff-self", "power-on-hypervisors", "check-peers", "start-volumes",
                      "heal-volumes", "power-on-islet-workers", "start-fleet", "start-dhcp-vms",
-                     "start-dns-vms", "start-remaining-vms"});
+                     "start-dns-vms", "start-remaining-vms", "validate"});
   CHECK(restart.destructive());
   CHECK(restart.phases[8].steps.at(0).kind == runbook::StepKind::kSelfPoweroff);
 }

@@ -109,10 +109,10 @@ TEST_CASE("a step whose nodes are all excluded has nothing to do, in the plan an
 TEST_CASE("self in a node set names the site's own host, whatever operator surrounds it") {
   config::Diagnostics diagnostics;
   const config::Site site = site_with(book_for("self", ""), diagnostics);
-  CHECK(runbook::with_self_named("self", site) == "n1");
-  CHECK(runbook::with_self_named("@top,self", site) == "@top,n1");
-  CHECK(runbook::with_self_named("@top!self", site) == "@top!n1");
-  CHECK(runbook::with_self_named("self&@top^self", site) == "n1&@top^n1");
-  CHECK(runbook::with_self_named("myself,selfish", site) == "myself,selfish");
-  CHECK(runbook::with_self_named("n[1,3],self", site) == "n[1,3],n1");
+  CHECK(site.with_self_named("self") == "n1");
+  CHECK(site.with_self_named("@top,self") == "@top,n1");
+  CHECK(site.with_self_named("@top!self") == "@top!n1");
+  CHECK(site.with_self_named("self&@top^self") == "n1&@top^n1");
+  CHECK(site.with_self_named("myself,selfish") == "myself,selfish");
+  CHECK(site.with_self_named("n[1,3],self") == "n[1,3],n1");
 }

@@ -95,7 +95,8 @@ CheckResult gluster_peers_verdict(const std::vector<GlusterPeer>& peers,
 
 CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
                                     const GlusterVolumeStatus* status,
-                                    const std::vector<VolumeExpectation>& expect) {
+                                    const std::vector<VolumeExpectation>& expect,
+                                    const std::string& status_error) {
   CheckResult r;
   detail::Findings findings;
   std::map<std::string, const GlusterBrickStatus*> bricks;
@@ -126,7 +127,14 @@ CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
                                to_string(want.state)));
       continue;
     }
-    if (v.state != VolumeState::started || !status) continue;
+    if (v.state != VolumeState::started) continue;
+    if (!status) {
+      // Started, but its bricks could not be read: not proven serving.
+      findings.add(Status::unknown,
+                   fmt::format("bricks of {} not checked: {}", v.name,
+                               status_error.empty() ? "no volume status" : status_error));
+      continue;
+    }
     if (!status_volumes.count(v.name)) {
       findings.add(Status::unknown, fmt::format("volume status does not list volume {}", v.name));
       continue;
@@ -149,7 +157,7 @@ CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
   if (expect.empty()) findings.add(Status::unknown, "no volume expected: nothing to verify");
   r.status = findings.status();
   std::string ok = fmt::format("{} volumes as expected", expect.size());
-  ok += status ? fmt::format(", {} bricks online", bricks_up) : ", bricks not checked";
+  if (bricks_up > 0) ok += fmt::format(", {} bricks online", bricks_up);
   r.message = findings.message(ok);
   return r;
 }

@@ -374,6 +374,23 @@ bool Site::is_self(std::string_view wanted) const {
   return self != nullptr && self->name == wanted;
 }
 
+std::string Site::with_self_named(std::string_view nodes) const {
+  // Items are separated by ClusterShell's operators: "," (union), "!"
+  // (difference), "&" (intersection), "^" (symmetric difference).
+  std::string out;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = nodes.find_first_of(",!&^", start);
+    const std::string_view item =
+        nodes.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    out += item == "self" ? self_name() : std::string(item);
+    if (end == std::string_view::npos) break;
+    out += nodes[end];
+    start = end + 1;
+  }
+  return out;
+}
+
 std::shared_ptr<GroupResolver> Site::group_resolver() const {
   auto resolver = std::make_shared<GroupResolver>();
   std::map<std::string, std::string, std::less<>> site_groups(groups.begin(), groups.end());

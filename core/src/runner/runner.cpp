@@ -95,6 +95,8 @@ const char* to_string(RunStatus status) {
       return "host key refused";
     case RunStatus::kCannotStart:
       return "cannot start";
+    case RunStatus::kClosed:
+      return "connection closed";
   }
   return "?";
 }
@@ -102,7 +104,7 @@ const char* to_string(RunStatus status) {
 bool RunResult::unreachable() const {
   return status == RunStatus::kTimeout || status == RunStatus::kRefused ||
          status == RunStatus::kUnreachable || status == RunStatus::kAuth ||
-         status == RunStatus::kHostKey;
+         status == RunStatus::kHostKey || status == RunStatus::kClosed;
 }
 
 void LocalRunner::run(const Endpoint& endpoint, const Command& command,

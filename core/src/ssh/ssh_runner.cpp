@@ -118,7 +118,8 @@ struct SshRunner::Pool {
           session.reset();
           break;
         case SshSession::Outcome::kLost:
-          result.status = RunStatus::kUnreachable;
+          // The command was sent: the host went away while running it.
+          result.status = RunStatus::kClosed;
           session.reset();
           break;
         case SshSession::Outcome::kTimedOut:

@@ -20,6 +20,9 @@ Argv gluster_volume_info_argv(std::string_view volume = {});
 /// gluster --mode=script volume status all|VOL [clients] --xml
 /// (parse_gluster_volume_status)
 Argv gluster_volume_status_argv(std::string_view volume = {}, bool clients = false);
+/// gluster --mode=script volume status all client-list (text, no --xml:
+/// parse_gluster_client_list)
+Argv gluster_client_list_argv();
 /// gluster --mode=script volume heal VOL info [summary|split-brain] --xml
 /// (HealInfoParser with the same listing)
 Argv gluster_heal_info_argv(std::string_view volume, HealListing listing);

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,12 +21,17 @@ namespace greenlight::checks {
 class FactGroupSource final : public GroupSource {
  public:
   /// Groups are the values of `kind` facts of `result`; a group's nodes are
-  /// the subjects with that value.
+  /// the subjects with that value. For kind "vm" the fleet states
+  /// (fleet_vm_groups(): running, dead, failed, ...) are groups even when
+  /// no VM is in them: `@vm:running` with no VM running is an empty set,
+  /// a legitimate state, never an unknown group.
   FactGroupSource(const CheckResult& result, std::string_view kind);
 
-  /// The folded node set of `group` ("admin[1-2],batch1"), or nullopt.
+  /// The folded node set of `group` ("admin[1-2],batch1"), "" for a known
+  /// group no subject is in, or nullopt for a group name the kind does not
+  /// have (a typo stays an error).
   std::optional<std::string> map(std::string_view group) const override;
-  /// Group names, sorted.
+  /// Names of the groups that hold a node, sorted.
   std::vector<std::string> list() const override;
   /// Every subject of the kind, folded (the '@vm:*' of the procedure).
   std::optional<std::string> all() const override;
@@ -33,6 +39,7 @@ class FactGroupSource final : public GroupSource {
  private:
   std::map<std::string, std::string, std::less<>> groups_;  // group -> folded node set
   std::string all_;
+  std::set<std::string, std::less<>> known_;  // groups that exist even when empty
 };
 
 }  // namespace greenlight::checks

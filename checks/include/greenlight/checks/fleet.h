@@ -49,7 +49,20 @@ struct FleetExpectation {
   std::vector<std::string> vms;
   std::string unit_format = "pcocc-vm-%s.service";
   UnitExpectation expect = UnitExpectation::running;
+  /// A unit-name prefix ("pcocc-vm-"): every listed unit starting with it
+  /// that is not one of `vms` must be stopped too (a VM started outside the
+  /// expected list). Empty: not checked.
+  std::string no_other_active;
+  /// VM names whose units `no_other_active` lets run (the DNS VMs while the
+  /// others are stopped).
+  std::vector<std::string> active_allowed;
 };
+
+/// The groups of the `vm` group source that exist even when no VM is in
+/// them: the systemd sub-states fleet reports for a unit (running, dead,
+/// failed, exited, auto-restart, start*, stop*, final-*, reload) and
+/// "unscheduled" (fleet's "-").
+const std::vector<std::string>& fleet_vm_groups();
 
 /// The unit of `vm` under `format` ("%s" replaced once). Empty when the
 /// format does not hold exactly one "%s".
@@ -62,7 +75,12 @@ std::string vm_name(std::string_view format, std::string_view unit);
 /// format: the `vm` group source, see FactGroupSource),
 /// kind "unit", subject unit, value "active/sub". Samples:
 /// greenlight_fleet_unit_running{unit} 0/1 for every expected or listed unit.
-/// A non-zero exit status, or no VM expected (running or stopped), is unknown.
+/// A non-zero exit status, or no VM expected (running or stopped) and no
+/// `no_other_active` prefix, is unknown. Evidence rule: with a running or
+/// stopped expectation, an empty listing is unknown; an expected unit fleet
+/// does not list is critical when expected running and unknown (named, never
+/// counted as stopped) when expected stopped; a unit under
+/// `no_other_active` that is not stopped is critical, named with its machine.
 CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const FleetExpectation& expect,
                                 int exit_status);
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "greenlight/checks/parsed.h"
@@ -89,6 +90,25 @@ struct GlusterVolumeStatus {
 /// `gluster volume status VOL --xml`, `volume status all --xml` and
 /// `volume status all clients --xml`.
 Parsed<GlusterVolumeStatus> parse_gluster_volume_status(std::string_view xml);
+
+/// One volume of `gluster volume status all client-list` (text: 10.3 prints
+/// no counts with --xml): glusterd's count of the volume's clients by type,
+/// as the brick processes report them: fuse, gfapi, rebalance, glustershd
+/// (the self-heal daemons), quotad, snapd.
+struct VolumeClientList {
+  std::string volume;
+  bool started = true;  ///< false for "Volume V is not started" (no counts)
+  std::vector<std::pair<std::string, std::uint64_t>> counts;  ///< in output order
+  std::optional<std::uint64_t> total;                         ///< "total clients for volume V : N"
+  /// The count of `type`, 0 when not listed.
+  std::uint64_t count(std::string_view type) const;
+};
+
+/// Parses the text of `gluster volume status all|VOL client-list`. Every
+/// volume section must end with its total line, equal to the sum of its rows
+/// (a cut or changed output is a ParseError naming the line). Empty text is
+/// an empty list.
+Parsed<std::vector<VolumeClientList>> parse_gluster_client_list(std::string_view text);
 
 /// What `gluster volume heal VOL` (index heal trigger) said. It prints text
 /// even with --xml; exit status 1 when a brick is down or the self-heal

@@ -3,6 +3,7 @@
 // a CheckResult; the rules and the facts they emit are in docs/checks.md.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,11 +35,15 @@ struct VolumeExpectation {
 };
 
 /// Green when every expected volume exists in the expected state and, for a
-/// started volume, every brick of `volume info` is online in `status`.
-/// `status` may be null (bricks are then not judged, and the message says so).
+/// volume expected started, every brick of `volume info` is online in
+/// `status`. `status` may be null when `volume status` failed or could not
+/// be parsed (`status_error` says why): a volume expected started is then
+/// unknown (its bricks were not seen), a volume expected stopped needs no
+/// brick status (`volume status all` fails when no volume is started).
 CheckResult gluster_volumes_verdict(const std::vector<GlusterVolume>& info,
                                     const GlusterVolumeStatus* status,
-                                    const std::vector<VolumeExpectation>& expect);
+                                    const std::vector<VolumeExpectation>& expect,
+                                    const std::string& status_error = {});
 
 /// One volume's heal info, as parsed (or the reason it could not be).
 struct VolumeHeal {
@@ -59,19 +64,23 @@ struct VolumeHeal {
 CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes);
 
 struct ClientsExpectation {
-  /// Client hosts to ignore (the hypervisors' self-heal daemons): names and
-  /// addresses, matched against the host part of "host:port".
-  std::vector<std::string> ignore;
-  /// Connections an ignored host may hold on one brick: its self-heal daemon
-  /// holds one. A second one from the same host is a client (e.g. a FUSE
-  /// mount left on a hypervisor) and is not ignored.
-  std::size_t connections_per_ignored_host = 1;
+  /// Site host name -> address, to match a brick's host (a name) with the
+  /// client connections (addresses) and to show "worker1 (10.1.0.4)".
+  std::map<std::string, std::string> address_of_host;
 };
 
-/// Green when no brick has a client other than the ignored hosts' allowance.
-/// An offline brick has no client connection and counts as none; no started
-/// volume at all (`<volumes/>`) means no client can be connected: ok.
-CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
+/// Green when glusterd counts no client of any started volume other than its
+/// own daemons (glustershd, the self-heal daemons, never block; quotad and
+/// snapd neither): `lists` from `volume status all client-list`. A fuse,
+/// gfapi or rebalance client of any volume is critical, named with the
+/// hosts that hold it, from `status` (`volume status all clients`): on a
+/// brick, a host holds one self-heal daemon connection if it serves a brick
+/// of the volume and none otherwise, so any connection beyond that is the
+/// client's. Unknown: an empty client-list, a volume `status` shows
+/// started that client-list does not count. Every volume stopped ("Volume V
+/// is not started"): ok, no client can be connected.
+CheckResult gluster_clients_verdict(const std::vector<VolumeClientList>& lists,
+                                    const GlusterVolumeStatus& status,
                                     const ClientsExpectation& expect);
 
 }  // namespace greenlight::checks

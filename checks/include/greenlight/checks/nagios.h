@@ -55,7 +55,8 @@ double base_unit_value(const PerfDatum& datum);
 
 /// Verdict: the exit status maps straight to the status (0 ok, 1 warning,
 /// 2 critical, anything else unknown); the message is the status text (or
-/// "no output"), followed by the number of invalid data dropped and the
+/// "no output"; exit 0 without a status line is unknown: OK needs the
+/// plugin to say it), followed by the number of invalid data dropped and the
 /// first reason. Samples: greenlight_nagios_perfdata{check,label,uom} per
 /// datum with a value (converted by base_unit_value, uom as given),
 /// greenlight_nagios_perfdata_invalid{check}; facts perfdata_invalid.

@@ -116,6 +116,9 @@ struct Site {
   /// True when `wanted` designates greenlight's own host: "self", "localhost"
   /// or the self host's name.
   bool is_self(std::string_view wanted) const;
+  /// The node set text with every item "self" (between ClusterShell's
+  /// operators , ! & ^) replaced by self_name(): "@top!self" -> "@top!top1".
+  std::string with_self_named(std::string_view nodes) const;
   /// Group sources for node sets: the site's groups as the default source
   /// ("site"), plus empty placeholders for dynamic sources fed by checks.
   std::shared_ptr<GroupResolver> group_resolver() const;

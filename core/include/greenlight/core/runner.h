@@ -46,11 +46,14 @@ enum class RunStatus {
   kExit,
   kSignal,
   kTimeout,
-  kRefused,
-  kUnreachable,
-  kAuth,
-  kHostKey,
-  kCannotStart
+  kRefused,      ///< the connection was refused: nothing was sent
+  kUnreachable,  ///< no connection, or lost before the command was sent
+  kAuth,         ///< authentication failed: nothing was sent
+  kHostKey,      ///< host key refused: nothing was sent
+  kCannotStart,
+  /// The connection closed after the command was sent and before its exit
+  /// status came back: what `poweroff` or `reboot` over SSH does.
+  kClosed
 };
 const char* to_string(RunStatus status);
 
@@ -66,7 +69,8 @@ struct RunResult {
   std::chrono::milliseconds duration{0};
 
   bool ok() const { return status == RunStatus::kOk; }
-  /// True when the node itself could not be reached or timed out (clush's 255).
+  /// True when the node itself could not be reached, timed out, or closed
+  /// the connection (clush's 255).
   bool unreachable() const;
 };
 

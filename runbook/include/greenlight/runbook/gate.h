@@ -64,6 +64,10 @@ class SchedulerResults : public CheckResults {
 /// The key SchedulerResults uses for `check` (pure; exposed for tests).
 std::string gate_check_key(const GateCheck& check);
 
+/// The check a gate runs: the site's check with the gate's `expect` and
+/// overrides on top of its parameters, named by gate_check_key (pure).
+config::CheckSpec gate_check_spec(const config::CheckSpec& site_check, const GateCheck& check);
+
 /// What one check of a gate says right now.
 struct GateCheckState {
   enum class State { kNoResult, kStale, kGreen, kRed };

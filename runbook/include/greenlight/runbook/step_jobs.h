@@ -34,10 +34,6 @@ struct ResolvedStep {
   bool nothing_to_do = false;
 };
 
-/// `text` with every item "self" of the comma-separated node set replaced by
-/// the site's own host (config::Site::self_name).
-std::string with_self_named(const std::string& text, const config::Site& site);
-
 /// The nodes a step acts on: `on` minus `exclude`, "self" standing for
 /// greenlight's own host in either. Throws std::runtime_error naming the
 /// node set when a group cannot be resolved.

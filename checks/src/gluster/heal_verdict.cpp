@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 
 #include "address.h"
 #include "findings.h"
 #include "greenlight/checks/gluster_verdict.h"
-#include "listing.h"
 
 namespace greenlight::checks {
 
@@ -128,51 +126,6 @@ CheckResult gluster_heal_verdict(const std::vector<VolumeHeal>& volumes) {
   r.message = findings.message(
       fmt::format("{} volumes healed: {} bricks readable, none pending or in split-brain",
                   volumes.size(), readable));
-  return r;
-}
-
-CheckResult gluster_clients_verdict(const GlusterVolumeStatus& status,
-                                    const ClientsExpectation& expect) {
-  CheckResult r;
-  std::vector<std::string> foreign;
-  std::size_t ignored = 0;
-  for (const auto& b : status.bricks) {
-    const std::vector<std::pair<std::string, std::string>> labels{{"volume", b.volume},
-                                                                  {"brick", b.name()}};
-    r.add_sample("greenlight_gluster_brick_clients", labels, static_cast<double>(b.clients.size()));
-    std::map<std::string, std::size_t> per_host;
-    std::size_t others = 0;
-    for (const auto& c : b.clients) {
-      const std::string host = detail::canonical_host(detail::endpoint_host(c.address));
-      const bool ignorable =
-          std::any_of(expect.ignore.begin(), expect.ignore.end(),
-                      [&](const std::string& name) { return detail::same_host(name, host); });
-      if (ignorable && ++per_host[host] <= expect.connections_per_ignored_host) {
-        ++ignored;
-        continue;
-      }
-      ++others;
-      r.add_fact("client", c.address, b.name());
-      foreign.push_back(fmt::format("{} on {}{}", c.address, b.name(),
-                                    ignorable ? " (beyond its self-heal daemon)" : ""));
-    }
-    r.add_sample("greenlight_gluster_brick_foreign_clients", labels, static_cast<double>(others));
-  }
-  if (status.bricks.empty()) {
-    r.status = status.volumes.empty() ? Status::ok : Status::unknown;
-    r.message = status.volumes.empty() ? "no started volume: no client can be connected"
-                                       : "volume status lists no brick";
-    return r;
-  }
-  if (foreign.empty()) {
-    r.status = Status::ok;
-    r.message = fmt::format("no client connected to {} bricks ({} ignored connections)",
-                            status.bricks.size(), ignored);
-    return r;
-  }
-  r.status = Status::critical;
-  r.message = fmt::format("{} client connections still open: {}", foreign.size(),
-                          detail::join_names(foreign, 4));
   return r;
 }
 
