@@ -126,6 +126,7 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
     auto groups = load_nodeset_groups(invocation);
     for (const auto& text : o.include) nodes.update(NodeSet::parse(text, groups.get()));
     for (const auto& text : o.exclude) nodes.difference_update(NodeSet::parse(text, groups.get()));
+    check_node_ceiling(nodes.size(), "the node set");
   } catch (const std::exception& error) {
     std::cerr << "greenlight exec: " << error.what() << "\n";
     return 2;

@@ -1,6 +1,8 @@
 #include "runbook_terminal.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <iostream>
 
@@ -101,6 +103,14 @@ void TerminalOperator::decide(const runbook::Pause& pause,
 }
 
 void TerminalOperator::report(const std::string& line) { out_ << line << std::endl; }
+
+std::string TerminalOperator::answered_by() const {
+  const uid_t uid = ::getuid();
+  const passwd* entry = ::getpwuid(uid);
+  const char* tty = ::isatty(STDIN_FILENO) ? ::ttyname(STDIN_FILENO) : nullptr;
+  return fmt::format("uid {} ({}) pid {} {}", uid, entry != nullptr ? entry->pw_name : "?",
+                     ::getpid(), tty != nullptr ? fmt::format("on {}", tty) : "from standard input");
+}
 
 int print_outcome(std::ostream& out, const std::string& run, runbook::RunOutcome outcome) {
   switch (outcome) {

@@ -22,6 +22,8 @@ class TerminalOperator : public runbook::Operator {
   void acknowledge(const std::string& instruction, std::function<void(bool)> done) override;
   void decide(const runbook::Pause& pause, std::function<void(runbook::Decision)> answer) override;
   void report(const std::string& line) override;
+  /// "uid 0 (root) pid 4242 on /dev/pts/1": this process at its terminal.
+  std::string answered_by() const override;
   /// True once standard input ended while a question was asked: the answer
   /// passed on then is no person's (confirm and acknowledge get "no", a
   /// pause "later"); a client of greenlight serve sends none and detaches.

@@ -116,6 +116,7 @@ std::string HeldRun::answer(const Request& request, const Peer& by) {
     asio::post(io_, [reply = std::move(on_yes_no_), yes] { reply(yes); });
     said = yes ? "yes" : "no";
   }
+  answered_by_ = by.describe() + " through the control socket";
   Event answered;
   answered.kind = Event::Kind::kAnswered;
   answered.run = id_;

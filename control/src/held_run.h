@@ -58,8 +58,10 @@ class HeldRun : public runbook::Operator {
   void acknowledge(const std::string& instruction, std::function<void(bool)> done) override;
   void decide(const runbook::Pause& pause, std::function<void(runbook::Decision)> reply) override;
   void report(const std::string& line) override;
+  std::string answered_by() const override { return answered_by_; }
 
  private:
+  std::string answered_by_;  ///< who gave the last answer, for the journal
   void ask(Question question);
   void broadcast(const Event& event);
   std::string summary() const;

@@ -14,6 +14,7 @@
 namespace greenlight::runbook {
 
 void Operator::report(const std::string&) {}
+std::string Operator::answered_by() const { return {}; }
 
 const char* to_string(Decision::Kind kind) {
   switch (kind) {

@@ -97,7 +97,8 @@ void Executor::Impl::ask(const Pause& pause, std::function<void(const Decision&)
     switch (decision.kind) {
       case Decision::Kind::kAbort:
         append(JournalEvent::kRunAborted, pause.phase, step,
-               decision.reason.empty() ? "aborted by the operator" : decision.reason);
+               (decision.reason.empty() ? "aborted by the operator" : decision.reason) +
+                   answered_by());
         report("run aborted");
         return finish(RunOutcome::kAborted);
       case Decision::Kind::kLeavePaused:
@@ -106,7 +107,8 @@ void Executor::Impl::ask(const Pause& pause, std::function<void(const Decision&)
       default:
         if (decision.kind == Decision::Kind::kSkip && decision.reason.empty())
           decision.reason = "skipped by the operator";
-        append(JournalEvent::kRunResumed, pause.phase, step, to_string(decision.kind));
+        append(JournalEvent::kRunResumed, pause.phase, step,
+               to_string(decision.kind) + answered_by());
         go_on(decision);
     }
   });

@@ -67,6 +67,12 @@ class Executor::Impl {
   void advance();
 
   void report(const std::string& line) { ctx_.person.report(line); }
+  // " (answered by uid 0 (root) pid 42 on /dev/pts/1)" for the answer just
+  // given, journaled with it; empty when the operator cannot tell.
+  std::string answered_by() const {
+    const std::string who = ctx_.person.answered_by();
+    return who.empty() ? std::string() : " (answered by " + who + ")";
+  }
 
   void next();
 

@@ -83,9 +83,12 @@ void Executor::Impl::execute(const Phase& phase, int number,
         [this, alive = alive_, &phase, number, only_nodes](bool yes) {
           if (!*alive || finished_) return;
           waiting_for_operator_ = false;
-          if (!yes)
-            return leave_paused(phase, number, "the operator did not approve the first change");
+          if (!yes) {
+            return leave_paused(phase, number,
+                                "the operator did not approve the first change" + answered_by());
+          }
           cluster_change_approved_ = true;
+          report(fmt::format("  the first change was approved{}", answered_by()));
           execute(phase, number, only_nodes);
         });
     return;
@@ -121,11 +124,13 @@ void Executor::Impl::ask_operator(const Phase& phase, int number, const Step& s)
     waiting_for_operator_ = false;
     if (!yes) {
       return leave_paused(phase, number,
-                          s.kind == StepKind::kConfirm ? "the operator did not confirm"
-                                                       : "the manual step is not done");
+                          (s.kind == StepKind::kConfirm ? "the operator did not confirm"
+                                                        : "the manual step is not done") +
+                              answered_by());
     }
     step_done(phase, number,
-              s.kind == StepKind::kConfirm ? "confirmed" : "done, says the operator");
+              (s.kind == StepKind::kConfirm ? "confirmed" : "done, says the operator") +
+                  answered_by());
   };
   waiting_for_operator_ = true;
   if (s.kind == StepKind::kConfirm) {

@@ -54,12 +54,15 @@ std::string render_jobs(const std::string& head, const Step& step, const config:
                                          resolved.jobs.size() - 1,
                                          resolved.jobs.size() == 2 ? "" : "s")
                            : "");
-  } catch (const std::exception&) {
+  } catch (const std::exception& error) {
     // The nodes may resolve now while the command reads a group known only
     // at run time: show what is known.
     std::string nodes;
     try {
-      nodes = count_of(step_nodes(step, site, groups));
+      const NodeSet set = step_nodes(step, site, groups);
+      if (set.size() > node_ceiling())
+        return fmt::format("{} on {}: refused: {}\n", what, count_of(set), error.what());
+      nodes = count_of(set);
     } catch (const std::exception&) {
       nodes = fmt::format("{}{} (resolved at run time)", step.nodes,
                           step.exclude.empty() ? "" : " -x " + step.exclude);

@@ -28,6 +28,8 @@ ResolvedStep resolve_step(const Step& step, const config::Site& site, const Grou
                           const std::optional<std::string>& only_nodes) {
   ResolvedStep out;
   out.nodes = only_nodes ? parse_set(*only_nodes, site, groups) : step_nodes(step, site, groups);
+  check_node_ceiling(out.nodes.size(), fmt::format("{}{}", step.nodes,
+                                                   step.exclude.empty() ? "" : " -x " + step.exclude));
   out.timeout = step.timeout;
   if (step.kind == StepKind::kRun) {
     if (out.timeout.count() == 0) out.timeout = site.ssh.command_timeout;

@@ -89,6 +89,27 @@ check "an unknown group inside {{ nodes() }} is an error at load (rc $rc: $out)"
   grep -q "book.yaml:16:.*command: unknown group \"@nosuch\"" <<<"$out"
 check "a power step on a host with no BMC is an error at load" \
   grep -q "book.yaml:17:.*b has no BMC address" <<<"$out"
+# A node set far above any cluster (a typo in a range) is refused before memory grows.
+out=$(/usr/bin/time -f 'peak %M KB' "$gl" exec -w 'node[1-100000000]' -- true 2>&1); rc=$?
+check "exec over 100M nodes is refused at once (rc $rc: $(head -1 <<<"$out"))" \
+  grep -q "100000000 nodes, more than the 1000000 greenlight acts on at once" <<<"$out"
+peak=$(grep -o 'peak [0-9]*' <<<"$out" | awk '{print $2}')
+check "refusing it stays small (${peak} KB)" test "${peak:-999999999}" -lt 102400
+cat >"$work/big.yaml" <<'YAML'
+site: t
+hosts:
+  a: {self: true}
+runbooks:
+  inline:
+    big:
+      phases:
+        - name: one
+          steps:
+            - run: {on: "node[1-100000000]", command: "true"}
+YAML
+out=$("$gl" -c "$work/big.yaml" runbook plan big 2>&1); rc=$?
+check "the plan of a step over 100M nodes says it is refused ($out)" \
+  grep -q "step 1 run on node\[1-100000000\] (100000000 nodes): refused: .*more than the 1000000" <<<"$out"
 rm -rf "$work"
 
 echo "$passed passed, $failed failed"

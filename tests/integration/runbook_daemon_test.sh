@@ -141,6 +141,8 @@ check "attach shows where the run stands" grep -q "run $run of asks is waiting f
 check "attach asks the open question" grep -q "Go on with the test? \[y/N\]" <<<"$out"
 check "the answer is reported" grep -q "answered by uid 0 pid" <<<"$out"
 check "the step after the confirm ran once" test "$(grep -c confirmed "$dir/trace")" -eq 1
+check "the journal says who confirmed" \
+  bash -c '"$1" runbook log "$2" | grep -q "step-finished .*confirmed (answered by uid 0 pid [0-9]* through the control socket)"' _ "$gl" "$run"
 
 # 3. a gate waited on: /api/v1/gates and greenlight_run_* in /metrics.
 "$gl" runbook exec gated --yes >"$dir/gated.out" 2>&1 </dev/null &

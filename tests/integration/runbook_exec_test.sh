@@ -95,6 +95,8 @@ check "one ran once" test "$(grep -c '^one$' "$dir/trace")" -eq 1
 check "poweroff still once" test "$(grep -c '^poweroff$' "$dir/trace")" -eq 1
 out=$("$gl" runbook log "$run" 2>&1)
 check "the skip reason is journaled" grep -q "step-skipped.*killed by the test, it ran" <<<"$out"
+check "who answered is journaled ($(grep run-resumed <<<"$out" | head -1))" \
+  grep -q "run-resumed .*skip (answered by uid $(id -u) ($(id -un)) pid [0-9]* from standard input)" <<<"$out"
 check "the self poweroff is journaled" grep -q "self-poweroff" <<<"$out"
 out=$("$gl" runbook status "$run" 2>&1)
 check "status says finished" grep -q "finished" <<<"$out"

@@ -1,6 +1,8 @@
 // NodeSet arithmetic and printing, following ClusterShell's NodeSetBase.
 #include "greenlight/core/nodeset.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "nodeset_impl.h"
@@ -274,6 +276,26 @@ NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
 std::string NodeSet::fold() const { return impl_ ? impl_->fold({}) : std::string(); }
 std::string NodeSet::fold(const FoldStyle& style) const {
   return impl_ ? impl_->fold(style) : std::string();
+}
+
+std::size_t node_ceiling() {
+  static const std::size_t ceiling = [] {
+    const char* text = std::getenv("GREENLIGHT_MAX_NODES");
+    if (text == nullptr || *text == '\0') return std::size_t{1'000'000};
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(text, &end, 10);
+    return (end != nullptr && *end == '\0' && value > 0) ? static_cast<std::size_t>(value)
+                                                         : std::size_t{1'000'000};
+  }();
+  return ceiling;
+}
+
+void check_node_ceiling(std::size_t size, std::string_view what) {
+  if (size <= node_ceiling()) return;
+  throw std::runtime_error(fmt::format(
+      "{}: {} nodes, more than the {} greenlight acts on at once (a typo in a range? "
+      "GREENLIGHT_MAX_NODES raises the ceiling)",
+      what, size, node_ceiling()));
 }
 
 std::vector<std::string> NodeSet::expand() const {

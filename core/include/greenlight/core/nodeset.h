@@ -40,6 +40,14 @@ class GroupResolutionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The most nodes an operation acts on (a step, `greenlight exec`): far above
+/// any real cluster, it stops a typo such as node[1-100000000] before memory
+/// grows. 1,000,000 by default; $GREENLIGHT_MAX_NODES (read once) changes it.
+std::size_t node_ceiling();
+/// Throws std::runtime_error naming `what`, the size and the ceiling when
+/// `size` is above node_ceiling().
+void check_node_ceiling(std::size_t size, std::string_view what);
+
 /// What an unknown group means while parsing.
 enum class GroupPolicy {
   kStrict,       ///< an error (GroupResolutionError): greenlight's default

@@ -73,6 +73,10 @@ class Operator {
   /// Progress as lines for a terminal (phases, gates and why they are red,
   /// step results folded by node set). Default: dropped.
   virtual void report(const std::string& line);
+  /// Who gave the answer just passed to a callback above ("uid 0 (root) pid
+  /// 4242 on /dev/pts/1", "uid 1000 (ops) pid 77 through the control
+  /// socket"), journaled with it. Default: empty (not known).
+  virtual std::string answered_by() const;
 };
 
 struct ExecutorOptions {
