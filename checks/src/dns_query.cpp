@@ -23,7 +23,10 @@ class Channel {
     std::call_once(library, [] { ares_library_init(ARES_LIB_INIT_ALL); });
     ares_options options{};
     // No search domains, no aliases: the name is asked exactly as written.
-    options.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+    // NOCHECKRESP: a SERVFAIL or REFUSED answer is handed back with its
+    // rcode (c-ares would otherwise try again and end with "connection
+    // refused", hiding what the server said).
+    options.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP;
     options.timeout = static_cast<int>(std::max<std::int64_t>(per_try.count(), 50));
     options.tries = 2;
     status_ = ares_init_options(&channel_, &options,
@@ -57,6 +60,10 @@ std::string reason_of(int status) {
       return "REFUSED";
     case ARES_ESERVFAIL:
       return "SERVFAIL";
+    case ARES_ENOTIMP:
+      return "NOTIMP";
+    case ARES_EFORMERR:
+      return "FORMERR";
     default:
       return ares_strerror(status);
   }

@@ -102,6 +102,12 @@ check "resolve exits 1 when a name has no address ($rc)" test "$rc" = 1
 check "resolve prints one line per name ($out)" test "$out" = "gltop1-data.lab: 10.2.0.9
 gltop2-adm.lab: error: NXDOMAIN
 glbatch1.lab: 10.1.3.11 10.1.3.12"
+out=$(in_ns "$gl" resolve -s 127.0.0.54:5353 -t 2s outside.example 2>&1)
+check "a REFUSED answer is named by its rcode, not as a refused connection ($out)" \
+  test "$out" = "outside.example: error: REFUSED"
+out=$(in_ns "$gl" resolve -s 127.0.0.55:5353 -t 2s gltop1-data.lab 2>&1)
+check "no server listening is a refused connection ($out)" \
+  test "$out" = "gltop1-data.lab: error: connection refused"
 check "resolve refuses a server name" test "$("$gl" resolve -s dns1 x 2>&1 >/dev/null; echo $?)" = "greenlight resolve: 'dns1': a DNS server is an IP address (optionally :PORT), not a name
 usage: greenlight resolve -s SERVER[:PORT] [-t TIMEOUT] NAME...
 2"
