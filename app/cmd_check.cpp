@@ -2,6 +2,8 @@
 // verdicts, exits as a Nagios plugin (0 ok, 1 warning, 2 critical, 3 unknown).
 #include <fmt/format.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -9,6 +11,7 @@
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/core/json.h"
 
@@ -64,12 +67,26 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   asio::io_context io;
   SiteRunner runner(io, ssh_options(site.ssh));
   std::vector<checks::CheckResult> results(built.size());
+  std::size_t done = 0;
+  // Ctrl-C or SIGTERM: the commands started end with this process, at once.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    runner.ssh().interrupt();
+    const std::size_t ended = end_running_processes(std::chrono::milliseconds(500));
+    std::cerr << fmt::format("greenlight check: signal {}: stopped ({} local command{} ended)\n",
+                             signal, ended, ended == 1 ? "" : "s");
+    std::exit(3);
+  });
   for (std::size_t i = 0; i < built.size(); ++i) {
     const auto& spec = *selected[i];
-    checks::run_check(
-        *built[i], runner, site_endpoint(&site, spec.host), spec.timeout,
-        [&results, i](checks::CheckResult result) { results[i] = std::move(result); });
+    checks::run_check(*built[i], runner, site_endpoint(&site, spec.host), spec.timeout,
+                      [&results, &done, &signals, i, n = built.size()](checks::CheckResult result) {
+                        results[i] = std::move(result);
+                        if (++done == n) signals.cancel();
+                      });
   }
+  if (built.empty()) signals.cancel();
   io.run();
 
   checks::Status worst = checks::Status::ok;

@@ -15,6 +15,7 @@
 #include "greenlight/core/config.h"
 #include "greenlight/core/fanout.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "nodeset_output.h"
 
@@ -151,6 +152,8 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
     std::fprintf(stderr, "greenlight exec: interrupted, stopping\n");
     if (current) current->stop();
     runner.ssh().interrupt();
+    // Local commands (greenlight's own host) end now too, their groups included.
+    end_running_processes(std::chrono::milliseconds(500));
   });
 
   std::function<void()> start_next = [&]() {

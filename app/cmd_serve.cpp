@@ -17,6 +17,7 @@
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/scheduler.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/exporter/server.h"
 #include "greenlight/runbook/gate.h"
@@ -272,6 +273,9 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     runs.stop_all("greenlight serve is stopping");
     run_submissions.reset();
     service.stop();
+    // Steps' and checks' local commands end with serve (resume asks about
+    // an interrupted step).
+    end_running_processes(std::chrono::seconds(2));
     // The clients' last lines ("stopped") go out before the loop ends.
     last_words.expires_after(std::chrono::milliseconds(200));
     last_words.async_wait([&io](const boost::system::error_code&) { io.stop(); });

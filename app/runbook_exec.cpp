@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "greenlight/checks/scheduler.h"
+#include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/run_checks.h"
@@ -71,6 +72,14 @@ int execute(const config::Site& site, const runbook::Runbook& book,
                      "(greenlight runbook resume {})",
                      signal, run, run)
               << std::endl;
+    // The step's command and the checks' end with this process: a local
+    // command never outlives an orderly stop unobserved (resume asks about
+    // the interrupted step).
+    const std::size_t ended = end_running_processes(std::chrono::seconds(2));
+    if (ended > 0)
+      std::cout << fmt::format("greenlight runbook: ended {} running command{}", ended,
+                               ended == 1 ? "" : "s")
+                << std::endl;
     scheduler.stop();
     io.stop();
   });

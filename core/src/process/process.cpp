@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <set>
 
 extern char** environ;
 
@@ -19,6 +21,20 @@ namespace greenlight {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The process groups started here and not yet reaped, for
+// end_running_processes().
+std::mutex live_mutex;
+std::set<pid_t> live_groups;
+
+void track(pid_t group, bool running) {
+  std::lock_guard<std::mutex> lock(live_mutex);
+  if (running) {
+    live_groups.insert(group);
+  } else {
+    live_groups.erase(group);
+  }
+}
 
 // Owns a descriptor until handed to asio.
 struct Fd {
@@ -139,6 +155,7 @@ class Running : public std::enable_shared_from_this<Running> {
       why = fmt::format("cannot watch {}: pidfd_open: {}", spec_.argv[0], std::strerror(errno));
       return false;
     }
+    track(pid_, true);
     pidfd_.assign(pidfd);
     out_.assign(out.read.release());
     err_.assign(err.read.release());
@@ -178,6 +195,7 @@ class Running : public std::enable_shared_from_this<Running> {
     }
     status_ = status;
     exited_ = true;
+    track(pid_, false);
     boost::system::error_code ignored;
     pidfd_.close(ignored);
     if (timed_out_) return close_output();
@@ -276,6 +294,28 @@ std::string ProcessResult::describe() const {
 void start_process(asio::io_context& io, ProcessSpec spec,
                    std::function<void(ProcessResult)> done) {
   std::make_shared<Running>(io, std::move(spec), std::move(done))->start();
+}
+
+std::size_t end_running_processes(std::chrono::milliseconds grace) {
+  std::set<pid_t> groups;
+  {
+    std::lock_guard<std::mutex> lock(live_mutex);
+    groups = live_groups;
+  }
+  const std::size_t signalled = groups.size();
+  for (const pid_t group : groups) ::kill(-group, SIGTERM);
+  const auto deadline = Clock::now() + grace;
+  auto alive = [&groups] {
+    for (auto it = groups.begin(); it != groups.end();) {
+      // ESRCH: no process left in the group (a zombie leader still counts
+      // until reaped, so this waits at most the grace for it).
+      it = ::kill(-*it, 0) != 0 && errno == ESRCH ? groups.erase(it) : std::next(it);
+    }
+    return !groups.empty();
+  };
+  while (alive() && Clock::now() < deadline) ::usleep(20'000);
+  for (const pid_t group : groups) ::kill(-group, SIGKILL);
+  return signalled;
 }
 
 ProcessResult run_process(ProcessSpec spec) {

@@ -59,4 +59,11 @@ void start_process(asio::io_context& io, ProcessSpec spec, std::function<void(Pr
 /// tools and tests).
 ProcessResult run_process(ProcessSpec spec);
 
+/// Ends every process group this process started that still runs: SIGTERM
+/// to each group, then SIGKILL to those still there after `grace`. For an
+/// orderly stop (SIGINT, SIGTERM, an abort): a command greenlight started
+/// never outlives it unobserved. Returns the number of groups signalled.
+/// Blocks up to `grace`; any thread.
+std::size_t end_running_processes(std::chrono::milliseconds grace);
+
 }  // namespace greenlight
