@@ -4,6 +4,7 @@ set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
 source "$(dirname "$0")/../support/check.sh"
+source "$(dirname "$0")/../support/alias_bomb.sh"
 out=$("$gl" config check "$src/examples/ocean/site.yaml" 2>&1); rc=$?
 check "example is valid (rc $rc: $out)" test "$rc" -eq 0
 check "example summary" grep -q "valid. site ocean: 23 hosts.*3 runbooks (shutdown, startup, restart)" <<<"$out"
@@ -43,15 +44,7 @@ check "a directory is not a configuration (rc $rc: $out)" grep -q "is a director
 printf 'site: t\nhosts:\n\ta: {self: true}\n' >"$work/tab.yaml"
 out=$("$gl" config check "$work/tab.yaml" 2>&1); rc=$?
 check "a tab in indentation is named as such (rc $rc: $out)" grep -q "tab.yaml:3:.*tab characters are not allowed for indentation" <<<"$out"
-{
-  echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'
-  prev=a
-  for n in b c d e f g h i; do
-    echo "$n: &$n [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"
-    prev=$n
-  done
-  echo "site: t"
-} >"$work/bomb.yaml"
+{ alias_bomb; echo "site: t"; } >"$work/bomb.yaml"
 out=$(/usr/bin/time -f 'peak %M KB' "$gl" config check "$work/bomb.yaml" 2>&1); rc=$?
 check "an alias bomb is refused before memory grows (rc $rc: $(tail -1 <<<"$out"))" \
   grep -q "values once aliases are expanded" <<<"$out"

@@ -13,6 +13,7 @@ cp "${GREENLIGHT_SOURCE_DIR:?}/tests/fixtures/config/local-checks.yaml" "$site"
 pid=""
 trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 source "$(dirname "$0")/../support/check.sh"
+source "$(dirname "$0")/../support/alias_bomb.sh"
 "$gl" -c "$site" serve --listen 127.0.0.1:0 >"$work/out" 2>&1 &
 pid=$!
 port=$(serve_port "$work/out" 50)
@@ -83,14 +84,7 @@ check "the old checks still serve after a refused reload" \
 
 # SIGHUP with an alias bomb, then with an empty file: refused, the running
 # configuration kept (an empty file used to be a valid configuration with no check).
-{
-  echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'
-  prev=a
-  for n in b c d e f g h i; do
-    echo "$n: &$n [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"
-    prev=$n
-  done
-} >"$site"
+alias_bomb >"$site"
 kill -HUP "$pid"
 for _ in $(seq 50); do
   [[ $(grep -c 'keeping the running configuration' "$work/out") -ge 2 ]] && break
