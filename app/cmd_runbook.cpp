@@ -57,8 +57,9 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
        "greenlight runbook exec restart --yes --detach"},
       {"resume", "Resumes a run where its journal stopped.", "RUN", true,
        "greenlight runbook resume restart-20261130T1900 --yes"},
-      {"attach", "Follows a run of greenlight serve on this terminal.", "RUN", true,
-       "greenlight runbook attach restart-20261130T1900"},
+      {"attach", "Follows a run of greenlight serve on this terminal and answers its questions\n"
+                 "(--watch: read-only).", "RUN", true,
+       "greenlight runbook attach restart-20261130T1900\n  greenlight runbook attach --watch restart-20261130T1900"},
       {"status", "Shows the runs, or one run phase by phase.", "RUN", false,
        "greenlight runbook status restart-20261130T1900"},
       {"log", "Prints a run's journal.", "RUN", true,
@@ -84,6 +85,8 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       command->add_flag("-n,--dry-run", a.dry_run, "walk the plan without acting");
     }
     if (name == "abort") command->add_option("--reason", a.reason, "TEXT journaled with the abort");
+    if (name == "attach")
+      command->add_flag("-w,--watch", a.watch, "follow read-only: show questions, never answer");
     if (name != "list" && name != "plan" && name != "attach")
       command->add_option("--runs", a.runs, "DIR of the runs");
   }

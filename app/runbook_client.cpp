@@ -167,7 +167,7 @@ int ended(const control::Event& event) {
 }  // namespace
 
 DaemonAnswer ask_daemon(const std::filesystem::path& socket_path, const control::Request& request,
-                        bool detach, bool quiet) {
+                        bool detach, bool quiet, bool watch) {
   int fd = -1;
   std::string why;
   switch (connect_to(socket_path, fd, why)) {
@@ -214,6 +214,15 @@ DaemonAnswer ask_daemon(const std::filesystem::path& socket_path, const control:
           if (!quiet) std::cout << event->line << std::endl;
           break;
         case control::Event::Kind::kQuestion:
+          if (watch) {
+            const auto& q = event->question;
+            std::cout << fmt::format(
+                "(watching: the run asks \"{}\"; answer it from a terminal with greenlight "
+                "runbook attach {})\n",
+                q.kind == control::Question::Kind::kDecide ? q.pause.explanation : q.text, run)
+                      << std::flush;
+            break;
+          }
           if (!quiet && !ask(link, run, event->question)) {
             std::cout << fmt::format(
                 "end of input: detached without answering; the question stays open for a "

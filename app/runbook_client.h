@@ -26,8 +26,9 @@ struct DaemonAnswer {
 /// Sends `request` to the daemon on `socket_path` and follows the run until it
 /// ends, printing its progress and asking its questions on the terminal.
 /// `detach`: return once the daemon accepted the run. Ctrl-C detaches (the
-/// run goes on). `quiet`: print only how the run ended (abort).
+/// run goes on). `quiet`: print only how the run ended (abort). `watch`:
+/// follow read-only, printing open questions without answering them.
 DaemonAnswer ask_daemon(const std::filesystem::path& socket_path, const control::Request& request,
-                        bool detach = false, bool quiet = false);
+                        bool detach = false, bool quiet = false, bool watch = false);
 
 }  // namespace greenlight::app

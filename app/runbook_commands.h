@@ -17,6 +17,7 @@ struct RunbookArguments {
   bool yes = false;
   bool dry_run = false;
   bool detach = false;  ///< exec, resume: return once greenlight serve took the run
+  bool watch = false;   ///< attach --watch: follow read-only, never answer
   std::string from;
   std::string runs;    ///< --runs DIR
   std::string reason;  ///< abort --reason TEXT

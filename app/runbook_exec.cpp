@@ -185,13 +185,13 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
 int runbook_attach(const config::Site& site, const RunbookArguments& arguments) {
   if (arguments.words.size() != 1 || arguments.dry_run || arguments.yes || arguments.detach ||
       !arguments.from.empty()) {
-    std::cerr << "usage: greenlight runbook attach RUN\n";
+    std::cerr << "usage: greenlight runbook attach [--watch] RUN\n";
     return kRunUsage;
   }
   control::Request request;
   request.kind = control::Request::Kind::kAttach;
   request.run = arguments.words[0];
-  const auto answer = ask_daemon(control_socket(site), request);
+  const auto answer = ask_daemon(control_socket(site), request, false, false, arguments.watch);
   switch (answer.kind) {
     case DaemonAnswer::Kind::kNobody:
       std::cerr << fmt::format(
