@@ -20,7 +20,7 @@ show() { printf '$ %s\n' "$*"; }
 seconds_since() { echo "$((($(date +%s%N) - $1) / 1000000)) ms"; }
 shot_pid=""
 finish() {
-  [[ -n $shot_pid ]] && kill "$shot_pid" 2>/dev/null
+  if [[ -n $shot_pid ]]; then kill "$shot_pid" 2>/dev/null || true; fi
   if [[ -n ${KEEP_LAB:-} ]]; then
     printf '\nThe lab stays up (KEEP_LAB). Look around:\n'
     printf '  %s status\n' "${lab[*]}"
@@ -51,6 +51,18 @@ echo "greenlight serve runs on top1 (10.1.0.1:9877), forwarded to this machine:"
 echo "  status page: http://127.0.0.1:$port/"
 echo "  metrics:     http://127.0.0.1:$port/metrics"
 "${lab[@]}" status | sed -n '/^fleet/,$p'
+# The restart's first steps act on the VMs the fleet check last saw running
+# (@vm:running): wait for a fleet result from after the lab came up, not one
+# from top1's boot while the VMs were still starting.
+up_done=$(date +%s)
+fleet_fresh() {
+  curl -s "http://127.0.0.1:$port/api/v1/checks" | /usr/bin/python3 -c '
+import json, sys
+checks = {c["check"]: c for c in json.load(sys.stdin)["checks"]}
+fleet = checks.get("fleet-units") or {}
+sys.exit(0 if fleet.get("status") == "OK" and (fleet.get("finished") or 0) > float(sys.argv[1]) else 1)' "$up_done"
+}
+for _ in $(seq 100); do fleet_fresh && break; sleep 0.2; done
 
 step "The plan of the restart on the lab's site"
 show "greenlight runbook plan restart | grep phase"
