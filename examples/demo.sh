@@ -65,8 +65,8 @@ sys.exit(0 if fleet.get("status") == "OK" and (fleet.get("finished") or 0) > flo
 for _ in $(seq 100); do fleet_fresh && break; sleep 0.2; done
 
 step "The plan of the restart on the lab's site"
-show "greenlight runbook plan restart | grep phase"
-"$gl" runbook plan restart | grep -E '^ *(phase|\[)' | head -20 || true
+show "greenlight runbook plan restart | grep '^[0-9]*\. '"
+"$gl" runbook plan restart | grep -E '^[0-9]+\. '
 
 # A screenshot of the status page while a gate of the shutdown waits.
 screenshot() {

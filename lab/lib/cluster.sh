@@ -72,17 +72,14 @@ host_init() {
 # new mount, UTS and PID namespaces inside its network namespace, running
 # lab/host/boot.sh. Returns at once; the host's console is DIR/HOST/console.
 boot_host() {
-  local host=$1 ns fd
+  local host=$1 ns
   ns=$(ns_of "$host")
   host_init "$host" >/dev/null && return 0
   cat /proc/sys/kernel/random/uuid >"$dir/$host/boot_id"
   ip -n "$ns" link set eth0 up
   # Nothing of the caller (a BMC's sockets) is inherited by the host.
-  for fd in /proc/$$/fd/*; do
-    fd=${fd##*/}
-    [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null
-  done
-  setsid ip netns exec "$ns" unshare -m -u -p -f --mount-proc --propagation private \
+  /usr/bin/python3 -c 'import os, sys; os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])' \
+    setsid ip netns exec "$ns" unshare -m -u -p -f --mount-proc --propagation private \
     /usr/bin/python3 "$here/bin/lab-init" sh "$here/host/boot.sh" "$dir" "$host" \
     </dev/null >>"$dir/$host/console" 2>&1 &
 }
