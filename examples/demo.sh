@@ -72,7 +72,7 @@ show "greenlight runbook plan restart | grep '^[0-9]*\. '"
 screenshot() {
   local journal
   for _ in $(seq 600); do
-    journal=$(ls "$dir"/runs/restart-*/journal 2>/dev/null | head -1)
+    journal=$(ls "$dir"/runs/restart-*/journal 2>/dev/null | head -1 || true)
     [[ -n $journal ]] && grep -q 'gate-waiting.*stop-vms' "$journal" && break
     sleep 0.2
   done
@@ -125,6 +125,7 @@ step "The run's summary"
 "$gl" runbook log "$run" >"$out/journal.txt"
 /usr/bin/python3 "$here/lab/bin/run-summary" "$dir/runs/$run/journal"
 echo "journal: $dir/runs/$run/journal (copied as text: $out/journal.txt)"
+echo "greenlight serve on top1, CPU time since top1's boot: $("${lab[@]}" exec top1 ps -o times= -C greenlight | tr -d ' ') s"
 echo "run (exec to the end of resume): $((run_ms / 1000)) s"
 wait "$shot_pid" 2>/dev/null || true
 shot_pid=""
