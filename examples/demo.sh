@@ -43,6 +43,7 @@ step "The lab cluster comes up: 5 hypervisors, 2 islet workers, 6 VMs, their BMC
 show "lab/lab up --greenlight $gl"
 "${lab[@]}" up --greenlight "$gl"
 export GREENLIGHT_CONFIG=$dir/site/site.yaml
+unset GREENLIGHT_CONTROL_SOCKET GREENLIGHT_RUNS_DIR   # serve's socket and runs are the site's
 port=$(cat "$dir/forward.port")
 ready() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready") == 200 ]]; }
 for _ in $(seq 100); do ready && [[ -S $dir/control.sock ]] && break; sleep 0.2; done
@@ -51,18 +52,6 @@ echo "greenlight serve runs on top1 (10.1.0.1:9877), forwarded to this machine:"
 echo "  status page: http://127.0.0.1:$port/"
 echo "  metrics:     http://127.0.0.1:$port/metrics"
 "${lab[@]}" status | sed -n '/^fleet/,$p'
-# The restart's first steps act on the VMs the fleet check last saw running
-# (@vm:running): wait for a fleet result from after the lab came up, not one
-# from top1's boot while the VMs were still starting.
-up_done=$(date +%s)
-fleet_fresh() {
-  curl -s "http://127.0.0.1:$port/api/v1/checks" | /usr/bin/python3 -c '
-import json, sys
-checks = {c["check"]: c for c in json.load(sys.stdin)["checks"]}
-fleet = checks.get("fleet-units") or {}
-sys.exit(0 if fleet.get("status") == "OK" and (fleet.get("finished") or 0) > float(sys.argv[1]) else 1)' "$up_done"
-}
-for _ in $(seq 100); do fleet_fresh && break; sleep 0.2; done
 
 step "The plan of the restart on the lab's site"
 show "greenlight runbook plan restart | grep '^[0-9]*\. '"

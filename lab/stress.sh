@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cycles=${1:-20}
 shift || true
 dir=$(mktemp -d /tmp/greenlight-lab-stress-XXXXXX)
-outside() { ls -A /var/lib/glusterd /var/log/glusterfs | md5sum; md5sum </etc/hosts </etc/resolv.conf; }
+outside() { ls -A /var/lib/glusterd /var/log/glusterfs | md5sum; md5sum /etc/hosts /etc/resolv.conf; }
 before=$(outside)
 leaks=0
 for cycle in $(seq "$cycles"); do

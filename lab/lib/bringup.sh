@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154
 # `lab up`, sourced by lab/lab: the lab's files in DIR, its network, its
 # BMCs, then every physical host powered on through its BMC, the GlusterFS
 # pool and volumes on the first boot, and the VMs started by fleet.
@@ -30,23 +31,7 @@ ENV
     ssh-keygen -q -t ed25519 -N '' -C "$host" -f "$hd/host_key"
     key=$(cut -d' ' -f1,2 "$hd/host_key.pub")
     echo "${address[$host]} $key" >>"$dir/ssh/known_hosts"
-    cat >"$hd/sshd_config" <<CONF
-Port 22
-ListenAddress ${address[$host]}
-HostKey $hd/host_key
-PidFile /run/sshd.pid
-AuthorizedKeysFile $dir/ssh/authorized_keys
-UsePAM no
-StrictModes no
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-MaxStartups 1000
-MaxSessions 100
-UseDNS no
-SetEnv SHLVL=1
-LogLevel ERROR
-CONF
+    sshd_config 22 "${address[$host]}" "$hd/host_key" /run/sshd.pid "$dir/ssh/authorized_keys" >"$hd/sshd_config"
   done
   for host in "${hypervisors[@]}"; do
     mkdir -p "$dir/$host"/{glusterd,glusterfs-log,bricks}
@@ -135,6 +120,10 @@ units_running() {
   [[ $(GREENLIGHT_FLEET_STATE=$dir/fleet.json /usr/bin/python3 "$here/bin/fleetctl" list-units \
     --no-legend --fields sub | grep -vc '^running') == 0 ]]
 }
+serve_ready() {
+  [[ $(ip netns exec "$(ns_of ws)" curl -s -o /dev/null -w '%{http_code}' \
+    "http://${address[top1]}:9877/-/ready") == 200 ]]
+}
 glusterd_answers() { nsenter -t "$(host_init "$1")" -m -u -n -p gluster --mode=script pool list; }
 
 form_pool() {
@@ -188,6 +177,13 @@ ENV
   for host in "${vms[@]}"; do
     wait_until 100 sshd_answers "$host" || die "$host: sshd does not answer (see $dir/$host/console)"
   done
+  if [[ -n $LAB_GREENLIGHT ]]; then
+    # serve started with top1's first boot, before the pool, the volumes and
+    # the VMs existed: restarted, its first results are of the cluster up,
+    # as on a site where top1 boots into a running cluster.
+    nsenter -t "$(host_init top1)" -m -u -n -p env PATH="$host_path" systemctl restart greenlight
+    wait_until 300 serve_ready || die "greenlight serve on top1 is not ready (see $dir/top1/greenlight.log)"
+  fi
   setsid /usr/bin/python3 "$here/bin/lab-forward" 0 "/run/netns/$(ns_of ws)" "${address[top1]}" 9877 \
     "$dir/forward.port" </dev/null >/dev/null 2>&1 &
   echo $! >"$dir/forward.pid"

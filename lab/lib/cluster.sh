@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154
 # The lab cluster's topology and its hosts' power, sourced by lab/lab.
 # Addresses are examples/ocean's (confiture's address plan), inside the lab's
 # own network namespaces: they never reach the machine's network.
@@ -27,34 +28,11 @@ services_of() {
   esac
   echo "$list ${extra_services[$host]:-}"
 }
+# A host's PATH: the lab's stand-ins (/usr/local/sbin) first.
+host_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 machine_of() { printf '%s' "$1" | md5sum | cut -c1-32; }
 ns_of() { echo "lab${LAB_ID}-$1"; }
 
-# Waits until no process of the list is alive (a zombie counts as gone: PID 1
-# of this machine reaps slowly).
-wait_gone() {
-  local pid state alive
-  for _ in $(seq 200); do
-    alive=0
-    for pid in "$@"; do
-      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
-      [[ -n $state && $state != Z && $state != X ]] && alive=1
-    done
-    [[ $alive == 0 ]] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-# Kills every process of a network namespace, by PID, and waits for them.
-kill_ns() {
-  local pids
-  pids=$(ip netns pids "$1" 2>/dev/null || true)
-  [[ -z $pids ]] && return 0
-  # shellcheck disable=SC2086
-  kill -9 $pids 2>/dev/null || true
-  # shellcheck disable=SC2086
-  wait_gone $pids || echo "lab: processes of $1 still alive: $pids" >&2
-}
 # The PID (as this process sees it) of HOST's PID 1, when the host is up.
 host_init() {
   local pid
@@ -77,9 +55,10 @@ boot_host() {
   host_init "$host" >/dev/null && return 0
   cat /proc/sys/kernel/random/uuid >"$dir/$host/boot_id"
   ip -n "$ns" link set eth0 up
-  # Nothing of the caller (a BMC's sockets) is inherited by the host.
+  # Nothing of the caller (a BMC's sockets, its environment) is inherited
+  # by the host.
   /usr/bin/python3 -c 'import os, sys; os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])' \
-    setsid ip netns exec "$ns" unshare -m -u -p -f --mount-proc --propagation private \
+    env -i PATH="$host_path" HOME=/root LANG=C.UTF-8 setsid ip netns exec "$ns" unshare -m -u -p -f --mount-proc --propagation private \
     /usr/bin/python3 "$here/bin/lab-init" sh "$here/host/boot.sh" "$dir" "$host" \
     </dev/null >>"$dir/$host/console" 2>&1 &
 }
@@ -87,11 +66,11 @@ boot_host() {
 # it), links down.
 halt_host() {
   local host=$1 vm
-  kill_ns "$(ns_of "$host")"
+  kill_netns "$(ns_of "$host")"
   ip -n "$(ns_of "$host")" link set eth0 down 2>/dev/null || true
   for vm in "${vms[@]}"; do
     [[ ${placed[$vm]} == "$host" ]] || continue
-    kill_ns "$(ns_of "$vm")"
+    kill_netns "$(ns_of "$vm")"
     ip -n "$(ns_of "$vm")" link set eth0 down 2>/dev/null || true
   done
 }
