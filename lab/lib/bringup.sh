@@ -181,7 +181,7 @@ ENV
     # serve started with top1's first boot, before the pool, the volumes and
     # the VMs existed: restarted, its first results are of the cluster up,
     # as on a site where top1 boots into a running cluster.
-    nsenter -t "$(host_init top1)" -m -u -n -p env PATH="$host_path" systemctl restart greenlight
+    nsenter -t "$(host_init top1)" -m -u -n -p env -i PATH="$host_path" HOME=/root LANG=C.UTF-8 systemctl restart greenlight
     wait_until 300 serve_ready || die "greenlight serve on top1 is not ready (see $dir/top1/greenlight.log)"
   fi
   setsid /usr/bin/python3 "$here/bin/lab-forward" 0 "/run/netns/$(ns_of ws)" "${address[top1]}" 9877 \

@@ -38,7 +38,7 @@ check "lab up under 60 s ($up_ms ms)" test "$up_ms" -lt 60000
 export GREENLIGHT_CONFIG=$dir/site/site.yaml
 unset GREENLIGHT_CONTROL_SOCKET   # serve on top1 listens where the lab's site says
 
-out=$(on top1 "$gl" check gluster-peers gluster-volumes gluster-heal ping fleet-units dns-critical 2>&1); rc=$?
+out=$(on top1 "$gl" -c "$dir/site/site.yaml" check gluster-peers gluster-volumes gluster-heal ping fleet-units dns-critical 2>&1); rc=$?
 check "the procedure's checks are green from top1 (rc $rc)" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || echo "$out"
 check "the pool holds the five hypervisors" grep -q "gluster-peers.*OK" <<<"$out"
