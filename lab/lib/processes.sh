@@ -5,12 +5,15 @@
 # Waits (up to 10 s) until no process of the list is alive (a zombie counts
 # as gone: PID 1 of this machine reaps slowly).
 wait_gone() {
-  local pid state alive
+  local pid stat alive
   for _ in $(seq 200); do
     alive=0
     for pid in "$@"; do
-      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
-      [[ -n $state && $state != Z && $state != X ]] && alive=1
+      # Read by the shell itself: hundreds of PIDs are polled.
+      stat=""
+      { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || true
+      stat=${stat##*) }
+      [[ -n $stat && ${stat%% *} != Z && ${stat%% *} != X ]] && alive=1
     done
     [[ $alive == 0 ]] && return 0
     sleep 0.05
