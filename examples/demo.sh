@@ -23,6 +23,7 @@ finish() {
   if [[ -n $shot_pid ]]; then kill "$shot_pid" 2>/dev/null || true; fi
   if [[ -n ${KEEP_LAB:-} ]]; then
     printf '\nThe lab stays up (KEEP_LAB). Look around:\n'
+    printf '  status page: http://127.0.0.1:%s/ (metrics: /metrics)\n' "${port:-?}"
     printf '  %s status\n' "${lab[*]}"
     printf '  %s exec top1 gluster volume status\n' "${lab[*]}"
     printf '  %s exec top1 fleetctl list-units\n' "${lab[*]}"

@@ -30,7 +30,7 @@ SERVICES="$(services_of "$host")"
 ENV
     ssh-keygen -q -t ed25519 -N '' -C "$host" -f "$hd/host_key"
     key=$(cut -d' ' -f1,2 "$hd/host_key.pub")
-    echo "${address[$host]} $key" >>"$dir/ssh/known_hosts"
+    echo "${address[$host]},$host $key" >>"$dir/ssh/known_hosts"
     sshd_config 22 "${address[$host]}" "$hd/host_key" /run/sshd.pid "$dir/ssh/authorized_keys" >"$hd/sshd_config"
   done
   for host in "${hypervisors[@]}"; do
