@@ -1,102 +1,127 @@
 #!/usr/bin/env bash
-# `make demo`: greenlight on the built-in example site (examples/ocean), the
-# management cluster of the restart procedure. What exists today: the site
-# configuration and its validation, node sets as the procedure writes them,
-# checks run for real against this machine, the restart runbooks with their
-# plans and a dry run, and a real run executed by greenlight serve against
-# lab BMCs. The restart runbook against the whole lab cluster joins this demo
-# when the lab does.
+# `make demo`: `greenlight runbook exec restart` executed for real against the
+# lab cluster (lab/lab, docs/lab.md): GlusterFS peers and volumes, sshd on
+# every host, fleet starting and stopping the management VMs, DNS VMs
+# serving the site's records, a BMC per physical host. greenlight serve runs
+# on top1; the run goes through the shutdown down to top1 powering itself
+# off, the operator's workstation powers top1 on through its BMC, top1's boot
+# starts serve again, and `resume` carries the run through the startup.
+# KEEP_LAB=1 leaves the lab up afterwards.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
-gl="$build/app/greenlight"
-site="$here/examples/ocean/site.yaml"
-source "$here/tests/support/serve_port.sh"
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+gl=$(realpath "$build/app/greenlight")
+out=$(mkdir -p "$build/demo" && cd "$build/demo" && pwd)
+dir=${GREENLIGHT_CLUSTER_DIR:-/tmp/greenlight-demo-lab}
+lab=(bash "$here/lab/lab" -d "$dir")
+started=$(date +%s%N)
+step() { printf '\n\033[1m== %s\033[0m  (+%ds)\n' "$*" $((($(date +%s%N) - started) / 1000000000)); }
+show() { printf '$ %s\n' "$*"; }
+seconds_since() { echo "$((($(date +%s%N) - $1) / 1000000)) ms"; }
+shot_pid=""
+finish() {
+  if [[ -n $shot_pid ]]; then kill "$shot_pid" 2>/dev/null || true; fi
+  if [[ -n ${KEEP_LAB:-} ]]; then
+    printf '\nThe lab stays up (KEEP_LAB). Look around:\n'
+    printf '  status page: http://127.0.0.1:%s/ (metrics: /metrics)\n' "${port:-?}"
+    printf '  %s status\n' "${lab[*]}"
+    printf '  %s exec top1 gluster volume status\n' "${lab[*]}"
+    printf '  %s exec top1 fleetctl list-units\n' "${lab[*]}"
+    printf '  %s exec top1 ssh -i %s/ssh/id_ed25519 -o UserKnownHostsFile=%s/ssh/known_hosts worker01\n' "${lab[*]}" "$dir" "$dir"
+    printf '  %s fault fleet-stuck top2 ; %s repair fleet top2\n' "${lab[*]}" "${lab[*]}"
+    printf '  GREENLIGHT_CONFIG=%s/site/site.yaml %s runbook status\n' "$dir" "$gl"
+    printf '  %s down\n' "${lab[*]}"
+  else
+    down_started=$(date +%s%N)
+    "${lab[@]}" down
+    echo "lab down in $(seconds_since "$down_started")"
+  fi
+}
+trap finish EXIT
 
-step "The example site validates"
-run "$gl" config check "$site"
+step "The lab cluster comes up: 5 hypervisors, 2 islet workers, 6 VMs, their BMCs"
+[[ -f $dir/cluster.env ]] && "${lab[@]}" down
+show "lab/lab up --greenlight $gl"
+"${lab[@]}" up --greenlight "$gl"
+export GREENLIGHT_CONFIG=$dir/site/site.yaml
+unset GREENLIGHT_CONTROL_SOCKET GREENLIGHT_RUNS_DIR   # serve's socket and runs are the site's
+port=$(cat "$dir/forward.port")
+ready() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready") == 200 ]]; }
+for _ in $(seq 100); do ready && [[ -S $dir/control.sock ]] && break; sleep 0.2; done
+ready || { echo "greenlight serve on top1 does not answer: $(tail -5 "$dir/top1/greenlight.log")"; exit 1; }
+echo "greenlight serve runs on top1 (10.1.0.1:9877), forwarded to this machine:"
+echo "  status page: http://127.0.0.1:$port/"
+echo "  metrics:     http://127.0.0.1:$port/metrics"
+"${lab[@]}" status | sed -n '/^fleet/,$p'
 
-step "A broken copy gets every error at once, with file:line:col"
-run "$gl" config check "$here/tests/fixtures/config/broken.yaml" || true
+step "The plan of the restart on the lab's site"
+show "greenlight runbook plan restart | grep '^[0-9]*\. '"
+"$gl" runbook plan restart | grep -E '^[0-9]+\. '
 
-step "Node sets as the procedure writes them (groups from the site)"
-export GREENLIGHT_CONFIG="$site"
-run "$gl" nodeset -ll
-run "$gl" nodeset -f @top,@worker -x top1
-run "$gl" nodeset -O pcocc-vm-%s.service -e @management_vms -x ns[1-3]
-run "$gl" nodeset -c @island_worker
+# A screenshot of the status page while a gate of the shutdown waits.
+screenshot() {
+  local journal
+  for _ in $(seq 600); do
+    journal=$(ls "$dir"/runs/restart-*/journal 2>/dev/null | head -1 || true)
+    [[ -n $journal ]] && grep -q 'gate-waiting.*stop-vms' "$journal" && break
+    sleep 0.2
+  done
+  sleep 3
+  timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --disable-default-apps --disable-extensions --hide-scrollbars \
+    --user-data-dir="$(mktemp -d "$out/chromium.XXXXXX")" --window-size=1366,1400 \
+    --virtual-time-budget=5000 --screenshot="$out/status-page.png" "http://127.0.0.1:$port/" \
+    >/dev/null 2>>"$out/chromium.log"
+  rm -rf "$out"/chromium.??????
+}
+rm -f "$out/status-page.png"
+screenshot &
+shot_pid=$!
 
-step "Same answers as ClusterShell's nodeset"
-printf '$ nodeset -f node-00[1-6]0 da[2-5]c[1-2]p[0-1] n[08-11]\n'
-nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
-run "$gl" nodeset -f 'node-00[1-6]0' 'da[2-5]c[1-2]p[0-1]' 'n[08-11]'
+step "greenlight runbook exec restart --yes: the shutdown, down to top1 itself"
+# The preflight's three manual steps and the two confirmations, answered.
+show "greenlight runbook exec restart --yes   (answers: done, done, done, y, y)"
+run_started=$(date +%s%N)
+set +e
+printf 'done\ndone\ndone\ny\ny\n' | "$gl" runbook exec restart --yes
+rc=$?
+set -e
+[[ $rc == 4 ]] || { echo "expected exit code 4 (top1 powers itself off), got $rc"; exit 1; }
+run=$(basename "$(dirname "$(ls -t "$dir"/runs/restart-*/journal | head -1)")")
 
-step "Checks running for real on this machine (fping on loopback, monitoring plugins)"
-run "$gl" -c "$here/examples/loopback/site.yaml" check || true
-run "$gl" -c "$here/examples/loopback/site.yaml" check ping-loopback -o json || true
-
-step "greenlight serve: the same checks on their schedule, exported for Prometheus"
-"$gl" -c "$here/examples/loopback/site.yaml" serve --listen 127.0.0.1:0 >"$build/demo-serve.log" 2>&1 &
-serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
-port=$(serve_port "$build/demo-serve.log" 50)
-for _ in $(seq 50); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/-/ready") == 200 ]] && break
+step "top1 powered itself off; the workstation powers it on through its BMC"
+for _ in $(seq 100); do
+  [[ $("${lab[@]}" power top1 status 2>/dev/null) == *off ]] && break
   sleep 0.2
 done
-printf '$ curl http://127.0.0.1:%s/metrics | grep greenlight_check_status\n' "$port"
-curl -s "http://127.0.0.1:$port/metrics" | grep '^greenlight_check_status'
-printf '$ curl http://127.0.0.1:%s/api/v1/checks\n' "$port"
-curl -s "http://127.0.0.1:$port/api/v1/checks"
-printf '(the status page is http://127.0.0.1:%s/ while serve runs; alert rules in alerts/, dashboards in dashboards/, see docs/exporter.md)\n' "$port"
-kill "$serve_pid"
-wait "$serve_pid" 2>/dev/null || true
+show "ipmitool -I lanplus -H 10.2.0.1 -U admin -E -C 3 chassis power status"
+"${lab[@]}" power top1 status
+gap_started=$(date +%s%N)
+show "ipmitool -I lanplus -H 10.2.0.1 -U admin -E -C 3 chassis power on"
+"${lab[@]}" power top1 on
+for _ in $(seq 300); do ready && break; sleep 0.2; done
+ready || { echo "serve did not come back on top1"; exit 1; }
+echo "top1 booted and started greenlight serve in $(seconds_since "$gap_started")"
+show "greenlight runbook status"
+"$gl" runbook status
 
-step "The restart procedure as runbooks, planned without touching a host"
-run "$gl" runbook list
-run "$gl" runbook plan shutdown
+step "greenlight runbook resume $run --yes: the startup"
+show "greenlight runbook resume $run --yes"
+"$gl" runbook resume "$run" --yes
+run_ms=$((($(date +%s%N) - run_started) / 1000000))
 
-step "The restart executed as a dry run: every phase in order, every command, no host touched"
-printf '$ %s\n' "$gl runbook exec restart --dry-run"
-"$gl" runbook exec restart --dry-run >"$build/demo-dry-run.log"
-head -40 "$build/demo-dry-run.log"
-echo "... ($(wc -l <"$build/demo-dry-run.log") lines, last: $(tail -1 "$build/demo-dry-run.log"))"
-
-step "A real run through greenlight serve: the islet workers powered off and on by their BMCs"
-# Three lab BMCs (OpenIPMI ipmi_sim, driven by real ipmitool) on loopback
-# addresses, a site whose power command and gates use them, and serve
-# executing the run: the terminal follows it through the control socket while
-# /metrics and /api/v1/runs show it.
-demo="$(cd "$build" && pwd)/demo-run"
-rm -rf "$demo" && mkdir -p "$demo"
-net=127.$((100 + RANDOM % 150)).62
-bash "$here/lab/bmc.sh" up "$demo/bmc" "iw1=$net.1" "iw2=$net.2" "iw3=$net.3" >/dev/null
-cleanup_run() {
-  [[ -n "${serve_pid:-}" ]] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-  bash "$here/lab/bmc.sh" down "$demo/bmc" >/dev/null 2>&1 || true
-}
-trap cleanup_run EXIT
-sed -e "s/@NET@/$net/g" -e "s|@LAB@|$here/lab|g" "$here/examples/islet/site.yaml" >"$demo/site.yaml"
-export IPMI_PASSWORD=lab-bmc GREENLIGHT_CONFIG="$demo/site.yaml" GREENLIGHT_CONTROL_SOCKET="$demo/control.sock"
-"$gl" serve --listen 127.0.0.1:0 >"$demo/serve.log" 2>&1 &
-serve_pid=$!
-port=$(serve_port "$demo/serve.log" 100)
-for _ in $(seq 50); do [[ -S "$demo/control.sock" ]] && break; sleep 0.1; done
-run "$gl" runbook exec islet-power-cycle --yes
-printf '$ curl http://127.0.0.1:%s/api/v1/runs\n' "$port"
-curl -s "http://127.0.0.1:$port/api/v1/runs" | python3 -c '
-import json, sys
-for run in json.load(sys.stdin)["runs"]:
-    print("run %s of %s: %s" % (run["id"], run["runbook"], run["state"]))
-    for phase in run["phases"]:
-        print("  %-14s %s" % (phase["name"], phase["state"]))'
-printf '$ curl http://127.0.0.1:%s/metrics | grep greenlight_run_phase_state | grep -v " 0$"\n' "$port"
-curl -s "http://127.0.0.1:$port/metrics" | grep '^greenlight_run_phase_state' | grep -v ' 0$' || true
-cleanup_run
-serve_pid=""
-trap - EXIT
-
-printf '\nNot in this demo yet: the whole lab cluster (GlusterFS peers, sshd, fleet, DNS and BMCs together)\n'
-printf 'and `greenlight runbook exec restart` against it; the restart above ran as a dry run.\n'
+step "The run's summary"
+"$gl" runbook log "$run" >"$out/journal.txt"
+/usr/bin/python3 "$here/lab/bin/run-summary" "$dir/runs/$run/journal"
+echo "journal: $dir/runs/$run/journal (copied as text: $out/journal.txt)"
+echo "greenlight serve on top1, CPU time since top1's boot: $("${lab[@]}" exec top1 ps -o times= -C greenlight | tr -d ' ') s"
+echo "run (exec to the end of resume): $((run_ms / 1000)) s"
+wait "$shot_pid" 2>/dev/null || true
+shot_pid=""
+if [[ -s $out/status-page.png ]]; then
+  echo "status page during the run (a gate of stop-vms waiting): $out/status-page.png"
+else
+  echo "no screenshot of the status page (see $out/chromium.log)"
+fi
+echo "demo: $((($(date +%s%N) - started) / 1000000000)) s"

@@ -27,6 +27,9 @@ if [[ ${1:-} == -d ]]; then
   shift 2
 fi
 
+# shellcheck source=lab/lib/processes.sh
+source "$here/lib/processes.sh"
+
 die() {
   echo "gluster-peers: $*" >&2
   exit 1
@@ -50,31 +53,6 @@ gluster_on() {
   pid=$(glusterd_pid "$peer") || die "glusterd of $peer is not running"
   nsenter -t "$pid" -m -n -u gluster --mode=script "$@"
 }
-# Waits until no process of the list is alive (a zombie counts as gone: PID 1
-# of this machine reaps slowly).
-wait_gone() {
-  local pid state
-  for _ in $(seq 100); do
-    local alive=0
-    for pid in "$@"; do
-      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
-      [[ -n $state && $state != Z && $state != X ]] && alive=1
-    done
-    [[ $alive == 0 ]] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-kill_namespace() {
-  local pids
-  pids=$(ip netns pids "$1" 2>/dev/null || true)
-  [[ -z $pids ]] && return 0
-  # shellcheck disable=SC2086
-  kill -9 $pids 2>/dev/null || true
-  # shellcheck disable=SC2086
-  wait_gone $pids || echo "gluster-peers: processes of $1 still alive: $pids" >&2
-}
-
 start_glusterd() {
   local peer=$1 ns
   ns=$(ns_of "$peer")
@@ -185,7 +163,7 @@ cmd_down() {
       nsenter -t "$pid" -m umount -l "$dir/mnt/$volume" 2>/dev/null || true
     done
   fi
-  for peer in $LAB_PEERS; do kill_namespace "$(ns_of "$peer")"; done
+  for peer in $LAB_PEERS; do kill_netns "$(ns_of "$peer")"; done
   for peer in $LAB_PEERS sw; do ip netns del "$(ns_of "$peer")" 2>/dev/null || true; done
   # Only what `up` wrote: DIR itself may hold other things.
   for peer in $LAB_PEERS; do rm -rf "${dir:?}/$peer"; done
@@ -252,7 +230,7 @@ cmd_fault() {
       # Processes first, so that their connections close at once and the
       # pool sees the peer Disconnected immediately; then the link, so that
       # the host stops answering pings too, as a powered-off host would.
-      kill_namespace "$(ns_of "$peer")"
+      kill_netns "$(ns_of "$peer")"
       rm -f "$dir/$peer/glusterd.pid" "$dir/$peer/responder.pid"
       ip -n "$(ns_of "$peer")" link set eth0 down
       ;;

@@ -15,6 +15,9 @@
 # MaxStartups and MaxSessions are raised: with OpenSSH's default MaxStartups
 # (10:30:100) a 64-wide fan-out loses about a third of its logins.
 
+# shellcheck source=lab/lib/sshd_config.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../lab/lib/sshd_config.sh"
+
 sshd_start() {
   SSHD_DIR=$1
   mkdir -p "$SSHD_DIR" /run/sshd
@@ -27,25 +30,10 @@ sshd_start() {
   HOST_KEY_LINE=$(cut -d' ' -f1,2 "$SSHD_DIR/host_key.pub")
   SSHD_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # PidFile must come before any Match block.
-  cat >"$SSHD_DIR/sshd_config" <<EOF
-Port $SSHD_PORT
-ListenAddress 0.0.0.0
-HostKey $SSHD_DIR/host_key
-PidFile $SSHD_DIR/sshd.pid
-AuthorizedKeysFile $SSHD_DIR/authorized_keys
-UsePAM no
-StrictModes no
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-MaxStartups 1000
-MaxSessions 100
-UseDNS no
-SetEnv SHLVL=1
-LogLevel ERROR
-Match Address *,!127.0.0.0/8
-  DenyUsers *
-EOF
+  {
+    sshd_config "$SSHD_PORT" 0.0.0.0 "$SSHD_DIR/host_key" "$SSHD_DIR/sshd.pid" "$SSHD_DIR/authorized_keys"
+    printf 'Match Address *,!127.0.0.0/8\n  DenyUsers *\n'
+  } >"$SSHD_DIR/sshd_config"
   /usr/sbin/sshd -D -e -f "$SSHD_DIR/sshd_config" 2>>"$SSHD_DIR/sshd.log" &
   SSHD_PID=$!
   local i
