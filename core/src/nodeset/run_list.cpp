@@ -31,10 +31,10 @@ void append_run(RunList& runs, const Run& run) {
 
 namespace {
 
-// Single indexes of one width spread over a range not much wider than their
-// number (node1..nodeN in any order, a random half of them): a bitmap of the
-// range sorts them in O(n + range), several times faster than a comparison
-// sort. Returns false, touching nothing, when `runs` are not of that kind.
+// Single indexes of one width spread over a range at most 64 times their
+// number (node1..nodeN in any order, a random tenth of them): a bitmap of
+// the range (at most 8 bytes per index) sorts them in O(n + range), several
+// times faster than a comparison sort. Returns false, touching nothing, when `runs` are not of that kind.
 bool bitmap_sorted(const RunList& runs, RunList& out) {
   constexpr std::size_t kWidths = 20;
   std::int64_t low[kWidths], high[kWidths];
@@ -49,7 +49,7 @@ bool bitmap_sorted(const RunList& runs, RunList& out) {
     high[w] = std::max(high[w], run.first);
   }
   for (std::size_t w = 0; w < kWidths; ++w) {
-    if (count[w] > 0 && static_cast<std::uint64_t>(high[w] - low[w]) / 16 > count[w]) return false;
+    if (count[w] > 0 && static_cast<std::uint64_t>(high[w] - low[w]) / 64 > count[w]) return false;
   }
   for (std::size_t w = 0; w < kWidths; ++w) {
     if (count[w] == 0) continue;
