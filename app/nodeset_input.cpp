@@ -87,7 +87,7 @@ NodeSet NodeSetOps::parse(const std::string& text) const {
   return NodeSet::parse(text, &groups_, GroupPolicy::kClusterShell);
 }
 
-NodeSet NodeSetOps::from_words(const std::vector<std::string>& words) const {
+NodeSet NodeSetOps::from_words(std::vector<std::string> words) const {
   NodeSet set;
   std::vector<std::string> plain;
   auto flush = [&]() {
@@ -95,9 +95,9 @@ NodeSet NodeSetOps::from_words(const std::vector<std::string>& words) const {
     set.update(NodeSet::from_names(plain));
     plain.clear();
   };
-  for (const auto& word : words) {
+  for (auto& word : words) {
     if (is_plain_word(word)) {
-      plain.push_back(word);
+      plain.push_back(std::move(word));
     } else {
       flush();
       set.update(parse(word));
@@ -118,7 +118,7 @@ std::string NodeSetOps::expand(const NodeSet& set, const std::string& format,
   return expand_with_format(set, format, separator);
 }
 
-RangeSet RangeSetOps::from_words(const std::vector<std::string>& words) const {
+RangeSet RangeSetOps::from_words(std::vector<std::string> words) const {
   RangeSet set;
   for (const auto& word : words) set.update(RangeSet::parse(word));
   return set;

@@ -20,7 +20,7 @@ class NodeSetOps {
   explicit NodeSetOps(const GroupResolver& groups) : groups_(groups) {}
   NodeSet parse(const std::string& text) const;
   /// Every word of standard input: plain names in bulk, others parsed.
-  NodeSet from_words(const std::vector<std::string>& words) const;
+  NodeSet from_words(std::vector<std::string> words) const;
   void update(NodeSet& set, const NodeSet& other) const { set.update(other); }
   NodeSet intersection(NodeSet set, const NodeSet& other) const {
     set.intersection_update(other);
@@ -61,7 +61,7 @@ class RangeSetOps {
  public:
   using Set = RangeSet;
   RangeSet parse(const std::string& text) const { return RangeSet::parse(text); }
-  RangeSet from_words(const std::vector<std::string>& words) const;
+  RangeSet from_words(std::vector<std::string> words) const;
   void update(RangeSet& set, const RangeSet& other) const { set.update(other); }
   RangeSet intersection(RangeSet set, const RangeSet& other) const {
     set.intersection_update(other);

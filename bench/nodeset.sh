@@ -162,7 +162,8 @@ node1..nodeN shuffled, \`sparse\` is N distinct indexes drawn from 1..10N, shuff
 \`union\` reads two such lists of N names each (overlapping by half for \`random\`)
 as one stream and counts the union. Median wall seconds (hyperfine, 5 runs after a
 warm-up; one run at 1M names), process start included; both tools gave the same
-answer on every row (checked by the script).
+answer on every row (checked by the script). Load average when it ended:
+$(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other builds).
 
 | operation | names | nodeset (s) | greenlight (s) | speed-up | nodeset RSS (MiB) | greenlight RSS (MiB) |
 |---|---:|---:|---:|---:|---:|---:|

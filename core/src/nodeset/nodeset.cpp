@@ -162,6 +162,18 @@ void NodeSet::Impl::symmetric_difference_update(const Impl& other) {
   for (const auto& pattern : purge) patterns.erase(pattern);
 }
 
+void NodeSet::Impl::settle() const {
+  for (const auto& [pattern, indexes] : patterns) {
+    if (const auto* one = std::get_if<RangeSet>(&indexes)) {
+      one->runs();
+    } else if (const auto* many = std::get_if<detail::RangeSetND>(&indexes)) {
+      for (const auto& vector : many->vectors()) {
+        for (const auto& axis : vector) axis.runs();
+      }
+    }
+  }
+}
+
 std::size_t NodeSet::Impl::size() const {
   std::size_t total = 0;
   for (const auto& [pattern, indexes] : patterns) total += detail::count(indexes);
@@ -184,7 +196,9 @@ NodeSet& NodeSet::operator=(NodeSet&& other) noexcept {
 
 NodeSet NodeSet::parse(std::string_view text, const GroupResolver* groups, GroupPolicy policy) {
   detail::NodeSetParser parser(groups, policy);
-  return NodeSet(std::make_unique<Impl>(parser.parse(text)));
+  auto impl = std::make_unique<Impl>(parser.parse(text));
+  impl->settle();
+  return NodeSet(std::move(impl));
 }
 
 namespace {
@@ -270,6 +284,7 @@ NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
     if (!single_index && add_multi_index_name(*impl, name, pattern)) continue;
     impl->update(parser.parse_single(name));
   }
+  impl->settle();
   return NodeSet(std::move(impl));
 }
 

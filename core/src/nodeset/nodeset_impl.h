@@ -26,6 +26,11 @@ struct NodeSet::Impl {
   void intersection_update(const Impl& other);
   void symmetric_difference_update(const Impl& other);
 
+  /// Merges what range sets keep aside (additions out of order) and folds
+  /// multi-dimensional sets, so that later reads change nothing: a set
+  /// handed out by parse() or from_names() may be read from several threads.
+  void settle() const;
+
   std::size_t size() const;
   std::string fold(const FoldStyle& style) const;
   template <typename F>

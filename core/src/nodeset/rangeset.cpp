@@ -113,9 +113,10 @@ void RangeSet::add_run(const Run& run) {
     append_run(runs_, run);
   } else {
     pending_.push_back(run);
-    // Merging when the side list is as long as the set keeps the cost of
-    // each addition O(log n) amortised and memory within twice the set.
-    if (pending_.size() >= std::max<std::size_t>(runs_.size(), 1024)) settle();
+    // Merging when the side list is twice as long as the set keeps the cost
+    // of each addition O(log n) amortised and memory within three times the
+    // set; batches of at least 64k runs let the bitmap sort take them.
+    if (pending_.size() >= std::max<std::size_t>(2 * runs_.size(), 65536)) settle();
   }
 }
 

@@ -64,8 +64,11 @@ struct FoldStyle {
   std::optional<std::vector<std::int64_t>> axes;
 };
 
-/// Value type; copies are independent. Not synchronised: one thread at a
-/// time, const methods included (reads merge pending additions in).
+/// Value type; copies are independent. Not synchronised. A set returned by
+/// parse() or from_names() is settled: its const methods change nothing and
+/// may run on several threads. After update() and the other operations the
+/// next read may still merge additions that came out of order: one thread
+/// at a time until then.
 class NodeSet {
  public:
   NodeSet();

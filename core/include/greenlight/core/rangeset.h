@@ -7,8 +7,8 @@
 // indexes cost a few words.
 //
 // Elements added out of order wait in a side list that is sorted and merged
-// in once it is as long as the set, or when the set is next read: adding n
-// elements in any order costs O(n log n), never O(n^2).
+// in once it is twice as long as the set, or when the set is next read:
+// adding n elements in any order costs O(n log n), never O(n^2).
 #pragma once
 
 #include <cstddef>
