@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <random>
 #include <type_traits>
 #include <string>
@@ -234,6 +235,9 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
     std::cerr << "greenlight nodeset: Parse error: " << error.what() << "\n";
   } catch (const GroupResolutionError& error) {
     std::cerr << "greenlight nodeset: Group error: " << error.what() << "\n";
+  } catch (const std::bad_alloc&) {
+    // ClusterShell says "range too large" for such sets.
+    std::cerr << "greenlight nodeset: ERROR: range too large (not enough memory to hold it)\n";
   } catch (const std::exception& error) {
     std::cerr << "greenlight nodeset: " << error.what() << "\n";
   }

@@ -143,6 +143,11 @@ std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::st
               "' is not a number");
         continue;
       }
+      if (std::count(value.begin(), value.end(), ',') > 1) {
+        error("label '" + d.label + "': value '" + std::string(value.substr(0, 40)) +
+              "' has more than one comma (thousands separators?): not a number");
+        continue;
+      }
       // A unit outside the guidelines' list (",082044s" from a number
       // split at a separator, "GiB", "foo") would make a new series at
       // every reading: the datum is refused instead.
@@ -156,6 +161,11 @@ std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::st
     if (parts.size() > 2) d.crit = range_text(parts[2]);
     if (parts.size() > 3) d.min = number(parts[3]);
     if (parts.size() > 4) d.max = number(parts[4]);
+    // One series per label: a label said twice keeps its first value.
+    if (std::any_of(out.begin(), out.end(), [&d](const PerfDatum& o) { return o.label == d.label; })) {
+      error("label '" + d.label.substr(0, 40) + "' given twice: the second is dropped");
+      continue;
+    }
     out.push_back(std::move(d));
   }
   return out;
@@ -206,6 +216,13 @@ double base_unit_value(const PerfDatum& d) {
   return v;
 }
 
+std::string base_unit(const PerfDatum& d) {
+  if (d.uom == "s" || d.uom == "ms" || d.uom == "us") return "s";
+  if (d.uom == "B" || d.uom == "KB" || d.uom == "MB" || d.uom == "TB") return "B";
+  if (d.uom == "%") return "ratio";
+  return d.uom;
+}
+
 CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
                            std::string_view check_name) {
   CheckResult r;
@@ -218,13 +235,15 @@ CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
   }
   r.message =
       output->status_text.empty() ? "plugin printed an empty status line" : output->status_text;
+  // OK needs the plugin to say it: an empty status line is no evidence.
+  if (output->status_text.empty() && r.status == Status::ok) r.status = Status::unknown;
   if (exit_status < 0 || exit_status > 3) {
     r.message = fmt::format("exit status {} is not a plugin status: {}", exit_status, r.message);
   }
   for (const auto& d : output->perfdata) {
     if (!d.value) continue;
     r.add_sample("greenlight_nagios_perfdata",
-                 {{"check", std::string(check_name)}, {"label", d.label}, {"uom", d.uom}},
+                 {{"check", std::string(check_name)}, {"label", d.label}, {"uom", base_unit(d)}},
                  base_unit_value(d));
   }
   // Invalid data are dropped, each with its reason, never exported wrong.

@@ -93,7 +93,7 @@ TEST_CASE("peers: an IPv6 peer matches its expected address however written") {
       "</peerStatus></cliOutput>";
   const auto peers = parse_gluster_peers(pool);
   REQUIRE(peers.ok());
-  const auto r = gluster_peers_verdict(*peers, {{"fd00::1", "[fd00::2]", "fd00:0::3"}, "fd00::1"});
+  const auto r = gluster_peers_verdict(*peers, {{"fd00::1", "[fd00::2]", "fd00:0::3"}, "fd00::1", {}, false});
   CHECK(r.status == Status::critical);
   CHECK_THAT(r.message, Catch::Contains("peer fd00:0::3 disconnected"));
   CHECK_FALSE(r.message.find("unexpected") != std::string::npos);

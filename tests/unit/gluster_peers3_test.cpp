@@ -25,13 +25,13 @@ TEST_CASE("3 peers: all connected, then gp3 disconnected") {
     CAPTURE(file);
     const auto peers = parse_gluster_peers(fixture(file));
     REQUIRE(peers.ok());
-    CHECK(gluster_peers_verdict(*peers, {{"gp1", "gp2", "gp3"}, "gp1"}).green());
+    CHECK(gluster_peers_verdict(*peers, {{"gp1", "gp2", "gp3"}, "gp1", {}, false}).green());
   }
   for (const auto& file : {"peer_status_disconnected.xml", "pool_list_disconnected.xml"}) {
     CAPTURE(file);
     const auto peers = parse_gluster_peers(fixture(file));
     REQUIRE(peers.ok());
-    const auto r = gluster_peers_verdict(*peers, {{"gp1", "gp2", "gp3"}, "gp1"});
+    const auto r = gluster_peers_verdict(*peers, {{"gp1", "gp2", "gp3"}, "gp1", {}, false});
     CHECK(r.status == Status::critical);
     CHECK(r.message == "peer gp3 disconnected (Peer in Cluster)");
   }

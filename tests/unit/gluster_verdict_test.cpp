@@ -35,7 +35,7 @@ const std::string kPeers = R"(<cliOutput><opRet>0</opRet><peerStatus>
 TEST_CASE("peers: the local pool list capture is green for its own node") {
   const auto peers = parse_gluster_peers(fixture("pool_list.xml"));
   REQUIRE(peers.ok());
-  const auto r = gluster_peers_verdict(*peers, {{"vm"}, "vm"});
+  const auto r = gluster_peers_verdict(*peers, {{"vm"}, "vm", {}, false});
   CHECK(r.status == Status::ok);
   CHECK(r.message == "all 1 peers connected");
 }
@@ -43,7 +43,7 @@ TEST_CASE("peers: the local pool list capture is green for its own node") {
 TEST_CASE("peers: missing, disconnected and unexpected peers are named") {
   const auto peers = parse_gluster_peers(kPeers);
   REQUIRE(peers.ok());
-  const auto r = gluster_peers_verdict(*peers, {{"top1", "top2", "top3", "worker1"}, "top1"});
+  const auto r = gluster_peers_verdict(*peers, {{"top1", "top2", "top3", "worker1"}, "top1", {}, false});
   CHECK(r.status == Status::critical);
   CHECK_THAT(r.message, Catch::Contains("peer top3 disconnected (Peer in Cluster)"));
   CHECK_THAT(r.message, Catch::Contains("peer worker1 not in the pool"));
@@ -51,11 +51,11 @@ TEST_CASE("peers: missing, disconnected and unexpected peers are named") {
   CHECK(*r.fact("peer", "top2") == "connected");
   CHECK(*r.fact("peer", "top3") == "disconnected");
   CHECK(*r.fact("peer", "worker1") == "missing");
-  const auto only_extra = gluster_peers_verdict(*peers, {{"top1", "top2", "top3"}, "top1"});
+  const auto only_extra = gluster_peers_verdict(*peers, {{"top1", "top2", "top3"}, "top1", {}, false});
   CHECK(only_extra.status == Status::critical);
   const auto peer_status = parse_gluster_peers(fixture("peer_status.xml"));
   REQUIRE(peer_status.ok());
-  const auto alone = gluster_peers_verdict(*peer_status, {{"top1", "top2"}, "top1"});
+  const auto alone = gluster_peers_verdict(*peer_status, {{"top1", "top2"}, "top1", {}, false});
   CHECK(alone.status == Status::critical);
   CHECK(alone.message == "peer top2 not in the pool");
 }

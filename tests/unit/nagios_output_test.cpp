@@ -173,7 +173,7 @@ TEST_CASE("perfdata with a unit the guidelines do not allow is dropped with a re
   CHECK(out->perfdata_errors[0] ==
         "label 'a': unit 'GiB' is not one of s, ms, us, %, B, KB, MB, TB, c or none");
   CHECK(out->perfdata_errors[2] ==
-        "label 'c': unit ',5s' is not one of s, ms, us, %, B, KB, MB, TB, c or none");
+        "label 'c': value '1,234,5s' has more than one comma (thousands separators?): not a number");
   const auto r = nagios_verdict(out, 0, "x");
   CHECK(r.status == Status::ok);
   CHECK(r.message ==

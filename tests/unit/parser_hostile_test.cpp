@@ -61,7 +61,7 @@ void run_all(const std::string& input) {
     check_heal_invariants(parse_gluster_heal_info(input, 0, listing), listing);
   }
   const auto peers = parse_gluster_peers(input);
-  if (peers.ok()) (void)gluster_peers_verdict(*peers, {{"top1", "top2"}, "top1"});
+  if (peers.ok()) (void)gluster_peers_verdict(*peers, {{"top1", "top2"}, "top1", {}, false});
   const auto info = parse_gluster_volume_info(input);
   const auto status = parse_gluster_volume_status(input);
   if (info.ok()) {

@@ -36,6 +36,9 @@ class PeersCheck : public Check {
     expect_.peers = expand(reader, "peers", site, groups, true);
     // The pool lists the node the command runs on as "localhost".
     expect_.local_node = site.is_self(spec.host) ? site.self_name() : spec.host;
+    for (const auto& host : site.hosts)
+      if (!host.address.empty()) expect_.address_of_host[host.name] = host.address;
+    expect_.lists_localhost = true;  // `pool list`
   }
   std::vector<Command> commands() const override {
     return {with_program(gluster_pool_list_argv(), program_)};

@@ -23,9 +23,14 @@ std::string short_name(const std::string& name) {
   return name.substr(0, dot);
 }
 
-bool peer_is(const GlusterPeer& p, const std::string& node) {
+// The peer is `node` when gluster lists it under the node's name (short or
+// fully qualified) or under its address from the site (a peer probed by
+// address), however the address is written.
+bool peer_is(const GlusterPeer& p, const std::string& node, const PeersExpectation& expect) {
+  const auto address = expect.address_of_host.find(node);
   auto named = [&](const std::string& h) {
-    return detail::same_host(h, node) || short_name(h) == node;
+    return detail::same_host(h, node) || short_name(h) == node ||
+           (address != expect.address_of_host.end() && detail::same_host(h, address->second));
   };
   return named(p.hostname) || std::any_of(p.hostnames.begin(), p.hostnames.end(), named);
 }
@@ -38,10 +43,24 @@ CheckResult gluster_peers_verdict(const std::vector<GlusterPeer>& peers,
   detail::Findings findings;
   std::vector<bool> matched(peers.size(), false);
   std::size_t connected = 0;
+  // `pool list` shows the local node as "localhost" (`peer status` omits
+  // it): a pool list without it says nothing about the local node.
+  const bool lists_local = std::any_of(
+      peers.begin(), peers.end(), [](const GlusterPeer& p) { return p.hostname == "localhost"; });
   for (const auto& node : expect.peers) {
+    if (!expect.local_node.empty() && node == expect.local_node && expect.lists_localhost &&
+        !lists_local) {
+      r.add_fact("peer", node, "missing");
+      r.add_sample("gluster_peer_connected", {{"hostname", node}}, 0);
+      findings.add(Status::unknown,
+                   fmt::format("the pool list does not show this node ({}) as localhost: "
+                               "glusterd's answer is incomplete",
+                               node));
+      continue;
+    }
     if (!expect.local_node.empty() && node == expect.local_node) {
       for (std::size_t i = 0; i < peers.size(); ++i) {
-        if (peers[i].hostname == "localhost" || peer_is(peers[i], node)) matched[i] = true;
+        if (peers[i].hostname == "localhost" || peer_is(peers[i], node, expect)) matched[i] = true;
       }
       r.add_fact("peer", node, "connected");
       r.add_sample("gluster_peer_connected", {{"hostname", node}}, 1);
@@ -50,7 +69,7 @@ CheckResult gluster_peers_verdict(const std::vector<GlusterPeer>& peers,
     }
     const GlusterPeer* found = nullptr;
     for (std::size_t i = 0; i < peers.size(); ++i) {
-      if (!matched[i] && peer_is(peers[i], node)) {
+      if (!matched[i] && peer_is(peers[i], node, expect)) {
         found = &peers[i];
         matched[i] = true;
         break;
@@ -82,8 +101,6 @@ CheckResult gluster_peers_verdict(const std::vector<GlusterPeer>& peers,
     findings.add(Status::warning, fmt::format("unexpected peer {} in the pool", peers[i].hostname));
   }
   // Like gluster-prometheus: every node of the pool, the local one included.
-  const bool lists_local = std::any_of(
-      peers.begin(), peers.end(), [](const GlusterPeer& p) { return p.hostname == "localhost"; });
   r.add_sample(
       "gluster_peer_count", {},
       static_cast<double>(peers.size() + (lists_local || expect.local_node.empty() ? 0 : 1)));

@@ -17,9 +17,16 @@ namespace greenlight::checks {
 struct PeersExpectation {
   /// Peers that must be in the pool (an expanded node set, e.g. @top,@worker).
   std::vector<std::string> peers;
-  /// The node the command ran on: `pool list` calls it "localhost" and
-  /// `peer status` omits it; it counts as present and connected.
+  /// The node the command ran on: `pool list` calls it "localhost" (and
+  /// `peer status` omits it); it counts as present and connected only when
+  /// the pool list shows "localhost".
   std::string local_node;
+  /// Site host name -> its address: a peer probed by address is listed
+  /// under that address ("10.77.0.2", "fd00::2", however written).
+  std::map<std::string, std::string> address_of_host;
+  /// The listing is `pool list`, which always shows the local node as
+  /// "localhost": without it, the answer says nothing about the local node.
+  bool lists_localhost = false;
 };
 
 /// Green when every expected peer is listed, connected and (when the output

@@ -52,13 +52,15 @@ std::vector<PerfDatum> parse_perfdata(std::string_view text, std::vector<std::st
 /// The value converted to the base unit Prometheus uses (seconds, bytes,
 /// ratio for %: 50% -> 0.5); the value as is for other units.
 double base_unit_value(const PerfDatum& datum);
+/// The unit of base_unit_value: "s", "B", "ratio" (for %), "c", or "" (none).
+std::string base_unit(const PerfDatum& datum);
 
 /// Verdict: the exit status maps straight to the status (0 ok, 1 warning,
 /// 2 critical, anything else unknown); the message is the status text (or
 /// "no output"; exit 0 without a status line is unknown: OK needs the
 /// plugin to say it), followed by the number of invalid data dropped and the
 /// first reason. Samples: greenlight_nagios_perfdata{check,label,uom} per
-/// datum with a value (converted by base_unit_value, uom as given),
+/// datum with a value (converted by base_unit_value, uom its base_unit),
 /// greenlight_nagios_perfdata_invalid{check}; facts perfdata_invalid.
 CheckResult nagios_verdict(const Parsed<PluginOutput>& output, int exit_status,
                            std::string_view check_name);
