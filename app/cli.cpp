@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 
 namespace greenlight::app {
@@ -16,6 +17,39 @@ std::unique_ptr<CLI::App> make_cli(const std::string& name, const std::string& d
   return app;
 }
 
+namespace {
+
+// An option no command of `app` knows, or a first word that is not one of
+// its subcommands, in the operator's words; nothing when every word is known.
+std::optional<std::string> unknown_word(CLI::App& app, const std::vector<std::string>& args) {
+  CLI::App* command = &app;
+  bool first_word = true;
+  for (const auto& word : args) {
+    if (word == "--") break;
+    if (word.size() > 1 && word[0] == '-' && !(word[1] >= '0' && word[1] <= '9')) {
+      const std::string name = word.substr(0, word.find('='));
+      const bool is_long = name.rfind("--", 0) == 0;
+      if ((is_long || name.size() == 2) && command->get_option_no_throw(name) == nullptr &&
+          name != "-h" && name != "--help")
+        return "unknown option '" + name + "'";
+      continue;
+    }
+    const auto subcommands = command->get_subcommands(std::function<bool(CLI::App*)>{});
+    if (first_word && !subcommands.empty()) {
+      CLI::App* sub = nullptr;
+      for (CLI::App* candidate : subcommands)
+        if (candidate->check_name(word)) sub = candidate;
+      if (sub == nullptr) return "unknown subcommand '" + word + "'";
+      command = sub;
+      continue;
+    }
+    first_word = false;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<int> parse_cli(CLI::App& app, const std::vector<std::string>& args, int usage_exit) {
   // CLI11 takes the words last first.
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -28,7 +62,11 @@ std::optional<int> parse_cli(CLI::App& app, const std::vector<std::string>& args
     std::cout << app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::ParseError& error) {
-    std::cerr << app.get_name() << ": " << error.what() << "\n" << app.help();
+    // CLI11 checks required options and subcommands before it complains
+    // about words it does not know: name the unknown word first, it is the
+    // cause ("exec --bogus" said "-w is required").
+    std::cerr << app.get_name() << ": " << unknown_word(app, args).value_or(error.what()) << "\n"
+              << app.help();
     return usage_exit;
   }
   return std::nullopt;

@@ -119,7 +119,7 @@ exporter::RunState published_run(const RunSnapshot& run, SystemTime started, Sys
     phase.name = view.name;
     phase.state = phase_state(run, view);
     const bool running = view.state == runbook::PhaseState::kRunning;
-    const bool ran_here = view.state == runbook::PhaseState::kDone && view.duration.count() > 0;
+    const bool ran_here = view.state == runbook::PhaseState::kDone && view.timed;
     const auto* before = previous_phase(previous, view.name);
     if (running || ran_here || (before != nullptr && before->started)) {
       phase.started = before != nullptr && before->started
@@ -137,7 +137,7 @@ exporter::RunState published_run(const RunSnapshot& run, SystemTime started, Sys
       step.state = step_state(run, step_view);
       step.message = step_view.detail;
       step.kind = runbook::to_string(step_view.kind);
-      if (step_view.duration.count() > 0 || step_view.state == runbook::StepState::kStarted)
+      if (step_view.timed || step_view.state == runbook::StepState::kStarted)
         step.duration = step_view.duration;
       phase.steps.push_back(std::move(step));
     }

@@ -35,6 +35,7 @@ RunSnapshot Executor::Impl::snapshot() const {
       auto f = phase_finished_.find(phase.name);
       view.duration = std::chrono::duration_cast<milliseconds>(
           (f != phase_finished_.end() ? f->second : now) - s->second);
+      view.timed = true;
     }
     out.phases.push_back(view);
     for (std::size_t i = 0; i < phase.steps.size(); ++i) {
@@ -44,8 +45,10 @@ RunSnapshot Executor::Impl::snapshot() const {
                                  milliseconds(0),     {}};
       if (auto d = step_durations_.find({phase.name, number}); d != step_durations_.end()) {
         step.duration = d->second;
+        step.timed = true;
       } else if (auto s = step_started_.find({phase.name, number}); s != step_started_.end()) {
         step.duration = std::chrono::duration_cast<milliseconds>(now - s->second);
+        step.timed = true;
       }
       if (auto p = state_.step_details.find(phase.name); p != state_.step_details.end()) {
         if (auto d = p->second.find(number); d != p->second.end()) step.detail = d->second;

@@ -98,3 +98,18 @@ TEST_CASE("a usage error says so on stderr, with the usage, and exits as the com
   CHECK_THAT(runbook.err, Catch::Contains("NAME is required"));
   CHECK(run("resolve www").exit_code == 2);
 }
+
+TEST_CASE("an unknown option or subcommand is named, before what is missing") {
+  const Output exec = run("exec --bogus");
+  CHECK(exec.exit_code == 2);
+  CHECK_THAT(exec.err, Catch::Contains("unknown option '--bogus'"));
+  const Output resolve = run("resolve --bogus x");
+  CHECK_THAT(resolve.err, Catch::Contains("unknown option '--bogus'"));
+  const Output runbook = run("runbook bogus");
+  CHECK(runbook.exit_code == 2);
+  CHECK_THAT(runbook.err, Catch::Contains("unknown subcommand 'bogus'"));
+  const Output sub_option = run("runbook exec --bogus x");
+  CHECK_THAT(sub_option.err, Catch::Contains("unknown option '--bogus'"));
+  // Known words still get CLI11's own reason.
+  CHECK_THAT(run("exec").err, Catch::Contains("-w"));
+}

@@ -37,15 +37,16 @@ RunSnapshot restart_run(State state) {
   run.run = "restart-20261126-000000";
   run.runbook = "restart";
   run.state = state;
-  run.phases = {{"preflight", "", PhaseState::kSkipped, milliseconds(0)},
-                {"stop-vms", "Stop", PhaseState::kDone, seconds(60)},
-                {"heal", "Heal", PhaseState::kRunning, seconds(30)},
-                {"start", "", PhaseState::kPending, milliseconds(0)}};
-  run.steps = {{"stop-vms", 1, StepKind::kRun, StepState::kFinished, seconds(2), "here: ok"},
-               {"heal", 1, StepKind::kRun, StepState::kFailed, seconds(3), "failed on top2"},
-               {"heal", 2, StepKind::kConfirm, StepState::kStarted, seconds(5), ""},
-               {"heal", 3, StepKind::kManual, StepState::kNotStarted, milliseconds(0), ""},
-               {"start", 1, StepKind::kPower, StepState::kSkipped, milliseconds(0), "by hand"}};
+  // Phases and steps that ran in this process are timed (their durations measured).
+  run.phases = {{"preflight", "", PhaseState::kSkipped, milliseconds(0), false},
+                {"stop-vms", "Stop", PhaseState::kDone, seconds(60), true},
+                {"heal", "Heal", PhaseState::kRunning, seconds(30), true},
+                {"start", "", PhaseState::kPending, milliseconds(0), false}};
+  run.steps = {{"stop-vms", 1, StepKind::kRun, StepState::kFinished, seconds(2), "here: ok", true},
+               {"heal", 1, StepKind::kRun, StepState::kFailed, seconds(3), "failed on top2", true},
+               {"heal", 2, StepKind::kConfirm, StepState::kStarted, seconds(5), "", true},
+               {"heal", 3, StepKind::kManual, StepState::kNotStarted, milliseconds(0), "", false},
+               {"start", 1, StepKind::kPower, StepState::kSkipped, milliseconds(0), "by hand", false}};
   return run;
 }
 

@@ -43,6 +43,7 @@ struct RunSnapshot {
     std::string title;
     PhaseState state = PhaseState::kPending;
     std::chrono::milliseconds duration{0};  ///< so far, while running
+    bool timed = false;  ///< it ran in this process: duration is measured (0 ms included)
   };
   struct StepView {
     std::string phase;
@@ -51,6 +52,7 @@ struct RunSnapshot {
     StepState state = StepState::kNotStarted;
     std::chrono::milliseconds duration{0};  ///< of its last attempt in this process
     std::string detail;                     ///< last journaled detail (summary or reason)
+    bool timed = false;  ///< it ran in this process: duration is measured (0 ms included)
   };
 
   std::string run;
