@@ -39,37 +39,29 @@ runbooks:
             - run: {on: self, command: "sleep 60 & echo \$! > $work/step.pid; wait", timeout: 5m}
 YAML
 
-# greenlight check, Ctrl-C.
-"$gl" -c "$work/site.yaml" check slow >"$work/check.out" 2>&1 &
-pid=$!
-check "the check's command started" wait_file "$work/check.pid"
-start=$(date +%s%N)
-kill -INT "$pid"; wait "$pid"; rc=$?; pid=
-took=$(elapsed_ms "$start")
-check "check stops within a second or so of Ctrl-C (${took} ms, rc $rc)" test "$took" -lt 1500
+# stops WHAT SIGNAL LIMIT_MS PIDFILE OUT COMMAND...: starts COMMAND (output
+# to OUT), waits until its child wrote PIDFILE, sends SIGNAL, and checks that
+# greenlight stopped within LIMIT_MS and its command is not left running.
+stops() {
+  local what=$1 signal=$2 limit=$3 pidfile=$4 out=$5 start took rc
+  shift 5
+  "$@" >"$out" 2>&1 </dev/null &
+  pid=$!
+  check "$what: its command started" wait_file "$pidfile"
+  start=$(date +%s%N)
+  kill "-$signal" "$pid"; wait "$pid"; rc=$?; pid=
+  took=$(elapsed_ms "$start")
+  check "$what stops within $limit ms of SIG$signal (${took} ms, rc $rc)" test "$took" -lt "$limit"
+  check "$what: its command is not left running" gone "$(cat "$pidfile")"
+}
+
+stops "check" INT 1500 "$work/check.pid" "$work/check.out" "$gl" -c "$work/site.yaml" check slow
 check "check says so ($(cat "$work/check.out"))" grep -q "signal 2: stopped (1 local command ended)" "$work/check.out"
-check "the check's command is not left running" gone "$(cat "$work/check.pid")"
-
-# greenlight exec on greenlight's own host, Ctrl-C.
-"$gl" -c "$work/site.yaml" exec -w here -- "sleep 60 & echo \$! > $work/exec.pid; wait" >"$work/exec.out" 2>&1 &
-pid=$!
-check "exec's command started" wait_file "$work/exec.pid"
-start=$(date +%s%N)
-kill -INT "$pid"; wait "$pid"; rc=$?; pid=
-took=$(elapsed_ms "$start")
-check "exec stops within a second or so of Ctrl-C (${took} ms, rc $rc)" test "$took" -lt 1500
-check "exec's command is not left running" gone "$(cat "$work/exec.pid")"
-
-# runbook exec in this process, SIGTERM while its step runs.
-"$gl" -c "$work/site.yaml" runbook exec long --yes >"$work/run.out" 2>&1 </dev/null &
-pid=$!
-check "the step started" wait_file "$work/step.pid"
-start=$(date +%s%N)
-kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
-took=$(elapsed_ms "$start")
-check "runbook exec stops within two seconds of SIGTERM (${took} ms, rc $rc)" test "$took" -lt 2500
+stops "exec on greenlight's own host" INT 1500 "$work/exec.pid" "$work/exec.out" \
+  "$gl" -c "$work/site.yaml" exec -w here -- "sleep 60 & echo \$! > $work/exec.pid; wait"
+stops "runbook exec in this process" TERM 2500 "$work/step.pid" "$work/run.out" \
+  "$gl" -c "$work/site.yaml" runbook exec long --yes
 check "it says it ended the step's command ($(tail -2 "$work/run.out"))" grep -q "ended 1 running command" "$work/run.out"
-check "the step's command is not left running" gone "$(cat "$work/step.pid")"
 run=$(ls "$work/runs" | grep '^long-')
 out=$(printf 'abort\ntest done\n' | "$gl" -c "$work/site.yaml" runbook resume "$run" --yes 2>&1)
 check "resume puts the interrupted step to the operator ($out)" grep -q "may or may not have taken effect" <<<"$out"
