@@ -1,6 +1,8 @@
 // Waiting on gates, and pausing with the operator's choices.
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "executor_impl.h"
 
 namespace greenlight::runbook {
@@ -31,10 +33,14 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
         [this, &phase, gate](GateOutcome outcome, const GateStatus& status) {
           gate_done(phase, *gate, outcome, status);
         },
-        [this](const GateStatus& status) {
-          if (!status.green)
-            report(fmt::format("    red after {}s: {}", status.waited.count() / 1000,
-                               status.why_red()));
+        // A line each time the reason changes, not each time a message
+        // behind it does (a green check's figures move all the time).
+        [this, last = std::make_shared<std::string>()](const GateStatus& status) {
+          if (status.green) return last->clear();
+          std::string why = status.why_red();
+          if (why == *last) return;
+          report(fmt::format("    red after {}s: {}", status.waited.count() / 1000, why));
+          *last = std::move(why);
         });
   } catch (const std::exception& error) {
     GateStatus status;

@@ -1,5 +1,8 @@
 // The executor against scripted runners, check results and operators:
 // order, gates, retries, failure budgets, pauses and their choices.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <catch2/catch.hpp>
 
 #include "support/executor_harness.h"
@@ -357,4 +360,40 @@ TEST_CASE("a failed run step gives its stderr's last line; its command is in the
   CHECK_THAT(h.person.pauses[0].explanation,
              Catch::EndsWith("(run on n[2-3]: umount -a): failed on n[2-3] (n[2-3]: exit 32: "
                              "umount: /gluster: target is busy)"));
+}
+
+TEST_CASE("a red gate reports a line when its reason changes, not when a green check's message does") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}, {check: b}]
+          timeout: 5s
+      phases:
+        - name: only
+          steps:
+            - run: {on: n1, command: echo}
+          wait_for: [g]
+)");
+  bool started = false;
+  h.results.on_hurry = [&](const std::string&) {
+    if (started) return;
+    started = true;
+    h.results.set("a", checks::Status::critical, "a is down");
+    h.results.set("b", checks::Status::ok, "b: 1 ms");
+  };
+  std::vector<std::unique_ptr<asio::steady_timer>> timers;
+  for (int i = 1; i <= 6; ++i) {
+    timers.push_back(std::make_unique<asio::steady_timer>(h.io, milliseconds(60 * i)));
+    timers.back()->async_wait([&h, i](const boost::system::error_code&) {
+      h.results.set("b", checks::Status::ok, fmt::format("b: {} ms", i + 1));
+    });
+  }
+  asio::steady_timer green(h.io, milliseconds(450));
+  green.async_wait([&h](const boost::system::error_code&) {
+    h.results.set("a", checks::Status::ok, "a is up");
+  });
+  CHECK(h.run() == RunOutcome::kFinished);
+  std::size_t red_lines = 0;
+  for (const auto& line : h.person.lines) red_lines += line.find("red after") != std::string::npos;
+  INFO(fmt::format("{}", fmt::join(h.person.lines, "\n")));
+  CHECK(red_lines == 1);
 }
