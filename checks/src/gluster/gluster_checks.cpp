@@ -3,6 +3,7 @@
 // to the verdicts of gluster_verdict.h.
 #include <fmt/format.h>
 
+#include <map>
 #include <optional>
 
 #include "check_support.h"
@@ -17,6 +18,16 @@ namespace greenlight::checks::detail {
 namespace {
 
 using config::MapReader;
+
+// Site host name -> address, for hosts whose address is given: gluster names
+// a peer or a client by the address it was probed or connected with. A host
+// without one is known by its name only (never by an empty address).
+std::map<std::string, std::string> addresses_of(const config::Site& site) {
+  std::map<std::string, std::string> out;
+  for (const auto& host : site.hosts)
+    if (!host.address.empty()) out[host.name] = host.address;
+  return out;
+}
 
 // A gluster command that failed, with gluster's reason (stderr or stdout).
 std::optional<CheckResult> gluster_failed(const RunResult& result) {
@@ -36,8 +47,7 @@ class PeersCheck : public Check {
     expect_.peers = expand(reader, "peers", site, groups, true);
     // The pool lists the node the command runs on as "localhost".
     expect_.local_node = site.is_self(spec.host) ? site.self_name() : spec.host;
-    for (const auto& host : site.hosts)
-      if (!host.address.empty()) expect_.address_of_host[host.name] = host.address;
+    expect_.address_of_host = addresses_of(site);
     expect_.lists_localhost = true;  // `pool list`
   }
   std::vector<Command> commands() const override {
@@ -154,7 +164,7 @@ class ClientsCheck : public Check {
           "of clients by type (gluster volume status all client-list); remove it");
       reader.string("ignore");
     }
-    for (const auto& host : site.hosts) expect_.address_of_host[host.name] = host.address;
+    expect_.address_of_host = addresses_of(site);
   }
   std::vector<Command> commands() const override {
     return {with_program(gluster_client_list_argv(), program_),
