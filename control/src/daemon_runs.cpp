@@ -105,6 +105,22 @@ void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Reque
   if (check.book == nullptr) return refuse(connection, check.refusal);
   const runbook::Runbook* book = check.book;
   const runbook::RunStore store(place.runs);
+  runbook::ExecutorOptions options;
+  options.assume_yes = request.yes;
+  options.from_phase = request.from;
+  options.exclude = request.exclude;
+  options.excluded_by = connection->peer().describe() + " through the control socket";
+  options.refresh_groups = place.refresh_groups;
+  try {
+    // Refused before the run exists: a wrong --from-run or --exclude leaves nothing behind.
+    runbook::check_exclusion(*place.site, *place.groups, request.exclude);
+    if (!request.from_run.empty()) {
+      options.import_groups = runbook::saved_groups_of(store, request.from_run);
+      options.import_from = request.from_run;
+    }
+  } catch (const std::exception& error) {
+    return refuse(connection, error.what());
+  }
   const runbook::NewRun created = runbook::create_run(store, *book);
   if (created.id.empty()) return refuse(connection, created.refusal);
   const std::string& id = created.id;
@@ -113,9 +129,6 @@ void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Reque
   auto run =
       std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
                                 std::chrono::system_clock::now(), [this] { publish_soon(); });
-  runbook::ExecutorOptions options;
-  options.assume_yes = request.yes;
-  options.from_phase = request.from;
   start(std::move(run), connection, std::move(journal), {}, options);
 }
 
@@ -146,6 +159,14 @@ void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Req
                                        started, [this] { publish_soon(); });
   runbook::ExecutorOptions options;
   options.assume_yes = request.yes;
+  options.exclude = request.exclude;
+  options.excluded_by = connection->peer().describe() + " through the control socket";
+  options.refresh_groups = place.refresh_groups;
+  try {
+    runbook::check_exclusion(*place.site, *place.groups, request.exclude);
+  } catch (const std::exception& error) {
+    return refuse(connection, error.what());
+  }
   start(std::move(run), connection, std::move(journal), std::move(history), options);
 }
 
