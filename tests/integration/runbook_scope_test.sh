@@ -8,8 +8,10 @@
 set -uo pipefail
 gl=${GREENLIGHT:?}
 source "$(dirname "$0")/../support/check.sh"
+source "$(dirname "$0")/../support/serve_port.sh"
 dir=$(mktemp -d /tmp/greenlight-runbook-scope-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+serve_pid=
+trap '[ -n "$serve_pid" ] && kill -9 "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null; rm -rf "$dir"' EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT && echo "keeping $dir"
 
 units() {  # units STATE VM... : the listing fleetctl prints from now on
@@ -141,5 +143,38 @@ out=$("$gl" runbook check ready 2>&1); rc=$?
 check "check: a later gate whose check cannot look blocks (rc $rc: $out)" test "$rc" -eq 1
 check "  and says why" grep -q "cannot look now" <<<"$out"
 check "nothing ran: no step of ready" test "$(ls "$dir/runs" | grep -c '^ready-')" -eq 0
+mv "$dir/fleetctl.off" "$dir/fleetctl"
+
+# 5. the same in greenlight serve: @vm:running afresh, --exclude journaled
+# with who, shown in /api/v1/runs.
+"$gl" serve --listen 127.0.0.1:0 >"$dir/serve.out" 2>&1 &
+serve_pid=$!
+port=$(serve_port "$dir/serve.out" 100)
+check "serve listens ($(cat "$dir/serve.out"))" test -n "$port"
+units "active	running" a1 a2
+: >"$dir/trace"
+out=$("$gl" runbook exec dyn --yes 2>&1 </dev/null); rc=$?
+check "serve: dyn finishes (rc $rc: $out)" test "$rc" -eq 0
+check "serve: it ran in serve" grep -q "executes in greenlight serve" <<<"$out"
+check "serve: the stop step acted on the running VMs" grep -qx "stop a1 a2" "$dir/trace"
+check "serve: no step over a stale @vm:running" test "$(grep -c '^left' "$dir/trace")" -eq 0
+dyn2=$(ls -t "$dir/runs" | grep '^dyn-' | head -1)
+log=$("$gl" runbook log "$dyn2" 2>&1)
+check "serve: the empty set is skipped and named" grep -q "step-skipped.*@vm:running is empty" <<<"$log"
+units "active	running" a1 a2
+out=$("$gl" runbook exec ex --yes --exclude a2 2>&1 </dev/null); rc=$?
+check "serve: ex --exclude finishes (rc $rc)" test "$rc" -eq 0
+check "serve: the excluded VM is not in the command" test "$(grep -c '^ex a1$' "$dir/trace")" -eq 1
+ex2=$(ls -t "$dir/runs" | grep '^ex-' | head -1)
+log=$("$gl" runbook log "$ex2" 2>&1)
+check "serve: the exclusion is journaled with who ($log)" \
+  grep -q "nodes-excluded.*a2.*by uid $(id -u) pid [0-9]* through the control socket" <<<"$log"
+runs=$(curl -s "http://127.0.0.1:$port/api/v1/runs")
+check "serve: /api/v1/runs shows the exclusion" /usr/bin/python3 -c '
+import json, sys
+runs = {r["id"]: r for r in json.loads(sys.argv[1])["runs"]}
+assert runs[sys.argv[2]]["excluded"].startswith("a2 by uid"), runs[sys.argv[2]]
+' "$runs" "$ex2"
+
 echo "runbook scope: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
