@@ -47,28 +47,6 @@ const runbook::JournalRecord* find(const std::vector<runbook::JournalRecord>& re
 
 }  // namespace
 
-TEST_CASE("a step over an empty @vm:running is skipped and journaled with the set's name") {
-  ExecutorHarness h(
-      R"(      phases:
-        - name: stop-vms
-          steps:
-            - run: {on: self, command: 'fleetctl stop {{ nodes("@vm:running", format="pcocc-vm-%s") }}'}
-            - run: {on: n2, command: echo after}
-)",
-      kFleet);
-  h.groups->add_source("vm", fleet_source({{"a1", "inactive\tdead"}}));
-  REQUIRE(h.run() == RunOutcome::kFinished);
-  CHECK(h.runner.count("fleetctl") == 0);
-  const auto records = h.records();
-  const auto* skipped = find(records, JournalEvent::kStepSkipped);
-  REQUIRE(skipped != nullptr);
-  CHECK(skipped->step == "1");
-  CHECK(skipped->detail == "@vm:running is empty");
-  REQUIRE(h.last_snapshot);
-  CHECK(h.last_snapshot->steps.at(0).state == runbook::StepState::kSkipped);
-  CHECK(h.last_snapshot->steps.at(0).detail == "@vm:running is empty");
-}
-
 TEST_CASE("dynamic groups are read afresh before each step that uses them") {
   ExecutorHarness h(
       R"(      phases:
