@@ -85,6 +85,7 @@ std::string render_save_group(const std::string& head, const Step& step, const c
   const std::string missing = missing_run_group(step.nodes, saved);
   saved[step.group] = "";  // later steps of this run have it
   Step now = step;
+  const std::string minus = step.exclude.empty() ? "" : " -x " + step.exclude;
   std::string why;
   if (!missing.empty() && !step.fallback.empty()) {
     now.nodes = step.fallback;
@@ -101,11 +102,11 @@ std::string render_save_group(const std::string& head, const Step& step, const c
     // Later steps of the plan read it as the run will.
     resolved[step.group] = nodes.fold();
     groups.add_source("run", std::make_shared<StaticGroupSource>(resolved));
-    return fmt::format("{}: @run:{} = {} = {}{}\n", head, step.group, now.nodes, count_of(nodes),
-                       why);
+    return fmt::format("{}: @run:{} = {}{} = {}{}\n", head, step.group, now.nodes, minus,
+                       count_of(nodes), why);
   } catch (const std::exception&) {
-    return fmt::format("{}: @run:{} = {} (resolved at run time){}\n", head, step.group, now.nodes,
-                       why);
+    return fmt::format("{}: @run:{} = {}{} (resolved at run time){}\n", head, step.group,
+                       now.nodes, minus, why);
   }
 }
 
