@@ -56,7 +56,10 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   options.excluded_by = person.answered_by();
   options.refresh_groups = [&site, groups] { refresh_dynamic_groups(site, *groups); };
   if (!arguments.from_run.empty() && !resuming) {
-    options.import_groups = runbook::saved_groups_of(store, arguments.from_run);
+    // The earlier run is in the runs directory, also for a dry run (whose
+    // own run lives in a temporary one).
+    options.import_groups = runbook::saved_groups_of(
+        runbook::RunStore(runs_directory(site, arguments.runs)), arguments.from_run);
     options.import_from = arguments.from_run;
   }
   runbook::Executor executor(

@@ -127,6 +127,8 @@ check "alone: starts the fallback" grep -qx "start a9" "$dir/trace"
 out=$("$gl" runbook exec st --yes --from-run "$dyn" 2>&1 </dev/null); rc=$?
 check "--from-run: finishes (rc $rc)" test "$rc" -eq 0
 check "--from-run: starts what the earlier run saved" grep -qx "start a1 a2" "$dir/trace"
+out=$("$gl" runbook exec st --dry-run --from-run "$dyn" 2>&1 </dev/null); rc=$?
+check "--from-run in a dry run reads the runs directory (rc $rc: $out)" grep -q "@run:to_start=a\[1-2\]" <<<"$out"
 out=$("$gl" runbook exec st --yes --from-run nosuch-run 2>&1 </dev/null); rc=$?
 check "--from-run of no run is refused (rc $rc)" grep -q "no run 'nosuch-run'" <<<"$out"
 
