@@ -7,6 +7,29 @@
 
 namespace greenlight::runbook {
 
+namespace {
+
+/// The instant of the run's last record that may have changed the cluster
+/// or what the operator knows of it: any step record, a pause, a resume, a
+/// skip, the run's start. Only phase and gate bookkeeping is passed over.
+std::optional<std::chrono::system_clock::time_point> last_action(
+    const std::vector<JournalRecord>& records) {
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    switch (it->event) {
+      case JournalEvent::kPhaseStarted:
+      case JournalEvent::kPhaseFinished:
+      case JournalEvent::kGateWaiting:
+      case JournalEvent::kGateGreen:
+        continue;
+      default:
+        return std::chrono::system_clock::time_point(std::chrono::milliseconds(it->unix_ms));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
   if (gate_passed(phase.name, name)) return next_item();
   const Gate* gate = ctx_.book.gate(name);
@@ -41,7 +64,8 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
           if (why == *last) return;
           report(fmt::format("    red after {}s: {}", status.waited.count() / 1000, why));
           *last = std::move(why);
-        });
+        },
+        last_action(records_));
   } catch (const std::exception& error) {
     GateStatus status;
     status.gate = name;
@@ -57,8 +81,12 @@ void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome
     gate_.clear();
     append(JournalEvent::kGateGreen, phase.name, gate.name,
            fmt::format("green after {:.1f}s", static_cast<double>(status.waited.count()) / 1000));
-    report(fmt::format("  gate {} green after {:.1f}s", gate.name,
-                       static_cast<double>(status.waited.count()) / 1000));
+    report(fmt::format("  gate {} green after {:.1f}s{}", gate.name,
+                       static_cast<double>(status.waited.count()) / 1000,
+                       status.green_for > status.waited
+                           ? fmt::format(" (green for {}s, since before the wait)",
+                                         status.green_for.count() / 1000)
+                           : std::string()));
     return next_item();
   }
   gate_timed_out(phase, gate, status, status.why_red());

@@ -123,6 +123,60 @@ TEST_CASE("a gate must stay green for stable_for; a red result restarts the coun
   CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(550));
 }
 
+TEST_CASE("green results since the last step count toward stable_for; a step starts the count again") {
+  // first proves g for 400 ms; second requires it with no step in between:
+  // the same evidence holds, it must not wait another 400 ms. third runs a
+  // step first: what was proven before it says nothing after it.
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          stable_for: 400ms
+          timeout: 5s
+      phases:
+        - name: first
+          steps:
+            - run: {on: n1, command: echo one}
+          wait_for: [g]
+        - name: second
+          require: [g]
+        - name: third
+          steps:
+            - run: {on: n2, command: echo two}
+          wait_for: [g]
+)");
+  h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
+  CHECK(h.run() == RunOutcome::kFinished);
+  std::map<std::string, std::int64_t> waiting, green;
+  for (const auto& r : h.records()) {
+    if (r.event == JournalEvent::kGateWaiting) waiting[r.phase] = r.unix_ms;
+    if (r.event == JournalEvent::kGateGreen) green[r.phase] = r.unix_ms;
+  }
+  REQUIRE(green.size() == 3);
+  CHECK(green["first"] - waiting["first"] >= 400);
+  CHECK(green["second"] - waiting["second"] < 300);
+  CHECK(green["third"] - waiting["third"] >= 400);
+}
+
+TEST_CASE("a check green for long before the run's last step proves nothing before that step") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          stable_for: 300ms
+          timeout: 5s
+      phases:
+        - name: only
+          steps:
+            - run: {on: n1, command: echo one}
+          wait_for: [g]
+)");
+  h.results.set("a", checks::Status::ok);
+  h.results.green_since_at("a", std::chrono::system_clock::now() - std::chrono::hours(1));
+  h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
+  const auto begin = std::chrono::steady_clock::now();
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(300));
+}
+
 TEST_CASE("a gate that times out pauses with why it is red; skip is journaled with the reason") {
   ExecutorHarness h(R"(      gates:
         g:
