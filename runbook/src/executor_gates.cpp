@@ -1,7 +1,9 @@
 // Waiting on gates, and pausing with the operator's choices.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <memory>
+#include <utility>
 
 #include "executor_impl.h"
 
@@ -26,6 +28,21 @@ std::optional<std::chrono::system_clock::time_point> last_action(
     }
   }
   return std::nullopt;
+}
+
+/// `text` with its runs of digits (and decimal points between them) folded
+/// to one '#': two reasons that differ only by figures compare equal.
+std::string without_figures(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    if (!digit) {
+      if (!(text[i] == '.' && !out.empty() && out.back() == '#')) out += text[i];
+      continue;
+    }
+    if (out.empty() || out.back() != '#') out += '#';
+  }
+  return out;
 }
 
 }  // namespace
@@ -57,13 +74,19 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
           gate_done(phase, *gate, outcome, status);
         },
         // A line each time the reason changes, not each time a message
-        // behind it does (a green check's figures move all the time).
-        [this, last = std::make_shared<std::string>()](const GateStatus& status) {
-          if (status.green) return last->clear();
+        // behind it does (a green check's figures move all the time); a
+        // reason whose only change is its figures (an uptime counting up)
+        // is printed again at most every 30 s.
+        [this, last = std::make_shared<std::pair<std::string, std::chrono::milliseconds>>()](
+            const GateStatus& status) {
+          if (status.green) return last->first.clear();
           std::string why = status.why_red();
-          if (why == *last) return;
+          if (why == last->first) return;
+          if (without_figures(why) == without_figures(last->first) &&
+              status.waited - last->second < std::chrono::seconds(30))
+            return;
           report(fmt::format("    red after {}s: {}", status.waited.count() / 1000, why));
-          *last = std::move(why);
+          *last = {std::move(why), status.waited};
         },
         last_action(records_));
   } catch (const std::exception& error) {

@@ -451,3 +451,29 @@ TEST_CASE("a red gate reports a line when its reason changes, not when a green c
   INFO(fmt::format("{}", fmt::join(h.person.lines, "\n")));
   CHECK(red_lines == 1);
 }
+
+TEST_CASE("a red reason whose only change is its figures is not printed again at once") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          timeout: 5s
+      phases:
+        - name: only
+          wait_for: [g]
+)");
+  asio::steady_timer tick(h.io);
+  int uptime = 0;
+  std::function<void(const std::string&)> count_up = [&](const std::string& key) {
+    if (uptime == 8) return h.results.set(key, checks::Status::ok);
+    h.results.set(key, checks::Status::unknown, fmt::format("Prometheus up {}s", uptime++));
+    tick.expires_after(milliseconds(50));
+    tick.async_wait([&, key](auto) { count_up(key); });
+  };
+  h.results.on_hurry = [&](const std::string& key) {
+    if (uptime == 0) count_up(key);
+  };
+  CHECK(h.run() == RunOutcome::kFinished);
+  int red_lines = 0;
+  for (const auto& line : h.person.lines) red_lines += line.find("red after") != std::string::npos;
+  CHECK(red_lines == 1);
+}
