@@ -143,10 +143,10 @@ out=$(printf 'y\n' | timeout 20 "$gl" runbook attach "$run" 2>&1); rc=$?
 check "attach, answer yes: finished with rc 0 (rc $rc)" test "$rc" -eq 0
 check "attach shows where the run stands" grep -q "run $run of asks is waiting for the operator" <<<"$out"
 check "attach asks the open question" grep -q "Go on with the test? \[y/N\]" <<<"$out"
-check "the answer is reported" grep -q "answered by uid 0 pid" <<<"$out"
+check "the answer is reported" grep -q "answered by uid 0 (root) pid" <<<"$out"
 check "the step after the confirm ran once" test "$(grep -c confirmed "$dir/trace")" -eq 1
 check "the journal says who confirmed" \
-  bash -c '"$1" runbook log "$2" | grep -q "step-finished .*confirmed (answered by uid 0 pid [0-9]* through the control socket)"' _ "$gl" "$run"
+  bash -c '"$1" runbook log "$2" | grep -q "step-finished .*confirmed (answered by uid 0 (root) pid [0-9]* through the control socket)"' _ "$gl" "$run"
 
 # 3. a gate waited on: /api/v1/gates and greenlight_run_* in /metrics.
 "$gl" runbook exec gated --yes >"$dir/gated.out" 2>&1 </dev/null &
@@ -247,7 +247,7 @@ out=$(as_nobody runbook exec quick --yes 2>&1); rc=$?
 check "nobody is refused by the socket's mode (rc $rc: $out)" grep -q "control.sock: Permission denied: only root" <<<"$out"
 chmod 666 "$sock"
 out=$(as_nobody runbook exec quick --yes 2>&1); rc=$?
-check "nobody is refused by serve's peer check (rc $rc: $out)" grep -q "greenlight serve refuses uid 65534 pid [0-9]*: only root" <<<"$out"
+check "nobody is refused by serve's peer check (rc $rc: $out)" grep -q "greenlight serve refuses uid 65534 (nobody) pid [0-9]*: only root" <<<"$out"
 check "refused: rc 1" test "$rc" -eq 1
 check "nothing ran for nobody" test "$(grep -c '^one$' "$dir/trace")" -eq 1
 
