@@ -170,7 +170,7 @@ check "serve: the excluded VM is not in the command" test "$(grep -c '^ex a1$' "
 ex2=$(ls -t "$dir/runs" | grep '^ex-' | head -1)
 log=$("$gl" runbook log "$ex2" 2>&1)
 check "serve: the exclusion is journaled with who ($log)" \
-  grep -q "nodes-excluded.*a2.*by uid $(id -u) pid [0-9]* through the control socket" <<<"$log"
+  grep -q "nodes-excluded.*a2.*by uid $(id -u) .*pid [0-9]* through the control socket" <<<"$log"
 runs=$(curl -s "http://127.0.0.1:$port/api/v1/runs")
 check "serve: /api/v1/runs shows the exclusion" /usr/bin/python3 -c '
 import json, sys
