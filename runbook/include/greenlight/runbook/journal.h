@@ -37,6 +37,16 @@ enum class JournalEvent {
   kRunFinished,
   kGateSkipped,   ///< step field: gate name; detail: the operator's reason
   kPhaseSkipped,  ///< detail: why (`--from`)
+  /// A local command of the step started: "pgid=N pid=N boot=ID start=TICKS
+  /// node=NODE" (step_processes.h), to tell after a crash whether it still runs.
+  kStepProcess,
+  /// An orderly stop ended a step's process group: "pgid=N signal=TERM|KILL: why".
+  kStepProcessEnded,
+  /// The step's command was sent over SSH to these nodes (detail: a folded node set).
+  kStepRemote,
+  /// The operator adopted an edited runbook for this paused run
+  /// (run_adoption.h): what follows restates the run in the new runbook's terms.
+  kRunAdopted,
 };
 
 const char* to_string(JournalEvent event);
@@ -112,6 +122,9 @@ struct RunState {
   /// run, so they are never re-run without the operator (unless idempotent).
   std::vector<std::pair<std::string, int>> interrupted_steps;
   bool self_poweroff_pending = false;  ///< the host went down on purpose
+  /// The outline file (in the run's directory) of the runbook last adopted
+  /// (`resume --adopt`); empty: the run's own, `outline`.
+  std::string adopted_outline;
   std::uint64_t last_sequence = 0;
 };
 
