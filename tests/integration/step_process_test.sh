@@ -4,8 +4,8 @@
 # `runbook exec`, or of `greenlight serve`) resume says the step may still be
 # running (process group, since when, pid) and retry refuses to start a
 # second copy while it lives, unless `retry --force` (journaled with who).
-# An orderly stop (SIGTERM, an abort through serve) ends the group and
-# journals it. A step whose SSH session was lost names the hosts where its
+# An orderly stop (SIGTERM of runbook exec or of serve, an abort through
+# serve) ends the group and journals it. A step whose SSH session was lost names the hosts where its
 # command may still run.
 set -uo pipefail
 gl=${GREENLIGHT:?}
@@ -157,7 +157,17 @@ out=$("$gl" -c "$work/site.yaml" runbook abort "$run" --reason "test abort" 2>&1
 check "the abort ended the step's group" wait_for 30 gone "$step"
 check "the end is journaled with the abort's reason ($(log "$run" | grep step-process-ended))" \
   grep -q "step-process-ended.*pgid=$step signal=TERM: the run was aborted: test abort" <<<"$(log "$run")"
+: >"$work/step.pids"
+
+# 6. SIGTERM of serve while a step runs: an orderly stop, journaled.
+out=$("$gl" -c "$work/site.yaml" runbook exec long --yes --detach 2>&1 </dev/null)
+check "the step started in serve once more ($out)" wait_for 100 lines "$work/step.pids" 1
+step=$(sed -n 1p "$work/step.pids")
+run=$(newest long)
 kill -TERM "$serve_pid"; wait "$serve_pid" 2>/dev/null; serve_pid=
+check "stopping serve ended the step's group" wait_for 30 gone "$step"
+check "the end is journaled ($(log "$run" | grep step-process-ended))" \
+  grep -q "step-process-ended.*pgid=$step signal=TERM: greenlight serve is stopping" <<<"$(log "$run")"
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
