@@ -62,10 +62,14 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       {"exec", "Executes a runbook (in greenlight serve when it runs, else here).", "NAME", true,
        "greenlight runbook exec restart --yes --detach"},
       {"resume", "Resumes a run where its journal stopped.", "RUN", true,
-       "greenlight runbook resume restart-20261130T1900 --yes"},
-      {"attach", "Follows a run of greenlight serve on this terminal and answers its questions\n"
-                 "(--watch: read-only).", "RUN", true,
-       "greenlight runbook attach restart-20261130T1900\n  greenlight runbook attach --watch restart-20261130T1900"},
+       "greenlight runbook resume restart-20261130T1900 --yes\n"
+       "  greenlight runbook resume restart-20261130T1900 --adopt"},
+      {"attach",
+       "Follows a run of greenlight serve on this terminal and answers its questions\n"
+       "(--watch: read-only).",
+       "RUN", true,
+       "greenlight runbook attach restart-20261130T1900\n  greenlight runbook attach --watch "
+       "restart-20261130T1900"},
       {"status", "Shows the runs, or one run phase by phase.", "RUN", false,
        "greenlight runbook status restart-20261130T1900"},
       {"log", "Prints a run's journal.", "RUN", true,
@@ -92,6 +96,11 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
     if (name == "exec" || name == "plan")
       command->add_option("--from-run", a.from_run,
                           "RUN whose saved groups (@run:NAME) this run starts with");
+    if (name == "resume") {
+      command->add_flag("--adopt", a.adopt,
+                        "adopt the runbook as edited since the run started: shows which steps "
+                        "map to which, asks (or --yes), journals it");
+    }
     if (name == "exec") {
       command->add_option("--from", a.from, "PHASE to start from");
       command->add_flag("-n,--dry-run", a.dry_run, "walk the plan without acting");

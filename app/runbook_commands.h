@@ -4,6 +4,7 @@
 // socket when it answers; exec and resume run in this process otherwise.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct RunbookArguments {
   bool dry_run = false;
   bool detach = false;  ///< exec, resume: return once greenlight serve took the run
   bool watch = false;   ///< attach --watch: follow read-only, never answer
+  bool adopt = false;   ///< resume --adopt: adopt the runbook as edited (asks, unless --yes)
   std::string from;
   std::string exclude;   ///< exec, resume, plan: --exclude NODES
   std::string from_run;  ///< exec, plan: --from-run RUN
@@ -46,6 +48,12 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
                  const RunbookArguments& arguments);
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments);
+/// resume --adopt, before the run resumes: shows what the edited runbook
+/// maps to and journals its adoption once confirmed (or --yes). Nothing: go
+/// on resuming; an exit code: stop there.
+std::optional<int> runbook_adopt(const config::Site& site,
+                                 const std::vector<runbook::Runbook>& books,
+                                 const RunbookArguments& arguments);
 int runbook_attach(const config::Site& site, const RunbookArguments& arguments);
 int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments);

@@ -83,8 +83,9 @@ int execute(const config::Site& site, const runbook::Runbook& book,
                      signal, run, run)
               << std::endl;
     // The step's command and the checks' end with this process: a local
-    // command never outlives an orderly stop unobserved (resume asks about
-    // the interrupted step).
+    // command never outlives an orderly stop unobserved (the step's are
+    // journaled as ended; resume asks about the interrupted step).
+    executor.stop(fmt::format("greenlight runbook stopped by signal {}", signal));
     const std::size_t ended = end_running_processes(std::chrono::seconds(2));
     if (ended > 0)
       std::cout << fmt::format("greenlight runbook: ended {} running command{}", ended,
@@ -171,11 +172,14 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments) {
   if (arguments.words.size() != 1 || arguments.dry_run || !arguments.from.empty()) {
-    std::cerr << "usage: greenlight runbook resume RUN [--yes] [--exclude NODES] [--detach] "
-                 "[--runs DIR]\n";
+    std::cerr << "usage: greenlight runbook resume RUN [--adopt] [--yes] [--exclude NODES] "
+                 "[--detach] [--runs DIR]\n";
     return kRunUsage;
   }
   const std::string& run = arguments.words[0];
+  if (arguments.adopt) {
+    if (const auto code = runbook_adopt(site, books, arguments)) return *code;
+  }
   std::string why_here = "--runs given";
   if (arguments.runs.empty()) {
     control::Request request;

@@ -56,6 +56,9 @@ void TerminalOperator::decide(const runbook::Pause& pause,
                      ? "  retry         wait for the gate again\n"
                      : "  retry         run the step again\n");
         break;
+      case Kind::kForceRetry:
+        out_ << "  retry --force run the step again although its earlier command still runs\n";
+        break;
       case Kind::kRetryFailedNodes:
         out_ << "  retry-failed  run the step again on " << pause.failed_nodes << " only\n";
         break;
@@ -104,7 +107,9 @@ void TerminalOperator::decide(const runbook::Pause& pause,
 
 void TerminalOperator::report(const std::string& line) { out_ << line << std::endl; }
 
-std::string TerminalOperator::answered_by() const {
+std::string TerminalOperator::answered_by() const { return terminal_user(); }
+
+std::string terminal_user() {
   const uid_t uid = ::getuid();
   const passwd* entry = ::getpwuid(uid);
   const char* tty = ::isatty(STDIN_FILENO) ? ::ttyname(STDIN_FILENO) : nullptr;

@@ -36,6 +36,10 @@ class TerminalOperator : public runbook::Operator {
   std::ostream& out_;
 };
 
+/// "uid 0 (root) pid 4242 on /dev/pts/1": the person at this process's
+/// terminal ("from standard input" when it is not one).
+std::string terminal_user();
+
 /// Prints how run `run` ended and returns the exit code of exec and resume
 /// (RunExit in runbook_commands.h).
 int print_outcome(std::ostream& out, const std::string& run, runbook::RunOutcome outcome);

@@ -147,6 +147,7 @@ void HeldRun::abort(const std::string& reason) {
   }
   std::string phase;
   if (executor_) {
+    executor_->stop("the run was aborted: " + reason);
     last_ = executor_->snapshot();
     for (const auto& p : last_->phases) {
       if (p.state == runbook::PhaseState::kRunning) phase = p.name;
@@ -174,7 +175,10 @@ void HeldRun::end(const std::string& outcome, const std::string& message) {
   // start threw): it goes now, while what it refers to still exists. A run
   // that ended by itself keeps its executor until the call that ended it
   // has returned (DaemonRuns destroys it later).
-  if (outcome == "stopped") executor_.reset();
+  if (outcome == "stopped" && executor_) {
+    executor_->stop(message);
+    executor_.reset();
+  }
   ended_ = true;
   question_.reset();
   Event event;

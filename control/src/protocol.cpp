@@ -59,8 +59,9 @@ const char* to_string(Cause cause) {
 }
 
 std::optional<DecisionKind> decision_from(std::string_view name) {
-  for (const auto kind : {DecisionKind::kRetry, DecisionKind::kRetryFailedNodes, DecisionKind::kSkip,
-                          DecisionKind::kAbort, DecisionKind::kLeavePaused}) {
+  for (const auto kind :
+       {DecisionKind::kRetry, DecisionKind::kRetryFailedNodes, DecisionKind::kSkip,
+        DecisionKind::kAbort, DecisionKind::kLeavePaused, DecisionKind::kForceRetry}) {
     if (name == runbook::to_string(kind)) return kind;
   }
   return std::nullopt;
@@ -153,7 +154,8 @@ Request decode_request(std::string_view line) {
         out.decision = decision_from(decision);
         if (!out.decision) {
           throw ProtocolError(fmt::format(
-              "answer: unknown decision \"{}\" (retry, retry-failed, skip, abort or later)",
+              "answer: unknown decision \"{}\" (retry, retry --force, retry-failed, skip, abort or "
+              "later)",
               decision));
         }
       }

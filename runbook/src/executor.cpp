@@ -10,6 +10,7 @@
 #include "executor_impl.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/process.h"
 
 namespace greenlight::runbook {
 
@@ -28,6 +29,8 @@ const char* to_string(Decision::Kind kind) {
       return "abort";
     case Decision::Kind::kLeavePaused:
       return "later";
+    case Decision::Kind::kForceRetry:
+      return "retry --force";
   }
   return "?";
 }
@@ -87,13 +90,6 @@ std::string failed_nodes_of(const std::string& detail) {
   const auto end = detail.find(" (", kPrefix.size());
   return end == std::string::npos ? std::string()
                                   : detail.substr(kPrefix.size(), end - kPrefix.size());
-}
-
-std::string current_boot_id() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id.empty() ? "unknown" : id;
 }
 
 // "boot ID: command" as journaled by self_poweroff.
@@ -304,5 +300,9 @@ Executor::~Executor() = default;
 void Executor::start(std::function<void(RunOutcome)> done) { impl_->start(std::move(done)); }
 
 RunSnapshot Executor::snapshot() const { return impl_->snapshot(); }
+
+void Executor::stop(const std::string& why, std::chrono::milliseconds grace) {
+  impl_->stop(why, grace);
+}
 
 }  // namespace greenlight::runbook

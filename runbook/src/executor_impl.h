@@ -31,7 +31,6 @@ bool changes_cluster(const Step& step);
 bool harmless_to_repeat(const Step& step);
 // "failed on NODESET (...)" as journaled by a step that failed on nodes.
 std::string failed_nodes_of(const std::string& detail);
-std::string current_boot_id();
 // "boot ID: command" as journaled by self_poweroff.
 std::string boot_of(const std::string& detail);
 
@@ -100,7 +99,14 @@ class Executor::Impl {
   // ---- steps --------------------------------------------------------------
   void step(const Phase& phase, int number);
 
+  // ---- the commands of an interrupted step (executor_interrupted.cpp) ---
   void interrupted(const Phase& phase, int number, const Step& s);
+
+  // A local command of step `number` started as process group `pid`: journaled.
+  void local_started(const Phase& phase, int number, const std::string& node, int pid);
+
+  // Executor::stop.
+  void stop(const std::string& why, milliseconds grace);
 
   void execute(const Phase& phase, int number, std::optional<std::string> only_nodes);
 
@@ -177,6 +183,13 @@ class Executor::Impl {
   std::map<std::pair<std::string, int>, Clock::time_point> step_started_;
   std::map<std::pair<std::string, int>, milliseconds> step_durations_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // The process groups the running step started here (cleared when a step ends).
+  struct LiveGroup {
+    std::string phase;
+    int number = 0;
+    int pgid = 0;
+  };
+  std::vector<LiveGroup> live_groups_;
 
   friend class Executor;
 };

@@ -27,49 +27,6 @@ void Executor::Impl::step(const Phase& phase, int number) {
   }
 }
 
-void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) {
-  const auto poweroff =
-      s.kind == StepKind::kSelfPoweroff ? self_poweroff_record(phase.name, number) : std::nullopt;
-  if (s.kind == StepKind::kSelfPoweroff && !poweroff) {
-    // The command runs only after its self-poweroff record: it never ran.
-    return execute(phase, number, std::nullopt);
-  }
-  if (poweroff && boot_of(*poweroff) != options_.boot_id) {
-    append_step(JournalEvent::kStepFinished, phase, number, "the host came back up");
-    report(fmt::format("  step {}: this host powered off and came back up", number));
-    return next_item();
-  }
-  if (harmless_to_repeat(s)) {
-    report(
-        fmt::format("  step {} was interrupted; it is safe to repeat: running it again", number));
-    return execute(phase, number, std::nullopt);
-  }
-  Pause pause;
-  pause.cause = Pause::Cause::kStepInterrupted;
-  pause.phase = phase.name;
-  pause.step = number;
-  pause.explanation = fmt::format(
-      "step {} of phase {} ({}) was started but never recorded as finished: greenlight "
-      "stopped while it ran (crash, kill or reboot). It may or may not have taken effect. "
-      "Check, then retry (run it again) or skip (it did its work).",
-      number, phase.name, describe_step(s));
-  if (s.kind == StepKind::kSelfPoweroff) {
-    pause.explanation = fmt::format(
-        "step {} of phase {} ({}) should have powered this host off, but the host has not "
-        "rebooted since (same boot id {}). Retry runs the command again; skip goes on as if "
-        "the host had come back up.",
-        number, phase.name, describe_step(s), options_.boot_id);
-  }
-  pause.choices = {Decision::Kind::kRetry, Decision::Kind::kSkip, Decision::Kind::kAbort};
-  ask(pause, [this, &phase, number](const Decision& decision) {
-    if (decision.kind == Decision::Kind::kSkip) {
-      append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
-      return next_item();
-    }
-    execute(phase, number, std::nullopt);
-  });
-}
-
 void Executor::Impl::execute(const Phase& phase, int number,
                              std::optional<std::string> only_nodes) {
   const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
@@ -109,6 +66,7 @@ void Executor::Impl::execute(const Phase& phase, int number,
 }
 
 void Executor::Impl::step_done(const Phase& phase, int number, const std::string& summary) {
+  live_groups_.clear();
   step_durations_[{phase.name, number}] =
       std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_[{phase.name, number}]);
   append_step(JournalEvent::kStepFinished, phase, number, summary);
@@ -197,6 +155,9 @@ void Executor::Impl::run_on_nodes(const Phase& phase, int number, const Step& s,
     for (const auto& job : resolved.jobs) {
       Command command = Command::shell(job.command);
       command.timeout = resolved.timeout;
+      command.started = [this, alive = alive_, &phase, number, node = job.node](int pid) {
+        if (*alive && !finished_) local_started(phase, number, node, pid);
+      };
       jobs.push_back({job.node, job.on_self ? self_endpoint() : ctx_.endpoint_for(job.node),
                       std::move(command)});
     }
@@ -212,6 +173,12 @@ void Executor::Impl::run_on_nodes(const Phase& phase, int number, const Step& s,
   append_step(JournalEvent::kStepStarted, phase, number,
               fmt::format("{} on {} node{}{}", describe_step(s), jobs.size(),
                           jobs.size() == 1 ? "" : "s", only_nodes ? " (failed nodes only)" : ""));
+  std::vector<std::string> remote;
+  for (const auto& job : jobs) {
+    if (!job.endpoint.local) remote.push_back(job.node);
+  }
+  if (!remote.empty() && !options_.dry_run)
+    append_step(JournalEvent::kStepRemote, phase, number, NodeSet::from_names(remote).fold());
   report(fmt::format("  step {}: {} ({} node{})", number,
                      s.kind == StepKind::kRun
                          ? jobs.front().command.text()
@@ -286,6 +253,7 @@ void Executor::Impl::attempted(const Phase& phase, int number, const Step& s,
 
 void Executor::Impl::step_failed(const Phase& phase, int number, const std::string& reason,
                                  const std::string& failed_nodes) {
+  live_groups_.clear();
   step_durations_[{phase.name, number}] =
       std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_[{phase.name, number}]);
   append_step(JournalEvent::kStepFailed, phase, number, reason);

@@ -16,7 +16,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 19> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 23> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -36,6 +36,10 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 19> kEvents = {{
     {JournalEvent::kPhaseSkipped, "phase-skipped"},
     {JournalEvent::kNodesExcluded, "nodes-excluded"},
     {JournalEvent::kRunGroupImported, "run-group-imported"},
+    {JournalEvent::kStepProcess, "step-process"},
+    {JournalEvent::kStepProcessEnded, "step-process-ended"},
+    {JournalEvent::kStepRemote, "step-remote"},
+    {JournalEvent::kRunAdopted, "run-adopted"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -247,16 +251,36 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
 
 RunState replay(const std::vector<JournalRecord>& records) {
   RunState state;
+  // An adoption counts the records restating the run after it; cut short
+  // by a crash, it never happened (the run is as it was before it).
+  std::optional<RunState> before_adoption;
+  std::size_t restating = 0;
   for (const auto& r : records) {
+    if (restating > 0) {
+      --restating;
+    } else if (r.event != JournalEvent::kRunAdopted) {
+      before_adoption.reset();
+    }
+    if (r.event == JournalEvent::kRunAdopted) {
+      if (before_adoption) state = *before_adoption;
+      before_adoption = state;
+      const auto space = r.step.find(' ');
+      to_number(space == std::string::npos ? std::string_view()
+                                           : std::string_view(r.step).substr(space + 1),
+                restating);
+    }
     state.last_sequence = r.sequence;
     int step = 0;
     to_number(r.step, step);
     // A pause, resume or abort names the step it happened at, but its detail
     // is the run's, not the step's: a failed step keeps its failure (and its
     // failed nodes, read back by retry-failed after a resume).
-    const bool run_event = r.event == JournalEvent::kRunPaused ||
-                           r.event == JournalEvent::kRunResumed ||
-                           r.event == JournalEvent::kRunAborted;
+    // So is the record of a step's processes: it says where the command
+    // runs, not how the step went.
+    const bool run_event =
+        r.event == JournalEvent::kRunPaused || r.event == JournalEvent::kRunResumed ||
+        r.event == JournalEvent::kRunAborted || r.event == JournalEvent::kStepProcess ||
+        r.event == JournalEvent::kStepProcessEnded || r.event == JournalEvent::kStepRemote;
     if (step > 0 && !r.phase.empty() && !run_event) state.step_details[r.phase][step] = r.detail;
     switch (r.event) {
       case JournalEvent::kRunStarted:
@@ -314,9 +338,26 @@ RunState replay(const std::vector<JournalRecord>& records) {
       case JournalEvent::kRunGroupImported:
         state.imported_groups[r.step] = r.detail.substr(0, r.detail.find(' '));
         break;
+      case JournalEvent::kRunAdopted:
+        // The records after it restate steps, phases and gates by the
+        // adopted runbook's positions: those before no longer apply.
+        state.steps.clear();
+        state.step_details.clear();
+        state.finished_phases.clear();
+        state.skipped_phases.clear();
+        state.skipped_gates.clear();
+        state.passed_gates.clear();
+        state.current_phase.clear();
+        state.adopted_outline = r.step.substr(0, r.step.find(' '));
+        break;
       default:
         break;
     }
+  }
+  if (restating > 0 && before_adoption) {
+    const auto last = state.last_sequence;
+    state = *before_adoption;
+    state.last_sequence = last;
   }
   for (const auto& [phase, steps] : state.steps) {
     for (const auto& [number, step_state] : steps) {

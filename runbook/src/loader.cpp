@@ -117,6 +117,7 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
     return step;
   }
   MapReader reader(body, ctx.diagnostics, step_what);
+  step.id = reader.string("id").value_or("");
   if (step.kind == StepKind::kRun || step.kind == StepKind::kPower ||
       step.kind == StepKind::kSaveGroup) {
     const char* nodes_key = step.kind == StepKind::kSaveGroup ? "nodes" : "on";
@@ -208,6 +209,31 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
   }
   reader.finish();
   return step;
+}
+
+// A step's `id` names it for good (a run adopting an edited runbook maps
+// its done steps by it): one step per id in a runbook.
+void check_step_id(Context& ctx, const Step& step, const Runbook& book, const Phase& phase,
+                   const std::string& what) {
+  if (step.id.empty()) return;
+  static const std::regex kId("[a-z0-9][a-z0-9_-]*");
+  if (!std::regex_match(step.id, kId)) {
+    ctx.diagnostics.error(step.mark,
+                          fmt::format("{}: id '{}': a step id is lower-case letters, digits, '-' "
+                                      "and '_'",
+                                      what, step.id));
+    return;
+  }
+  auto same = [&step](const Step& other) { return other.id == step.id; };
+  bool taken = std::any_of(phase.steps.begin(), phase.steps.end(), same);
+  for (const auto& other : book.phases) {
+    taken = taken || std::any_of(other.steps.begin(), other.steps.end(), same);
+  }
+  if (taken) {
+    ctx.diagnostics.error(step.mark,
+                          fmt::format("{}: id '{}' is already another step's", what, step.id),
+                          "every step id is unique within its runbook");
+  }
 }
 
 std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value& value,
@@ -348,6 +374,7 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
         for (const auto& step : steps->items) {
           ++number;
           if (auto s = read_step(ctx, step, fmt::format("{} step {}", phase_what, number))) {
+            check_step_id(ctx, *s, book, phase, fmt::format("{} step {}", phase_what, number));
             phase.steps.push_back(std::move(*s));
           }
         }

@@ -175,7 +175,9 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
         fmt::format("run {} is of runbook '{}', which the site no longer has", run, state.runbook);
     return check;
   }
-  if (const auto then = read_outline(store.directory(run))) {
+  const std::string outline = state.adopted_outline.empty() ? "outline" : state.adopted_outline;
+  if (const auto then = read_outline(store.directory(run), outline)) {
+    check.outline = *then;
     const auto changes = outline_diff(*then, outline_of(*check.book));
     if (!changes.empty()) {
       std::string lines;
@@ -185,8 +187,11 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
           "runbook {} changed since run {} started ({}): greenlight resumes a run only with the "
           "runbook it started with, since its journal names steps by their place in a phase. "
           "What changed (- as the run started, + now):{}\nRestore the runbook as it was to "
-          "resume, or abort the run (greenlight runbook abort {}) and start a new one.",
-          check.book->name, run, (store.directory(run) / "outline").string(), lines, run);
+          "resume; or adopt it as it is now (greenlight runbook resume {} --adopt shows which "
+          "done steps map to which new ones, and asks); or abort the run (greenlight runbook "
+          "abort {}) and start a new one.",
+          check.book->name, run, (store.directory(run) / outline).string(), lines, run, run);
+      check.edited = check.book;
       check.book = nullptr;
     }
   }

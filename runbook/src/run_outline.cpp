@@ -25,7 +25,9 @@ std::string gate_line(const Gate& gate) {
 }
 
 std::string step_line(int number, const Step& step) {
-  std::string line = fmt::format("  step {} {}", number, describe_step(step));
+  std::string line =
+      fmt::format("  step {} {}{}", number, step.id.empty() ? "" : fmt::format("(id {}) ", step.id),
+                  describe_step(step));
   if (step.kind == StepKind::kRun) {
     std::string codes;
     for (int code : step.allowed_exit_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
@@ -56,8 +58,9 @@ std::vector<std::string> outline_of(const Runbook& book) {
   return lines;
 }
 
-void write_outline(const std::filesystem::path& run_directory, const Runbook& book) {
-  const auto path = run_directory / "outline";
+void write_outline(const std::filesystem::path& run_directory, const Runbook& book,
+                   const std::string& name) {
+  const auto path = run_directory / name;
   std::string text;
   for (const auto& line : outline_of(book)) text += line + "\n";
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -77,8 +80,9 @@ void write_outline(const std::filesystem::path& run_directory, const Runbook& bo
   }
 }
 
-std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory) {
-  std::ifstream in(run_directory / "outline");
+std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory,
+                                                     const std::string& name) {
+  std::ifstream in(run_directory / name);
   if (!in) return std::nullopt;
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);

@@ -209,7 +209,8 @@ TEST_CASE("bad requests are refused with what is wrong") {
   CHECK(refusal(R"({"request": "answer", "run": "r1", "question": 1, "yes": true, "decision": "skip"})")
             .find("either") != std::string::npos);
   CHECK(refusal(R"({"request": "answer", "run": "r1", "question": 1, "decision": "ignore"})") ==
-        "answer: unknown decision \"ignore\" (retry, retry-failed, skip, abort or later)");
+        "answer: unknown decision \"ignore\" (retry, retry --force, retry-failed, skip, abort or "
+        "later)");
   CHECK(refusal(std::string(1000, '[')) == "nested more than 4 levels deep");
   CHECK(refusal(R"({"request": "exec", "runbook": {"a": {"b": {"c": {"d": 1}}}}})") ==
         "nested more than 4 levels deep");

@@ -44,10 +44,11 @@ TEST_CASE("phases, steps and gates run in the runbook's order, each journaled fi
   for (const auto& r : h.records()) events.push_back(to_string(r.event) + (" " + r.phase));
   CHECK(events ==
         std::vector<std::string>{"run-started ", "phase-started first", "step-started first",
-                                 "step-finished first", "step-started first", "step-finished first",
+                                 "step-remote first", "step-finished first", "step-started first",
+                                 "step-remote first", "step-finished first",
                                  "gate-waiting first", "gate-green first", "phase-finished first",
                                  "phase-started second", "gate-waiting second", "gate-green second",
-                                 "step-started second", "step-finished second",
+                                 "step-started second", "step-remote second", "step-finished second",
                                  "phase-finished second", "run-finished "});
   // The gate asked for its check now and at the fast pace, then restored it.
   REQUIRE(h.results.hurried.size() >= 2);
@@ -146,15 +147,17 @@ TEST_CASE("green results since the last step count toward stable_for; a step sta
 )");
   h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
   CHECK(h.run() == RunOutcome::kFinished);
-  std::map<std::string, std::int64_t> waiting, green;
+  // Counted from each phase's last step record: the evidence starts there.
+  std::map<std::string, std::int64_t> stepped, waiting, green;
   for (const auto& r : h.records()) {
+    if (r.event == JournalEvent::kStepFinished) stepped[r.phase] = r.unix_ms;
     if (r.event == JournalEvent::kGateWaiting) waiting[r.phase] = r.unix_ms;
     if (r.event == JournalEvent::kGateGreen) green[r.phase] = r.unix_ms;
   }
   REQUIRE(green.size() == 3);
-  CHECK(green["first"] - waiting["first"] >= 400);
+  CHECK(green["first"] - stepped["first"] >= 400);
   CHECK(green["second"] - waiting["second"] < 300);
-  CHECK(green["third"] - waiting["third"] >= 400);
+  CHECK(green["third"] - stepped["third"] >= 400);
 }
 
 TEST_CASE("a check green for long before the run's last step proves nothing before that step") {
@@ -237,7 +240,8 @@ TEST_CASE("a failure budget lets a step finish with failed nodes, beyond it the 
     h.runner.exits["n3"] = {1};
     CHECK(h.run() == RunOutcome::kFinished);
     CHECK(h.person.pauses.empty());
-    CHECK_THAT(h.records()[3].detail,
+    CHECK(h.records()[3].detail == "n[1-4]");  // step-remote: where the command went
+    CHECK_THAT(h.records()[4].detail,
                Catch::Contains("1 failed within the budget of 1 (n3: exit 1)"));
   }
   SECTION("beyond it: retry the failed nodes only") {

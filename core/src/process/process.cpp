@@ -94,6 +94,7 @@ class Running : public std::enable_shared_from_this<Running> {
     pidfd_.async_wait(
         asio::posix::stream_descriptor::wait_read,
         [self = shared_from_this()](const boost::system::error_code&) { self->reap(); });
+    if (spec_.started) spec_.started(pid_);
     if (spec_.timeout.count() > 0) {
       deadline_.expires_after(spec_.timeout);
       deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
@@ -123,6 +124,11 @@ class Running : public std::enable_shared_from_this<Running> {
     posix_spawn_file_actions_adddup2(&actions, out.write.fd, 1);
     posix_spawn_file_actions_adddup2(&actions, err.write.fd, 2);
     if (!spec_.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec_.cwd.c_str());
+    // Not every library marks its descriptors close-on-exec (Asio's sockets,
+    // CivetWeb's): a command must not inherit serve's listening sockets, or
+    // one left running after serve died keeps them (a new serve then finds
+    // its control socket answered, its port taken).
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     posix_spawnattr_setflags(
@@ -297,25 +303,13 @@ void start_process(asio::io_context& io, ProcessSpec spec,
 }
 
 std::size_t end_running_processes(std::chrono::milliseconds grace) {
-  std::set<pid_t> groups;
+  std::vector<int> groups;
   {
     std::lock_guard<std::mutex> lock(live_mutex);
-    groups = live_groups;
+    groups.assign(live_groups.begin(), live_groups.end());
   }
-  const std::size_t signalled = groups.size();
-  for (const pid_t group : groups) ::kill(-group, SIGTERM);
-  const auto deadline = Clock::now() + grace;
-  auto alive = [&groups] {
-    for (auto it = groups.begin(); it != groups.end();) {
-      // ESRCH: no process left in the group (a zombie leader still counts
-      // until reaped, so this waits at most the grace for it).
-      it = ::kill(-*it, 0) != 0 && errno == ESRCH ? groups.erase(it) : std::next(it);
-    }
-    return !groups.empty();
-  };
-  while (alive() && Clock::now() < deadline) ::usleep(20'000);
-  for (const pid_t group : groups) ::kill(-group, SIGKILL);
-  return signalled;
+  end_process_groups(groups, grace);
+  return groups.size();
 }
 
 ProcessResult run_process(ProcessSpec spec) {

@@ -115,6 +115,7 @@ void LocalRunner::run(const Endpoint& endpoint, const Command& command,
   spec.timeout = command.timeout;
   spec.output_cap = command.output_cap;
   spec.input = command.input;
+  spec.started = command.started;
   start_process(io_, std::move(spec),
                 [endpoint, command, done = std::move(done)](ProcessResult process) {
                   done(from_process(endpoint, command, std::move(process)));

@@ -1,7 +1,7 @@
 // Local processes on an asio::io_context.
 //
 // A process starts with posix_spawn in its own process group, standard
-// input from /dev/null (or the given data), every descriptor close-on-exec,
+// input from /dev/null (or the given data), no descriptor but 0-2 inherited,
 // signals reset; standard output and error are read without blocking up to a
 // cap; a deadline sends SIGTERM to the whole group, then SIGKILL after a
 // grace. Completion is seen through a pidfd, so nothing waits on SIGCHLD.
@@ -11,7 +11,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,10 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{0};        ///< 0: none
   std::chrono::milliseconds kill_grace{2000};  ///< between SIGTERM and SIGKILL
   std::size_t output_cap = 4 * 1024 * 1024;    ///< per stream; the rest is dropped
+  /// Called once, on the io_context's thread, right after the process
+  /// started, with its pid (which is also its process group's id); the
+  /// process cannot have been reaped yet, so /proc/PID still describes it.
+  std::function<void(int pid)> started;
 };
 
 struct ProcessResult {
@@ -65,5 +71,34 @@ ProcessResult run_process(ProcessSpec spec);
 /// never outlives it unobserved. Returns the number of groups signalled.
 /// Blocks up to `grace`; any thread.
 std::size_t end_running_processes(std::chrono::milliseconds grace);
+
+/// What identifies a process group beyond greenlight's own life (recorded
+/// in a run's journal, read back by another process after a crash): its id,
+/// the boot it runs in and its leader's start time, so that an id the kernel
+/// gave again to another process is not mistaken for it.
+struct ProcessGroupMark {
+  int pgid = 0;
+  std::string boot_id;            ///< /proc/sys/kernel/random/boot_id
+  std::uint64_t start_ticks = 0;  ///< the leader's start, clock ticks after boot (/proc/PID/stat)
+};
+
+/// This boot of the host ("unknown" when it cannot be read).
+std::string current_boot_id();
+
+/// The mark of the group led by `pid`, now (start_ticks 0 when /proc/PID
+/// cannot be read).
+ProcessGroupMark mark_process_group(int pid);
+
+/// A process of the marked group that still runs (not a zombie) on this
+/// boot: its pid, the leader's when it lives. Nothing when the group is gone,
+/// the host rebooted, or the id now belongs to another process.
+std::optional<int> process_group_alive(const ProcessGroupMark& mark);
+
+/// Ends the given process groups: SIGTERM to each, then SIGKILL to those
+/// still there after `grace`. Returns, for each group that was running, the
+/// last signal sent (SIGTERM or SIGKILL). Blocks up to `grace`, then up to
+/// 2 s more for killed members to be gone; any thread.
+std::map<int, int> end_process_groups(const std::vector<int>& groups,
+                                      std::chrono::milliseconds grace);
 
 }  // namespace greenlight

@@ -33,6 +33,10 @@ struct Command {
   std::chrono::milliseconds timeout{60'000};
   std::size_t output_cap = 4 * 1024 * 1024;
   std::optional<std::string> input;
+  /// Local commands only: called on the io_context's thread right after the
+  /// process started, with its pid (= its process group's id), for callers
+  /// that record what they started (a runbook step). Empty: not called.
+  std::function<void(int pid)> started;
 
   static Command shell(std::string line);
   static Command program(std::vector<std::string> argv);

@@ -39,6 +39,9 @@ struct Decision {
     kSkip,              ///< go on as if it had succeeded; `reason` is journaled
     kAbort,             ///< end the run
     kLeavePaused,       ///< decide later (`greenlight runbook resume RUN`)
+    /// "retry --force": run an interrupted step again although a command of
+    /// its earlier start still runs (offered only then; journaled with who)
+    kForceRetry,
   };
   Kind kind = Kind::kLeavePaused;
   std::string reason;
@@ -143,6 +146,14 @@ class Executor {
 
   /// The run's state for progress displays and metrics.
   RunSnapshot snapshot() const;
+
+  /// An orderly stop (SIGINT or SIGTERM of the process executing the run,
+  /// an abort from outside): ends the local commands the running step
+  /// started (SIGTERM to each process group, SIGKILL after `grace`),
+  /// journals each one ended with `why`, and does nothing more: the caller
+  /// then destroys the executor, `done` is not called. A journal that cannot
+  /// be written is reported, not thrown. Blocks up to `grace`.
+  void stop(const std::string& why, std::chrono::milliseconds grace = std::chrono::seconds(2));
 
  private:
   class Impl;

@@ -43,6 +43,16 @@ enum class JournalEvent {
   /// step field: a group of the run's `run` source (NAME of @run:NAME);
   /// detail: "NODES from run RUN" (`--from-run`), NODES folded.
   kRunGroupImported,
+  /// A local command of the step started: "pgid=N pid=N boot=ID start=TICKS
+  /// node=NODE" (step_processes.h), to tell after a crash whether it still runs.
+  kStepProcess,
+  /// An orderly stop ended a step's process group: "pgid=N signal=TERM|KILL: why".
+  kStepProcessEnded,
+  /// The step's command was sent over SSH to these nodes (detail: a folded node set).
+  kStepRemote,
+  /// The operator adopted an edited runbook for this paused run
+  /// (run_adoption.h): what follows restates the run in the new runbook's terms.
+  kRunAdopted,
 };
 
 const char* to_string(JournalEvent event);
@@ -123,6 +133,9 @@ struct RunState {
   std::vector<std::pair<std::string, std::string>> exclusions;
   /// @run: groups imported from an earlier run (`--from-run`): name -> folded nodes.
   std::map<std::string, std::string> imported_groups;
+  /// The outline file (in the run's directory) of the runbook last adopted
+  /// (`resume --adopt`); empty: the run's own, `outline`.
+  std::string adopted_outline;
   std::uint64_t last_sequence = 0;
 };
 

@@ -65,6 +65,11 @@ struct ResumeCheck {
   std::string refusal;  ///< in the operator's words; empty when resumable
   const Runbook* book = nullptr;
   std::vector<JournalRecord> history;
+  /// The outline the run follows (its own, or the one it adopted last);
+  /// empty when the run has none.
+  std::vector<std::string> outline;
+  /// kRunbookChanged: the runbook as it is now (what `resume --adopt` maps the run onto).
+  const Runbook* edited = nullptr;
 };
 ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& books,
                          const std::string& run);

@@ -4,7 +4,9 @@
 // a runbook edited while its run is paused (a step inserted, removed or
 // changed) would be matched by position on resume: a step that never ran
 // would count as done, a finished one would run again. Resume compares the
-// runbook as it is now with the outline and refuses any difference, showing it.
+// runbook as it is now with the outline and refuses any difference, showing
+// it; `resume --adopt` maps the run onto the edited runbook by the steps'
+// identities instead (run_adoption.h).
 #pragma once
 
 #include <filesystem>
@@ -20,17 +22,20 @@ namespace greenlight::runbook {
 std::string describe_step(const Step& step);
 
 /// The outline of `book`: "gate NAME: check C expect E ...", "phase NAME",
-/// "  require GATE", "  step N run on ...; exit codes 0; idempotent",
+/// "  require GATE", "  step N [(id ID) ]run on ...; exit codes 0; idempotent",
 /// "  wait_for GATE", in the runbook's order.
 std::vector<std::string> outline_of(const Runbook& book);
 
-/// Writes RUN_DIRECTORY/outline (a new file, synced to disk). Throws
-/// std::runtime_error naming the file when it cannot.
-void write_outline(const std::filesystem::path& run_directory, const Runbook& book);
+/// Writes RUN_DIRECTORY/NAME (a new file, synced to disk): `outline` when
+/// the run is created, `outline.SEQ` when it adopts an edited runbook
+/// (run_adoption.h). Throws std::runtime_error naming the file when it cannot.
+void write_outline(const std::filesystem::path& run_directory, const Runbook& book,
+                   const std::string& name = "outline");
 
-/// The outline saved with a run; nothing when the run has none (created
+/// The outline RUN_DIRECTORY/NAME; nothing when the run has none (created
 /// before outlines existed).
-std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory);
+std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory,
+                                                     const std::string& name = "outline");
 
 /// The lines of `then` that `now` lacks ("- ...") and those it adds
 /// ("+ ..."), in order; empty when both are the same.

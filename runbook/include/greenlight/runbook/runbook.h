@@ -41,6 +41,10 @@ const char* to_string(StepKind kind);
 
 struct Step {
   StepKind kind = StepKind::kRun;
+  /// `id:` (run, power, save_group, self_poweroff): the step's identity for
+  /// good, unique in its runbook; empty: its content identifies it
+  /// (run_adoption.h).
+  std::string id;
   std::string text;     ///< confirm / manual: what the operator reads
   std::string nodes;    ///< run / power / save_group: node set ("self" is the local host)
   std::string exclude;  ///< node set removed from `nodes`
