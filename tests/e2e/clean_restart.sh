@@ -131,10 +131,28 @@ share=$(grep -o 'greenlight [0-9.]* s ([0-9.]* %)' <<<"$summary")
 p99=$(awk '{ for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1) }' <<<"$latency")
 check "clean: greenlight's own share under 5 % ($share)" awk -v s="$(grep -o '[0-9.]* %' <<<"$share")" 'BEGIN { exit !(s + 0 < 5) }'
 check "clean: gate latency p99 under 1 s ($latency)" test "${p99:-99999}" -lt 1000
+# Gate latency from the hosts' side, where a host records the moment the
+# gate's condition became true: from then to the next phase's first step,
+# less the gate's stable_for.
+from_host() {   # from_host GATE CONDITION_MS STABLE_MS NEXT_PHASE
+  local next
+  next=$(record "$journal" step-started "$4" 1 | cut -f1)
+  [ -n "$2" ] && [ -n "$next" ] && echo "$1 $((next - $2 - $3))"
+}
+off=$(record "$journal" self-poweroff | cut -f1)
+host_latency=$(
+  from_host no-glusterfs-clients "$(last_at "$since" 'ssh umount -a' "${hypervisors[@]}")" 10000 stop-volumes
+  from_host volumes-stopped "$(first_at "$since" 'volume stop volspoms2$' top1)" 0 stop-glusterfs
+  from_host volumes-started "$(first_at "$off" 'volume start volspoms2$' top1)" 0 heal-volumes
+  from_host islet-workers-reachable "$(last_at "$off" 'systemctl start sshd$' "${islets[@]}")" 0 start-fleet)
+echo "$host_latency"
+worst=$(sort -k2 -n <<<"$host_latency" | tail -1)
+check "clean: gate latency from the hosts' records under 3 s (worst: $worst)" test "$(wc -l <<<"$host_latency")" -eq 4 -a "${worst##* }" -lt 3000
 serve=$(serve_figures "$samples")
 figures="$(date -u '+%F %H:%M UTC'), tests/e2e/restart_test.sh: clean restart ${clean_ms} ms (exec to end of resume)
   $summary
   gate latency (gate-green to next step, ms): $latency
+  gate latency from the hosts' records (condition true to the next phase's first step, less stable_for, ms): $(echo $host_latency)
   serve on top1: shutdown $shutdown_cpu; shutdown and startup $serve"
 echo "$figures"
 [ -n "${E2E_FIGURES:-}" ] && echo "$figures" >>"$E2E_FIGURES"

@@ -98,6 +98,13 @@ first_at() {
     gluster_cli top1 "$since"
   } | grep -E "$pattern" | sort -n | head -1 | cut -f1
 }
+# last_at SINCE_MS PATTERN HOST...: the latest such time, as first_at.
+last_at() {
+  local since=$1 pattern=$2 host
+  shift 2
+  for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $1 "\t" $2 " " $3 }'; done |
+    grep -E "$pattern" | sort -n | tail -1 | cut -f1
+}
 # count_of SINCE_MS PATTERN HOST...: how many records match, as first_at.
 count_of() {
   local since=$1 pattern=$2 host
