@@ -13,10 +13,14 @@ write_files() {
   { echo "127.0.0.1 localhost"; /usr/bin/python3 "$here/bin/lab-names" critical "$src/examples/ocean/confiture/addresses.yaml"; } >"$dir/etc/hosts"
   /usr/bin/python3 "$here/bin/lab-names" all "$src/examples/ocean/confiture/addresses.yaml" >"$dir/etc/dns-hosts"
   printf 'nameserver %s\nnameserver %s\noptions timeout:1 attempts:1\n' "${address[ns1]}" "${address[ns2]}" >"$dir/etc/resolv.conf"
+  # Each stand-in first adds itself to the host's record (lab/host/record).
+  local record='sh %s/host/record %s/$(hostname)/commands.log'
   for tool in systemctl poweroff; do
-    printf '#!/bin/sh\nLAB_DIR=%s HOST=$(hostname) exec sh %s/host/%s "$@"\n' "$dir" "$here" "$tool" >"$dir/sbin/$tool"
+    printf "#!/bin/sh\n$record %s \"\$@\"\nLAB_DIR=%s HOST=\$(hostname) exec sh %s/host/%s \"\$@\"\n" \
+      "$here" "$dir" "$tool" "$dir" "$here" "$tool" >"$dir/sbin/$tool"
   done
-  printf '#!/bin/sh\nGREENLIGHT_FLEET_STATE=%s/fleet.json exec /usr/bin/python3 %s/bin/fleetctl "$@"\n' "$dir" "$here" >"$dir/sbin/fleetctl"
+  printf "#!/bin/sh\n$record fleetctl \"\$@\"\nGREENLIGHT_FLEET_STATE=%s/fleet.json exec /usr/bin/python3 %s/bin/fleetctl \"\$@\"\n" \
+    "$here" "$dir" "$dir" "$here" >"$dir/sbin/fleetctl"
   chmod +x "$dir"/sbin/*
   for host in "${physical[@]}" "${vms[@]}"; do
     hd=$dir/$host
@@ -31,7 +35,8 @@ ENV
     ssh-keygen -q -t ed25519 -N '' -C "$host" -f "$hd/host_key"
     key=$(cut -d' ' -f1,2 "$hd/host_key.pub")
     echo "${address[$host]},$host $key" >>"$dir/ssh/known_hosts"
-    sshd_config 22 "${address[$host]}" "$hd/host_key" /run/sshd.pid "$dir/ssh/authorized_keys" >"$hd/sshd_config"
+    { sshd_config 22 "${address[$host]}" "$hd/host_key" /run/sshd.pid "$dir/ssh/authorized_keys"
+      echo "ForceCommand sh $here/host/record $hd/commands.log ssh"; } >"$hd/sshd_config"
   done
   for host in "${hypervisors[@]}"; do
     mkdir -p "$dir/$host"/{glusterd,glusterfs-log,bricks}

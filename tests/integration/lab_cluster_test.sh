@@ -47,6 +47,8 @@ for host in top1 worker02; do
 done
 check "worker02 is logged into with greenlight's key" \
   test "$(on top1 ssh -i "$dir/ssh/id_ed25519" -o UserKnownHostsFile="$dir/ssh/known_hosts" -o BatchMode=yes 10.1.1.2 hostname)" = worker02
+check "worker02 recorded the command it received over SSH" grep -q $'\tssh\thostname$' "$dir/worker02/commands.log"
+check "top1 recorded its boot's systemctl" grep -q $'\tsystemctl\tstart sshd$' "$dir/top1/commands.log"
 check "admin1 resolves through the DNS VMs" resolves admin1
 on top1 fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2 >/dev/null
 for _ in $(seq 50); do resolves admin1 || break; sleep 0.2; done

@@ -1,0 +1,159 @@
+# shellcheck shell=bash disable=SC2154,SC2034
+# Scenario 1 (happy path) and 8 (top1's own poweroff and its boot by its
+# BMC, the run going on with the startup after `resume`), sourced by
+# restart_test.sh. Sets clean_ms.
+hypervisors=(top1 top2 top3 worker01 worker02)
+islets=(islet01 islet02)
+physical=("${hypervisors[@]}" "${islets[@]}")
+phases="preflight stop-vms stop-dns-vms poweroff-islet-workers unmount-glusterfs stop-volumes
+stop-glusterfs poweroff-hypervisors poweroff-self power-on-hypervisors check-peers start-volumes
+heal-volumes power-on-islet-workers start-fleet start-dhcp-vms start-dns-vms start-remaining-vms validate"
+
+samples=$work/serve.samples
+serve_sampler "$samples" &
+sampler=$!
+since=$(now_ms)
+clean_started=$since
+# The preflight's three manual steps and the two confirmations.
+printf 'done\ndone\ndone\ny\ny\n' | "$gl" runbook exec restart --yes >"$work/clean.exec.out" 2>&1
+rc=$?
+check "clean: exec through serve ends as top1 powers itself off (rc $rc)" test "$rc" -eq 4
+[ "$rc" -eq 4 ] || tail -20 "$work/clean.exec.out"
+run=$(newest_run restart)
+journal=$(journal_of "$run")
+check "clean: journal: top1's own poweroff recorded" test -n "$(record "$journal" self-poweroff poweroff-self)"
+shutdown_cpu=$(serve_figures "$samples")
+power_cycle_top1 clean
+"$gl" runbook resume "$run" --yes </dev/null >"$work/clean.resume.out" 2>&1
+rc=$?
+clean_ms=$(($(now_ms) - clean_started))
+check "clean: resume finishes the run (rc $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || tail -20 "$work/clean.resume.out"
+check "clean: resume saw top1 come back" grep -q "this host powered off and came back up" "$work/clean.resume.out"
+kill "$sampler" 2>/dev/null
+sampler=""
+
+# The journal: every phase in the procedure's order, each finished before
+# the next started, then the run.
+order=$(awk -F'\t' '$3 == "phase-started" { print $4 }' "$journal" | tr '\n' ' ')
+check "clean: journal: the phases in the procedure's order ($order)" test "$(echo $order)" = "$(echo $phases)"
+nested=$(awk -F'\t' '$3 == "phase-started" { if (open != "") print "overlap " open; open = $4 }
+  $3 == "phase-finished" { if ($4 != open) print "finished " $4 " while " open; open = "" }' "$journal")
+check "clean: journal: each phase finished before the next started $nested" test -z "$nested"
+check "clean: journal: run-finished" test -n "$(record "$journal" run-finished)"
+check "clean: journal: no step failed, none skipped" test -z "$(awk -F'\t' '$3 ~ /step-failed|step-skipped|gate-timed-out/' "$journal")"
+check "clean: runbook log verifies the journal" "$gl" runbook log "$run" >/dev/null
+
+# The hosts' own records: what each received, in the procedure's order, each
+# inside its phase's window in the journal, and never twice.
+window() { awk -F'\t' -v p="$1" '$3 == "phase-started" && $4 == p { s = $2 } $3 == "phase-finished" && $4 == p { f = $2 } END { print s, f }' "$journal"; }
+previous=0
+in_order() {   # in_order PHASE PATTERN HOST...: first record after the previous one, inside PHASE
+  local phase=$1 pattern=$2 at start end
+  shift 2
+  at=$(first_at "$since" "$pattern" "$@")
+  read -r start end <<<"$(window "$phase")"
+  check "clean: hosts: '$pattern' seen on $* (at ${at:-never}) inside phase $phase [$start, $end], after the previous step ($previous)" \
+    test -n "$at" -a "${at:-0}" -ge "${start:-1}" -a "${at:-0}" -le "${end:-0}" -a "${at:-0}" -ge "$previous"
+  [ -n "$at" ] && previous=$at
+}
+in_order stop-vms 'fleetctl stop --no-block pcocc-vm-admin1.service pcocc-vm-batch1.service pcocc-vm-infra1.service pcocc-vm-infra2.service$' top1
+in_order stop-dns-vms 'fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2$' top1
+in_order poweroff-islet-workers 'ssh poweroff$' "${islets[@]}"
+in_order unmount-glusterfs 'ssh umount -a -t fuse.glusterfs$' "${hypervisors[@]}"
+in_order stop-volumes 'volume stop volspoms1' top1
+in_order stop-volumes 'volume stop volspoms2' top1
+in_order stop-glusterfs 'systemctl stop glusterd$' "${hypervisors[@]}"
+in_order stop-glusterfs 'ssh pkill glusterfsd$' top2 top3 worker01 worker02
+in_order poweroff-hypervisors 'ssh poweroff$' top2 top3 worker01 worker02
+in_order poweroff-self $'\tpoweroff $' top1
+booted=$(first_at "$previous" 'systemctl start sshd$' top2 top3 worker01 worker02)
+read -r start end <<<"$(window power-on-hypervisors)"
+check "clean: hosts: the hypervisors booted during power-on-hypervisors ($booted in [$start, $end])" \
+  test -n "$booted" -a "${booted:-0}" -ge "${start:-1}" -a "${booted:-0}" -le "${end:-0}"
+previous=${booted:-$previous}
+in_order start-volumes 'volume start volspoms1' top1
+in_order start-volumes 'volume start volspoms2' top1
+in_order heal-volumes 'volume heal volspoms1' top1
+in_order heal-volumes 'volume heal volspoms2' top1
+in_order power-on-islet-workers 'systemctl start sshd$' "${islets[@]}"
+in_order start-fleet 'ssh systemctl start fleet$' "${physical[@]}"
+in_order start-dhcp-vms 'fleetctl start --no-block pcocc-vm-infra1 pcocc-vm-infra2$' top1
+in_order start-dns-vms 'fleetctl start --no-block pcocc-vm-ns1 pcocc-vm-ns2$' top1
+in_order start-remaining-vms 'fleetctl start --no-block pcocc-vm-admin1.service pcocc-vm-batch1.service$' top1
+for pattern in 'volume stop volspoms1$' 'volume stop volspoms2$' 'volume start volspoms1$' 'volume start volspoms2$' 'fleetctl stop'; do
+  n=$(count_of "$since" "$pattern" top1)
+  check "clean: hosts: '$pattern' carried out once on top1 ($n)" test "$n" -eq "$([ "$pattern" = 'fleetctl stop' ] && echo 2 || echo 1)"
+done
+for host in "${physical[@]}"; do
+  n=$(count_of "$since" '^ssh poweroff$' "$host")
+  [ "$host" = top1 ] && expected=0 || expected=1
+  check "clean: hosts: $host received poweroff over SSH $expected time(s) ($n)" test "$n" -eq "$expected"
+done
+
+# The cluster as it was: every VM running again, volumes started and healed,
+# every peer connected, DNS answering from the ns VMs.
+vms_after=$(running_vms | tr '\n' ' ')
+check "clean: every VM that ran before runs again ($vms_after)" test "$vms_after" = "$vms_before"
+info=$(on top1 gluster volume info 2>&1)
+check "clean: both volumes started (gluster volume info on top1)" test "$(grep -c '^Status: Started' <<<"$info")" -eq 2
+for volume in volspoms1 volspoms2; do
+  heal=$(on top1 gluster volume heal "$volume" info 2>&1)
+  check "clean: $volume healed, every brick connected ($(grep -c 'Number of entries: 0' <<<"$heal") bricks at 0)" \
+    test "$(grep -c 'Number of entries: 0' <<<"$heal")" -eq 3 -a "$(grep -c 'Status: Connected' <<<"$heal")" -eq 3
+done
+peers=$(on top1 gluster peer status 2>&1)
+check "clean: all 4 other peers connected (gluster peer status on top1)" test "$(grep -c 'Peer in Cluster (Connected)' <<<"$peers")" -eq 4
+for address in $(awk '$1 == "nameserver" { print $2 }' "$dir/etc/resolv.conf"); do
+  answer=$(on top1 dig +short +time=2 +tries=1 "@$address" admin1 2>&1)
+  check "clean: the DNS VM at $address answers (admin1: $answer)" grep -Eq '^[0-9.]+$' <<<"$answer"
+done
+
+# scenario 8: top1's own poweroff, its boot by its BMC, the startup after resume.
+check "clean: journal: poweroff-self finished after top1's boot" test -n "$(record "$journal" phase-finished poweroff-self)"
+check "clean: journal: the run resumed" test -n "$(record "$journal" run-resumed)"
+check "clean: top1 recorded its boot after its poweroff" test -n "$(first_at "$(cut -f1 <<<"$(record "$journal" self-poweroff)")" 'systemctl start greenlight$' top1)"
+
+# /api/v1 and /metrics of the new serve.
+runs=$(api /api/v1/runs)
+check "clean: /api/v1/runs: the run is done" /usr/bin/python3 -c '
+import json, sys
+run = [r for r in json.loads(sys.argv[1])["runs"] if r["id"] == sys.argv[2]]
+sys.exit(0 if run and run[0]["state"] in ("done", "finished") else 1)' "$runs" "$run"
+metrics=$(api /metrics)
+check "clean: /metrics: validate's phase done" grep -Eq "greenlight_run_phase_state\{.*phase=\"validate\".*\} " <<<"$metrics"
+check "clean: /metrics: no run active" grep -Eq '^greenlight_runs_active(\{[^}]*\})? 0$' <<<"$metrics"
+
+# Figures: total, greenlight's own share, gate latency, serve's RSS and CPU.
+summary=$(/usr/bin/python3 "$src/lab/bin/run-summary" "$journal" | tail -1)
+latency=$(/usr/bin/python3 "$here/gate-latency" "$journal")
+share=$(grep -o 'greenlight [0-9.]* s ([0-9.]* %)' <<<"$summary")
+p99=$(awk '{ for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1) }' <<<"$latency")
+check "clean: greenlight's own share under 5 % ($share)" awk -v s="$(grep -o '[0-9.]* %' <<<"$share")" 'BEGIN { exit !(s + 0 < 5) }'
+check "clean: gate latency p99 under 1 s ($latency)" test "${p99:-99999}" -lt 1000
+# Gate latency from the hosts' side, where a host records the moment the
+# gate's condition became true: from then to the next phase's first step,
+# less the gate's stable_for.
+from_host() {   # from_host GATE CONDITION_MS STABLE_MS NEXT_PHASE
+  local next
+  next=$(record "$journal" step-started "$4" 1 | cut -f1)
+  [ -n "$2" ] && [ -n "$next" ] && echo "$1 $((next - $2 - $3))"
+}
+off=$(record "$journal" self-poweroff | cut -f1)
+host_latency=$(
+  from_host no-glusterfs-clients "$(last_at "$since" 'ssh umount -a' "${hypervisors[@]}")" 10000 stop-volumes
+  from_host volumes-stopped "$(first_at "$since" 'volume stop volspoms2$' top1)" 0 stop-glusterfs
+  from_host volumes-started "$(first_at "$off" 'volume start volspoms2$' top1)" 0 heal-volumes
+  from_host islet-workers-reachable "$(last_at "$off" 'systemctl start sshd$' "${islets[@]}")" 0 start-fleet)
+echo "$host_latency"
+worst=$(sort -k2 -n <<<"$host_latency" | tail -1)
+check "clean: gate latency from the hosts' records under 3 s (worst: $worst)" test "$(wc -l <<<"$host_latency")" -eq 4 -a "${worst##* }" -lt 3000
+serve=$(serve_figures "$samples")
+figures="$(date -u '+%F %H:%M UTC'), tests/e2e/restart_test.sh: clean restart ${clean_ms} ms (exec to end of resume)
+  $summary
+  gate latency (gate-green to next step, ms): $latency
+  gate latency from the hosts' records (condition true to the next phase's first step, less stable_for, ms): $(echo $host_latency)
+  serve on top1: shutdown $shutdown_cpu; shutdown and startup $serve"
+echo "$figures"
+[ -n "${E2E_FIGURES:-}" ] && echo "$figures" >>"$E2E_FIGURES"
+clean_run=$run

@@ -1,0 +1,148 @@
+# shellcheck shell=bash disable=SC2154,SC2034
+# The same restart with faults injected at their moments and repaired by the
+# test, sourced by restart_test.sh after clean_restart.sh:
+#   3  a slow peer before the preflight: its gate red naming the peer and its
+#      RTT; repaired, the run goes on;
+#   9  a critical record (top2-data) missing from the hypervisors' hosts
+#      file: the preflight refuses to start the shutdown naming the record;
+#      expected to fail until dns_critical proves the hosts file alone (the
+#      DNS VMs still answer it): reported as XFAIL, not counted;
+#  10  the operator's terminal lost (the exec client killed) during stop-vms:
+#      the run goes on in serve; attach from another terminal shows it and
+#      answers its next question;
+#   5  a leftover GlusterFS mount on a worker once the unmount step ran: the
+#      volumes are not stopped, the client is named; self-heal daemons do
+#      not block;
+#   2  heals pending after the startup (self-heal off on a volume while a
+#      brick was down): the run waits at the heal gate, /api/v1/gates, the
+#      status page and /metrics name the volume, bricks and counts, the
+#      stuck-heal alert fires under promtool; heal on releases it.
+# Sets faulted_ms.
+since=$(now_ms)
+faulted_started=$since
+"${lab[@]}" fault slow top2 400 >/dev/null
+# 9: the hosts file is one file bind-mounted on every host: edited in place.
+hosts_file=$(cat "$dir/etc/hosts")
+grep -v ' top2-data$' <<<"$hosts_file" >"$dir/etc/hosts"
+check "faulted: top2-data is gone from top1's /etc/hosts" test -z "$(on top1 grep top2-data /etc/hosts)"
+mkfifo "$work/terminal" "$work/terminal2"
+exec 7<>"$work/terminal"   # the operator's terminal, kept open
+printf 'done\ndone\ndone\ny\n' >&7
+"$gl" runbook exec restart --yes <"$work/terminal" >"$work/faulted.exec.out" 2>&1 &
+client=$!
+wait_for 30 newest_run restart "$clean_run" >/dev/null
+run=$(newest_run restart "$clean_run")
+journal=$(journal_of "$run")
+
+# 3: slow peer.
+wait_record 60 "$journal" gate-waiting preflight >/dev/null
+wait_for 60 gate_says cluster-healthy red 'top2' '[0-9.]+ ?ms'
+check "faulted: the preflight's gate is red naming top2 and its RTT: $(gate_json cluster-healthy | cut -c1-300)" \
+  gate_says cluster-healthy red 'top2' '[0-9.]+ ?ms'
+check "faulted: no preflight step started while the peer is slow" test -z "$(record "$journal" step-started preflight)"
+check "faulted: top1 received no fleetctl stop" test "$(count_of "$since" 'fleetctl stop' top1)" -eq 0
+"${lab[@]}" repair ping top2 >/dev/null
+repaired=$(now_ms)
+green=$(wait_record 120 "$journal" gate-green preflight)
+echo "e2e: slow peer repaired, the preflight's gate green $(($(cut -f1 <<<"$green") - repaired)) ms later"
+
+# 9: the preflight's second gate, critical-dns-resolves.
+dns_refused() { gate_says critical-dns-resolves red 'top2-data' || [ -n "$(record "$journal" gate-green preflight critical-dns-resolves)" ]; }
+wait_for 30 dns_refused
+if gate_says critical-dns-resolves red 'top2-data'; then
+  check "faulted: the preflight refuses, naming the missing record: $(gate_json critical-dns-resolves | cut -c1-300)" true
+  check "faulted: ... and no preflight step started" test -z "$(record "$journal" step-started preflight)"
+else
+  echo "XFAIL: scenario 9: critical-dns-resolves went green with top2-data missing from the hosts file (the DNS VMs answer it): needs the hosts-only check of critical records"
+fi
+printf '%s\n' "$hosts_file" >"$dir/etc/hosts"
+check "faulted: ping repaired, the preflight's gates turn green and the run goes on" test -n "$green"
+
+# 10: the operator's terminal lost during stop-vms.
+wait_record 120 "$journal" gate-waiting stop-vms >/dev/null
+kill "$client" 2>/dev/null
+wait "$client" 2>/dev/null
+exec 7>&-
+check "faulted: the exec client is gone" test ! -e "/proc/$client"
+sleep 1
+state=$(api /api/v1/runs | /usr/bin/python3 -c 'import json,sys; print([r["state"] for r in json.load(sys.stdin)["runs"] if r["id"] == sys.argv[1]][0])' "$run" 2>&1)
+check "faulted: the run goes on in serve without its client (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
+exec 8<>"$work/terminal2"  # another terminal
+printf 'y\n' >&8
+"$gl" runbook attach "$run" <"$work/terminal2" >"$work/faulted.attach.out" 2>&1 &
+attach=$!
+check "faulted: stop-dns-vms started with no client" test -n "$(wait_record 120 "$journal" phase-started stop-dns-vms)"
+check "faulted: attach shows the run" grep -q "stop-vms\|stop-dns-vms" "$work/faulted.attach.out"
+
+# 5: a leftover GlusterFS client on worker01 once the unmount step ran.
+wait_record 180 "$journal" step-finished unmount-glusterfs >/dev/null
+on worker01 mount -t glusterfs top1:/volspoms1 /mnt/volspoms1
+check "faulted: worker01 mounted volspoms1 again (its /proc/mounts)" on worker01 grep -q " /mnt/volspoms1 fuse.glusterfs " /proc/mounts
+wait_for 60 gate_says no-glusterfs-clients red 'worker01|10\.1\.1\.1'
+check "faulted: the clients gate is red naming worker01: $(gate_json no-glusterfs-clients | cut -c1-300)" \
+  gate_says no-glusterfs-clients red 'worker01|10\.1\.1\.1'
+sleep 15   # longer than the gate's stable_for
+check "faulted: the volumes are not stopped (journal)" test -z "$(record "$journal" phase-started stop-volumes)"
+check "faulted: the volumes are not stopped (top1's glusterd)" test "$(count_of "$since" 'volume stop' top1)" -eq 0
+on worker01 umount /mnt/volspoms1
+green=$(wait_record 60 "$journal" gate-green unmount-glusterfs)
+check "faulted: unmounted, the clients gate turns green" test -n "$green"
+check "faulted: ... while the self-heal daemons run on top1" test -n "$(on top1 pgrep -f glustershd)"
+
+# 10 again: attach answers the next question, the poweroff's confirmation.
+wait "$attach"
+rc=$?
+exec 8>&-
+check "faulted: attach asked the poweroff's confirmation" grep -q "Power off every hypervisor" "$work/faulted.attach.out"
+check "faulted: attach ends as top1 powers itself off (rc $rc)" test "$rc" -eq 4
+[ "$rc" -eq 4 ] || tail -20 "$work/faulted.attach.out"
+check "faulted: journal: confirmation answered, the hypervisors powered off" test -n "$(record "$journal" phase-finished poweroff-hypervisors)"
+power_cycle_top1 faulted
+
+# 2: heals pending after the startup.
+"$gl" runbook resume "$run" --yes </dev/null >"$work/faulted.resume.out" 2>&1 &
+resume=$!
+wait_record 300 "$journal" gate-waiting heal-volumes >/dev/null
+heal() { local option; for option in self-heal-daemon data-self-heal metadata-self-heal entry-self-heal; do on top1 gluster volume set volspoms1 "cluster.$option" "$1" >/dev/null; done; }
+heal off
+"${lab[@]}" fault brick-down top3 volspoms1 >/dev/null
+wait_for 30 on top1 grep -q " /mnt/volspoms1 fuse.glusterfs " /proc/mounts
+on top1 sh -c 'for i in $(seq 20); do echo entry >/mnt/volspoms1/e2e-$i; done'
+"${lab[@]}" repair bricks volspoms1 >/dev/null
+wait_for 60 gate_says volumes-healed red 'volspoms1' 'top[12]:' '[0-9]+ entr'
+check "faulted: the heal gate is red naming the volume, bricks and counts: $(gate_json volumes-healed | cut -c1-300)" \
+  gate_says volumes-healed red 'volspoms1' 'top[12]:' '[0-9]+ entr'
+pending=$(api /metrics | grep -E '^gluster_volume_heal_count\{.*volume="volspoms1".*\} [1-9]')
+check "faulted: /metrics: entries pending on volspoms1's bricks ($(wc -l <<<"$pending") series)" test -n "$pending"
+source "$here/heal_alert.sh"
+page=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --disable-extensions --user-data-dir="$work/chromium" --virtual-time-budget=5000 --dump-dom \
+  "http://127.0.0.1:$(cat "$dir/forward.port")/" 2>/dev/null)
+check "faulted: the status page names volumes-healed, volspoms1 and its entries" \
+  bash -c 'grep -q volumes-healed <<<"$1" && grep -q volspoms1 <<<"$1" && grep -Eq "[0-9]+ entr" <<<"$1"' _ "$page"
+check "faulted: the run waits: power-on-islet-workers not started" test -z "$(record "$journal" phase-started power-on-islet-workers)"
+on_at=$(now_ms)
+heal on
+healed() { api /api/v1/checks | /usr/bin/python3 -c '
+import json, sys
+c = [c for c in json.load(sys.stdin)["checks"] if c["check"] == "gluster-heal"]
+sys.exit(0 if c and c[0]["status"] == "OK" and c[0]["started"] * 1000 > int(sys.argv[1]) else 1)' "$on_at"; }
+wait_for 60 healed
+healed_ms=$(($(now_ms) - on_at))
+check "faulted: heal on: nothing left to heal within seconds ($healed_ms ms)" test "$healed_ms" -lt 20000
+echo "e2e: heal on, nothing left to heal $healed_ms ms later"
+green=$(wait_record 150 "$journal" gate-green heal-volumes)
+check "faulted: the heal gate turns green (its stable_for after)" test -n "$green"
+wait "$resume"
+rc=$?
+faulted_ms=$(($(now_ms) - faulted_started))
+check "faulted: resume finishes the run (rc $rc)" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || tail -20 "$work/faulted.resume.out"
+check "faulted: journal: run-finished" test -n "$(record "$journal" run-finished)"
+check "faulted: runbook log verifies the journal" "$gl" runbook log "$run" >/dev/null
+for pattern in 'volume stop volspoms1$' 'volume start volspoms1$' 'fleetctl start --no-block pcocc-vm-ns1 '; do
+  n=$(count_of "$since" "$pattern" top1)
+  check "faulted: hosts: '$pattern' carried out once on top1 ($n)" test "$n" -eq 1
+done
+vms_after=$(running_vms | tr '\n' ' ')
+check "faulted: every VM that ran before runs again ($vms_after)" test "$vms_after" = "$vms_before"

@@ -1,0 +1,149 @@
+# shellcheck shell=bash disable=SC2154
+# What the end-to-end tests read: greenlight's journal, /api/v1 and /metrics
+# through the lab's forwarder, and the lab hosts' own records (each host's
+# DIR/HOST/commands.log, written by lab/host/record: commands received over
+# SSH and the stand-ins run there; top1's GlusterFS cmd_history.log), never
+# greenlight's word alone. Sourced by tests/e2e/*_test.sh after tests/support/check.sh,
+# with dir (the lab's folder), lab (the lab/lab command array) and gl set.
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+on() { "${lab[@]}" exec "$@"; }
+api() { curl -s --max-time 5 "http://127.0.0.1:$(cat "$dir/forward.port")$1"; }
+
+# journal_of RUN: the journal file of a run.
+journal_of() { echo "$dir/runs/$1/journal"; }
+# record JOURNAL EVENT [PHASE [STEP]]: the first record of EVENT (in PHASE,
+# STEP), as "UNIX_MS<TAB>DETAIL"; nothing when there is none.
+record() {
+  awk -F'\t' -v e="$2" -v p="${3:-}" -v s="${4:-}" \
+    '$3 == e && (p == "" || $4 == p) && (s == "" || $5 == s) { print $2 "\t" $6; exit }' "$1" 2>/dev/null
+}
+# wait_record SECONDS JOURNAL EVENT [PHASE [STEP]]: record, once written.
+wait_record() {
+  local seconds=$1 deadline found
+  shift
+  deadline=$(($(date +%s) + seconds))
+  while [ "$(date +%s)" -le "$deadline" ]; do
+    found=$(record "$@")
+    [ -n "$found" ] && { echo "$found"; return 0; }
+    sleep 0.2
+  done
+  return 1
+}
+# newest_run RUNBOOK [EXCEPT]: the newest run of RUNBOOK other than EXCEPT
+# (run names end with their start time, RUNBOOK-YYYYMMDD-HHMMSS).
+newest_run() {
+  local journal
+  for journal in $(printf '%s\n' "$dir"/runs/"$1"-*/journal | sort -r); do
+    [ -e "$journal" ] || continue
+    journal=$(basename "$(dirname "$journal")")
+    [ "$journal" != "${2:-}" ] && { echo "$journal"; return 0; }
+  done
+  return 1
+}
+# wait_for SECONDS CMD...: CMD until it succeeds.
+wait_for() {
+  local deadline=$(($(date +%s) + $1))
+  shift
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.3
+  done
+}
+# gate_json NAME: the gate's entry of /api/v1/gates (latest run first), one line.
+gate_json() {
+  api /api/v1/gates | /usr/bin/python3 -c '
+import json, sys
+gates = [g for g in json.load(sys.stdin).get("gates", []) if g.get("name") == sys.argv[1]]
+if gates:
+    print(json.dumps(gates[-1]))' "$1" 2>/dev/null
+}
+# gate_says NAME STATUS PATTERN...: the gate is STATUS and its entry matches
+# every PATTERN (extended regular expressions).
+gate_says() {
+  local name=$1 status=$2 entry pattern
+  shift 2
+  entry=$(gate_json "$name")
+  grep -q "\"status\": \"$status\"" <<<"$entry" || return 1
+  for pattern in "$@"; do grep -Eq "$pattern" <<<"$entry" || return 1; done
+}
+
+# host_records HOST [SINCE_MS]: HOST's own record of the commands it
+# received, from SINCE_MS on: UNIX_MS<TAB>HOW<TAB>COMMAND.
+host_records() { awk -F'\t' -v since="${2:-0}" '$1 >= since' "$dir/$1/commands.log" 2>/dev/null; }
+# gluster_cli HOST [SINCE_MS]: the gluster CLI commands glusterd on HOST
+# carried out (its cmd_history.log), as UNIX_MS<TAB>COMMAND.
+gluster_cli() {
+  /usr/bin/python3 - "$dir/$1/glusterfs-log/cmd_history.log" "${2:-0}" <<'EOF'
+import datetime, re, sys
+since = int(sys.argv[2])
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \+0000\]\s+: (.*?) : SUCCESS", line)
+    if not m:
+        continue
+    at = datetime.datetime.strptime(m.group(1)[:26], "%Y-%m-%d %H:%M:%S.%f")
+    ms = int(at.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+    if ms >= since:
+        print("%d\t%s" % (ms, m.group(2)))
+EOF
+}
+# first_at SINCE_MS PATTERN HOST...: the earliest time a host recorded a
+# command matching PATTERN (extended regular expression) from SINCE_MS on,
+# gluster CLI commands of top1 included; nothing when none did.
+first_at() {
+  local since=$1 pattern=$2 host
+  shift 2
+  {
+    for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $1 "\t" $2 " " $3 }'; done
+    gluster_cli top1 "$since"
+  } | grep -E "$pattern" | sort -n | head -1 | cut -f1
+}
+# last_at SINCE_MS PATTERN HOST...: the latest such time, as first_at.
+last_at() {
+  local since=$1 pattern=$2 host
+  shift 2
+  for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $1 "\t" $2 " " $3 }'; done |
+    grep -E "$pattern" | sort -n | tail -1 | cut -f1
+}
+# count_of SINCE_MS PATTERN HOST...: how many records match, as first_at.
+count_of() {
+  local since=$1 pattern=$2 host
+  shift 2
+  {
+    for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $2 " " $3 }'; done
+    gluster_cli top1 "$since" | cut -f2
+  } | grep -cE "$pattern"
+}
+
+# running_vms: the VMs fleet says run, and whose host has processes.
+running_vms() {
+  local vm
+  for vm in $(on top1 fleetctl list-units --fields unit,active,sub --no-legend |
+              awk '$2 == "active" && $3 == "running" { sub(/^pcocc-vm-/, "", $1); sub(/\.service$/, "", $1); print $1 }' | sort); do
+    [ -n "$(ip netns pids "lab$LAB_ID-$vm" 2>/dev/null)" ] && echo "$vm"
+  done
+}
+
+# Samples greenlight serve on top1 (every process named greenlight in
+# top1's network namespace) once a second into FILE: PID, peak RSS in kB
+# (VmHWM), CPU ticks (utime + stime). serve_sampler FILE &
+serve_sampler() {
+  local pid
+  while :; do
+    for pid in $(ip netns pids "lab$LAB_ID-top1" 2>/dev/null); do
+      [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = greenlight ] || continue
+      echo "$pid $(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null) $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)"
+    done >>"$1"
+    sleep 1
+  done
+}
+# serve_figures FILE: "peak RSS MB, CPU s" over every serve process sampled,
+# the CPU of the serve sampled first counted from that sample (the one
+# running when the run started), of later ones (top1's boot) from their start.
+serve_figures() {
+  awk -v hz="$(getconf CLK_TCK)" 'NF == 3 {
+      if (first == "") first = $1
+      if (!($1 in base)) base[$1] = ($1 == first) ? $3 : 0
+      if ($2 > peak) peak = $2; cpu[$1] = $3 - base[$1] }
+    END { for (p in cpu) total += cpu[p]; printf "%.1f MB peak RSS, %.1f s CPU\n", peak / 1024, total / hz }' "$1"
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# End to end: `greenlight runbook exec restart` executed by greenlight serve
+# on the lab cluster's top1 (lab/lab, docs/lab.md), twice on one lab:
+#  a. a clean restart (clean_restart.sh): the procedure's order in the
+#     journal and on the hosts, the cluster as it was at the end, top1's own
+#     poweroff and its boot by its BMC; the run's figures;
+#  b. the same runbook with faults injected at their moments and repaired
+#     (faulted_restart.sh): a slow peer, a leftover GlusterFS client, the
+#     operator's terminal lost, heals pending after the startup.
+# Asserted from the journal, /api/v1, /metrics and the hosts' own records.
+# E2E_FIGURES=FILE appends the clean run's figures to FILE. KEEP=1 leaves
+# the lab up.
+set -uo pipefail
+src=${GREENLIGHT_SOURCE_DIR:?}
+gl=$(realpath "${GREENLIGHT:?}")
+here=$(cd "$(dirname "$0")" && pwd)
+source "$src/tests/support/check.sh"
+source "$here/lib.sh"
+started=$(now_ms)
+work=$(mktemp -d /tmp/greenlight-e2e-XXXXXX)
+dir=$work/lab
+lab=(bash "$src/lab/lab" -d "$dir")
+sampler=""
+finish() {
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+  if [ -n "${KEEP:-}" ]; then echo "keeping $work (lab: ${lab[*]})"; return; fi
+  "${lab[@]}" down >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap finish EXIT
+
+t=$(now_ms)
+out=$("${lab[@]}" up --greenlight "$gl" 2>&1); rc=$?
+check "lab up (rc $rc, $(($(now_ms) - t)) ms): $(tail -2 <<<"$out")" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || exit 1
+source "$dir/cluster.env"
+export GREENLIGHT_CONFIG=$dir/site/site.yaml
+unset GREENLIGHT_CONTROL_SOCKET GREENLIGHT_RUNS_DIR   # serve's, as the lab's site says
+ready() { "${lab[@]}" ws curl -sf -o /dev/null --max-time 2 http://10.1.0.1:9877/-/ready 2>/dev/null && [ -S "$dir/control.sock" ]; }
+wait_for 60 ready
+check "serve on top1 is ready" ready
+
+# The shutdown's end, common to both runs: top1 powered itself off (exec
+# or attach ended with 4), the workstation powers it on through its BMC,
+# its boot starts serve again. Sets boot_after.
+power_cycle_top1() {
+  local boot_before
+  boot_before=$(cat "$dir/top1/boot_id")
+  wait_for 30 bash -c "[[ \$(${lab[*]} power top1 status 2>&1) == *off ]]"
+  check "$1: top1's chassis is off (its BMC)" grep -q "is off" <<<"$("${lab[@]}" power top1 status 2>&1)"
+  check "$1: nothing runs on top1 any more (its process table is empty)" test -z "$(ip netns pids "lab$LAB_ID-top1" 2>/dev/null)"
+  check "$1: status says the run waits for top1's boot" grep -q "powered off" <<<"$("$gl" runbook status 2>&1)"
+  "${lab[@]}" power top1 on >/dev/null
+  wait_for 90 ready
+  check "$1: top1's boot started serve again" ready
+  boot_after=$(on top1 cat /proc/sys/kernel/random/boot_id)
+  check "$1: top1 booted (new boot id)" test "$boot_after" != "$boot_before"
+}
+
+vms_before=$(running_vms | tr '\n' ' ')
+check "VMs run before the restart ($vms_before)" test "$(wc -w <<<"$vms_before")" -eq 6
+source "$here/clean_restart.sh"
+source "$here/faulted_restart.sh"
+
+echo "e2e: clean restart ${clean_ms:-?} ms, faulted restart ${faulted_ms:-?} ms, suite $(($(now_ms) - started)) ms"
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
