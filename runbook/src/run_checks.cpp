@@ -100,18 +100,18 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
         // Created, its executor not started yet (or never): named after its runbook.
         std::smatch stamp;
         if (!std::regex_search(run, stamp, kStamp) ||
-            run.substr(0, static_cast<std::size_t>(stamp.position(0))) != name)
+            (!name.empty() && run.substr(0, static_cast<std::size_t>(stamp.position(0))) != name))
           continue;
         unfinished.state = "starting";
       } else {
         const RunState state = replay(records);
-        if (state.runbook != name || state.finished || state.aborted) continue;
+        if ((!name.empty() && state.runbook != name) || state.finished || state.aborted) continue;
         unfinished.state = state.self_poweroff_pending ? "powered off"
                            : state.paused              ? "paused"
                                                        : "interrupted";
       }
     } catch (const std::exception& error) {
-      if (run.rfind(name + "-", 0) != 0) continue;
+      if (!name.empty() && run.rfind(name + "-", 0) != 0) continue;
       unfinished.state = fmt::format("damaged: {}", error.what());
     }
     if (unfinished.pid != 0) {
@@ -129,7 +129,10 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
   NewRun created;
   const StoreLock lock(store.root());
   if (!book.concurrent_runs) {
-    const auto others = unfinished_runs(store, book.name);
+    // Any run not ended holds the site, whatever its runbook: two runs that
+    // act on the cluster at once (a restart beside a shutdown) would each
+    // break the order the other relies on.
+    const auto others = unfinished_runs(store, "");
     if (!others.empty()) {
       std::string names;
       for (const auto& other : others) {
@@ -138,7 +141,7 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
       }
       const UnfinishedRun& last = others.back();
       created.refusal = fmt::format(
-          "runbook {} has a run that has not ended, and it runs one at a time:{}\n"
+          "runbook {} runs alone, and a run has not ended:{}\n"
           "Follow it (greenlight runbook attach {}), resume it (greenlight runbook resume {}) or "
           "end it (greenlight runbook abort {}) first.",
           book.name, names, last.run, last.run, last.run);

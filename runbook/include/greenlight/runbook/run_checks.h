@@ -36,14 +36,14 @@ struct UnfinishedRun {
   std::string state;  ///< "executing", "paused", "powered off", "interrupted", "damaged: WHY"
 };
 
-/// The unfinished runs of runbook `name` in `store`, sorted by run name. A
-/// run is of the runbook its journal's first record names (the directory's
-/// name while its journal is still empty).
+/// The unfinished runs of runbook `name` (every runbook when empty) in
+/// `store`, sorted by run name. A run is of the runbook its journal's first
+/// record names (the directory's name while its journal is still empty).
 std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name);
 
-/// `exec NAME`: creates the new run's directory, unless the runbook allows
-/// one run at a time (the default; `concurrent_runs: true` lifts it) and one
-/// has not ended: then refuses, naming each such run, its process and user,
+/// `exec NAME`: creates the new run's directory, unless the runbook runs
+/// alone (the default; `concurrent_runs: true` lifts it) and a run of any
+/// runbook has not ended: then refuses, naming each such run, its process and user,
 /// and what to do. The look and the creation happen under one lock on the
 /// state directory, so two execs at the same moment (in serve and in a
 /// terminal) cannot both pass. Throws std::filesystem::filesystem_error or
