@@ -3,28 +3,45 @@
 #include <algorithm>
 #include <map>
 
+#include "dns_records.h"
 #include "findings.h"
 #include "greenlight/checks/dns.h"
 #include "listing.h"
 
 namespace greenlight::checks {
 
-CheckResult dns_records_verdict(const std::vector<AddressRecord>& expected,
-                                const std::vector<DnsAnswer>& answers) {
-  CheckResult r;
-  detail::Findings findings;
-  // name -> every address it must hold, in record order.
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<std::string>> wanted;
-  for (const auto& record : expected) {
+namespace detail {
+
+WantedNames wanted_names(const std::vector<AddressRecord>& records) {
+  WantedNames out;
+  for (const auto& record : records) {
     for (const auto& name : record.names) {
-      auto [it, added] = wanted.try_emplace(name);
-      if (added) order.push_back(name);
+      auto [it, added] = out.addresses.try_emplace(name);
+      if (added) out.order.push_back(name);
       if (std::find(it->second.begin(), it->second.end(), record.address) == it->second.end()) {
         it->second.push_back(record.address);
       }
     }
   }
+  return out;
+}
+
+std::vector<std::string> absent_addresses(const std::vector<std::string>& want,
+                                          const std::vector<std::string>& got) {
+  std::vector<std::string> absent;
+  for (const auto& address : want) {
+    if (std::find(got.begin(), got.end(), address) == got.end()) absent.push_back(address);
+  }
+  return absent;
+}
+
+}  // namespace detail
+
+CheckResult dns_records_verdict(const std::vector<AddressRecord>& expected,
+                                const std::vector<DnsAnswer>& answers) {
+  CheckResult r;
+  detail::Findings findings;
+  auto [order, wanted] = detail::wanted_names(expected);
   std::map<std::string, const DnsAnswer*> by_name;
   for (const auto& a : answers) by_name.emplace(a.name, &a);
   std::size_t good = 0;
@@ -41,11 +58,7 @@ CheckResult dns_records_verdict(const std::vector<AddressRecord>& expected,
                    fmt::format("{} does not resolve: {}", name,
                                it->second->error.empty() ? "no address" : it->second->error));
     } else {
-      std::vector<std::string> absent;
-      for (const auto& address : want) {
-        const auto& got = it->second->addresses;
-        if (std::find(got.begin(), got.end(), address) == got.end()) absent.push_back(address);
-      }
+      const auto absent = detail::absent_addresses(want, it->second->addresses);
       if (!absent.empty()) {
         state = "wrong";
         findings.add(Status::critical, fmt::format("{} resolves to {}, expected {}", name,
