@@ -12,6 +12,7 @@ src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
 bmc="$src/lab/bmc.sh"
 source "$(dirname "$0")/../support/check.sh"
+source "$(dirname "$0")/../support/bmc.sh"
 started=$(date +%s%N)
 dir=$(mktemp -d /tmp/greenlight-power-gate-XXXXXX)
 ns=glpw$$
@@ -113,11 +114,7 @@ out=$(IPMI_PASSWORD=wrong in_ns "$gl" check power 2>&1); rc=$?
 check "a wrong password is unknown (rc $rc)" test "$rc" -eq 3
 check "with ipmitool's reason ($out)" grep -q "node1 power not read: exit 1: .*RMCP+ session" <<<"$out"
 
-pids=$(cat "$dir"/bmc/*/pid)
-bash "$bmc" down "$dir/bmc"
-alive=0
-for pid in $pids; do bash "$bmc" running "$pid" && alive=$((alive + 1)); done
-check "every ipmi_sim started is stopped" test "$alive" -eq 0
+bmc_down_checked "$bmc" "$dir/bmc"
 elapsed=$((($(date +%s%N) - started) / 1000000))
 echo "power gate: $passed passed, $failed failed in ${elapsed} ms"
 [ "$failed" -eq 0 ]
