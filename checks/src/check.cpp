@@ -232,17 +232,17 @@ void launch_next(const std::shared_ptr<Progress>& progress) {
     result.node = progress->where(i).node;
     result.command = progress->commands[i].text();
     result.status = RunStatus::kTimeout;
-    result.reason = fmt::format("not started: the check's timeout of {} ms was spent on the "
-                                "commands before it",
-                                progress->timeout.count());
+    result.reason = fmt::format(
+        "not started: the check's timeout of {} ms was spent on the "
+        "commands before it",
+        progress->timeout.count());
     finished_one(progress, i, std::move(result));
     return;
   }
   progress->commands[i].timeout = left;
-  progress->runner.run(progress->where(i), progress->commands[i],
-                       [progress, i](RunResult result) {
-                         finished_one(progress, i, std::move(result));
-                       });
+  progress->runner.run(progress->where(i), progress->commands[i], [progress, i](RunResult result) {
+    finished_one(progress, i, std::move(result));
+  });
 }
 
 }  // namespace

@@ -57,8 +57,8 @@ std::string hosts_file_lookup_script(const std::vector<std::string>& names,
   std::string words;
   for (const auto& name : names) words += " " + shell_quote(name);
   return fmt::format(
-      R"(for n in{}; do echo "== $n"; {} -s hosts:files hosts "$n"; echo "== rc $?"; done)",
-      words, getent);
+      R"(for n in{}; do echo "== $n"; {} -s hosts:files hosts "$n"; echo "== rc $?"; done)", words,
+      getent);
 }
 
 Argv fleet_list_units_argv() {

@@ -15,10 +15,10 @@
 
 #include "check_support.h"
 #include "greenlight/checks/commands.h"
-#include "greenlight/core/site_runner.h"
 #include "greenlight/checks/confiture.h"
 #include "greenlight/checks/dns.h"
 #include "greenlight/checks/dns_servers.h"
+#include "greenlight/core/site_runner.h"
 #include "kinds.h"
 
 namespace greenlight::checks::detail {

@@ -29,8 +29,8 @@ Parsed<std::vector<HostsLookup>> parse_hosts_file_lookups(std::string_view outpu
     ++number;
     if (line.empty()) continue;
     auto bad = [&](const char* why) {
-      return ParseError{fmt::format("hosts file lookups, line {}: {}: '{}'", number, why,
-                                    line.substr(0, 120))};
+      return ParseError{
+          fmt::format("hosts file lookups, line {}: {}: '{}'", number, why, line.substr(0, 120))};
     };
     if (line.rfind("== rc ", 0) == 0) {
       if (!open) return bad("a status outside a lookup");
@@ -64,7 +64,8 @@ CheckResult hosts_files_verdict(const std::vector<AddressRecord>& expected,
     if (!host.error.empty()) {
       findings.add(Status::unknown,
                    fmt::format("hosts file of {} not read: {}", host.host, host.error));
-      for (const auto& name : order) r.add_fact("dns_hosts_file", host.host + " " + name, "unanswered");
+      for (const auto& name : order)
+        r.add_fact("dns_hosts_file", host.host + " " + name, "unanswered");
       continue;
     }
     std::map<std::string, const HostsLookup*> by_name;
@@ -110,9 +111,8 @@ CheckResult hosts_files_verdict(const std::vector<AddressRecord>& expected,
   if (hosts.empty()) findings.add(Status::unknown, "no host to verify");
   if (order.empty()) findings.add(Status::unknown, "no record to verify");
   r.status = findings.status();
-  r.message = findings.message(
-      fmt::format("all {} critical names in the hosts files of {}", order.size(),
-                  NodeSet::from_names(good_hosts).fold()));
+  r.message = findings.message(fmt::format("all {} critical names in the hosts files of {}",
+                                           order.size(), NodeSet::from_names(good_hosts).fold()));
   return r;
 }
 

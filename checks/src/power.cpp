@@ -65,12 +65,12 @@ CheckResult power_state_verdict(const std::vector<NodePower>& nodes, PowerGoal g
     }
     r.add_fact("power", n.node, !n.chassis_on ? "unknown" : *n.chassis_on ? "on" : "off");
     if (!n.chassis_on) {
-      findings.add(Status::unknown,
-                   fmt::format("{} power not read: {}", n.node, n.chassis_error));
+      findings.add(Status::unknown, fmt::format("{} power not read: {}", n.node, n.chassis_error));
       continue;
     }
     if (*n.chassis_on != want_on) {
-      findings.add(Status::critical, fmt::format("{} chassis {}", n.node, *n.chassis_on ? "on" : "off"));
+      findings.add(Status::critical,
+                   fmt::format("{} chassis {}", n.node, *n.chassis_on ? "on" : "off"));
       continue;
     }
     if (n.address.empty()) {

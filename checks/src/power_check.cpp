@@ -38,7 +38,7 @@ class PowerCheck : public Check {
       : Check(spec.name, spec.host) {
     nodes_ = expand(reader, "nodes", site, groups, true);
     goal_ = reader.choice("expect", {"on", "off"}, true).value_or("off") == "on" ? PowerGoal::on
-                                                                              : PowerGoal::off;
+                                                                                 : PowerGoal::off;
     const bool ping = reader.boolean("ping").value_or(true);
     ping_count_ = static_cast<int>(reader.integer("ping_count", false, 1, 10).value_or(2));
     const config::Value* where = reader.value().find("nodes");

@@ -3,9 +3,8 @@
 // parameters on top of the site's check, as at run time.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <stdexcept>
 
 #include "greenlight/checks/check.h"

@@ -3,10 +3,11 @@
 // the self-heal daemon off: 6 entries pending on bricks 1 and 3): falling
 // counts are progress (a warning that says so), counts that stop falling for
 // stuck_after are a stuck heal (critical), and nothing pending is green.
+#include "greenlight/checks/heal_progress.h"
+
 #include <catch2/catch.hpp>
 
 #include "greenlight/checks/gluster_heal.h"
-#include "greenlight/checks/heal_progress.h"
 #include "support/read_file.h"
 
 using namespace greenlight;
@@ -61,11 +62,10 @@ TEST_CASE("heal progress: falling counts are a warning that shows the figures") 
   progress.observe(t1, later);
   const auto r1 = gluster_heal_verdict(later, HealPace{&progress, t1, minutes(30)});
   CHECK(r1.status == Status::warning);
-  CHECK_THAT(r1.message, Catch::Contains(
-                             "200 entries pending on vm:/data/brick1 (falling: 600 to 200 in 4m, "
+  CHECK_THAT(r1.message,
+             Catch::Contains("200 entries pending on vm:/data/brick1 (falling: 600 to 200 in 4m, "
                              "100/min)"));
-  CHECK(sample(r1, "greenlight_gluster_brick_heal_rate", "vm:/data/brick1") ==
-        Approx(400.0 / 240));
+  CHECK(sample(r1, "greenlight_gluster_brick_heal_rate", "vm:/data/brick1") == Approx(400.0 / 240));
   CHECK(sample(r1, "greenlight_gluster_brick_heal_stalled_seconds", "vm:/data/brick1") == 0);
   CHECK(sample(r1, "gluster_volume_heal_count", "vm:/data/brick1") == 200);
 }
@@ -78,9 +78,11 @@ TEST_CASE("heal progress: counts that stop falling for stuck_after are a stuck h
   // Flat for 29 minutes: still a heal in progress, saying for how long.
   auto flat = summary_at(300);
   progress.observe(t0 + minutes(34), flat);
-  const auto waiting = gluster_heal_verdict(flat, HealPace{&progress, t0 + minutes(34), minutes(30)});
+  const auto waiting =
+      gluster_heal_verdict(flat, HealPace{&progress, t0 + minutes(34), minutes(30)});
   CHECK(waiting.status == Status::warning);
-  CHECK_THAT(waiting.message, Catch::Contains("300 entries pending on vm:/data/brick1 (not falling for 29m)"));
+  CHECK_THAT(waiting.message,
+             Catch::Contains("300 entries pending on vm:/data/brick1 (not falling for 29m)"));
   // A count that grows (writes meanwhile) is not progress either.
   auto more = summary_at(350);
   progress.observe(t0 + minutes(35), more);
@@ -98,7 +100,8 @@ TEST_CASE("heal progress: counts that stop falling for stuck_after are a stuck h
         Status::warning);
 }
 
-TEST_CASE("heal progress: nothing pending is green and ends the trend; an unreadable brick keeps it") {
+TEST_CASE(
+    "heal progress: nothing pending is green and ends the trend; an unreadable brick keeps it") {
   HealProgress progress;
   const auto t0 = std::chrono::system_clock::time_point{} + std::chrono::hours(1000);
   progress.observe(t0, summary_at(6));

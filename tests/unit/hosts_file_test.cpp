@@ -26,9 +26,11 @@ const char* kGood =
 
 TEST_CASE("hosts file lookups: one getent per name, files only, each name quoted") {
   const auto script = hosts_file_lookup_script({"top1", "top1-adm"});
-  CHECK(script ==
-        R"(for n in top1 top1-adm; do echo "== $n"; getent -s hosts:files hosts "$n"; echo "== rc $?"; done)");
-  CHECK_THAT(hosts_file_lookup_script({"a"}, {"/opt/my getent"}), Catch::Contains("'/opt/my getent' -s"));
+  CHECK(
+      script ==
+      R"(for n in top1 top1-adm; do echo "== $n"; getent -s hosts:files hosts "$n"; echo "== rc $?"; done)");
+  CHECK_THAT(hosts_file_lookup_script({"a"}, {"/opt/my getent"}),
+             Catch::Contains("'/opt/my getent' -s"));
 }
 
 TEST_CASE("hosts file lookups: parsed per name, malformed output refused with its line") {
@@ -71,7 +73,8 @@ TEST_CASE("hosts files: every host holds every critical name, or the host and na
   CHECK(bad.message == "top1 is 10.9.9.9 in the hosts file of worker02, expected 10.1.0.1");
 }
 
-TEST_CASE("hosts files: a host not read, a name not looked up, or getent that did not look is unknown") {
+TEST_CASE(
+    "hosts files: a host not read, a name not looked up, or getent that did not look is unknown") {
   auto good = *parse_hosts_file_lookups(kGood);
   const auto unread = hosts_files_verdict(
       records(), {{"top1", good, {}}, {"worker02", {}, "connection refused (refused)"}});

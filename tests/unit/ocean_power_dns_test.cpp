@@ -3,7 +3,6 @@
 // shutdown and again with the DNS VMs down; the BMCs and addresses of the
 // nodes powered off or on; the heal summary at a pace a healing volume bears.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "greenlight/checks/confiture.h"
@@ -53,7 +52,8 @@ TEST_CASE("ocean critical-dns-resolves: the hosts file of every top and worker, 
   REQUIRE(recorded.size() == 7);
   for (const char* host : {"top1: ", "top2: ", "top3: ", "worker01: ", "worker04: "}) {
     const bool ran = std::any_of(recorded.begin(), recorded.end(), [&](const std::string& line) {
-      return line.rfind(host, 0) == 0 && line.find("getent -s hosts:files hosts") != std::string::npos;
+      return line.rfind(host, 0) == 0 &&
+             line.find("getent -s hosts:files hosts") != std::string::npos;
     });
     CHECK(ran);
   }
@@ -68,11 +68,12 @@ TEST_CASE("ocean critical-dns-resolves: the hosts file of every top and worker, 
   RunResult refused;
   refused.status = RunStatus::kRefused;
   refused.reason = "connection refused";
-  const auto unread = ocean.judge_rules(
-      "shutdown", "critical-dns-resolves", 0,
-      {{"worker03", "getent", refused}, rule("", "getent", hosts_file())});
+  const auto unread =
+      ocean.judge_rules("shutdown", "critical-dns-resolves", 0,
+                        {{"worker03", "getent", refused}, rule("", "getent", hosts_file())});
   CHECK(unread.status == checks::Status::unknown);
-  CHECK_THAT(unread.message, Catch::Contains("hosts file of worker03 not read: connection refused"));
+  CHECK_THAT(unread.message,
+             Catch::Contains("hosts file of worker03 not read: connection refused"));
 }
 
 TEST_CASE("ocean all-vms-stopped: the hosts files are read again once the DNS VMs are down") {
@@ -80,9 +81,9 @@ TEST_CASE("ocean all-vms-stopped: the hosts files are read again once the DNS VM
   const auto& gate = ocean.gate("shutdown", "all-vms-stopped");
   REQUIRE(gate.checks.size() == 2);
   CHECK(gate.checks.at(1).check == "dns-critical");
-  const auto r = ocean.judge_rules("shutdown", "all-vms-stopped", 1,
-                                   {rule("top3", "getent", hosts_file("islet07")),
-                                    rule("", "getent", hosts_file())});
+  const auto r = ocean.judge_rules(
+      "shutdown", "all-vms-stopped", 1,
+      {rule("top3", "getent", hosts_file("islet07")), rule("", "getent", hosts_file())});
   CHECK(r.message == "islet07 not in the hosts file of top3");
 }
 
@@ -99,8 +100,9 @@ TEST_CASE("ocean power gates: chassis off from every BMC and silent addresses, f
   // 16 islets: 14 without an fping line are not proven silent.
   CHECK(off.status == checks::Status::unknown);
   REQUIRE(recorded.size() == 17);
-  CHECK_THAT(recorded.at(0),
-             Catch::Contains("ipmitool -I lanplus -H 10.2.4.1 -U admin -E -C 3 chassis power status"));
+  CHECK_THAT(
+      recorded.at(0),
+      Catch::Contains("ipmitool -I lanplus -H 10.2.4.1 -U admin -E -C 3 chassis power status"));
   CHECK_THAT(recorded.at(16), Catch::Contains("fping -C 2 -q -t 500 -- 10.1.4.1 10.1.4.2"));
   std::string all_silent;
   for (int i = 1; i <= 16; ++i) all_silent += "10.1.4." + std::to_string(i) + " : - -\n";
@@ -110,19 +112,20 @@ TEST_CASE("ocean power gates: chassis off from every BMC and silent addresses, f
                           rule("", "fping", all_silent, 1)})
             .green());
   // islet05 rebooted instead of powering off: its chassis is on.
-  const auto rebooted = ocean.judge_rules(
-      "shutdown", "islet-workers-down", 0,
-      {rule("", "-H 10.2.4.5 ", "Chassis Power is on\n"),
-       rule("", "chassis power status", "Chassis Power is off\n"), rule("", "fping", all_silent, 1)});
+  const auto rebooted =
+      ocean.judge_rules("shutdown", "islet-workers-down", 0,
+                        {rule("", "-H 10.2.4.5 ", "Chassis Power is on\n"),
+                         rule("", "chassis power status", "Chassis Power is off\n"),
+                         rule("", "fping", all_silent, 1)});
   CHECK(rebooted.status == checks::Status::critical);
   CHECK(rebooted.message == "islet05 chassis on");
   // Startup: on from the BMC and answering at its address.
   std::string answering;
   for (const char* a : {"10.1.0.2", "10.1.0.3", "10.1.1.1", "10.1.1.2", "10.1.1.3", "10.1.1.4"})
     answering += std::string(a) + " : 0.10 0.12\n";
-  const auto up = ocean.judge_rules("startup", "hypervisors-reachable", 0,
-                                    {rule("", "chassis power status", "Chassis Power is on\n"),
-                                     rule("", "fping", answering)});
+  const auto up = ocean.judge_rules(
+      "startup", "hypervisors-reachable", 0,
+      {rule("", "chassis power status", "Chassis Power is on\n"), rule("", "fping", answering)});
   CHECK(up.green());
   CHECK(up.message == "6 nodes powered on: top[2-3],worker[01-04]");
 }
@@ -135,6 +138,7 @@ TEST_CASE("ocean volumes-healed: the summary, at most every 30 s, for hours") {
   CHECK(check->min_interval() == std::chrono::seconds(30));
   bool summary = false;
   for (const auto& command : check->commands())
-    summary = summary || command.text().find("heal volspoms1 info summary --xml") != std::string::npos;
+    summary =
+        summary || command.text().find("heal volspoms1 info summary --xml") != std::string::npos;
   CHECK(summary);
 }

@@ -2,7 +2,6 @@
 // as captured against OpenIPMI's ipmi_sim (tests/fixtures/power), and the
 // two signals (chassis power from the BMC, ping of the address) combined.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "greenlight/checks/power.h"
@@ -54,15 +53,15 @@ TEST_CASE("power off: chassis off and silent; on, answering, or unread keeps it 
                             PowerGoal::off)
             .green());
   // A reboot instead of a poweroff: the chassis stays on.
-  const auto rebooted =
-      power_state_verdict({node("islet01", false, false), node("islet02", true, false)},
-                          PowerGoal::off);
+  const auto rebooted = power_state_verdict(
+      {node("islet01", false, false), node("islet02", true, false)}, PowerGoal::off);
   CHECK(rebooted.status == Status::critical);
   CHECK(rebooted.message == "islet02 chassis on");
   // The BMC says off but the address answers: something else answers there.
   const auto answers = power_state_verdict({node("islet01", false, true)}, PowerGoal::off);
   CHECK(answers.status == Status::critical);
-  CHECK_THAT(answers.message, Catch::Contains("islet01 chassis off, but 10.1.4.1 still answers ping"));
+  CHECK_THAT(answers.message,
+             Catch::Contains("islet01 chassis off, but 10.1.4.1 still answers ping"));
   const auto unread = power_state_verdict({node("islet01", std::nullopt, false)}, PowerGoal::off);
   CHECK(unread.status == Status::unknown);
   CHECK_THAT(unread.message, Catch::Contains("islet01 power not read: exit 1: Error: Unable"));
@@ -73,8 +72,8 @@ TEST_CASE("power off: chassis off and silent; on, answering, or unread keeps it 
 }
 
 TEST_CASE("power on: chassis on and answering; booting is a warning, off critical") {
-  const auto up = power_state_verdict({node("top2", true, true), node("top3", true, true)},
-                                      PowerGoal::on);
+  const auto up =
+      power_state_verdict({node("top2", true, true), node("top3", true, true)}, PowerGoal::on);
   CHECK(up.green());
   CHECK(up.message == "2 nodes powered on: top[2-3]");
   CHECK(power_state_verdict({node("top2", true, false)}, PowerGoal::on).status == Status::warning);

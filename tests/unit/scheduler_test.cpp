@@ -82,7 +82,8 @@ TEST_CASE("a faster pace while a gate waits") {
   CHECK(h.scheduler.runs("gated") >= 4);
 }
 
-TEST_CASE("a gate's pace never hurries a check beyond its min_interval (heal info's wait_interval)") {
+TEST_CASE(
+    "a gate's pace never hurries a check beyond its min_interval (heal info's wait_interval)") {
   Harness h(
       "  heal: {kind: gluster_heal, volumes: [v1], interval: 10s, wait_interval: 300ms,"
       " command: ['true']}\n"

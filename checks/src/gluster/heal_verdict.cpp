@@ -46,17 +46,17 @@ bool pending_finding(detail::Findings& findings, CheckResult& r, const std::stri
                std::chrono::duration<double>(stalled).count());
   r.add_sample("greenlight_gluster_brick_heal_rate", labels, trend->rate_per_second());
   if (stalled >= pace->stuck_after) {
-    findings.add(Status::critical,
-                 fmt::format("heal stuck: {}, not falling for {} (was {} {} ago)", base,
-                             span_text(stalled), trend->first, span_text(pace->now - trend->first_at)));
+    findings.add(Status::critical, fmt::format("heal stuck: {}, not falling for {} (was {} {} ago)",
+                                               base, span_text(stalled), trend->first,
+                                               span_text(pace->now - trend->first_at)));
     volume_status = worst(volume_status, Status::critical);
     return true;
   }
   if (trend->fell_at == trend->count_at) {
-    findings.add(Status::warning,
-                 fmt::format("{} (falling: {} to {} in {}, {:.0f}/min)", base, trend->first,
-                             trend->count, span_text(trend->count_at - trend->first_at),
-                             trend->rate_per_second() * 60));
+    findings.add(
+        Status::warning,
+        fmt::format("{} (falling: {} to {} in {}, {:.0f}/min)", base, trend->first, trend->count,
+                    span_text(trend->count_at - trend->first_at), trend->rate_per_second() * 60));
   } else {
     findings.add(Status::warning, fmt::format("{} (not falling for {})", base, span_text(stalled)));
   }
