@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 WERROR ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test unit integration demo bench clean
+.PHONY: all deps configure build test unit integration demo bench clean test-sanitize
 
 all: build
 
@@ -26,6 +26,16 @@ unit: build
 
 integration: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
+
+# The whole suite again, built with ASan + UBSan in its own tree. Leaks,
+# memory errors and undefined behaviour fail the test that hit them.
+SANITIZE_DIR ?= build-sanitize
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DGREENLIGHT_WERROR=$(WERROR) -DGREENLIGHT_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
 
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)

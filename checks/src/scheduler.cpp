@@ -11,6 +11,7 @@ struct Scheduler::State {
   bool in_flight = false;
   bool again = false;  // run_now() arrived while running
   std::optional<CheckResult> latest;
+  std::optional<std::chrono::system_clock::time_point> green_since;
   std::size_t runs = 0;
 
   State(asio::io_context& io, Entry e) : entry(std::move(e)), timer(io) {}
@@ -46,7 +47,10 @@ void Scheduler::start() {
 
 void Scheduler::stop() {
   running_ = false;
-  for (auto& [name, state] : states_) state->timer.cancel();
+  for (auto& [name, state] : states_) {
+    state->timer.cancel();
+    state->green_since.reset();
+  }
 }
 
 void Scheduler::schedule(State& state, std::chrono::milliseconds delay) {
@@ -68,6 +72,11 @@ void Scheduler::launch(State& state) {
               if (!*alive) return;
               state.in_flight = false;
               ++state.runs;
+              if (!result.green()) {
+                state.green_since.reset();
+              } else if (!state.green_since) {
+                state.green_since = result.finished;
+              }
               state.latest = std::move(result);
               on_result_(state.entry.check->name(), *state.latest);
               if (!running_) return;
@@ -104,6 +113,12 @@ bool Scheduler::set_pace(const std::string& name,
 const CheckResult* Scheduler::latest(const std::string& name) const {
   auto it = states_.find(name);
   return it == states_.end() || !it->second->latest ? nullptr : &*it->second->latest;
+}
+
+std::optional<std::chrono::system_clock::time_point> Scheduler::green_since(
+    const std::string& name) const {
+  auto it = states_.find(name);
+  return it == states_.end() ? std::nullopt : it->second->green_since;
 }
 
 std::size_t Scheduler::runs(const std::string& name) const {

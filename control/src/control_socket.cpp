@@ -1,12 +1,14 @@
 #include "greenlight/control/control_socket.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -152,7 +154,19 @@ void make_parent(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string Peer::describe() const { return fmt::format("uid {} pid {}", uid, pid); }
+std::string Peer::describe() const {
+  // getpwuid_r: serve answers several clients from its threads.
+  std::string user = "no user name";
+  struct passwd entry {};
+  struct passwd* found = nullptr;
+  std::array<char, 4096> buffer{};
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr)
+    user = found->pw_name;
+  // The kernel reports pid 0 for a client in a PID namespace serve cannot see.
+  return fmt::format("uid {} ({}) {}", uid, user,
+                     pid > 0 ? fmt::format("pid {}", pid)
+                             : std::string("pid unknown (a process outside serve's PID namespace)"));
+}
 
 std::string refusal(const Peer& peer, const Access& access, const std::filesystem::path& path) {
   if (peer.uid == 0 || peer.uid == access.owner) return {};

@@ -164,6 +164,8 @@ LAB_VOLUMES="volspoms1 volspoms2"
 ENV
   load
   trap 'echo "lab: up failed; undo it with: $0 -d $dir down" >&2' ERR
+  # Interrupted, it removes what it made so far: nothing half up is left.
+  trap 'trap - ERR INT TERM; echo "lab: up interrupted; removing what it made" >&2; cmd_down; exit 130' INT TERM
   write_files
   make_network
   start_bmcs
@@ -188,7 +190,11 @@ ENV
     "$dir/forward.port" </dev/null >/dev/null 2>&1 &
   echo $! >"$dir/forward.pid"
   wait_until 50 test -s "$dir/forward.port"
-  trap - ERR
+  trap - ERR INT TERM
   echo "lab up in $dir in $(($(now_ms) - started)) ms: ${physical[*]} ${vms[*]}"
-  echo "  site: $dir/site/site.yaml; status page (serve on top1): http://127.0.0.1:$(cat "$dir/forward.port")/"
+  if [[ -n $LAB_GREENLIGHT ]]; then
+    echo "  site: $dir/site/site.yaml; status page (serve on top1): http://127.0.0.1:$(cat "$dir/forward.port")/"
+  else
+    echo "  site: $dir/site/site.yaml; no greenlight serve on top1 (up --greenlight PATH starts one)"
+  fi
 }

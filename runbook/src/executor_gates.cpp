@@ -1,11 +1,51 @@
 // Waiting on gates, and pausing with the operator's choices.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <memory>
+#include <utility>
 
 #include "executor_impl.h"
 
 namespace greenlight::runbook {
+
+namespace {
+
+/// The instant of the run's last record that may have changed the cluster
+/// or what the operator knows of it: any step record, a pause, a resume, a
+/// skip, the run's start. Only phase and gate bookkeeping is passed over.
+std::optional<std::chrono::system_clock::time_point> last_action(
+    const std::vector<JournalRecord>& records) {
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    switch (it->event) {
+      case JournalEvent::kPhaseStarted:
+      case JournalEvent::kPhaseFinished:
+      case JournalEvent::kGateWaiting:
+      case JournalEvent::kGateGreen:
+        continue;
+      default:
+        return std::chrono::system_clock::time_point(std::chrono::milliseconds(it->unix_ms));
+    }
+  }
+  return std::nullopt;
+}
+
+/// `text` with its runs of digits (and decimal points between them) folded
+/// to one '#': two reasons that differ only by figures compare equal.
+std::string without_figures(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    if (!digit) {
+      if (!(text[i] == '.' && !out.empty() && out.back() == '#')) out += text[i];
+      continue;
+    }
+    if (out.empty() || out.back() != '#') out += '#';
+  }
+  return out;
+}
+
+}  // namespace
 
 void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
   if (gate_passed(phase.name, name)) return next_item();
@@ -34,14 +74,21 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
           gate_done(phase, *gate, outcome, status);
         },
         // A line each time the reason changes, not each time a message
-        // behind it does (a green check's figures move all the time).
-        [this, last = std::make_shared<std::string>()](const GateStatus& status) {
-          if (status.green) return last->clear();
+        // behind it does (a green check's figures move all the time); a
+        // reason whose only change is its figures (an uptime counting up)
+        // is printed again at most every 30 s.
+        [this, last = std::make_shared<std::pair<std::string, std::chrono::milliseconds>>()](
+            const GateStatus& status) {
+          if (status.green) return last->first.clear();
           std::string why = status.why_red();
-          if (why == *last) return;
+          if (why == last->first) return;
+          if (without_figures(why) == without_figures(last->first) &&
+              status.waited - last->second < std::chrono::seconds(30))
+            return;
           report(fmt::format("    red after {}s: {}", status.waited.count() / 1000, why));
-          *last = std::move(why);
-        });
+          *last = {std::move(why), status.waited};
+        },
+        last_action(records_));
   } catch (const std::exception& error) {
     GateStatus status;
     status.gate = name;
@@ -57,8 +104,12 @@ void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome
     gate_.clear();
     append(JournalEvent::kGateGreen, phase.name, gate.name,
            fmt::format("green after {:.1f}s", static_cast<double>(status.waited.count()) / 1000));
-    report(fmt::format("  gate {} green after {:.1f}s", gate.name,
-                       static_cast<double>(status.waited.count()) / 1000));
+    report(fmt::format("  gate {} green after {:.1f}s{}", gate.name,
+                       static_cast<double>(status.waited.count()) / 1000,
+                       status.green_for > status.waited
+                           ? fmt::format(" (green for {}s, since before the wait)",
+                                         status.green_for.count() / 1000)
+                           : std::string()));
     return next_item();
   }
   gate_timed_out(phase, gate, status, status.why_red());

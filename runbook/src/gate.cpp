@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "greenlight/checks/check.h"
@@ -111,6 +112,11 @@ const checks::CheckResult* SchedulerResults::latest(const std::string& key) cons
   return scheduler_.latest(key);
 }
 
+std::optional<std::chrono::system_clock::time_point> SchedulerResults::green_since(
+    const std::string& key) const {
+  return scheduler_.green_since(key);
+}
+
 void SchedulerResults::hurry(const std::string& key, std::optional<milliseconds> pace) {
   scheduler_.set_pace(key, pace);
   if (pace) scheduler_.run_now(key);
@@ -149,7 +155,8 @@ GateWait::~GateWait() {
   cancel();
 }
 
-void GateWait::start(Done done, Changed changed) {
+void GateWait::start(Done done, Changed changed,
+                     std::optional<std::chrono::system_clock::time_point> evidence_since) {
   keys_.clear();
   status_ = GateStatus{};
   status_.gate = gate_.name;
@@ -163,7 +170,7 @@ void GateWait::start(Done done, Changed changed) {
   // cluster after the steps that precede the gate.
   started_wall_ = std::chrono::system_clock::now();
   started_ = Clock::now();
-  green_since_.reset();
+  evidence_since_ = std::min(evidence_since.value_or(started_wall_), started_wall_);
   last_signature_.clear();
   active_ = true;
   for (const auto& key : keys_) results_.hurry(key, options_.pace);
@@ -187,7 +194,10 @@ void GateWait::poll() {
 
 void GateWait::evaluate() {
   const auto now = Clock::now();
+  const auto now_wall = std::chrono::system_clock::now();
+  auto green_since = evidence_since_;
   bool green = true;
+  bool any_red = false;
   std::string signature;
   for (std::size_t i = 0; i < keys_.size(); ++i) {
     auto& check = status_.checks[i];
@@ -201,19 +211,26 @@ void GateWait::evaluate() {
     } else {
       check.state = result->green() ? GateCheckState::State::kGreen : GateCheckState::State::kRed;
       check.message = result->message;
+      // A green result without a known run of green results counts from
+      // its own end only.
+      green_since = std::max(green_since, results_.green_since(keys_[i]).value_or(result->finished));
     }
     green = green && check.state == GateCheckState::State::kGreen;
+    any_red = any_red || check.state == GateCheckState::State::kRed;
     signature += fmt::format("{}:{}\n", static_cast<int>(check.state), check.message);
   }
-  if (green && !green_since_) green_since_ = now;
-  if (!green) green_since_.reset();
   status_.green = green;
   status_.waited = duration_cast<milliseconds>(now - started_);
-  status_.green_for =
-      green_since_ ? duration_cast<milliseconds>(now - *green_since_) : milliseconds(0);
+  status_.green_for = green ? std::max(milliseconds(0), duration_cast<milliseconds>(
+                                                            now_wall - green_since))
+                            : milliseconds(0);
+  // Results asked for at the start arrive one by one: "no result yet" is
+  // not news until the settle time has passed.
+  const bool settling = !green && !any_red && status_.waited < options_.settle;
+  if (settling) signature += "settling";
   if (signature != last_signature_) {
     last_signature_ = signature;
-    if (changed_) changed_(status_);
+    if (changed_ && !settling) changed_(status_);
   }
   if (green && status_.green_for >= gate_.stable_for) {
     finish(GateOutcome::kGreen);

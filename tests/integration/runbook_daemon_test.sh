@@ -119,6 +119,19 @@ assert [p["state"] for p in r["phases"]] == ["done", "done"], r
 assert r["phases"][1]["steps"][0]["kind"] == "run" and r["phases"][1]["steps"][0]["duration"] is not None, r
 ' "$runs" "$run"
 
+# 1b. Nothing of a run stays in serve: descriptors and child processes are
+# counted before and after three more runs (their journals, sockets, pipes
+# and step processes all end with them).
+children_of() { ps --ppid "$1" -o pid= | wc -l; }
+fds_before=$(ls "/proc/$serve_pid/fd" | wc -l)
+for _ in 1 2 3; do "$gl" runbook exec quick --yes </dev/null >/dev/null 2>&1; done
+sleep 0.5
+fds_after=$(ls "/proc/$serve_pid/fd" | wc -l)
+check "serve holds no more descriptors after three runs ($fds_before before, $fds_after after)" \
+  test "$fds_after" -le "$fds_before"
+check "serve has no child process left after the runs ($(children_of "$serve_pid"))" \
+  test "$(children_of "$serve_pid")" -eq 0
+
 # 2. exec --detach returns at once; the confirm waits for someone to attach.
 out=$("$gl" runbook exec asks --yes --detach 2>&1 </dev/null); rc=$?
 check "exec --detach returns 0 (rc $rc)" test "$rc" -eq 0
@@ -143,10 +156,10 @@ out=$(printf 'y\n' | timeout 20 "$gl" runbook attach "$run" 2>&1); rc=$?
 check "attach, answer yes: finished with rc 0 (rc $rc)" test "$rc" -eq 0
 check "attach shows where the run stands" grep -q "run $run of asks is waiting for the operator" <<<"$out"
 check "attach asks the open question" grep -q "Go on with the test? \[y/N\]" <<<"$out"
-check "the answer is reported" grep -q "answered by uid 0 pid" <<<"$out"
+check "the answer is reported" grep -q "answered by uid 0 (root) pid" <<<"$out"
 check "the step after the confirm ran once" test "$(grep -c confirmed "$dir/trace")" -eq 1
 check "the journal says who confirmed" \
-  bash -c '"$1" runbook log "$2" | grep -q "step-finished .*confirmed (answered by uid 0 pid [0-9]* through the control socket)"' _ "$gl" "$run"
+  bash -c '"$1" runbook log "$2" | grep -q "step-finished .*confirmed (answered by uid 0 (root) pid [0-9]* through the control socket)"' _ "$gl" "$run"
 
 # 3. a gate waited on: /api/v1/gates and greenlight_run_* in /metrics.
 "$gl" runbook exec gated --yes >"$dir/gated.out" 2>&1 </dev/null &
@@ -235,7 +248,8 @@ out=$("$gl" runbook abort "$run" --reason "aborted by the test" 2>&1); rc=$?
 check "abort through serve (rc $rc: $out)" test "$rc" -eq 0
 check "abort says so" grep -q "run $run: aborted" <<<"$out"
 check "the abort and its reason are journaled" grep -q "run-aborted.*aborted by the test" <("$gl" runbook log "$run" 2>&1)
-check "/api/v1/runs shows it aborted" eval 'curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"blocked\", \"state\": \"aborted\""'
+aborted_shown() { curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"blocked\", \"state\": \"aborted\""; }
+check "/api/v1/runs shows it aborted ($(curl -s "$url/api/v1/runs" | grep -o "\"id\": \"$run[^}]*"))" wait_for 20 aborted_shown
 check "the gate is no longer listed" eval '! waiting'
 check "nothing after the gate ran" test "$(grep -c unblocked "$dir/trace")" -eq 0
 
@@ -247,9 +261,9 @@ out=$(as_nobody runbook exec quick --yes 2>&1); rc=$?
 check "nobody is refused by the socket's mode (rc $rc: $out)" grep -q "control.sock: Permission denied: only root" <<<"$out"
 chmod 666 "$sock"
 out=$(as_nobody runbook exec quick --yes 2>&1); rc=$?
-check "nobody is refused by serve's peer check (rc $rc: $out)" grep -q "greenlight serve refuses uid 65534 pid [0-9]*: only root" <<<"$out"
+check "nobody is refused by serve's peer check (rc $rc: $out)" grep -q "greenlight serve refuses uid 65534 (nobody) pid [0-9]*: only root" <<<"$out"
 check "refused: rc 1" test "$rc" -eq 1
-check "nothing ran for nobody" test "$(grep -c '^one$' "$dir/trace")" -eq 1
+check "nothing ran for nobody" test "$(grep -c '^one$' "$dir/trace")" -eq 4
 
 # 11. serve stopped: exec runs in this process and says so.
 kill -TERM "$serve_pid"; wait "$serve_pid"; serve_pid=
@@ -257,7 +271,7 @@ check "serve removes its socket" test ! -e "$sock"
 out=$("$gl" runbook exec quick --yes 2>&1 </dev/null); rc=$?
 check "without serve, exec runs in process (rc $rc)" test "$rc" -eq 0
 check "and says so ($out)" grep -q "no daemon at $sock: run quick-.* executes in this process" <<<"$out"
-check "the steps ran" test "$(grep -c '^two$' "$dir/trace")" -eq 2
+check "the steps ran" test "$(grep -c '^two$' "$dir/trace")" -eq 5
 
 echo "runbook daemon: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

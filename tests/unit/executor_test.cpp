@@ -123,6 +123,60 @@ TEST_CASE("a gate must stay green for stable_for; a red result restarts the coun
   CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(550));
 }
 
+TEST_CASE("green results since the last step count toward stable_for; a step starts the count again") {
+  // first proves g for 400 ms; second requires it with no step in between:
+  // the same evidence holds, it must not wait another 400 ms. third runs a
+  // step first: what was proven before it says nothing after it.
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          stable_for: 400ms
+          timeout: 5s
+      phases:
+        - name: first
+          steps:
+            - run: {on: n1, command: echo one}
+          wait_for: [g]
+        - name: second
+          require: [g]
+        - name: third
+          steps:
+            - run: {on: n2, command: echo two}
+          wait_for: [g]
+)");
+  h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
+  CHECK(h.run() == RunOutcome::kFinished);
+  std::map<std::string, std::int64_t> waiting, green;
+  for (const auto& r : h.records()) {
+    if (r.event == JournalEvent::kGateWaiting) waiting[r.phase] = r.unix_ms;
+    if (r.event == JournalEvent::kGateGreen) green[r.phase] = r.unix_ms;
+  }
+  REQUIRE(green.size() == 3);
+  CHECK(green["first"] - waiting["first"] >= 400);
+  CHECK(green["second"] - waiting["second"] < 300);
+  CHECK(green["third"] - waiting["third"] >= 400);
+}
+
+TEST_CASE("a check green for long before the run's last step proves nothing before that step") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          stable_for: 300ms
+          timeout: 5s
+      phases:
+        - name: only
+          steps:
+            - run: {on: n1, command: echo one}
+          wait_for: [g]
+)");
+  h.results.set("a", checks::Status::ok);
+  h.results.green_since_at("a", std::chrono::system_clock::now() - std::chrono::hours(1));
+  h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
+  const auto begin = std::chrono::steady_clock::now();
+  CHECK(h.run() == RunOutcome::kFinished);
+  CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(300));
+}
+
 TEST_CASE("a gate that times out pauses with why it is red; skip is journaled with the reason") {
   ExecutorHarness h(R"(      gates:
         g:
@@ -395,5 +449,31 @@ TEST_CASE("a red gate reports a line when its reason changes, not when a green c
   std::size_t red_lines = 0;
   for (const auto& line : h.person.lines) red_lines += line.find("red after") != std::string::npos;
   INFO(fmt::format("{}", fmt::join(h.person.lines, "\n")));
+  CHECK(red_lines == 1);
+}
+
+TEST_CASE("a red reason whose only change is its figures is not printed again at once") {
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a}]
+          timeout: 5s
+      phases:
+        - name: only
+          wait_for: [g]
+)");
+  asio::steady_timer tick(h.io);
+  int uptime = 0;
+  std::function<void(const std::string&)> count_up = [&](const std::string& key) {
+    if (uptime == 8) return h.results.set(key, checks::Status::ok);
+    h.results.set(key, checks::Status::unknown, fmt::format("Prometheus up {}s", uptime++));
+    tick.expires_after(milliseconds(50));
+    tick.async_wait([&, key](auto) { count_up(key); });
+  };
+  h.results.on_hurry = [&](const std::string& key) {
+    if (uptime == 0) count_up(key);
+  };
+  CHECK(h.run() == RunOutcome::kFinished);
+  int red_lines = 0;
+  for (const auto& line : h.person.lines) red_lines += line.find("red after") != std::string::npos;
   CHECK(red_lines == 1);
 }

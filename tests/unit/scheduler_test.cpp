@@ -1,6 +1,9 @@
 #include "greenlight/checks/scheduler.h"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 
 using namespace greenlight;
 using namespace std::chrono_literals;
@@ -95,4 +98,35 @@ TEST_CASE(
   CHECK(h.scheduler.runs("heal") >= 2);
   CHECK(h.scheduler.runs("heal") <= 3);
   CHECK(h.scheduler.runs("other") >= 6);
+}
+
+TEST_CASE("green_since is the first green result of the current run of green results") {
+  // The command is green until the flag file appears, red while it exists.
+  char pattern[] = "/tmp/greenlight-scheduler-XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  const std::string flag = dir + "/red";
+  Harness h("  flip: {kind: command, interval: 50ms, command: [sh, -c, 'test ! -e " + flag +
+            "']}\n");
+  std::vector<std::optional<std::chrono::system_clock::time_point>> seen;
+  asio::steady_timer step(h.io);
+  std::function<void(int)> at = [&](int i) {
+    step.expires_after(250ms);
+    step.async_wait([&, i](auto) {
+      seen.push_back(h.scheduler.green_since("flip"));
+      if (i == 1) std::fclose(std::fopen(flag.c_str(), "w"));  // red from here
+      if (i == 2) std::remove(flag.c_str());                   // green again
+      if (i < 4) at(i + 1);
+    });
+  };
+  at(0);
+  h.run_for(1400ms);
+  std::filesystem::remove_all(dir);
+  REQUIRE(seen.size() == 5);
+  REQUIRE(seen[0].has_value());
+  CHECK(seen[1] == seen[0]);  // still the same run of green results
+  CHECK_FALSE(seen[2].has_value());  // red
+  REQUIRE(seen[3].has_value());
+  CHECK(*seen[3] > *seen[0]);  // a new run began after the red one
+  CHECK(seen[4] == seen[3]);
+  CHECK_FALSE(h.scheduler.green_since("flip").has_value());  // stopped
 }

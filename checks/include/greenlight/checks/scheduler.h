@@ -48,6 +48,11 @@ class Scheduler {
   bool knows(const std::string& name) const { return states_.count(name) != 0; }
   /// The latest result, if the check has run.
   const CheckResult* latest(const std::string& name) const;
+  /// When the check's current run of green results began: the `finished`
+  /// time of the first green result after which every result was green.
+  /// nullopt when the latest result is not green, before the first result,
+  /// and after stop() (results are continuous only while scheduled).
+  std::optional<std::chrono::system_clock::time_point> green_since(const std::string& name) const;
   std::size_t runs(const std::string& name) const;
 
  private:

@@ -24,7 +24,8 @@ struct Peer {
   unsigned uid = 0;
   unsigned gid = 0;
   std::vector<unsigned> groups;
-  /// "uid 0 pid 4242", for messages and the journal.
+  /// "uid 0 (root) pid 4242", for messages and the journal; a client in a
+  /// PID namespace serve cannot see has pid 0 and is said to be outside it.
   std::string describe() const;
 };
 

@@ -1,6 +1,9 @@
 // Gates: a phase waits until every check of a gate reports green, with
 // results produced after it started waiting, continuously for `stable_for`,
-// and gives up after `timeout`. While it waits it asks for its checks to run
+// and gives up after `timeout`. Green results the checks gave before the
+// wait count toward `stable_for` when nothing was done to the cluster since
+// (no step, no pause) and every result since was green: a gate that was
+// already proven does not make the run wait its `stable_for` again. While it waits it asks for its checks to run
 // now and then at a fast pace, so that a phase starts within about a second
 // of its gate turning green.
 #pragma once
@@ -34,6 +37,10 @@ class CheckResults {
   virtual std::string watch(const GateCheck& check) = 0;
   /// The latest result under `key`, or nullptr before the first one.
   virtual const checks::CheckResult* latest(const std::string& key) const = 0;
+  /// Since when every result under `key` was green (the first green
+  /// result's end), nullopt when the latest is not green.
+  virtual std::optional<std::chrono::system_clock::time_point> green_since(
+      const std::string& key) const = 0;
   /// Runs the check now, then every `pace`; nullopt restores its interval.
   virtual void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) = 0;
 };
@@ -52,6 +59,8 @@ class SchedulerResults : public CheckResults {
                    const GroupResolver& groups, Placement placement);
   std::string watch(const GateCheck& check) override;
   const checks::CheckResult* latest(const std::string& key) const override;
+  std::optional<std::chrono::system_clock::time_point> green_since(
+      const std::string& key) const override;
   void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) override;
 
  private:
@@ -98,6 +107,9 @@ class GateWait {
   struct Options {
     std::chrono::milliseconds poll{100};   ///< how often results are read
     std::chrono::milliseconds pace{1000};  ///< the checks' interval while waiting
+    /// While no check is red and results are still coming in, `changed` is
+    /// not called for this long (checks asked at the start take seconds).
+    std::chrono::milliseconds settle{5000};
   };
   using Done = std::function<void(GateOutcome, const GateStatus&)>;
   using Changed = std::function<void(const GateStatus&)>;
@@ -109,9 +121,14 @@ class GateWait {
   GateWait& operator=(const GateWait&) = delete;
 
   /// Starts waiting; `done` is called once. `changed` (may be empty) is
-  /// called whenever the gate's verdict or its reasons change. Throws
-  /// std::runtime_error when a check of the gate cannot be built.
-  void start(Done done, Changed changed = {});
+  /// called whenever the gate's verdict or its reasons change.
+  /// `evidence_since` (wall clock): green results count toward stable_for
+  /// from that instant on (the run's last step, pause or resume); nullopt:
+  /// from now. The latest result of every check must still be newer than
+  /// the start of the wait. Throws std::runtime_error when a check of the
+  /// gate cannot be built.
+  void start(Done done, Changed changed = {},
+             std::optional<std::chrono::system_clock::time_point> evidence_since = {});
   void cancel();
   const GateStatus& status() const { return status_; }
 
@@ -128,7 +145,7 @@ class GateWait {
   std::vector<std::string> keys_;
   std::chrono::system_clock::time_point started_wall_{};
   std::chrono::steady_clock::time_point started_{};
-  std::optional<std::chrono::steady_clock::time_point> green_since_;
+  std::chrono::system_clock::time_point evidence_since_{};
   GateStatus status_;
   std::string last_signature_;
   Done done_;
