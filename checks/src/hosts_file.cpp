@@ -10,7 +10,6 @@
 #include "dns_records.h"
 #include "findings.h"
 #include "greenlight/checks/dns.h"
-#include "greenlight/core/nodeset.h"
 #include "listing.h"
 #include "text.h"
 
@@ -112,7 +111,7 @@ CheckResult hosts_files_verdict(const std::vector<AddressRecord>& expected,
   if (order.empty()) findings.add(Status::unknown, "no record to verify");
   r.status = findings.status();
   r.message = findings.message(fmt::format("all {} critical names in the hosts files of {}",
-                                           order.size(), NodeSet::from_names(good_hosts).fold()));
+                                           order.size(), detail::join_names(good_hosts, 8)));
   return r;
 }
 

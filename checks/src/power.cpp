@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "findings.h"
-#include "greenlight/core/nodeset.h"
+#include "listing.h"
 #include "text.h"
 
 namespace greenlight::checks {
@@ -97,7 +97,7 @@ CheckResult power_state_verdict(const std::vector<NodePower>& nodes, PowerGoal g
   r.status = findings.status();
   r.message = findings.message(fmt::format("{} node{} powered {}: {}", good.size(),
                                            good.size() == 1 ? "" : "s", want_on ? "on" : "off",
-                                           NodeSet::from_names(good).fold()));
+                                           detail::join_names(good, 8)));
   return r;
 }
 

@@ -5,6 +5,7 @@
 
 #include "greenlight/checks/commands.h"
 #include "greenlight/checks/dns.h"
+#include "support/read_file.h"
 
 using namespace greenlight::checks;
 
@@ -33,6 +34,19 @@ TEST_CASE("hosts file lookups: one getent per name, files only, each name quoted
              Catch::Contains("'/opt/my getent' -s"));
 }
 
+TEST_CASE("hosts file lookups: glibc's getent output, captured, read name by name") {
+  const auto parsed = parse_hosts_file_lookups(greenlight::test::read_file(
+      std::string(GREENLIGHT_FIXTURES_DIR) + "/dns/hosts_file_lookups.txt"));
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->size() == 4);
+  CHECK(parsed->at(0).addresses == std::vector<std::string>{"10.1.0.1"});
+  // Two lines for top1-adm in the file: both addresses.
+  CHECK(parsed->at(1).addresses == std::vector<std::string>{"10.1.0.1", "10.9.9.9"});
+  CHECK(parsed->at(3).name == "top2");
+  CHECK(parsed->at(3).exit_status == 2);
+  CHECK(parsed->at(3).addresses.empty());
+}
+
 TEST_CASE("hosts file lookups: parsed per name, malformed output refused with its line") {
   auto parsed = parse_hosts_file_lookups(
       "== top1\n10.1.0.1        top1 top1-adm\n10.9.9.9        top1 top1-adm\n== rc 0\n"
@@ -53,7 +67,7 @@ TEST_CASE("hosts files: every host holds every critical name, or the host and na
   auto good = *parse_hosts_file_lookups(kGood);
   const auto ok = hosts_files_verdict(records(), {{"top1", good, {}}, {"worker02", good, {}}});
   CHECK(ok.green());
-  CHECK(ok.message == "all 4 critical names in the hosts files of top1,worker02");
+  CHECK(ok.message == "all 4 critical names in the hosts files of top1, worker02");
 
   std::string without = kGood;
   without.replace(without.find("== top1-adm\n10.1.0.1        top1 top1-adm\n== rc 0\n"),

@@ -48,7 +48,7 @@ TEST_CASE("ocean critical-dns-resolves: the hosts file of every top and worker, 
   const auto good = ocean.judge_rules("shutdown", "critical-dns-resolves", 0,
                                       {rule("", "getent", hosts_file())}, &recorded);
   CHECK(good.green());
-  CHECK_THAT(good.message, Catch::Contains("in the hosts files of top[1-3],worker[01-04]"));
+  CHECK_THAT(good.message, Catch::Contains("in the hosts files of top1, top2, top3, worker01, worker02, worker03, worker04"));
   REQUIRE(recorded.size() == 7);
   for (const char* host : {"top1: ", "top2: ", "top3: ", "worker01: ", "worker04: "}) {
     const bool ran = std::any_of(recorded.begin(), recorded.end(), [&](const std::string& line) {
@@ -127,7 +127,7 @@ TEST_CASE("ocean power gates: chassis off from every BMC and silent addresses, f
       "startup", "hypervisors-reachable", 0,
       {rule("", "chassis power status", "Chassis Power is on\n"), rule("", "fping", answering)});
   CHECK(up.green());
-  CHECK(up.message == "6 nodes powered on: top[2-3],worker[01-04]");
+  CHECK(up.message == "6 nodes powered on: top2, top3, worker01, worker02, worker03, worker04");
 }
 
 TEST_CASE("ocean volumes-healed: the summary, at most every 30 s, for hours") {
