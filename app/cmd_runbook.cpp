@@ -11,6 +11,9 @@
 #include "command.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/plan.h"
+#include "greenlight/runbook/run_checks.h"
+#include "greenlight/runbook/run_store.h"
+#include "runbook_wiring.h"
 #include "greenlight/runbook/runbook.h"
 #include "runbook_commands.h"
 
@@ -53,6 +56,9 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       {"list", "Lists the site's runbooks.", "", false, "greenlight runbook list"},
       {"plan", "Prints what exec would run, phase by phase, gate by gate.", "NAME", true,
        "greenlight runbook plan restart"},
+      {"check", "Runs the checks behind every gate now, without any step, and says which\n"
+                "gates would block (the day before a restart). Exit 0: none would.", "NAME", true,
+       "greenlight runbook check restart"},
       {"exec", "Executes a runbook (in greenlight serve when it runs, else here).", "NAME", true,
        "greenlight runbook exec restart --yes --detach"},
       {"resume", "Resumes a run where its journal stopped.", "RUN", true,
@@ -80,6 +86,12 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       command->add_flag("-y,--yes", a.yes, "answer yes to the confirmation");
       command->add_flag("-d,--detach", a.detach, "return once greenlight serve took the run");
     }
+    if (name == "exec" || name == "resume" || name == "plan")
+      command->add_option("-x,--exclude", a.exclude,
+                          "NODES removed from every step and gate of the run (journaled)");
+    if (name == "exec" || name == "plan")
+      command->add_option("--from-run", a.from_run,
+                          "RUN whose saved groups (@run:NAME) this run starts with");
     if (name == "exec") {
       command->add_option("--from", a.from, "PHASE to start from");
       command->add_flag("-n,--dry-run", a.dry_run, "walk the plan without acting");
@@ -87,13 +99,35 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
     if (name == "abort") command->add_option("--reason", a.reason, "TEXT journaled with the abort");
     if (name == "attach")
       command->add_flag("-w,--watch", a.watch, "follow read-only: show questions, never answer");
-    if (name != "list" && name != "plan" && name != "attach")
+    if (name != "list" && name != "attach" && name != "check")
       command->add_option("--runs", a.runs, "DIR of the runs");
   }
   if (auto code = parse_cli(*cli, args, 2)) return *code;
   out.sub = cli->get_subcommands().front()->get_name();
   return out;
 }
+
+}  // namespace
+
+int runbook_plan(const config::Site& site, const runbook::Runbook& book,
+                 const RunbookArguments& arguments) {
+  runbook::PlanOptions options;
+  options.exclude = arguments.exclude;
+  try {
+    if (!arguments.from_run.empty()) {
+      const runbook::RunStore store(runs_directory(site, arguments.runs));
+      options.run_groups = runbook::saved_groups_of(store, arguments.from_run);
+      options.from_run = arguments.from_run;
+    }
+    std::cout << runbook::render_plan(book, site, options);
+  } catch (const std::exception& error) {
+    std::cerr << "greenlight runbook: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+namespace {
 
 int run_runbook(const Invocation& invocation, const std::vector<std::string>& args) {
   auto parsed = parse(args);
@@ -127,10 +161,9 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
     return 0;
   }
   for (const auto& book : books) {
-    if (book.name == arguments->words[0]) {
-      std::cout << runbook::render_plan(book, site);
-      return 0;
-    }
+    if (book.name != arguments->words[0]) continue;
+    if (sub == "check") return runbook_check(site, book, *arguments);
+    return runbook_plan(site, book, *arguments);
   }
   std::cerr << fmt::format(
       "greenlight runbook: no runbook named '{}' (see greenlight runbook list)\n",
@@ -140,7 +173,7 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
 
 const CommandRegistration kRegistration{
     {"runbook",
-     "runbook list | plan NAME | exec NAME | resume RUN | attach RUN | status [RUN] | log RUN | "
+     "runbook list | plan NAME | check NAME | exec NAME | resume RUN | attach RUN | status [RUN] | log RUN | "
      "abort RUN",
      run_runbook}};
 

@@ -129,6 +129,9 @@ class Service {
     place.groups = g.run_groups.get();
     place.runner = g.runner.get();
     place.results = g.results.get();
+    place.refresh_groups = [site = &g.site, groups = g.run_groups.get()] {
+      refresh_dynamic_groups(*site, *groups);
+    };
     place.endpoint_for = [site = &g.site](const std::string& node) {
       return endpoint_of(*site, node);
     };

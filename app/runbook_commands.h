@@ -19,6 +19,8 @@ struct RunbookArguments {
   bool detach = false;  ///< exec, resume: return once greenlight serve took the run
   bool watch = false;   ///< attach --watch: follow read-only, never answer
   std::string from;
+  std::string exclude;   ///< exec, resume, plan: --exclude NODES
+  std::string from_run;  ///< exec, plan: --from-run RUN
   std::string runs;    ///< --runs DIR
   std::string reason;  ///< abort --reason TEXT
 };
@@ -33,6 +35,13 @@ enum RunExit {
   kRunDetached = 5,  ///< Ctrl-C on a terminal following a run of greenlight serve: it goes on
 };
 
+/// `plan NAME [--exclude NODES] [--from-run RUN]`.
+int runbook_plan(const config::Site& site, const runbook::Runbook& book,
+                 const RunbookArguments& arguments);
+/// `check NAME`: the gates that would block if the runbook started now
+/// (runbook/readiness.h); 0 when none would, 1 otherwise.
+int runbook_check(const config::Site& site, const runbook::Runbook& book,
+                  const RunbookArguments& arguments);
 int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& books,
                  const RunbookArguments& arguments);
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,

@@ -52,6 +52,16 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   options.assume_yes = arguments.yes;
   options.dry_run = arguments.dry_run;
   options.from_phase = arguments.from;
+  options.exclude = arguments.exclude;
+  options.excluded_by = person.answered_by();
+  options.refresh_groups = [&site, groups] { refresh_dynamic_groups(site, *groups); };
+  if (!arguments.from_run.empty() && !resuming) {
+    // The earlier run is in the runs directory, also for a dry run (whose
+    // own run lives in a temporary one).
+    options.import_groups = runbook::saved_groups_of(
+        runbook::RunStore(runs_directory(site, arguments.runs)), arguments.from_run);
+    options.import_from = arguments.from_run;
+  }
   runbook::Executor executor(
       runbook::Executor::Context{
           io, book, site, *groups, runner,
@@ -101,8 +111,8 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
                  const RunbookArguments& arguments) {
   if (arguments.words.size() != 1) {
     std::cerr
-        << "usage: greenlight runbook exec NAME [--yes] [--from PHASE] [--detach] [--dry-run] "
-           "[--runs DIR]\n";
+        << "usage: greenlight runbook exec NAME [--yes] [--from PHASE] [--exclude NODES] "
+           "[--from-run RUN] [--detach] [--dry-run] [--runs DIR]\n";
     return kRunUsage;
   }
   const auto check = runbook::check_exec(books, arguments.words[0], arguments.from);
@@ -111,6 +121,16 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     return check.usage ? kRunUsage : kRunFailed;
   }
   const runbook::Runbook* book = check.book;
+  try {
+    // Refused before the run exists: a wrong --from-run or --exclude leaves nothing behind.
+    runbook::check_exclusion(site, *runbook_groups(site), arguments.exclude);
+    if (!arguments.from_run.empty())
+      runbook::saved_groups_of(runbook::RunStore(runs_directory(site, arguments.runs)),
+                               arguments.from_run);
+  } catch (const std::exception& error) {
+    std::cerr << "greenlight runbook: " << error.what() << "\n";
+    return kRunFailed;
+  }
   if (arguments.dry_run) {
     char pattern[] = "/tmp/greenlight-dry-run-XXXXXX";
     const char* directory = ::mkdtemp(pattern);
@@ -133,6 +153,8 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     request.runbook = book->name;
     request.yes = arguments.yes;
     request.from = arguments.from;
+    request.exclude = arguments.exclude;
+    request.from_run = arguments.from_run;
     const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
     if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
     why_here = fmt::format("no daemon at {}", control_socket(site).string());
@@ -149,7 +171,8 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
 int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments) {
   if (arguments.words.size() != 1 || arguments.dry_run || !arguments.from.empty()) {
-    std::cerr << "usage: greenlight runbook resume RUN [--yes] [--detach] [--runs DIR]\n";
+    std::cerr << "usage: greenlight runbook resume RUN [--yes] [--exclude NODES] [--detach] "
+                 "[--runs DIR]\n";
     return kRunUsage;
   }
   const std::string& run = arguments.words[0];
@@ -159,6 +182,7 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
     request.kind = control::Request::Kind::kResume;
     request.run = run;
     request.yes = arguments.yes;
+    request.exclude = arguments.exclude;
     const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
     if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
     why_here = fmt::format("no daemon at {}", control_socket(site).string());

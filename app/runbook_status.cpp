@@ -106,6 +106,10 @@ void print_run(const runbook::RunStore& store, const std::string& run,
   }
   if (state.paused && !state.finished && !state.aborted)
     std::cout << "  paused: " << state.pause_reason << "\n";
+  for (const auto& [nodes, who] : state.exclusions)
+    std::cout << fmt::format("  excluded from every step and gate: {} {}\n", nodes, who);
+  for (const auto& [name, detail] : state.imported_groups)
+    std::cout << fmt::format("  @run:{} = {} (from an earlier run)\n", name, detail);
   const runbook::Runbook* book = book_named(books, state.runbook);
   if (book == nullptr) return;
   bool current_seen = false;

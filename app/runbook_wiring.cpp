@@ -24,19 +24,23 @@ Endpoint endpoint_of(const config::Site& site, const std::string& node) {
   return endpoint;
 }
 
-std::shared_ptr<GroupResolver> runbook_groups(const config::Site& site) {
-  auto resolver = site.group_resolver();
+void refresh_dynamic_groups(const config::Site& site, GroupResolver& groups) {
   for (const auto& spec : site.checks) {
     if (spec.kind != "fleet_units") continue;
     config::Diagnostics diagnostics;
-    std::shared_ptr<checks::Check> check = checks::make_check(spec, site, *resolver, diagnostics);
+    std::shared_ptr<checks::Check> check = checks::make_check(spec, site, groups, diagnostics);
     if (check) {
-      resolver->add_source(source_of(spec), std::make_shared<checks::CheckGroupSource>(
-                                                 check, "vm", spec.timeout,
-                                                 site_endpoint(&site, spec.host),
-                                                 ssh_options(site.ssh)));
+      groups.add_source(source_of(spec), std::make_shared<checks::CheckGroupSource>(
+                                              check, "vm", spec.timeout,
+                                              site_endpoint(&site, spec.host),
+                                              ssh_options(site.ssh)));
     }
   }
+}
+
+std::shared_ptr<GroupResolver> runbook_groups(const config::Site& site) {
+  auto resolver = site.group_resolver();
+  refresh_dynamic_groups(site, *resolver);
   resolver->set_default("site");
   return resolver;
 }

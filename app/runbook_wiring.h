@@ -23,6 +23,11 @@ Endpoint endpoint_of(const config::Site& site, const std::string& node);
 /// which run their check when first asked for.
 std::shared_ptr<GroupResolver> runbook_groups(const config::Site& site);
 
+/// Replaces the dynamic sources of fleet checks in `groups` by new ones
+/// that run their check again when next asked: called right before a step
+/// or gate resolves its node sets, so @vm:running is what fleet says then.
+void refresh_dynamic_groups(const config::Site& site, GroupResolver& groups);
+
 /// Follows a check's new results: a fleet check's result replaces its
 /// dynamic group source, so @vm:running is what the last run saw.
 void follow_result(const config::Site& site, GroupResolver& groups, const std::string& check,

@@ -80,11 +80,12 @@ screenshot &
 shot_pid=$!
 
 step "greenlight runbook exec restart --yes: the shutdown, down to top1 itself"
-# The preflight's three manual steps and the two confirmations, answered.
-show "greenlight runbook exec restart --yes   (answers: done, done, done, y, y)"
+# The preflight's manual step (physical routers) and the two confirmations,
+# answered.
+show "greenlight runbook exec restart --yes   (answers: done, y, y)"
 run_started=$(date +%s%N)
 set +e
-printf 'done\ndone\ndone\ny\ny\n' | "$gl" runbook exec restart --yes
+printf 'done\ny\ny\n' | "$gl" runbook exec restart --yes
 rc=$?
 set -e
 [[ $rc == 4 ]] || { echo "expected exit code 4 (top1 powers itself off), got $rc"; exit 1; }

@@ -24,6 +24,19 @@ void refuse(const std::shared_ptr<Connection>& connection, std::string message,
   connection->send(error);
 }
 
+// What exec and resume requests set alike; throws std::runtime_error when
+// --exclude is not a node set of the site.
+runbook::ExecutorOptions options_of(const Request& request, const Connection& connection,
+                                    const RunPlace& place) {
+  runbook::check_exclusion(*place.site, *place.groups, request.exclude);
+  runbook::ExecutorOptions options;
+  options.assume_yes = request.yes;
+  options.exclude = request.exclude;
+  options.excluded_by = connection.peer().describe() + " through the control socket";
+  options.refresh_groups = place.refresh_groups;
+  return options;
+}
+
 const char* outcome_name(runbook::RunOutcome outcome) {
   switch (outcome) {
     case runbook::RunOutcome::kFinished:
@@ -105,6 +118,18 @@ void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Reque
   if (check.book == nullptr) return refuse(connection, check.refusal);
   const runbook::Runbook* book = check.book;
   const runbook::RunStore store(place.runs);
+  runbook::ExecutorOptions options;
+  try {
+    // Refused before the run exists: a wrong --from-run or --exclude leaves nothing behind.
+    options = options_of(request, *connection, place);
+    options.from_phase = request.from;
+    if (!request.from_run.empty()) {
+      options.import_groups = runbook::saved_groups_of(store, request.from_run);
+      options.import_from = request.from_run;
+    }
+  } catch (const std::exception& error) {
+    return refuse(connection, error.what());
+  }
   const runbook::NewRun created = runbook::create_run(store, *book);
   if (created.id.empty()) return refuse(connection, created.refusal);
   const std::string& id = created.id;
@@ -113,9 +138,6 @@ void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Reque
   auto run =
       std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
                                 std::chrono::system_clock::now(), [this] { publish_soon(); });
-  runbook::ExecutorOptions options;
-  options.assume_yes = request.yes;
-  options.from_phase = request.from;
   start(std::move(run), connection, std::move(journal), {}, options);
 }
 
@@ -145,7 +167,11 @@ void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Req
   auto run = std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
                                        started, [this] { publish_soon(); });
   runbook::ExecutorOptions options;
-  options.assume_yes = request.yes;
+  try {
+    options = options_of(request, *connection, place);
+  } catch (const std::exception& error) {
+    return refuse(connection, error.what());
+  }
   start(std::move(run), connection, std::move(journal), std::move(history), options);
 }
 

@@ -73,10 +73,13 @@ std::string encode(const Request& request) {
       out["runbook"] = request.runbook;
       out["yes"] = request.yes;
       if (!request.from.empty()) out["from"] = request.from;
+      if (!request.exclude.empty()) out["exclude"] = request.exclude;
+      if (!request.from_run.empty()) out["from_run"] = request.from_run;
       break;
     case Request::Kind::kResume:
       out["run"] = request.run;
       out["yes"] = request.yes;
+      if (!request.exclude.empty()) out["exclude"] = request.exclude;
       break;
     case Request::Kind::kAttach:
       out["run"] = request.run;
@@ -122,10 +125,13 @@ Request decode_request(std::string_view line) {
       out.runbook = fields.string("runbook", true);
       out.yes = fields.boolean("yes").value_or(false);
       out.from = fields.string("from");
+      out.exclude = fields.string("exclude");
+      out.from_run = fields.string("from_run");
       break;
     case Request::Kind::kResume:
       out.run = fields.string("run", true);
       out.yes = fields.boolean("yes").value_or(false);
+      out.exclude = fields.string("exclude");
       break;
     case Request::Kind::kAttach:
       out.run = fields.string("run", true);

@@ -114,6 +114,7 @@ exporter::RunState published_run(const RunSnapshot& run, SystemTime started, Sys
   out.state = published_state(run.state);
   out.started = started;
   out.message = run_message(run);
+  out.excluded = run.excluded;
   for (const auto& view : run.phases) {
     exporter::PhaseState phase;
     phase.name = view.name;

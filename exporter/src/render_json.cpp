@@ -78,9 +78,9 @@ std::string render_runs_json(const Snapshot& snapshot) {
           steps);
     });
     return fmt::format(
-        R"({{"id": {}, "runbook": {}, "state": {}, "message": {}, "started": {}, "phases": {}}})",
+        R"({{"id": {}, "runbook": {}, "state": {}, "message": {}, "started": {}, "phases": {}, "excluded": {}}})",
         json_string(run.id), json_string(run.runbook), json_string(run.state),
-        json_string(run.message), json_time(run.started), phases);
+        json_string(run.message), json_time(run.started), phases, json_string(run.excluded));
   });
   return fmt::format("{{{}, \"runs\": {}}}\n", now_field(), body);
 }

@@ -131,6 +131,7 @@ function renderRuns(data) {
     el("p", {}, el("strong", {}, r.runbook), " run " + r.id + " ", badge(r.state),
        " started " + age(data.now, r.started)),
     ...(r.message ? [el("p", { class: "message run-message" }, r.message)] : []),
+    ...(r.excluded ? [el("p", { class: "excluded" }, "excluded from every step and gate: " + r.excluded)] : []),
     el("ol", { class: "phases" }, ...r.phases.map(p =>
       el("li", { class: p.state, title: p.state }, p.name + " (" + p.state + ")"))),
     ...r.phases.filter(p => p.steps.length && p.state !== "pending" && p.state !== "done").map(p =>

@@ -178,7 +178,8 @@ CommandTemplate CommandTemplate::parse(std::string_view text) {
   return parsed;
 }
 
-RenderedCommand CommandTemplate::render(const GroupResolver& groups) const {
+RenderedCommand CommandTemplate::render(const GroupResolver& groups,
+                                        const NodeSet* excluded) const {
   RenderedCommand rendered;
   for (const auto& piece : pieces_) {
     if (!piece.is_call) {
@@ -187,7 +188,10 @@ RenderedCommand CommandTemplate::render(const GroupResolver& groups) const {
     }
     const Call& call = piece.call;
     NodeSet set = resolve(call, groups);
+    if (excluded != nullptr) set.difference_update(*excluded);
     if (set.empty()) {
+      if (!rendered.has_empty_expansion)
+        rendered.empty_set = call.exclude.empty() ? call.set : call.set + " -x " + call.exclude;
       rendered.has_empty_expansion = true;
       continue;
     }

@@ -72,7 +72,8 @@ std::string describe_step(const Step& step) {
     case StepKind::kManual:
       return "manual: " + step.text;
     case StepKind::kSaveGroup:
-      return fmt::format("save {} as @run:{}", step.nodes, step.group);
+      return fmt::format("save {} as @run:{}{}", step.nodes, step.group,
+                         step.fallback.empty() ? "" : " (else " + step.fallback + ")");
     case StepKind::kSelfPoweroff:
       return "self_poweroff: " + (step.command ? step.command->text() : std::string());
   }
@@ -112,7 +113,11 @@ Executor::Impl::Impl(Context context, std::string run_id, Journal journal,
       retry_timer_(context.io) {
   state_ = replay(records_);
   if (options_.boot_id.empty()) options_.boot_id = current_boot_id();
-  // Node sets saved by save_group steps of earlier processes.
+  for (const auto& [nodes, who] : state_.exclusions)
+    excluded_.update(NodeSet::parse(ctx_.site.with_self_named(nodes), &ctx_.groups));
+  // Groups imported from an earlier run (--from-run), then node sets saved
+  // by save_group steps of earlier processes.
+  for (const auto& [name, nodes] : state_.imported_groups) saved_groups_[name] = nodes;
   for (const auto& phase : ctx_.book.phases) {
     for (std::size_t i = 0; i < phase.steps.size(); ++i) {
       if (phase.steps[i].kind != StepKind::kSaveGroup) continue;
@@ -120,7 +125,9 @@ Executor::Impl::Impl(Context context, std::string run_id, Journal journal,
       const auto eq = detail.find('=');
       if (step_state(phase.name, static_cast<int>(i) + 1) == StepState::kFinished &&
           eq != std::string::npos) {
-        saved_groups_[phase.steps[i].group] = detail.substr(eq + 1);
+        const auto end = detail.find(' ', eq);
+        saved_groups_[phase.steps[i].group] =
+            detail.substr(eq + 1, end == std::string::npos ? std::string::npos : end - eq - 1);
       }
     }
   }
@@ -142,7 +149,29 @@ void Executor::Impl::start(std::function<void(RunOutcome)> done) {
   } else {
     append(JournalEvent::kRunResumed, "", "", fmt::format("resumed by process {}", ::getpid()));
   }
+  record_run_options();
   advance();
+}
+
+void Executor::Impl::record_run_options() {
+  if (!options_.import_groups.empty() && state_.imported_groups.empty()) {
+    for (const auto& [name, nodes] : options_.import_groups) {
+      append(JournalEvent::kRunGroupImported, "", name,
+             fmt::format("{} from run {}", nodes, options_.import_from));
+      saved_groups_[name] = nodes;
+      report(fmt::format("@run:{} = {} (saved by run {})", name, nodes.empty() ? "(empty)" : nodes,
+                         options_.import_from));
+    }
+    install_saved_groups();
+  }
+  if (options_.exclude.empty()) return;
+  const NodeSet more = NodeSet::parse(ctx_.site.with_self_named(options_.exclude), &ctx_.groups);
+  if (more.empty()) return;
+  const std::string who = options_.excluded_by.empty() ? "unknown" : options_.excluded_by;
+  append(JournalEvent::kNodesExcluded, "", more.fold(), "by " + who);
+  excluded_.update(more);
+  report(fmt::format("excluded from every step and gate of this run: {} (now {}), by {}",
+                     more.fold(), excluded_.fold(), who));
 }
 
 void Executor::Impl::append(JournalEvent event, const std::string& phase, const std::string& step,

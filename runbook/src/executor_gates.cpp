@@ -62,6 +62,14 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
   append(JournalEvent::kGateWaiting, phase.name, name, "");
   gate_ = name;
   gate_started_ = Clock::now();
+  try {
+    refresh_groups();
+    gate = &resolved_gate(*gate);
+  } catch (const std::exception& error) {
+    GateStatus status;
+    status.gate = name;
+    return gate_timed_out(phase, *gate, status, error.what());
+  }
   gate_wait_ = std::make_unique<GateWait>(ctx_.io, ctx_.results, *gate, options_.gate);
   report(fmt::format("  waiting for gate {}: {} (timeout {}s{})", name, gate->description,
                      gate->timeout.count() / 1000,
@@ -94,6 +102,12 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
     status.gate = name;
     gate_timed_out(phase, *gate, status, error.what());
   }
+}
+
+const Gate& Executor::Impl::resolved_gate(const Gate& gate) {
+  Gate now = gate_for_run(gate, ctx_.site, ctx_.groups, excluded());
+  // Kept until the gate is waited on again: its GateWait and pause refer to it.
+  return resolved_gates_.insert_or_assign(gate.name, std::move(now)).first->second;
 }
 
 void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome outcome,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/executor.h"
 #include "job_window.h"
 #include "greenlight/runbook/run_outline.h"
@@ -111,6 +112,17 @@ class Executor::Impl {
 
   void install_saved_groups();
 
+  // The run's exclusions (`--exclude`), null when none.
+  const NodeSet* excluded() const { return excluded_.empty() ? nullptr : &excluded_; }
+  // Journals the exclusions and imported groups this process was given.
+  void record_run_options();
+  void refresh_groups() {
+    if (options_.refresh_groups) options_.refresh_groups();
+  }
+  // `gate` as this run waits on it now: its checks' node sets with the
+  // run's exclusions removed and dynamic groups resolved (gate_for_run).
+  const Gate& resolved_gate(const Gate& gate);
+
   Endpoint self_endpoint() const;
 
   void run_on_nodes(const Phase& phase, int number, const Step& s,
@@ -159,6 +171,8 @@ class Executor::Impl {
   GateStatus last_gate_status_;
   asio::steady_timer retry_timer_;
   std::map<std::string, std::string> saved_groups_;
+  NodeSet excluded_;
+  std::map<std::string, Gate> resolved_gates_;
   std::map<std::string, Clock::time_point> phase_started_, phase_finished_;
   std::map<std::pair<std::string, int>, Clock::time_point> step_started_;
   std::map<std::pair<std::string, int>, milliseconds> step_durations_;

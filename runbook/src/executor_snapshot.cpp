@@ -18,6 +18,8 @@ RunSnapshot Executor::Impl::snapshot() const {
   } else if (!gate_.empty()) {
     out.state = RunSnapshot::State::kWaitingForGate;
   }
+  for (const auto& [nodes, who] : state_.exclusions)
+    out.excluded += (out.excluded.empty() ? "" : "; ") + nodes + " " + who;
   std::vector<std::string> skipped;
   for (const auto& record : records_) {
     if (record.event == JournalEvent::kPhaseSkipped) skipped.push_back(record.phase);

@@ -142,11 +142,24 @@ void Executor::Impl::ask_operator(const Phase& phase, int number, const Step& s)
 
 void Executor::Impl::save_group(const Phase& phase, int number, const Step& s) {
   append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
+  refresh_groups();
   try {
-    const std::string nodes = step_nodes(s, ctx_.site, ctx_.groups).fold();
+    std::string note;
+    NodeSet set;
+    const std::string missing = missing_run_group(s.nodes, saved_groups_);
+    if (!missing.empty() && !s.fallback.empty()) {
+      // Startup alone: no list was saved at shutdown, the site's is used.
+      Step fallback = s;
+      fallback.nodes = s.fallback;
+      set = step_nodes(fallback, ctx_.site, ctx_.groups, excluded());
+      note = fmt::format(" (from {}: this run has no @run:{})", s.fallback, missing);
+    } else {
+      set = step_nodes(s, ctx_.site, ctx_.groups, excluded());
+    }
+    const std::string nodes = set.fold();
     saved_groups_[s.group] = nodes;
     install_saved_groups();
-    step_done(phase, number, fmt::format("@run:{}={}", s.group, nodes));
+    step_done(phase, number, fmt::format("@run:{}={}{}", s.group, nodes, note));
   } catch (const std::exception& error) {
     if (options_.dry_run)
       return step_done(phase, number, fmt::format("dry run: {} resolved at run time", s.nodes));
@@ -169,11 +182,17 @@ Endpoint Executor::Impl::self_endpoint() const {
 void Executor::Impl::run_on_nodes(const Phase& phase, int number, const Step& s,
                                   const std::optional<std::string>& only_nodes) {
   std::vector<detail::Job> jobs;
+  refresh_groups();
   try {
-    const ResolvedStep resolved = resolve_step(s, ctx_.site, ctx_.groups, only_nodes);
+    const ResolvedStep resolved = resolve_step(s, ctx_.site, ctx_.groups, only_nodes, excluded());
     if (resolved.nothing_to_do) {
+      // An empty set is a legitimate state (no VM left running): the step
+      // has nothing to act on, and says which set was empty.
       append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
-      return step_done(phase, number, "nothing to do: a node set is empty");
+      const std::string why = empty_reason(resolved);
+      append_step(JournalEvent::kStepSkipped, phase, number, why);
+      report(fmt::format("  step {} skipped: {}", number, why));
+      return next_item();
     }
     for (const auto& job : resolved.jobs) {
       Command command = Command::shell(job.command);
@@ -301,7 +320,8 @@ void Executor::Impl::step_failed_pause(const Phase& phase, int number, const std
 void Executor::Impl::self_poweroff(const Phase& phase, int number, const Step& s) {
   std::string text;
   try {
-    text = s.command->render(ctx_.groups).text;
+    refresh_groups();
+    text = s.command->render(ctx_.groups, excluded()).text;
   } catch (const std::exception& error) {
     append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
     return step_failed(phase, number, error.what(), "");

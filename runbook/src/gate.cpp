@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <stdexcept>
 
 #include "greenlight/checks/check.h"
@@ -54,7 +56,92 @@ std::string describe_value(const config::Value& value) {
   return "[" + out + "]";
 }
 
+// Parameters that hold node sets, in every check kind that has them.
+constexpr std::array<std::string_view, 5> kNodeSetKeys = {"targets", "peers", "vms", "hosts",
+                                                          "nodes"};
+
+// True when `text` reads a group of a source other than the site's
+// ("@vm:running", "@run:vms_to_stop"): its nodes change while a run goes on.
+bool reads_dynamic_group(std::string_view text) {
+  for (auto at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    auto end = at + 1;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 ||
+                                 text[end] == '_' || text[end] == '-'))
+      ++end;
+    if (end < text.size() && text[end] == ':' && text.substr(at + 1, end - at - 1) != "site")
+      return true;
+  }
+  return false;
+}
+
+config::Value scalar_like(const config::Value& model, std::string text) {
+  config::Value value;
+  value.kind = config::Value::Kind::kScalar;
+  value.scalar = std::move(text);
+  value.mark = model.mark;
+  return value;
+}
+
 }  // namespace
+
+Gate gate_for_run(const Gate& gate, const config::Site& site, const GroupResolver& groups,
+                  const NodeSet* excluded) {
+  Gate out = gate;
+  for (auto& check : out.checks) {
+    const config::CheckSpec* spec = nullptr;
+    for (const auto& candidate : site.checks) {
+      if (candidate.name == check.check) spec = &candidate;
+    }
+    if (spec == nullptr) continue;  // watch() names it
+    const config::Value merged = merged_parameters(spec->parameters, check);
+    auto rewrite = [&](const std::string& key, const std::string& text) {
+      config::Value::Entry entry;
+      entry.first = scalar_like(check.overrides, key);
+      entry.second = scalar_like(check.overrides, text);
+      entry.first.mark = entry.second.mark = check.mark;
+      for (auto& existing : check.overrides.entries) {
+        if (existing.first.scalar == key) {
+          existing.second = entry.second;
+          return;
+        }
+      }
+      if (!check.overrides.is_mapping()) {
+        check.overrides.kind = config::Value::Kind::kMapping;
+        check.overrides.mark = check.mark;
+      }
+      check.overrides.entries.push_back(std::move(entry));
+    };
+    auto resolve = [&](const std::string& key, const std::string& text) {
+      try {
+        return NodeSet::parse(site.with_self_named(text), &groups);
+      } catch (const std::exception& error) {
+        throw std::runtime_error(fmt::format("gate {}: check {}: {}: node set '{}': {}", gate.name,
+                                             check.check, key, text, error.what()));
+      }
+    };
+    for (const auto& [key, value] : merged.entries) {
+      if (!value.is_scalar()) continue;
+      const std::string& name = key.scalar;
+      const bool node_set = std::find(kNodeSetKeys.begin(), kNodeSetKeys.end(), name) !=
+                            kNodeSetKeys.end();
+      if (node_set && (excluded != nullptr || reads_dynamic_group(value.scalar))) {
+        NodeSet nodes = resolve(name, value.scalar);
+        if (excluded != nullptr) nodes.difference_update(*excluded);
+        rewrite(name, nodes.fold());
+      } else if (name == "active_allowed" &&
+                 (excluded != nullptr || reads_dynamic_group(value.scalar))) {
+        NodeSet nodes = resolve(name, value.scalar);
+        if (excluded != nullptr) nodes.update(*excluded);
+        rewrite(name, nodes.fold());
+      }
+    }
+    if (excluded != nullptr && merged.find("no_other_active") != nullptr &&
+        merged.find("active_allowed") == nullptr) {
+      rewrite("active_allowed", excluded->fold());
+    }
+  }
+  return out;
+}
 
 config::CheckSpec gate_check_spec(const config::CheckSpec& site_check, const GateCheck& check) {
   config::CheckSpec derived = site_check;

@@ -16,7 +16,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 17> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 19> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -34,6 +34,8 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 17> kEvents = {{
     {JournalEvent::kRunFinished, "run-finished"},
     {JournalEvent::kGateSkipped, "gate-skipped"},
     {JournalEvent::kPhaseSkipped, "phase-skipped"},
+    {JournalEvent::kNodesExcluded, "nodes-excluded"},
+    {JournalEvent::kRunGroupImported, "run-group-imported"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -305,6 +307,12 @@ RunState replay(const std::vector<JournalRecord>& records) {
         break;
       case JournalEvent::kRunFinished:
         state.finished = true;
+        break;
+      case JournalEvent::kNodesExcluded:
+        state.exclusions.emplace_back(r.step, r.detail);
+        break;
+      case JournalEvent::kRunGroupImported:
+        state.imported_groups[r.step] = r.detail.substr(0, r.detail.find(' '));
         break;
       default:
         break;

@@ -191,6 +191,10 @@ std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view
       break;
     case StepKind::kSaveGroup:
       step.group = reader.string("name", true).value_or("");
+      step.fallback = reader.string("fallback").value_or("");
+      if (const Value* v = body.find("fallback"); v != nullptr && !step.fallback.empty()) {
+        check_nodes(ctx, *v, step.fallback, fmt::format("{}: fallback", step_what));
+      }
       break;
     case StepKind::kSelfPoweroff:
       step.command = read_command(ctx, reader, step_what, true);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <regex>
 
+#include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/run_outline.h"
 
 namespace greenlight::runbook {
@@ -190,6 +191,47 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
     }
   }
   return check;
+}
+
+std::map<std::string, std::string> saved_groups_of(const RunStore& store, const std::string& run) {
+  if (!store.exists(run)) {
+    throw std::runtime_error(fmt::format("--from-run: no run '{}' in {} (see greenlight runbook status)",
+                                         run, store.root().string()));
+  }
+  std::map<std::string, std::string> groups;
+  std::vector<JournalRecord> records;
+  try {
+    records = read_journal(store.journal(run));
+  } catch (const std::exception& error) {
+    throw std::runtime_error(fmt::format("--from-run {}: {}", run, error.what()));
+  }
+  for (const auto& [name, nodes] : replay(records).imported_groups) groups[name] = nodes;
+  for (const auto& record : records) {
+    // "@run:NAME=NODES[ (note)]", as a save_group step journals it.
+    if (record.event != JournalEvent::kStepFinished || record.detail.rfind("@run:", 0) != 0)
+      continue;
+    const auto eq = record.detail.find('=');
+    if (eq == std::string::npos) continue;
+    const auto end = record.detail.find(' ', eq);
+    groups[record.detail.substr(5, eq - 5)] =
+        record.detail.substr(eq + 1, end == std::string::npos ? std::string::npos : end - eq - 1);
+  }
+  if (groups.empty()) {
+    throw std::runtime_error(fmt::format(
+        "--from-run {}: that run saved no group (no save_group step finished in it)", run));
+  }
+  return groups;
+}
+
+void check_exclusion(const config::Site& site, const GroupResolver& groups,
+                     const std::string& nodes) {
+  if (nodes.empty()) return;
+  try {
+    if (NodeSet::parse(site.with_self_named(nodes), &groups).empty())
+      throw std::runtime_error("it names no node");
+  } catch (const std::exception& error) {
+    throw std::runtime_error(fmt::format("--exclude '{}': {}", nodes, error.what()));
+  }
 }
 
 }  // namespace greenlight::runbook

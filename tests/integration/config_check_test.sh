@@ -7,7 +7,7 @@ source "$(dirname "$0")/../support/check.sh"
 source "$(dirname "$0")/../support/alias_bomb.sh"
 out=$("$gl" config check "$src/examples/ocean/site.yaml" 2>&1); rc=$?
 check "example is valid (rc $rc: $out)" test "$rc" -eq 0
-check "example summary" grep -q "valid. site ocean: 23 hosts.*3 runbooks (shutdown, startup, restart)" <<<"$out"
+check "example summary" grep -q "valid. site ocean: 151 hosts.*3 runbooks (shutdown, startup, restart)" <<<"$out"
 out=$("$gl" config check "$src/tests/fixtures/config/broken.yaml" 2>&1); rc=$?
 check "broken copy exits 1 (rc $rc)" test "$rc" -eq 1
 check "every error is counted" grep -q "broken.yaml: 14 errors" <<<"$out"

@@ -32,4 +32,11 @@ TEST_CASE("a step on @vm:running with every VM stopped is skipped, the run finis
   CHECK(h.person.pauses.empty());
   CHECK(h.runner.count("fleetctl") == 0);
   CHECK(h.runner.count("echo after") == 1);
+  // Journaled as skipped, naming the empty set, and shown so.
+  const auto state = runbook::replay(h.records());
+  CHECK(state.steps.at("stop-vms").at(1) == runbook::StepState::kSkipped);
+  CHECK(state.step_details.at("stop-vms").at(1) == "@vm:running is empty");
+  REQUIRE(h.last_snapshot);
+  CHECK(h.last_snapshot->steps.at(0).state == runbook::StepState::kSkipped);
+  CHECK(h.last_snapshot->steps.at(0).detail == "@vm:running is empty");
 }

@@ -122,7 +122,7 @@ TEST_CASE("published runs and gates become series and JSON") {
   Snapshot snapshot;
   const auto now = std::chrono::system_clock::now();
   RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {},
-               "waiting for gate volumes-healed"};
+               "waiting for gate volumes-healed", ""};
   run.phases.push_back(
       {"stop-vms", "done", now - std::chrono::minutes(10), now - std::chrono::minutes(8), {}});
   run.phases.push_back({"heal",

@@ -37,6 +37,9 @@ struct RunPlace {
   std::function<Endpoint(const std::string& node)> endpoint_for;
   std::filesystem::path runs;  ///< the state directory of runs
   std::string refusal;         ///< not empty: no run may start, and why
+  /// Reads dynamic groups (@vm:...) afresh before a step or gate uses them
+  /// (ExecutorOptions::refresh_groups); may be empty.
+  std::function<void()> refresh_groups;
 };
 
 class HeldRun;

@@ -41,6 +41,8 @@ struct Request {
   std::string run;      ///< resume, attach, abort, answer
   bool yes = false;     ///< exec, resume: --yes; answer: the yes/no of confirm and manual
   std::string from;     ///< exec: --from PHASE
+  std::string exclude;  ///< exec, resume: --exclude NODES (a node set)
+  std::string from_run; ///< exec: --from-run RUN (its @run: groups become this run's)
   std::string reason;   ///< abort; answer with skip or abort
   std::uint64_t question = 0;                        ///< answer: the question's id
   std::optional<runbook::Decision::Kind> decision;  ///< answer to a pause (decide)

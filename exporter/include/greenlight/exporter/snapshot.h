@@ -85,6 +85,9 @@ struct RunState {
   std::chrono::system_clock::time_point started{};
   std::vector<PhaseState> phases;
   std::string message;
+  /// Nodes excluded from every step and gate of the run (`--exclude`),
+  /// folded, with who excluded them ("worker04 by uid 0 (root) pid 42"); empty when none.
+  std::string excluded;
 };
 
 /// The states a run can be in (one greenlight_run_state series each):

@@ -27,6 +27,7 @@
 
 namespace greenlight {
 class GroupResolver;
+class NodeSet;
 }
 
 namespace greenlight::runbook {
@@ -49,6 +50,9 @@ class TemplateError : public std::runtime_error {
 struct RenderedCommand {
   std::string text;
   bool has_empty_expansion = false;
+  /// The first substitution that expanded to nothing, as written
+  /// ("@vm:running", "@vm:running -x @dns_vms"); empty when none did.
+  std::string empty_set;
 };
 
 /// A parsed template. Immutable once parsed; safe to render from any thread
@@ -60,8 +64,9 @@ class CommandTemplate {
 
   /// Expands every substitution against `groups`. Throws TemplateError when
   /// a node set does not parse, a group does not resolve or a name is not
-  /// plain.
-  RenderedCommand render(const GroupResolver& groups) const;
+  /// plain. `excluded` (may be null) is removed from every substitution
+  /// (the run's `--exclude`).
+  RenderedCommand render(const GroupResolver& groups, const NodeSet* excluded = nullptr) const;
 
   /// The node set expressions the template reads (for `runbook plan`).
   std::vector<std::string> node_expressions() const;

@@ -85,6 +85,20 @@ struct ExecutorOptions {
   /// answered yes, dynamic node sets that cannot resolve are shown as written.
   bool dry_run = false;
   std::string from_phase;  ///< a new run starts here; earlier phases are journaled as skipped
+  /// `--exclude NODES` (a node set, "self" allowed): removed from every step
+  /// and gate of the run from now on (steps' nodes, command templates, gate
+  /// checks' node sets), journaled with `excluded_by` before anything runs.
+  /// Exclusions of earlier processes (resume) are read from the journal.
+  std::string exclude;
+  std::string excluded_by;  ///< who excluded them ("uid 0 (root) pid 42"), journaled
+  /// `--from-run RUN`: @run: groups another run saved (name -> folded node
+  /// set), journaled as this new run's own before its first phase.
+  std::map<std::string, std::string> import_groups;
+  std::string import_from;  ///< the run they come from
+  /// Called right before a step or a gate resolves its node sets, so that a
+  /// dynamic group (@vm:running) is what its source says now, not what it
+  /// said earlier. May be empty (static groups only).
+  std::function<void()> refresh_groups;
   /// This boot of the host (journaled with self_poweroff, to tell on resume
   /// whether the host really went down). Empty: /proc/sys/kernel/random/boot_id.
   std::string boot_id;

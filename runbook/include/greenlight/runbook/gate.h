@@ -20,6 +20,7 @@
 #include "greenlight/checks/scheduler.h"
 #include "greenlight/core/asio.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/nodeset.h"
 #include "greenlight/core/runner.h"
 #include "greenlight/runbook/runbook.h"
 
@@ -76,6 +77,18 @@ std::string gate_check_key(const GateCheck& check);
 /// The check a gate runs: the site's check with the gate's `expect` and
 /// overrides on top of its parameters, named by gate_check_key (pure).
 config::CheckSpec gate_check_spec(const config::CheckSpec& site_check, const GateCheck& check);
+
+/// `gate` as one run waits on it now: in each check's parameters (the
+/// site's, with the gate's overrides) every node set that reads a dynamic
+/// group (@vm:running, @run:NAME: any source but the site's) is replaced by
+/// what it resolves to now, and the run's `excluded` nodes (may be null) are
+/// removed from every node set (`targets`, `peers`, `vms`, `hosts`, `nodes`)
+/// and allowed in `active_allowed`. A parameter so rewritten becomes an
+/// override, so the check gets a key of its own (a gate never reads results
+/// of a check that looked at other nodes). Throws std::runtime_error naming
+/// the gate, check and node set when a group cannot be resolved.
+Gate gate_for_run(const Gate& gate, const config::Site& site, const GroupResolver& groups,
+                  const NodeSet* excluded);
 
 /// What one check of a gate says right now.
 struct GateCheckState {

@@ -37,6 +37,12 @@ enum class JournalEvent {
   kRunFinished,
   kGateSkipped,   ///< step field: gate name; detail: the operator's reason
   kPhaseSkipped,  ///< detail: why (`--from`)
+  /// step field: a folded node set removed from every step and gate of the
+  /// run (`--exclude`); detail: who excluded it.
+  kNodesExcluded,
+  /// step field: a group of the run's `run` source (NAME of @run:NAME);
+  /// detail: "NODES from run RUN" (`--from-run`), NODES folded.
+  kRunGroupImported,
 };
 
 const char* to_string(JournalEvent event);
@@ -112,6 +118,11 @@ struct RunState {
   /// run, so they are never re-run without the operator (unless idempotent).
   std::vector<std::pair<std::string, int>> interrupted_steps;
   bool self_poweroff_pending = false;  ///< the host went down on purpose
+  /// Node sets excluded from the run (`--exclude`), in order, with who
+  /// excluded each.
+  std::vector<std::pair<std::string, std::string>> exclusions;
+  /// @run: groups imported from an earlier run (`--from-run`): name -> folded nodes.
+  std::map<std::string, std::string> imported_groups;
   std::uint64_t last_sequence = 0;
 };
 

@@ -3,9 +3,12 @@
 // serve): one decision and one wording for both.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "greenlight/core/config.h"
+#include "greenlight/core/group_source.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_store.h"
 #include "greenlight/runbook/runbook.h"
@@ -65,5 +68,16 @@ struct ResumeCheck {
 };
 ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& books,
                          const std::string& run);
+
+/// `--from-run RUN`: the @run: groups run `run` of `store` saved (its
+/// save_group steps, and the groups it imported itself), name -> folded
+/// nodes. Throws std::runtime_error naming the run when it does not exist,
+/// its journal cannot be read or it saved no group.
+std::map<std::string, std::string> saved_groups_of(const RunStore& store, const std::string& run);
+
+/// `--exclude NODES`: throws std::runtime_error saying why when `nodes` is
+/// not a node set of the site ("self" allowed); empty is fine (none).
+void check_exclusion(const config::Site& site, const GroupResolver& groups,
+                     const std::string& nodes);
 
 }  // namespace greenlight::runbook

@@ -64,6 +64,10 @@ struct RunSnapshot {
   GateStatus gate_status;
   std::chrono::milliseconds gate_waited{0};
   std::string pause_reason;
+  /// Nodes excluded from every step and gate (`--exclude`): each exclusion
+  /// with who made it, "worker04 by uid 0 (root) pid 42; islet[01-16] by ...";
+  /// empty when none.
+  std::string excluded;
 };
 const char* to_string(RunSnapshot::State state);
 

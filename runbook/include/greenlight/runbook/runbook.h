@@ -47,6 +47,9 @@ struct Step {
   std::optional<CommandTemplate> command;  ///< run / self_poweroff
   std::string power_action;                ///< power: on / off / status / cycle
   std::string group;                       ///< save_group: name under the `run` source (@run:NAME)
+  /// save_group: the node set saved when `nodes` names a @run: group this
+  /// run does not have (startup alone: no list saved at shutdown).
+  std::string fallback;
   int fanout = 0;                          ///< 0: the site's
   milliseconds timeout{0};                 ///< 0: the site's command timeout
   int retries = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,20 +34,37 @@ struct ResolvedStep {
   /// The step's node set, or a node set its command expands, is empty: the
   /// step has nothing to do (jobs is empty).
   bool nothing_to_do = false;
+  /// With nothing_to_do: the node set that is empty, as written
+  /// ("@vm:running", "@island_worker -x self"), for the journal and the plan.
+  std::string empty_set;
 };
 
+/// Why a step over an empty set is skipped: "@vm:running is empty", journaled
+/// as the step-skipped record's detail and shown by status.
+std::string empty_reason(const ResolvedStep& resolved);
+
 /// The nodes a step acts on: `on` minus `exclude`, "self" standing for
-/// greenlight's own host in either. Throws std::runtime_error naming the
-/// node set when a group cannot be resolved.
-NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups);
+/// greenlight's own host in either, minus `excluded` (the run's
+/// `--exclude`; may be null). Throws std::runtime_error naming the node set
+/// when a group cannot be resolved.
+NodeSet step_nodes(const Step& step, const config::Site& site, const GroupResolver& groups,
+                   const NodeSet* excluded = nullptr);
 
 /// The jobs of a run or power step. `only_nodes` (a node set) replaces the
-/// step's nodes (retry of the failed nodes). Throws std::runtime_error (a
+/// step's nodes (retry of the failed nodes). `excluded` (may be null) is
+/// removed from the nodes and from every node set of the command. Throws std::runtime_error (a
 /// group that cannot be resolved, a node without a BMC address) or
 /// TemplateError; the caller decides whether that is "resolved at run time"
 /// (plan, dry run) or a failed step (exec).
 ResolvedStep resolve_step(const Step& step, const config::Site& site, const GroupResolver& groups,
-                          const std::optional<std::string>& only_nodes = std::nullopt);
+                          const std::optional<std::string>& only_nodes = std::nullopt,
+                          const NodeSet* excluded = nullptr);
+
+/// The first @run:NAME that node set `text` reads and `saved` (the run's
+/// @run: groups, name -> nodes) lacks; empty when it reads none missing.
+/// A save_group step's `fallback` replaces its nodes then.
+std::string missing_run_group(const std::string& text,
+                              const std::map<std::string, std::string>& saved);
 
 /// The site's BMC command for one node and action (greenlight/core/power.h).
 using greenlight::power_command;
