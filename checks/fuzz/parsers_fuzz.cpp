@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "greenlight/checks/dns.h"
 #include "greenlight/checks/dns_servers.h"
 #include "greenlight/checks/fleet.h"
 #include "greenlight/checks/fping.h"
@@ -18,6 +19,7 @@
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/power.h"
 #include "greenlight/checks/prometheus_alerts.h"
 
 using namespace greenlight::checks;
@@ -74,6 +76,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto answers = parse_resolve_output(text); answers.ok()) {
     (void)dns_servers_verdict({AddressRecord{"a", "adm", "10.0.0.1", true, true, {"a"}}},
                               {{"s", *answers, ""}});
+  }
+  if (const auto lookups = parse_hosts_file_lookups(text); lookups.ok()) {
+    (void)hosts_files_verdict({AddressRecord{"a", "adm", "10.0.0.1", true, true, {"a"}}},
+                              {{"h", *lookups, ""}});
+  }
+  if (const auto power = parse_chassis_power(text); power.ok()) {
+    (void)power_state_verdict({NodePower{"n", "10.0.0.1", *power, "", false, ""}}, PowerGoal::off);
   }
   return 0;
 }

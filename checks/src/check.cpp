@@ -155,7 +155,9 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
   } else if (auto gluster = detail::make_gluster_check(spec, site, reader, groups)) {
     check = std::move(gluster);
   } else if (spec.kind == "dns_critical") {
-    check = detail::make_dns_check(spec, site, reader);
+    check = detail::make_dns_check(spec, site, reader, groups);
+  } else if (spec.kind == "power") {
+    check = detail::make_power_check(spec, site, reader, groups);
   } else if (spec.kind == "fleet_units") {
     check = std::make_unique<FleetCheck>(spec, site, reader, groups);
   } else if (spec.kind == "prometheus_alerts") {
@@ -181,50 +183,66 @@ struct Progress {
   CommandRunner& runner;
   Endpoint endpoint;
   std::vector<Command> commands;
-  std::vector<RunResult> results;
+  std::vector<std::optional<Endpoint>> placements;
+  std::vector<std::optional<RunResult>> results;
+  std::size_t started_count = 0;
+  std::size_t finished_count = 0;
   std::chrono::system_clock::time_point started;
   std::function<void(CheckResult)> done;
   std::chrono::milliseconds timeout;
   std::chrono::steady_clock::time_point deadline;
+
+  const Endpoint& where(std::size_t i) const {
+    return i < placements.size() && placements[i] ? *placements[i] : endpoint;
+  }
 };
 
-// Runs the next command within what is left of the check's deadline (one
-// deadline for all its commands), or judges when all have run. A command the
-// deadline leaves no time for does not start: it is a timeout, so the verdict
-// cannot count what it would have read.
-void advance(const std::shared_ptr<Progress>& progress) {
-  const std::size_t next = progress->results.size();
-  if (next < progress->commands.size()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        progress->deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      for (std::size_t i = next; i < progress->commands.size(); ++i) {
-        RunResult result;
-        result.node = progress->endpoint.node;
-        result.command = progress->commands[i].text();
-        result.status = RunStatus::kTimeout;
-        result.reason = fmt::format("not started: the check's timeout of {} ms was spent on the "
-                                    "commands before it",
-                                    progress->timeout.count());
-        progress->results.push_back(std::move(result));
-      }
-    } else {
-      progress->commands[next].timeout = left;
-    }
+void judge_all(const std::shared_ptr<Progress>& progress) {
+  std::vector<RunResult> results;
+  results.reserve(progress->results.size());
+  for (auto& result : progress->results) results.push_back(std::move(*result));
+  CheckResult verdict = progress->check.judge(results);
+  verdict.started = progress->started;
+  verdict.finished = std::chrono::system_clock::now();
+  auto finish = std::move(progress->done);
+  finish(std::move(verdict));
+}
+
+void launch_next(const std::shared_ptr<Progress>& progress);
+
+void finished_one(const std::shared_ptr<Progress>& progress, std::size_t i, RunResult result) {
+  progress->results[i] = std::move(result);
+  if (++progress->finished_count == progress->commands.size()) {
+    judge_all(progress);
+  } else if (!progress->check.concurrent()) {
+    launch_next(progress);
   }
-  if (progress->results.size() == progress->commands.size()) {
-    CheckResult result = progress->check.judge(progress->results);
-    result.started = progress->started;
-    result.finished = std::chrono::system_clock::now();
-    auto finish = std::move(progress->done);
-    finish(std::move(result));
+}
+
+// Starts the next command within what is left of the check's deadline (one
+// deadline for all its commands). A command the deadline leaves no time for
+// does not start: it is a timeout, so the verdict cannot count what it
+// would have read.
+void launch_next(const std::shared_ptr<Progress>& progress) {
+  const std::size_t i = progress->started_count++;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      progress->deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    RunResult result;
+    result.node = progress->where(i).node;
+    result.command = progress->commands[i].text();
+    result.status = RunStatus::kTimeout;
+    result.reason = fmt::format(
+        "not started: the check's timeout of {} ms was spent on the "
+        "commands before it",
+        progress->timeout.count());
+    finished_one(progress, i, std::move(result));
     return;
   }
-  progress->runner.run(progress->endpoint, progress->commands[progress->results.size()],
-                       [progress](RunResult result) {
-                         progress->results.push_back(std::move(result));
-                         advance(progress);
-                       });
+  progress->commands[i].timeout = left;
+  progress->runner.run(progress->where(i), progress->commands[i], [progress, i](RunResult result) {
+    finished_one(progress, i, std::move(result));
+  });
 }
 
 }  // namespace
@@ -235,12 +253,21 @@ void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoi
                                                       runner,
                                                       endpoint,
                                                       check.commands(),
+                                                      check.placements(),
                                                       {},
+                                                      0,
+                                                      0,
                                                       std::chrono::system_clock::now(),
                                                       std::move(done),
                                                       timeout,
                                                       std::chrono::steady_clock::now() + timeout});
-  advance(progress);
+  progress->results.resize(progress->commands.size());
+  if (progress->commands.empty()) {
+    judge_all(progress);
+    return;
+  }
+  const std::size_t first_wave = check.concurrent() ? progress->commands.size() : 1;
+  for (std::size_t i = 0; i < first_wave; ++i) launch_next(progress);
 }
 
 }  // namespace greenlight::checks

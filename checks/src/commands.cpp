@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "greenlight/core/shell.h"
+
 namespace greenlight::checks {
 
 // --mode=script: gluster never asks a question on a terminal (LAB-NOTES).
@@ -45,6 +47,18 @@ Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_
   argv.emplace_back("--");
   argv.insert(argv.end(), targets.begin(), targets.end());
   return argv;
+}
+
+std::string hosts_file_lookup_script(const std::vector<std::string>& names,
+                                     const std::vector<std::string>& program) {
+  std::string getent;
+  for (const auto& word : program) getent += (getent.empty() ? "" : " ") + shell_quote(word);
+  if (getent.empty()) getent = "getent";
+  std::string words;
+  for (const auto& name : names) words += " " + shell_quote(name);
+  return fmt::format(
+      R"(for n in{}; do echo "== $n"; {} -s hosts:files hosts "$n"; echo "== rc $?"; done)", words,
+      getent);
 }
 
 Argv fleet_list_units_argv() {

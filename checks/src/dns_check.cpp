@@ -1,9 +1,11 @@
-// kind dns_critical. Critical names are resolved with `getent ahostsv4 NAME`
-// on the check's host: the host's own NSS path (hosts file first), which is
-// what keeps working while the DNS VMs are down. With `servers`, every record
-// (or only the critical ones) is also asked of each DNS server directly,
-// through `greenlight resolve` (c-ares), where missing, wrong and extra
-// answers are named.
+// kind dns_critical. Critical names are looked up in the hosts file of every
+// host of `on` (the check's host by default), with getent's files source
+// only (`getent -s hosts:files hosts NAME`, one script per host, over SSH
+// for the others): what keeps resolving while the DNS VMs are down, and
+// nothing a DNS server answers can stand in for it. With `servers`, every
+// record (or only the critical ones) is also asked of each DNS server
+// directly, through `greenlight resolve` (c-ares), where missing, wrong and
+// extra answers are named.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,9 +14,11 @@
 #include <sstream>
 
 #include "check_support.h"
+#include "greenlight/checks/commands.h"
 #include "greenlight/checks/confiture.h"
 #include "greenlight/checks/dns.h"
 #include "greenlight/checks/dns_servers.h"
+#include "greenlight/core/site_runner.h"
 #include "kinds.h"
 
 namespace greenlight::checks::detail {
@@ -59,9 +63,22 @@ CheckResult merged(std::optional<CheckResult> nss, std::optional<CheckResult> se
 
 class DnsCheck : public Check {
  public:
-  DnsCheck(const config::CheckSpec& spec, const config::Site& site, config::MapReader& reader)
+  DnsCheck(const config::CheckSpec& spec, const config::Site& site, config::MapReader& reader,
+           const GroupResolver& groups)
       : Check(spec.name, spec.host), program_(spec.command) {
     nss_ = reader.boolean("nss").value_or(true);
+    // The hosts whose hosts files must hold the records; none named: the
+    // check's own host.
+    for (const auto& node : expand(reader, "on", site, groups, false)) {
+      hosts_.push_back(node);
+      placements_.push_back(site.is_self(node) && site.is_self(spec.host)
+                                ? std::nullopt
+                                : std::optional<Endpoint>(site_endpoint(&site, node)));
+    }
+    if (hosts_.empty()) {
+      hosts_.push_back(site.is_self(spec.host) ? site.self_name() : spec.host);
+      placements_.emplace_back();
+    }
     for (const auto& text : reader.strings("servers").value_or(std::vector<std::string>{})) {
       auto server = parse_dns_server(text);
       if (!server) {
@@ -121,8 +138,8 @@ class DnsCheck : public Check {
   std::vector<Command> commands() const override {
     std::vector<Command> out;
     if (nss_) {
-      for (const auto& name : critical_names_)
-        out.push_back(with_program({"getent", "ahostsv4", name}, program_));
+      for (std::size_t i = 0; i < hosts_.size(); ++i)
+        out.push_back(Command::shell(hosts_file_lookup_script(critical_names_, program_)));
     }
     for (const auto& server : servers_) {
       Argv argv = resolve_command_;
@@ -135,20 +152,21 @@ class DnsCheck : public Check {
     return out;
   }
 
+  std::vector<std::optional<Endpoint>> placements() const override {
+    std::vector<std::optional<Endpoint>> out;
+    if (nss_) out = placements_;
+    out.resize(out.size() + servers_.size());
+    return out;
+  }
+  bool concurrent() const override { return true; }
+
   CheckResult judge(const std::vector<RunResult>& results) const override {
     std::size_t next = 0;
     std::optional<CheckResult> nss;
     if (nss_) {
-      std::vector<DnsAnswer> answers;
-      for (const auto& name : critical_names_) {
-        const RunResult& run = results.at(next++);
-        if (auto failed = not_judgeable(run)) return *failed;
-        // getent: 0 found, 2 not found; anything else (1 bad arguments or
-        // database, 3 enumeration) did not look: no answer, so unknown.
-        if (run.exit_code != 0 && run.exit_code != 2) continue;
-        answers.push_back(getent_answer(name, run));
-      }
-      nss = dns_records_verdict(critical_, answers);
+      std::vector<HostsFileAnswers> hosts;
+      for (const auto& host : hosts_) hosts.push_back(hosts_file_answers(host, results.at(next++)));
+      nss = hosts_files_verdict(critical_, hosts);
     }
     std::optional<CheckResult> servers;
     if (!servers_.empty()) {
@@ -163,18 +181,25 @@ class DnsCheck : public Check {
  private:
   using Argv = std::vector<std::string>;
 
-  static DnsAnswer getent_answer(const std::string& name, const RunResult& run) {
-    DnsAnswer answer{name, {}, {}};
-    if (run.exit_code == 2) answer.error = "not found";
-    std::istringstream lines(run.out);
-    std::string address, rest;
-    while (lines >> address && std::getline(lines, rest)) {
-      if (std::find(answer.addresses.begin(), answer.addresses.end(), address) ==
-          answer.addresses.end()) {
-        answer.addresses.push_back(address);
-      }
+  // The lookup script exits with its last getent's status: its lines say
+  // what each name gave. A host that could not be asked, or an output in
+  // another shape, is an error for that host.
+  static HostsFileAnswers hosts_file_answers(const std::string& host, const RunResult& run) {
+    HostsFileAnswers out{host, {}, {}};
+    if (auto failed = not_judgeable(run)) {
+      out.error = fmt::format("{} ({})", run.reason, to_string(run.status));
+      return out;
     }
-    return answer;
+    auto parsed = parse_hosts_file_lookups(run.out);
+    if (!parsed) {
+      out.error = parsed.error().reason;
+    } else if (parsed->empty() && run.exit_code != 0) {
+      const std::string why = run.err.empty() ? run.out : run.err;
+      out.error = fmt::format("exit {}: {}", run.exit_code, why.substr(0, why.find('\n')));
+    } else {
+      out.lookups = std::move(*parsed);
+    }
+    return out;
   }
 
   // `greenlight resolve` exits 1 when some name has no address: its lines
@@ -202,6 +227,8 @@ class DnsCheck : public Check {
 
   std::vector<std::string> program_;
   bool nss_ = true;
+  std::vector<std::string> hosts_;
+  std::vector<std::optional<Endpoint>> placements_;
   std::vector<DnsServer> servers_;
   std::vector<std::string> resolve_command_;
   std::chrono::milliseconds resolve_timeout_{4000};
@@ -214,8 +241,8 @@ class DnsCheck : public Check {
 }  // namespace
 
 std::unique_ptr<Check> make_dns_check(const config::CheckSpec& spec, const config::Site& site,
-                                      config::MapReader& reader) {
-  return std::make_unique<DnsCheck>(spec, site, reader);
+                                      config::MapReader& reader, const GroupResolver& groups) {
+  return std::make_unique<DnsCheck>(spec, site, reader, groups);
 }
 
 }  // namespace greenlight::checks::detail

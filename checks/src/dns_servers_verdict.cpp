@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "dns_records.h"
 #include "findings.h"
 #include "greenlight/checks/dns_servers.h"
 #include "listing.h"
@@ -26,15 +27,7 @@ CheckResult dns_servers_verdict(const std::vector<AddressRecord>& records,
   CheckResult r;
   detail::Findings findings;
   // name -> every address its records give it, in record order.
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<std::string>> wanted;
-  for (const auto& record : records) {
-    for (const auto& name : record.names) {
-      auto [it, added] = wanted.try_emplace(name);
-      if (added) order.push_back(name);
-      if (!holds(it->second, record.address)) it->second.push_back(record.address);
-    }
-  }
+  auto [order, wanted] = detail::wanted_names(records);
   for (const auto& server : servers) {
     std::map<std::string, const DnsAnswer*> by_name;
     for (const auto& a : server.answers) by_name.emplace(a.name, &a);

@@ -20,8 +20,13 @@ std::unique_ptr<Check> make_gluster_check(const config::CheckSpec& spec, const c
 std::unique_ptr<Check> make_prometheus_alerts_check(const config::CheckSpec& spec,
                                                     config::MapReader& reader);
 
-/// kind dns_critical: addresses, nss, servers, server_records, resolve_command.
+/// kind dns_critical: addresses, nss, on, servers, server_records, domain,
+/// resolve_command.
 std::unique_ptr<Check> make_dns_check(const config::CheckSpec& spec, const config::Site& site,
-                                      config::MapReader& reader);
+                                      config::MapReader& reader, const GroupResolver& groups);
+
+/// kind power: nodes, expect (on|off), ping, ping_count.
+std::unique_ptr<Check> make_power_check(const config::CheckSpec& spec, const config::Site& site,
+                                        config::MapReader& reader, const GroupResolver& groups);
 
 }  // namespace greenlight::checks::detail

@@ -1,5 +1,7 @@
 #include "greenlight/checks/scheduler.h"
 
+#include <algorithm>
+
 namespace greenlight::checks {
 
 struct Scheduler::State {
@@ -13,7 +15,11 @@ struct Scheduler::State {
   std::size_t runs = 0;
 
   State(asio::io_context& io, Entry e) : entry(std::move(e)), timer(io) {}
-  std::chrono::milliseconds interval() const { return pace.value_or(entry.interval); }
+  // A gate's pace, but never faster than the check allows (heal info).
+  std::chrono::milliseconds interval() const {
+    if (!pace) return entry.interval;
+    return std::max(*pace, entry.check->min_interval().value_or(*pace));
+  }
 };
 
 Scheduler::Scheduler(asio::io_context& io, ResultHandler on_result)

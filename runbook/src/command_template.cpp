@@ -229,24 +229,6 @@ std::vector<std::string> CommandTemplate::node_expressions() const {
   return expressions;
 }
 
-std::string shell_quote(std::string_view word) {
-  const bool safe = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
-  });
-  if (safe) return std::string(word);
-  std::string quoted = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  quoted += '\'';
-  return quoted;
-}
-
 bool is_plain_name(std::string_view name) {
   if (name.empty() || !std::isalnum(static_cast<unsigned char>(name.front()))) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {

@@ -126,7 +126,7 @@ check "critical records only: the extra on a non-critical name is not judged" \
   is bad_critical_only CRITICAL "gltop2-adm.lab missing" "gltop1-data.lab at 127.0.0.54:5353 is 10.2.0.9"
 check "critical records only: glbatch1 not mentioned" test "$(field_of bad_critical_only message | grep -c glbatch1)" = 0
 check "no server listening: unknown, never green" is nobody UNKNOWN "127.0.0.55:5353 did not answer for any of its 8 names (connection refused)"
-check "NSS path and server together" is nss_and_server OK "critical names resolve" "8 names right at 1 DNS server"
+check "hosts file and server together" is nss_and_server OK "critical names in the hosts files of gltop1" "8 names right at 1 DNS server"
 
 echo "$passed passed, $failed failed in $((SECONDS - started)) s"
 test "$failed" -eq 0

@@ -10,7 +10,9 @@
 #   through a FUSE mount              -> volumes critical, heal unknown for that
 #                                        brick (never 0) with pending entries
 #                                        counted on the others, clients critical
-#   brick back, self-heal off         -> heal warning with the pending count
+#   brick back, self-heal off         -> heal warning with the pending count;
+#                                        a gate on the summary pauses as
+#                                        "heal stuck" with the figures
 #   peer powered off                  -> peers critical naming it, ping critical
 # The lab is removed when the test ends, whatever happens.
 set -uo pipefail
@@ -43,6 +45,13 @@ checks:
   heal: {kind: gluster_heal, volumes: [volspoms1, volspoms2], command: $gluster_cmd}
   heal_summary: {kind: gluster_heal, listing: summary, volumes: [volspoms1], command: $gluster_cmd}
   clients: {kind: gluster_clients, command: $gluster_cmd}
+  heal_wait:
+    kind: gluster_heal
+    listing: summary
+    volumes: [volspoms1]
+    wait_interval: 2s
+    stuck_after: 6s
+    command: $gluster_cmd
   ping:
     kind: fping
     targets: "top[1-3]"
@@ -52,6 +61,17 @@ checks:
     loss_warning_percent: 1
     loss_critical_percent: 50
     command: [bash, $lab_script, -d, $dir/lab, exec, top1, fping]
+runbooks:
+  runs: runs
+  inline:
+    heal:
+      gates:
+        healed:
+          checks: [{check: heal_wait}]
+          timeout: 15s
+      phases:
+        - name: wait
+          require: [healed]
 YAML
 
 phase() { echo "== [$((SECONDS - started)) s] $*"; }
@@ -163,9 +183,26 @@ if [[ $mounted == 1 ]]; then
     is heal WARNING "entries pending on top1:$b/top1/bricks/volspoms1"
   pending=$(message_of heal | grep -o '[0-9]\+ entries pending on top1' | grep -o '^[0-9]\+')
   check "brick back: pending count > 0 (${pending:-none})" test "${pending:-0}" -gt 0
+  # A gate waiting on the heal summary: the count does not fall (self-heal
+  # is off), so after stuck_after it says "heal stuck", and the run pauses
+  # at the gate's timeout with the figures.
+  out=$("$gl" -c "$dir/site.yaml" runbook exec heal --yes 2>&1 </dev/null); rc=$?
+  echo "$out" >"$dir/heal-stuck.out"
+  check "self-heal off: the heal gate pauses at its timeout (rc $rc)" test "$rc" -eq 3
+  check "as a stuck heal, with the figures" grep -q \
+    "heal stuck: [0-9]* entries pending on top1:$b/top1/bricks/volspoms1, not falling for [0-9]*s" \
+    <<<"$out"
+  stuck_run=$(ls "$dir/runs" | head -1)
+  "$gl" -c "$dir/site.yaml" runbook abort "$stuck_run" --reason "heal stuck" >/dev/null 2>&1
 fi
 lab heal on volspoms1
 lab gluster top1 --mode=script volume heal volspoms1 >/dev/null 2>&1
+if [[ $mounted == 1 ]]; then
+  out=$("$gl" -c "$dir/site.yaml" runbook exec heal --yes 2>&1 </dev/null); rc=$?
+  echo "$out" >"$dir/heal-green.out"
+  check "self-heal on: the heal gate opens (rc $rc)" test "$rc" -eq 0
+  [ "$rc" -eq 0 ] || tail -5 "$dir/heal-green.out"
+fi
 check "heal ok once healed" becomes heal OK 60
 if [[ $mounted == 1 ]]; then
   lab umount volspoms1

@@ -49,6 +49,19 @@ check "worker02 is logged into with greenlight's key" \
   test "$(on top1 ssh -i "$dir/ssh/id_ed25519" -o UserKnownHostsFile="$dir/ssh/known_hosts" -o BatchMode=yes 10.1.1.2 hostname)" = worker02
 check "worker02 recorded the command it received over SSH" grep -q $'\tssh\thostname$' "$dir/worker02/commands.log"
 check "top1 recorded its boot's systemctl" grep -q $'\tsystemctl\tstart sshd$' "$dir/top1/commands.log"
+# A critical record missing from one worker's hosts file: it still resolves
+# there through the DNS VMs (up), which proves nothing for the time they are
+# down. dns-critical reads every top's and worker's hosts file and names the
+# record with the host.
+grep -v -w top2-data "$dir/etc/hosts" >"$work/worker02-hosts"
+on worker02 mount --bind "$work/worker02-hosts" /etc/hosts
+check "worker02 resolves top2-data through DNS" on worker02 sh -c "getent hosts top2-data >/dev/null"
+out=$(on top1 "$gl" -c "$dir/site/site.yaml" check dns-critical 2>&1); rc=$?
+check "a record missing on worker02 makes dns-critical critical (rc $rc)" test "$rc" -eq 2
+check "naming the record and the host ($out)" grep -qF "top2-data not in the hosts file of worker02" <<<"$out"
+on worker02 umount /etc/hosts
+out=$(on top1 "$gl" -c "$dir/site/site.yaml" check dns-critical 2>&1); rc=$?
+check "the record back: dns-critical OK (rc $rc: $out)" test "$rc" -eq 0
 check "admin1 resolves through the DNS VMs" resolves admin1
 on top1 fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2 >/dev/null
 for _ in $(seq 50); do resolves admin1 || break; sleep 0.2; done

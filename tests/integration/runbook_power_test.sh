@@ -13,6 +13,7 @@ src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
 bmc="$src/lab/bmc.sh"
 source "$(dirname "$0")/../support/check.sh"
+source "$(dirname "$0")/../support/bmc.sh"
 started=$(date +%s%N)
 dir=$(mktemp -d /tmp/greenlight-runbook-power-XXXXXX)
 # bmc.sh down kills only the ipmi_sim PIDs that bmc.sh up recorded in $dir/bmc.
@@ -198,11 +199,7 @@ check "node1's chassis: one more change, off ($(transitions node1))" \
 check "node[2-4] untouched" test "$(transitions node2)$(transitions node3)$(transitions node4)" \
   = "0 1 0 1 "
 
-pids=$(cat "$dir"/bmc/*/pid)
-bash "$bmc" down "$dir/bmc"
-alive=0
-for pid in $pids; do bash "$bmc" running "$pid" && alive=$((alive + 1)); done
-check "every ipmi_sim started is stopped" test "$alive" -eq 0
+bmc_down_checked "$bmc" "$dir/bmc"
 
 elapsed=$((($(date +%s%N) - started) / 1000000))
 echo "runbook power: $passed passed, $failed failed in ${elapsed} ms"

@@ -13,7 +13,9 @@
 #include "greenlight/checks/gluster.h"
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
+#include "greenlight/checks/dns.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/power.h"
 #include "greenlight/checks/prometheus_rules.h"
 #include "support/read_file.h"
 
@@ -84,6 +86,14 @@ void run_all(const std::string& input) {
   if (const auto rules = parse_alerting_rules(input); rules.ok())
     (void)rules_not_ready(*rules, PromTime{}, {}, std::chrono::minutes(1));
   (void)parse_runtimeinfo_start(input);
+  if (const auto lookups = parse_hosts_file_lookups(input); lookups.ok()) {
+    AddressRecord top1{"top1", "adm", "10.1.0.1", true, true, {"top1", "top1-adm"}};
+    (void)hosts_files_verdict({top1}, {{"top2", *lookups, {}}});
+  }
+  if (const auto power = parse_chassis_power(input); power.ok()) {
+    NodePower node{"n1", "10.1.0.1", *power, {}, false, {}};
+    (void)power_state_verdict({node}, PowerGoal::off);
+  }
 }
 
 const char* const kFixtures[] = {
@@ -102,6 +112,8 @@ const char* const kFixtures[] = {
     "nagios/long_output.txt",
     "confiture/ocean_addresses.yaml",
     "prometheus/rules_running.json",
+    "power/ipmitool_sim.txt",
+    "dns/hosts_file_lookups.txt",
 };
 
 }  // namespace

@@ -85,6 +85,21 @@ TEST_CASE("a faster pace while a gate waits") {
   CHECK(h.scheduler.runs("gated") >= 4);
 }
 
+TEST_CASE(
+    "a gate's pace never hurries a check beyond its min_interval (heal info's wait_interval)") {
+  Harness h(
+      "  heal: {kind: gluster_heal, volumes: [v1], interval: 10s, wait_interval: 300ms,"
+      " command: ['true']}\n"
+      "  other: {kind: command, interval: 10s, command: ['true']}\n");
+  REQUIRE(h.diagnostics.ok());
+  CHECK(h.scheduler.set_pace("heal", 50ms));
+  CHECK(h.scheduler.set_pace("other", 50ms));
+  h.run_for(750ms);
+  CHECK(h.scheduler.runs("heal") >= 2);
+  CHECK(h.scheduler.runs("heal") <= 3);
+  CHECK(h.scheduler.runs("other") >= 6);
+}
+
 TEST_CASE("green_since is the first green result of the current run of green results") {
   // The command is green until the flag file appears, red while it exists.
   char pattern[] = "/tmp/greenlight-scheduler-XXXXXX";

@@ -12,6 +12,7 @@
 #include "greenlight/checks/gluster.h"
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
+#include "greenlight/checks/heal_progress.h"
 #include "kinds.h"
 
 namespace greenlight::checks::detail {
@@ -119,7 +120,12 @@ class HealCheck : public Check {
     if (reader.choice("listing", {"entries", "summary"}).value_or("entries") == "summary") {
       listing_ = HealListing::summary;
     }
+    wait_interval_ = reader.positive_duration("wait_interval").value_or(wait_interval_);
+    stuck_after_ = reader.positive_duration("stuck_after").value_or(stuck_after_);
   }
+  // heal info crawls the bricks' indices: a gate waiting on a heal of
+  // millions of entries must not ask every second.
+  std::optional<std::chrono::milliseconds> min_interval() const override { return wait_interval_; }
   std::vector<Command> commands() const override {
     std::vector<Command> out{with_program(gluster_volume_info_argv(), program_)};
     for (const auto& volume : volumes_)
@@ -144,13 +150,21 @@ class HealCheck : public Check {
       }
       heals.push_back(std::move(heal));
     }
-    return gluster_heal_verdict(heals);
+    // The counts of every run are followed (the check lives as long as its
+    // scheduler; judge runs on its thread only): falling is progress,
+    // not falling for stuck_after is a stuck heal.
+    const auto now = std::chrono::system_clock::now();
+    progress_.observe(now, heals);
+    return gluster_heal_verdict(heals, HealPace{&progress_, now, stuck_after_});
   }
 
  private:
   std::vector<std::string> program_;
   std::vector<std::string> volumes_;
   HealListing listing_ = HealListing::entries;
+  std::chrono::milliseconds wait_interval_{std::chrono::seconds(30)};
+  std::chrono::milliseconds stuck_after_{std::chrono::minutes(30)};
+  mutable HealProgress progress_;
 };
 
 class ClientsCheck : public Check {

@@ -324,8 +324,9 @@ void check_groups_resolve(const Value* groups, const Site& site, Diagnostics& di
 
 const std::vector<std::string>& check_kinds() {
   static const std::vector<std::string> kinds = {
-      "gluster_peers", "gluster_volumes", "gluster_heal", "gluster_clients", "fping",
-      "fleet_units",   "dns_critical",    "nagios",       "command",         "prometheus_alerts"};
+      "gluster_peers", "gluster_volumes",   "gluster_heal", "gluster_clients",
+      "fping",         "fleet_units",       "dns_critical", "nagios",
+      "command",       "prometheus_alerts", "power"};
   return kinds;
 }
 

@@ -4,12 +4,13 @@
 // into a Check; run_check() runs it through a CommandRunner and hands back
 // its CheckResult. Every kind of config::check_kinds() runs: fping,
 // gluster_peers, gluster_volumes, gluster_heal, gluster_clients, fleet_units,
-// dns_critical (NSS path and DNS servers), prometheus_alerts, nagios and
-// command.
+// dns_critical (hosts files and DNS servers), power, prometheus_alerts,
+// nagios and command.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,19 @@ class Check {
   virtual std::vector<Command> commands() const = 0;
   /// The verdict on the commands' results, same order as commands().
   virtual CheckResult judge(const std::vector<RunResult>& results) const = 0;
+  /// Where each command of commands() runs, same order: nullopt (or an
+  /// empty vector) on the check's own host, the endpoint given to
+  /// run_check; otherwise another node of the site (a hosts file read on
+  /// every hypervisor). Default: every command on the check's host.
+  virtual std::vector<std::optional<Endpoint>> placements() const { return {}; }
+  /// True when the commands are independent of each other (one per node,
+  /// per BMC): run_check starts them all at once, within the check's one
+  /// deadline, so that a node that does not answer holds up only its own.
+  virtual bool concurrent() const { return false; }
+  /// The shortest interval a waiting gate may hurry this check to (the
+  /// heal check's `wait_interval`: heal info crawls a healing volume);
+  /// nullopt: a gate's pace (a second) is fine.
+  virtual std::optional<std::chrono::milliseconds> min_interval() const { return std::nullopt; }
 
  protected:
   Check(std::string name, std::string host) : name_(std::move(name)), host_(std::move(host)) {}
@@ -42,10 +56,11 @@ class Check {
 std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site& site,
                                   const GroupResolver& groups, config::Diagnostics& diagnostics);
 
-/// Runs every command of `check` on `endpoint`, one after the other, then
-/// calls `done` with the verdict (started and finished set). `timeout` is
-/// one deadline for the whole check: each command gets what is left of it,
-/// and commands it leaves no time for are timeouts, never run.
+/// Runs every command of `check` on `endpoint` (or where placements() puts
+/// it), one after the other (all at once when concurrent()), then calls
+/// `done` with the verdict (started and finished set). `timeout` is one
+/// deadline for the whole check: each command gets what is left of it, and
+/// commands it leaves no time for are timeouts, never run.
 void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoint,
                std::chrono::milliseconds timeout, std::function<void(CheckResult)> done);
 

@@ -28,6 +28,14 @@ Argv gluster_client_list_argv();
 Argv gluster_heal_info_argv(std::string_view volume, HealListing listing);
 /// fping -C COUNT -q [-t TIMEOUT_MS] TARGETS...  (parse_fping; results on stderr)
 Argv fping_argv(const std::vector<std::string>& targets, int count = 3, int timeout_ms = 0);
+/// Shell text looking every name up in the hosts file only, one getent per
+/// name: `for n in NAME...; do echo "== $n"; getent -s hosts:files hosts
+/// "$n"; echo "== rc $?"; done` (parse_hosts_file_lookups). `-s
+/// hosts:files` keeps glibc from asking any DNS server; `getent hosts`
+/// (gethostbyname2) honours it where `ahostsv4` (getaddrinfo) ignores it in
+/// glibc 2.36. `program` replaces getent when not empty (each word quoted).
+std::string hosts_file_lookup_script(const std::vector<std::string>& names,
+                                     const std::vector<std::string>& program = {});
 /// fleetctl list-units --fields unit,machine,active,sub --no-legend --full
 /// (parse_fleet_units with the default fields)
 Argv fleet_list_units_argv();

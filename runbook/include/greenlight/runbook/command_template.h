@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "greenlight/core/shell.h"
+
 namespace greenlight {
 class GroupResolver;
 class NodeSet;
@@ -89,9 +91,8 @@ class CommandTemplate {
   std::vector<Piece> pieces_;
 };
 
-/// Quotes `word` for a POSIX shell: returned as is when it only holds safe
-/// characters, in single quotes otherwise.
-std::string shell_quote(std::string_view word);
+/// Quotes a word for a POSIX shell (greenlight/core/shell.h).
+using greenlight::shell_quote;
 
 /// True for a plain host or unit name: [A-Za-z0-9][A-Za-z0-9._-]*.
 bool is_plain_name(std::string_view name);

@@ -12,6 +12,7 @@
 #include "greenlight/core/config.h"
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/power.h"
 #include "greenlight/runbook/runbook.h"
 
 namespace greenlight::runbook {
@@ -65,9 +66,7 @@ ResolvedStep resolve_step(const Step& step, const config::Site& site, const Grou
 std::string missing_run_group(const std::string& text,
                               const std::map<std::string, std::string>& saved);
 
-/// The site's BMC command for one node and action, every substituted word
-/// shell-quoted. Throws std::runtime_error when the node has no BMC address.
-std::string power_command(const config::Site& site, const std::string& node,
-                          const std::string& action);
+/// The site's BMC command for one node and action (greenlight/core/power.h).
+using greenlight::power_command;
 
 }  // namespace greenlight::runbook
