@@ -1,6 +1,13 @@
 #include "nodeset_input.h"
 
-#include <cstdio>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 
 #include "greenlight/core/percent_format.h"
 #include "nodeset_output.h"
@@ -32,19 +39,11 @@ bool is_plain_word(std::string_view word) {
   return true;
 }
 
-}  // namespace
-
-std::vector<std::string> read_stdin_words() {
-  // All of standard input at once: line-by-line iostream reads cost more
-  // than the parsing.
-  std::string input;
-  char buffer[1 << 16];
-  for (;;) {
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, stdin);
-    if (n == 0) break;
-    input.append(buffer, n);
-  }
-  std::vector<std::string> words;
+// Calls f(std::string_view word) for every word of `input` (standard
+// input), read as ClusterShell reads it: lines, a '#' starting a comment,
+// words between blanks.
+template <typename F>
+void for_each_word(std::string_view input, F&& f) {
   std::size_t line_start = 0;
   while (line_start < input.size()) {
     // Python's text mode: "\r\n" and "\r" end lines as "\n" does.
@@ -52,7 +51,7 @@ std::vector<std::string> read_stdin_words() {
     while (line_end < input.size() && input[line_end] != '\n' && input[line_end] != '\r')
       ++line_end;
     const bool terminated = line_end < input.size();
-    std::string_view line(input.data() + line_start, line_end - line_start);
+    std::string_view line = input.substr(line_start, line_end - line_start);
     line_start = line_end + 1;
     if (terminated && input[line_end] == '\r' && line_start < input.size() &&
         input[line_start] == '\n')
@@ -76,34 +75,59 @@ std::vector<std::string> read_stdin_words() {
       if (start == line.size()) break;
       std::size_t end = start;
       while (end < line.size() && !blank(line[end])) ++end;
-      words.emplace_back(line.substr(start, end - start));
+      f(line.substr(start, end - start));
       pos = end;
     }
   }
-  return words;
+}
+
+}  // namespace
+
+std::string read_stdin() {
+  // All of standard input in one buffer, read straight into it: a file's
+  // size is known ahead, a pipe's buffer doubles.
+  std::string input;
+  struct stat status {};
+  std::size_t capacity = 1 << 16;
+  if (::fstat(STDIN_FILENO, &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0)
+    capacity = static_cast<std::size_t>(status.st_size) + 1;
+  std::size_t length = 0;
+  for (;;) {
+    if (length == input.size()) input.resize(std::max(capacity, 2 * input.size()));
+    const ssize_t n = ::read(STDIN_FILENO, input.data() + length, input.size() - length);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(fmt::format("standard input: {}", std::strerror(errno)));
+    }
+    length += static_cast<std::size_t>(n);
+  }
+  input.resize(length);
+  return input;
 }
 
 NodeSet NodeSetOps::parse(const std::string& text) const {
   return NodeSet::parse(text, &groups_, GroupPolicy::kClusterShell);
 }
 
-NodeSet NodeSetOps::from_words(std::vector<std::string> words) const {
+NodeSet NodeSetOps::from_input(std::string_view input) const {
   NodeSet set;
-  std::vector<std::string> plain;
-  auto flush = [&]() {
-    if (plain.empty()) return;
-    set.update(NodeSet::from_names(plain));
-    plain.clear();
-  };
-  for (auto& word : words) {
+  // Plain names go to the builder in bulk; any other word is parsed, after
+  // the names before it, so that errors come in the order of the input.
+  NodeSetBuilder plain;
+  plain.reserve(static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n')) + 1);
+  bool pending = false;
+  for_each_word(input, [&](std::string_view word) {
     if (is_plain_word(word)) {
-      plain.push_back(std::move(word));
-    } else {
-      flush();
-      set.update(parse(word));
+      plain.add(word);
+      pending = true;
+      return;
     }
-  }
-  flush();
+    if (pending) set.update(plain.take());
+    pending = false;
+    set.update(parse(std::string(word)));
+  });
+  if (pending) set.update(plain.take());
   return set;
 }
 
@@ -118,9 +142,9 @@ std::string NodeSetOps::expand(const NodeSet& set, const std::string& format,
   return expand_with_format(set, format, separator);
 }
 
-RangeSet RangeSetOps::from_words(std::vector<std::string> words) const {
+RangeSet RangeSetOps::from_input(std::string_view input) const {
   RangeSet set;
-  for (const auto& word : words) set.update(RangeSet::parse(word));
+  for_each_word(input, [&](std::string_view word) { set.update(RangeSet::parse(word)); });
   return set;
 }
 
