@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -15,68 +17,56 @@
 namespace greenlight::app {
 namespace {
 
-// A word that parses as one node name: no brackets, operators, groups,
-// wildcards or '%'. Such words skip the full parser (same result, faster).
-bool is_plain_word(std::string_view word) {
-  // A character loop: find_first_of with a set calls memchr per character.
-  for (const char c : word) {
-    switch (c) {
-      case '[':
-      case ']':
-      case '@':
-      case ',':
-      case '!':
-      case '&':
-      case '^':
-      case '*':
-      case '?':
-      case '%':
-        return false;
-      default:
-        break;
-    }
-  }
-  return true;
-}
+// How standard input's characters are read, as ClusterShell reads them:
+// lines ("\n", "\r" or "\r\n" end one, as in Python's text mode), a '#'
+// starting a comment to the end of the line, words between blanks.
+constexpr std::uint8_t kWordChar = 0;
+constexpr std::uint8_t kBlank = 1;
+constexpr std::uint8_t kLineEnd = 2;
+constexpr std::uint8_t kComment = 4;
+constexpr std::uint8_t kSyntax = 8;  // in a word: brackets, operators, groups, wildcards or '%'
 
-// Calls f(std::string_view word) for every word of `input` (standard
-// input), read as ClusterShell reads it: lines, a '#' starting a comment,
-// words between blanks.
+constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
+  std::array<std::uint8_t, 256> classes{};
+  for (const unsigned char c : {' ', '\t', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f'})
+    classes[c] = kBlank;
+  classes['\n'] = classes['\r'] = kLineEnd;
+  classes['#'] = kComment;
+  for (const unsigned char c : {'[', ']', '@', ',', '!', '&', '^', '*', '?', '%'})
+    classes[c] = kSyntax;
+  return classes;
+}();
+
+// Calls f(std::string_view word, bool plain) for every word of `input`
+// (standard input), in one pass; `plain` words parse as one node name (no
+// node set syntax) and may skip the parser: same result, faster.
 template <typename F>
 void for_each_word(std::string_view input, F&& f) {
-  std::size_t line_start = 0;
-  while (line_start < input.size()) {
-    // Python's text mode: "\r\n" and "\r" end lines as "\n" does.
-    std::size_t line_end = line_start;
-    while (line_end < input.size() && input[line_end] != '\n' && input[line_end] != '\r')
-      ++line_end;
-    const bool terminated = line_end < input.size();
-    std::string_view line = input.substr(line_start, line_end - line_start);
-    line_start = line_end + 1;
-    if (terminated && input[line_end] == '\r' && line_start < input.size() &&
-        input[line_start] == '\n')
-      ++line_start;
-    // ClusterShell cuts each line at line.find('#'): with no '#' that is
-    // the line without its last character, the newline, or the last
-    // character itself on an unterminated last line.
-    if (auto hash = line.find('#'); hash != std::string_view::npos) {  // one memchr
-      line = line.substr(0, hash);
-    } else if (!terminated && !line.empty()) {
-      line.remove_suffix(1);
-    }
-    std::size_t pos = 0;
-    const auto blank = [](char c) {
-      return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\x1c' || c == '\x1d' ||
-             c == '\x1e' || c == '\x1f';
-    };
-    while (pos < line.size()) {
-      std::size_t start = pos;
-      while (start < line.size() && blank(line[start])) ++start;
-      if (start == line.size()) break;
-      std::size_t end = start;
-      while (end < line.size() && !blank(line[end])) ++end;
-      f(line.substr(start, end - start));
-      pos = end;
+  // ClusterShell cuts each line at line.find('#'): with no '#' that is the
+  // line without its last character, the newline, or the last character
+  // itself on an unterminated last line.
+  if (!input.empty() && kCharClasses[static_cast<unsigned char>(input.back())] != kLineEnd) {
+    const std::size_t last_line = input.find_last_of("\r\n") + 1;  // npos + 1 == 0
+    if (input.find('#', last_line) == std::string_view::npos) input.remove_suffix(1);
+  }
+  const auto class_of = [&](std::size_t i) {
+    return kCharClasses[static_cast<unsigned char>(input[i])];
+  };
+  std::size_t i = 0;
+  while (i < input.size()) {
+    std::uint8_t c = class_of(i);
+    if (c == kBlank || c == kLineEnd) {
+      ++i;
+    } else if (c == kComment) {
+      while (i < input.size() && class_of(i) != kLineEnd) ++i;
+    } else {
+      const std::size_t start = i;
+      std::uint8_t seen = 0;  // the classes of the word's characters
+      do {
+        seen |= c;
+        ++i;
+      } while (i < input.size() && ((c = class_of(i)) & (kBlank | kLineEnd | kComment)) == 0);
+      f(input.substr(start, i - start), (seen & kSyntax) == 0);
     }
   }
 }
@@ -115,10 +105,10 @@ NodeSet NodeSetOps::from_input(std::string_view input) const {
   // Plain names go to the builder in bulk; any other word is parsed, after
   // the names before it, so that errors come in the order of the input.
   NodeSetBuilder plain;
-  plain.reserve(static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n')) + 1);
+  plain.reserve(input.size() / 2);  // at most: a word and a separator take two characters
   bool pending = false;
-  for_each_word(input, [&](std::string_view word) {
-    if (is_plain_word(word)) {
+  for_each_word(input, [&](std::string_view word, bool plain_word) {
+    if (plain_word) {
       plain.add(word);
       pending = true;
       return;
@@ -144,7 +134,7 @@ std::string NodeSetOps::expand(const NodeSet& set, const std::string& format,
 
 RangeSet RangeSetOps::from_input(std::string_view input) const {
   RangeSet set;
-  for_each_word(input, [&](std::string_view word) { set.update(RangeSet::parse(word)); });
+  for_each_word(input, [&](std::string_view word, bool) { set.update(RangeSet::parse(word)); });
   return set;
 }
 

@@ -1,6 +1,8 @@
 // Node sets built from names one at a time (NodeSetBuilder, from_names):
 // names with one numeric part, the bulk of any real list, are kept as
 // integer keys per pattern and sorted once, in any order they come in.
+#include <array>
+#include <cstdint>
 #include <unordered_map>
 
 #include "greenlight/core/nodeset.h"
@@ -46,32 +48,41 @@ bool add_multi_index_name(NodeSet::Impl& impl, std::string_view name, std::strin
   return true;
 }
 
-// Where the numeric parts of a name are: [first, end) of the first one, and
-// whether it is the only one in a name RangeSet can take as it is (no '%',
-// no blank, at most 18 digits).
+// The first numeric part of a name, [first, end), its value, and whether it
+// is the only one in a name RangeSet takes as it is: no '%', no blank, at
+// most 18 digits.
 struct NumericPart {
-  std::size_t first = std::string_view::npos;
-  std::size_t end = std::string_view::npos;
+  std::size_t first = 0;
+  std::size_t end = 0;
+  std::uint64_t value = 0;  // when single
   bool single = false;
 };
 
+constexpr std::uint8_t kDigit = 1;
+constexpr std::uint8_t kParserOnly = 2;  // '%' and blanks
+constexpr auto kNameChars = [] {
+  std::array<std::uint8_t, 256> classes{};
+  for (unsigned char c = '0'; c <= '9'; ++c) classes[c] = kDigit;
+  for (const unsigned char c : {'%', ' ', '\t', '\n', '\v', '\f', '\r'}) classes[c] = kParserOnly;
+  return classes;
+}();
+
 NumericPart numeric_part(std::string_view name) {
+  const auto class_of = [&](std::size_t i) {
+    return kNameChars[static_cast<unsigned char>(name[i])];
+  };
   NumericPart part;
-  bool plain = true;  // no second numeric part, '%' or blank
-  // A character loop: find_first_of with a set calls memchr per character.
-  for (std::size_t i = 0; i < name.size() && plain; ++i) {
-    const char c = name[i];
-    if (c >= '0' && c <= '9') {
-      if (part.first == std::string_view::npos) part.first = i;
-      else if (part.end != std::string_view::npos) plain = false;
-    } else {
-      if (part.first != std::string_view::npos && part.end == std::string_view::npos) part.end = i;
-      if (c == '%' || c == ' ' || (c >= '\t' && c <= '\r')) plain = false;
-    }
-  }
-  if (part.first != std::string_view::npos && part.end == std::string_view::npos)
-    part.end = name.size();
-  part.single = plain && part.first != std::string_view::npos && part.end - part.first <= 18;
+  std::uint8_t prefix = 0, suffix = 0;  // classes seen around the numeric part
+  std::size_t i = 0;
+  while (i < name.size() && class_of(i) != kDigit) prefix |= class_of(i++);
+  part.first = i;
+  // Wraps past 19 digits, where the value is not used.
+  for (; i < name.size() && class_of(i) == kDigit; ++i)
+    part.value = part.value * 10 + static_cast<std::uint64_t>(name[i] - '0');
+  part.end = i;
+  while (i < name.size()) suffix |= class_of(i++);
+  part.single = part.first < name.size() && part.end - part.first <= 18 &&
+                ((prefix | suffix) & (kDigit | kParserOnly)) == 0;
   return part;
 }
 
@@ -119,15 +130,12 @@ void NodeSetBuilder::reserve(std::size_t names) {
 void NodeSetBuilder::add(std::string_view name) {
   const NumericPart part = numeric_part(name);
   if (part.single) {
-    std::int64_t value = 0;
-    for (std::size_t i = part.first; i < part.end; ++i) value = value * 10 + (name[i] - '0');
     const auto width = static_cast<std::int32_t>(part.end - part.first);
     state_->pattern_of(name.substr(0, part.first), name.substr(part.end))
-        .keys.push_back(detail::order_key(width, value));
+        .keys.push_back(detail::order_key(width, static_cast<std::int64_t>(part.value)));
     return;
   }
-  if (part.first != std::string_view::npos &&
-      add_multi_index_name(state_->rest, name, state_->scratch))
+  if (part.first < name.size() && add_multi_index_name(state_->rest, name, state_->scratch))
     return;
   detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
   state_->rest.update(parser.parse_single(name));

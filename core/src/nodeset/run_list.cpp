@@ -31,35 +31,27 @@ void append_run(RunList& runs, const Run& run) {
 
 namespace {
 
-// Keys of the widths below `width`: width w's keys start at the sum of
-// 10^1 .. 10^(w-1).
-std::uint64_t first_key_of_width(std::int32_t width) {
-  std::uint64_t first = 0, power = 1;
-  for (std::int32_t w = 1; w < width; ++w) {
-    power *= 10;
-    first += power;
-  }
-  return first;
-}
-
 // Appends the elements of consecutive keys [low, high], one run per width.
-void append_key_span(RunList& out, std::uint64_t low, std::uint64_t high) {
+// `width` is where the last span ended (spans come in increasing order).
+struct KeyWidth {
   std::int32_t width = 1;
   std::uint64_t begin = 0, size = 10;  // the keys of `width`: [begin, begin + size)
-  while (low >= begin + size) {
+  void next() {
     begin += size;
     size *= 10;
     ++width;
   }
+};
+
+void append_key_span(RunList& out, KeyWidth& at, std::uint64_t low, std::uint64_t high) {
+  while (low >= at.begin + at.size) at.next();
   for (;;) {
-    const std::uint64_t end = std::min(high, begin + size - 1);
-    out.push_back({width, static_cast<std::int64_t>(low - begin),
-                   static_cast<std::int64_t>(end - begin)});
+    const std::uint64_t end = std::min(high, at.begin + at.size - 1);
+    out.push_back({at.width, static_cast<std::int64_t>(low - at.begin),
+                   static_cast<std::int64_t>(end - at.begin)});
     if (end == high) return;
-    low = begin + size;
-    begin = low;
-    size *= 10;
-    ++width;
+    at.next();
+    low = at.begin;
   }
 }
 
@@ -81,18 +73,15 @@ void bitmap_runs(const std::vector<std::uint64_t>& keys, std::uint64_t low, std:
     }
     return span;
   };
+  KeyWidth width;
   for (std::uint64_t first = next(0, true); first < span;) {
     const std::uint64_t end = next(first, false);
-    append_key_span(out, low + first, low + end - 1);
+    append_key_span(out, width, low + first, low + end - 1);
     first = next(end, true);
   }
 }
 
 }  // namespace
-
-std::uint64_t order_key(std::int32_t width, std::int64_t value) {
-  return first_key_of_width(width) + static_cast<std::uint64_t>(value);
-}
 
 RunList runs_of_keys(std::vector<std::uint64_t>& keys) {
   RunList out;
@@ -103,11 +92,12 @@ RunList runs_of_keys(std::vector<std::uint64_t>& keys) {
     bitmap_runs(keys, *low, *high, out);
   } else {
     std::sort(keys.begin(), keys.end());
+    KeyWidth width;
     std::size_t i = 0;
     while (i < keys.size()) {
       std::size_t j = i;
       while (j + 1 < keys.size() && keys[j + 1] <= keys[j] + 1) ++j;
-      append_key_span(out, keys[i], keys[j]);
+      append_key_span(out, width, keys[i], keys[j]);
       i = j + 1;
     }
   }
