@@ -224,7 +224,15 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
     }
     if (o.groupsource && !o.quiet && o.rangeset)
       std::cerr << "WARNING: option group source \"" << *o.groupsource << "\" ignored\n";
-    if (o.groupsource) groups->set_default(*o.groupsource);
+    if (o.groupsource) {
+      // ClusterShell makes it the default source before anything else, and
+      // a name it does not know is an error even where no group is used.
+      if (groups->source(*o.groupsource) == nullptr) {
+        std::cerr << "greenlight nodeset: Unknown group source: \"" << *o.groupsource << "\"\n";
+        return 1;
+      }
+      groups->set_default(*o.groupsource);
+    }
     if (o.sources) {
       bool first = true;
       for (const auto& name : groups->source_names_default_first()) {

@@ -18,8 +18,9 @@ namespace greenlight::app {
 namespace {
 
 // How standard input's characters are read, as ClusterShell reads them:
-// lines ("\n", "\r" or "\r\n" end one, as in Python's text mode), a '#'
-// starting a comment to the end of the line, words between blanks.
+// lines (Python's sys.stdin ends them at "\n" only, on POSIX: a "\r" is a
+// blank), a '#' starting a comment to the end of the line, words between
+// blanks (str.split()).
 constexpr std::uint8_t kWordChar = 0;
 constexpr std::uint8_t kBlank = 1;
 constexpr std::uint8_t kLineEnd = 2;
@@ -28,9 +29,9 @@ constexpr std::uint8_t kSyntax = 8;  // in a word: brackets, operators, groups, 
 
 constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
   std::array<std::uint8_t, 256> classes{};
-  for (const unsigned char c : {' ', '\t', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f'})
+  for (const unsigned char c : {' ', '\t', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f'})
     classes[c] = kBlank;
-  classes['\n'] = classes['\r'] = kLineEnd;
+  classes['\n'] = kLineEnd;
   classes['#'] = kComment;
   for (const unsigned char c : {'[', ']', '@', ',', '!', '&', '^', '*', '?', '%'})
     classes[c] = kSyntax;
@@ -46,7 +47,7 @@ void for_each_word(std::string_view input, F&& f) {
   // line without its last character, the newline, or the last character
   // itself on an unterminated last line.
   if (!input.empty() && kCharClasses[static_cast<unsigned char>(input.back())] != kLineEnd) {
-    const std::size_t last_line = input.find_last_of("\r\n") + 1;  // npos + 1 == 0
+    const std::size_t last_line = input.rfind('\n') + 1;  // npos + 1 == 0
     if (input.find('#', last_line) == std::string_view::npos) input.remove_suffix(1);
   }
   const auto class_of = [&](std::size_t i) {
@@ -72,6 +73,30 @@ void for_each_word(std::string_view input, F&& f) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> python_splitlines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0, i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;  // of the line end at i
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {
+      length = c == '\r' && i + 1 < text.size() && text[i + 1] == '\n' ? 2 : 1;
+    } else if (text.substr(i, 2) == "\xc2\x85" || text.substr(i, 3) == "\xe2\x80\xa8" ||
+               text.substr(i, 3) == "\xe2\x80\xa9") {
+      length = c == 0xc2 ? 2 : 3;
+    }
+    if (length == 0) {
+      ++i;
+      continue;
+    }
+    lines.push_back(text.substr(start, i - start));
+    i += length;
+    start = i;
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
 
 std::string read_stdin() {
   // All of standard input in one buffer, read straight into it: a file's

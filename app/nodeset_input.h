@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "greenlight/core/group_source.h"
@@ -107,17 +108,16 @@ template <typename Ops>
 void compute_from_args(typename Ops::Set& set, const std::vector<std::string>& args,
                        const Ops& ops);
 
+/// Python's str.splitlines() of UTF-8 text: lines end at "\n", "\r",
+/// "\r\n", "\v", "\f", "\x1c" to "\x1e", U+0085, U+2028 and U+2029; no
+/// empty line after a last line end.
+std::vector<std::string_view> python_splitlines(std::string_view text);
+
 /// The lines of one operand, each a set, as ClusterShell's fromlist(splitlines()).
 template <typename Ops>
 typename Ops::Set parse_lines(const std::string& text, const Ops& ops) {
   typename Ops::Set set;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    ops.update(set, ops.parse(text.substr(pos, end - pos)));
-    pos = end + 1;
-  }
+  for (const auto line : python_splitlines(text)) ops.update(set, ops.parse(std::string(line)));
   return set;
 }
 
