@@ -1,6 +1,15 @@
 #include "nodeset_input.h"
 
-#include <cstdio>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
 
 #include "greenlight/core/percent_format.h"
 #include "nodeset_output.h"
@@ -8,102 +17,132 @@
 namespace greenlight::app {
 namespace {
 
-// A word that parses as one node name: no brackets, operators, groups,
-// wildcards or '%'. Such words skip the full parser (same result, faster).
-bool is_plain_word(std::string_view word) {
-  // A character loop: find_first_of with a set calls memchr per character.
-  for (const char c : word) {
-    switch (c) {
-      case '[':
-      case ']':
-      case '@':
-      case ',':
-      case '!':
-      case '&':
-      case '^':
-      case '*':
-      case '?':
-      case '%':
-        return false;
-      default:
-        break;
+// How standard input's characters are read, as ClusterShell reads them:
+// lines (Python's sys.stdin ends them at "\n" only, on POSIX: a "\r" is a
+// blank), a '#' starting a comment to the end of the line, words between
+// blanks (str.split()).
+constexpr std::uint8_t kWordChar = 0;
+constexpr std::uint8_t kBlank = 1;
+constexpr std::uint8_t kLineEnd = 2;
+constexpr std::uint8_t kComment = 4;
+constexpr std::uint8_t kSyntax = 8;  // in a word: brackets, operators, groups, wildcards or '%'
+
+constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
+  std::array<std::uint8_t, 256> classes{};
+  for (const unsigned char c : {' ', '\t', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f'})
+    classes[c] = kBlank;
+  classes['\n'] = kLineEnd;
+  classes['#'] = kComment;
+  for (const unsigned char c : {'[', ']', '@', ',', '!', '&', '^', '*', '?', '%'})
+    classes[c] = kSyntax;
+  return classes;
+}();
+
+// Calls f(std::string_view word, bool plain) for every word of `input`
+// (standard input), in one pass; `plain` words parse as one node name (no
+// node set syntax) and may skip the parser: same result, faster.
+template <typename F>
+void for_each_word(std::string_view input, F&& f) {
+  // ClusterShell cuts each line at line.find('#'): with no '#' that is the
+  // line without its last character, the newline, or the last character
+  // itself on an unterminated last line.
+  if (!input.empty() && kCharClasses[static_cast<unsigned char>(input.back())] != kLineEnd) {
+    const std::size_t last_line = input.rfind('\n') + 1;  // npos + 1 == 0
+    if (input.find('#', last_line) == std::string_view::npos) input.remove_suffix(1);
+  }
+  const auto class_of = [&](std::size_t i) {
+    return kCharClasses[static_cast<unsigned char>(input[i])];
+  };
+  std::size_t i = 0;
+  while (i < input.size()) {
+    std::uint8_t c = class_of(i);
+    if (c == kBlank || c == kLineEnd) {
+      ++i;
+    } else if (c == kComment) {
+      while (i < input.size() && class_of(i) != kLineEnd) ++i;
+    } else {
+      const std::size_t start = i;
+      std::uint8_t seen = 0;  // the classes of the word's characters
+      do {
+        seen |= c;
+        ++i;
+      } while (i < input.size() && ((c = class_of(i)) & (kBlank | kLineEnd | kComment)) == 0);
+      f(input.substr(start, i - start), (seen & kSyntax) == 0);
     }
   }
-  return true;
 }
 
 }  // namespace
 
-std::vector<std::string> read_stdin_words() {
-  // All of standard input at once: line-by-line iostream reads cost more
-  // than the parsing.
+std::vector<std::string_view> python_splitlines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0, i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;  // of the line end at i
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {
+      length = c == '\r' && i + 1 < text.size() && text[i + 1] == '\n' ? 2 : 1;
+    } else if (text.substr(i, 2) == "\xc2\x85" || text.substr(i, 3) == "\xe2\x80\xa8" ||
+               text.substr(i, 3) == "\xe2\x80\xa9") {
+      length = c == 0xc2 ? 2 : 3;
+    }
+    if (length == 0) {
+      ++i;
+      continue;
+    }
+    lines.push_back(text.substr(start, i - start));
+    i += length;
+    start = i;
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+std::string read_stdin() {
+  // All of standard input in one buffer, read straight into it: a file's
+  // size is known ahead, a pipe's buffer doubles.
   std::string input;
-  char buffer[1 << 16];
+  struct stat status {};
+  std::size_t capacity = 1 << 16;
+  if (::fstat(STDIN_FILENO, &status) == 0 && S_ISREG(status.st_mode) && status.st_size > 0)
+    capacity = static_cast<std::size_t>(status.st_size) + 1;
+  std::size_t length = 0;
   for (;;) {
-    const std::size_t n = std::fread(buffer, 1, sizeof buffer, stdin);
+    if (length == input.size()) input.resize(std::max(capacity, 2 * input.size()));
+    const ssize_t n = ::read(STDIN_FILENO, input.data() + length, input.size() - length);
     if (n == 0) break;
-    input.append(buffer, n);
-  }
-  std::vector<std::string> words;
-  std::size_t line_start = 0;
-  while (line_start < input.size()) {
-    // Python's text mode: "\r\n" and "\r" end lines as "\n" does.
-    std::size_t line_end = line_start;
-    while (line_end < input.size() && input[line_end] != '\n' && input[line_end] != '\r')
-      ++line_end;
-    const bool terminated = line_end < input.size();
-    std::string_view line(input.data() + line_start, line_end - line_start);
-    line_start = line_end + 1;
-    if (terminated && input[line_end] == '\r' && line_start < input.size() &&
-        input[line_start] == '\n')
-      ++line_start;
-    // ClusterShell cuts each line at line.find('#'): with no '#' that is
-    // the line without its last character, the newline, or the last
-    // character itself on an unterminated last line.
-    if (auto hash = line.find('#'); hash != std::string_view::npos) {  // one memchr
-      line = line.substr(0, hash);
-    } else if (!terminated && !line.empty()) {
-      line.remove_suffix(1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(fmt::format("standard input: {}", std::strerror(errno)));
     }
-    std::size_t pos = 0;
-    const auto blank = [](char c) {
-      return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\x1c' || c == '\x1d' ||
-             c == '\x1e' || c == '\x1f';
-    };
-    while (pos < line.size()) {
-      std::size_t start = pos;
-      while (start < line.size() && blank(line[start])) ++start;
-      if (start == line.size()) break;
-      std::size_t end = start;
-      while (end < line.size() && !blank(line[end])) ++end;
-      words.emplace_back(line.substr(start, end - start));
-      pos = end;
-    }
+    length += static_cast<std::size_t>(n);
   }
-  return words;
+  input.resize(length);
+  return input;
 }
 
 NodeSet NodeSetOps::parse(const std::string& text) const {
   return NodeSet::parse(text, &groups_, GroupPolicy::kClusterShell);
 }
 
-NodeSet NodeSetOps::from_words(std::vector<std::string> words) const {
+NodeSet NodeSetOps::from_input(std::string_view input) const {
   NodeSet set;
-  std::vector<std::string> plain;
-  auto flush = [&]() {
-    if (plain.empty()) return;
-    set.update(NodeSet::from_names(plain));
-    plain.clear();
-  };
-  for (auto& word : words) {
-    if (is_plain_word(word)) {
-      plain.push_back(std::move(word));
-    } else {
-      flush();
-      set.update(parse(word));
+  // Plain names go to the builder in bulk; any other word is parsed, after
+  // the names before it, so that errors come in the order of the input.
+  NodeSetBuilder plain;
+  plain.reserve(input.size() / 2);  // at most: a word and a separator take two characters
+  bool pending = false;
+  for_each_word(input, [&](std::string_view word, bool plain_word) {
+    if (plain_word) {
+      plain.add(word);
+      pending = true;
+      return;
     }
-  }
-  flush();
+    if (pending) set.update(plain.take());
+    pending = false;
+    set.update(parse(std::string(word)));
+  });
+  if (pending) set.update(plain.take());
   return set;
 }
 
@@ -118,9 +157,9 @@ std::string NodeSetOps::expand(const NodeSet& set, const std::string& format,
   return expand_with_format(set, format, separator);
 }
 
-RangeSet RangeSetOps::from_words(std::vector<std::string> words) const {
+RangeSet RangeSetOps::from_input(std::string_view input) const {
   RangeSet set;
-  for (const auto& word : words) set.update(RangeSet::parse(word));
+  for_each_word(input, [&](std::string_view word, bool) { set.update(RangeSet::parse(word)); });
   return set;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "greenlight/core/group_source.h"
@@ -19,9 +20,11 @@ class NodeSetOps {
   using Set = NodeSet;
   explicit NodeSetOps(const GroupResolver& groups) : groups_(groups) {}
   NodeSet parse(const std::string& text) const;
-  /// Every word of standard input: plain names in bulk, others parsed.
-  NodeSet from_words(std::vector<std::string> words) const;
+  /// The words of standard input (see read_stdin()) as one set: plain
+  /// names in bulk, others parsed.
+  NodeSet from_input(std::string_view input) const;
   void update(NodeSet& set, const NodeSet& other) const { set.update(other); }
+  void update(NodeSet& set, NodeSet&& other) const { set.update(std::move(other)); }
   NodeSet intersection(NodeSet set, const NodeSet& other) const {
     set.intersection_update(other);
     return set;
@@ -61,7 +64,7 @@ class RangeSetOps {
  public:
   using Set = RangeSet;
   RangeSet parse(const std::string& text) const { return RangeSet::parse(text); }
-  RangeSet from_words(std::vector<std::string> words) const;
+  RangeSet from_input(std::string_view input) const;
   void update(RangeSet& set, const RangeSet& other) const { set.update(other); }
   RangeSet intersection(RangeSet set, const RangeSet& other) const {
     set.intersection_update(other);
@@ -89,14 +92,15 @@ class RangeSetOps {
   std::string fold(const RangeSet& set, const std::string& format, const FoldStyle& style) const;
 };
 
-/// The words of standard input (a '#' starts a comment), read as
-/// ClusterShell reads them.
-std::vector<std::string> read_stdin_words();
+/// All of standard input. Its words (a '#' starts a comment) are read as
+/// ClusterShell reads them by the from_input() of each kind of set.
+/// Throws std::runtime_error when standard input cannot be read.
+std::string read_stdin();
 
-/// Those words made into one set.
+/// Standard input made into one set.
 template <typename Ops>
 typename Ops::Set read_stdin_set(const Ops& ops) {
-  return ops.from_words(read_stdin_words());
+  return ops.from_input(read_stdin());
 }
 
 /// Applies the operands and operators left after the options ("a -x b -i -").
@@ -104,17 +108,16 @@ template <typename Ops>
 void compute_from_args(typename Ops::Set& set, const std::vector<std::string>& args,
                        const Ops& ops);
 
+/// Python's str.splitlines() of UTF-8 text: lines end at "\n", "\r",
+/// "\r\n", "\v", "\f", "\x1c" to "\x1e", U+0085, U+2028 and U+2029; no
+/// empty line after a last line end.
+std::vector<std::string_view> python_splitlines(std::string_view text);
+
 /// The lines of one operand, each a set, as ClusterShell's fromlist(splitlines()).
 template <typename Ops>
 typename Ops::Set parse_lines(const std::string& text, const Ops& ops) {
   typename Ops::Set set;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    ops.update(set, ops.parse(text.substr(pos, end - pos)));
-    pos = end + 1;
-  }
+  for (const auto line : python_splitlines(text)) ops.update(set, ops.parse(std::string(line)));
   return set;
 }
 

@@ -74,6 +74,12 @@ GOLDEN = [
     ["--cont", "-f", "n[1-2,4]"], ["--exc=n1", "-f", "n[1-3]"], ["--co", "n1"], ["--nosuch", "n1"], ["--count=3", "n1"],
     ["-d", "-f", "n[1-2]"], ["--groupsconf", "/nonexistent/groups.conf", "-f", "n1"], ["-s", "-x", "-f", "n1"],
     ["-ll", "-R"], ["-c", "--split"], ["-fc", "n1"],
+    # An unknown group source is an error even where no group is used.
+    ["-s", "nosuch", "-f", "n1"], ["-s", "nosuch", "-c", "n[1-3]"], ["-s", "nosuch", "--groupsources"],
+    ["-R", "-s", "nosuch", "-f", "1"], ["-s", "nosuch", "-r", "n1"], ["-s", "nosuch"],
+    ["--groupsconf", "/nonexistent/groups.conf", "-s", "x", "-f", "n1"],
+    # An operand's lines end where Python's str.splitlines() ends them.
+    ["-f", "a\rb"], ["-f", "a\x0bb,c\x1cd\x0ce"], ["-e", "a\r\nb\u2028c\x85d"], ["-f", "a\n\nb\x1fc"],
 ]
 
 # Options whose output is not ClusterShell's text (help, version): only the
@@ -93,6 +99,8 @@ STDIN_CASES = [
     (["-R", "-f"], "1 3\n5-7 # comment\n"),
     (["-R", "-c", "-x", "-", "1-20"], "5 6\n"),
     (["--split=2", "-e"], "n3 n1 n2 n4\n"),
+    # sys.stdin ends lines at "\n" only: a "\r" is a blank, even in a comment.
+    (["-f"], "a\rb #c\rd\n"), (["-e"], "#x\rn1\nn2\rn3\n"),
 ]
 
 PREFIXES = ["n", "node", "cn", "da", "x-", "r1n", "top", "c-ib", "a.b"]
@@ -247,6 +255,31 @@ def rand_case(rng):
     return add_operations(rng, args, rand_set)
 
 
+def rand_stdin_case(rng):
+    """Names one or more a line in any order, as tools print them: padded
+    and unpadded indexes of several widths, repeats, other words, comments,
+    blanks and line ends of every kind."""
+    words = []
+    for _ in range(rng.randint(1, 60)):
+        roll = rng.random()
+        if roll < 0.75:
+            index = rng.choice([rng.randint(0, 12), rng.randint(0, 120), rng.randint(90, 1100)])
+            words.append(rng.choice(["n", "node", "cn", "x-"]) + str(index).zfill(rng.choice([1, 1, 1, 2, 3, 4])) +
+                         rng.choice(["", "", "", "-ib"]))
+        elif roll < 0.85:
+            words.append(rand_name(rng))
+        elif roll < 0.9:
+            words.append(rng.choice(["login", "r1n2", "r2n1", "a1b2c3", "@top"]))
+        else:
+            words.append("#" + rng.choice(["", " n5", "x"]))
+    text = ""
+    for word in words:
+        text += word + rng.choice([" ", " ", "\n", "\n", "\t", "  ", "\r\n", "\r", "\x1c", "\v"])
+    if rng.random() < 0.3:
+        text = text[:-1]  # an unterminated last line
+    return [rng.choice(["-f", "-f", "-c", "-e"])], text
+
+
 def clustershell(args, stdin=""):
     out, err = io.StringIO(), io.StringIO()
     old_stdin = sys.stdin
@@ -301,6 +334,15 @@ def main():
             print("HARNESS stdin case %r differs from the nodeset program" % (args,))
             failures.append((args, expected, expected))
     cases += [args for args, _ in STDIN_CASES]
+    # Random standard input, against the nodeset program itself: it reads
+    # line ends as Python's text mode does.
+    for _ in range(40):
+        args, text = rand_stdin_case(rng)
+        expected = run(["nodeset"], args, text)
+        got = run(greenlight, args, text)
+        if expected != got:
+            failures.append((args + ["<stdin>", text[:60]], expected, got))
+        cases.append(args)
     # The in-process harness must say what the real program says.
     harness_mismatch = []
     for args in GOLDEN + cases[len(GOLDEN):len(GOLDEN) + 150]:

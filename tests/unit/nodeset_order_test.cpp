@@ -131,3 +131,40 @@ TEST_CASE("range sets with elements added out of order read as sorted ones") {
   CHECK(set.fold() == "1-5,03-04,10");
   CHECK(RangeSet::parse("9,1,5-6,2") == RangeSet::parse("1-2,5-6,9"));
 }
+
+TEST_CASE("shuffled names of every width and padding sort as ClusterShell sorts them") {
+  // Each width's indexes, padded or not, next to the widths around them;
+  // n10 twice. The folded form is ClusterShell 1.9.1's.
+  const std::vector<std::string> list = {"n10",  "n9",  "n05",  "n5",    "n010",  "n99",
+                                         "n100", "n000", "n1",  "n0",    "n00",   "n8",
+                                         "n09",  "n999", "n1000", "n0999", "n10"};
+  for (int round = 0; round < 5; ++round) {
+    std::mt19937 random(round);
+    auto names = list;
+    std::shuffle(names.begin(), names.end(), random);
+    const NodeSet set = NodeSet::from_names(names);
+    CHECK(set.fold() == "n[0-1,5,8-9,00,05,09-10,99,000,010,100,999,0999-1000]");
+    CHECK(set.size() == 16);
+  }
+}
+
+TEST_CASE("names spread far apart sort by comparison, in O(n log n)") {
+  // Indexes 1000 apart: too sparse for a bitmap of their range.
+  const auto sparse = names(kNames / 4, 1000);
+  const auto start = std::chrono::steady_clock::now();
+  const NodeSet set = NodeSet::from_names(shuffled(sparse));
+  const NodeSet expected = NodeSet::parse("node[1000-" + std::to_string(kNames / 4 * 1000) + "/1000]");
+  CHECK(set == expected);
+  CHECK(set.fold() == expected.fold());
+  CHECK(seconds_since(start) < kBoundSeconds);
+}
+
+TEST_CASE("a builder takes names of several patterns, one at a time") {
+  greenlight::NodeSetBuilder builder;
+  for (const char* name : {"cn2-ib", "cn2", "r1n2", "cn1-ib", "login", "cn1", "r1n1", "cn3"})
+    builder.add(name);
+  CHECK(builder.take().fold() == "cn[1-3],cn[1-2]-ib,login,r1n[1-2]");
+  CHECK(builder.take().empty());
+  builder.add("x7");
+  CHECK(builder.take().fold() == "x7");
+}

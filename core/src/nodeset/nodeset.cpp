@@ -95,6 +95,16 @@ void NodeSet::Impl::update(const Impl& other) {
   for (const auto& [pattern, indexes] : other.patterns) add(pattern, indexes);
 }
 
+void NodeSet::Impl::update(Impl&& other) {
+  for (auto& [pattern, indexes] : other.patterns) {
+    if (std::holds_alternative<RangeSet>(indexes) && !patterns.contains(pattern)) {
+      patterns.emplace(pattern, std::move(indexes));
+    } else {
+      add(pattern, indexes);
+    }
+  }
+}
+
 void NodeSet::Impl::difference_update(const Impl& other) {
   std::vector<std::string> purge;
   for (const auto& [pattern, excluded] : other.patterns) {
@@ -201,93 +211,6 @@ NodeSet NodeSet::parse(std::string_view text, const GroupResolver* groups, Group
   return NodeSet(std::move(impl));
 }
 
-namespace {
-
-// A plain name with several numeric parts (r12n3, da2c1p0) added straight
-// to its pattern's multi-dimensional set, as the parser would add it; false
-// (nothing added) for anything the parser must see: '%', blanks, a part too
-// long for a range set, a pattern already holding another kind of indexes.
-bool add_multi_index_name(NodeSet::Impl& impl, const std::string& name, std::string& pattern) {
-  if (name.find_first_of("% \t\n\r\v\f") != std::string::npos) return false;
-  detail::RangeVector vector;
-  pattern.clear();
-  std::size_t pos = 0;
-  while (pos < name.size()) {
-    const std::size_t digit = name.find_first_of("0123456789", pos);
-    if (digit == std::string::npos) {
-      pattern.append(name, pos, std::string::npos);
-      break;
-    }
-    std::size_t end = name.find_first_not_of("0123456789", digit);
-    if (end == std::string::npos) end = name.size();
-    if (end - digit > 18) return false;
-    pattern.append(name, pos, digit - pos);
-    pattern += "%s";
-    vector.push_back(RangeSet::single(std::string_view(name).substr(digit, end - digit)));
-    pos = end;
-  }
-  if (vector.size() < 2) return false;
-  auto it = impl.patterns.find(pattern);
-  if (it == impl.patterns.end()) {
-    impl.patterns.emplace(pattern, detail::RangeSetND(std::move(vector)));
-    return true;
-  }
-  auto* many = std::get_if<detail::RangeSetND>(&it->second);
-  if (many == nullptr) return false;
-  many->add_vector(std::move(vector));
-  return true;
-}
-
-}  // namespace
-
-NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
-  detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
-  auto impl = std::make_unique<Impl>();
-  // Names with one numeric part (node12, cn042-ib) go straight into their
-  // pattern's range set; the others through the general parser.
-  std::string pattern;
-  RangeSet* current = nullptr;
-  std::string current_pattern;
-  for (const auto& name : names) {
-    // Character loops: find_first_of with a set calls memchr per character.
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    const std::size_t length = name.size();
-    std::size_t first_digit = 0;
-    while (first_digit < length && !digit(name[first_digit])) ++first_digit;
-    std::size_t digits_end = first_digit;
-    while (digits_end < length && digit(name[digits_end])) ++digits_end;
-    bool single_index = first_digit < length;
-    for (std::size_t i = 0; single_index && i < length; ++i) {
-      const char c = name[i];
-      if ((i >= digits_end && digit(c)) || c == '%' || c == ' ' || (c >= '\t' && c <= '\r')) {
-        single_index = false;
-      }
-    }
-    if (first_digit == length) first_digit = std::string::npos;
-    if (digits_end >= length) digits_end = std::string::npos;
-    if (single_index) {
-      const std::string_view digits = std::string_view(name).substr(
-          first_digit,
-          digits_end == std::string::npos ? std::string::npos : digits_end - first_digit);
-      pattern.assign(name, 0, first_digit);
-      pattern += "%s";
-      if (digits_end != std::string::npos) pattern.append(name, digits_end, std::string::npos);
-      if (current == nullptr || pattern != current_pattern) {
-        auto it = impl->patterns.find(pattern);
-        if (it == impl->patterns.end()) it = impl->patterns.emplace(pattern, RangeSet()).first;
-        current = std::get_if<RangeSet>(&it->second);
-        current_pattern = pattern;
-      }
-      if (current != nullptr && current->add_digits(digits)) continue;
-    }
-    current = nullptr;
-    if (!single_index && add_multi_index_name(*impl, name, pattern)) continue;
-    impl->update(parser.parse_single(name));
-  }
-  impl->settle();
-  return NodeSet(std::move(impl));
-}
-
 std::string NodeSet::fold() const { return impl_ ? impl_->fold({}) : std::string(); }
 std::string NodeSet::fold(const FoldStyle& style) const {
   return impl_ ? impl_->fold(style) : std::string();
@@ -353,6 +276,10 @@ bool NodeSet::contains(std::string_view node) const {
 
 NodeSet& NodeSet::update(const NodeSet& other) {
   impl_->update(*other.impl_);
+  return *this;
+}
+NodeSet& NodeSet::update(NodeSet&& other) {
+  if (&other != this && other.impl_) impl_->update(std::move(*other.impl_));
   return *this;
 }
 NodeSet& NodeSet::difference_update(const NodeSet& other) {

@@ -22,6 +22,9 @@ struct NodeSet::Impl {
   /// Adds `pattern` with `indexes`; copies them when the pattern is new.
   void add(const std::string& pattern, const Indexes& indexes);
   void update(const Impl& other);
+  /// The same, moving other's one-dimensional indexes where the pattern is
+  /// new (others are copied as update() copies them).
+  void update(Impl&& other);
   void difference_update(const Impl& other);
   void intersection_update(const Impl& other);
   void symmetric_difference_update(const Impl& other);

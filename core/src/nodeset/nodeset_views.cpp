@@ -28,9 +28,15 @@ std::string NodeSet::Impl::fold(const FoldStyle& style) const {
       const bool folded = !style.axes || std::any_of(style.axes->begin(), style.axes->end(),
                                                       [](auto x) { return x >= -1 && x < 1; });
       if (folded) {
-        std::string ranges = one->fold(style.autostep);
-        if (one->size() > 1) ranges = "[" + ranges + "]";
-        emit(detail::format_pattern(pattern, {ranges}));
+        // pattern % ranges, written in place: the ranges may be megabytes.
+        const auto pieces = detail::pattern_pieces(pattern);
+        if (!out.empty()) out += ',';
+        out += pieces[0];
+        const bool bracketed = one->size() > 1;
+        if (bracketed) out += '[';
+        one->fold_to(out, style.autostep);
+        if (bracketed) out += ']';
+        if (pieces.size() > 1) out += pieces[1];
       } else {
         one->for_each([&](std::string_view digits) {
           emit(detail::format_pattern(pattern, {std::string(digits)}));

@@ -63,14 +63,26 @@ std::string_view lstrip_zeros(std::string_view text) {
 }  // namespace
 
 std::size_t RangeSet::write_digits(char* buffer, std::int64_t value, std::int32_t width) {
+  if (value < 0) {
+    // Negative indexes are never padded.
+    auto [end, ec] = std::to_chars(buffer, buffer + 24, value);
+    return static_cast<std::size_t>(end - buffer);
+  }
+  // Digits from the right into a scratch buffer, then padded: the folded
+  // form of a large sparse set writes a million of them.
   char digits_only[24];
-  auto [end, ec] = std::to_chars(digits_only, digits_only + sizeof digits_only, value);
-  const auto length = static_cast<std::size_t>(end - digits_only);
-  std::size_t pad = 0;
-  if (value >= 0 && width > 0 && static_cast<std::size_t>(width) > length)
-    pad = static_cast<std::size_t>(width) - length;
-  std::memset(buffer, '0', pad);
-  std::memcpy(buffer + pad, digits_only, length);
+  char* begin = digits_only + sizeof digits_only;
+  auto rest = static_cast<std::uint64_t>(value);
+  do {
+    *--begin = static_cast<char>('0' + rest % 10);
+    rest /= 10;
+  } while (rest != 0);
+  const auto length = static_cast<std::size_t>(digits_only + sizeof digits_only - begin);
+  const std::size_t pad = width > 0 && static_cast<std::size_t>(width) > length
+                              ? static_cast<std::size_t>(width) - length
+                              : 0;
+  for (std::size_t i = 0; i < pad; ++i) buffer[i] = '0';
+  for (std::size_t i = 0; i < length; ++i) buffer[pad + i] = begin[i];
   return pad + length;
 }
 

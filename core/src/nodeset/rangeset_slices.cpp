@@ -16,13 +16,16 @@ struct Slice {
   std::int32_t pad;
 };
 
+// Appends "start", "start-last" or "start-last/step".
 void write(std::string& out, const Slice& slice) {
-  if (!out.empty()) out += ',';
-  out += RangeSet::digits(slice.start, slice.pad);
+  char buffer[32];
+  out.append(buffer, RangeSet::write_digits(buffer, slice.start, slice.pad));
   if (slice.start + 1 == slice.stop) return;
   out += '-';
-  out += RangeSet::digits(slice.stop - 1, slice.pad);
-  if (slice.step != 1) out += '/' + std::to_string(slice.step);
+  out.append(buffer, RangeSet::write_digits(buffer, slice.stop - 1, slice.pad));
+  if (slice.step == 1) return;
+  out += '/';
+  out.append(buffer, RangeSet::write_digits(buffer, slice.step, 0));
 }
 
 // RangeSet._slices_padding(autostep) of a set whose own autostep is
@@ -30,10 +33,11 @@ void write(std::string& out, const Slice& slice) {
 // own value for the last slice, which `contiguous()` shows. A slice started
 // by a zero-padded index stays padded across the restarts of a broken step,
 // as in Python. Runs are walked, not elements: within a run of one width
-// and padding, the third element on joins the slice with step 1.
-std::vector<Slice> slices_padding(const std::vector<RangeSet::Run>& runs, long double param_steps,
-                                  long double own_steps) {
-  std::vector<Slice> out;
+// and padding, the third element on joins the slice with step 1. Calls
+// emit(const Slice&) for each slice in order.
+template <typename Emit>
+void slices_padding(const std::vector<RangeSet::Run>& runs, long double param_steps,
+                    long double own_steps, Emit&& emit) {
   bool started = false;
   std::int64_t start = 0, last = 0;
   std::int64_t step = 0;  // 0: no step yet (Python's cur_step None)
@@ -63,12 +67,12 @@ std::vector<Slice> slices_padding(const std::vector<RangeSet::Run>& runs, long d
       const std::int64_t current_step = step == 0 ? 1 : step;
       const bool stepped = step == 0 || step == 1 || long_enough(start, last, step, param_steps);
       if (stepped) {
-        out.push_back({start, last + 1, current_step, pad_of()});
+        emit(Slice{start, last + 1, current_step, pad_of()});
         restart(value, length, padded);
       } else {
         const std::int64_t stop = padding_mismatch ? last + 1 : last - current_step + 1;
         for (std::int64_t j = start; j < stop; j += current_step)
-          out.push_back({j, j + 1, 1, pad_of()});
+          emit(Slice{j, j + 1, 1, pad_of()});
         if (padding_mismatch) {
           restart(value, length, padded);
         } else {
@@ -107,12 +111,11 @@ std::vector<Slice> slices_padding(const std::vector<RangeSet::Run>& runs, long d
     const std::int64_t final_step = step == 0 ? 1 : step;
     const bool stepped = step == 0 || long_enough(start, last, final_step, own_steps);
     if (stepped || final_step == 1) {
-      out.push_back({start, last + 1, final_step, pad_of()});
+      emit(Slice{start, last + 1, final_step, pad_of()});
     } else {
-      for (std::int64_t j = start; j <= last; j += final_step) out.push_back({j, j + 1, 1, pad_of()});
+      for (std::int64_t j = start; j <= last; j += final_step) emit(Slice{j, j + 1, 1, pad_of()});
     }
   }
-  return out;
 }
 
 // ClusterShell keeps autostep - 1: a number of steps, not of nodes; no
@@ -127,20 +130,28 @@ std::string RangeSet::fold() const { return fold(std::nullopt); }
 
 std::string RangeSet::fold(std::optional<std::int64_t> autostep) const {
   std::string out;
-  for (const auto& slice : slices_padding(runs(), steps_of(autostep), steps_of(autostep)))
-    write(out, slice);
+  fold_to(out, autostep);
   return out;
+}
+
+void RangeSet::fold_to(std::string& out, std::optional<std::int64_t> autostep) const {
+  bool first = true;
+  slices_padding(runs(), steps_of(autostep), steps_of(autostep), [&](const Slice& slice) {
+    if (!first) out += ',';
+    first = false;
+    write(out, slice);
+  });
 }
 
 std::vector<RangeSet> RangeSet::contiguous() const { return contiguous(std::nullopt); }
 
 std::vector<RangeSet> RangeSet::contiguous(std::optional<std::int64_t> autostep) const {
   std::vector<RangeSet> out;
-  for (const auto& slice : slices_padding(runs(), steps_of(std::nullopt), steps_of(autostep))) {
+  slices_padding(runs(), steps_of(std::nullopt), steps_of(autostep), [&](const Slice& slice) {
     RangeSet set;
     set.add_range(slice.start, slice.stop - 1, slice.step, slice.pad);
     out.push_back(std::move(set));
-  }
+  });
   return out;
 }
 

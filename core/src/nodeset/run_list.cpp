@@ -31,58 +31,97 @@ void append_run(RunList& runs, const Run& run) {
 
 namespace {
 
-// Single indexes of one width spread over a range at most 64 times their
-// number (node1..nodeN in any order, a random tenth of them): a bitmap of
-// the range (at most 8 bytes per index) sorts them in O(n + range), several
-// times faster than a comparison sort. Returns false, touching nothing, when `runs` are not of that kind.
-bool bitmap_sorted(const RunList& runs, RunList& out) {
-  constexpr std::size_t kWidths = 20;
-  std::int64_t low[kWidths], high[kWidths];
-  std::size_t count[kWidths] = {};
-  for (const auto& run : runs) {
-    if (run.first != run.last || run.first < 0 || run.width < 0 ||
-        static_cast<std::size_t>(run.width) >= kWidths)
-      return false;
-    const auto w = static_cast<std::size_t>(run.width);
-    if (count[w]++ == 0) low[w] = high[w] = run.first;
-    low[w] = std::min(low[w], run.first);
-    high[w] = std::max(high[w], run.first);
+// Appends the elements of consecutive keys [low, high], one run per width.
+// `width` is where the last span ended (spans come in increasing order).
+struct KeyWidth {
+  std::int32_t width = 1;
+  std::uint64_t begin = 0, size = 10;  // the keys of `width`: [begin, begin + size)
+  void next() {
+    begin += size;
+    size *= 10;
+    ++width;
   }
-  for (std::size_t w = 0; w < kWidths; ++w) {
-    if (count[w] > 0 && static_cast<std::uint64_t>(high[w] - low[w]) / 64 > count[w]) return false;
+};
+
+void append_key_span(RunList& out, KeyWidth& at, std::uint64_t low, std::uint64_t high) {
+  while (low >= at.begin + at.size) at.next();
+  for (;;) {
+    const std::uint64_t end = std::min(high, at.begin + at.size - 1);
+    out.push_back({at.width, static_cast<std::int64_t>(low - at.begin),
+                   static_cast<std::int64_t>(end - at.begin)});
+    if (end == high) return;
+    at.next();
+    low = at.begin;
   }
-  for (std::size_t w = 0; w < kWidths; ++w) {
-    if (count[w] == 0) continue;
-    const auto span = static_cast<std::size_t>(high[w] - low[w]) + 1;
-    std::vector<std::uint64_t> bits((span + 63) / 64, 0);
-    for (const auto& run : runs) {
-      if (static_cast<std::size_t>(run.width) != w) continue;
-      const auto at = static_cast<std::size_t>(run.first - low[w]);
-      bits[at / 64] |= std::uint64_t{1} << (at % 64);
+}
+
+// Keys spread over a range at most 64 times their number (node1..nodeN in
+// any order, a random tenth of them): a bitmap of the range (at most 8 bytes
+// per key) sorts them in O(n + range / 64), several times faster than a
+// comparison sort, and drops repeated keys on the way.
+void bitmap_runs(const std::vector<std::uint64_t>& keys, std::uint64_t low, std::uint64_t high,
+                 RunList& out) {
+  const std::uint64_t span = high - low + 1;
+  std::vector<std::uint64_t> bits(static_cast<std::size_t>((span + 63) / 64), 0);
+  for (const std::uint64_t key : keys) bits[(key - low) / 64] |= std::uint64_t{1} << ((key - low) % 64);
+  // The first position at or after `at` whose bit is `set`, or span.
+  const auto next = [&](std::uint64_t at, bool set) {
+    while (at < span) {
+      const std::uint64_t word = (set ? bits[at / 64] : ~bits[at / 64]) >> (at % 64);
+      if (word != 0) return std::min(span, at + static_cast<std::uint64_t>(__builtin_ctzll(word)));
+      at = (at / 64 + 1) * 64;
     }
-    for (std::size_t at = 0; at < span;) {
-      const std::uint64_t word = bits[at / 64] >> (at % 64);
-      if (word == 0) {
-        at = (at / 64 + 1) * 64;
-        continue;
-      }
-      at += static_cast<std::size_t>(__builtin_ctzll(word));
-      std::size_t end = at;
-      while (end < span && (bits[end / 64] >> (end % 64) & 1) != 0) ++end;
-      out.push_back({static_cast<std::int32_t>(w), low[w] + static_cast<std::int64_t>(at),
-                     low[w] + static_cast<std::int64_t>(end) - 1});
-      at = end;
-    }
+    return span;
+  };
+  KeyWidth width;
+  for (std::uint64_t first = next(0, true); first < span;) {
+    const std::uint64_t end = next(first, false);
+    append_key_span(out, width, low + first, low + end - 1);
+    first = next(end, true);
   }
-  return true;
 }
 
 }  // namespace
 
+RunList runs_of_keys(std::vector<std::uint64_t>& keys) {
+  RunList out;
+  if (keys.empty()) return out;
+  out.reserve(keys.size());  // pages are touched only as runs are written
+  const auto [low, high] = std::minmax_element(keys.begin(), keys.end());
+  if ((*high - *low) / 64 <= keys.size()) {
+    bitmap_runs(keys, *low, *high, out);
+  } else {
+    std::sort(keys.begin(), keys.end());
+    KeyWidth width;
+    std::size_t i = 0;
+    while (i < keys.size()) {
+      std::size_t j = i;
+      while (j + 1 < keys.size() && keys[j + 1] <= keys[j] + 1) ++j;
+      append_key_span(out, width, keys[i], keys[j]);
+      i = j + 1;
+    }
+  }
+  if (out.size() < out.capacity() / 4) out.shrink_to_fit();
+  return out;
+}
+
 RunList sorted_runs(RunList runs) {
+  const bool sorted = std::adjacent_find(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
+                        return !run_less(a, b) || (a.width == b.width && b.first <= a.last + 1);
+                      }) == runs.end();
+  if (sorted) return runs;
+  // Single non-negative indexes (names one at a time) sort as keys.
+  const bool singles = std::all_of(runs.begin(), runs.end(), [](const Run& run) {
+    return run.first == run.last && run.first >= 0 && run.width > 0;
+  });
+  if (singles) {
+    std::vector<std::uint64_t> keys;
+    keys.reserve(runs.size());
+    for (const auto& run : runs) keys.push_back(order_key(run.width, run.first));
+    return runs_of_keys(keys);
+  }
   RunList out;
   out.reserve(runs.size());
-  if (bitmap_sorted(runs, out)) return out;
   // A lambda, not a function pointer, so that the comparison is inlined.
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return run_less(a, b); });
   for (const auto& run : runs) append_run(out, run);

@@ -84,7 +84,8 @@ class NodeSet {
   static NodeSet parse(std::string_view text, const GroupResolver* groups = nullptr,
                        GroupPolicy policy = GroupPolicy::kStrict);
   /// A set of the given names, each taken as one node name (no ranges, no
-  /// operators, no groups), as ClusterShell's NodeSet._fromlist1.
+  /// operators, no groups), as ClusterShell's NodeSet._fromlist1. Any
+  /// order; see NodeSetBuilder for the costs.
   static NodeSet from_names(const std::vector<std::string>& names);
 
   /// The folded form, exactly as ClusterShell's str(NodeSet) prints it.
@@ -114,6 +115,7 @@ class NodeSet {
   bool contains(std::string_view node) const;
 
   NodeSet& update(const NodeSet& other);                       ///< union, ','
+  NodeSet& update(NodeSet&& other);  ///< the same, taking other's indexes where it can
   NodeSet& difference_update(const NodeSet& other);            ///< '!'
   NodeSet& intersection_update(const NodeSet& other);          ///< '&'
   NodeSet& symmetric_difference_update(const NodeSet& other);  ///< '^'
@@ -123,8 +125,36 @@ class NodeSet {
   struct Impl;
 
  private:
+  friend class NodeSetBuilder;
   explicit NodeSet(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+/// A NodeSet made of names given one at a time, each taken as one node name
+/// as from_names() takes it: what `nodeset` reads on standard input, without
+/// a list of strings. Names with one numeric part (node12, cn042-ib) are kept
+/// as one 64-bit integer each and sorted once by take(): O(n) in all when
+/// their indexes are spread over at most 64 times their number (node1..nodeN
+/// in any order, a tenth of them), O(n log n) otherwise. Not synchronised.
+class NodeSetBuilder {
+ public:
+  NodeSetBuilder();
+  ~NodeSetBuilder();
+  NodeSetBuilder(const NodeSetBuilder&) = delete;
+  NodeSetBuilder& operator=(const NodeSetBuilder&) = delete;
+
+  /// Room for about `names` names of one pattern (a hint, nothing more).
+  void reserve(std::size_t names);
+  /// Adds the node named `name`, copying what it keeps. Throws
+  /// NodeSetParseError for a name ClusterShell refuses.
+  void add(std::string_view name);
+  /// The set of the names added since the last take(); the builder starts
+  /// again empty.
+  NodeSet take();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace greenlight

@@ -84,6 +84,8 @@ class RangeSet {
   /// The same with ClusterShell's autostep: "a-b/step" where at least
   /// `autostep` indexes share a step; nullopt is fold().
   std::string fold(std::optional<std::int64_t> autostep) const;
+  /// fold(autostep) appended to `out`.
+  void fold_to(std::string& out, std::optional<std::int64_t> autostep) const;
   /// The ranges of fold(), one RangeSet each (ClusterShell's contiguous()).
   std::vector<RangeSet> contiguous() const;
   /// contiguous() of a ClusterShell RangeSet whose autostep is set: its
