@@ -4,9 +4,8 @@
 #   3  a slow peer before the preflight: its gate red naming the peer and its
 #      RTT; repaired, the run goes on;
 #   9  a critical record (top2-data) missing from the hypervisors' hosts
-#      file: the preflight refuses to start the shutdown naming the record;
-#      expected to fail until dns_critical proves the hosts file alone (the
-#      DNS VMs still answer it): reported as XFAIL, not counted;
+#      file: the preflight refuses to start the shutdown naming the record
+#      (dns_critical reads the hosts files alone: the DNS VMs still answer it);
 #  10  the operator's terminal lost (the exec client killed) during stop-vms:
 #      the run goes on in serve; attach from another terminal shows it and
 #      answers its next question;
@@ -53,7 +52,7 @@ if gate_says critical-dns-resolves red 'top2-data'; then
   check "faulted: the preflight refuses, naming the missing record: $(gate_json critical-dns-resolves | cut -c1-300)" true
   check "faulted: ... and no preflight step started" test -z "$(record "$journal" step-started preflight)"
 else
-  echo "XFAIL: scenario 9: critical-dns-resolves went green with top2-data missing from the hosts file (the DNS VMs answer it): needs the hosts-only check of critical records"
+  check "faulted: the preflight refuses, naming the missing record (it went green: $(gate_json critical-dns-resolves | cut -c1-300))" false
 fi
 printf '%s\n' "$hosts_file" >"$dir/etc/hosts"
 check "faulted: ping repaired, the preflight's gates turn green and the run goes on" test -n "$green"
