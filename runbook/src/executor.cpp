@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <stdexcept>
 
@@ -92,11 +93,25 @@ std::string failed_nodes_of(const std::string& detail) {
                                   : detail.substr(kPrefix.size(), end - kPrefix.size());
 }
 
-// "boot ID: command" as journaled by self_poweroff.
+// "boot ID host NAME: command" (or "boot ID: command", before host names
+// were journaled) as journaled by self_poweroff.
 std::string boot_of(const std::string& detail) {
   if (detail.compare(0, 5, "boot ") != 0) return {};
-  const auto colon = detail.find(':', 5);
-  return colon == std::string::npos ? std::string() : detail.substr(5, colon - 5);
+  const auto end = detail.find_first_of(" :", 5);
+  return end == std::string::npos ? std::string() : detail.substr(5, end - 5);
+}
+
+std::string host_of_poweroff(const std::string& detail) {
+  const auto colon = detail.find(':');
+  const auto at = detail.find(" host ");
+  if (at == std::string::npos || colon == std::string::npos || at > colon) return {};
+  return detail.substr(at + 6, colon - at - 6);
+}
+
+std::string this_host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return {};
+  return name.data();
 }
 
 Executor::Impl::Impl(Context context, std::string run_id, Journal journal,
@@ -109,6 +124,7 @@ Executor::Impl::Impl(Context context, std::string run_id, Journal journal,
       retry_timer_(context.io) {
   state_ = replay(records_);
   if (options_.boot_id.empty()) options_.boot_id = current_boot_id();
+  if (options_.host_name.empty()) options_.host_name = this_host_name();
   for (const auto& [nodes, who] : state_.exclusions)
     excluded_.update(NodeSet::parse(ctx_.site.with_self_named(nodes), &ctx_.groups));
   // Groups imported from an earlier run (--from-run), then node sets saved

@@ -31,8 +31,12 @@ bool changes_cluster(const Step& step);
 bool harmless_to_repeat(const Step& step);
 // "failed on NODESET (...)" as journaled by a step that failed on nodes.
 std::string failed_nodes_of(const std::string& detail);
-// "boot ID: command" as journaled by self_poweroff.
+// "boot ID host NAME: command" as journaled by self_poweroff: ID, NAME
+// (empty when the record has no host: journals written before it had one).
 std::string boot_of(const std::string& detail);
+std::string host_of_poweroff(const std::string& detail);
+// This machine's host name (gethostname), empty when it cannot be read.
+std::string this_host_name();
 
 class Executor::Impl {
  public:

@@ -50,6 +50,28 @@ void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) 
     // The command runs only after its self-poweroff record: it never ran.
     return execute(phase, number, std::nullopt);
   }
+  const std::string powered_off_host = poweroff ? host_of_poweroff(*poweroff) : std::string();
+  if (poweroff && !powered_off_host.empty() && powered_off_host != options_.host_name) {
+    // Another machine's boot id always differs: that proves nothing about
+    // the host that powered itself off.
+    Pause pause;
+    pause.cause = Pause::Cause::kStepInterrupted;
+    pause.phase = phase.name;
+    pause.step = number;
+    pause.explanation = fmt::format(
+        "step {} of phase {} powered off host {}, and this is {}: whether {} came back up cannot "
+        "be told from here. Resume the run on {} once it has booted (its greenlight serve, or "
+        "greenlight runbook resume {} there); skip only if you checked that {} is up.",
+        number, phase.name, powered_off_host, options_.host_name, powered_off_host,
+        powered_off_host, run_id_, powered_off_host);
+    pause.choices = {Decision::Kind::kSkip, Decision::Kind::kAbort};
+    return ask(pause, [this, &phase, number](const Decision& decision) {
+      if (decision.kind == Decision::Kind::kSkip) {
+        append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
+        return next_item();
+      }
+    });
+  }
   if (poweroff && boot_of(*poweroff) != options_.boot_id) {
     append_step(JournalEvent::kStepFinished, phase, number, "the host came back up");
     report(fmt::format("  step {}: this host powered off and came back up", number));

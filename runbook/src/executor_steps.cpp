@@ -297,7 +297,7 @@ void Executor::Impl::self_poweroff(const Phase& phase, int number, const Step& s
   append_step(JournalEvent::kStepStarted, phase, number, describe_step(s));
   // Recorded before the command: the process may not live to record more.
   append_step(JournalEvent::kSelfPoweroff, phase, number,
-              fmt::format("boot {}: {}", options_.boot_id, text));
+              fmt::format("boot {} host {}: {}", options_.boot_id, options_.host_name, text));
   report(fmt::format(
       "  step {}: this host powers off now ({}); after it boots: greenlight runbook resume {}",
       number, text, run_id_));

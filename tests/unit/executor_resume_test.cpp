@@ -1,6 +1,8 @@
 // Resuming from the journal: after a crash in every state (the journal cut
 // after each record, and cut in the middle of the next one), after a pause,
 // and after greenlight's own host powered itself off.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -42,6 +44,12 @@ std::vector<std::string> lines_of(const std::filesystem::path& path) {
   return lines;
 }
 
+std::string runbook_host() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
 void green_on_hurry(ExecutorHarness& h) {
   h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
 }
@@ -59,7 +67,7 @@ TEST_CASE("self_poweroff ends the process's run; resume after the boot continues
   // The record that the host goes down precedes the command.
   const auto records = h.records();
   CHECK(records.back().event == JournalEvent::kSelfPoweroff);
-  CHECK(records.back().detail == "boot boot-1: poweroff-self");
+  CHECK(records.back().detail == "boot boot-1 host " + runbook_host() + ": poweroff-self");
 
   SECTION("the host rebooted") {
     h.options.boot_id = "boot-2";
@@ -77,6 +85,24 @@ TEST_CASE("self_poweroff ends the process's run; resume after the boot continues
     CHECK(h.runner.count("poweroff-self") == 1);
     CHECK(h.runner.count("start-a") == 1);
   }
+}
+
+TEST_CASE("a run whose host powered itself off is not taken as back up from another host") {
+  ExecutorHarness h(kRestart);
+  green_on_hurry(h);
+  h.options.boot_id = "boot-1";
+  h.options.host_name = "top1";
+  CHECK(h.run() == RunOutcome::kPoweredOff);
+  CHECK(h.records().back().detail == "boot boot-1 host top1: poweroff-self");
+  // Resumed from the operator's workstation: its boot id differs, as any
+  // other machine's does; that says nothing of top1.
+  h.options.boot_id = "boot-ws";
+  h.options.host_name = "workstation";
+  CHECK(h.run() == RunOutcome::kPaused);
+  REQUIRE(h.person.pauses.size() == 1);
+  CHECK_THAT(h.person.pauses[0].explanation,
+             Catch::Contains("powered off host top1, and this is workstation"));
+  CHECK(h.runner.count("start-a") == 0);
 }
 
 TEST_CASE("a non-idempotent step interrupted by a crash is never re-run without the operator") {

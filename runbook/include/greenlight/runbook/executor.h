@@ -105,6 +105,9 @@ struct ExecutorOptions {
   /// This boot of the host (journaled with self_poweroff, to tell on resume
   /// whether the host really went down). Empty: /proc/sys/kernel/random/boot_id.
   std::string boot_id;
+  /// This host's name, journaled with a self_poweroff so that a resume on
+  /// another host is not taken for the host back up. Empty: gethostname().
+  std::string host_name;
   GateWait::Options gate;
 };
 
