@@ -94,6 +94,29 @@ std::string skipped_items(const runbook::RunState& state, const std::string& pha
   return out;
 }
 
+// What a run that has not ended is doing now, from its last records: the
+// gate it waits on or the question it asks, and since when. Empty when it
+// is neither (running a step, paused, ended).
+std::string waiting_line(const std::vector<runbook::JournalRecord>& records,
+                         const runbook::RunState& state, const std::string& run) {
+  using runbook::JournalEvent;
+  if (records.empty() || state.finished || state.aborted || state.paused) return {};
+  const auto& last = records.back();
+  if (last.event == JournalEvent::kGateWaiting) {
+    return fmt::format(
+        "  waiting on gate {} (phase {}) since {}; why it is red: greenlight runbook attach "
+        "--watch {}, the status page or /api/v1/gates",
+        last.step, last.phase, when(last.unix_ms), run);
+  }
+  if (last.event == JournalEvent::kStepStarted &&
+      (last.detail.rfind("confirm: ", 0) == 0 || last.detail.rfind("manual: ", 0) == 0)) {
+    return fmt::format("  asking since {} (phase {}, step {}): {}; answer with greenlight "
+                       "runbook attach {}",
+                       when(last.unix_ms), last.phase, last.step, last.detail, run);
+  }
+  return {};
+}
+
 void print_run(const runbook::RunStore& store, const std::string& run,
                const std::vector<runbook::Runbook>& books) {
   const auto records = runbook::read_journal(store.journal(run));
@@ -106,6 +129,7 @@ void print_run(const runbook::RunStore& store, const std::string& run,
   }
   if (state.paused && !state.finished && !state.aborted)
     std::cout << "  paused: " << state.pause_reason << "\n";
+  if (const auto line = waiting_line(records, state, run); !line.empty()) std::cout << line << "\n";
   for (const auto& [nodes, who] : state.exclusions)
     std::cout << fmt::format("  excluded from every step and gate: {} {}\n", nodes, who);
   for (const auto& [name, detail] : state.imported_groups)

@@ -43,6 +43,19 @@ void Executor::Impl::stop(const std::string& why, milliseconds grace) {
   live_groups_.clear();
 }
 
+namespace {
+
+// The pause of a step found interrupted; the caller says why and the choices.
+Pause interrupted_pause(const Phase& phase, int number) {
+  Pause pause;
+  pause.cause = Pause::Cause::kStepInterrupted;
+  pause.phase = phase.name;
+  pause.step = number;
+  return pause;
+}
+
+}  // namespace
+
 void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) {
   const auto poweroff =
       s.kind == StepKind::kSelfPoweroff ? self_poweroff_record(phase.name, number) : std::nullopt;
@@ -54,10 +67,7 @@ void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) 
   if (poweroff && !powered_off_host.empty() && powered_off_host != options_.host_name) {
     // Another machine's boot id always differs: that proves nothing about
     // the host that powered itself off.
-    Pause pause;
-    pause.cause = Pause::Cause::kStepInterrupted;
-    pause.phase = phase.name;
-    pause.step = number;
+    Pause pause = interrupted_pause(phase, number);
     pause.explanation = fmt::format(
         "step {} of phase {} powered off host {}, and this is {}: whether {} came back up cannot "
         "be told from here. Resume the run on {} once it has booted (its greenlight serve, or "
@@ -84,10 +94,7 @@ void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) 
         fmt::format("  step {} was interrupted; it is safe to repeat: running it again", number));
     return execute(phase, number, std::nullopt);
   }
-  Pause pause;
-  pause.cause = Pause::Cause::kStepInterrupted;
-  pause.phase = phase.name;
-  pause.step = number;
+  Pause pause = interrupted_pause(phase, number);
   pause.explanation = fmt::format(
       "step {} of phase {} ({}) was started but never recorded as finished: greenlight "
       "stopped while it ran (crash, kill or reboot). It may or may not have taken effect. "

@@ -15,7 +15,7 @@ sampler=$!
 since=$(now_ms)
 clean_started=$since
 # The preflight's three manual steps and the two confirmations.
-printf 'done\ndone\ndone\ny\ny\n' | "$gl" runbook exec restart --yes >"$work/clean.exec.out" 2>&1
+printf 'done\ny\ny\n' | "$gl" runbook exec restart --yes >"$work/clean.exec.out" 2>&1
 rc=$?
 check "clean: exec through serve ends as top1 powers itself off (rc $rc)" test "$rc" -eq 4
 [ "$rc" -eq 4 ] || tail -20 "$work/clean.exec.out"

@@ -26,7 +26,7 @@ grep -v ' top2-data$' <<<"$hosts_file" >"$dir/etc/hosts"
 check "faulted: top2-data is gone from top1's /etc/hosts" test -z "$(on top1 grep top2-data /etc/hosts)"
 mkfifo "$work/terminal" "$work/terminal2"
 exec 7<>"$work/terminal"   # the operator's terminal, kept open
-printf 'done\ndone\ndone\ny\n' >&7
+printf 'done\ny\n' >&7
 "$gl" runbook exec restart --yes <"$work/terminal" >"$work/faulted.exec.out" 2>&1 &
 client=$!
 wait_for 30 newest_run restart "$clean_run" >/dev/null

@@ -140,6 +140,9 @@ run=$(grep -o 'attach asks-[0-9-]*' <<<"$out" | awk '{print $2}')
 asking() { curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"asks\", \"state\": \"asking\""; }
 check "the run waits for an answer (asking)" wait_for 50 asking
 check "nothing after the confirm ran" test "$(grep -c confirmed "$dir/trace")" -eq 0
+out=$("$gl" runbook status "$run" 2>&1)
+check "status names the open question and since when ($out)" \
+  grep -q "asking since [0-9T:Z-]* (phase ask, step 1): confirm: Go on with the test?" <<<"$out"
 second=$("$gl" runbook exec asks --yes --detach 2>&1 </dev/null); rc=$?
 check "a second run of asks is refused by serve while the first asks (rc $rc)" test "$rc" -ne 0
 check "the refusal names the run, serve's process and user ($second)" \
@@ -244,6 +247,9 @@ out=$("$gl" runbook exec blocked --yes --detach 2>&1 </dev/null)
 run=$(grep -o 'attach blocked-[0-9-]*' <<<"$out" | awk '{print $2}')
 waiting() { curl -s "$url/api/v1/gates" | grep -q "\"name\": \"never-up\", \"run\": \"$run\""; }
 check "the blocked run waits on its gate" wait_for 50 waiting
+out=$("$gl" runbook status "$run" 2>&1)
+check "status names the gate waited on and since when ($out)" \
+  grep -q "waiting on gate never-up (phase stuck) since [0-9T:Z-]*" <<<"$out"
 out=$("$gl" runbook abort "$run" --reason "aborted by the test" 2>&1); rc=$?
 check "abort through serve (rc $rc: $out)" test "$rc" -eq 0
 check "abort says so" grep -q "run $run: aborted" <<<"$out"
