@@ -131,12 +131,12 @@ TEST_CASE("ocean power gates: chassis off from every BMC and silent addresses, f
   CHECK(up.message == "6 nodes powered on: top2, top3, worker01, worker02, worker03, worker04");
 }
 
-TEST_CASE("ocean volumes-healed: the summary, at most every 30 s, for hours") {
+TEST_CASE("ocean volumes-healed: the summary, at most every 10 s, for hours") {
   Ocean ocean;
   const auto& gate = ocean.gate("startup", "volumes-healed");
   CHECK(gate.timeout >= std::chrono::hours(2));
   const auto check = ocean.build(gate.checks.at(0));
-  CHECK(check->min_interval() == std::chrono::seconds(30));
+  CHECK(check->min_interval() == std::chrono::seconds(10));
   bool summary = false;
   for (const auto& command : check->commands())
     summary =
