@@ -11,14 +11,16 @@ struct Scheduler::State {
   bool in_flight = false;
   bool again = false;  // run_now() arrived while running
   std::optional<CheckResult> latest;
-  std::optional<std::chrono::system_clock::time_point> green_since;
+  GreenRun green;
+  std::chrono::steady_clock::time_point launched{};
   std::size_t runs = 0;
 
   State(asio::io_context& io, Entry e) : entry(std::move(e)), timer(io) {}
-  // A gate's pace, but never faster than the check allows (heal info).
+  // A gate's pace, but never faster than the check allows (heal info), and
+  // never slower than the check's own interval.
   std::chrono::milliseconds interval() const {
     if (!pace) return entry.interval;
-    return std::max(*pace, entry.check->min_interval().value_or(*pace));
+    return std::min(entry.interval, std::max(*pace, entry.check->min_interval().value_or(*pace)));
   }
 };
 
@@ -39,6 +41,7 @@ void Scheduler::add(Entry entry) {
 void Scheduler::start() {
   running_ = true;
   for (auto& [name, state] : states_) {
+    state->green.clear();
     const auto jitter = state->entry.jitter.count();
     std::uniform_int_distribution<long long> spread(0, jitter > 0 ? jitter : 0);
     schedule(*state, std::chrono::milliseconds(spread(random_)));
@@ -49,7 +52,7 @@ void Scheduler::stop() {
   running_ = false;
   for (auto& [name, state] : states_) {
     state->timer.cancel();
-    state->green_since.reset();
+    state->green.clear();
   }
 }
 
@@ -67,15 +70,15 @@ void Scheduler::launch(State& state) {
     return;
   }
   state.in_flight = true;
+  state.launched = std::chrono::steady_clock::now();
   run_check(*state.entry.check, *state.entry.runner, state.entry.endpoint, state.entry.timeout,
             [this, &state, alive = alive_](CheckResult result) {
               if (!*alive) return;
               state.in_flight = false;
               ++state.runs;
-              if (!result.green()) {
-                state.green_since.reset();
-              } else if (!state.green_since) {
-                state.green_since = result.finished;
+              // A run that ends after stop() does not start a new green run.
+              if (running_) {
+                state.green.add(result.green(), state.launched, std::chrono::steady_clock::now());
               }
               state.latest = std::move(result);
               on_result_(state.entry.check->name(), *state.latest);
@@ -115,10 +118,10 @@ const CheckResult* Scheduler::latest(const std::string& name) const {
   return it == states_.end() || !it->second->latest ? nullptr : &*it->second->latest;
 }
 
-std::optional<std::chrono::system_clock::time_point> Scheduler::green_since(
-    const std::string& name) const {
+std::optional<std::chrono::steady_clock::time_point> Scheduler::green_since(
+    const std::string& name, std::chrono::steady_clock::time_point from) const {
   auto it = states_.find(name);
-  return it == states_.end() ? std::nullopt : it->second->green_since;
+  return it == states_.end() ? std::nullopt : it->second->green.since(from);
 }
 
 std::size_t Scheduler::runs(const std::string& name) const {

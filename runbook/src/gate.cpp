@@ -199,9 +199,9 @@ const checks::CheckResult* SchedulerResults::latest(const std::string& key) cons
   return scheduler_.latest(key);
 }
 
-std::optional<std::chrono::system_clock::time_point> SchedulerResults::green_since(
-    const std::string& key) const {
-  return scheduler_.green_since(key);
+std::optional<std::chrono::steady_clock::time_point> SchedulerResults::green_since(
+    const std::string& key, std::chrono::steady_clock::time_point from) const {
+  return scheduler_.green_since(key, from);
 }
 
 void SchedulerResults::hurry(const std::string& key, std::optional<milliseconds> pace) {
@@ -257,7 +257,11 @@ void GateWait::start(Done done, Changed changed,
   // cluster after the steps that precede the gate.
   started_wall_ = std::chrono::system_clock::now();
   started_ = Clock::now();
-  evidence_since_ = std::min(evidence_since.value_or(started_wall_), started_wall_);
+  // The journal's wall-clock instant, placed on the steady clock once: a
+  // clock step during the wait moves neither it nor the results' times.
+  evidence_since_ =
+      started_ - std::max(std::chrono::system_clock::duration::zero(),
+                          started_wall_ - evidence_since.value_or(started_wall_));
   last_signature_.clear();
   active_ = true;
   for (const auto& key : keys_) results_.hurry(key, options_.pace);
@@ -281,7 +285,6 @@ void GateWait::poll() {
 
 void GateWait::evaluate() {
   const auto now = Clock::now();
-  const auto now_wall = std::chrono::system_clock::now();
   auto green_since = evidence_since_;
   bool green = true;
   bool any_red = false;
@@ -298,9 +301,10 @@ void GateWait::evaluate() {
     } else {
       check.state = result->green() ? GateCheckState::State::kGreen : GateCheckState::State::kRed;
       check.message = result->message;
-      // A green result without a known run of green results counts from
-      // its own end only.
-      green_since = std::max(green_since, results_.green_since(keys_[i]).value_or(result->finished));
+      // Green counts from the first green result taken since the run's
+      // last action, with none but green ones after it; without one (a
+      // result not from the scheduler's green run), from now.
+      green_since = std::max(green_since, results_.green_since(keys_[i], evidence_since_).value_or(now));
     }
     green = green && check.state == GateCheckState::State::kGreen;
     any_red = any_red || check.state == GateCheckState::State::kRed;
@@ -308,9 +312,9 @@ void GateWait::evaluate() {
   }
   status_.green = green;
   status_.waited = duration_cast<milliseconds>(now - started_);
-  status_.green_for = green ? std::max(milliseconds(0), duration_cast<milliseconds>(
-                                                            now_wall - green_since))
-                            : milliseconds(0);
+  status_.green_for =
+      green ? std::max(milliseconds(0), duration_cast<milliseconds>(now - green_since))
+            : milliseconds(0);
   // Results asked for at the start arrive one by one: "no result yet" is
   // not news until the settle time has passed.
   const bool settling = !green && !any_red && status_.waited < options_.settle;

@@ -40,10 +40,10 @@ class FakeResults : public runbook::CheckResults {
     auto it = results_.find(key);
     return it == results_.end() ? nullptr : &it->second;
   }
-  std::optional<std::chrono::system_clock::time_point> green_since(
-      const std::string& key) const override {
-    auto it = green_since_.find(key);
-    return it == green_since_.end() ? std::nullopt : std::optional(it->second);
+  std::optional<std::chrono::steady_clock::time_point> green_since(
+      const std::string& key, std::chrono::steady_clock::time_point from) const override {
+    auto it = green_.find(key);
+    return it == green_.end() ? std::nullopt : it->second.since(from);
   }
   void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) override {
     hurried.emplace_back(key, pace);
@@ -54,24 +54,22 @@ class FakeResults : public runbook::CheckResults {
     result.status = status;
     result.message = std::move(message);
     result.started = result.finished = std::chrono::system_clock::now();
-    if (status != checks::Status::ok) {
-      green_since_.erase(key);
-    } else if (!green_since_.count(key)) {
-      green_since_[key] = result.finished;
-    }
+    const auto now = std::chrono::steady_clock::now();
+    green_[key].add(status == checks::Status::ok, now, now);
     results_[key] = result;
   }
   /// Backdates the current run of green results under `key` (as a scheduler
   /// that has been running the check for a while would report it).
-  void green_since_at(const std::string& key, std::chrono::system_clock::time_point since) {
-    green_since_[key] = since;
+  void green_since_at(const std::string& key, std::chrono::steady_clock::time_point since) {
+    green_[key].clear();
+    green_[key].add(true, since, since);
   }
   std::vector<std::pair<std::string, std::optional<std::chrono::milliseconds>>> hurried;
   std::function<void(const std::string&)> on_hurry;
 
  private:
   std::map<std::string, checks::CheckResult> results_;
-  std::map<std::string, std::chrono::system_clock::time_point> green_since_;
+  std::map<std::string, checks::GreenRun> green_;
 };
 
 /// Answers from queues; confirm and acknowledge say yes when their queue is

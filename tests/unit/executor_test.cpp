@@ -173,11 +173,48 @@ TEST_CASE("a check green for long before the run's last step proves nothing befo
           wait_for: [g]
 )");
   h.results.set("a", checks::Status::ok);
-  h.results.green_since_at("a", std::chrono::system_clock::now() - std::chrono::hours(1));
+  h.results.green_since_at("a", std::chrono::steady_clock::now() - std::chrono::hours(1));
   h.results.on_hurry = [&h](const std::string& key) { h.results.set(key, checks::Status::ok); };
   const auto begin = std::chrono::steady_clock::now();
   CHECK(h.run() == RunOutcome::kFinished);
   CHECK(std::chrono::steady_clock::now() - begin >= milliseconds(300));
+}
+
+TEST_CASE("one fresh result after a long-ago step is not stable_for's worth of evidence") {
+  // Check a was green once before the step and not asked again until the
+  // second phase requires it, 500 ms after the step: the time since the
+  // step holds no result of a, so stable_for counts from the fresh one.
+  ExecutorHarness h(R"(      gates:
+        slow:
+          checks: [{check: b}]
+          timeout: 5s
+        g:
+          checks: [{check: a}]
+          stable_for: 300ms
+          timeout: 5s
+      phases:
+        - name: first
+          steps:
+            - run: {on: n1, command: echo one}
+          wait_for: [slow]
+        - name: second
+          require: [g]
+)");
+  h.results.set("a", checks::Status::ok);
+  asio::steady_timer later(h.io);
+  h.results.on_hurry = [&](const std::string& key) {
+    if (key == "a") return h.results.set(key, checks::Status::ok);
+    later.expires_after(milliseconds(500));
+    later.async_wait([&, key](auto) { h.results.set(key, checks::Status::ok); });
+  };
+  CHECK(h.run() == RunOutcome::kFinished);
+  std::map<std::string, std::int64_t> waiting, green;
+  for (const auto& r : h.records()) {
+    if (r.event == JournalEvent::kGateWaiting) waiting[r.phase] = r.unix_ms;
+    if (r.event == JournalEvent::kGateGreen) green[r.phase] = r.unix_ms;
+  }
+  REQUIRE(green.size() == 2);
+  CHECK(green["second"] - waiting["second"] >= 300);
 }
 
 TEST_CASE("a gate that times out pauses with why it is red; skip is journaled with the reason") {

@@ -100,19 +100,22 @@ TEST_CASE(
   CHECK(h.scheduler.runs("other") >= 6);
 }
 
-TEST_CASE("green_since is the first green result of the current run of green results") {
+TEST_CASE("green_since is the first green result of the current run taken since a given instant") {
   // The command is green until the flag file appears, red while it exists.
   char pattern[] = "/tmp/greenlight-scheduler-XXXXXX";
   const std::string dir = ::mkdtemp(pattern);
   const std::string flag = dir + "/red";
   Harness h("  flip: {kind: command, interval: 50ms, command: [sh, -c, 'test ! -e " + flag +
             "']}\n");
-  std::vector<std::optional<std::chrono::system_clock::time_point>> seen;
+  const auto begin = std::chrono::steady_clock::now();
+  std::vector<std::optional<std::chrono::steady_clock::time_point>> seen, late;
   asio::steady_timer step(h.io);
   std::function<void(int)> at = [&](int i) {
     step.expires_after(250ms);
     step.async_wait([&, i](auto) {
-      seen.push_back(h.scheduler.green_since("flip"));
+      seen.push_back(h.scheduler.green_since("flip", begin));
+      // Counting only from 200 ms ago: a later result than the run's first.
+      late.push_back(h.scheduler.green_since("flip", std::chrono::steady_clock::now() - 200ms));
       if (i == 1) std::fclose(std::fopen(flag.c_str(), "w"));  // red from here
       if (i == 2) std::remove(flag.c_str());                   // green again
       if (i < 4) at(i + 1);
@@ -124,9 +127,11 @@ TEST_CASE("green_since is the first green result of the current run of green res
   REQUIRE(seen.size() == 5);
   REQUIRE(seen[0].has_value());
   CHECK(seen[1] == seen[0]);  // still the same run of green results
+  REQUIRE(late[1].has_value());
+  CHECK(*late[1] > *seen[1]);  // the first result taken since the later instant
   CHECK_FALSE(seen[2].has_value());  // red
   REQUIRE(seen[3].has_value());
   CHECK(*seen[3] > *seen[0]);  // a new run began after the red one
   CHECK(seen[4] == seen[3]);
-  CHECK_FALSE(h.scheduler.green_since("flip").has_value());  // stopped
+  CHECK_FALSE(h.scheduler.green_since("flip", begin).has_value());  // stopped
 }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/green_run.h"
 
 namespace greenlight::checks {
 
@@ -48,11 +49,13 @@ class Scheduler {
   bool knows(const std::string& name) const { return states_.count(name) != 0; }
   /// The latest result, if the check has run.
   const CheckResult* latest(const std::string& name) const;
-  /// When the check's current run of green results began: the `finished`
-  /// time of the first green result after which every result was green.
-  /// nullopt when the latest result is not green, before the first result,
-  /// and after stop() (results are continuous only while scheduled).
-  std::optional<std::chrono::system_clock::time_point> green_since(const std::string& name) const;
+  /// Since when the check has been green without a break, counting only
+  /// results that started at or after `from` (steady clock): the end of the
+  /// first of them. nullopt when the latest result is not green, when no
+  /// green result started since `from`, and after stop() or start()
+  /// (results are continuous only while scheduled).
+  std::optional<std::chrono::steady_clock::time_point> green_since(
+      const std::string& name, std::chrono::steady_clock::time_point from) const;
   std::size_t runs(const std::string& name) const;
 
  private:

@@ -1,9 +1,9 @@
 // Gates: a phase waits until every check of a gate reports green, with
 // results produced after it started waiting, continuously for `stable_for`,
 // and gives up after `timeout`. Green results the checks gave before the
-// wait count toward `stable_for` when nothing was done to the cluster since
-// (no step, no pause) and every result since was green: a gate that was
-// already proven does not make the run wait its `stable_for` again. While it waits it asks for its checks to run
+// wait count toward `stable_for` when they were taken after the run's last
+// action (no step, pause or resume since) and every result since was green:
+// a gate that was already proven does not make the run wait again. While it waits it asks for its checks to run
 // now and then at a fast pace, so that a phase starts within about a second
 // of its gate turning green.
 #pragma once
@@ -38,10 +38,10 @@ class CheckResults {
   virtual std::string watch(const GateCheck& check) = 0;
   /// The latest result under `key`, or nullptr before the first one.
   virtual const checks::CheckResult* latest(const std::string& key) const = 0;
-  /// Since when every result under `key` was green (the first green
-  /// result's end), nullopt when the latest is not green.
-  virtual std::optional<std::chrono::system_clock::time_point> green_since(
-      const std::string& key) const = 0;
+  /// Since when every result under `key` has been green, counting only
+  /// results that started at or after `from` (Scheduler::green_since).
+  virtual std::optional<std::chrono::steady_clock::time_point> green_since(
+      const std::string& key, std::chrono::steady_clock::time_point from) const = 0;
   /// Runs the check now, then every `pace`; nullopt restores its interval.
   virtual void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) = 0;
 };
@@ -60,8 +60,8 @@ class SchedulerResults : public CheckResults {
                    const GroupResolver& groups, Placement placement);
   std::string watch(const GateCheck& check) override;
   const checks::CheckResult* latest(const std::string& key) const override;
-  std::optional<std::chrono::system_clock::time_point> green_since(
-      const std::string& key) const override;
+  std::optional<std::chrono::steady_clock::time_point> green_since(
+      const std::string& key, std::chrono::steady_clock::time_point from) const override;
   void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) override;
 
  private:
@@ -158,7 +158,7 @@ class GateWait {
   std::vector<std::string> keys_;
   std::chrono::system_clock::time_point started_wall_{};
   std::chrono::steady_clock::time_point started_{};
-  std::chrono::system_clock::time_point evidence_since_{};
+  std::chrono::steady_clock::time_point evidence_since_{};
   GateStatus status_;
   std::string last_signature_;
   Done done_;
