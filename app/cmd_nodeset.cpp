@@ -128,9 +128,33 @@ int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
   compute_from_args(xset, o.args, ops);
   if (o.list > 0 || o.list_all > 0) {
     if constexpr (std::is_same_v<Set, NodeSet>) {
-      print_group_list(std::cout, groups, xset, o.list + o.list_all, o.groupsource, o.groupbase,
-                       o.all || !xset.empty() || !o.and_nodes.empty() || !o.sub_nodes.empty() ||
-                           !o.xor_nodes.empty());
+      const bool filtered = o.all || !xset.empty() || !o.and_nodes.empty() ||
+                            !o.sub_nodes.empty() || !o.xor_nodes.empty();
+      if (o.list_all == 0) {
+        print_group_list(std::cout, groups, xset, o.list, o.groupsource, o.groupbase, filtered);
+        return 0;
+      }
+      // -L: every source, the default (or -s's) first and unnamed unless -s
+      // was given; a source without a list upcall is a warning, as in
+      // ClusterShell's command_list.
+      auto sources = groups.source_names_default_first();
+      if (o.groupsource) {
+        std::erase(sources, *o.groupsource);
+        sources.insert(sources.begin(), *o.groupsource);
+      }
+      for (std::size_t i = 0; i < sources.size(); ++i) {
+        const std::optional<std::string> source =
+            i == 0 && !o.groupsource ? std::nullopt : std::optional(sources[i]);
+        try {
+          print_group_list(std::cout, groups, xset, o.list + o.list_all, source, o.groupbase,
+                           filtered);
+        } catch (const GroupResolutionError& error) {
+          if (std::string_view(error.what()).find("upcall defined") == std::string_view::npos)
+            throw;
+          std::cout.flush();
+          std::cerr << "Warning: No list upcall defined for group source " << sources[i] << "\n";
+        }
+      }
       return 0;
     } else {
       // Without a set to filter with, the groups are listed as without -R.

@@ -33,6 +33,7 @@ GOLDEN = [
     ["-f", "a1b1c1,a1b2c1,a2b1c1,a2b2c2"], ["-e", "a1b1c1,a1b2c1,a2b1c1,a2b2c2"],
     ["-f", "@top,@worker"], ["-f", "@hypervisors", "-x", "top1"], ["-e", "@ocean:dns"],
     ["-f", "@fleet:running!ns[1-3]"], ["-c", "@*"], ["-f", "@fleet:*"], ["-f", "@@fleet"],
+    ["-L"], ["-LL"], ["-LLL"], ["-L", "-s", "shell"], ["-GL"], ["-f", "@@"], ["-c", "@@"], ["-f", "@:"], ["-f", "@:top"], ["-f", "*!top*"], ["-f", "*&top*"], ["-c", "*^top1*"], ["-f", "top*!top1*"], ["-f", "top?!top*"],
     ["-f", "@shell:gpu"], ["-c", "@shell:compute"], ["-f", "@shell:*"], ["-f", "@@shell"],
     ["-f", "@top", "-s", "shell"], ["-s", "shell", "-f", "@gpu"], ["-f", "@nosuch"],
     ["-e", "-O", "pcocc-vm-%s.service", "@fleet:running", "-x", "ns[1-3]"],

@@ -66,6 +66,7 @@ TEST_CASE("plan, dry run and exec act on the same nodes for every on/exclude/sel
   const std::vector<Case> cases = {
       {"@all", "self", "n[2-4]"},         {"@all", "self,n3", "n[2,4]"},
       {"@all", "n3,self", "n[2,4]"},      {"self", "", "n1"},
+      {"@all", "n3, self", "n[2,4]"},     {"@all", " self ", "n[2-4]"},
       {"n[1-3]", "self", "n[2-3]"},       {"self,n4", "", "n[1,4]"},
       {"@all!self", "", "n[2-4]"},        {"@all", "n[2-3],self", "n4"},
       {"n[1-4]", "@all!n2", "n2"},        {"self", "n[2-4]", "n1"},

@@ -384,7 +384,12 @@ std::string Site::with_self_named(std::string_view nodes) const {
     const auto end = nodes.find_first_of(",!&^", start);
     const std::string_view item =
         nodes.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    out += item == "self" ? self_name() : std::string(item);
+    // The parser drops blanks around an item ("@top, self"): so does this.
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    const std::string_view word =
+        first == std::string_view::npos ? std::string_view() : item.substr(first, last - first + 1);
+    out += word == "self" ? self_name() : std::string(item);
     if (end == std::string_view::npos) break;
     out += nodes[end];
     start = end + 1;

@@ -328,15 +328,12 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
           all.update(plain.parse_string(nodes, nodes, source, depth + 1));
         all.for_each([&](const std::string& node) { all_cache->insert(node); });
       }
+      // Every term matches against all the nodes: a node one wildcard
+      // matched is still there for the next ("example*!example1*").
       NodeSet::Impl matched;
       operand.for_each([&](const std::string& mask) {
-        for (auto it = all_cache->begin(); it != all_cache->end();) {
-          if (::fnmatch(mask.c_str(), it->c_str(), 0) == 0) {
-            matched.update(parse_single(*it));
-            it = all_cache->erase(it);
-          } else {
-            ++it;
-          }
+        for (const auto& node : *all_cache) {
+          if (::fnmatch(mask.c_str(), node.c_str(), 0) == 0) matched.update(parse_single(node));
         }
       });
       apply(result, term.op, matched);
@@ -368,14 +365,17 @@ NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
   std::optional<std::string> namespace_name = source;
   std::string group = body;
   if (const auto colon = body.find(':'); colon != std::string::npos) {
-    namespace_name = body.substr(0, colon);
+    // "@:GROUP" names no source: the default one, as in ClusterShell.
+    if (colon > 0) namespace_name = body.substr(0, colon);
     group = body.substr(colon + 1);
   }
   std::vector<std::string> nodes;
   if (group == "*") {
     nodes = all_nodes(namespace_name);
   } else if (!group.empty() && group.front() == '@') {
-    nodes = group_names(body.substr(1));
+    // "@@SOURCE" lists SOURCE's groups; "@@" those of the default source.
+    const std::string listed = body.substr(1);
+    nodes = group_names(listed.empty() ? namespace_name : std::optional<std::string>(listed));
   } else {
     auto found = group_source(namespace_name)->map(group);
     if (!found && policy_ == GroupPolicy::kStrict) {

@@ -283,8 +283,6 @@ std::vector<std::string> RangeSet::expand() const {
   return out;
 }
 
-std::string RangeSet::front() const { return digits(runs().front().first, runs_.front().width); }
-std::string RangeSet::back() const { return digits(runs().back().last, runs_.back().width); }
 
 bool RangeSet::contains(std::string_view text) const {
   std::int64_t value = 0;

@@ -97,9 +97,6 @@ class RangeSet {
   std::vector<std::string> expand() const;
   /// The elements at positions [begin, end) of the order above.
   RangeSet slice(std::size_t begin, std::size_t end) const;
-  /// The first and last element's digit strings; the set must not be empty.
-  std::string front() const;
-  std::string back() const;
 
   bool contains(std::string_view digits) const;
   bool is_subset_of(const RangeSet& other) const;
