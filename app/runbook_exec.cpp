@@ -85,8 +85,11 @@ int execute(const config::Site& site, const runbook::Runbook& book,
     // The step's command and the checks' end with this process: a local
     // command never outlives an orderly stop unobserved (the step's are
     // journaled as ended; resume asks about the interrupted step).
-    executor.stop(fmt::format("greenlight runbook stopped by signal {}", signal));
-    const std::size_t ended = end_running_processes(std::chrono::seconds(2));
+    // Each group counted once: the step's by the executor, the rest (the
+    // checks' commands) by end_running_processes.
+    const std::size_t ended =
+        executor.stop(fmt::format("greenlight runbook stopped by signal {}", signal)) +
+        end_running_processes(std::chrono::seconds(2));
     if (ended > 0)
       std::cout << fmt::format("greenlight runbook: ended {} running command{}", ended,
                                ended == 1 ? "" : "s")

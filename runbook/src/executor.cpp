@@ -317,8 +317,8 @@ void Executor::start(std::function<void(RunOutcome)> done) { impl_->start(std::m
 
 RunSnapshot Executor::snapshot() const { return impl_->snapshot(); }
 
-void Executor::stop(const std::string& why, std::chrono::milliseconds grace) {
-  impl_->stop(why, grace);
+std::size_t Executor::stop(const std::string& why, std::chrono::milliseconds grace) {
+  return impl_->stop(why, grace);
 }
 
 }  // namespace greenlight::runbook

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/process.h"
 #include "greenlight/runbook/executor.h"
 #include "job_window.h"
 #include "greenlight/runbook/run_outline.h"
@@ -110,7 +111,7 @@ class Executor::Impl {
   void local_started(const Phase& phase, int number, const std::string& node, int pid);
 
   // Executor::stop.
-  void stop(const std::string& why, milliseconds grace);
+  std::size_t stop(const std::string& why, milliseconds grace);
 
   void execute(const Phase& phase, int number, std::optional<std::string> only_nodes);
 
@@ -191,7 +192,7 @@ class Executor::Impl {
   struct LiveGroup {
     std::string phase;
     int number = 0;
-    int pgid = 0;
+    ProcessGroupMark mark;  ///< taken when it started: its id may be reused once it ends
   };
   std::vector<LiveGroup> live_groups_;
 

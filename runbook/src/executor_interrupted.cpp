@@ -14,33 +14,34 @@ namespace greenlight::runbook {
 
 void Executor::Impl::local_started(const Phase& phase, int number, const std::string& node,
                                    int pid) {
-  live_groups_.push_back({phase.name, number, pid});
+  live_groups_.push_back({phase.name, number, mark_process_group(pid)});
   append_step(JournalEvent::kStepProcess, phase, number,
-              detail::step_process_detail(mark_process_group(pid), node));
+              detail::step_process_detail(live_groups_.back().mark, node));
 }
 
-void Executor::Impl::stop(const std::string& why, milliseconds grace) {
-  if (finished_) return;
+std::size_t Executor::Impl::stop(const std::string& why, milliseconds grace) {
+  if (finished_) return 0;
   finished_ = true;
   retry_timer_.cancel();
   if (gate_wait_) gate_wait_->cancel();
-  std::vector<int> groups;
-  for (const auto& live : live_groups_) groups.push_back(live.pgid);
+  std::vector<ProcessGroupMark> groups;
+  for (const auto& live : live_groups_) groups.push_back(live.mark);
   const auto ended = end_process_groups(groups, grace);
   try {
     for (const auto& live : live_groups_) {
-      const auto it = ended.find(live.pgid);
+      const auto it = ended.find(live.mark.pgid);
       if (it == ended.end()) continue;
       journal_.append(JournalEvent::kStepProcessEnded, live.phase, std::to_string(live.number),
-                      detail::step_process_ended_detail(live.pgid, it->second, why));
+                      detail::step_process_ended_detail(live.mark.pgid, it->second, why));
       report(fmt::format("  step {}: ended its command (process group {}, SIG{}): {}", live.number,
-                         live.pgid, it->second == SIGKILL ? "KILL" : "TERM", why));
+                         live.mark.pgid, it->second == SIGKILL ? "KILL" : "TERM", why));
     }
   } catch (const JournalError& error) {
     report(
         fmt::format("  the end of the step's commands could not be journaled: {}", error.what()));
   }
   live_groups_.clear();
+  return ended.size();
 }
 
 namespace {

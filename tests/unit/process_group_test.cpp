@@ -49,13 +49,16 @@ TEST_CASE("a marked group is seen running until it ends; another boot or start t
   ProcessGroupMark reused = mark;
   reused.start_ticks = mark.start_ticks + 1;
   CHECK_FALSE(process_group_alive(reused));
+  // A mark whose id now belongs to another group is not signalled.
+  CHECK(end_process_groups({reused}, 100ms).empty());
+  CHECK(process_group_alive(mark) == group.pid);
 
-  const auto ended = end_process_groups({group.pid}, 2s);
+  const auto ended = end_process_groups({mark}, 2s);
   REQUIRE(ended.count(group.pid) == 1);
   CHECK(ended.at(group.pid) == SIGTERM);
   // The leader is a zombie until reaped: it no longer runs.
   CHECK_FALSE(process_group_alive(mark));
-  CHECK(end_process_groups({group.pid}, 100ms).empty());
+  CHECK(end_process_groups({mark}, 100ms).empty());
   group.io.run();
 }
 
@@ -65,7 +68,7 @@ TEST_CASE("a group that ignores SIGTERM gets SIGKILL after the grace") {
   // Let the shell set its trap before the signal comes.
   std::this_thread::sleep_for(300ms);
   const auto start = std::chrono::steady_clock::now();
-  const auto ended = end_process_groups({group.pid}, 300ms);
+  const auto ended = end_process_groups({mark_process_group(group.pid)}, 300ms);
   CHECK(std::chrono::steady_clock::now() - start >= 300ms);
   REQUIRE(ended.count(group.pid) == 1);
   CHECK(ended.at(group.pid) == SIGKILL);

@@ -303,13 +303,13 @@ void start_process(asio::io_context& io, ProcessSpec spec,
 }
 
 std::size_t end_running_processes(std::chrono::milliseconds grace) {
-  std::vector<int> groups;
+  // Groups here are not reaped yet: their ids are still theirs.
+  std::vector<ProcessGroupMark> groups;
   {
     std::lock_guard<std::mutex> lock(live_mutex);
-    groups.assign(live_groups.begin(), live_groups.end());
+    for (const pid_t group : live_groups) groups.push_back(mark_process_group(group));
   }
-  end_process_groups(groups, grace);
-  return groups.size();
+  return end_process_groups(groups, grace).size();
 }
 
 ProcessResult run_process(ProcessSpec spec) {

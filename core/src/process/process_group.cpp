@@ -98,12 +98,11 @@ std::optional<int> process_group_alive(const ProcessGroupMark& mark) {
   return members.front();
 }
 
-std::map<int, int> end_process_groups(const std::vector<int>& groups,
+std::map<int, int> end_process_groups(const std::vector<ProcessGroupMark>& groups,
                                       std::chrono::milliseconds grace) {
   std::map<int, int> ended;
-  for (const int group : groups) {
-    if (group > 1 && !running_members(group).empty() && ::kill(-group, SIGTERM) == 0)
-      ended[group] = SIGTERM;
+  for (const auto& mark : groups) {
+    if (process_group_alive(mark) && ::kill(-mark.pgid, SIGTERM) == 0) ended[mark.pgid] = SIGTERM;
   }
   const auto deadline = std::chrono::steady_clock::now() + grace;
   auto left = [&ended] {

@@ -8,23 +8,10 @@
 
 #include "greenlight/core/nodeset.h"
 #include "greenlight/core/process.h"
+#include "greenlight/core/shell.h"
 
 namespace greenlight {
 namespace {
-
-bool plain_word(const std::string& word) {
-  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
-  });
-}
-
-std::string quote(const std::string& word) {
-  if (plain_word(word)) return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 RunResult from_process(const Endpoint& endpoint, const Command& command, ProcessResult process) {
   RunResult result;
@@ -71,7 +58,7 @@ Command Command::program(std::vector<std::string> argv) {
 std::string Command::text() const {
   if (shell_line) return argv.empty() ? std::string() : argv.front();
   std::string out;
-  for (const auto& word : argv) out += (out.empty() ? "" : " ") + quote(word);
+  for (const auto& word : argv) out += (out.empty() ? "" : " ") + shell_quote(word);
   return out;
 }
 

@@ -100,6 +100,17 @@ struct SshRunner::Pool {
         session = connect(job.target, result);
         if (!session) break;
       }
+      // Connecting may have used up the job's time: the command is then
+      // never sent (a poweroff reported as timed out must not have run).
+      if (const auto now = Clock::now(); now >= deadline) {
+        if (session->connected()) give_back(key, std::move(session));
+        result.status = RunStatus::kTimeout;
+        result.reason = fmt::format(
+            "timed out after {} ms queued and connecting, never sent",
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - job.queued).count());
+        result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(now - started);
+        return result;
+      }
       RunResult attempt_result = result;
       const auto outcome = session->exec(job.command, deadline, interrupted, attempt_result);
       if (outcome == SshSession::Outcome::kNotStarted && reused) {

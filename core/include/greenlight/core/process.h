@@ -94,11 +94,13 @@ ProcessGroupMark mark_process_group(int pid);
 /// the host rebooted, or the id now belongs to another process.
 std::optional<int> process_group_alive(const ProcessGroupMark& mark);
 
-/// Ends the given process groups: SIGTERM to each, then SIGKILL to those
-/// still there after `grace`. Returns, for each group that was running, the
-/// last signal sent (SIGTERM or SIGKILL). Blocks up to `grace`, then up to
-/// 2 s more for killed members to be gone; any thread.
-std::map<int, int> end_process_groups(const std::vector<int>& groups,
+/// Ends the given process groups: SIGTERM to each that still runs as
+/// marked (process_group_alive: a group id the kernel gave to someone else
+/// since is left alone), then SIGKILL to those still there after `grace`.
+/// Returns, for each group that was running, the last signal sent (SIGTERM
+/// or SIGKILL), by pgid. Blocks up to `grace`, then up to 2 s more for
+/// killed members to be gone; any thread.
+std::map<int, int> end_process_groups(const std::vector<ProcessGroupMark>& groups,
                                       std::chrono::milliseconds grace);
 
 }  // namespace greenlight

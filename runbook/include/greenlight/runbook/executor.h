@@ -155,8 +155,10 @@ class Executor {
   /// started (SIGTERM to each process group, SIGKILL after `grace`),
   /// journals each one ended with `why`, and does nothing more: the caller
   /// then destroys the executor, `done` is not called. A journal that cannot
-  /// be written is reported, not thrown. Blocks up to `grace`.
-  void stop(const std::string& why, std::chrono::milliseconds grace = std::chrono::seconds(2));
+  /// be written is reported, not thrown. Blocks up to `grace`. Returns how
+  /// many process groups it ended.
+  std::size_t stop(const std::string& why,
+                   std::chrono::milliseconds grace = std::chrono::seconds(2));
 
  private:
   class Impl;
