@@ -31,6 +31,7 @@ struct Planned {
   std::unique_ptr<checks::Check> check;
   const config::CheckSpec* spec = nullptr;
   std::string error;  // could not build either
+  bool stand_in = false;  // the site's check stands in for a gate check known only at run time
 };
 
 Planned plan_check(const config::Site& site, const GroupResolver& groups,
@@ -41,6 +42,11 @@ Planned plan_check(const config::Site& site, const GroupResolver& groups,
     out.error = fmt::format("no check named '{}' in the site", reference.check);
     return out;
   }
+  // Only a group a run saves (@run:NAME) cannot be known before the run;
+  // anything else that cannot be built is "could not look", never the
+  // site's plain check standing in for the gate's.
+  const bool run_time_only =
+      runbook::gate_check_key(reference).find("@run:") != std::string::npos;
   config::Diagnostics diagnostics;
   try {
     runbook::Gate one = gate;
@@ -49,9 +55,12 @@ Planned plan_check(const config::Site& site, const GroupResolver& groups,
     const config::CheckSpec derived = runbook::gate_check_spec(*out.spec, one.checks.front());
     out.check = checks::make_check(derived, site, groups, diagnostics);
     out.evaluated = derived.name;
-  } catch (const std::exception&) {
+    if (!out.check && !run_time_only) out.error = diagnostics.format();
+  } catch (const std::exception& error) {
+    if (!run_time_only) out.error = error.what();
   }
-  if (!out.check) {
+  if (!out.check && run_time_only) {
+    out.stand_in = true;
     config::Diagnostics plain;
     out.check = checks::make_check(*out.spec, site, groups, plain);
     out.evaluated = fmt::format("{} (as the site's check: {} is known only at run time)",
@@ -79,6 +88,14 @@ int runbook_check(const config::Site& site, const runbook::Runbook& book,
       check.check = reference.check;
       check.key = runbook::gate_check_key(reference);
       check.evaluated = one.evaluated.empty() ? check.key : one.evaluated;
+      // A gate that must be green before the first step is judged on the
+      // gate's own check or not at all.
+      if (one.stand_in && use.before_first_step) {
+        one.error = fmt::format("{} is known only at run time: not judged before the run",
+                                check.key);
+        one.check.reset();
+        check.evaluated = check.key;
+      }
       if (!one.error.empty()) results[check.evaluated] = checks::unknown_result(one.error);
       if (one.check && planned.count(check.evaluated) == 0)
         planned.emplace(check.evaluated, std::move(one));

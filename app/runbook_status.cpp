@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <ctime>
 #include <iostream>
 #include <optional>
@@ -94,24 +95,28 @@ std::string skipped_items(const runbook::RunState& state, const std::string& pha
   return out;
 }
 
-// What a run that has not ended is doing now, from its last records: the
-// gate it waits on or the question it asks, and since when. Empty when it
-// is neither (running a step, paused, ended).
-std::string waiting_line(const std::vector<runbook::JournalRecord>& records,
-                         const runbook::RunState& state, const std::string& run) {
+// What a run that a process executes is doing now, from its last records:
+// the gate it waits on or the question it asks, and since when. Empty when
+// no process holds it (interrupted: nothing waits) or it does neither.
+std::string waiting_line(const runbook::RunStore& store, const std::string& run,
+                         const std::vector<runbook::JournalRecord>& records,
+                         const runbook::RunState& state) {
   using runbook::JournalEvent;
   if (records.empty() || state.finished || state.aborted || state.paused) return {};
+  if (runbook::RunLock::holder(store.directory(run)) == 0) return {};
   const auto& last = records.back();
   if (last.event == JournalEvent::kGateWaiting) {
     return fmt::format(
-        "  waiting on gate {} (phase {}) since {}; why it is red: greenlight runbook attach "
-        "--watch {}, the status page or /api/v1/gates",
+        "  waiting on gate {} (phase {}) since {}; why it is red: the terminal executing it, or "
+        "when greenlight serve does, greenlight runbook attach --watch {}, the status page or "
+        "/api/v1/gates",
         last.step, last.phase, when(last.unix_ms), run);
   }
   if (last.event == JournalEvent::kStepStarted &&
       (last.detail.rfind("confirm: ", 0) == 0 || last.detail.rfind("manual: ", 0) == 0)) {
-    return fmt::format("  asking since {} (phase {}, step {}): {}; answer with greenlight "
-                       "runbook attach {}",
+    return fmt::format("  asking since {} (phase {}, step {}): {}; answer it in the terminal "
+                       "executing it, or when greenlight serve does, with greenlight runbook "
+                       "attach {}",
                        when(last.unix_ms), last.phase, last.step, last.detail, run);
   }
   return {};
@@ -129,7 +134,14 @@ void print_run(const runbook::RunStore& store, const std::string& run,
   }
   if (state.paused && !state.finished && !state.aborted)
     std::cout << "  paused: " << state.pause_reason << "\n";
-  if (const auto line = waiting_line(records, state, run); !line.empty()) std::cout << line << "\n";
+  if (state.aborted) {
+    const auto abort = std::find_if(records.rbegin(), records.rend(), [](const auto& record) {
+      return record.event == runbook::JournalEvent::kRunAborted;
+    });
+    if (abort != records.rend()) std::cout << "  aborted: " << abort->detail << "\n";
+  }
+  if (const auto line = waiting_line(store, run, records, state); !line.empty())
+    std::cout << line << "\n";
   for (const auto& [nodes, who] : state.exclusions)
     std::cout << fmt::format("  excluded from every step and gate: {} {}\n", nodes, who);
   for (const auto& [name, detail] : state.imported_groups)
@@ -223,7 +235,11 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     return 2;
   }
   const std::string& run = arguments.words[0];
-  if (!store.exists(run)) {
+  // A run directory without a journal is a run created but never started:
+  // it still holds the site, so it can be aborted.
+  if (!store.exists(run) &&
+      (runbook::RunStore::runbook_of(run).empty() || run.find('/') != std::string::npos ||
+       !std::filesystem::is_directory(store.directory(run)))) {
     std::cerr << fmt::format("greenlight runbook: no run '{}' in {}\n", run, store.root().string());
     return 1;
   }
@@ -246,18 +262,46 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
         run, error.what());
     return 1;
   }
-  const auto state = runbook::replay(runbook::read_journal(store.journal(run)));
+  const char* user = std::getenv("USER");
+  const std::string why =
+      arguments.reason.empty()
+          ? fmt::format("aborted with greenlight runbook abort by {}", user ? user : "?")
+          : arguments.reason;
+  // A run created but never started (no journal), or whose journal cannot
+  // be read, still holds the site: its abort starts a journal of its own,
+  // the damaged one kept beside it.
+  std::vector<runbook::JournalRecord> records;
+  std::string unreadable;
+  try {
+    if (std::filesystem::exists(store.journal(run))) records = runbook::read_journal(store.journal(run));
+  } catch (const std::exception& error) {
+    unreadable = error.what();
+  }
+  if (records.empty()) {
+    const auto journal_path = store.journal(run);
+    if (!unreadable.empty()) {
+      std::filesystem::rename(journal_path, journal_path.string() + ".damaged");
+    } else {
+      std::filesystem::remove(journal_path);  // empty
+    }
+    auto journal = runbook::Journal::create(journal_path);
+    journal.append(JournalEvent::kRunStarted, "", "", runbook::RunStore::runbook_of(run));
+    journal.append(JournalEvent::kRunAborted, "", "",
+                   unreadable.empty()
+                       ? why + " (the run never started)"
+                       : fmt::format("{} (its journal could not be read: {}; kept as {}.damaged)",
+                                     why, unreadable, journal_path.filename().string()));
+    std::cout << fmt::format("run {} aborted\n", run);
+    return 0;
+  }
+  const auto state = runbook::replay(records);
   if (state.finished || state.aborted) {
     std::cout << fmt::format("run {} is already {}\n", run,
                              state.finished ? "finished" : "aborted");
     return state.finished ? 1 : 0;
   }
   auto journal = runbook::Journal::open(store.journal(run));
-  const char* user = std::getenv("USER");
-  journal.append(JournalEvent::kRunAborted, state.current_phase, "",
-                 arguments.reason.empty()
-                     ? fmt::format("aborted with greenlight runbook abort by {}", user ? user : "?")
-                     : arguments.reason);
+  journal.append(JournalEvent::kRunAborted, state.current_phase, "", why);
   std::cout << fmt::format("run {} aborted\n", run);
   return 0;
 }

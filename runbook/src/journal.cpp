@@ -255,7 +255,33 @@ RunState replay(const std::vector<JournalRecord>& records) {
   // by a crash, it never happened (the run is as it was before it).
   std::optional<RunState> before_adoption;
   std::size_t restating = 0;
+  // An adoption restates steps, gates and phases, never these: one of them
+  // during the count (the executor's own, after the run was resumed as it
+  // was) shows the adoption was cut short, whatever the count says.
+  auto never_restated = [](JournalEvent event) {
+    switch (event) {
+      case JournalEvent::kRunStarted:
+      case JournalEvent::kRunResumed:
+      case JournalEvent::kRunPaused:
+      case JournalEvent::kRunAborted:
+      case JournalEvent::kRunFinished:
+      case JournalEvent::kRunAdopted:
+      case JournalEvent::kGateWaiting:
+      case JournalEvent::kGateTimedOut:
+      case JournalEvent::kNodesExcluded:
+      case JournalEvent::kRunGroupImported:
+        return true;
+      default:
+        return false;
+    }
+  };
   for (const auto& r : records) {
+    if (restating > 0 && never_restated(r.event) && before_adoption) {
+      const auto last = state.last_sequence;
+      state = *before_adoption;  // cut short: the run as it was before it
+      state.last_sequence = last;
+      restating = 0;
+    }
     if (restating > 0) {
       --restating;
     } else if (r.event != JournalEvent::kRunAdopted) {

@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <regex>
 
 #include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/run_outline.h"
@@ -81,16 +80,19 @@ class StoreLock {
   int fd_ = -1;
 };
 
+// In a run's directory: the run is of a `concurrent_runs` runbook.
+constexpr const char* kConcurrentMark = "concurrent";
+
 }  // namespace
 
 std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name) {
-  static const std::regex kStamp(R"(-\d{8}-\d{6}(-\d+)?$)");
   std::vector<UnfinishedRun> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(store.root(), ec)) {
     if (!entry.is_directory()) continue;
     const std::string run = entry.path().filename().string();
-    UnfinishedRun unfinished{run, RunLock::holder(entry.path()), "", ""};
+    UnfinishedRun unfinished{run, RunLock::holder(entry.path()), "", "",
+                             std::filesystem::exists(entry.path() / kConcurrentMark)};
     try {
       std::error_code missing;
       const auto records = std::filesystem::exists(store.journal(run), missing)
@@ -98,10 +100,8 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
                                : std::vector<JournalRecord>{};
       if (records.empty()) {
         // Created, its executor not started yet (or never): named after its runbook.
-        std::smatch stamp;
-        if (!std::regex_search(run, stamp, kStamp) ||
-            (!name.empty() && run.substr(0, static_cast<std::size_t>(stamp.position(0))) != name))
-          continue;
+        const std::string made_for = RunStore::runbook_of(run);
+        if (made_for.empty() || (!name.empty() && made_for != name)) continue;
         unfinished.state = "starting";
       } else {
         const RunState state = replay(records);
@@ -128,27 +128,35 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
 NewRun create_run(const RunStore& store, const Runbook& book) {
   NewRun created;
   const StoreLock lock(store.root());
-  if (!book.concurrent_runs) {
-    // Any run not ended holds the site, whatever its runbook: two runs that
-    // act on the cluster at once (a restart beside a shutdown) would each
-    // break the order the other relies on.
-    const auto others = unfinished_runs(store, "");
-    if (!others.empty()) {
-      std::string names;
-      for (const auto& other : others) {
-        names += fmt::format("\n  {}: {}", other.run, other.state);
-        if (other.pid != 0) names += fmt::format(" (process {}, user {})", other.pid, other.user);
-      }
-      const UnfinishedRun& last = others.back();
-      created.refusal = fmt::format(
-          "runbook {} runs alone, and a run has not ended:{}\n"
-          "Follow it (greenlight runbook attach {}), resume it (greenlight runbook resume {}) or "
-          "end it (greenlight runbook abort {}) first.",
-          book.name, names, last.run, last.run, last.run);
-      return created;
+  // A run not ended holds the site, whatever its runbook: two runs that act
+  // on the cluster at once (a restart beside a shutdown) would each break
+  // the order the other relies on. Runs of `concurrent_runs` runbooks hold
+  // only the runbooks that run alone; those run beside any other.
+  auto others = unfinished_runs(store, "");
+  if (book.concurrent_runs) {
+    std::erase_if(others, [](const UnfinishedRun& other) { return other.concurrent; });
+  }
+  if (!others.empty()) {
+    std::string names;
+    for (const auto& other : others) {
+      names += fmt::format("\n  {}: {}", other.run, other.state);
+      if (other.pid != 0) names += fmt::format(" (process {}, user {})", other.pid, other.user);
     }
+    const UnfinishedRun& last = others.back();
+    created.refusal = fmt::format(
+        "{} a run has not ended:{}\n"
+        "Follow it (greenlight runbook attach {}), resume it (greenlight runbook resume {}) or "
+        "end it (greenlight runbook abort {}) first.",
+        book.concurrent_runs
+            ? fmt::format("runbook {} runs beside others, but not beside a run of a runbook "
+                          "that runs alone, and such",
+                          book.name)
+            : fmt::format("runbook {} runs alone, and", book.name),
+        names, last.run, last.run, last.run);
+    return created;
   }
   created.id = store.create(book.name);
+  if (book.concurrent_runs) std::ofstream(store.directory(created.id) / kConcurrentMark);
   write_outline(store.directory(created.id), book);
   return created;
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <regex>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -15,6 +16,13 @@
 #include <utility>
 
 namespace greenlight::runbook {
+
+std::string RunStore::runbook_of(const std::string& run) {
+  static const std::regex kStamp(R"(-\d{8}-\d{6}(-\d+)?$)");
+  std::smatch stamp;
+  if (!std::regex_search(run, stamp, kStamp)) return {};
+  return run.substr(0, static_cast<std::size_t>(stamp.position(0)));
+}
 
 std::string RunStore::create(const std::string& runbook) const {
   std::filesystem::create_directories(root_);

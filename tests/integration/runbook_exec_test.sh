@@ -158,6 +158,28 @@ out=$("$gl" runbook log "$run" 2>&1); rc=$?
 check "log works with an error in another runbook (rc $rc)" grep -q "run-finished" <<<"$out"
 cp "$dir/site.good" "$dir/site.yaml"
 
+# 5d. a run created but never started, or whose journal is damaged, holds
+# the site until aborted; its abort writes a journal of its own.
+mkdir "$dir/runs/failing-20260101-000000"
+out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
+check "a run never started holds the site (rc $rc, $out)" grep -q "failing-20260101-000000: starting" <<<"$out"
+out=$("$gl" runbook abort failing-20260101-000000 --reason "never ran" 2>&1); rc=$?
+check "abort of a run never started (rc $rc, $out)" test "$rc" -eq 0
+check "its journal records the abort" grep -q "never ran (the run never started)" \
+  <<<"$("$gl" runbook log failing-20260101-000000 2>&1)"
+mkdir "$dir/runs/failing-20260101-000001"
+printf 'garbage\n' >"$dir/runs/failing-20260101-000001/journal"
+out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
+check "a damaged run holds the site (rc $rc, $out)" grep -q "failing-20260101-000001: damaged" <<<"$out"
+out=$("$gl" runbook abort failing-20260101-000001 2>&1); rc=$?
+check "abort of a damaged run (rc $rc, $out)" test "$rc" -eq 0
+check "the damaged journal is kept" grep -q garbage "$dir/runs/failing-20260101-000001/journal.damaged"
+out=$("$gl" runbook status failing-20260101-000001 2>&1)
+check "status says aborted and why ($out)" grep -q "could not be read" <<<"$out"
+out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
+check "once both are aborted, a new run starts (rc $rc, $out)" test "$rc" -eq 3
+"$gl" runbook abort "$(ls "$dir/runs" | grep '^failing-' | tail -1)" --reason "test" >/dev/null 2>&1
+
 # 6. a dry run of the example restart: every phase, nothing executed.
 out=$("$gl" -c "$src/examples/ocean/site.yaml" runbook exec restart --dry-run 2>&1); rc=$?
 check "dry run of restart (rc $rc)" test "$rc" -eq 0

@@ -153,6 +153,20 @@ TEST_CASE("an adoption cut short by a crash never happened") {
   CHECK(after.steps == before.steps);
   CHECK(after.finished_phases == before.finished_phases);
   CHECK(after.adopted_outline.empty());
+
+  // The run resumed as it was: its own records after the cut-short
+  // adoption never complete the adoption's count.
+  {
+    auto journal = Journal::open(store.journal(run));
+    journal.append(JournalEvent::kRunResumed, "", "", "retry");
+    journal.append(JournalEvent::kStepFinished, "stop-vms", "6", "");
+  }
+  const RunState resumed = replay(read_journal(store.journal(run)));
+  CHECK(resumed.adopted_outline.empty());
+  CHECK(resumed.finished_phases == before.finished_phases);
+  for (const auto& [phase, steps] : before.steps) {
+    for (const auto& [number, state] : steps) CHECK(resumed.steps.at(phase).at(number) == state);
+  }
 }
 
 TEST_CASE("a step id is loaded, unique in its runbook, and shown in the outline") {

@@ -129,10 +129,22 @@ TEST_CASE("exec: one run at a time, whatever its runbook; the refusal names the 
   CHECK_THAT(create_run(store, other).refusal, Catch::Contains(starting.id + ": starting"));
   CHECK_THAT(create_run(store, all[0]).refusal, Catch::Contains(starting.id + ": starting"));
 
-  // concurrent_runs lifts the rule.
+  // A concurrent_runs runbook does not start beside a run of a runbook
+  // that runs alone...
   Runbook concurrent = all[0];
+  concurrent.name = "rehearsal";
   concurrent.concurrent_runs = true;
+  CHECK_THAT(create_run(store, concurrent).refusal, Catch::Contains(starting.id + ": starting"));
+  {
+    auto journal = Journal::create(store.journal(starting.id));
+    journal.append(JournalEvent::kRunStarted, "", "", "startup");
+    journal.append(JournalEvent::kRunAborted, "", "", "operator");
+  }
+  // ...but beside its own kind; and its unfinished runs hold the others.
+  const NewRun rehearsal = create_run(store, concurrent);
+  REQUIRE_FALSE(rehearsal.id.empty());
   CHECK_FALSE(create_run(store, concurrent).id.empty());
+  CHECK_THAT(create_run(store, all[0]).refusal, Catch::Contains(rehearsal.id + ": starting"));
 }
 
 TEST_CASE("exec: a damaged journal of the runbook's run holds it, named with the reason") {

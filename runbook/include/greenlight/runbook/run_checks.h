@@ -34,6 +34,7 @@ struct UnfinishedRun {
   int pid = 0;        ///< the process executing it; 0 when none
   std::string user;   ///< that process's user; empty when none
   std::string state;  ///< "executing", "paused", "powered off", "interrupted", "damaged: WHY"
+  bool concurrent = false;  ///< of a runbook with `concurrent_runs: true`
 };
 
 /// The unfinished runs of runbook `name` (every runbook when empty) in
@@ -41,9 +42,10 @@ struct UnfinishedRun {
 /// record names (the directory's name while its journal is still empty).
 std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name);
 
-/// `exec NAME`: creates the new run's directory, unless the runbook runs
-/// alone (the default; `concurrent_runs: true` lifts it) and a run of any
-/// runbook has not ended: then refuses, naming each such run, its process and user,
+/// `exec NAME`: creates the new run's directory, unless a run that has not
+/// ended holds the site: any run, for a runbook that runs alone (the
+/// default); a run of a runbook that runs alone, for a `concurrent_runs:
+/// true` runbook. Then refuses, naming each such run, its process and user,
 /// and what to do. The look and the creation happen under one lock on the
 /// state directory, so two execs at the same moment (in serve and in a
 /// terminal) cannot both pass. Throws std::filesystem::filesystem_error or

@@ -18,6 +18,9 @@ class RunStore {
   /// returns the run's name. Creates the state directory when missing.
   /// Throws std::filesystem::filesystem_error.
   std::string create(const std::string& runbook) const;
+  /// The runbook a run's name (as create() makes it) was made for; empty
+  /// when `run` is not such a name. Pure.
+  static std::string runbook_of(const std::string& run);
   /// Every run's name, sorted by name.
   std::vector<std::string> list() const;
   bool exists(const std::string& run) const;
