@@ -16,8 +16,8 @@ done
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$root/checks/include" -I"$root/checks/src" -I"$root/core/include" \
   "$here/parsers_fuzz.cpp" $(find "$root/checks/src" -name '*.cpp' ! -name 'confiture*.cpp' \
-    ! -name check.cpp ! -name check_group_source.cpp ! -name '*_check.cpp' ! -name scheduler.cpp ! -name fact_group_source.cpp) \
-  "$root/core/src/text/shell.cpp" -lpugixml -lfmt -lcares -o "$work/parsers_fuzz"
+    ! -name check.cpp ! -name check_group_source.cpp ! -name '*_check.cpp' ! -name '*_checks.cpp' ! -name scheduler.cpp ! -name fact_group_source.cpp) \
+  "$root/core/src/text/shell.cpp" "$root/core/src/json/json_string.cpp" -lpugixml -lfmt -lcares -o "$work/parsers_fuzz"
 "$work/parsers_fuzz" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
   -artifact_prefix="$work/" "$work/corpus"
 echo "fuzz: no crash in ${seconds}s; corpus and binary in $work"

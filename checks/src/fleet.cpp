@@ -216,12 +216,14 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
       }
     }
   }
+  std::size_t with_prefix = 0;  // units the listing names with no_other_active's prefix
   if (!expect.no_other_active.empty()) {
     std::set<std::string, std::less<>> allowed;
     for (const auto& vm : expect.active_allowed) allowed.insert(unit_name(expect.unit_format, vm));
     for (const auto& [unit, list] : rows) {
-      if (allowed.count(unit)) continue;
-      if (unit.rfind(expect.no_other_active, 0) != 0 || expected_units.count(unit)) continue;
+      if (unit.rfind(expect.no_other_active, 0) != 0) continue;
+      ++with_prefix;
+      if (allowed.count(unit) || expected_units.count(unit)) continue;
       for (const FleetUnit* u : list) {
         if (!stopped(u)) {
           others.push_back(fmt::format("{} ({})", unit, where(u)));
@@ -235,6 +237,15 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
   if (expect.expect != UnitExpectation::any && expect.vms.empty() &&
       expect.no_other_active.empty()) {
     findings.add(Status::unknown, fmt::format("no unit expected {}: nothing to verify", want));
+  }
+  // Stopped units stay listed (inactive/dead): a listing without a single
+  // unit of the prefix (a mistyped prefix, another unit naming) cannot show
+  // that no other one is active.
+  if (!expect.no_other_active.empty() && !units.empty() && with_prefix == 0) {
+    findings.add(Status::unknown,
+                 fmt::format("fleetctl list-units listed no unit named {}*: cannot tell that no "
+                             "other one is active",
+                             expect.no_other_active));
   }
   // Fleet forgetting every unit (etcd lost its state) is not "nothing runs":
   // an empty listing where units are expected proves nothing, and a group

@@ -195,6 +195,21 @@ TEST_CASE("fleet verdict, no_other_active: a running VM outside the list is name
         "all 1 units stopped, no other pcocc-vm-* unit active");
 }
 
+TEST_CASE("fleet verdict, no_other_active: a listing without a unit of the prefix proves nothing") {
+  // A mistyped prefix (or units named otherwise): stopped units stay listed,
+  // so not one unit of the prefix cannot show that no other one is active.
+  const auto units = parse_fleet_units(fixture("list_units_stopped.txt"));
+  REQUIRE(units.ok());
+  FleetExpectation expect;
+  expect.expect = UnitExpectation::stopped;
+  expect.no_other_active = "pcocc-mv-";
+  const auto r = fleet_units_verdict(*units, expect, 0);
+  CHECK(r.status == Status::unknown);
+  CHECK(r.message.find("listed no unit named pcocc-mv-*") != std::string::npos);
+  expect.no_other_active = "pcocc-vm-";
+  CHECK(fleet_units_verdict(*units, expect, 0).green());
+}
+
 TEST_CASE("fleet verdict on the procedure's `--fields unit,sub` output") {
   const auto units = parse_fleet_units(fixture("list_units_unit_sub.txt"), {"unit", "sub"});
   REQUIRE(units.ok());

@@ -122,3 +122,18 @@ TEST_CASE(
   CHECK(progress.trend("vm:/data/brick1") == nullptr);
   CHECK(gluster_heal_verdict(clean, HealPace{&progress, t0 + seconds(60), minutes(30)}).green());
 }
+
+TEST_CASE("heal progress: after a jump in entries, falling from the new count is progress") {
+  // 50 entries left, then another host comes back with 5000 of its own: the
+  // count falls from 5000 again, above the 50 seen before, and that is a
+  // heal in progress, not a stuck one.
+  HealProgress progress;
+  const auto t0 = std::chrono::system_clock::time_point{} + std::chrono::hours(1000);
+  progress.observe(t0, summary_at(50));
+  progress.observe(t0 + minutes(1), summary_at(5000));
+  auto falling = summary_at(2000);
+  progress.observe(t0 + minutes(31), falling);
+  const auto r = gluster_heal_verdict(falling, HealPace{&progress, t0 + minutes(32), minutes(30)});
+  CHECK(r.status == Status::warning);
+  CHECK_THAT(r.message, Catch::Contains("2000 entries pending on vm:/data/brick1"));
+}

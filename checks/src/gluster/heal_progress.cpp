@@ -38,6 +38,11 @@ void HealProgress::observe(std::chrono::system_clock::time_point now,
       } else if (*entries < trend.lowest) {
         trend.lowest = *entries;
         trend.fell_at = now;
+      } else if (*entries > trend.count) {
+        // New entries (another host came back with writes of its own): the
+        // count falls again from here, not from the lowest ever seen. The
+        // stuck clock keeps running until it does.
+        trend.lowest = *entries;
       }
       trend.count = *entries;
       trend.count_at = now;
