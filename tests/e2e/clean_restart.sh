@@ -14,8 +14,10 @@ serve_sampler "$samples" &
 sampler=$!
 since=$(now_ms)
 clean_started=$since
-# The preflight's three manual steps and the two confirmations.
-printf 'done\ny\ny\n' | "$gl" runbook exec restart --yes >"$work/clean.exec.out" 2>&1
+# The preflight's manual step and the two confirmations.
+# Every client has a deadline: a run that waits for an answer nobody gives
+# fails the test with the lab removed, not at ctest's timeout.
+printf 'done\ny\ny\n' | timeout -k 10 600 "$gl" runbook exec restart --yes >"$work/clean.exec.out" 2>&1
 rc=$?
 check "clean: exec through serve ends as top1 powers itself off (rc $rc)" test "$rc" -eq 4
 [ "$rc" -eq 4 ] || tail -20 "$work/clean.exec.out"
@@ -24,7 +26,7 @@ journal=$(journal_of "$run")
 check "clean: journal: top1's own poweroff recorded" test -n "$(record "$journal" self-poweroff poweroff-self)"
 shutdown_cpu=$(serve_figures "$samples")
 power_cycle_top1 clean
-"$gl" runbook resume "$run" --yes </dev/null >"$work/clean.resume.out" 2>&1
+timeout -k 10 600 "$gl" runbook resume "$run" --yes </dev/null >"$work/clean.resume.out" 2>&1
 rc=$?
 clean_ms=$(($(now_ms) - clean_started))
 check "clean: resume finishes the run (rc $rc)" test "$rc" -eq 0
@@ -47,15 +49,18 @@ check "clean: runbook log verifies the journal" "$gl" runbook log "$run" >/dev/n
 # The hosts' own records: what each received, in the procedure's order, each
 # inside its phase's window in the journal, and never twice.
 window() { awk -F'\t' -v p="$1" '$3 == "phase-started" && $4 == p { s = $2 } $3 == "phase-finished" && $4 == p { f = $2 } END { print s, f }' "$journal"; }
-previous=0
-in_order() {   # in_order PHASE PATTERN HOST...: first record after the previous one, inside PHASE
-  local phase=$1 pattern=$2 at start end
+previous=$since
+in_order() {   # in_order PHASE PATTERN HOST...: on every HOST, its own first record after the previous step, inside PHASE
+  local phase=$1 pattern=$2 at start end host latest=$previous
   shift 2
-  at=$(first_at "$since" "$pattern" "$@")
   read -r start end <<<"$(window "$phase")"
-  check "clean: hosts: '$pattern' seen on $* (at ${at:-never}) inside phase $phase [$start, $end], after the previous step ($previous)" \
-    test -n "$at" -a "${at:-0}" -ge "${start:-1}" -a "${at:-0}" -le "${end:-0}" -a "${at:-0}" -ge "$previous"
-  [ -n "$at" ] && previous=$at
+  for host in "$@"; do
+    at=$(first_at "$previous" "$pattern" "$host")
+    check "clean: hosts: '$pattern' seen on $host (at ${at:-never}) inside phase $phase [$start, $end], after the previous step ($previous)" \
+      test -n "$at" -a "${at:-0}" -ge "${start:-1}" -a "${at:-0}" -le "${end:-0}" -a "${at:-0}" -ge "$previous"
+    [ -n "$at" ] && [ "$at" -gt "$latest" ] && latest=$at
+  done
+  previous=$latest   # the next step comes after every host's record of this one
 }
 in_order stop-vms 'fleetctl stop --no-block pcocc-vm-admin1.service pcocc-vm-batch1.service pcocc-vm-infra1.service pcocc-vm-infra2.service$' top1
 in_order stop-dns-vms 'fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2$' top1
@@ -121,7 +126,8 @@ import json, sys
 run = [r for r in json.loads(sys.argv[1])["runs"] if r["id"] == sys.argv[2]]
 sys.exit(0 if run and run[0]["state"] in ("done", "finished") else 1)' "$runs" "$run"
 metrics=$(api /metrics)
-check "clean: /metrics: validate's phase done" grep -Eq "greenlight_run_phase_state\{.*phase=\"validate\".*\} " <<<"$metrics"
+check "clean: /metrics: validate's phase done" \
+  grep -q "^greenlight_run_phase_state{run=\"$run\",runbook=\"restart\",phase=\"validate\",state=\"done\"} 1$" <<<"$metrics"
 check "clean: /metrics: no run active" grep -Eq '^greenlight_runs_active(\{[^}]*\})? 0$' <<<"$metrics"
 
 # Figures: total, greenlight's own share, gate latency, serve's RSS and CPU.

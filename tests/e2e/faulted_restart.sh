@@ -27,7 +27,7 @@ check "faulted: top2-data is gone from top1's /etc/hosts" test -z "$(on top1 gre
 mkfifo "$work/terminal" "$work/terminal2"
 exec 7<>"$work/terminal"   # the operator's terminal, kept open
 printf 'done\ny\n' >&7
-"$gl" runbook exec restart --yes <"$work/terminal" >"$work/faulted.exec.out" 2>&1 &
+timeout -k 10 600 "$gl" runbook exec restart --yes <"$work/terminal" >"$work/faulted.exec.out" 2>&1 &
 client=$!
 wait_for 30 newest_run restart "$clean_run" >/dev/null
 run=$(newest_run restart "$clean_run")
@@ -48,12 +48,9 @@ echo "e2e: slow peer repaired, the preflight's gate green $(($(cut -f1 <<<"$gree
 # 9: the preflight's second gate, critical-dns-resolves.
 dns_refused() { gate_says critical-dns-resolves red 'top2-data' || [ -n "$(record "$journal" gate-green preflight critical-dns-resolves)" ]; }
 wait_for 30 dns_refused
-if gate_says critical-dns-resolves red 'top2-data'; then
-  check "faulted: the preflight refuses, naming the missing record: $(gate_json critical-dns-resolves | cut -c1-300)" true
-  check "faulted: ... and no preflight step started" test -z "$(record "$journal" step-started preflight)"
-else
-  check "faulted: the preflight refuses, naming the missing record (it went green: $(gate_json critical-dns-resolves | cut -c1-300))" false
-fi
+check "faulted: the preflight refuses, naming the missing record: $(gate_json critical-dns-resolves | cut -c1-300)" \
+  gate_says critical-dns-resolves red 'top2-data'
+check "faulted: ... and no preflight step started" test -z "$(record "$journal" step-started preflight)"
 printf '%s\n' "$hosts_file" >"$dir/etc/hosts"
 check "faulted: ping repaired, the preflight's gates turn green and the run goes on" test -n "$green"
 
@@ -62,13 +59,12 @@ wait_record 120 "$journal" gate-waiting stop-vms >/dev/null
 kill "$client" 2>/dev/null
 wait "$client" 2>/dev/null
 exec 7>&-
-check "faulted: the exec client is gone" test ! -e "/proc/$client"
 sleep 1
 state=$(api /api/v1/runs | /usr/bin/python3 -c 'import json,sys; print([r["state"] for r in json.load(sys.stdin)["runs"] if r["id"] == sys.argv[1]][0])' "$run" 2>&1)
 check "faulted: the run goes on in serve without its client (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
 exec 8<>"$work/terminal2"  # another terminal
 printf 'y\n' >&8
-"$gl" runbook attach "$run" <"$work/terminal2" >"$work/faulted.attach.out" 2>&1 &
+timeout -k 10 600 "$gl" runbook attach "$run" <"$work/terminal2" >"$work/faulted.attach.out" 2>&1 &
 attach=$!
 check "faulted: stop-dns-vms started with no client" test -n "$(wait_record 120 "$journal" phase-started stop-dns-vms)"
 check "faulted: attach shows the run" grep -q "stop-vms\|stop-dns-vms" "$work/faulted.attach.out"
@@ -99,7 +95,7 @@ check "faulted: journal: confirmation answered, the hypervisors powered off" tes
 power_cycle_top1 faulted
 
 # 2: heals pending after the startup.
-"$gl" runbook resume "$run" --yes </dev/null >"$work/faulted.resume.out" 2>&1 &
+timeout -k 10 600 "$gl" runbook resume "$run" --yes </dev/null >"$work/faulted.resume.out" 2>&1 &
 resume=$!
 wait_record 300 "$journal" gate-waiting heal-volumes >/dev/null
 heal() { local option; for option in self-heal-daemon data-self-heal metadata-self-heal entry-self-heal; do on top1 gluster volume set volspoms1 "cluster.$option" "$1" >/dev/null; done; }
