@@ -15,9 +15,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kBook = R"(      gates:
-        ready: {description: the flag is up, checks: [{check: a}]}
-        after: {checks: [{check: b}, {check: fleet, expect: stopped, vms: "n[2-3]"}]}
+// A runbook "book" whose phase pre requires gate `ready` (before the first
+// step) and whose phase act waits for gate `after` (later), each with the
+// checks given as YAML flow sequences.
+std::string book_with(const std::string& ready, const std::string& after) {
+  return "      gates:\n        ready: {description: the flag is up, checks: " + ready +
+         "}\n        after: {checks: " + after + R"(}
       phases:
         - name: pre
           require: [ready]
@@ -26,6 +29,9 @@ const std::string kBook = R"(      gates:
             - run: {on: n2, command: echo}
           wait_for: [after]
 )";
+}
+const std::string kFleetStopped = R"({check: fleet, expect: stopped, vms: "n[2-3]"})";
+const std::string kBook = book_with("[{check: a}]", "[{check: b}, " + kFleetStopped + "]");
 const std::string kFleet =
     "  fleet: {kind: fleet_units, vms: n1, group_source: vm, command: [\"true\"]}\n";
 
@@ -104,21 +110,9 @@ TEST_CASE("readiness: red before the first step blocks with its evidence; no res
 
 TEST_CASE("readiness on a scheduler: its latest results; checks it does not run are UNKNOWN") {
   config::Diagnostics diagnostics;
-  const auto site = testing::site_with(R"(      gates:
-        ready: {checks: [{check: red}, {check: b}]}
-        after: {checks: [{check: fleet, expect: stopped, vms: "n[2-3]"}]}
-      phases:
-        - name: pre
-          require: [ready]
-        - name: act
-          steps:
-            - run: {on: n2, command: echo}
-          wait_for: [after]
-)",
-                                       diagnostics,
-                                       "  red: {kind: command, command: [sh, -c, 'echo no flag; "
-                                       "exit 2']}\n" +
-                                           kFleet);
+  const auto site = testing::site_with(
+      book_with("[{check: red}, {check: b}]", "[" + kFleetStopped + "]"), diagnostics,
+      "  red: {kind: command, command: [sh, -c, 'echo no flag; exit 2']}\n" + kFleet);
   const auto books = runbook::load_runbooks(site, diagnostics);
   INFO(diagnostics.format());
   REQUIRE(books.size() == 1);
@@ -164,4 +158,32 @@ TEST_CASE("readiness on a scheduler: its latest results; checks it does not run 
   CHECK_FALSE(fleet.evidence.has_value());
   CHECK_THAT(states[0].summary,
              Catch::StartsWith("would block at gate ready (phase pre) because red: CRITICAL now"));
+}
+
+TEST_CASE("runbook check: gates before the first step must be green, later ones able to look") {
+  config::Diagnostics diagnostics;
+  const auto site = testing::site_with(book_with("[{check: a}]", "[{check: b}]"), diagnostics);
+  const auto books = runbook::load_runbooks(site, diagnostics);
+  REQUIRE(books.size() == 1);
+  const auto uses = runbook::gate_uses(books[0]);
+  REQUIRE(uses.size() == 2);
+  CHECK(uses[0].before_first_step);
+  CHECK_FALSE(uses[1].before_first_step);
+
+  runbook::ReadinessCheck red;
+  red.result.status = checks::Status::critical;
+  runbook::judge_readiness(red, true);
+  CHECK(red.blocks);
+  runbook::ReadinessCheck later = red;
+  runbook::judge_readiness(later, false);
+  CHECK_FALSE(later.blocks);  // it looked: the state comes with the steps
+  runbook::ReadinessCheck blind;
+  blind.result = checks::unknown_result("fleetctl: connection refused");
+  runbook::judge_readiness(blind, false);
+  CHECK(blind.blocks);
+  std::vector<runbook::ReadinessGate> gates = {{uses[0], {red}}, {uses[1], {blind}}};
+  const std::string text = runbook::render_readiness(books[0], gates);
+  CHECK_THAT(text, Catch::Contains("BLOCKS gate ready"));
+  CHECK_THAT(text, Catch::Contains("fleetctl: connection refused"));
+  CHECK_THAT(text, Catch::Contains("2 of 2 gates would block now"));
 }
