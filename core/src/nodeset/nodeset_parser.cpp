@@ -4,6 +4,9 @@
 #include <fnmatch.h>
 
 #include <set>
+#include <utility>
+
+#include "greenlight/core/node_name.h"
 
 namespace greenlight::detail {
 namespace {
@@ -32,6 +35,28 @@ std::string_view rstrip(std::string_view s) {
   if (position == std::string_view::npos) position = 0;
   std::string text = part.empty() ? std::string(message) : fmt::format("{}: \"{}\"", message, part);
   throw NodeSetParseError(text, std::string(whole), position);
+}
+
+// Refuses a dynamic source's answer holding a byte that is neither of a
+// plain name nor node set syntax, before parsing: the parser would read it
+// into a name, or fail on it showing it raw. The term holding it is named.
+void refuse_stray_bytes(const std::string& origin, std::string_view answer) {
+  static constexpr std::string_view kSyntax = ",[]!&^@:*?/";
+  for (std::size_t i = 0; i < answer.size(); ++i) {
+    const char c = answer[i];
+    if (is_plain_name(std::string_view(&c, 1)) || c == '.' || c == '_' || c == '-' ||
+        kSyntax.find(c) != std::string_view::npos)
+      continue;
+    const auto comma = answer.find_last_of(',', i);
+    const auto from = comma == std::string_view::npos ? 0 : comma + 1;
+    const std::string_view term = answer.substr(from, answer.find(',', i) - from);
+    // "@source:group": the group's name is what an upcall would get.
+    std::string_view group = term.front() == '@' ? term.substr(1) : std::string_view();
+    if (const auto colon = group.find(':'); colon != std::string_view::npos)
+      group.remove_prefix(colon + 1);
+    if (!group.empty() && !is_plain_name(group)) refuse_unless_plain(origin, "group name", group);
+    refuse_unless_plain(origin, "node name", term);
+  }
 }
 
 [[noreturn]] void fail_range(std::string_view whole, const RangeSetParseError& error) {
@@ -322,10 +347,9 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
     } else if (groups_ != nullptr && term.pattern.find_first_of("*?") != std::string::npos) {
       if (!all_cache) {
         all_cache.emplace();
-        NodeSetParser plain(groups_, policy_);
         NodeSet::Impl all;
         for (const auto& nodes : all_nodes(source))
-          all.update(plain.parse_string(nodes, nodes, source, depth + 1));
+          all.update(parse_answer(source, nodes, nodes, source, depth + 1));
         all.for_each([&](const std::string& node) { all_cache->insert(node); });
       }
       // Every term matches against all the nodes: a node one wildcard
@@ -370,13 +394,18 @@ NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
     group = body.substr(colon + 1);
   }
   std::vector<std::string> nodes;
+  std::optional<std::string> answered_by = namespace_name;
   if (group == "*") {
     nodes = all_nodes(namespace_name);
   } else if (!group.empty() && group.front() == '@') {
     // "@@SOURCE" lists SOURCE's groups; "@@" those of the default source.
     const std::string listed = body.substr(1);
-    nodes = group_names(listed.empty() ? namespace_name : std::optional<std::string>(listed));
+    if (!listed.empty()) answered_by = listed;
+    nodes = group_names(answered_by);
   } else {
+    // A group named in a dynamic source's answer goes into that source's
+    // upcall ($GROUP) as it is: checked like the answer's nodes.
+    if (!dynamic_origin_.empty()) refuse_unless_plain(dynamic_origin_, "group name", group);
     auto found = group_source(namespace_name)->map(group);
     if (!found && policy_ == GroupPolicy::kStrict) {
       throw GroupResolutionError(
@@ -391,12 +420,38 @@ NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
     joined += part;
   }
   if (joined.empty()) return {};
-  return parse_string(joined, whole, namespace_name, depth + 1);
+  return parse_answer(answered_by, joined, whole, namespace_name, depth + 1);
+}
+
+NodeSet::Impl NodeSetParser::parse_answer(const std::optional<std::string>& answered_by,
+                                          const std::string& answer, std::string_view whole,
+                                          const std::optional<std::string>& source, int depth) {
+  if (!group_source(answered_by)->dynamic()) return parse_string(answer, whole, source, depth);
+  const std::string origin =
+      fmt::format("group source \"{}\"", answered_by ? *answered_by : groups_->default_source());
+  refuse_stray_bytes(origin, answer);
+  const std::string outer = std::exchange(dynamic_origin_, origin);
+  NodeSet::Impl nodes;
+  try {
+    nodes = parse_string(answer, whole, source, depth);
+  } catch (...) {
+    dynamic_origin_ = outer;
+    throw;
+  }
+  dynamic_origin_ = outer;
+  nodes.for_each([&](const std::string& node) { refuse_unless_plain(origin, "node name", node); });
+  return nodes;
 }
 
 std::vector<std::string> NodeSetParser::group_names(const std::optional<std::string>& source) {
   NodeSet::Impl names;
-  for (const auto& group : group_source(source)->list()) {
+  const auto found = group_source(source);
+  for (const auto& group : found->list()) {
+    if (found->dynamic()) {
+      refuse_unless_plain(
+          fmt::format("group source \"{}\"", source ? *source : groups_->default_source()),
+          "group name", group);
+    }
     const std::string escaped = escape(group);
     for (auto& term : scan(group, escaped)) {
       NodeSet::Impl operand;
