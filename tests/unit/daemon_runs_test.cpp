@@ -63,7 +63,9 @@ const char* kFailing = R"(      phases:
 struct Daemon {
   ExecutorHarness h{kFailing};
   exporter::Snapshot snapshot;
-  control::DaemonRuns runs{h.io, snapshot, [this] {
+  std::vector<std::string> log;  ///< serve's log lines about requests
+  control::DaemonRuns runs{h.io, snapshot,
+                           [this] {
                              control::RunPlace place;
                              place.site = &h.site;
                              place.books = &h.books;
@@ -77,7 +79,8 @@ struct Daemon {
                              };
                              place.runs = h.dir.path / "runs";
                              return place;
-                           }};
+                           },
+                           [this](const std::string& line) { log.push_back(line); }};
 
   std::shared_ptr<FakeConnection> connect() {
     auto connection = std::make_shared<FakeConnection>();
@@ -188,4 +191,34 @@ TEST_CASE("bad requests and unknown runs get an error, the connection stays") {
   client->say(resume);
   CHECK(client->last(Event::Kind::kError)->message.rfind("no run '../etc'", 0) == 0);
   CHECK_FALSE(client->closed());
+}
+
+TEST_CASE("every request is logged once, accepted or refused, with who asked") {
+  Daemon d;
+  auto client = d.connect();
+  Request exec;
+  exec.kind = Request::Kind::kExec;
+  exec.runbook = "book";
+  exec.yes = true;
+  client->say(exec);
+  REQUIRE(client->last(Event::Kind::kAccepted) != nullptr);
+  const std::string run = client->last(Event::Kind::kAccepted)->run;
+  REQUIRE(d.log.size() == 1);
+  CHECK_THAT(d.log[0], Catch::StartsWith("control: exec book from uid 0 (root) pid ") &&
+                           Catch::EndsWith(": accepted, run " + run));
+  exec.runbook = "nosuch";
+  client->say(exec);
+  REQUIRE(d.log.size() == 2);
+  CHECK_THAT(d.log[1], Catch::StartsWith("control: exec nosuch from uid 0 (root)") &&
+                           Catch::Contains(": refused: ") && Catch::Contains("nosuch"));
+  client->say(std::string("{not json"));
+  REQUIRE(d.log.size() == 3);
+  CHECK_THAT(d.log[2], Catch::StartsWith("control: a malformed request from uid 0") &&
+                           Catch::Contains("refused: bad request"));
+  Request attach;
+  attach.run = run;
+  client->say(attach);
+  REQUIRE(d.log.size() == 4);
+  CHECK_THAT(d.log[3], Catch::StartsWith("control: attach run " + run + " from uid 0") &&
+                           Catch::EndsWith(": accepted"));
 }
