@@ -98,6 +98,14 @@ struct Daemon {
   }
 };
 
+Request exec_of(const std::string& runbook) {
+  Request request;
+  request.kind = Request::Kind::kExec;
+  request.runbook = runbook;
+  request.yes = true;
+  return request;
+}
+
 Request answer_to(const std::string& run, std::uint64_t question) {
   Request request;
   request.kind = Request::Kind::kAnswer;
@@ -112,11 +120,7 @@ TEST_CASE("a pause waits for whoever attaches; answers must fit the question") {
   Daemon d;
   d.h.runner.failing_commands["fail-me"] = {3, "boom"};
   auto first = d.connect();
-  Request exec;
-  exec.kind = Request::Kind::kExec;
-  exec.runbook = "book";
-  exec.yes = true;
-  first->say(exec);
+  first->say(exec_of("book"));
   REQUIRE(first->last(Event::Kind::kAccepted) != nullptr);
   const std::string run = first->last(Event::Kind::kAccepted)->run;
   CHECK(run.rfind("book-", 0) == 0);
@@ -196,18 +200,13 @@ TEST_CASE("bad requests and unknown runs get an error, the connection stays") {
 TEST_CASE("every request is logged once, accepted or refused, with who asked") {
   Daemon d;
   auto client = d.connect();
-  Request exec;
-  exec.kind = Request::Kind::kExec;
-  exec.runbook = "book";
-  exec.yes = true;
-  client->say(exec);
+  client->say(exec_of("book"));
   REQUIRE(client->last(Event::Kind::kAccepted) != nullptr);
   const std::string run = client->last(Event::Kind::kAccepted)->run;
   REQUIRE(d.log.size() == 1);
   CHECK_THAT(d.log[0], Catch::StartsWith("control: exec book from uid 0 (root) pid ") &&
                            Catch::EndsWith(": accepted, run " + run));
-  exec.runbook = "nosuch";
-  client->say(exec);
+  client->say(exec_of("nosuch"));
   REQUIRE(d.log.size() == 2);
   CHECK_THAT(d.log[1], Catch::StartsWith("control: exec nosuch from uid 0 (root)") &&
                            Catch::Contains(": refused: ") && Catch::Contains("nosuch"));
