@@ -289,7 +289,7 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
   exporter::Snapshot snapshot;
   Service service(io, snapshot);
   service.run(std::move(first));
-  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
+  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); }, log_control);
   // Before "listening on port": once that line is out, runs can be submitted.
   auto run_submissions = open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;

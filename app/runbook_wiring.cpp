@@ -50,7 +50,8 @@ void follow_result(const config::Site& site, GroupResolver& groups, const std::s
   for (const auto& spec : site.checks) {
     if (spec.kind != "fleet_units" || spec.name != check) continue;
     if (result.facts_of("vm").empty()) return;  // no answer: keep what was known
-    groups.add_source(source_of(spec), std::make_shared<checks::FactGroupSource>(result, "vm"));
+    groups.add_source(source_of(spec),
+                      std::make_shared<checks::FactGroupSource>(result, "vm", spec.name));
   }
 }
 

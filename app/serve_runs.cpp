@@ -11,6 +11,10 @@
 
 namespace greenlight::app {
 
+void log_control(const std::string& line) {
+  std::cout << "greenlight serve: " << line << std::endl;
+}
+
 std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io,
                                                             const config::Site& site,
                                                             control::DaemonRuns& runs) {
@@ -30,7 +34,8 @@ std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io
         io, control_socket(site), access,
         [&runs](std::shared_ptr<control::Connection> connection) {
           runs.serve(std::move(connection));
-        });
+        },
+        log_control);
     std::cout << fmt::format("greenlight serve: runs are submitted on {} (root{}{})",
                              control_socket(site).string(),
                              access.owner != 0 ? fmt::format(", uid {}", access.owner) : "",

@@ -3,12 +3,17 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "greenlight/control/control_socket.h"
 #include "greenlight/control/daemon_runs.h"
 #include "greenlight/core/config.h"
 
 namespace greenlight::app {
+
+/// Writes one line of the control socket's log (who asked what, accepted
+/// or refused) on serve's standard output. Thread: the io_context's.
+void log_control(const std::string& line);
 
 /// Opens the site's control socket (runbooks: control, control_group) and
 /// hands every authorised connection to `runs`. When it cannot (another

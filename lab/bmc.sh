@@ -8,14 +8,15 @@
 #   lab/bmc.sh power DIR HOST               print the host's power: on|off
 #   lab/bmc.sh running PID                  exit 0 while PID runs (a zombie has ended)
 #
+# The password is lab-bmc, or $GREENLIGHT_BMC_PASSWORD (at most 16 bytes).
 # DIR/HOST/ holds lan.conf, bmc.emu, state/, pid, log, power (1|0) and an
 # optional executable on-power hook called with 1|0 when the power changes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 user=admin
-password=lab-bmc
+password=${GREENLIGHT_BMC_PASSWORD:-lab-bmc}
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 write_config() {  # DIR HOST ADDR PORT
   local dir=$1 host=$2 addr=$3 port=$4

@@ -32,7 +32,7 @@ const GroupSource& CheckGroupSource::groups() const {
       throw GroupResolutionError(fmt::format("group source fed by check '{}' has no answer: {}",
                                              check_->name(), result.message));
     }
-    groups_ = std::make_unique<FactGroupSource>(result, fact_kind_);
+    groups_ = std::make_unique<FactGroupSource>(result, fact_kind_, check_->name());
   }
   return *groups_;
 }

@@ -194,11 +194,12 @@ bool answers(const std::filesystem::path& path) {
 }
 
 struct ControlSocket::Listener {
-  Listener(asio::io_context& io, Access a, OnConnection on)
-      : acceptor(io), access(std::move(a)), on_connection(std::move(on)) {}
+  Listener(asio::io_context& io, Access a, OnConnection on, Log l)
+      : acceptor(io), access(std::move(a)), on_connection(std::move(on)), log(std::move(l)) {}
   Local::acceptor acceptor;
   Access access;
   OnConnection on_connection;
+  Log log;
   std::filesystem::path path;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -210,6 +211,8 @@ struct ControlSocket::Listener {
         Peer peer = peer_of(peer_socket.native_handle());
         auto connection = std::make_shared<SocketConnection>(std::move(peer_socket), peer);
         if (std::string why = refusal(peer, access, path); !why.empty()) {
+          // Its request is never read: the refusal is the one line logged.
+          if (log) log(fmt::format("control: a connection: refused: {}", why));
           Event error;
           error.kind = Event::Kind::kError;
           error.message = why;
@@ -226,9 +229,10 @@ struct ControlSocket::Listener {
 };
 
 ControlSocket::ControlSocket(asio::io_context& io, std::filesystem::path path, Access access,
-                             OnConnection on_connection)
+                             OnConnection on_connection, Log log)
     : path_(std::move(path)),
-      listener_(std::make_unique<Listener>(io, std::move(access), std::move(on_connection))) {
+      listener_(std::make_unique<Listener>(io, std::move(access), std::move(on_connection),
+                                           std::move(log))) {
   if (path_.string().size() >= sizeof(sockaddr_un{}.sun_path)) {
     throw std::runtime_error(fmt::format("control socket {}: the path is longer than {} bytes",
                                          path_.string(), sizeof(sockaddr_un{}.sun_path) - 1));

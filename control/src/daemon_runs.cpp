@@ -15,13 +15,16 @@ namespace {
 constexpr std::size_t kEndedKept = 10;
 constexpr auto kPublishEvery = std::chrono::seconds(1);
 
-void refuse(const std::shared_ptr<Connection>& connection, std::string message,
-            std::string code = {}) {
-  Event error;
-  error.kind = Event::Kind::kError;
-  error.message = std::move(message);
-  error.code = std::move(code);
-  connection->send(error);
+// What a request asks for, in the words of the log line.
+std::string describe(const Request& request) {
+  switch (request.kind) {
+    case Request::Kind::kExec:
+      return fmt::format("exec {}", request.runbook);
+    case Request::Kind::kAnswer:
+      return fmt::format("answer question {} of run {}", request.question, request.run);
+    default:
+      return fmt::format("{} run {}", to_string(request.kind), request.run);
+  }
 }
 
 // What exec and resume requests set alike; throws std::runtime_error when
@@ -54,8 +57,18 @@ const char* outcome_name(runbook::RunOutcome outcome) {
 }  // namespace
 
 DaemonRuns::DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot,
-                       std::function<RunPlace()> place)
-    : io_(io), snapshot_(snapshot), place_(std::move(place)), timer_(io) {}
+                       std::function<RunPlace()> place, std::function<void(const std::string&)> log)
+    : io_(io), snapshot_(snapshot), place_(std::move(place)), log_(std::move(log)), timer_(io) {}
+
+void DaemonRuns::refuse(const std::shared_ptr<Connection>& connection, std::string message,
+                        std::string code) {
+  if (refused_.empty()) refused_ = message;
+  Event error;
+  error.kind = Event::Kind::kError;
+  error.message = std::move(message);
+  error.code = std::move(code);
+  connection->send(error);
+}
 
 DaemonRuns::~DaemonRuns() {
   *alive_ = false;
@@ -84,24 +97,32 @@ std::vector<std::string> DaemonRuns::active() const {
 }
 
 void DaemonRuns::handle(const std::shared_ptr<Connection>& connection, const std::string& line) {
+  refused_.clear();
+  started_.clear();
   Request request;
   try {
     request = decode_request(line);
   } catch (const ProtocolError& error) {
-    return refuse(connection, std::string("bad request: ") + error.what());
+    refuse(connection, std::string("bad request: ") + error.what());
+    return logged(*connection, "a malformed request");
   }
   try {
     switch (request.kind) {
       case Request::Kind::kExec:
-        return exec(connection, request);
+        exec(connection, request);
+        break;
       case Request::Kind::kResume:
-        return resume(connection, request);
+        resume(connection, request);
+        break;
       case Request::Kind::kAttach:
-        return attach(connection, request);
+        attach(connection, request);
+        break;
       case Request::Kind::kAbort:
-        return abort(connection, request);
+        abort(connection, request);
+        break;
       case Request::Kind::kAnswer:
-        return answer(connection, request);
+        answer(connection, request);
+        break;
     }
   } catch (const std::exception& error) {
     // Whatever failed here (a journal that cannot be made, a lock held
@@ -109,6 +130,16 @@ void DaemonRuns::handle(const std::shared_ptr<Connection>& connection, const std
     // before it acted; the others go on.
     refuse(connection, fmt::format("{} refused: {}", to_string(request.kind), error.what()));
   }
+  logged(*connection, describe(request));
+}
+
+// One line per request, accepted or refused, with who asked.
+void DaemonRuns::logged(const Connection& connection, const std::string& what) const {
+  if (!log_) return;
+  log_(fmt::format("control: {} from {}: {}", what, connection.peer().describe(),
+                   !refused_.empty()   ? "refused: " + refused_
+                   : !started_.empty() ? "accepted, run " + started_
+                                       : std::string("accepted")));
 }
 
 void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Request& request) {
@@ -181,6 +212,7 @@ void DaemonRuns::start(std::unique_ptr<HeldRun> run, const std::shared_ptr<Conne
                        runbook::Journal journal, std::vector<runbook::JournalRecord> history,
                        const runbook::ExecutorOptions& options) {
   const std::string id = run->id();
+  started_ = id;
   HeldRun& held = *run;
   held.attach(connection);
   runs_[id] = std::move(run);

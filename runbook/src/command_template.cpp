@@ -7,6 +7,7 @@
 
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/percent_format.h"
 
 namespace greenlight::runbook {
 namespace {
@@ -197,10 +198,10 @@ RenderedCommand CommandTemplate::render(const GroupResolver& groups,
     }
     const auto names = set.expand();
     for (const auto& name : names) {
-      if (!is_plain_name(name)) {
-        throw TemplateError(fmt::format("{}(\"{}\") holds '{}', which is not a plain host or unit "
-                                        "name; refusing to put it in a command",
-                                        call.function, call.set, name),
+      if (const std::string why = why_not_plain(name); !why.empty()) {
+        throw TemplateError(fmt::format("{}(\"{}\") holds {}, which is not a plain host or unit "
+                                        "name ({}); refusing to put it in a command",
+                                        call.function, call.set, python_repr(name), why),
                             call.offset);
       }
     }
@@ -227,13 +228,6 @@ std::vector<std::string> CommandTemplate::node_expressions() const {
                               : fmt::format("{} -x {}", piece.call.set, piece.call.exclude));
   }
   return expressions;
-}
-
-bool is_plain_name(std::string_view name) {
-  if (name.empty() || !std::isalnum(static_cast<unsigned char>(name.front()))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-  });
 }
 
 }  // namespace greenlight::runbook

@@ -142,3 +142,20 @@ TEST_CASE("the control socket of greenlight serve: default, relative path, group
   CHECK(errors_of("runbooks: {control_group: 'a b'}\n") ==
         "site.yaml:1:27: error: runbooks: control_group: 'a b' is not a group name\n");
 }
+
+TEST_CASE("a BMC password on the power command line is refused, -E and -f are not") {
+  const std::string with_p =
+      errors_of("power: {command: 'ipmitool -I lanplus -H {bmc} -U admin -P s3cret chassis power "
+                "{action}'}\n");
+  CHECK_THAT(with_p, Catch::Contains("site.yaml:1:18") &&
+                         Catch::Contains("ipmitool's -P puts the BMC password on the command line") &&
+                         Catch::Contains("use -E"));
+  CHECK_THAT(errors_of("power: {command: 'ipmitool -H {bmc} -Ps3cret chassis power {action}'}\n"),
+             Catch::Contains("ipmitool's -P"));
+  CHECK(errors_of("power: {command: 'ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power "
+                  "{action}'}\n")
+            .empty());
+  CHECK(errors_of("power: {command: 'ipmitool -H {bmc} -U admin -f /etc/greenlight/bmc.pass "
+                  "chassis power {action}'}\n")
+            .empty());
+}

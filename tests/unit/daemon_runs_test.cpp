@@ -63,7 +63,9 @@ const char* kFailing = R"(      phases:
 struct Daemon {
   ExecutorHarness h{kFailing};
   exporter::Snapshot snapshot;
-  control::DaemonRuns runs{h.io, snapshot, [this] {
+  std::vector<std::string> log;  ///< serve's log lines about requests
+  control::DaemonRuns runs{h.io, snapshot,
+                           [this] {
                              control::RunPlace place;
                              place.site = &h.site;
                              place.books = &h.books;
@@ -77,7 +79,8 @@ struct Daemon {
                              };
                              place.runs = h.dir.path / "runs";
                              return place;
-                           }};
+                           },
+                           [this](const std::string& line) { log.push_back(line); }};
 
   std::shared_ptr<FakeConnection> connect() {
     auto connection = std::make_shared<FakeConnection>();
@@ -95,6 +98,14 @@ struct Daemon {
   }
 };
 
+Request exec_of(const std::string& runbook) {
+  Request request;
+  request.kind = Request::Kind::kExec;
+  request.runbook = runbook;
+  request.yes = true;
+  return request;
+}
+
 Request answer_to(const std::string& run, std::uint64_t question) {
   Request request;
   request.kind = Request::Kind::kAnswer;
@@ -109,11 +120,7 @@ TEST_CASE("a pause waits for whoever attaches; answers must fit the question") {
   Daemon d;
   d.h.runner.failing_commands["fail-me"] = {3, "boom"};
   auto first = d.connect();
-  Request exec;
-  exec.kind = Request::Kind::kExec;
-  exec.runbook = "book";
-  exec.yes = true;
-  first->say(exec);
+  first->say(exec_of("book"));
   REQUIRE(first->last(Event::Kind::kAccepted) != nullptr);
   const std::string run = first->last(Event::Kind::kAccepted)->run;
   CHECK(run.rfind("book-", 0) == 0);
@@ -188,4 +195,29 @@ TEST_CASE("bad requests and unknown runs get an error, the connection stays") {
   client->say(resume);
   CHECK(client->last(Event::Kind::kError)->message.rfind("no run '../etc'", 0) == 0);
   CHECK_FALSE(client->closed());
+}
+
+TEST_CASE("every request is logged once, accepted or refused, with who asked") {
+  Daemon d;
+  auto client = d.connect();
+  client->say(exec_of("book"));
+  REQUIRE(client->last(Event::Kind::kAccepted) != nullptr);
+  const std::string run = client->last(Event::Kind::kAccepted)->run;
+  REQUIRE(d.log.size() == 1);
+  CHECK_THAT(d.log[0], Catch::StartsWith("control: exec book from uid 0 (root) pid ") &&
+                           Catch::EndsWith(": accepted, run " + run));
+  client->say(exec_of("nosuch"));
+  REQUIRE(d.log.size() == 2);
+  CHECK_THAT(d.log[1], Catch::StartsWith("control: exec nosuch from uid 0 (root)") &&
+                           Catch::Contains(": refused: ") && Catch::Contains("nosuch"));
+  client->say(std::string("{not json"));
+  REQUIRE(d.log.size() == 3);
+  CHECK_THAT(d.log[2], Catch::StartsWith("control: a malformed request from uid 0") &&
+                           Catch::Contains("refused: bad request"));
+  Request attach;
+  attach.run = run;
+  client->say(attach);
+  REQUIRE(d.log.size() == 4);
+  CHECK_THAT(d.log[3], Catch::StartsWith("control: attach run " + run + " from uid 0") &&
+                           Catch::EndsWith(": accepted"));
 }

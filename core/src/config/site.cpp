@@ -303,6 +303,16 @@ void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
                       "power: command: needs the {action} placeholder (on, off, status, cycle)",
                       "e.g. ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}");
   }
+  // A password on a command line is readable by every user (ps, /proc) and
+  // kept by the journal and the plan: ipmitool's -P is refused.
+  static const std::regex password_flag(R"((^|[\s;|&])ipmitool\s(.*\s)?-P)");
+  if (std::regex_search(site.power.command, password_flag)) {
+    diagnostics.error(power->find("command")->mark,
+                      "power: command: ipmitool's -P puts the BMC password on the command line, "
+                      "where ps shows it to every user and the journal keeps it",
+                      "use -E (the password from IPMI_PASSWORD in greenlight's environment) or "
+                      "-f FILE (a file only greenlight's user can read)");
+  }
   reader.finish();
 }
 

@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "greenlight/core/node_name.h"
+
 namespace greenlight::detail {
 namespace {
 
@@ -322,10 +324,9 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
     } else if (groups_ != nullptr && term.pattern.find_first_of("*?") != std::string::npos) {
       if (!all_cache) {
         all_cache.emplace();
-        NodeSetParser plain(groups_, policy_);
         NodeSet::Impl all;
         for (const auto& nodes : all_nodes(source))
-          all.update(plain.parse_string(nodes, nodes, source, depth + 1));
+          all.update(parse_answer(source, nodes, nodes, source, depth + 1));
         all.for_each([&](const std::string& node) { all_cache->insert(node); });
       }
       // Every term matches against all the nodes: a node one wildcard
@@ -344,59 +345,15 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
   return result;
 }
 
-std::shared_ptr<const GroupSource> NodeSetParser::group_source(
-    const std::optional<std::string>& source) const {
-  if (groups_ == nullptr) {
-    throw GroupResolutionError("no group source is configured to resolve groups");
-  }
-  const std::string name = source ? *source : groups_->default_source();
-  auto found = groups_->source(name);
-  if (!found) {
-    throw GroupResolutionError(name.empty() ? std::string("no default group source is configured")
-                                            : fmt::format("unknown group source \"{}\"", name));
-  }
-  return found;
-}
-
-NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
-                                           const std::optional<std::string>& source,
-                                           std::string_view whole, int depth) {
-  const std::string body = group_word.substr(1);
-  std::optional<std::string> namespace_name = source;
-  std::string group = body;
-  if (const auto colon = body.find(':'); colon != std::string::npos) {
-    // "@:GROUP" names no source: the default one, as in ClusterShell.
-    if (colon > 0) namespace_name = body.substr(0, colon);
-    group = body.substr(colon + 1);
-  }
-  std::vector<std::string> nodes;
-  if (group == "*") {
-    nodes = all_nodes(namespace_name);
-  } else if (!group.empty() && group.front() == '@') {
-    // "@@SOURCE" lists SOURCE's groups; "@@" those of the default source.
-    const std::string listed = body.substr(1);
-    nodes = group_names(listed.empty() ? namespace_name : std::optional<std::string>(listed));
-  } else {
-    auto found = group_source(namespace_name)->map(group);
-    if (!found && policy_ == GroupPolicy::kStrict) {
-      throw GroupResolutionError(
-          fmt::format("unknown group \"{}\" in source \"{}\"", group_word,
-                      namespace_name ? *namespace_name : groups_->default_source()));
-    }
-    if (found) nodes.push_back(*found);
-  }
-  std::string joined;
-  for (const auto& part : nodes) {
-    if (!joined.empty()) joined += ',';
-    joined += part;
-  }
-  if (joined.empty()) return {};
-  return parse_string(joined, whole, namespace_name, depth + 1);
-}
-
 std::vector<std::string> NodeSetParser::group_names(const std::optional<std::string>& source) {
   NodeSet::Impl names;
-  for (const auto& group : group_source(source)->list()) {
+  const auto found = group_source(source);
+  for (const auto& group : found->list()) {
+    if (found->dynamic()) {
+      refuse_unless_plain(
+          fmt::format("group source \"{}\"", source ? *source : groups_->default_source()),
+          "group name", group);
+    }
     const std::string escaped = escape(group);
     for (auto& term : scan(group, escaped)) {
       NodeSet::Impl operand;
@@ -407,16 +364,6 @@ std::vector<std::string> NodeSetParser::group_names(const std::optional<std::str
   std::vector<std::string> out;
   names.for_each([&](const std::string& name) { out.push_back(name); });
   return out;
-}
-
-std::vector<std::string> NodeSetParser::all_nodes(const std::optional<std::string>& source) {
-  auto found = group_source(source);
-  if (auto all = found->all()) return {*all};
-  std::vector<std::string> nodes;
-  for (const auto& group : group_names(source)) {
-    if (auto members = found->map(group)) nodes.push_back(*members);
-  }
-  return nodes;
 }
 
 }  // namespace greenlight::detail

@@ -33,9 +33,18 @@ class NodeSetParser {
   std::vector<std::string> group_names(const std::optional<std::string>& source);
   std::vector<std::string> all_nodes(const std::optional<std::string>& source);
   std::shared_ptr<const GroupSource> group_source(const std::optional<std::string>& source) const;
+  /// An answer of the source `answered_by` (map, all, list) parsed as a
+  /// node set in `source`'s context; when the answering source is dynamic,
+  /// every name in it must be plain (node_name.h): throws UnsafeNameError.
+  NodeSet::Impl parse_answer(const std::optional<std::string>& answered_by,
+                             const std::string& answer, std::string_view whole,
+                             const std::optional<std::string>& source, int depth);
 
   const GroupResolver* groups_;
   GroupPolicy policy_;
+  /// Not empty while an answer of a dynamic source is parsed: names the
+  /// source, for the groups named inside it.
+  std::string dynamic_origin_;
 };
 
 }  // namespace greenlight::detail

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "ssh/agent_deadline.h"
+#include "ssh/fingerprints.h"
 #include "ssh/libssh_api.h"
 
 namespace greenlight::detail {
@@ -52,23 +54,44 @@ void append_capped(std::string& into, const char* data, std::size_t size, std::s
   if (into.size() < cap) into.append(data, std::min(size, cap - into.size()));
 }
 
+// libssh calls this when a key needs a passphrase; without it, OpenSSL
+// would prompt on the terminal. greenlight never asks: the key fails.
+int refuse_passphrase(const char*, char* buffer, size_t size, int, int, void* userdata) {
+  if (size > 0) buffer[0] = '\0';
+  *static_cast<bool*>(userdata) = true;
+  return SSH_ERROR;
+}
+
+constexpr const char* kNoPassphrase =
+    "needs a passphrase, and greenlight never asks for one: use a key without a passphrase, "
+    "readable by greenlight's user only, or an agent holding the key";
+
 bool authenticate(ssh_session session, const SshTarget& target, const SshOptions& options,
-                  SshFailure& failure) {
+                  bool& passphrase_asked, SshFailure& failure) {
   if (options.identity_files.empty()) {
+    const AgentDeadline agent(session, options.connect_timeout);
     if (libssh().ssh_userauth_publickey_auto(session, nullptr, nullptr) == SSH_AUTH_SUCCESS)
       return true;
-    failure = {RunStatus::kAuth,
-               fmt::format("authentication failed for {}@{}: no key of the SSH agent or ~/.ssh "
-                           "was accepted",
-                           target.user, target.address)};
+    std::string why = "no key of the SSH agent or ~/.ssh was accepted";
+    if (agent.cut()) {
+      why += fmt::format(
+          "; the SSH agent did not answer within {} ms (does it ask its user to confirm?) "
+          "and was left",
+          options.connect_timeout.count());
+    }
+    if (passphrase_asked) why += fmt::format("; a key of ~/.ssh {}", kNoPassphrase);
+    failure = {RunStatus::kAuth, fmt::format("authentication failed for {}@{}: {}", target.user,
+                                             target.address, why)};
     return false;
   }
   std::string tried;
   for (const auto& file : options.identity_files) {
     KeyOwner key;
-    if (libssh().ssh_pki_import_privkey_file(file.c_str(), nullptr, nullptr, nullptr, &key.key) !=
-        SSH_OK) {
-      tried += fmt::format("{}{} (cannot read it)", tried.empty() ? "" : ", ", file);
+    bool asked = false;
+    if (libssh().ssh_pki_import_privkey_file(file.c_str(), nullptr, refuse_passphrase, &asked,
+                                             &key.key) != SSH_OK) {
+      tried += fmt::format("{}{} ({})", tried.empty() ? "" : ", ", file,
+                           asked ? fmt::format("it {}", kNoPassphrase) : "cannot read it");
       continue;
     }
     const int rc = libssh().ssh_userauth_publickey(session, nullptr, key.key);
@@ -111,6 +134,11 @@ std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshO
     return nullptr;
   }
   std::unique_ptr<SshSession> session(new SshSession(raw, options.connect_timeout));
+  // Keys of ~/.ssh that need a passphrase fail instead of prompting.
+  ssh_callbacks_init(&session->callbacks_);
+  session->callbacks_.userdata = &session->passphrase_asked_;
+  session->callbacks_.auth_function = refuse_passphrase;
+  libssh().ssh_set_callbacks(raw, &session->callbacks_);
   bool no = false;
   long seconds = static_cast<long>(options.connect_timeout.count() / 1000);
   long micros = static_cast<long>(options.connect_timeout.count() % 1000) * 1000;
@@ -156,18 +184,23 @@ std::unique_ptr<SshSession> SshSession::open(const SshTarget& target, const SshO
     }
   }
   if (state != HostKeyState::kKnown) {
-    failure = {
-        RunStatus::kHostKey,
-        describe_host_key(state,
-                          target.port == 22 ? target.address
-                                            : fmt::format("[{}]:{}", target.address, target.port),
-                          options.known_hosts)};
+    const std::string host =
+        target.port == 22 ? target.address : fmt::format("[{}]:{}", target.address, target.port);
+    failure = {RunStatus::kHostKey, describe_host_key(state, host, options.known_hosts)};
     if (state == HostKeyState::kError)
       failure.reason += fmt::format(" ({})", libssh().ssh_get_error(raw));
+    // Which key came and which was expected: what the operator compares
+    // with the host's own `ssh-keygen -lf`.
+    if (const std::string offered = offered_fingerprint(raw); !offered.empty())
+      failure.reason += fmt::format("; offered {}", offered);
+    if (state == HostKeyState::kChanged || state == HostKeyState::kOtherType) {
+      const std::string recorded = recorded_fingerprints(host, options.known_hosts);
+      if (!recorded.empty()) failure.reason += fmt::format(", recorded {}", recorded);
+    }
     return nullptr;
   }
 
-  if (!authenticate(raw, target, options, failure)) return nullptr;
+  if (!authenticate(raw, target, options, session->passphrase_asked_, failure)) return nullptr;
   return session;
 }
 

@@ -1,6 +1,8 @@
 // One libssh session, used by one thread at a time (see greenlight/core/ssh.h).
 #pragma once
 
+#include <libssh/callbacks.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -59,6 +61,9 @@ class SshSession {
       : session_(session), connect_timeout_(connect_timeout) {}
   ssh_session_struct* session_;
   std::chrono::milliseconds connect_timeout_;
+  // libssh keeps a pointer to the callbacks: they live as long as the session.
+  ssh_callbacks_struct callbacks_{};
+  bool passphrase_asked_ = false;
 };
 
 }  // namespace greenlight::detail

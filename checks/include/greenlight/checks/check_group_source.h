@@ -26,6 +26,7 @@ class CheckGroupSource final : public GroupSource {
   std::optional<std::string> map(std::string_view group) const override;
   std::vector<std::string> list() const override;
   std::optional<std::string> all() const override;
+  bool dynamic() const override { return true; }
 
  private:
   const GroupSource& groups() const;  // runs the check once

@@ -25,7 +25,13 @@ class FactGroupSource final : public GroupSource {
   /// (fleet_vm_groups(): running, dead, failed, ...) are groups even when
   /// no VM is in them: `@vm:running` with no VM running is an empty set,
   /// a legitimate state, never an unknown group.
-  FactGroupSource(const CheckResult& result, std::string_view kind);
+  /// Subjects and values come from a command's output (fleetctl's unit
+  /// names): one that is not a plain name (node_name.h) would change
+  /// meaning once folded ("vm1,top1", "x;reboot"), so the source then
+  /// refuses every lookup with UnsafeNameError naming it (and `check_name`,
+  /// the check that produced `result`, when given).
+  FactGroupSource(const CheckResult& result, std::string_view kind,
+                  std::string_view check_name = {});
 
   /// The folded node set of `group` ("admin[1-2],batch1"), "" for a known
   /// group no subject is in, or nullopt for a group name the kind does not
@@ -35,8 +41,11 @@ class FactGroupSource final : public GroupSource {
   std::vector<std::string> list() const override;
   /// Every subject of the kind, folded (the '@vm:*' of the procedure).
   std::optional<std::string> all() const override;
+  bool dynamic() const override { return true; }
 
  private:
+  void refuse_if_unsafe() const;
+  std::string refusal_;  // not empty: the first name that is not plain, and why
   std::map<std::string, std::string, std::less<>> groups_;  // group -> folded node set
   std::string all_;
   std::set<std::string, std::less<>> known_;  // groups that exist even when empty

@@ -47,7 +47,12 @@ class HeldRun;
 /// Not thread-safe: use on the io_context's thread only.
 class DaemonRuns {
  public:
-  DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot, std::function<RunPlace()> place);
+  /// `log` (may be empty) gets one line per request from the control
+  /// socket: what was asked, by whom (uid, user, pid) and whether it was
+  /// accepted (with the run) or refused (with why). Called on the
+  /// io_context's thread.
+  DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot, std::function<RunPlace()> place,
+             std::function<void(const std::string&)> log = {});
   ~DaemonRuns();
   DaemonRuns(const DaemonRuns&) = delete;
   DaemonRuns& operator=(const DaemonRuns&) = delete;
@@ -64,6 +69,9 @@ class DaemonRuns {
 
  private:
   void handle(const std::shared_ptr<Connection>& connection, const std::string& line);
+  void refuse(const std::shared_ptr<Connection>& connection, std::string message,
+              std::string code = {});
+  void logged(const Connection& connection, const std::string& what) const;
   void exec(const std::shared_ptr<Connection>& connection, const Request& request);
   void resume(const std::shared_ptr<Connection>& connection, const Request& request);
   void attach(const std::shared_ptr<Connection>& connection, const Request& request);
@@ -80,6 +88,9 @@ class DaemonRuns {
   asio::io_context& io_;
   exporter::Snapshot& snapshot_;
   std::function<RunPlace()> place_;
+  std::function<void(const std::string&)> log_;
+  std::string refused_;  ///< the request being handled: its first refusal
+  std::string started_;  ///< the request being handled: the run it started
   std::map<std::string, std::unique_ptr<HeldRun>> runs_;
   /// Runs that ended, destroyed once the call that ended them returned (and
   /// before serve's configuration goes, at the latest).

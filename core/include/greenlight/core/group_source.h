@@ -27,6 +27,11 @@ class GroupSource {
   virtual std::vector<std::string> list() const = 0;
   /// All nodes of the source ('@*'), or nullopt when the source cannot say.
   virtual std::optional<std::string> all() const = 0;
+  /// True when the answers come from outside the operator's files (an
+  /// upcall's output, a check's facts): the node set parser then refuses
+  /// any group or node name of them that is not plain (node_name.h),
+  /// before a command can be built with it.
+  virtual bool dynamic() const { return false; }
 };
 
 /// A set of named group sources with a default one. Thread-safe.

@@ -25,8 +25,14 @@
 //
 // Host keys are checked against one known_hosts file, strictly by default: an
 // unknown or changed key refuses the host (RunStatus::kHostKey, the reason
-// names the host and says which). With `accept_new`, an unknown key is
+// names the host, says which, and gives the offered key's fingerprint and
+// those recorded for the host). With `accept_new`, an unknown key is
 // recorded and accepted; a changed key is always refused.
+//
+// Nothing ever prompts: a key that needs a passphrase fails authentication
+// on that host (RunStatus::kAuth, saying so), and the agent's connection is
+// cut when authentication outlives the connect timeout (an agent asking its
+// user to confirm), so no host holds a worker longer than that.
 #pragma once
 
 #include <atomic>
@@ -42,7 +48,9 @@ namespace greenlight {
 
 struct SshOptions {
   std::string user = "root";                ///< when the endpoint names none
-  std::vector<std::string> identity_files;  ///< empty: the agent, then ~/.ssh/id_*
+  /// Empty: the agent, then ~/.ssh/id_*. A key needing a passphrase is
+  /// never unlocked: it fails.
+  std::vector<std::string> identity_files;
   std::string known_hosts = "/etc/greenlight/known_hosts";
   bool accept_new = false;  ///< record unknown host keys
   std::chrono::milliseconds connect_timeout{10'000};

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "greenlight/core/node_name.h"
 #include "greenlight/core/shell.h"
 
 namespace greenlight {
@@ -94,7 +95,7 @@ class CommandTemplate {
 /// Quotes a word for a POSIX shell (greenlight/core/shell.h).
 using greenlight::shell_quote;
 
-/// True for a plain host or unit name: [A-Za-z0-9][A-Za-z0-9._-]*.
-bool is_plain_name(std::string_view name);
+/// True for a plain host or unit name (greenlight/core/node_name.h).
+using greenlight::is_plain_name;
 
 }  // namespace greenlight::runbook
