@@ -90,6 +90,7 @@ for pattern in 'volume stop volspoms1$' 'volume stop volspoms2$' 'volume start v
   n=$(count_of "$since" "$pattern" top1)
   check "clean: hosts: '$pattern' carried out once on top1 ($n)" test "$n" -eq "$([ "$pattern" = 'fleetctl stop' ] && echo 2 || echo 1)"
 done
+check "clean: hosts: no command of the procedure ran twice on any host $(twice "$since")" test -z "$(twice "$since")"
 for host in "${physical[@]}"; do
   n=$(count_of "$since" '^ssh poweroff$' "$host")
   [ "$host" = top1 ] && expected=0 || expected=1
