@@ -58,6 +58,22 @@ newest_run() {
   done
   return 1
 }
+# ended_with CLIENT RC WHAT: the client process ended with exit code RC.
+ended_with() {
+  local rc
+  wait "$1"
+  rc=$?
+  check "$3 (rc $rc)" test "$rc" -eq "$2"
+  [ "$rc" -eq "$2" ]
+}
+# finished_run WHAT CLIENT OUT: the client following $run (its output in
+# OUT) ended with 0, the journal says the run finished and `runbook log`
+# reads every record of it (each record's checksum).
+finished_run() {
+  ended_with "$2" 0 "$1: the run finishes" || tail -20 "$3"
+  check "$1: journal: run-finished" test -n "$(record "$journal" run-finished)"
+  check "$1: runbook log verifies the journal" "$gl" runbook log "$run" >/dev/null
+}
 # step_pids JOURNAL PHASE STEP: the PIDs (in greenlight's host) of the
 # commands the step started, from its step-process records.
 step_pids() {

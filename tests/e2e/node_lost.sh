@@ -30,14 +30,9 @@ check "lost: /api/v1/runs: the run asks the operator ($state)" test "$state" = a
 "${lab[@]}" repair link worker02 >/dev/null
 answered=$(now_ms)
 echo retry-failed >&"$tty"
-wait "$client"
-rc=$?
+finished_run "lost: retry-failed" "$client" "$work/lost.out"
 exec {tty}>&-
 lost_ms=$(($(now_ms) - since))
-check "lost: the run finishes after retry-failed (rc $rc)" test "$rc" -eq 0
-[ "$rc" -eq 0 ] || tail -20 "$work/lost.out"
-check "lost: journal: run-finished" test -n "$(record "$journal" run-finished)"
-check "lost: runbook log verifies the journal" "$gl" runbook log "$run" >/dev/null
 n1=$(count_of "$since" "^ssh $command$" worker01)
 n2=$(count_of "$since" "^ssh $command$" worker02)
 again=$(first_at "$answered" $'\t'"ssh $command\$" worker02)

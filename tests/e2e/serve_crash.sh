@@ -21,13 +21,6 @@ resume_in() {
 spawned() { [ -n "$(step_pids "$journal" "$1" 1)" ]; }
 # asked OUT N: the client's output holds at least N choice prompts.
 asked() { [ "$(grep -c 'choice: ' "$work/$1")" -ge "$2" ]; }
-# ended_with CLIENT RC WHAT: the client process ended with exit code RC.
-ended_with() {
-  local rc
-  wait "$1"
-  rc=$?
-  check "$3 (rc $rc)" test "$rc" -eq "$2"
-}
 
 # confirm: killed while stop-vms' confirmation waits for its answer (exec's
 # client, $client, asked it); resumed, the question is asked again and
