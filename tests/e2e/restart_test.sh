@@ -8,10 +8,12 @@
 #     (faulted_restart.sh): a slow peer, a critical record missing, the
 #     operator's terminal lost, a leftover GlusterFS client, heals pending
 #     after the startup; serve killed with SIGKILL at a confirmation, in a
-#     run step, a gate wait, a power step and right after top1's boot, and
-#     a BMC that does not answer at power-on (serve_crash.sh);
+#     run step, a gate wait and right after top1's boot (serve_crash.sh);
 #  c. a node lost in the middle of a run step, retried on that node alone
-#     (node_lost.sh, the lab's node-lost runbook).
+#     (node_lost.sh, the lab's node-lost runbook);
+#  d. a BMC that does not answer at power-on, serve killed in that power
+#     step, --exclude of its host (bmc_down.sh, the lab's islet-power-on
+#     runbook).
 # Asserted from the journal, /api/v1, /metrics and the hosts' own records.
 # E2E_FIGURES=FILE appends the clean run's figures and every part's
 # duration to FILE. KEEP=1 leaves
@@ -68,8 +70,9 @@ source "$here/clean_restart.sh"
 source "$here/serve_crash.sh"
 source "$here/faulted_restart.sh"
 source "$here/node_lost.sh"
+source "$here/bmc_down.sh"
 
-durations="e2e: clean restart ${clean_ms:-?} ms, faulted restart ${faulted_ms:-?} ms, node lost ${lost_ms:-?} ms, suite $(($(now_ms) - started)) ms (before down)"
+durations="e2e: clean restart ${clean_ms:-?} ms, faulted restart ${faulted_ms:-?} ms, node lost ${lost_ms:-?} ms, BMC down ${bmc_ms:-?} ms, suite $(($(now_ms) - started)) ms (before down)"
 echo "$durations"
 [ -n "${E2E_FIGURES:-}" ] && echo "  $durations" >>"$E2E_FIGURES"
 echo "e2e: $passed passed, $failed failed"

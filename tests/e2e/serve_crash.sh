@@ -1,9 +1,9 @@
 # shellcheck shell=bash disable=SC2154,SC2034
 # Scenario 7 (greenlight serve killed with SIGKILL in each phase kind:
-# confirm, run, gate wait, power), 8's second crash (right after top1's
-# boot) and 11 (a BMC that does not answer at the startup's power-on), as
-# moments of the faulted restart: faulted_restart.sh calls each function when
-# its run ($run, $journal) reaches it. serve is started again as top1's boot
+# confirm, run and gate wait here, power in bmc_down.sh) and 8's second
+# crash (right after top1's boot), as moments of the faulted restart:
+# faulted_restart.sh calls each function when its run ($run, $journal)
+# reaches it. serve is started again as top1's boot
 # starts it (crash_serve), the run resumed from the workstation; whatever was
 # in flight is read from the hosts (their records, process tables, glusterd's
 # cmd_history) and never done twice. Each function ends with the client
@@ -99,55 +99,4 @@ crash_in_gate() {
   wait_for 60 waiting_since "$resumed" heal-volumes
   check "crash in a gate wait: resumed, heal-volumes waits for its gate again" waiting_since "$resumed" heal-volumes
   check "crash in a gate wait: /api/v1/runs: the run waits ($(run_state "$run"))" test "$(run_state "$run")" = waiting
-}
-
-# power, and 11: islet02's BMC stops answering before power-on-islet-workers;
-# serve killed while the power step waits for it; resumed, the step is put
-# to the operator; once its earlier ipmitool gave up, retry: islet01 powers
-# on, islet02's BMC does not answer and the step pauses naming it and
-# ipmitool's reason; `resume --exclude islet02` goes on without it, journaled.
-bmc_down() { "${lab[@]}" fault bmc-down islet02 >/dev/null; }
-crash_in_power_step() {
-  local pids failure
-  wait_for 300 spawned power-on-islet-workers
-  pids=$(step_pids "$journal" power-on-islet-workers 1)
-  check "crash in a power step: its BMC commands started (pids ${pids//$'\n'/ } on top1)" test -n "$pids"
-  crash_serve "crash in a power step"
-  ended_with "$resume" 1 "crash in a power step: the resume's client ends with serve"
-  resume_in terminal faulted.resume-power.out
-  wait_for 60 asked faulted.resume-power.out 1
-  check "crash in a power step: resumed, the interrupted power step is put to the operator" \
-    grep -q 'step 1 of phase power-on-islet-workers (power on @island_worker) was started but never recorded as finished' \
-    "$work/faulted.resume-power.out"
-  # shellcheck disable=SC2086
-  wait_for 30 ended_on top1 $pids
-  # shellcheck disable=SC2086
-  check "crash in a power step: the earlier ipmitool gave up (top1's process table)" ended_on top1 $pids
-  echo retry >&"$tty"
-  wait_for 60 asked faulted.resume-power.out 2
-  failure=$(record "$journal" step-failed power-on-islet-workers 1)
-  check "BMC down: journal: the power step failed on islet02 naming its BMC and ipmitool's reason ($failure)" \
-    says "$failure" $'\tfailed on islet02 ' '-H 10\.2\.4\.2 ' 'Unable to establish IPMI v2 / RMCP\+ session'
-  check "BMC down: the pause names islet02, its BMC and ipmitool's reason" \
-    says "$(cat "$work/faulted.resume-power.out")" \
-    'failed on islet02 ' '-H 10\.2\.4\.2 ' 'Unable to establish IPMI v2 / RMCP\+ session'
-  check "BMC down: islet01 was powered on (its BMC)" grep -q 'is on' <<<"$("${lab[@]}" power islet01 status 2>&1)"
-  echo later >&"$tty"
-  ended_with "$client" 3 "BMC down: left paused"
-  exec {tty}>&-
-  resume_in terminal faulted.resume-exclude.out --exclude islet02
-  wait_for 60 asked faulted.resume-exclude.out 1
-  echo retry >&"$tty"
-  wait_record 30 "$journal" nodes-excluded >/dev/null
-  check "BMC down: journal: islet02 excluded by the operator" grep -Eq $'\tnodes-excluded\t[^\t]*\tislet02\tby ' "$journal"
-  check "BMC down: /api/v1/runs names islet02 excluded" says "$(api /api/v1/runs)" '"excluded": "islet02'
-  resume=$client
-}
-
-# After the run: islet02's BMC answers again and powers it on.
-bmc_repaired() {
-  "${lab[@]}" repair bmc islet02 >/dev/null
-  "${lab[@]}" power islet02 on >/dev/null
-  check "BMC down: islet02 excluded never received fleet's start (its record)" \
-    test "$(count_of "$since" '^ssh systemctl start fleet$' islet02)" -eq 0
 }
