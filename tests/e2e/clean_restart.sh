@@ -60,7 +60,10 @@ in_order() {   # in_order PHASE PATTERN HOST...: on every HOST, its own first re
   shift 2
   read -r start end <<<"$(window "$phase")"
   for host in "$@"; do
-    at=$(first_at "$previous" "$pattern" "$host")
+    # greenlight's own host (self) runs its steps' commands itself: only
+    # the stand-ins record them there (systemctl, not ssh systemctl).
+    if [ "$host" = top1 ] && [ "${pattern#ssh }" != "$pattern" ]; then at=$(first_at "$previous" $'\t'"${pattern#ssh }" top1); else
+      at=$(first_at "$previous" "$pattern" "$host"); fi
     check "clean: hosts: '$pattern' seen on $host (at ${at:-never}) inside phase $phase [$start, $end], after the previous step ($previous)" \
       test -n "$at" -a "${at:-0}" -ge "${start:-1}" -a "${at:-0}" -le "${end:-0}" -a "${at:-0}" -ge "$previous"
     [ -n "$at" ] && [ "$at" -gt "$latest" ] && latest=$at
@@ -95,6 +98,7 @@ for pattern in 'volume stop volspoms1$' 'volume stop volspoms2$' 'volume start v
   n=$(count_of "$since" "$pattern" top1)
   check "clean: hosts: '$pattern' carried out once on top1 ($n)" test "$n" -eq "$([ "$pattern" = 'fleetctl stop' ] && echo 2 || echo 1)"
 done
+check "clean: hosts: no command of the procedure ran twice on any host $(twice "$since")" test -z "$(twice "$since")"
 for host in "${physical[@]}"; do
   n=$(count_of "$since" '^ssh poweroff$' "$host")
   [ "$host" = top1 ] && expected=0 || expected=1

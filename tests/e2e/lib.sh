@@ -9,6 +9,23 @@
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 on() { "${lab[@]}" exec "$@"; }
 api() { curl -s --max-time 5 "http://127.0.0.1:$(cat "$dir/forward.port")$1"; }
+# ready: serve on top1 answers on the lab's network and its control socket is there.
+ready() { "${lab[@]}" ws curl -sf -o /dev/null --max-time 2 http://10.1.0.1:9877/-/ready 2>/dev/null && [ -S "$dir/control.sock" ]; }
+# terminal NAME: an operator's terminal for a client (CLIENT <"$work/NAME"):
+# the fifo $work/NAME, kept open on descriptor $tty; answers are typed with
+# echo LINE >&"$tty" once the client asked (a client reads ahead what it is
+# given).
+terminal() {
+  [ -p "$work/$1" ] || mkfifo "$work/$1"
+  # shellcheck disable=SC2034
+  exec {tty}<>"$work/$1"
+}
+# run_state RUN: the run's state in /api/v1/runs.
+run_state() {
+  api /api/v1/runs | /usr/bin/python3 -c '
+import json, sys
+print(" ".join(r["state"] for r in json.load(sys.stdin)["runs"] if r["id"] == sys.argv[1]))' "$1" 2>&1
+}
 
 # journal_of RUN: the journal file of a run.
 journal_of() { echo "$dir/runs/$1/journal"; }
@@ -41,14 +58,62 @@ newest_run() {
   done
   return 1
 }
-# wait_for SECONDS CMD...: CMD until it succeeds.
+# ended_with CLIENT RC WHAT: the client process ended with exit code RC.
+ended_with() {
+  local rc
+  wait "$1"
+  rc=$?
+  check "$3 (rc $rc)" test "$rc" -eq "$2"
+  [ "$rc" -eq "$2" ]
+}
+# finished_run WHAT CLIENT OUT: the client following $run (its output in
+# OUT) ended with 0, the journal says the run finished and `runbook log`
+# reads every record of it (each record's checksum).
+finished_run() {
+  ended_with "$2" 0 "$1: the run finishes" || tail -20 "$3"
+  check "$1: journal: run-finished" test -n "$(record "$journal" run-finished)"
+  check "$1: runbook log verifies the journal" "$gl" runbook log "$run" >/dev/null
+}
+# step_pids JOURNAL PHASE STEP: the PIDs (in greenlight's host) of the
+# commands the step started, from its step-process records.
+step_pids() {
+  awk -F'\t' -v p="$2" -v s="$3" '$3 == "step-process" && $4 == p && $5 == s' "$1" |
+    grep -o 'pid=[0-9]*' | cut -d= -f2
+}
+# runs_on HOST PID...: one of the PIDs still runs on HOST (its process
+# table); ended_on HOST PID...: none does.
+runs_on() {
+  local pid
+  for pid in "${@:2}"; do on "$1" test -e "/proc/$pid" && return 0; done
+  return 1
+}
+ended_on() { ! runs_on "$@"; }
+# crash_serve WHAT: greenlight serve on top1 killed with SIGKILL, then started
+# again as top1's boot starts it (lab/lab fault serve-kill, repair serve);
+# returns once it is ready.
+crash_serve() {
+  local out
+  out=$("${lab[@]}" fault serve-kill 2>&1)
+  check "$1: serve killed ($out)" grep -q SIGKILL <<<"$out"
+  "${lab[@]}" repair serve >/dev/null
+  wait_for 60 ready
+  check "$1: serve started again on top1, as its boot starts it" ready
+}
+# wait_for SECONDS CMD...: CMD until it succeeds, tried every 0.3 s
+# (every $WAIT_STEP s when set).
 wait_for() {
   local deadline=$(($(date +%s) + $1))
   shift
   until "$@"; do
     [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 0.3
+    sleep "${WAIT_STEP:-0.3}"
   done
+}
+# says TEXT PATTERN...: TEXT matches every PATTERN (extended regular expressions).
+says() {
+  local text=$1 pattern
+  shift
+  for pattern in "$@"; do grep -Eq -- "$pattern" <<<"$text" || return 1; done
 }
 # gate_json NAME: the gate's entry of /api/v1/gates (latest run first), one line.
 gate_json() {
@@ -61,11 +126,10 @@ if gates:
 # gate_says NAME STATUS PATTERN...: the gate is STATUS and its entry matches
 # every PATTERN (extended regular expressions).
 gate_says() {
-  local name=$1 status=$2 entry pattern
+  local name=$1 status=$2 entry
   shift 2
   entry=$(gate_json "$name")
-  grep -q "\"status\": \"$status\"" <<<"$entry" || return 1
-  for pattern in "$@"; do grep -Eq "$pattern" <<<"$entry" || return 1; done
+  grep -q "\"status\": \"$status\"" <<<"$entry" && says "$entry" "$@"
 }
 
 # host_records HOST [SINCE_MS]: HOST's own record of the commands it
@@ -113,6 +177,23 @@ count_of() {
     for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $2 " " $3 }'; done
     gluster_cli top1 "$since" | cut -f2
   } | grep -cE "$pattern"
+}
+
+# twice SINCE_MS: every command of the restart's steps a host recorded more
+# than once from SINCE_MS on, as "HOST COUNT HOW COMMAND"; nothing when
+# none was: what the physical hosts received over SSH (unmount, glusterd's
+# stop, pkill, poweroff, fleet's start), the stand-ins' poweroff and top1's
+# fleetctl stop and start, and the volume stops and starts top1's glusterd
+# carried out. The checks' own commands (they repeat) are not among them.
+twice() {
+  local host
+  for host in top1 top2 top3 worker01 worker02 islet01 islet02; do
+    host_records "$host" "$1" |
+      awk -F'\t' '($2 == "ssh" && $3 ~ /^(umount |systemctl (stop|start) (glusterd|fleet)$|pkill |poweroff$)/) ||
+                  $2 == "poweroff" || ($2 == "fleetctl" && $3 ~ /^(start|stop) /) { print $2 " " $3 }' |
+      sort | uniq -c | awk -v host="$host" '$1 > 1 { print host, $0 }'
+  done
+  gluster_cli top1 "$1" | cut -f2 | grep -E '^volume (start|stop) ' | sort | uniq -c | awk '$1 > 1 { print "top1", $0 }'
 }
 
 # running_vms: the VMs fleet says run, and whose host has processes.

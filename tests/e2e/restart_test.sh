@@ -5,10 +5,18 @@
 #     journal and on the hosts, the cluster as it was at the end, top1's own
 #     poweroff and its boot by its BMC; the run's figures;
 #  b. the same runbook with faults injected at their moments and repaired
-#     (faulted_restart.sh): a slow peer, a leftover GlusterFS client, the
-#     operator's terminal lost, heals pending after the startup.
+#     (faulted_restart.sh): a slow peer, a critical record missing, the
+#     operator's terminal lost, a leftover GlusterFS client, heals pending
+#     after the startup; serve killed with SIGKILL at a confirmation, in a
+#     run step, a gate wait and right after top1's boot (serve_crash.sh);
+#  c. a node lost in the middle of a run step, retried on that node alone
+#     (node_lost.sh, the lab's node-lost runbook);
+#  d. a BMC that does not answer at power-on, serve killed in that power
+#     step, --exclude of its host (bmc_down.sh, the lab's islet-power-on
+#     runbook).
 # Asserted from the journal, /api/v1, /metrics and the hosts' own records.
-# E2E_FIGURES=FILE appends the clean run's figures to FILE. KEEP=1 leaves
+# E2E_FIGURES=FILE appends the clean run's figures and every part's
+# duration to FILE. KEEP=1 leaves
 # the lab up.
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
@@ -36,7 +44,6 @@ check "lab up (rc $rc, $(($(now_ms) - t)) ms): $(tail -2 <<<"$out")" test "$rc" 
 source "$dir/cluster.env"
 export GREENLIGHT_CONFIG=$dir/site/site.yaml
 unset GREENLIGHT_CONTROL_SOCKET GREENLIGHT_RUNS_DIR   # serve's, as the lab's site says
-ready() { "${lab[@]}" ws curl -sf -o /dev/null --max-time 2 http://10.1.0.1:9877/-/ready 2>/dev/null && [ -S "$dir/control.sock" ]; }
 wait_for 60 ready
 check "serve on top1 is ready" ready
 
@@ -60,8 +67,13 @@ power_cycle_top1() {
 vms_before=$(running_vms | tr '\n' ' ')
 check "VMs run before the restart ($vms_before)" test "$(wc -w <<<"$vms_before")" -eq 6
 source "$here/clean_restart.sh"
+source "$here/serve_crash.sh"
 source "$here/faulted_restart.sh"
+source "$here/node_lost.sh"
+source "$here/bmc_down.sh"
 
-echo "e2e: clean restart ${clean_ms:-?} ms, faulted restart ${faulted_ms:-?} ms, suite $(($(now_ms) - started)) ms"
+durations="e2e: clean restart ${clean_ms:-?} ms, faulted restart ${faulted_ms:-?} ms, node lost ${lost_ms:-?} ms, BMC down ${bmc_ms:-?} ms, suite $(($(now_ms) - started)) ms (before down)"
+echo "$durations"
+[ -n "${E2E_FIGURES:-}" ] && echo "  $durations" >>"$E2E_FIGURES"
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
