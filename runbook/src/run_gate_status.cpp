@@ -244,8 +244,9 @@ std::vector<std::string> explain_gate_wait(const std::filesystem::path& run_dire
                         : fmt::format(" [result of {} ago]", age(now_ms - check.evidence_ms))));
   }
   lines.insert(lines.begin(),
-               all_ok ? fmt::format("every check is green; the gate opens once they stayed green "
-                                    "for {}s (as process {} wrote {} ago):",
+               all_ok ? fmt::format("every check is green, not yet for long enough (the gate's "
+                                    "stable_for: {}s; a check may hold its own) (as process {} "
+                                    "wrote {} ago):",
                                     status->stable_for_ms / 1000, status->pid,
                                     age(now_ms - status->written_ms))
                       : fmt::format("why it is red (as process {} wrote {} ago):", status->pid,

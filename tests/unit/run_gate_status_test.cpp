@@ -188,8 +188,8 @@ TEST_CASE(
   lines = explain_gate_wait(dir.path, waiting, 4242, at(t0 + 9000));
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] ==
-        "every check is green; the gate opens once they stayed green for 10s (as process 4242 "
-        "wrote 1s ago):");
+        "every check is green, not yet for long enough (the gate's stable_for: 10s; a check may "
+        "hold its own) (as process 4242 wrote 1s ago):");
   CHECK(lines[2] ==
         "  OK       ping (on self: targets=top[1-3]): 3 of 3 answer [result of 1s ago]");
 

@@ -21,7 +21,7 @@
 //   gate        TAB NAME
 //   phase       TAB NAME
 //   since       TAB UNIX_MS             the journal's gate-waiting record
-//   stable_for  TAB MS                  how long every check must stay green
+//   stable_for  TAB MS                  the gate's: how long its checks must stay green
 //   written     TAB UNIX_MS
 //   check       TAB NAME TAB VERDICT TAB EVIDENCE_UNIX_MS TAB NODES TAB REASON
 // VERDICT is OK, WARNING, CRITICAL, UNKNOWN, or "-" when the check has no
