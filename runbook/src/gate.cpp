@@ -224,20 +224,23 @@ std::string without_figures(const std::string& text) {
   return out;
 }
 
+std::string check_node_sets(const config::CheckSpec& spec) {
+  std::string out;
+  for (const std::string_view key : kNodeSetKeys) {
+    const config::Value* value = spec.parameters.find(key);
+    if (value == nullptr || !value->is_scalar()) continue;
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, value->scalar);
+  }
+  return out;
+}
+
 std::string gate_check_nodes(const config::Site& site, const GateCheck& check) {
   const config::CheckSpec* spec = nullptr;
   for (const auto& candidate : site.checks) {
     if (candidate.name == check.check) spec = &candidate;
   }
   if (spec == nullptr) return {};
-  std::string sets;
-  for (const auto& [key, value] : merged_parameters(spec->parameters, check).entries) {
-    const bool node_set =
-        key.scalar == "active_allowed" ||
-        std::find(kNodeSetKeys.begin(), kNodeSetKeys.end(), key.scalar) != kNodeSetKeys.end();
-    if (node_set && value.is_scalar())
-      sets += fmt::format("{}{}={}", sets.empty() ? "" : " ", key.scalar, value.scalar);
-  }
+  const std::string sets = check_node_sets(gate_check_spec(*spec, check));
   return fmt::format("on {}{}", spec->host.empty() ? "self" : spec->host,
                      sets.empty() ? "" : ": " + sets);
 }

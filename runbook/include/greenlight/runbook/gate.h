@@ -127,6 +127,11 @@ struct GateStatus {
 /// up, a heal count going down) compare equal. Pure.
 std::string without_figures(const std::string& text);
 
+/// The node sets `spec` is asked about, from its parameters `targets`,
+/// `peers`, `vms`, `hosts` and `nodes` in that order: "vms=a[1-2]
+/// peers=top[1-3]"; empty when it has none. Pure.
+std::string check_node_sets(const config::CheckSpec& spec);
+
 /// The nodes a check of a gate looks at, in the operator's words: where it
 /// runs and the node sets it reads, with the gate's overrides
 /// ("on top1: peers=top[1-3]", "on self"). Empty when the site has no such
