@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_gate_status.h"
+#include "greenlight/runbook/run_outline.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_client.h"
 #include "runbook_commands.h"
@@ -103,14 +106,16 @@ std::string waiting_line(const runbook::RunStore& store, const std::string& run,
                          const runbook::RunState& state) {
   using runbook::JournalEvent;
   if (records.empty() || state.finished || state.aborted || state.paused) return {};
-  if (runbook::RunLock::holder(store.directory(run)) == 0) return {};
+  const int holder = runbook::RunLock::holder(store.directory(run));
+  if (holder == 0) return {};
   const auto& last = records.back();
   if (last.event == JournalEvent::kGateWaiting) {
-    return fmt::format(
-        "  waiting on gate {} (phase {}) since {}; why it is red: the terminal executing it, or "
-        "when greenlight serve does, greenlight runbook attach --watch {}, the status page or "
-        "/api/v1/gates",
-        last.step, last.phase, when(last.unix_ms), run);
+    std::string out = fmt::format("  waiting on gate {} (phase {}) since {}", last.step, last.phase,
+                                  when(last.unix_ms));
+    for (const auto& line : runbook::explain_gate_wait(store.directory(run), last, holder,
+                                                       std::chrono::system_clock::now()))
+      out += "\n    " + line;
+    return out;
   }
   if (last.event == JournalEvent::kStepStarted &&
       (last.detail.rfind("confirm: ", 0) == 0 || last.detail.rfind("manual: ", 0) == 0)) {
@@ -120,6 +125,53 @@ std::string waiting_line(const runbook::RunStore& store, const std::string& run,
                        when(last.unix_ms), last.phase, last.step, last.detail, run);
   }
   return {};
+}
+
+struct PhaseLine {
+  std::string name;
+  std::string title;
+};
+
+// The run's phases as it started them: from the outline saved with the run
+// (the adopted one after an adoption), whatever became of the runbook's
+// file since; titles from the site's runbook when it still has the phase.
+// Runs created before outlines existed: the site's runbook, if it loads.
+std::vector<PhaseLine> phases_of(const std::filesystem::path& run_directory,
+                                 const runbook::RunState& state, const runbook::Runbook* book) {
+  std::vector<PhaseLine> phases;
+  const auto outline = runbook::read_outline(
+      run_directory, state.adopted_outline.empty() ? "outline" : state.adopted_outline);
+  if (!outline) {
+    if (book == nullptr) {
+      std::cout << fmt::format(
+          "  phases: not known (the site has no runbook '{}' that loads, "
+          "and the run has no outline)\n",
+          state.runbook);
+      return phases;
+    }
+    for (const auto& phase : book->phases) phases.push_back({phase.name, phase.title});
+    return phases;
+  }
+  if (book == nullptr) {
+    const auto copy = run_directory / "runbook.yaml";
+    std::cout << fmt::format(
+        "  phases as the run started (the site has no runbook '{}' that "
+        "loads now{}):\n",
+        state.runbook,
+        std::filesystem::exists(copy)
+            ? fmt::format("; its file as the run started: {}", copy.string())
+            : std::string());
+  }
+  for (const auto& name : runbook::outline_phases(*outline)) {
+    PhaseLine line{name, ""};
+    if (book != nullptr) {
+      for (const auto& phase : book->phases) {
+        if (phase.name == name) line.title = phase.title;
+      }
+    }
+    phases.push_back(std::move(line));
+  }
+  return phases;
 }
 
 void print_run(const runbook::RunStore& store, const std::string& run,
@@ -146,10 +198,9 @@ void print_run(const runbook::RunStore& store, const std::string& run,
     std::cout << fmt::format("  excluded from every step and gate: {} {}\n", nodes, who);
   for (const auto& [name, detail] : state.imported_groups)
     std::cout << fmt::format("  @run:{} = {} (from an earlier run)\n", name, detail);
-  const runbook::Runbook* book = book_named(books, state.runbook);
-  if (book == nullptr) return;
   bool current_seen = false;
-  for (const auto& phase : book->phases) {
+  for (const auto& phase :
+       phases_of(store.directory(run), state, book_named(books, state.runbook))) {
     const bool done = std::find(state.finished_phases.begin(), state.finished_phases.end(),
                                 phase.name) != state.finished_phases.end();
     const bool skipped = std::find(state.skipped_phases.begin(), state.skipped_phases.end(),

@@ -153,6 +153,8 @@ Executor::Impl::~Impl() {
 
 void Executor::Impl::start(std::function<void(RunOutcome)> done) {
   done_ = std::move(done);
+  // A process killed while its gate waited left the gate's status behind.
+  if (!options_.dry_run) remove_run_gate_status(journal_.path().parent_path());
   if (state_.finished) return finish(RunOutcome::kFinished);
   if (state_.aborted) return finish(RunOutcome::kAborted);
   if (records_.empty()) {
@@ -303,6 +305,7 @@ void Executor::Impl::finish(RunOutcome outcome) {
   outcome_ = outcome;
   retry_timer_.cancel();
   if (gate_wait_) gate_wait_->cancel();
+  gate_status_.reset();
   gate_.clear();
   if (done_) done_(outcome);
 }

@@ -1,7 +1,7 @@
 // Waiting on gates, and pausing with the operator's choices.
 #include <fmt/format.h>
+#include <unistd.h>
 
-#include <cctype>
 #include <memory>
 #include <utility>
 
@@ -30,21 +30,6 @@ std::optional<std::chrono::system_clock::time_point> last_action(
   return std::nullopt;
 }
 
-/// `text` with its runs of digits (and decimal points between them) folded
-/// to one '#': two reasons that differ only by figures compare equal.
-std::string without_figures(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
-    if (!digit) {
-      if (!(text[i] == '.' && !out.empty() && out.back() == '#')) out += text[i];
-      continue;
-    }
-    if (out.empty() || out.back() != '#') out += '#';
-  }
-  return out;
-}
-
 }  // namespace
 
 void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
@@ -60,6 +45,7 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
     return next_item();
   }
   append(JournalEvent::kGateWaiting, phase.name, name, "");
+  const std::int64_t waiting_since = records_.back().unix_ms;
   gate_ = name;
   gate_started_ = Clock::now();
   try {
@@ -71,6 +57,7 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
     return gate_timed_out(phase, *gate, status, error.what());
   }
   gate_wait_ = std::make_unique<GateWait>(ctx_.io, ctx_.results, *gate, options_.gate);
+  keep_gate_status(phase, *gate, waiting_since);
   report(fmt::format("  waiting for gate {}: {} (timeout {}s{})", name, gate->description,
                      gate->timeout.count() / 1000,
                      gate->stable_for.count() > 0
@@ -119,6 +106,28 @@ void Executor::Impl::warm_next_gates() {
   }
 }
 
+void Executor::Impl::keep_gate_status(const Phase& phase, const Gate& gate, std::int64_t since_ms) {
+  RunGateStatus head;
+  head.pid = ::getpid();
+  head.gate = gate.name;
+  head.phase = phase.name;
+  head.since_ms = since_ms;
+  head.stable_for_ms = gate.stable_for.count();
+  for (const auto& check : gate.checks)
+    head.checks.push_back({check.check, "-", 0, gate_check_nodes(ctx_.site, check), ""});
+  gate_status_ =
+      std::make_unique<RunGateStatusWriter>(journal_.path().parent_path(), std::move(head));
+  // The file serves `runbook status` only: a run goes on without it, and
+  // says once why status cannot tell.
+  gate_wait_->set_observer([this, reported = false](const GateStatus& status) mutable {
+    if (!gate_status_ || !gate_status_->update(status, std::chrono::system_clock::now())) return;
+    if (gate_status_->error().empty() || reported) return;
+    reported = true;
+    report(fmt::format("    greenlight runbook status cannot say why the gate is red: {}",
+                       gate_status_->error()));
+  });
+}
+
 const Gate& Executor::Impl::resolved_gate(const Gate& gate) {
   Gate now = gate_for_run(gate, ctx_.site, ctx_.groups, excluded());
   // Kept until the gate is waited on again: its GateWait and pause refer to it.
@@ -128,6 +137,7 @@ const Gate& Executor::Impl::resolved_gate(const Gate& gate) {
 void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome outcome,
                                const GateStatus& status) {
   last_gate_status_ = status;
+  gate_status_.reset();
   if (outcome == GateOutcome::kCancelled) return;
   if (outcome == GateOutcome::kGreen) {
     gate_.clear();
@@ -147,6 +157,7 @@ void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome
 void Executor::Impl::gate_timed_out(const Phase& phase, const Gate& gate, const GateStatus& status,
                                     const std::string& why) {
   last_gate_status_ = status;
+  gate_status_.reset();
   append(JournalEvent::kGateTimedOut, phase.name, gate.name, why);
   Pause pause;
   pause.cause = Pause::Cause::kGateTimedOut;

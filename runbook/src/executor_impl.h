@@ -14,9 +14,10 @@
 #include "greenlight/core/nodeset.h"
 #include "greenlight/core/process.h"
 #include "greenlight/runbook/executor.h"
-#include "job_window.h"
+#include "greenlight/runbook/run_gate_status.h"
 #include "greenlight/runbook/run_outline.h"
 #include "greenlight/runbook/step_jobs.h"
+#include "job_window.h"
 #include "step_commands.h"
 
 namespace greenlight::runbook {
@@ -100,6 +101,10 @@ class Executor::Impl {
 
   void gate_timed_out(const Phase& phase, const Gate& gate, const GateStatus& status,
                       const std::string& why);
+
+  // Keeps RUN/gate-status (run_gate_status.h) while gate_wait_ waits on
+  // `gate`, whose wait the journal's record of `since_ms` started.
+  void keep_gate_status(const Phase& phase, const Gate& gate, std::int64_t since_ms);
 
   // ---- pauses -------------------------------------------------------------
   void ask(const Pause& pause, std::function<void(const Decision&)> go_on);
@@ -185,6 +190,8 @@ class Executor::Impl {
   std::string gate_;
   Clock::time_point gate_started_{};
   GateStatus last_gate_status_;
+  // Declared after gate_wait_: destroyed first, removing the file.
+  std::unique_ptr<RunGateStatusWriter> gate_status_;
   asio::steady_timer retry_timer_;
   std::map<std::string, std::string> saved_groups_;
   NodeSet excluded_;

@@ -211,6 +211,40 @@ void SchedulerResults::hurry(const std::string& key, std::optional<milliseconds>
 
 void SchedulerResults::run_now(const std::string& key) { scheduler_.run_now(key); }
 
+std::string without_figures(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool digit = std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    if (!digit) {
+      if (!(text[i] == '.' && !out.empty() && out.back() == '#')) out += text[i];
+      continue;
+    }
+    if (out.empty() || out.back() != '#') out += '#';
+  }
+  return out;
+}
+
+std::string check_node_sets(const config::CheckSpec& spec) {
+  std::string out;
+  for (const std::string_view key : kNodeSetKeys) {
+    const config::Value* value = spec.parameters.find(key);
+    if (value == nullptr || !value->is_scalar()) continue;
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, value->scalar);
+  }
+  return out;
+}
+
+std::string gate_check_nodes(const config::Site& site, const GateCheck& check) {
+  const config::CheckSpec* spec = nullptr;
+  for (const auto& candidate : site.checks) {
+    if (candidate.name == check.check) spec = &candidate;
+  }
+  if (spec == nullptr) return {};
+  const std::string sets = check_node_sets(gate_check_spec(*spec, check));
+  return fmt::format("on {}{}", spec->host.empty() ? "self" : spec->host,
+                     sets.empty() ? "" : ": " + sets);
+}
+
 std::string GateStatus::why_red() const {
   std::string out;
   for (const auto& check : checks) {
@@ -295,6 +329,8 @@ void GateWait::evaluate() {
   for (std::size_t i = 0; i < keys_.size(); ++i) {
     auto& check = status_.checks[i];
     const checks::CheckResult* result = results_.latest(keys_[i]);
+    check.status = checks::Status::unknown;
+    check.evidence = {};
     if (result == nullptr) {
       check.state = GateCheckState::State::kNoResult;
       check.message.clear();
@@ -304,6 +340,8 @@ void GateWait::evaluate() {
     } else {
       check.state = result->green() ? GateCheckState::State::kGreen : GateCheckState::State::kRed;
       check.message = result->message;
+      check.status = result->status;
+      check.evidence = result->finished;
       // Green counts from the first green result taken since the run's
       // last action, with none but green ones after it; without one (a
       // result not from the scheduler's green run), from now.
@@ -314,7 +352,8 @@ void GateWait::evaluate() {
     }
     green = green && check.state == GateCheckState::State::kGreen;
     any_red = any_red || check.state == GateCheckState::State::kRed;
-    signature += fmt::format("{}:{}\n", static_cast<int>(check.state), check.message);
+    signature += fmt::format("{}:{}:{}\n", static_cast<int>(check.state),
+                             static_cast<int>(check.status), check.message);
   }
   status_.green = green;
   status_.waited = duration_cast<milliseconds>(now - started_);
@@ -329,6 +368,7 @@ void GateWait::evaluate() {
     last_signature_ = signature;
     if (changed_ && !settling) changed_(status_);
   }
+  if (observer_) observer_(status_);
   if (green && held) {
     finish(GateOutcome::kGreen);
   } else if (status_.waited >= gate_.timeout) {

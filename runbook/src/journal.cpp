@@ -13,6 +13,8 @@
 #include <sstream>
 #include <utility>
 
+#include "run_files.h"
+
 namespace greenlight::runbook {
 namespace {
 
@@ -51,39 +53,10 @@ std::uint64_t checksum(std::string_view text) {
   return hash;
 }
 
-std::string escape(std::string_view field) {
-  std::string out;
-  for (char c : field) {
-    if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string unescape(std::string_view field) {
-  std::string out;
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 1 < field.size()) {
-      const char c = field[++i];
-      out += c == 't' ? '\t' : c == 'n' ? '\n' : c;
-    } else {
-      out += field[i];
-    }
-  }
-  return out;
-}
-
 std::string format_record(const JournalRecord& r) {
   std::string body =
       fmt::format("{}\t{}\t{}\t{}\t{}\t{}", r.sequence, r.unix_ms, to_string(r.event),
-                  escape(r.phase), escape(r.step), escape(r.detail));
+                  escape_field(r.phase), escape_field(r.step), escape_field(r.detail));
   return fmt::format("{}\t{:016x}\n", body, checksum(body));
 }
 
@@ -241,9 +214,9 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
     if (!records.empty() && record.sequence != records.back().sequence + 1)
       throw bad("sequence out of order");
     record.event = *event;
-    record.phase = unescape(fields[3]);
-    record.step = unescape(fields[4]);
-    record.detail = unescape(fields[5]);
+    record.phase = unescape_field(fields[3]);
+    record.step = unescape_field(fields[4]);
+    record.detail = unescape_field(fields[5]);
     records.push_back(std::move(record));
   }
   return records;

@@ -3,9 +3,6 @@
 // and greenlight serve (which reads its scheduler).
 #include <fmt/format.h>
 
-#include <array>
-#include <string_view>
-
 #include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/readiness.h"
 
@@ -17,16 +14,6 @@ const config::CheckSpec* site_check(const config::Site& site, const std::string&
     if (spec.name == name) return &spec;
   }
   return nullptr;
-}
-
-std::string nodes_of(const config::CheckSpec& spec) {
-  std::string out;
-  for (const std::string_view key : {"targets", "peers", "vms", "hosts", "nodes"}) {
-    const config::Value* value = spec.parameters.find(key);
-    if (value == nullptr || !value->is_scalar()) continue;
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, value->scalar);
-  }
-  return out;
 }
 
 // The check a gate reference runs now: with the gate's expectation and
@@ -49,7 +36,7 @@ Planned plan_check(const config::Site& site, const GroupResolver& groups, const 
     out.error = fmt::format("no check named '{}' in the site", reference.check);
     return out;
   }
-  out.nodes = nodes_of(gate_check_spec(*out.probe.spec, reference));
+  out.nodes = check_node_sets(gate_check_spec(*out.probe.spec, reference));
   // Only a group a run saves (@run:NAME) cannot be known before the run;
   // anything else that cannot be built is "could not look", never the
   // site's plain check standing in for the gate's.
@@ -62,7 +49,7 @@ Planned plan_check(const config::Site& site, const GroupResolver& groups, const 
     const config::CheckSpec derived = gate_check_spec(*out.probe.spec, one.checks.front());
     out.probe.check = checks::make_check(derived, site, groups, diagnostics);
     out.source = out.evaluated = derived.name;
-    out.nodes = nodes_of(derived);
+    out.nodes = check_node_sets(derived);
     if (!out.probe.check && !run_time_only) out.error = diagnostics.format();
   } catch (const std::exception& error) {
     if (!run_time_only) out.error = error.what();
@@ -72,7 +59,7 @@ Planned plan_check(const config::Site& site, const GroupResolver& groups, const 
     config::Diagnostics plain;
     out.probe.check = checks::make_check(*out.probe.spec, site, groups, plain);
     out.source = out.probe.spec->name;
-    out.nodes = nodes_of(*out.probe.spec);
+    out.nodes = check_node_sets(*out.probe.spec);
     out.evaluated = fmt::format("{} (as the site's check: {} is known only at run time)",
                                 reference.check, gate_check_key(reference));
     if (!out.probe.check) out.error = plain.format();

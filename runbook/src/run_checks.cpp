@@ -158,6 +158,7 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
   created.id = store.create(book.name);
   if (book.concurrent_runs) std::ofstream(store.directory(created.id) / kConcurrentMark);
   write_outline(store.directory(created.id), book);
+  write_runbook_copy(store.directory(created.id), book);
   return created;
 }
 

@@ -1,13 +1,12 @@
 #include "greenlight/runbook/run_outline.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "run_files.h"
 
 namespace greenlight::runbook {
 namespace {
@@ -64,21 +63,34 @@ void write_outline(const std::filesystem::path& run_directory, const Runbook& bo
   const auto path = run_directory / name;
   std::string text;
   for (const auto& line : outline_of(book)) text += line + "\n";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  bool written = fd >= 0;
-  for (std::size_t done = 0; written && done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    written = n > 0;
-    if (written) done += static_cast<std::size_t>(n);
-  }
-  written = written && ::fsync(fd) == 0;
-  const int error = errno;
-  if (fd >= 0) ::close(fd);
-  if (!written) {
+  if (const auto error = write_synced(path, text, false); !error.empty()) {
     throw std::runtime_error(
-        fmt::format("cannot write the run's outline {}: {}", path.string(), std::strerror(error)));
+        fmt::format("cannot write the run's outline {}: {}", path.string(), error));
   }
+}
+
+void write_runbook_copy(const std::filesystem::path& run_directory, const Runbook& book) {
+  if (book.file.empty()) return;  // built in memory: no file to copy
+  const auto path = run_directory / "runbook.yaml";
+  std::ifstream in(book.file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || in.bad()) {
+    throw std::runtime_error(fmt::format("cannot copy runbook {} from {}: cannot read it",
+                                         book.name, book.file.string()));
+  }
+  if (const auto error = write_synced(path, text.str(), false); !error.empty()) {
+    throw std::runtime_error(fmt::format("cannot copy runbook {} from {} to {}: {}", book.name,
+                                         book.file.string(), path.string(), error));
+  }
+}
+
+std::vector<std::string> outline_phases(const std::vector<std::string>& outline) {
+  std::vector<std::string> phases;
+  for (const auto& line : outline) {
+    if (line.rfind("phase ", 0) == 0) phases.push_back(line.substr(6));
+  }
+  return phases;
 }
 
 std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory,

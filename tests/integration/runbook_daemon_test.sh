@@ -11,11 +11,6 @@ source "$(dirname "$0")/../support/serve_port.sh"
 source "$(dirname "$0")/../support/check.sh"
 gl=${GREENLIGHT:?}
 py=/usr/bin/python3
-wait_for() {  # tenths, command...: true once the command succeeds
-  local tries=$1; shift
-  for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.1; done
-  return 1
-}
 dir=$(mktemp -d /tmp/greenlight-daemon-XXXXXX)
 serve_pid= client_pid= holder_pid=
 cleanup() {
@@ -250,6 +245,11 @@ check "the blocked run waits on its gate" wait_for 50 waiting
 out=$("$gl" runbook status "$run" 2>&1)
 check "status names the gate waited on and since when ($out)" \
   grep -q "waiting on gate never-up (phase stuck) since [0-9T:Z-]*" <<<"$out"
+says_why() {
+  "$gl" runbook status "$run" 2>&1 |
+    grep -q "CRITICAL never (on self): exit status 1 \[result of [0-9]*s ago\]"
+}
+check "status says why it is red, as serve's executor wrote it" wait_for 100 says_why
 out=$("$gl" runbook abort "$run" --reason "aborted by the test" 2>&1); rc=$?
 check "abort through serve (rc $rc: $out)" test "$rc" -eq 0
 check "abort says so" grep -q "run $run: aborted" <<<"$out"
@@ -257,6 +257,7 @@ check "the abort and its reason are journaled" grep -q "run-aborted.*aborted by 
 aborted_shown() { curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"blocked\", \"state\": \"aborted\""; }
 check "/api/v1/runs shows it aborted ($(curl -s "$url/api/v1/runs" | grep -o "\"id\": \"$run[^}]*"))" wait_for 20 aborted_shown
 check "the gate is no longer listed" eval '! waiting'
+check "the gate's status file is gone with the run" test ! -e "$dir/runs/$run/gate-status"
 check "nothing after the gate ran" test "$(grep -c unblocked "$dir/trace")" -eq 0
 
 # 10. a non-root user: refused by the socket's mode, then by serve itself.

@@ -26,11 +26,6 @@ running() {  # PID: runs (a zombie does not)
   [[ -n $state && $state != Z ]]
 }
 gone() { ! running "$1"; }
-wait_for() {  # tenths, command...
-  local tries=$1; shift
-  for _ in $(seq "$tries"); do "$@" && return 0; sleep 0.1; done
-  return 1
-}
 lines() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 # A silent SSH server: accepts and never speaks, so the session hangs.
 listener_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

@@ -103,6 +103,10 @@ struct GateCheckState {
   std::string key;    ///< where its results are read
   State state = State::kNoResult;
   std::string message;  ///< the check's own message, when it has a result
+  /// The result's own status (kGreen and kRed only; unknown otherwise).
+  checks::Status status = checks::Status::unknown;
+  /// When the result read was complete (kGreen and kRed only; epoch otherwise).
+  std::chrono::system_clock::time_point evidence{};
 };
 
 /// A gate while it is waited on (or when it stopped waiting).
@@ -117,6 +121,22 @@ struct GateStatus {
   /// "ping: no result since the gate started waiting".
   std::string why_red() const;
 };
+
+/// `text` with its runs of digits (and decimal points between them) folded
+/// to one '#': two reasons that differ only by figures (an uptime counting
+/// up, a heal count going down) compare equal. Pure.
+std::string without_figures(const std::string& text);
+
+/// The node sets `spec` is asked about, from its parameters `targets`,
+/// `peers`, `vms`, `hosts` and `nodes` in that order: "vms=a[1-2]
+/// peers=top[1-3]"; empty when it has none. Pure.
+std::string check_node_sets(const config::CheckSpec& spec);
+
+/// The nodes a check of a gate looks at, in the operator's words: where it
+/// runs and the node sets it reads, with the gate's overrides
+/// ("on top1: peers=top[1-3]", "on self"). Empty when the site has no such
+/// check. Pure.
+std::string gate_check_nodes(const config::Site& site, const GateCheck& check);
 
 enum class GateOutcome { kGreen, kTimedOut, kCancelled };
 
@@ -150,6 +170,10 @@ class GateWait {
              std::optional<std::chrono::system_clock::time_point> evidence_since = {});
   void cancel();
   const GateStatus& status() const { return status_; }
+  /// `each` (may be empty) is called after every reading of the results
+  /// (every `poll`, while settling too), before `done`, on the io_context's
+  /// thread. For observers that decide themselves what is news.
+  void set_observer(Changed each) { observer_ = std::move(each); }
 
  private:
   void poll();
@@ -169,6 +193,7 @@ class GateWait {
   std::string last_signature_;
   Done done_;
   Changed changed_;
+  Changed observer_;
   bool active_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -42,7 +42,8 @@ struct UnfinishedRun {
 /// record names (the directory's name while its journal is still empty).
 std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name);
 
-/// `exec NAME`: creates the new run's directory, unless a run that has not
+/// `exec NAME`: creates the new run's directory, holding the runbook's
+/// outline (run_outline.h) and a copy of its file (runbook.yaml), unless a run that has not
 /// ended holds the site: any run, for a runbook that runs alone (the
 /// default); a run of a runbook that runs alone, for a `concurrent_runs:
 /// true` runbook. Then refuses, naming each such run, its process and user,

@@ -37,6 +37,17 @@ void write_outline(const std::filesystem::path& run_directory, const Runbook& bo
 std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory,
                                                      const std::string& name = "outline");
 
+/// The phases an outline names, in order (its "phase NAME" lines). Pure.
+std::vector<std::string> outline_phases(const std::vector<std::string>& outline);
+
+/// Copies the file `book` was read from (`book.file`; the site's file for
+/// an inline runbook), byte for byte, to RUN_DIRECTORY/runbook.yaml (a new
+/// file, synced to disk), when the run is created: what the run started
+/// with stays readable whatever becomes of the file. Nothing for a runbook
+/// without a file (built in memory). Throws
+/// std::runtime_error naming both files when it cannot.
+void write_runbook_copy(const std::filesystem::path& run_directory, const Runbook& book);
+
 /// The lines of `then` that `now` lacks ("- ...") and those it adds
 /// ("+ ..."), in order; empty when both are the same.
 std::vector<std::string> outline_diff(const std::vector<std::string>& then,
