@@ -121,7 +121,7 @@ TEST_CASE("name resolution verdict: a silent resolver, names not resolving, dns 
                                           "files 10 ms, not found; dns 1.05 s, not found)"));
 }
 
-TEST_CASE("name resolution verdict: a slow hosts file is files; neither alone is the path") {
+TEST_CASE("name resolution verdict: a slow hosts file is files, neither alone is the path") {
   NameResolutionReport report;
   report.lookups = {{"top2", "nss", 1500, 0, "10.1.0.2"}, {"top2", "files", 1450, 0, "10.1.0.2"},
                     {"top2", "dns", 5, 0, "10.1.0.2"},    {"top3", "nss", 600, 0, "10.1.0.3"},
