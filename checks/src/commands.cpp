@@ -51,13 +51,28 @@ Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_
   return argv;
 }
 
-std::string hosts_file_lookup_script(const std::vector<std::string>& names,
-                                     const std::vector<std::string>& program) {
-  std::string getent;
-  for (const auto& word : program) getent += (getent.empty() ? "" : " ") + shell_quote(word);
-  if (getent.empty()) getent = "getent";
+namespace {
+
+// `program` shell-quoted, word by word; `fallback` when it is empty.
+std::string quoted_program(const std::vector<std::string>& program, const char* fallback) {
+  std::string out;
+  for (const auto& word : program) out += (out.empty() ? "" : " ") + shell_quote(word);
+  return out.empty() ? fallback : out;
+}
+
+// " NAME NAME...", each quoted: the word list of a `for n in` loop.
+std::string quoted_names(const std::vector<std::string>& names) {
   std::string words;
   for (const auto& name : names) words += " " + shell_quote(name);
+  return words;
+}
+
+}  // namespace
+
+std::string hosts_file_lookup_script(const std::vector<std::string>& names,
+                                     const std::vector<std::string>& program) {
+  const std::string getent = quoted_program(program, "getent");
+  const std::string words = quoted_names(names);
   return fmt::format(
       R"(for n in{}; do echo "== $n"; {} -s hosts:files hosts "$n"; echo "== rc $?"; done)", words,
       getent);
@@ -66,11 +81,8 @@ std::string hosts_file_lookup_script(const std::vector<std::string>& names,
 std::string name_resolution_script(const std::vector<std::string>& names, double warning_ms,
                                    double lookup_timeout_ms,
                                    const std::vector<std::string>& program) {
-  std::string getent;
-  for (const auto& word : program) getent += (getent.empty() ? "" : " ") + shell_quote(word);
-  if (getent.empty()) getent = "getent";
-  std::string words;
-  for (const auto& name : names) words += " " + shell_quote(name);
+  const std::string getent = quoted_program(program, "getent");
+  const std::string words = quoted_names(names);
   const double seconds = std::max(lookup_timeout_ms, 1.0) / 1000.0;
   // l NAME SOURCE [OPTIONS]: one timed lookup, one line; the address is
   // what the first line of getent starts with. A name's lines are written

@@ -20,18 +20,6 @@ namespace greenlight::checks {
 
 namespace {
 
-std::vector<std::string_view> words_of(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
-
 bool known_source(std::string_view source) {
   return source == "nss" || source == "files" || source == "dns";
 }
@@ -40,20 +28,14 @@ bool known_source(std::string_view source) {
 
 Parsed<NameResolutionReport> parse_name_resolution(std::string_view output) {
   NameResolutionReport out;
-  std::size_t start = 0;
-  std::size_t number = 0;
-  while (start < output.size()) {
-    std::size_t end = output.find('\n', start);
-    if (end == std::string_view::npos) end = output.size();
-    const std::string_view line = detail::trim(output.substr(start, end - start));
-    start = end + 1;
-    ++number;
-    if (line.empty()) continue;
+  detail::Lines lines(output);
+  std::string_view line;
+  while (lines.next(line)) {
     auto bad = [&](const char* why) {
-      return ParseError{
-          fmt::format("name resolution, line {}: {}: '{}'", number, why, line.substr(0, 120))};
+      return ParseError{fmt::format("name resolution, line {}: {}: '{}'", lines.number(), why,
+                                    line.substr(0, 120))};
     };
-    const auto words = words_of(line);
+    const auto words = detail::split_blank(line);
     if (words.front() == "nsswitch") {
       std::string hosts;
       for (std::size_t i = 1; i < words.size(); ++i)
