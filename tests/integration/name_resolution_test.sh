@@ -13,17 +13,9 @@ gl=${GREENLIGHT:?}
 here=$(cd "$(dirname "$0")" && pwd)
 ns=gl-nres$$
 work=$(mktemp -d /tmp/greenlight-name-resolution.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  ip netns del "$ns" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/../support/netns.sh"
+netns_up "$ns" "$work"
 source "$here/../support/check.sh"
-ip netns add "$ns"
-ip -n "$ns" link set lo up
 
 printf '127.0.0.1 localhost\n127.0.1.1 gltop1\n' >"$work/hosts"
 printf '127.0.1.1 gltop1\n127.0.1.2 gltop2\n127.0.1.3 gltop3\n' >"$work/dns-hosts"
