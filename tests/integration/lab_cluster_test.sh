@@ -70,10 +70,12 @@ check "critical records still resolve (/etc/hosts)" resolves top2-data
 # The peers check of start-up runs in this state: every peer name is in the
 # hosts files, so resolving it never waits on the DNS VMs.
 t=$(date +%s%N)
-out=$(on top1 "$gl" -c "$dir/site/site.yaml" check name-resolution 2>&1); rc=$?
+out=$(on top1 "$gl" -c "$dir/site/site.yaml" check name-resolution -o json 2>&1); rc=$?
 nr_ms=$(ms "$t")
-check "with DNS down, every peer name resolves fast on every hypervisor (rc $rc, $nr_ms ms: $out)" test "$rc" -eq 0
-check "name-resolution over SSH to the five hypervisors under 1 s ($nr_ms ms)" test "$nr_ms" -lt 1000
+nr_s=$(jq -r '.[0].duration_seconds' <<<"$out" 2>/dev/null)
+check "with DNS down, every peer name resolves fast on every hypervisor (rc $rc, $nr_ms ms in all: $out)" test "$rc" -eq 0
+check "name-resolution over SSH to the five hypervisors under 1 s (${nr_s:-?} s)" \
+  awk -v s="${nr_s:-9}" 'BEGIN { exit !(s < 1) }'
 on top1 fleetctl start --no-block pcocc-vm-ns1 pcocc-vm-ns2 >/dev/null
 for _ in $(seq 100); do resolves admin1 && break; sleep 0.2; done
 check "ns1 and ns2 started again: admin1 resolves" resolves admin1
