@@ -86,16 +86,20 @@ std::string name_resolution_script(const std::vector<std::string>& names, double
   const double seconds = std::max(lookup_timeout_ms, 1.0) / 1000.0;
   // l NAME SOURCE [OPTIONS]: one timed lookup, one line; the address is
   // what the first line of getent starts with. A name's lines are written
-  // by one printf, so parallel names never interleave within a line.
-  return fmt::format(
-      R"sh(l() {{ s=$(date +%s%N); a=$(timeout -k 1 {:.3f} {} $3 ahosts "$1" 2>/dev/null); r=$?; )sh"
-      R"sh(e=$(date +%s%N); a=${{a%%[!0-9A-Fa-f.:]*}}; echo "resolve $1 $2 $(((e-s)/1000)) $r $a"; }}; )sh"
+  // by one printf, so parallel names never interleave within a line. bash's
+  // $EPOCHREALTIME reads the clock without starting a process: only
+  // timeout and getent are inside the timed region.
+  const std::string script = fmt::format(
+      R"sh(l() {{ s=$EPOCHREALTIME; a=$(timeout -k 1 {:.3f} {} $3 ahosts "$1" 2>/dev/null); r=$?; )sh"
+      R"sh(e=$EPOCHREALTIME; a=${{a%%[!0-9A-Fa-f.:]*}}; s=${{s//[.,]/}}; e=${{e//[.,]/}}; )sh"
+      R"sh(echo "resolve $1 $2 $((e-s)) $r $a"; }}; )sh"
       R"sh(echo "nsswitch $(grep -m1 '^hosts:' /etc/nsswitch.conf 2>/dev/null)"; )sh"
       R"sh(for n in{}; do (o=$(l "$n" nss); f=$(l "$n" files '-s hosts:files'); set -- $o; )sh"
       R"sh(if [ "$5" != 0 ] || [ "$4" -ge {} ]; then f="$f)sh"
       "\n"
       R"sh($(l "$n" dns '-s hosts:dns')"; fi; printf '%s\n%s\n' "$o" "$f") & done; wait)sh",
       seconds, getent, words, static_cast<long long>(warning_ms * 1000));
+  return "bash -c " + shell_quote(script);
 }
 
 Argv fleet_list_units_argv() {

@@ -35,13 +35,14 @@ double sample(const CheckResult& r, const std::string& host, const std::string& 
 
 TEST_CASE("name resolution script: getaddrinfo per source, every name quoted, dns when slow") {
   const auto script = name_resolution_script({"top1", "a b"}, 250, 3000);
+  CHECK_THAT(script, Catch::StartsWith("bash -c 'l() { s=$EPOCHREALTIME;"));
   CHECK_THAT(script, Catch::Contains("timeout -k 1 3.000 getent $3 ahosts \"$1\""));
-  CHECK_THAT(script, Catch::Contains("for n in top1 'a b'; do"));
-  CHECK_THAT(script, Catch::Contains("l \"$n\" files '-s hosts:files'"));
+  CHECK_THAT(script, Catch::Contains("for n in top1 '\\''a b'\\''; do"));
+  CHECK_THAT(script, Catch::Contains("l \"$n\" files '\\''-s hosts:files'\\''"));
   CHECK_THAT(script, Catch::Contains("[ \"$4\" -ge 250000 ]"));
-  CHECK_THAT(script, Catch::Contains("l \"$n\" dns '-s hosts:dns'"));
+  CHECK_THAT(script, Catch::Contains("l \"$n\" dns '\\''-s hosts:dns'\\''"));
   CHECK_THAT(name_resolution_script({"a"}, 250, 3000, {"/opt/my getent"}),
-             Catch::Contains("'/opt/my getent' $3 ahosts"));
+             Catch::Contains("'\\''/opt/my getent'\\'' $3 ahosts"));
 }
 
 TEST_CASE("name resolution output: captured lines read, garbage refused with its line") {

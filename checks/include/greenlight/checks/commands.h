@@ -45,7 +45,8 @@ std::string hosts_file_lookup_script(const std::vector<std::string>& names,
 /// do), `getent -s hosts:files ahosts NAME` (files) and, when the first was
 /// slower than `warning_ms` or did not resolve, `getent -s hosts:dns ahosts
 /// NAME` (dns). Each lookup runs under `timeout -k 1 SECONDS` (exit 124 when
-/// cut) and is timed with `date +%s%N` around it. `ahosts`: `getent hosts`
+/// cut) and is timed with bash's $EPOCHREALTIME around it (the script is
+/// `bash -c '...'`: no clock process inside the timed region). `ahosts`: `getent hosts`
 /// (gethostbyname2) asks AAAA first through the whole hosts line, so a name
 /// of the hosts file waits on DNS there, which getaddrinfo does not; and
 /// glibc 2.36's `-s` is honoured by `ahosts`, not by `ahostsv4`. `program`

@@ -53,7 +53,7 @@ struct HostNameResolution {
 
 /// Thresholds on the time of the whole NSS path, in milliseconds.
 struct NameResolutionLimits {
-  double warning_ms = 250;
+  double warning_ms = 500;
   double critical_ms = 1000;
   /// Where the script cuts one lookup (timeout's exit status 124).
   double lookup_timeout_ms = 5000;
