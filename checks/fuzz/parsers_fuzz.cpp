@@ -19,6 +19,7 @@
 #include "greenlight/checks/gluster_heal.h"
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/name_resolution.h"
 #include "greenlight/checks/power.h"
 #include "greenlight/checks/prometheus_alerts.h"
 
@@ -80,6 +81,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto lookups = parse_hosts_file_lookups(text); lookups.ok()) {
     (void)hosts_files_verdict({AddressRecord{"a", "adm", "10.0.0.1", true, true, {"a"}}},
                               {{"h", *lookups, ""}});
+  }
+  if (const auto timings = parse_name_resolution(text); timings.ok()) {
+    // Green only from a fast, resolved whole-path lookup of the name.
+    const auto verdict = name_resolution_verdict({"a"}, {{"h", *timings, ""}}, {});
+    if (verdict.green()) {
+      bool fast = false;
+      for (const auto& lookup : timings->lookups) {
+        fast = fast || (lookup.name == "a" && lookup.source == "nss" && lookup.exit_status == 0 &&
+                        lookup.ms < 500 && !lookup.address.empty());
+      }
+      if (!fast) __builtin_trap();
+    }
   }
   if (const auto power = parse_chassis_power(text); power.ok()) {
     (void)power_state_verdict({NodePower{"n", "10.0.0.1", *power, "", false, ""}}, PowerGoal::off);

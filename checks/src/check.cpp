@@ -10,6 +10,7 @@
 #include "greenlight/checks/fping.h"
 #include "greenlight/checks/nagios.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/site_runner.h"
 #include "kinds.h"
 
 namespace greenlight::checks {
@@ -29,6 +30,22 @@ std::vector<std::string> expand(config::MapReader& reader, const char* key,
                                fmt::format("{}: {}", key, error.what()));
     return {};
   }
+}
+
+OnHosts on_hosts(config::MapReader& reader, const config::CheckSpec& spec,
+                 const config::Site& site, const GroupResolver& groups) {
+  OnHosts out;
+  for (const auto& node : expand(reader, "on", site, groups, false)) {
+    out.hosts.push_back(node);
+    out.placements.push_back(site.is_self(node) && site.is_self(spec.host)
+                                 ? std::nullopt
+                                 : std::optional<Endpoint>(site_endpoint(&site, node)));
+  }
+  if (out.hosts.empty()) {
+    out.hosts.push_back(site.is_self(spec.host) ? site.self_name() : spec.host);
+    out.placements.emplace_back();
+  }
+  return out;
 }
 
 }  // namespace detail
@@ -156,6 +173,8 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
     check = std::move(gluster);
   } else if (spec.kind == "dns_critical") {
     check = detail::make_dns_check(spec, site, reader, groups);
+  } else if (spec.kind == "name_resolution") {
+    check = detail::make_name_resolution_check(spec, site, reader, groups);
   } else if (spec.kind == "power") {
     check = detail::make_power_check(spec, site, reader, groups);
   } else if (spec.kind == "fleet_units") {

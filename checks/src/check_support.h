@@ -24,6 +24,17 @@ std::vector<std::string> expand(config::MapReader& reader, const char* key,
                                 const config::Site& site, const GroupResolver& groups,
                                 bool required);
 
+/// The hosts a check's commands run on, from its `on` node set (none
+/// named: the check's own host), and where each command goes: nullopt for
+/// greenlight's own host when the check runs there, the node's endpoint
+/// (over SSH) otherwise. Same order in both.
+struct OnHosts {
+  std::vector<std::string> hosts;
+  std::vector<std::optional<Endpoint>> placements;
+};
+OnHosts on_hosts(config::MapReader& reader, const config::CheckSpec& spec, const config::Site& site,
+                 const GroupResolver& groups);
+
 /// A failed command that produced nothing to judge (timeout, signal, could
 /// not start): unknown, naming why. nullopt when it ran to an exit status.
 inline std::optional<CheckResult> not_judgeable(const RunResult& result) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "greenlight/core/shell.h"
 
 namespace greenlight::checks {
@@ -49,16 +51,55 @@ Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_
   return argv;
 }
 
-std::string hosts_file_lookup_script(const std::vector<std::string>& names,
-                                     const std::vector<std::string>& program) {
-  std::string getent;
-  for (const auto& word : program) getent += (getent.empty() ? "" : " ") + shell_quote(word);
-  if (getent.empty()) getent = "getent";
+namespace {
+
+// `program` shell-quoted, word by word; `fallback` when it is empty.
+std::string quoted_program(const std::vector<std::string>& program, const char* fallback) {
+  std::string out;
+  for (const auto& word : program) out += (out.empty() ? "" : " ") + shell_quote(word);
+  return out.empty() ? fallback : out;
+}
+
+// " NAME NAME...", each quoted: the word list of a `for n in` loop.
+std::string quoted_names(const std::vector<std::string>& names) {
   std::string words;
   for (const auto& name : names) words += " " + shell_quote(name);
+  return words;
+}
+
+}  // namespace
+
+std::string hosts_file_lookup_script(const std::vector<std::string>& names,
+                                     const std::vector<std::string>& program) {
+  const std::string getent = quoted_program(program, "getent");
+  const std::string words = quoted_names(names);
   return fmt::format(
       R"(for n in{}; do echo "== $n"; {} -s hosts:files hosts "$n"; echo "== rc $?"; done)", words,
       getent);
+}
+
+std::string name_resolution_script(const std::vector<std::string>& names, double warning_ms,
+                                   double lookup_timeout_ms,
+                                   const std::vector<std::string>& program) {
+  const std::string getent = quoted_program(program, "getent");
+  const std::string words = quoted_names(names);
+  const double seconds = std::max(lookup_timeout_ms, 1.0) / 1000.0;
+  // l NAME SOURCE [OPTIONS]: one timed lookup, one line; the address is
+  // what the first line of getent starts with. A name's lines are written
+  // by one printf, so parallel names never interleave within a line. bash's
+  // $EPOCHREALTIME reads the clock without starting a process: only
+  // timeout and getent are inside the timed region.
+  const std::string script = fmt::format(
+      R"sh(l() {{ s=$EPOCHREALTIME; a=$(timeout -k 1 {:.3f} {} $3 ahosts "$1" 2>/dev/null); r=$?; )sh"
+      R"sh(e=$EPOCHREALTIME; a=${{a%%[!0-9A-Fa-f.:]*}}; s=${{s//[.,]/}}; e=${{e//[.,]/}}; )sh"
+      R"sh(echo "resolve $1 $2 $((e-s)) $r $a"; }}; )sh"
+      R"sh(echo "nsswitch $(grep -m1 '^hosts:' /etc/nsswitch.conf 2>/dev/null)"; )sh"
+      R"sh(for n in{}; do (o=$(l "$n" nss); f=$(l "$n" files '-s hosts:files'); set -- $o; )sh"
+      R"sh(if [ "$5" != 0 ] || [ "$4" -ge {} ]; then f="$f)sh"
+      "\n"
+      R"sh($(l "$n" dns '-s hosts:dns')"; fi; printf '%s\n%s\n' "$o" "$f") & done; wait)sh",
+      seconds, getent, words, static_cast<long long>(warning_ms * 1000));
+  return "bash -c " + shell_quote(script);
 }
 
 Argv fleet_list_units_argv() {

@@ -18,7 +18,6 @@
 #include "greenlight/checks/confiture.h"
 #include "greenlight/checks/dns.h"
 #include "greenlight/checks/dns_servers.h"
-#include "greenlight/core/site_runner.h"
 #include "kinds.h"
 
 namespace greenlight::checks::detail {
@@ -69,16 +68,9 @@ class DnsCheck : public Check {
     nss_ = reader.boolean("nss").value_or(true);
     // The hosts whose hosts files must hold the records; none named: the
     // check's own host.
-    for (const auto& node : expand(reader, "on", site, groups, false)) {
-      hosts_.push_back(node);
-      placements_.push_back(site.is_self(node) && site.is_self(spec.host)
-                                ? std::nullopt
-                                : std::optional<Endpoint>(site_endpoint(&site, node)));
-    }
-    if (hosts_.empty()) {
-      hosts_.push_back(site.is_self(spec.host) ? site.self_name() : spec.host);
-      placements_.emplace_back();
-    }
+    auto on = on_hosts(reader, spec, site, groups);
+    hosts_ = std::move(on.hosts);
+    placements_ = std::move(on.placements);
     for (const auto& text : reader.strings("servers").value_or(std::vector<std::string>{})) {
       auto server = parse_dns_server(text);
       if (!server) {

@@ -15,18 +15,6 @@ namespace greenlight::checks {
 
 namespace {
 
-std::vector<std::string_view> split_columns(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == '\t' || line[i] == ' ')) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != '\t' && line[i] != ' ') ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
-
 bool printable(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -61,7 +49,7 @@ Parsed<std::vector<FleetUnit>> parse_fleet_units(std::string_view output,
     if (detail::trim(line).empty()) continue;
     const std::string where = "fleetctl list-units: line " + std::to_string(line_no);
     if (!printable(line)) return ParseError{where + ": control characters in the line"};
-    const auto columns = split_columns(line);
+    const auto columns = detail::split_blank(line);
     std::string joined;
     for (const auto c : columns) {
       if (!joined.empty()) joined += ' ';

@@ -9,6 +9,7 @@
 
 namespace greenlight::checks {
 
+using detail::split_blank;
 using detail::trim;
 
 namespace {
@@ -20,18 +21,6 @@ std::optional<double> to_double(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || v < 0) return std::nullopt;
   return v;
-}
-
-std::vector<std::string_view> split_blank(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    const std::size_t start = i;
-    while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
-    if (i > start) out.push_back(text.substr(start, i - start));
-  }
-  return out;
 }
 
 bool valid_host(std::string_view host) {

@@ -18,18 +18,12 @@ namespace greenlight::checks {
 Parsed<std::vector<HostsLookup>> parse_hosts_file_lookups(std::string_view output) {
   std::vector<HostsLookup> out;
   std::optional<HostsLookup> open;
-  std::size_t start = 0;
-  std::size_t number = 0;
-  while (start < output.size()) {
-    std::size_t end = output.find('\n', start);
-    if (end == std::string_view::npos) end = output.size();
-    const std::string_view line = detail::trim(output.substr(start, end - start));
-    start = end + 1;
-    ++number;
-    if (line.empty()) continue;
+  detail::Lines lines(output);
+  std::string_view line;
+  while (lines.next(line)) {
     auto bad = [&](const char* why) {
-      return ParseError{
-          fmt::format("hosts file lookups, line {}: {}: '{}'", number, why, line.substr(0, 120))};
+      return ParseError{fmt::format("hosts file lookups, line {}: {}: '{}'", lines.number(), why,
+                                    line.substr(0, 120))};
     };
     if (line.rfind("== rc ", 0) == 0) {
       if (!open) return bad("a status outside a lookup");

@@ -25,6 +25,12 @@ std::unique_ptr<Check> make_prometheus_alerts_check(const config::CheckSpec& spe
 std::unique_ptr<Check> make_dns_check(const config::CheckSpec& spec, const config::Site& site,
                                       config::MapReader& reader, const GroupResolver& groups);
 
+/// kind name_resolution: names, on, warning, critical, lookup_timeout.
+std::unique_ptr<Check> make_name_resolution_check(const config::CheckSpec& spec,
+                                                  const config::Site& site,
+                                                  config::MapReader& reader,
+                                                  const GroupResolver& groups);
+
 /// kind power: nodes, expect (on|off), ping, ping_count.
 std::unique_ptr<Check> make_power_check(const config::CheckSpec& spec, const config::Site& site,
                                         config::MapReader& reader, const GroupResolver& groups);

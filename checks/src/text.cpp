@@ -29,4 +29,28 @@ std::optional<std::uint64_t> to_uint(std::string_view text) {
   return value;
 }
 
+std::vector<std::string_view> split_blank(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
+    if (i > start) out.push_back(text.substr(start, i - start));
+  }
+  return out;
+}
+
+bool Lines::next(std::string_view& line) {
+  while (start_ < text_.size()) {
+    std::size_t end = text_.find('\n', start_);
+    if (end == std::string_view::npos) end = text_.size();
+    line = trim(text_.substr(start_, end - start_));
+    start_ = end + 1;
+    ++number_;
+    if (!line.empty()) return true;
+  }
+  return false;
+}
+
 }  // namespace greenlight::checks::detail

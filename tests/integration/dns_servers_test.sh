@@ -10,16 +10,8 @@ set -uo pipefail
 gl=${GREENLIGHT:?}
 ns=gl-dnss$$
 work=$(mktemp -d /tmp/greenlight-dns-servers.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  ip netns del "$ns" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+source "$(dirname "$0")/../support/netns.sh"
+netns_up "$ns" "$work"
 # nss_wrapper ahead of the ASan runtime in a sanitized build: ASan is told
 # not to insist on being first (nss_wrapper does not replace malloc).
 wrapper=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -1)

@@ -109,7 +109,8 @@ check "the records that do not resolve are top2-eq and top3-data" \
 check "only the hung command cannot run" \
   test "$(jq -r '[.data.alerts[] | select(.labels.alertname == "GreenlightCheckCannotRun") | .labels.check] | sort | join(" ")' <<<"$alerts")" = "gluster-heal gluster-heal-summary hung-command"
 for alert in GlusterSplitBrain GreenlightSlowPeer GreenlightPacketLoss GreenlightDown \
-  GreenlightRunBlockedOnGate GlusterHealStuck; do
+  GreenlightRunBlockedOnGate GlusterHealStuck GreenlightSlowNameResolution \
+  GreenlightNameNotResolving; do
   s=$(state_of "$alert")
   check "alert $alert stays quiet (state: '${s}')" test -z "$s"
 done

@@ -28,7 +28,7 @@ TEST_CASE("the example site loads cleanly") {
   CHECK(site.self_host()->name == "top1");
   CHECK(site.host("top2")->address == "10.1.0.2");
   CHECK(site.host("worker03")->bmc == "10.2.1.3");
-  CHECK(site.checks.size() == 9);
+  CHECK(site.checks.size() == 10);
   auto resolver = site.group_resolver();
   CHECK(greenlight::NodeSet::parse("@hypervisors!top1", resolver.get()).fold() ==
         "top[2-3],worker[01-04]");

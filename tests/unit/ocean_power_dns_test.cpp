@@ -2,6 +2,8 @@
 // run on scripted outputs: the hosts file of every top and worker before
 // shutdown and again with the DNS VMs down; the BMCs and addresses of the
 // nodes powered off or on; the heal summary at a pace a healing volume bears.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -48,7 +50,9 @@ TEST_CASE("ocean critical-dns-resolves: the hosts file of every top and worker, 
   const auto good = ocean.judge_rules("shutdown", "critical-dns-resolves", 0,
                                       {rule("", "getent", hosts_file())}, &recorded);
   CHECK(good.green());
-  CHECK_THAT(good.message, Catch::Contains("in the hosts files of top1, top2, top3, worker01, worker02, worker03, worker04"));
+  CHECK_THAT(good.message,
+             Catch::Contains(
+                 "in the hosts files of top1, top2, top3, worker01, worker02, worker03, worker04"));
   REQUIRE(recorded.size() == 7);
   for (const char* host : {"top1: ", "top2: ", "top3: ", "worker01: ", "worker04: "}) {
     const bool ran = std::any_of(recorded.begin(), recorded.end(), [&](const std::string& line) {
@@ -142,4 +146,37 @@ TEST_CASE("ocean volumes-healed: the summary, at most every 10 s, for hours") {
     summary =
         summary || command.text().find("heal volspoms1 info summary --xml") != std::string::npos;
   CHECK(summary);
+}
+
+TEST_CASE("ocean peers-connected: every hypervisor times every peer name, a slow one named") {
+  Ocean ocean;
+  const auto& gate = ocean.gate("startup", "peers-connected");
+  REQUIRE(gate.checks.size() == 4);
+  CHECK(gate.checks.at(3).check == "name-resolution");
+  const auto check = ocean.build(gate.checks.at(3));
+  // One script per hypervisor: top1 locally (self), the six others over SSH.
+  REQUIRE(check->commands().size() == 7);
+  CHECK_FALSE(check->placements().at(0).has_value());
+  REQUIRE(check->placements().at(6).has_value());
+  CHECK(check->placements().at(6)->node == "worker04");
+  CHECK_THAT(check->commands().at(0).text(), Catch::Contains("for n in top1 top2 top3 worker01"));
+  // On worker03, worker04's name is not in the hosts file and the DNS VMs
+  // are not up yet: the lookup waits for the resolver's timeout.
+  std::string fast = "nsswitch hosts: files dns\n";
+  for (const char* name :
+       {"top1", "top2", "top3", "worker01", "worker02", "worker03", "worker04"}) {
+    fast +=
+        fmt::format("resolve {0} nss 3000 0 10.1.0.9\nresolve {0} files 2000 0 10.1.0.9\n", name);
+  }
+  std::string slow = fast;
+  const std::string from =
+      "resolve worker04 nss 3000 0 10.1.0.9\nresolve worker04 files 2000 0 10.1.0.9\n";
+  slow.replace(slow.find(from), from.size(),
+               "resolve worker04 nss 2010000 2\nresolve worker04 files 2000 2\n"
+               "resolve worker04 dns 2004000 2\n");
+  const auto r = ocean.judge_rules("startup", "peers-connected", 3,
+                                   {rule("worker03", "ahosts", slow), rule("", "ahosts", fast)});
+  CHECK(r.status == checks::Status::critical);
+  CHECK_THAT(r.message,
+             Catch::StartsWith("worker04 unresolved on worker03 (dns slow, worst 2.01 s"));
 }

@@ -15,6 +15,7 @@
 #include "greenlight/checks/gluster_verdict.h"
 #include "greenlight/checks/dns.h"
 #include "greenlight/checks/nagios.h"
+#include "greenlight/checks/name_resolution.h"
 #include "greenlight/checks/power.h"
 #include "greenlight/checks/prometheus_rules.h"
 #include "support/read_file.h"
@@ -90,6 +91,9 @@ void run_all(const std::string& input) {
     AddressRecord top1{"top1", "adm", "10.1.0.1", true, true, {"top1", "top1-adm"}};
     (void)hosts_files_verdict({top1}, {{"top2", *lookups, {}}});
   }
+  if (const auto timings = parse_name_resolution(input); timings.ok()) {
+    (void)name_resolution_verdict({"gltop1", "gltop2"}, {{"top1", *timings, {}}}, {});
+  }
   if (const auto power = parse_chassis_power(input); power.ok()) {
     NodePower node{"n1", "10.1.0.1", *power, {}, false, {}};
     (void)power_state_verdict({node}, PowerGoal::off);
@@ -114,6 +118,7 @@ const char* const kFixtures[] = {
     "prometheus/rules_running.json",
     "power/ipmitool_sim.txt",
     "dns/hosts_file_lookups.txt",
+    "dns/name_resolution_silent_dns.txt",
 };
 
 }  // namespace

@@ -336,7 +336,7 @@ const std::vector<std::string>& check_kinds() {
   static const std::vector<std::string> kinds = {
       "gluster_peers", "gluster_volumes",   "gluster_heal", "gluster_clients",
       "fping",         "fleet_units",       "dns_critical", "nagios",
-      "command",       "prometheus_alerts", "power"};
+      "command",       "prometheus_alerts", "power",        "name_resolution"};
   return kinds;
 }
 

@@ -4,8 +4,8 @@
 // into a Check; run_check() runs it through a CommandRunner and hands back
 // its CheckResult. Every kind of config::check_kinds() runs: fping,
 // gluster_peers, gluster_volumes, gluster_heal, gluster_clients, fleet_units,
-// dns_critical (hosts files and DNS servers), power, prometheus_alerts,
-// nagios and command.
+// dns_critical (hosts files and DNS servers), name_resolution, power,
+// prometheus_alerts, nagios and command.
 #pragma once
 
 #include <functional>

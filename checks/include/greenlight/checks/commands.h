@@ -36,6 +36,24 @@ Argv fping_argv(const std::vector<std::string>& targets, int count = 3, int time
 /// glibc 2.36. `program` replaces getent when not empty (each word quoted).
 std::string hosts_file_lookup_script(const std::vector<std::string>& names,
                                      const std::vector<std::string>& program = {});
+/// Shell text timing, on the host it runs on, how long each name takes to
+/// resolve (parse_name_resolution): it prints the `hosts:` line of
+/// nsswitch.conf ("nsswitch hosts: files dns"), then per name, all names at
+/// once (one subshell each, its lines written in one piece), "resolve NAME
+/// SOURCE MICROSECONDS STATUS [ADDRESS]" for `getent ahosts NAME` (source
+/// nss: getaddrinfo over the whole hosts line, what fping, ssh and glusterd
+/// do), `getent -s hosts:files ahosts NAME` (files) and, when the first was
+/// slower than `warning_ms` or did not resolve, `getent -s hosts:dns ahosts
+/// NAME` (dns). Each lookup runs under `timeout -k 1 SECONDS` (exit 124 when
+/// cut) and is timed with bash's $EPOCHREALTIME around it (the script is
+/// `bash -c '...'`: no clock process inside the timed region). `ahosts`: `getent hosts`
+/// (gethostbyname2) asks AAAA first through the whole hosts line, so a name
+/// of the hosts file waits on DNS there, which getaddrinfo does not; and
+/// glibc 2.36's `-s` is honoured by `ahosts`, not by `ahostsv4`. `program`
+/// replaces getent when not empty (each word quoted).
+std::string name_resolution_script(const std::vector<std::string>& names, double warning_ms,
+                                   double lookup_timeout_ms,
+                                   const std::vector<std::string>& program = {});
 /// fleetctl list-units --fields unit,machine,active,sub --no-legend --full
 /// (parse_fleet_units with the default fields)
 Argv fleet_list_units_argv();
