@@ -138,6 +138,19 @@ void render_gate(std::string& out, const char* label, const std::string& name,
   }
   out += fmt::format("      green for {}, at most {}\n", duration(gate->stable_for),
                      duration(gate->timeout));
+  if (!gate->remedy) return;
+  const Remedy& remedy = *gate->remedy;
+  std::string states;
+  for (const auto& state : remedy.states) states += (states.empty() ? "" : ",") + state;
+  out += fmt::format(
+      "      remedy: still red {} into the wait, at most {} attempt{}, on the VMs that keep it "
+      "red ({}: @remedy:vms) and their hypervisors (@remedy:hosts); then the gate waits again\n",
+      duration(remedy.after), remedy.attempts, remedy.attempts == 1 ? "" : "s", states);
+  int number = 0;
+  for (const auto& step : remedy.steps) {
+    out += "  " + render_jobs(fmt::format("      remedy step {} run", ++number), step, site, groups,
+                              excluded);
+  }
 }
 
 }  // namespace

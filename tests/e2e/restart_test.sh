@@ -60,6 +60,7 @@ power_cycle_top1() {
 vms_before=$(running_vms | tr '\n' ' ')
 check "VMs run before the restart ($vms_before)" test "$(wc -w <<<"$vms_before")" -eq 6
 source "$here/clean_restart.sh"
+source "$here/stuck_vm.sh"   # scenario 4, and the faulted restart's stuck-VM hooks
 source "$here/faulted_restart.sh"
 
 echo "e2e: clean restart ${clean_ms:-?} ms, faulted restart ${faulted_ms:-?} ms, suite $(($(now_ms) - started)) ms"
