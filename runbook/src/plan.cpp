@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/gate.h"
@@ -148,8 +150,14 @@ void render_gate(std::string& out, const char* label, const std::string& name,
       duration(remedy.after), remedy.attempts, remedy.attempts == 1 ? "" : "s", states);
   int number = 0;
   for (const auto& step : remedy.steps) {
-    out += "  " + render_jobs(fmt::format("      remedy step {} run", ++number), step, site, groups,
-                              excluded);
+    // Under the gate: the step as exec resolves it, indented once more.
+    const std::string block = render_jobs(fmt::format("   remedy step {} run", ++number), step,
+                                          site, groups, excluded);
+    for (std::size_t start = 0; start < block.size();) {
+      const std::size_t end = std::min(block.find('\n', start), block.size() - 1);
+      out += "    " + block.substr(start, end - start + 1);
+      start = end + 1;
+    }
   }
 }
 

@@ -234,10 +234,10 @@ TEST_CASE("plan shows a gate's remedy through the steps' own resolution") {
   const std::string plan = runbook::render_plan(h.books[0], h.site);
   CHECK_THAT(plan, Catch::Contains("remedy: still red 2m into the wait, at most 2 attempts, on "
                                    "the VMs that keep it red (running: @remedy:vms)"));
-  CHECK_THAT(plan, Catch::Contains("remedy step 1 run on @remedy:hosts (resolved at run time):\n"
-                                   "      systemctl stop fleet"));
+  CHECK_THAT(plan, Catch::Contains("       remedy step 1 run on @remedy:hosts (resolved at run time):\n"
+                                   "          systemctl stop fleet"));
   CHECK_THAT(plan, Catch::Contains(
-                       "remedy step 2 run on n1 (1 node):\n      fleetctl stop --no-block "
+                       "remedy step 2 run on n1 (1 node):\n          fleetctl stop --no-block "
                        "{{ nodes(\"@remedy:vms\", format=\"pcocc-vm-%s.service\") }}   (node sets "
                        "resolved at run time)"));
 }
@@ -261,7 +261,7 @@ TEST_CASE("the ocean shutdown applies the stuck-VM remedy on both VM gates, and 
   }
   const std::string plan = runbook::render_plan(books[0], ocean.site);
   CHECK_THAT(plan, Catch::Contains("remedy step 3 run on @remedy:hosts (resolved at run time):\n"
-                                   "      systemctl start fleet"));
+                                   "          systemctl start fleet"));
 }
 
 TEST_CASE("the loader refuses remedies it could not run") {
