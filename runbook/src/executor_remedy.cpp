@@ -41,11 +41,11 @@ void Executor::Impl::close_interrupted_remedy(const Phase& phase, const std::str
 void Executor::Impl::arm_remedy(const Phase& phase, const Gate& gate, milliseconds delay) {
   const auto generation = ++remedy_generation_;
   remedy_timer_.expires_after(delay);
-  remedy_timer_.async_wait([this, alive = alive_, &phase, &gate,
-                            generation](const boost::system::error_code& ec) {
-    if (ec || !*alive || finished_ || generation != remedy_generation_) return;
-    remedy_due(phase, gate);
-  });
+  remedy_timer_.async_wait(
+      [this, alive = alive_, &phase, &gate, generation](const boost::system::error_code& ec) {
+        if (ec || !*alive || finished_ || generation != remedy_generation_) return;
+        remedy_due(phase, gate);
+      });
 }
 
 void Executor::Impl::disarm_remedy() {
@@ -140,36 +140,39 @@ void Executor::Impl::remedy_step(const Phase& phase, const Gate& gate, std::size
          fmt::format("step {} started on {}: {}", number, nodes, text));
   report(fmt::format("    remedy step {} on {}: {}", number, nodes, text));
   const int fanout = s.fanout > 0 ? s.fanout : ctx_.site.ssh.fanout;
-  detail::run_jobs(
-      ctx_.runner, std::move(jobs), fanout,
-      [this, alive = alive_, &phase, &gate, &s, number, nodes, failures,
-       next](std::vector<RunResult> results) {
-        if (!*alive || finished_) return;
-        std::vector<RunResult> failed;
-        for (const auto& result : results) {
-          if (!detail::succeeded(result, s.allowed_exit_codes)) failed.push_back(result);
-        }
-        for (const auto& line : detail::folded_results(results)) report("  " + line);
-        std::string detail_text;
-        if (static_cast<int>(failed.size()) > s.max_failed_nodes) {
-          detail_text = fmt::format("step {} failed on {} ({})", number, detail::fold_nodes(failed),
-                                    detail::failure_summary(failed));
-          failures->push_back(detail_text);
-        } else {
-          detail_text = fmt::format("step {} ok on {} node{}", number, results.size() - failed.size(),
-                                    results.size() - failed.size() == 1 ? "" : "s");
-        }
-        append(JournalEvent::kRemedyStep, phase.name, gate.name, detail_text);
-        next();
-      });
+  detail::run_jobs(ctx_.runner, std::move(jobs), fanout,
+                   [this, alive = alive_, &phase, &gate, &s, number, nodes, failures,
+                    next](std::vector<RunResult> results) {
+                     if (!*alive || finished_) return;
+                     std::vector<RunResult> failed;
+                     for (const auto& result : results) {
+                       if (!detail::succeeded(result, s.allowed_exit_codes))
+                         failed.push_back(result);
+                     }
+                     for (const auto& line : detail::folded_results(results)) report("  " + line);
+                     std::string detail_text;
+                     if (static_cast<int>(failed.size()) > s.max_failed_nodes) {
+                       detail_text =
+                           fmt::format("step {} failed on {} ({})", number,
+                                       detail::fold_nodes(failed), detail::failure_summary(failed));
+                       failures->push_back(detail_text);
+                     } else {
+                       detail_text = fmt::format("step {} ok on {} node{}", number,
+                                                 results.size() - failed.size(),
+                                                 results.size() - failed.size() == 1 ? "" : "s");
+                     }
+                     append(JournalEvent::kRemedyStep, phase.name, gate.name, detail_text);
+                     next();
+                   });
 }
 
 void Executor::Impl::remedy_from_pause(const Phase& phase, const Gate& gate) {
   const RemedyObjects objects = objects_keeping_red(gate, last_gate_status_);
   if (objects.empty()) {
-    report(fmt::format("  no VM keeps gate {} red in its checks' latest results: nothing to "
-                       "remedy; waiting for the gate again",
-                       gate.name));
+    report(
+        fmt::format("  no VM keeps gate {} red in its checks' latest results: nothing to "
+                    "remedy; waiting for the gate again",
+                    gate.name));
     return advance();
   }
   run_remedy(phase, gate, objects, "by the operator" + answered_by(), [this] { advance(); });

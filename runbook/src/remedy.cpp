@@ -35,7 +35,8 @@ std::string RemedyObjects::describe() const {
 std::string host_of_machine(std::string_view machine, const config::Site& site) {
   if (machine.empty() || machine == "-") return {};
   const auto slash = machine.rfind('/');
-  const std::string_view where = slash == std::string_view::npos ? machine : machine.substr(slash + 1);
+  const std::string_view where =
+      slash == std::string_view::npos ? machine : machine.substr(slash + 1);
   if (where.empty()) return {};
   for (const auto& host : site.hosts) {
     if (host.address == where || host.name == where) return host.name;

@@ -47,8 +47,8 @@ void check_nodes(LoaderContext& ctx, const Value& where, const std::string& node
   }
 }
 
-std::optional<CommandTemplate> read_command(LoaderContext& ctx, MapReader& reader, std::string_view what,
-                                            bool required) {
+std::optional<CommandTemplate> read_command(LoaderContext& ctx, MapReader& reader,
+                                            std::string_view what, bool required) {
   const Value* value = required ? reader.require("command") : reader.get("command");
   if (value == nullptr) return std::nullopt;
   auto text = config::read_string(*value, ctx.diagnostics, fmt::format("{}: command", what));
@@ -72,7 +72,6 @@ std::optional<CommandTemplate> read_command(LoaderContext& ctx, MapReader& reade
   }
 }
 
-
 // The groups a remedy's steps read (remedy.h): known and empty while validating.
 class RemedyGroupPlaceholder : public GroupSource {
  public:
@@ -87,13 +86,15 @@ class RemedyGroupPlaceholder : public GroupSource {
 // A node set or command of an ordinary step reading @remedy: would fail in
 // the middle of a run: those groups exist only while a remedy runs.
 void refuse_remedy_groups(LoaderContext& ctx, const Value& body, std::string_view what) {
-  auto reads = [](const Value& v) { return v.is_scalar() && v.scalar.find("@remedy:") != std::string::npos; };
+  auto reads = [](const Value& v) {
+    return v.is_scalar() && v.scalar.find("@remedy:") != std::string::npos;
+  };
   if (!body.is_mapping()) return;
   for (const auto& [key, value] : body.entries) {
     if (reads(value)) {
-      ctx.diagnostics.error(value.mark,
-                            fmt::format("{}: {}: @remedy: groups exist only in a gate's remedy steps",
-                                        what, key.scalar));
+      ctx.diagnostics.error(
+          value.mark, fmt::format("{}: {}: @remedy: groups exist only in a gate's remedy steps",
+                                  what, key.scalar));
     }
   }
 }
@@ -204,8 +205,7 @@ std::optional<Step> read_step(LoaderContext& ctx, const Value& value, std::strin
             ctx.diagnostics.error(
                 body.find("on") != nullptr ? body.find("on")->mark : key.mark,
                 fmt::format("{}: {} ha{} no BMC address", step_what,
-                            NodeSet::from_names(missing).fold(),
-                            missing.size() == 1 ? "s" : "ve"),
+                            NodeSet::from_names(missing).fold(), missing.size() == 1 ? "s" : "ve"),
                 "hosts: NAME: {bmc: ADDRESS}");
           }
         } catch (const std::exception&) {
@@ -234,7 +234,6 @@ std::optional<Step> read_step(LoaderContext& ctx, const Value& value, std::strin
   return step;
 }
 
-
 void add_placeholder_sources(GroupResolver& groups) {
   groups.add_source("run", std::make_shared<RunGroupPlaceholder>());
   groups.add_source("remedy", std::make_shared<RemedyGroupPlaceholder>());
@@ -252,10 +251,10 @@ std::optional<Remedy> read_remedy(LoaderContext& ctx, const Value& value, std::s
     for (const auto& state : *states) {
       if (std::find(known.begin(), known.end(), state) == known.end()) {
         auto hint = config::closest(state, known);
-        ctx.diagnostics.error(value.find("states")->mark,
-                              fmt::format("{}: states: '{}' is not a fleet sub-state", remedy_what,
-                                          state),
-                              hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
+        ctx.diagnostics.error(
+            value.find("states")->mark,
+            fmt::format("{}: states: '{}' is not a fleet sub-state", remedy_what, state),
+            hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
       }
     }
     remedy.states = *states;
@@ -264,8 +263,8 @@ std::optional<Remedy> read_remedy(LoaderContext& ctx, const Value& value, std::s
   reader.finish();
   if (steps == nullptr) return std::nullopt;
   if (!steps->is_sequence() || steps->items.empty()) {
-    ctx.diagnostics.error(steps->mark,
-                          fmt::format("{}: steps: expected a list of `- run: {{...}}`", remedy_what));
+    ctx.diagnostics.error(
+        steps->mark, fmt::format("{}: steps: expected a list of `- run: {{...}}`", remedy_what));
     return std::nullopt;
   }
   int number = 0;

@@ -64,8 +64,8 @@ std::vector<runbook::JournalRecord> of(const std::vector<runbook::JournalRecord>
 
 TEST_CASE("the objects keeping a gate red: VMs in the remedy's states, placed on their hosts") {
   config::Diagnostics diagnostics;
-  const config::Site site = site_with(book_with("          timeout: 5s", "            after: 1s"),
-                                      diagnostics);
+  const config::Site site =
+      site_with(book_with("          timeout: 5s", "            after: 1s"), diagnostics);
   runbook::Remedy remedy;
   checks::CheckResult result;
   result.facts = stuck_facts();
@@ -118,10 +118,9 @@ TEST_CASE("a remedy runs once the gate is red `after`, on what keeps it red; the
   };
   CHECK(h.run() == RunOutcome::kFinished);
   CHECK(h.runner.recorded ==
-        std::vector<std::string>{"n1: fleetctl stop --no-block pcocc-vm-admin1.service",
-                                 "n2: systemctl stop fleet",
-                                 "n1: fleetctl stop --no-block pcocc-vm-admin1.service",
-                                 "n2: systemctl start fleet"});
+        std::vector<std::string>{
+            "n1: fleetctl stop --no-block pcocc-vm-admin1.service", "n2: systemctl stop fleet",
+            "n1: fleetctl stop --no-block pcocc-vm-admin1.service", "n2: systemctl start fleet"});
   const auto records = h.records();
   const auto waiting = of(records, JournalEvent::kGateWaiting);
   const auto started = of(records, JournalEvent::kRemedyStarted);
@@ -151,7 +150,8 @@ TEST_CASE("a remedy runs once the gate is red `after`, on what keeps it red; the
 }
 
 TEST_CASE("remedy attempts are bounded; the timeout holds; the operator can run one more") {
-  ExecutorHarness h(book_with("          timeout: 1500ms", "            after: 100ms\n            attempts: 2"));
+  ExecutorHarness h(
+      book_with("          timeout: 1500ms", "            after: 100ms\n            attempts: 2"));
   h.runner.failing_commands["systemctl stop fleet"] = {1, "Failed to stop fleet.service"};
   h.results.on_hurry = [&h](const std::string& key) {
     h.results.set(key, checks::Status::critical, "1 of 2 units not stopped", stuck_facts());
@@ -168,8 +168,8 @@ TEST_CASE("remedy attempts are bounded; the timeout holds; the operator can run 
   // Two attempts in the first wait, then the operator's, then a new wait
   // (the operator chose it) with its own two.
   CHECK(remedies == std::vector<std::string>{"attempt 1 of 2:", "attempt 2 of 2:", "timed out",
-                                             "by the operator", "attempt 1 of 2:",
-                                             "attempt 2 of 2:", "timed out"});
+                                             "by the operator",
+                                             "attempt 1 of 2:", "attempt 2 of 2:", "timed out"});
   // The timeout counts from the wait's start, remedies included.
   const auto waited = of(records, JournalEvent::kGateTimedOut)[0].unix_ms -
                       of(records, JournalEvent::kGateWaiting)[0].unix_ms;
@@ -179,12 +179,14 @@ TEST_CASE("remedy attempts are bounded; the timeout holds; the operator can run 
   // Every step ran although the first failed (the last restores fleet), and
   // the outcome names the failure.
   CHECK(h.runner.count("systemctl start fleet") == 5);
-  CHECK_THAT(of(records, JournalEvent::kRemedyFinished)[0].detail,
-             Catch::StartsWith("failed: step 1 failed on n2 (n2: exit 1: Failed to stop fleet.service)"));
+  CHECK_THAT(
+      of(records, JournalEvent::kRemedyFinished)[0].detail,
+      Catch::StartsWith("failed: step 1 failed on n2 (n2: exit 1: Failed to stop fleet.service)"));
   REQUIRE(h.person.pauses.size() == 2);
   const auto& pause = h.person.pauses[0];
-  CHECK(pause.choices == std::vector<Decision::Kind>{Decision::Kind::kRetry, Decision::Kind::kRemedy,
-                                                     Decision::Kind::kSkip, Decision::Kind::kAbort});
+  CHECK(pause.choices == std::vector<Decision::Kind>{Decision::Kind::kRetry,
+                                                     Decision::Kind::kRemedy, Decision::Kind::kSkip,
+                                                     Decision::Kind::kAbort});
   CHECK_THAT(pause.explanation, Catch::Contains("1 of 2 units not stopped"));
   CHECK_THAT(pause.explanation, Catch::Contains("Its remedy ran 2 times (at most 2 by itself)"));
   REQUIRE(h.last_snapshot.has_value());
@@ -192,7 +194,8 @@ TEST_CASE("remedy attempts are bounded; the timeout holds; the operator can run 
 }
 
 TEST_CASE("a remedy interrupted by a crash is never run again; its attempt counts") {
-  ExecutorHarness h(book_with("          timeout: 600ms", "            after: 50ms\n            attempts: 1"));
+  ExecutorHarness h(
+      book_with("          timeout: 600ms", "            after: 50ms\n            attempts: 1"));
   {
     auto journal = runbook::Journal::create(h.journal_path());
     journal.append(JournalEvent::kRunStarted, "", "", "book");
@@ -230,12 +233,14 @@ TEST_CASE("a red gate with nothing a remedy acts on waits without one") {
 }
 
 TEST_CASE("plan shows a gate's remedy through the steps' own resolution") {
-  ExecutorHarness h(book_with("          timeout: 5s", "            after: 2m\n            attempts: 2"));
+  ExecutorHarness h(
+      book_with("          timeout: 5s", "            after: 2m\n            attempts: 2"));
   const std::string plan = runbook::render_plan(h.books[0], h.site);
   CHECK_THAT(plan, Catch::Contains("remedy: still red 2m into the wait, at most 2 attempts, on "
                                    "the VMs that keep it red (running: @remedy:vms)"));
-  CHECK_THAT(plan, Catch::Contains("       remedy step 1 run on @remedy:hosts (resolved at run time):\n"
-                                   "          systemctl stop fleet"));
+  CHECK_THAT(plan,
+             Catch::Contains("       remedy step 1 run on @remedy:hosts (resolved at run time):\n"
+                             "          systemctl stop fleet"));
   CHECK_THAT(plan, Catch::Contains(
                        "remedy step 2 run on n1 (1 node):\n          fleetctl stop --no-block "
                        "{{ nodes(\"@remedy:vms\", format=\"pcocc-vm-%s.service\") }}   (node sets "
