@@ -173,7 +173,8 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
   // What keeps the check red, for a gate's remedy: the VM and its sub-state.
   auto keeps_red = [&r, &expect](const FleetUnit* u) {
     const std::string vm = vm_name(expect.unit_format, u->unit);
-    if (!vm.empty()) r.add_fact("vm_red", vm, u->sub.empty() || u->sub == "-" ? "unscheduled" : u->sub);
+    if (!vm.empty())
+      r.add_fact("vm_red", vm, u->sub.empty() || u->sub == "-" ? "unscheduled" : u->sub);
   };
   // With `--fields unit,sub` (the procedure's own command) there is no
   // active state: the sub-state alone decides.

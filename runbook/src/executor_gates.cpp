@@ -76,10 +76,10 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name, bool
   gate_wait_ = std::make_unique<GateWait>(ctx_.io, ctx_.results, *gate, options_.gate);
   if (!after_remedy)
     report(fmt::format("  waiting for gate {}: {} (timeout {}s{})", name, gate->description,
-                     gate->timeout.count() / 1000,
-                     gate->stable_for.count() > 0
-                         ? fmt::format(", green for {}s", gate->stable_for.count() / 1000)
-                         : std::string()));
+                       gate->timeout.count() / 1000,
+                       gate->stable_for.count() > 0
+                           ? fmt::format(", green for {}s", gate->stable_for.count() / 1000)
+                           : std::string()));
   try {
     gate_wait_->start(
         [this, &phase, gate](GateOutcome outcome, const GateStatus& status) {

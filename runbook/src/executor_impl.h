@@ -15,9 +15,9 @@
 #include "greenlight/core/process.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/remedy.h"
-#include "job_window.h"
 #include "greenlight/runbook/run_outline.h"
 #include "greenlight/runbook/step_jobs.h"
+#include "job_window.h"
 #include "step_commands.h"
 
 namespace greenlight::runbook {

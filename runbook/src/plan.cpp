@@ -151,8 +151,8 @@ void render_gate(std::string& out, const char* label, const std::string& name,
   int number = 0;
   for (const auto& step : remedy.steps) {
     // Under the gate: the step as exec resolves it, indented once more.
-    const std::string block = render_jobs(fmt::format("   remedy step {} run", ++number), step,
-                                          site, groups, excluded);
+    const std::string block =
+        render_jobs(fmt::format("   remedy step {} run", ++number), step, site, groups, excluded);
     for (std::size_t start = 0; start < block.size();) {
       const std::size_t end = std::min(block.find('\n', start), block.size() - 1);
       out += "    " + block.substr(start, end - start + 1);

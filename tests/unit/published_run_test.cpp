@@ -189,8 +189,9 @@ TEST_CASE("the gate waited on: red, why, its checks and since when") {
   REQUIRE(gate.waiting_since);
   CHECK(*gate.waiting_since == kNow - seconds(45));
   CHECK(gate.remedy.empty());
-  snapshot.remedies = {{"stop-vms", "volumes-healed", 3, false, "attempt 1 of 1: elsewhere: ok"},
-                       {"heal", "volumes-healed", 1, false, "attempt 1 of 2: admin1 (running) on top2: ok"}};
+  snapshot.remedies = {
+      {"stop-vms", "volumes-healed", 3, false, "attempt 1 of 1: elsewhere: ok"},
+      {"heal", "volumes-healed", 1, false, "attempt 1 of 2: admin1 (running) on top2: ok"}};
   CHECK(control::published_gates(snapshot, kNow)[0].remedy ==
         "attempt 1 of 2: admin1 (running) on top2: ok");
   REQUIRE(control::published_run(snapshot, kStarted, kNow).remedies.size() == 2);
