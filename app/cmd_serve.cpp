@@ -4,6 +4,8 @@
 // checks, an invalid one is refused (its errors logged) and the running one
 // stays. Runs submitted on the control socket (`greenlight runbook exec`)
 // execute here, their gates fed by the same scheduler (serve_runs.cpp).
+// Every runbook's readiness (`runbook check`) is judged again on the
+// scheduler's results as they come in (control/published_readiness.h).
 #include <fmt/format.h>
 #include <malloc.h>
 
@@ -16,6 +18,7 @@
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/scheduler.h"
+#include "greenlight/control/published_readiness.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
@@ -39,9 +42,12 @@ struct Generation {
   std::unique_ptr<checks::Scheduler> scheduler;
   // What runs started under this configuration use.
   std::vector<runbook::Runbook> books;
-  std::string runbook_errors;                  ///< not empty: no run may start
-  std::shared_ptr<GroupResolver> run_groups;   ///< with the fleet checks' @vm: sources
+  std::string runbook_errors;                 ///< not empty: no run may start
+  std::shared_ptr<GroupResolver> run_groups;  ///< with the fleet checks' @vm: sources
   std::unique_ptr<runbook::SchedulerResults> results;
+  /// The readiness report's: dynamic sources only from results already in
+  /// (follow_result), so judging never runs a command on the loop's thread.
+  std::shared_ptr<GroupResolver> readiness_groups;
 };
 
 // Reads and validates the configuration; nullptr with the errors (each with
@@ -65,12 +71,15 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
         runbook_diagnostics.errors().size());
   }
   next->run_groups = runbook_groups(next->site);
+  next->readiness_groups = next->site.group_resolver();
+  next->readiness_groups->set_default("site");
   return next;
 }
 
 class Service {
  public:
-  Service(asio::io_context& io, exporter::Snapshot& snapshot) : io_(io), snapshot_(snapshot) {}
+  Service(asio::io_context& io, exporter::Snapshot& snapshot)
+      : io_(io), snapshot_(snapshot), readiness_timer_(io) {}
 
   // Declares the generation's checks in the snapshot and starts them; the
   // previous generation stops and its late results are ignored.
@@ -82,10 +91,12 @@ class Service {
     const unsigned generation = ++generation_;
     Generation* current = next.get();
     next->scheduler = std::make_unique<checks::Scheduler>(
-        io_, [this, generation, current](const std::string& name,
-                                         const checks::CheckResult& result) {
+        io_,
+        [this, generation, current](const std::string& name, const checks::CheckResult& result) {
           if (generation == generation_) snapshot_.update(name, result);
           follow_result(current->site, *current->run_groups, name, result);
+          follow_result(current->site, *current->readiness_groups, name, result);
+          if (generation == generation_) judge_readiness_soon();
         });
     const config::Site& site = next->site;
     next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
@@ -115,6 +126,7 @@ class Service {
     snapshot_.redeclare(declared);
     next->scheduler->start();
     current_ = std::move(next);
+    judge_readiness_soon();
   }
 
   const config::Site& site() const { return current_->site; }
@@ -142,14 +154,38 @@ class Service {
 
   void stop() {
     if (current_) current_->scheduler->stop();
+    readiness_timer_.cancel();
   }
 
  private:
+  // Results come in bursts (every check at start): one judgement per second
+  // at most.
+  void judge_readiness_soon() {
+    if (readiness_pending_) return;
+    readiness_pending_ = true;
+    readiness_timer_.expires_after(std::chrono::seconds(1));
+    readiness_timer_.async_wait([this](const boost::system::error_code& ec) {
+      readiness_pending_ = false;
+      if (ec || !current_) return;
+      const Generation& g = *current_;
+      try {
+        snapshot_.publish_readiness(
+            control::judge_runbooks(g.site, *g.readiness_groups, g.books, *g.scheduler));
+      } catch (const std::exception& error) {
+        // The checks and runs go on; the page keeps the last judgement.
+        std::cerr << "greenlight serve: cannot judge the runbooks' readiness: " << error.what()
+                  << std::endl;
+      }
+    });
+  }
+
   asio::io_context& io_;
   exporter::Snapshot& snapshot_;
   std::unique_ptr<Generation> current_;
   std::vector<std::unique_ptr<Generation>> retired_;
   unsigned generation_ = 0;
+  asio::steady_timer readiness_timer_;
+  bool readiness_pending_ = false;
 };
 
 // The server's settings from the site's `exporter:`; its files are relative
@@ -169,7 +205,7 @@ exporter::ServerOptions server_options(const config::Site& site, const std::stri
 void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& server,
                const control::DaemonRuns& runs, const std::string& path) {
   hangup.async_wait([&hangup, &service, &server, &runs, &path](const boost::system::error_code& ec,
-                                                              int) {
+                                                               int) {
     if (ec) return;
     if (const auto active = runs.active(); !active.empty()) {
       std::cerr << fmt::format(
@@ -186,8 +222,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
     } catch (const std::exception& error) {
       // Whatever the reason (bad_alloc included), a failed reload keeps the
       // running configuration.
-      std::cerr << "greenlight serve: SIGHUP: cannot load " << path << ": " << error.what()
-                << "\n";
+      std::cerr << "greenlight serve: SIGHUP: cannot load " << path << ": " << error.what() << "\n";
       next.reset();
     }
     if (next) {

@@ -1,4 +1,4 @@
-// The /api/v1 bodies: checks, runs and gates. docs/exporter.md states the
+// The /api/v1 bodies: checks, runs, gates and readiness. docs/exporter.md states the
 // contract; the status page reads exactly these fields.
 #include <fmt/format.h>
 
@@ -105,6 +105,31 @@ std::string render_gates_json(const Snapshot& snapshot) {
         json_string(gate.remedy));
   });
   return fmt::format("{{{}, \"gates\": {}}}\n", now_field(), body);
+}
+
+std::string render_readiness_json(const Snapshot& snapshot) {
+  auto boolean = [](bool value) { return value ? "true" : "false"; };
+  const Readiness readiness = snapshot.readiness();
+  const auto body = json_list(readiness.runbooks, [&](const RunbookReadiness& book) {
+    const auto gates = json_list(book.gates, [&](const ReadinessGateState& gate) {
+      const auto checks = json_list(gate.checks, [&](const ReadinessCheckState& check) {
+        return fmt::format(
+            R"({{"check": {}, "evaluated": {}, "nodes": {}, "status": {}, "message": {}, "blocks": {}, "why": {}, "evidence": {}}})",
+            json_string(check.check), json_string(check.evaluated), json_string(check.nodes),
+            json_string(check.status), json_string(check.message), boolean(check.blocks),
+            json_string(check.why), json_time(check.evidence));
+      });
+      return fmt::format(
+          R"({{"gate": {}, "phase": {}, "description": {}, "before_first_step": {}, "blocks": {}, "checks": {}}})",
+          json_string(gate.gate), json_string(gate.phase), json_string(gate.description),
+          boolean(gate.before_first_step), boolean(gate.blocks), checks);
+    });
+    return fmt::format(R"({{"runbook": {}, "blocks": {}, "summary": {}, "gates": {}}})",
+                       json_string(book.runbook), boolean(book.blocks), json_string(book.summary),
+                       gates);
+  });
+  return fmt::format("{{{}, \"judged\": {}, \"runbooks\": {}}}\n", now_field(),
+                     json_time(readiness.judged), body);
 }
 
 }  // namespace greenlight::exporter

@@ -261,6 +261,8 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
       [source]() { return std::make_pair(200, text(render_runs_json(*source))); });
   add("/api/v1/gates", "application/json",
       [source]() { return std::make_pair(200, text(render_gates_json(*source))); });
+  add("/api/v1/readiness", "application/json",
+      [source]() { return std::make_pair(200, text(render_readiness_json(*source))); });
   auto page = text(status_page_html());
   add("/", "text/html; charset=utf-8", [page]() { return std::make_pair(200, page); });
   add("/-/healthy", "text/plain",

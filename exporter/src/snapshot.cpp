@@ -114,6 +114,17 @@ std::vector<GateState> Snapshot::gates() const {
   return gates_;
 }
 
+void Snapshot::publish_readiness(std::vector<RunbookReadiness> runbooks) {
+  std::lock_guard lock(mutex_);
+  readiness_.judged = std::chrono::system_clock::now();
+  readiness_.runbooks = std::move(runbooks);
+}
+
+Readiness Snapshot::readiness() const {
+  std::lock_guard lock(mutex_);
+  return readiness_;
+}
+
 std::uint64_t Snapshot::version() const {
   std::lock_guard lock(mutex_);
   return version_;

@@ -1,6 +1,6 @@
 // The status page served on `/`: one self-contained HTML document (no
 // external assets, so it works when nothing but greenlight is up). It polls
-// /api/v1/checks, /api/v1/runs and /api/v1/gates every 2 s and builds the
+// /api/v1/checks, /api/v1/runs, /api/v1/gates and /api/v1/readiness every 2 s and builds the
 // tables with textContent only, so a message can never inject markup.
 #include "greenlight/exporter/server.h"
 
@@ -40,6 +40,9 @@ const std::string& status_page_html() {
   .CRITICAL, .red, .failed, .aborted, .paused { background: var(--critical); }
   .UNKNOWN, .unknown, .powered-off { background: var(--unknown); }
   .PENDING, .pending, .skipped { background: var(--pending); }
+  .ready { background: var(--ok); }
+  .blocks { background: var(--critical); }
+  ul.readiness-checks { margin: 0; padding-left: 1.1em; }
   tr.row-CRITICAL { background: #fce8e6; }
   tr.row-WARNING { background: #fef7e0; }
   tr.row-UNKNOWN { background: #f3e8fd; }
@@ -68,6 +71,10 @@ const std::string& status_page_html() {
   <section id="gate-section">
     <h2>Gates</h2>
     <div id="gates"><p class="empty">no gate</p></div>
+  </section>
+  <section id="readiness-section">
+    <h2>Readiness</h2>
+    <div id="readiness"><p class="empty">not judged yet</p></div>
   </section>
   <section id="check-section">
     <h2>Checks</h2>
@@ -155,13 +162,39 @@ function renderGates(data) {
         g.remedy ? el("div", { class: "remedy" }, "remedy " + g.remedy) : ""))))));
 }
 
+// Per runbook: ready, or the gate it would block at and why, with each
+// gate's checks (status, nodes, evidence) as `greenlight runbook check`.
+function renderReadiness(data) {
+  const box = document.getElementById("readiness");
+  if (!data.runbooks.length) {
+    box.replaceChildren(el("p", { class: "empty" }, data.judged === null ? "not judged yet" : "no runbook"));
+    return;
+  }
+  box.replaceChildren(...data.runbooks.map(r => el("div", { class: "runbook", "data-runbook": r.runbook, "data-ready": r.blocks ? "no" : "yes" },
+    el("p", {}, el("strong", {}, r.runbook), " ", badge(r.blocks ? "blocks" : "ready"), " ",
+       el("span", { class: "summary" }, r.summary)),
+    el("table", { class: "readiness-gates" },
+      el("thead", {}, el("tr", {}, ...["gate", "verdict", "phase", "when", "checks"].map(h => el("th", {}, h)))),
+      el("tbody", {}, ...r.gates.map(g => el("tr", { "data-readiness-gate": g.gate, "data-blocks": String(g.blocks) },
+        el("td", { class: "name", title: g.description }, g.gate),
+        el("td", {}, badge(g.blocks ? "blocks" : "ready")),
+        el("td", {}, g.phase),
+        el("td", {}, g.before_first_step ? "before the first step: must be green now" : "later: must be able to look"),
+        el("td", {}, el("ul", { class: "readiness-checks" }, ...g.checks.map(c =>
+          el("li", { "data-readiness-check": c.check, "data-status": c.status },
+            badge(c.status), " " + c.evaluated + (c.nodes ? " [" + c.nodes + "]" : "") + ": " + c.message +
+            " (evidence: " + (c.evidence === null ? "none" : age(data.now, c.evidence)) + ")" +
+            (c.blocks ? " blocks: " + c.why : ""))))))))))));
+}
+
 async function refresh() {
   try {
-    const [checks, runs, gates] = await Promise.all(
-      ["/api/v1/checks", "/api/v1/runs", "/api/v1/gates"].map(getJSON));
+    const [checks, runs, gates, readiness] = await Promise.all(
+      ["/api/v1/checks", "/api/v1/runs", "/api/v1/gates", "/api/v1/readiness"].map(getJSON));
     renderChecks(checks);
     renderRuns(runs);
     renderGates(gates);
+    renderReadiness(readiness);
     lastUpdate = Date.now();
     const updated = document.getElementById("updated");
     updated.className = "";

@@ -275,6 +275,7 @@ void Executor::Impl::next() {
       if (item_ < phase.steps.size()) return step(phase, static_cast<int>(item_) + 1);
       stage_ = Stage::kWaitFor;
       item_ = 0;
+      if (!phase.steps.empty()) warm_next_gates();
       return next();
     case Stage::kWaitFor:
       if (item_ < phase.wait_for.size()) return wait_gate(phase, phase.wait_for[item_]);

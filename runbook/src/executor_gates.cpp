@@ -111,6 +111,21 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name, bool
   }
 }
 
+void Executor::Impl::warm_next_gates() {
+  if (options_.dry_run || phase_ + 1 >= ctx_.book.phases.size()) return;
+  for (const auto& name : ctx_.book.phases[phase_ + 1].require) {
+    const Gate* gate = ctx_.book.gate(name);
+    if (gate == nullptr) continue;
+    try {
+      for (const auto& check : gate_for_run(*gate, ctx_.site, ctx_.groups, excluded()).checks)
+        ctx_.results.run_now(ctx_.results.watch(check));
+    } catch (const std::exception&) {
+      // Not resolvable yet (a group the phase's own gates bring): its wait
+      // resolves it and says why when it cannot.
+    }
+  }
+}
+
 const Gate& Executor::Impl::resolved_gate(const Gate& gate) {
   Gate now = gate_for_run(gate, ctx_.site, ctx_.groups, excluded());
   // Kept until the gate is waited on again: its GateWait and pause refer to it.

@@ -92,6 +92,11 @@ class Executor::Impl {
   // `after_remedy`: the same wait goes on after a remedy (no new
   // gate-waiting record; the timeout counts from the wait's start).
   void wait_gate(const Phase& phase, const std::string& name, bool after_remedy = false);
+  /// The current phase's steps are over: every check of the next phase's
+  /// `require` gates runs now, so that their evidence, which counts from
+  /// the run's last action, starts there rather than at each check's next
+  /// interval.
+  void warm_next_gates();
 
   void gate_done(const Phase& phase, const Gate& gate, GateOutcome outcome,
                  const GateStatus& status);

@@ -209,6 +209,8 @@ void SchedulerResults::hurry(const std::string& key, std::optional<milliseconds>
   if (pace) scheduler_.run_now(key);
 }
 
+void SchedulerResults::run_now(const std::string& key) { scheduler_.run_now(key); }
+
 std::string GateStatus::why_red() const {
   std::string out;
   for (const auto& check : checks) {
@@ -287,7 +289,8 @@ void GateWait::poll() {
 
 void GateWait::evaluate() {
   const auto now = Clock::now();
-  auto green_since = evidence_since_;
+  auto green_since = evidence_since_;  // of every check at once
+  bool held = true;  // every green check green for its own hold
   bool green = true;
   bool any_red = false;
   std::string signature;
@@ -306,7 +309,10 @@ void GateWait::evaluate() {
       // Green counts from the first green result taken since the run's
       // last action, with none but green ones after it; without one (a
       // result not from the scheduler's green run), from now.
-      green_since = std::max(green_since, results_.green_since(keys_[i], evidence_since_).value_or(now));
+      const auto since =
+          std::max(evidence_since_, results_.green_since(keys_[i], evidence_since_).value_or(now));
+      green_since = std::max(green_since, since);
+      held = held && now - since >= gate_.checks[i].stable_for.value_or(gate_.stable_for);
     }
     green = green && check.state == GateCheckState::State::kGreen;
     any_red = any_red || check.state == GateCheckState::State::kRed;
@@ -325,7 +331,7 @@ void GateWait::evaluate() {
     last_signature_ = signature;
     if (changed_ && !settling) changed_(status_);
   }
-  if (green && status_.green_for >= gate_.stable_for) {
+  if (green && held) {
     finish(GateOutcome::kGreen);
   } else if (status_.waited >= gate_.timeout) {
     finish(GateOutcome::kTimedOut);

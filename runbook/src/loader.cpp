@@ -73,10 +73,12 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
     gate_check.mark = item.mark;
     gate_check.check = check_reader.string("check", true).value_or("");
     gate_check.expect = check_reader.string("expect").value_or("ok");
+    gate_check.stable_for = check_reader.duration("stable_for");
     gate_check.overrides.kind = Value::Kind::kMapping;
     if (item.is_mapping()) {
       for (const auto& entry : item.entries) {
-        if (entry.first.scalar != "check" && entry.first.scalar != "expect")
+        if (entry.first.scalar != "check" && entry.first.scalar != "expect" &&
+            entry.first.scalar != "stable_for")
           gate_check.overrides.entries.push_back(entry);
       }
     }

@@ -136,6 +136,8 @@ void render_gate(std::string& out, const char* label, const std::string& name,
       overrides +=
           fmt::format(", {}={}", key.scalar, value.is_scalar() ? value.scalar : value.describe());
     }
+    if (check.stable_for)
+      overrides += fmt::format(", green for {} (its own)", duration(*check.stable_for));
     out += fmt::format("      - check {} expect {}{}\n", check.check, check.expect, overrides);
   }
   out += fmt::format("      green for {}, at most {}\n", duration(gate->stable_for),

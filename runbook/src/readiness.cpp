@@ -29,12 +29,35 @@ bool ReadinessGate::blocks() const {
                      [](const ReadinessCheck& check) { return check.blocks; });
 }
 
+bool ReadinessReport::blocks() const {
+  return std::any_of(gates.begin(), gates.end(),
+                     [](const ReadinessGate& gate) { return gate.blocks(); });
+}
+
+std::string ReadinessReport::summary() const {
+  for (const auto& gate : gates) {
+    if (!gate.blocks()) continue;
+    std::string out = fmt::format("would block at gate {} (phase {}) because ", gate.use.gate->name,
+                                  gate.use.phase);
+    std::string reasons;
+    for (const auto& check : gate.checks) {
+      if (!check.blocks) continue;
+      reasons += fmt::format("{}{}: {} ({})", reasons.empty() ? "" : "; ", check.evaluated,
+                             check.why, check.result.message);
+    }
+    return out + reasons;
+  }
+  return fmt::format("ready: none of its {} gate{} would block now", gates.size(),
+                     gates.size() == 1 ? "" : "s");
+}
+
 void judge_readiness(ReadinessCheck& check, bool before_first_step) {
   const auto status = check.result.status;
   if (before_first_step) {
     check.blocks = !check.result.green();
     if (check.blocks)
-      check.why = fmt::format("{} now; the run waits here before its first step", to_string(status));
+      check.why =
+          fmt::format("{} now; the run waits here before its first step", to_string(status));
     return;
   }
   check.blocks = status == checks::Status::unknown;

@@ -18,6 +18,7 @@ std::string gate_line(const Gate& gate) {
     line += fmt::format(" check {} expect {}", check.check, check.expect);
     for (const auto& [key, value] : check.overrides.entries)
       line += fmt::format(" {}={}", key.scalar, value.is_scalar() ? value.scalar : value.describe());
+    if (check.stable_for) line += fmt::format(" stable_for {}ms", check.stable_for->count());
     line += ";";
   }
   line += fmt::format(" stable_for {}ms, timeout {}ms", gate.stable_for.count(),

@@ -5,6 +5,11 @@
 hypervisors=(top1 top2 top3 worker01 worker02)
 islets=(islet01 islet02)
 physical=("${hypervisors[@]}" "${islets[@]}")
+# On top1 (self) greenlight runs a step's command itself, not over SSH: the
+# hosts record only what came over SSH or through a stand-in (systemctl,
+# poweroff, fleetctl), so top1's umount leaves no record, and its
+# `systemctl start fleet` reads as the one of its boot.
+others=(top2 top3 worker01 worker02 "${islets[@]}")
 phases="preflight stop-vms stop-dns-vms poweroff-islet-workers unmount-glusterfs stop-volumes
 stop-glusterfs poweroff-hypervisors poweroff-self power-on-hypervisors check-peers start-volumes
 heal-volumes power-on-islet-workers start-fleet start-dhcp-vms start-dns-vms start-remaining-vms validate"
@@ -65,7 +70,7 @@ in_order() {   # in_order PHASE PATTERN HOST...: on every HOST, its own first re
 in_order stop-vms 'fleetctl stop --no-block pcocc-vm-admin1.service pcocc-vm-batch1.service pcocc-vm-infra1.service pcocc-vm-infra2.service$' top1
 in_order stop-dns-vms 'fleetctl stop --no-block pcocc-vm-ns1 pcocc-vm-ns2$' top1
 in_order poweroff-islet-workers 'ssh poweroff$' "${islets[@]}"
-in_order unmount-glusterfs 'ssh umount -a -t fuse.glusterfs$' "${hypervisors[@]}"
+in_order unmount-glusterfs 'ssh umount -a -t fuse.glusterfs$' top2 top3 worker01 worker02
 in_order stop-volumes 'volume stop volspoms1' top1
 in_order stop-volumes 'volume stop volspoms2' top1
 in_order stop-glusterfs 'systemctl stop glusterd$' "${hypervisors[@]}"
@@ -82,7 +87,7 @@ in_order start-volumes 'volume start volspoms2' top1
 in_order heal-volumes 'volume heal volspoms1' top1
 in_order heal-volumes 'volume heal volspoms2' top1
 in_order power-on-islet-workers 'systemctl start sshd$' "${islets[@]}"
-in_order start-fleet 'ssh systemctl start fleet$' "${physical[@]}"
+in_order start-fleet 'ssh systemctl start fleet$' "${others[@]}"
 in_order start-dhcp-vms 'fleetctl start --no-block pcocc-vm-infra1 pcocc-vm-infra2$' top1
 in_order start-dns-vms 'fleetctl start --no-block pcocc-vm-ns1 pcocc-vm-ns2$' top1
 in_order start-remaining-vms 'fleetctl start --no-block pcocc-vm-admin1.service pcocc-vm-batch1.service$' top1

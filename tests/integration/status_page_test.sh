@@ -4,7 +4,10 @@
 # and unknown checks) the page's script fetches the API and renders every
 # check with its status, its message, "no run" and "no gate", and keeps
 # polling; then a run executed by serve: its phases, the gate it waits on,
-# red, and why, then every phase done. Screenshots are saved in the test's
+# red, and why, then every phase done; then the Readiness section and
+# /api/v1/readiness: a runbook blocked by a check red for a known reason,
+# one ready on a green check, a gate check serve does not run shown
+# UNKNOWN, and `runbook check` agreeing. Screenshots are saved in the test's
 # output directory.
 set -uo pipefail
 source "$(dirname "$0")/../support/serve_port.sh"
@@ -65,6 +68,7 @@ check "counts per status" grep -q '<span data-count="CRITICAL">1 critical</span>
 check "ages are rendered" grep -Eq '<td class="age">[0-9]+ s ago</td>' "$dom"
 check "no run" grep -q '<div id="runs"><p class="empty">no run</p></div>' "$dom"
 check "no gate" grep -q '<div id="gates"><p class="empty">no gate</p></div>' "$dom"
+check "no runbook to judge" grep -q '<div id="readiness"><p class="empty">no runbook</p></div>' "$dom"
 refreshes=$(grep -o 'data-refreshes="[0-9]*"' "$dom" | grep -o '[0-9]*')
 check "the page keeps polling the API (${refreshes:-0} refreshes in 10 s)" test "${refreshes:-0}" -ge 3
 
@@ -135,5 +139,95 @@ for phase in prepare wait-flag after; do
   check "phase $phase shown done" grep -q "$phase (done)" "$out/dom-done.html"
 done
 kill -TERM "$pid"; wait "$pid"; pid=""
-echo "$passed passed, $failed failed (screenshots: $out/status.png, $out/status-run.png)"
+# Readiness: what `runbook check` says, judged on serve's own results.
+cat >"$work/ready-site.yaml" <<YAML
+site: page-readiness
+hosts:
+  here: {address: 127.0.0.1, self: true}
+groups:
+  loopback: 127.0.0.1
+checks:
+  flag: {kind: command, command: [sh, -c, "echo 'no flag file: the array is not armed'; exit 1"], interval: 1h, timeout: 5s}
+  fine: {kind: command, command: ["true"], interval: 1h, timeout: 5s}
+  ping: {kind: fping, targets: "@loopback", count: 1, interval: 1h, timeout: 5s}
+runbooks:
+  runs: runs
+  control: control.sock
+  inline:
+    day:
+      gates:
+        armed: {description: the array is armed, checks: [{check: flag}, {check: fine}]}
+        gone: {description: loopback is down, checks: [{check: ping, expect: unreachable}]}
+      phases:
+        - name: pre
+          require: [armed]
+          steps:
+            - run: {on: self, command: "true"}
+          wait_for: [gone]
+    quiet:
+      gates:
+        fine-now: {checks: [{check: fine}]}
+      phases:
+        - name: go
+          require: [fine-now]
+          steps:
+            - run: {on: self, command: "true"}
+YAML
+export GREENLIGHT_CONFIG="$work/ready-site.yaml"
+"$gl" serve --listen 127.0.0.1:0 >"$work/ready-out" 2>&1 &
+pid=$!
+port=$(serve_port "$work/ready-out" 100)
+url="http://127.0.0.1:$port"
+judged() {
+  curl -s "$url/api/v1/readiness" >"$work/readiness.json" && /usr/bin/python3 -c '
+import json, sys
+books = {b["runbook"]: b for b in json.load(open(sys.argv[1]))["runbooks"]}
+checks = {c["check"]: c for g in books["day"]["gates"] for c in g["checks"]}
+sys.exit(0 if checks["flag"]["status"] == "CRITICAL" and checks["fine"]["status"] == "OK" else 1)' "$work/readiness.json" 2>/dev/null
+}
+for _ in $(seq 100); do judged && break; sleep 0.1; done
+check "/api/v1/readiness judges every runbook on the checks' results ($(cat "$work/readiness.json"))" judged
+check "  the blocked runbook, the gate, the check and its evidence" /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["judged"] is not None
+books = {b["runbook"]: b for b in d["runbooks"]}
+day, quiet = books["day"], books["quiet"]
+assert day["blocks"] is True, day
+assert day["summary"].startswith("would block at gate armed (phase pre) because flag: CRITICAL now"), day["summary"]
+assert "no flag file: the array is not armed" in day["summary"], day["summary"]
+armed, gone = day["gates"]
+assert armed["gate"] == "armed" and armed["before_first_step"] is True and armed["blocks"] is True
+flag, fine = armed["checks"]
+assert flag["check"] == "flag" and flag["blocks"] is True and flag["evidence"] is not None
+assert "no flag file: the array is not armed" in flag["message"], flag
+assert fine["status"] == "OK" and fine["blocks"] is False and fine["evidence"] is not None
+ping = gone["checks"][0]
+assert gone["before_first_step"] is False
+assert ping["evaluated"] == "ping{expect=unreachable}", ping
+assert ping["status"] == "UNKNOWN" and ping["blocks"] is True and ping["evidence"] is None, ping
+assert ping["message"].startswith("not evaluated yet"), ping
+assert ping["nodes"] == "targets=@loopback", ping
+assert quiet["blocks"] is False and quiet["summary"] == "ready: none of its 1 gate would block now", quiet
+' "$work/readiness.json"
+browser --dump-dom --virtual-time-budget=5000 "$url/" >"$out/dom-readiness.html"
+dom="$out/dom-readiness.html"
+check "the page: day would block" grep -q 'data-runbook="day" data-ready="no"' "$dom"
+check "  at gate armed because of the flag, with the reason" \
+  grep -q 'would block at gate armed (phase pre) because flag: CRITICAL now.*no flag file: the array is not armed' "$dom"
+check "  the red check" grep -q 'data-readiness-check="flag" data-status="CRITICAL"' "$dom"
+check "  the green check" grep -q 'data-readiness-check="fine" data-status="OK"' "$dom"
+check "  the check serve does not run: UNKNOWN, not evaluated yet" \
+  grep -q 'data-readiness-check="ping" data-status="UNKNOWN">.*not evaluated yet' "$dom"
+check "the page: quiet is ready" grep -q 'data-runbook="quiet" data-ready="yes"' "$dom"
+browser --screenshot="$out/status-readiness.png" --window-size=1366,1100 --virtual-time-budget=5000 "$url/" >/dev/null
+check "screenshot of the readiness saved" test -s "$out/status-readiness.png"
+cli=$("$gl" runbook check day 2>&1); rc=$?
+check "runbook check agrees: blocks (rc $rc)" test "$rc" -eq 1
+check "  at gate armed, with the same evidence ($cli)" \
+  grep -q "no flag file: the array is not armed" <<<"$cli"
+check "  and runs the check serve does not: it looked (loopback answers)" \
+  grep -q "ok     gate gone" <<<"$cli"
+kill -TERM "$pid"; wait "$pid"; pid=""
+echo "$passed passed, $failed failed (screenshots: $out/status.png, $out/status-run.png, $out/status-readiness.png)"
 test "$failed" -eq 0

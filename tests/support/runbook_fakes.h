@@ -49,6 +49,7 @@ class FakeResults : public runbook::CheckResults {
     hurried.emplace_back(key, pace);
     if (pace && on_hurry) on_hurry(key);
   }
+  void run_now(const std::string& key) override { ran_now.push_back(key); }
   void set(const std::string& key, checks::Status status, std::string message = "",
            std::vector<checks::Fact> facts = {}) {
     checks::CheckResult result;
@@ -68,6 +69,7 @@ class FakeResults : public runbook::CheckResults {
   }
   std::vector<std::pair<std::string, std::optional<std::chrono::milliseconds>>> hurried;
   std::function<void(const std::string&)> on_hurry;
+  std::vector<std::string> ran_now;  ///< keys asked to run once, in order
 
  private:
   std::map<std::string, checks::CheckResult> results_;

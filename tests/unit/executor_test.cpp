@@ -54,6 +54,9 @@ TEST_CASE("phases, steps and gates run in the runbook's order, each journaled fi
   REQUIRE(h.results.hurried.size() >= 2);
   CHECK(h.results.hurried.front().second == milliseconds(50));
   CHECK_FALSE(h.results.hurried.back().second.has_value());
+  // Once the first phase's steps were over, the check of the second
+  // phase's `require` gate ran at once: its evidence starts there.
+  CHECK(h.results.ran_now == std::vector<std::string>{"a"});
 }
 
 TEST_CASE("a gate blocks until a fresh green result, and releases within a poll") {
@@ -215,6 +218,38 @@ TEST_CASE("one fresh result after a long-ago step is not stable_for's worth of e
   }
   REQUIRE(green.size() == 2);
   CHECK(green["second"] - waiting["second"] >= 300);
+}
+
+TEST_CASE("a check's own stable_for replaces the gate's for that check") {
+  // b turns green 500 ms after the step and holds nothing of its own
+  // (a check whose verdict already holds a wait); a, green at once, holds
+  // its own 800 ms rather than the gate's 600 ms. The gate opens when a's
+  // hold is over (800 ms), not 600 ms after b (1100 ms).
+  ExecutorHarness h(R"(      gates:
+        g:
+          checks: [{check: a, stable_for: 800ms}, {check: b, stable_for: 0s}]
+          stable_for: 600ms
+          timeout: 5s
+      phases:
+        - name: first
+          steps:
+            - run: {on: n1, command: echo one}
+          wait_for: [g]
+)");
+  asio::steady_timer later(h.io);
+  h.results.on_hurry = [&](const std::string& key) {
+    if (key != "b") return h.results.set(key, checks::Status::ok);
+    later.expires_after(milliseconds(500));
+    later.async_wait([&, key](auto) { h.results.set(key, checks::Status::ok); });
+  };
+  CHECK(h.run() == RunOutcome::kFinished);
+  std::int64_t waiting = 0, green = 0;
+  for (const auto& r : h.records()) {
+    if (r.event == JournalEvent::kGateWaiting) waiting = r.unix_ms;
+    if (r.event == JournalEvent::kGateGreen) green = r.unix_ms;
+  }
+  CHECK(green - waiting >= 800);
+  CHECK(green - waiting < 1100);
 }
 
 TEST_CASE("a gate that times out pauses with why it is red; skip is journaled with the reason") {

@@ -234,3 +234,25 @@ TEST_CASE("reload keeps the results of checks declared again, drops the others")
   CHECK(checks[1].name == "new");
   CHECK_FALSE(checks[1].result.has_value());
 }
+
+TEST_CASE("readiness JSON: null until judged, then every runbook's gates and checks") {
+  Snapshot snapshot;
+  CHECK(render_readiness_json(snapshot).find(R"("judged": null, "runbooks": [])") !=
+        std::string::npos);
+  ReadinessCheckState flag{"flag", "flag", "", "CRITICAL", "no \"flag\" file", true,
+                           "CRITICAL now", std::chrono::system_clock::time_point{}};
+  ReadinessCheckState ping{"ping", "ping{expect=unreachable}", "targets=@loopback", "UNKNOWN",
+                           "not evaluated yet", true, "cannot look now", std::nullopt};
+  snapshot.publish_readiness(
+      {{"day", true, "would block at gate armed", {{"armed", "pre", "", true, true, {flag}},
+                                                    {"gone", "pre", "", false, true, {ping}}}}});
+  const auto json = render_readiness_json(snapshot);
+  CHECK(json.find(R"("judged": null)") == std::string::npos);
+  CHECK(json.find(R"({"runbook": "day", "blocks": true, "summary": "would block at gate armed")") !=
+        std::string::npos);
+  CHECK(json.find(R"("before_first_step": true, "blocks": true)") != std::string::npos);
+  CHECK(json.find(R"("message": "no \"flag\" file", "blocks": true, "why": "CRITICAL now", "evidence": 0.000})") !=
+        std::string::npos);
+  CHECK(json.find(R"("nodes": "targets=@loopback", "status": "UNKNOWN")") != std::string::npos);
+  CHECK(json.find(R"("evidence": null})") != std::string::npos);
+}

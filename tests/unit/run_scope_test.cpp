@@ -2,14 +2,13 @@
 // them, a step over an empty set skipped and journaled with the set's name,
 // --exclude removing nodes from every step and gate, @run: groups with a
 // fallback and from an earlier run (--from-run), gates over the node set a
-// step resolved, and `runbook check`'s readiness verdicts.
+// step resolved (`runbook check`'s verdicts: readiness_report_test.cpp).
 #include <catch2/catch.hpp>
 
 #include "greenlight/checks/fact_group_source.h"
 #include "greenlight/checks/fleet.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/runbook/plan.h"
-#include "greenlight/runbook/readiness.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
 #include "support/executor_harness.h"
@@ -206,43 +205,4 @@ TEST_CASE("plan --exclude shows each step's nodes without them, through resolve_
   options.exclude = "@nosuchgroup";
   CHECK_THROWS_WITH(runbook::render_plan(books[0], site, options),
                     Catch::Contains("--exclude '@nosuchgroup'"));
-}
-
-TEST_CASE("runbook check: gates before the first step must be green, later ones able to look") {
-  config::Diagnostics diagnostics;
-  const auto site = site_with(R"(      gates:
-        ready: {checks: [{check: a}]}
-        after: {checks: [{check: b}]}
-      phases:
-        - name: pre
-          require: [ready]
-        - name: act
-          steps:
-            - run: {on: n2, command: echo}
-          wait_for: [after]
-)",
-                              diagnostics);
-  const auto books = runbook::load_runbooks(site, diagnostics);
-  REQUIRE(books.size() == 1);
-  const auto uses = runbook::gate_uses(books[0]);
-  REQUIRE(uses.size() == 2);
-  CHECK(uses[0].before_first_step);
-  CHECK_FALSE(uses[1].before_first_step);
-
-  runbook::ReadinessCheck red;
-  red.result.status = checks::Status::critical;
-  runbook::judge_readiness(red, true);
-  CHECK(red.blocks);
-  runbook::ReadinessCheck later = red;
-  runbook::judge_readiness(later, false);
-  CHECK_FALSE(later.blocks);  // it looked: the state comes with the steps
-  runbook::ReadinessCheck blind;
-  blind.result = checks::unknown_result("fleetctl: connection refused");
-  runbook::judge_readiness(blind, false);
-  CHECK(blind.blocks);
-  std::vector<runbook::ReadinessGate> gates = {{uses[0], {red}}, {uses[1], {blind}}};
-  const std::string text = runbook::render_readiness(books[0], gates);
-  CHECK_THAT(text, Catch::Contains("BLOCKS gate ready"));
-  CHECK_THAT(text, Catch::Contains("fleetctl: connection refused"));
-  CHECK_THAT(text, Catch::Contains("2 of 2 gates would block now"));
 }

@@ -4,6 +4,7 @@
 //   /api/v1/checks   the latest results as JSON
 //   /api/v1/runs     the runs the runbook executor publishes (JSON)
 //   /api/v1/gates    their gates (JSON)
+//   /api/v1/readiness which gates of each runbook would block now (JSON)
 //   /-/healthy       200 while the server runs
 //   /-/ready         200 once every check has run, 503 before
 // CivetWeb types stay inside this module.
@@ -62,6 +63,11 @@ std::string render_runs_json(const Snapshot& snapshot);
 /// The /api/v1/gates body: {"now", "gates": [{name, run, phase, status,
 /// message, checks, waiting_since}]}.
 std::string render_gates_json(const Snapshot& snapshot);
+/// The /api/v1/readiness body: {"now", "judged", "runbooks": [{runbook,
+/// blocks, summary, gates: [{gate, phase, description, before_first_step,
+/// blocks, checks: [{check, evaluated, nodes, status, message, blocks, why,
+/// evidence}]}]}]}; judged is null until serve has judged the runbooks.
+std::string render_readiness_json(const Snapshot& snapshot);
 /// The status page served on `/`.
 const std::string& status_page_html();
 

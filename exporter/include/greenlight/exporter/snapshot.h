@@ -102,6 +102,46 @@ struct RunState {
   std::vector<RemedyState> remedies{};  ///< gates whose remedy ran, in the order they first ran
 };
 
+/// One check behind a gate as `runbook check` judges it now
+/// (runbook/readiness.h). status: "OK", "WARNING", "CRITICAL", "UNKNOWN";
+/// evidence: when the result it was judged on was complete, nullopt when
+/// there is none (the check was not evaluated or could not be built).
+struct ReadinessCheckState {
+  std::string check;      ///< the site's check
+  std::string evaluated;  ///< the gate's check as exec builds it
+  std::string nodes;      ///< "vms=a[1-2] peers=top[1-3]"; empty when none
+  std::string status;
+  std::string message;
+  bool blocks = false;
+  std::string why;  ///< when it blocks
+  std::optional<std::chrono::system_clock::time_point> evidence;
+};
+
+/// A gate of a runbook and whether it would block if the runbook started now.
+struct ReadinessGateState {
+  std::string gate;
+  std::string phase;
+  std::string description;
+  bool before_first_step = false;  ///< must be green now, not only able to look
+  bool blocks = false;
+  std::vector<ReadinessCheckState> checks;
+};
+
+/// One runbook of the site: summary is "ready: ..." or "would block at gate
+/// G (phase P) because ..." (runbook::ReadinessReport::summary).
+struct RunbookReadiness {
+  std::string runbook;
+  bool blocks = false;
+  std::string summary;
+  std::vector<ReadinessGateState> gates;
+};
+
+/// Every runbook of the site, as greenlight serve last judged them.
+struct Readiness {
+  std::optional<std::chrono::system_clock::time_point> judged;  ///< nullopt: not yet
+  std::vector<RunbookReadiness> runbooks;
+};
+
 /// The states a run can be in (one greenlight_run_state series each):
 /// running a step, waiting on a gate, asking the operator a question, left
 /// paused, done, aborted, stopped because greenlight's host powers off.
@@ -134,6 +174,12 @@ class Snapshot {
   void publish(std::vector<RunState> runs, std::vector<GateState> gates);
   std::vector<RunState> runs() const;
   std::vector<GateState> gates() const;
+
+  /// Replaces the readiness of the site's runbooks, judged now (greenlight
+  /// serve, as its checks' results come in). No metric reads it: version()
+  /// is unchanged.
+  void publish_readiness(std::vector<RunbookReadiness> runbooks);
+  Readiness readiness() const;
   /// Changes on every declare, redeclare, update and publish: a body built
   /// from the same version is still current (apart from run durations).
   std::uint64_t version() const;
@@ -144,6 +190,7 @@ class Snapshot {
   std::vector<CheckState> checks_;
   std::vector<RunState> runs_;
   std::vector<GateState> gates_;
+  Readiness readiness_;
 };
 
 }  // namespace greenlight::exporter

@@ -3,9 +3,11 @@
 // and gives up after `timeout`. Green results the checks gave before the
 // wait count toward `stable_for` when they were taken after the run's last
 // action (no step, pause or resume since) and every result since was green:
-// a gate that was already proven does not make the run wait again. While it waits it asks for its checks to run
-// now and then at a fast pace, so that a phase starts within about a second
-// of its gate turning green.
+// a gate that was already proven does not make the run wait again. A check
+// of the gate may hold its own `stable_for` instead of the gate's. While it
+// waits it asks for its checks to run now and then at a fast pace, so that a
+// phase starts within about a second of its gate turning green; the checks
+// of the next phase's `require` gates run as soon as a phase's steps end.
 #pragma once
 
 #include <chrono>
@@ -44,6 +46,9 @@ class CheckResults {
       const std::string& key, std::chrono::steady_clock::time_point from) const = 0;
   /// Runs the check now, then every `pace`; nullopt restores its interval.
   virtual void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) = 0;
+  /// Runs the check now, once, its pace untouched (a gate ahead of the
+  /// run starts gathering evidence from the run's last action).
+  virtual void run_now(const std::string& key) = 0;
 };
 
 /// CheckResults over the check scheduler. Checks of gate references are
@@ -63,6 +68,7 @@ class SchedulerResults : public CheckResults {
   std::optional<std::chrono::steady_clock::time_point> green_since(
       const std::string& key, std::chrono::steady_clock::time_point from) const override;
   void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) override;
+  void run_now(const std::string& key) override;
 
  private:
   checks::Scheduler& scheduler_;

@@ -23,6 +23,10 @@ struct GateCheck {
   std::string check;
   std::string expect;
   config::Value overrides;  ///< a mapping; empty when none
+  /// How long this check must have been green for the gate to open; unset:
+  /// the gate's `stable_for`. For a check whose own verdict already holds
+  /// a wait (prometheus_alerts' min_uptime), or one that needs longer.
+  std::optional<milliseconds> stable_for;
   config::Mark mark;
 };
 
