@@ -13,6 +13,7 @@
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_gate_status.h"
 #include "greenlight/runbook/run_outline.h"
+#include "greenlight/runbook/run_snapshot.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_client.h"
 #include "runbook_commands.h"
@@ -196,6 +197,11 @@ void print_run(const runbook::RunStore& store, const std::string& run,
     std::cout << line << "\n";
   for (const auto& [nodes, who] : state.exclusions)
     std::cout << fmt::format("  excluded from every step and gate: {} {}\n", nodes, who);
+  for (const auto& remedy : runbook::remedies_of(records)) {
+    std::cout << fmt::format("  remedy of gate {} (phase {}): {} attempt{}, the last {}\n",
+                             remedy.gate, remedy.phase, remedy.attempts,
+                             remedy.attempts == 1 ? "" : "s", remedy.last);
+  }
   for (const auto& [name, detail] : state.imported_groups)
     std::cout << fmt::format("  @run:{} = {} (from an earlier run)\n", name, detail);
   bool current_seen = false;

@@ -59,6 +59,10 @@ void TerminalOperator::decide(const runbook::Pause& pause,
       case Kind::kForceRetry:
         out_ << "  retry --force run the step again although its earlier command still runs\n";
         break;
+      case Kind::kRemedy:
+        out_
+            << "  remedy        run the gate's remedy once on what keeps it red, then wait again\n";
+        break;
       case Kind::kRetryFailedNodes:
         out_ << "  retry-failed  run the step again on " << pause.failed_nodes << " only\n";
         break;

@@ -156,7 +156,14 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
     const std::string vm = vm_name(expect.unit_format, u.unit);
     // fleet prints "-" for a unit no machine runs: a group needs a name.
     if (!vm.empty()) r.add_fact("vm", vm, u.sub == "-" || u.sub.empty() ? "unscheduled" : u.sub);
+    if (!vm.empty()) r.add_fact("vm_machine", vm, u.machine.empty() ? "-" : u.machine);
   }
+  // What keeps the check red, for a gate's remedy: the VM and its sub-state.
+  auto keeps_red = [&r, &expect](const FleetUnit* u) {
+    const std::string vm = vm_name(expect.unit_format, u->unit);
+    if (!vm.empty())
+      r.add_fact("vm_red", vm, u->sub.empty() || u->sub == "-" ? "unscheduled" : u->sub);
+  };
   // With `--fields unit,sub` (the procedure's own command) there is no
   // active state: the sub-state alone decides.
   auto running = [](const FleetUnit* u) {
@@ -200,6 +207,7 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
       if (u->active == "failed" || (u->active.empty() && u->sub == "failed")) ++failed;
       if (!good) {
         wrong.push_back(fmt::format("{} ({})", unit, where(u)));
+        keeps_red(u);
         break;
       }
     }
@@ -215,6 +223,7 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
       for (const FleetUnit* u : list) {
         if (!stopped(u)) {
           others.push_back(fmt::format("{} ({})", unit, where(u)));
+          keeps_red(u);
           break;
         }
       }

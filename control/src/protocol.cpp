@@ -59,9 +59,9 @@ const char* to_string(Cause cause) {
 }
 
 std::optional<DecisionKind> decision_from(std::string_view name) {
-  for (const auto kind :
-       {DecisionKind::kRetry, DecisionKind::kRetryFailedNodes, DecisionKind::kSkip,
-        DecisionKind::kAbort, DecisionKind::kLeavePaused, DecisionKind::kForceRetry}) {
+  for (const auto kind : {DecisionKind::kRetry, DecisionKind::kRetryFailedNodes,
+                          DecisionKind::kSkip, DecisionKind::kAbort, DecisionKind::kLeavePaused,
+                          DecisionKind::kForceRetry, DecisionKind::kRemedy}) {
     if (name == runbook::to_string(kind)) return kind;
   }
   return std::nullopt;

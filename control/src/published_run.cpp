@@ -115,6 +115,8 @@ exporter::RunState published_run(const RunSnapshot& run, SystemTime started, Sys
   out.started = started;
   out.message = run_message(run);
   out.excluded = run.excluded;
+  for (const auto& remedy : run.remedies)
+    out.remedies.push_back({remedy.phase, remedy.gate, remedy.attempts, remedy.last});
   for (const auto& view : run.phases) {
     exporter::PhaseState phase;
     phase.name = view.name;
@@ -165,6 +167,9 @@ std::vector<exporter::GateState> published_gates(const RunSnapshot& run, SystemT
   gate.status = status.green ? "green" : red ? "red" : "unknown";
   gate.message = status.green ? "green" : status.why_red();
   gate.waiting_since = now - std::chrono::duration_cast<SystemTime::duration>(run.gate_waited);
+  for (const auto& remedy : run.remedies) {
+    if (remedy.phase == gate.phase && remedy.gate == gate.name) gate.remedy = remedy.last;
+  }
   return {gate};
 }
 

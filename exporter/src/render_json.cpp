@@ -77,10 +77,16 @@ std::string render_runs_json(const Snapshot& snapshot) {
           json_string(p.name), json_string(p.state), json_time(p.started), json_time(p.finished),
           steps);
     });
+    const auto remedies = json_list(run.remedies, [](const RemedyState& r) {
+      return fmt::format(R"({{"phase": {}, "gate": {}, "attempts": {}, "last": {}}})",
+                         json_string(r.phase), json_string(r.gate), r.attempts,
+                         json_string(r.last));
+    });
     return fmt::format(
-        R"({{"id": {}, "runbook": {}, "state": {}, "message": {}, "started": {}, "phases": {}, "excluded": {}}})",
+        R"({{"id": {}, "runbook": {}, "state": {}, "message": {}, "started": {}, "phases": {}, "excluded": {}, "remedies": {}}})",
         json_string(run.id), json_string(run.runbook), json_string(run.state),
-        json_string(run.message), json_time(run.started), phases, json_string(run.excluded));
+        json_string(run.message), json_time(run.started), phases, json_string(run.excluded),
+        remedies);
   });
   return fmt::format("{{{}, \"runs\": {}}}\n", now_field(), body);
 }
@@ -93,9 +99,10 @@ std::string render_gates_json(const Snapshot& snapshot) {
     }
     checks += "]";
     return fmt::format(
-        R"({{"name": {}, "run": {}, "phase": {}, "status": {}, "message": {}, "checks": {}, "waiting_since": {}}})",
+        R"({{"name": {}, "run": {}, "phase": {}, "status": {}, "message": {}, "checks": {}, "waiting_since": {}, "remedy": {}}})",
         json_string(gate.name), json_string(gate.run), json_string(gate.phase),
-        json_string(gate.status), json_string(gate.message), checks, json_time(gate.waiting_since));
+        json_string(gate.status), json_string(gate.message), checks, json_time(gate.waiting_since),
+        json_string(gate.remedy));
   });
   return fmt::format("{{{}, \"gates\": {}}}\n", now_field(), body);
 }

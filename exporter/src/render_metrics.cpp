@@ -143,7 +143,16 @@ void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) 
                            "One series per state of each step of a run, 1 for its state.");
   auto step_duration = family("greenlight_run_step_duration_seconds",
                               "Duration of a step's last attempt (so far, while it runs).");
+  auto remedies = family("greenlight_gate_remedy_attempts_total",
+                         "Remedy attempts of a gate in a run (its own and the operator's).",
+                         prometheus::MetricType::Counter);
   for (const auto& run : runs) {
+    for (const auto& remedy : run.remedies) {
+      ClientMetric metric;
+      metric.label = {{"run", run.id}, {"phase", remedy.phase}, {"gate", remedy.gate}};
+      metric.counter.value = remedy.attempts;
+      remedies.metric.push_back(std::move(metric));
+    }
     if (run.state == "running" || run.state == "waiting" || run.state == "asking") ++in_progress;
     add_states(run_state, {{"run", run.id}, {"runbook", run.runbook}}, kRunStates, run.state);
     for (const auto& phase : run.phases) {
@@ -178,7 +187,7 @@ void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) 
         gate.waiting_since ? std::chrono::duration<double>(now - *gate.waiting_since).count() : 0));
   }
   for (auto* f : {&active, &run_state, &phase_state, &phase_duration, &step_state, &step_duration,
-                  &green, &waiting}) {
+                  &green, &waiting, &remedies}) {
     if (!f->metric.empty()) out.push_back(std::move(*f));
   }
 }

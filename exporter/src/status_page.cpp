@@ -158,7 +158,8 @@ function renderGates(data) {
     el("tbody", {}, ...data.gates.map(g => el("tr", { "data-gate": g.name, "data-status": g.status },
       el("td", {}, g.name), el("td", {}, badge(g.status)), el("td", {}, g.run + " / " + g.phase),
       el("td", {}, g.waiting_since === null ? "" : age(data.now, g.waiting_since).replace(" ago", "")),
-      el("td", {}, g.checks.join(", ")), el("td", { class: "message" }, g.message))))));
+      el("td", {}, g.checks.join(", ")), el("td", { class: "message" }, g.message,
+        g.remedy ? el("div", { class: "remedy" }, "remedy " + g.remedy) : ""))))));
 }
 
 // Per runbook: ready, or the gate it would block at and why, with each

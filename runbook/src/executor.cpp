@@ -32,6 +32,8 @@ const char* to_string(Decision::Kind kind) {
       return "later";
     case Decision::Kind::kForceRetry:
       return "retry --force";
+    case Decision::Kind::kRemedy:
+      return "remedy";
   }
   return "?";
 }
@@ -121,7 +123,8 @@ Executor::Impl::Impl(Context context, std::string run_id, Journal journal,
       journal_(std::move(journal)),
       records_(std::move(history)),
       options_(std::move(options)),
-      retry_timer_(context.io) {
+      retry_timer_(context.io),
+      remedy_timer_(context.io) {
   state_ = replay(records_);
   if (options_.boot_id.empty()) options_.boot_id = current_boot_id();
   if (options_.host_name.empty()) options_.host_name = this_host_name();
@@ -149,6 +152,7 @@ Executor::Impl::Impl(Context context, std::string run_id, Journal journal,
 Executor::Impl::~Impl() {
   *alive_ = false;
   retry_timer_.cancel();
+  remedy_timer_.cancel();
 }
 
 void Executor::Impl::start(std::function<void(RunOutcome)> done) {
@@ -304,6 +308,7 @@ void Executor::Impl::finish(RunOutcome outcome) {
   finished_ = true;
   outcome_ = outcome;
   retry_timer_.cancel();
+  disarm_remedy();
   if (gate_wait_) gate_wait_->cancel();
   gate_status_.reset();
   gate_.clear();

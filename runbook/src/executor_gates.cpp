@@ -32,7 +32,7 @@ std::optional<std::chrono::system_clock::time_point> last_action(
 
 }  // namespace
 
-void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
+void Executor::Impl::wait_gate(const Phase& phase, const std::string& name, bool after_remedy) {
   if (gate_passed(phase.name, name)) return next_item();
   const Gate* gate = ctx_.book.gate(name);
   if (options_.dry_run) {
@@ -44,10 +44,20 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
     append(JournalEvent::kGateGreen, phase.name, name, "dry run");
     return next_item();
   }
-  append(JournalEvent::kGateWaiting, phase.name, name, "");
-  const std::int64_t waiting_since = records_.back().unix_ms;
+  if (!after_remedy) {
+    close_interrupted_remedy(phase, name);
+    append(JournalEvent::kGateWaiting, phase.name, name, "");
+    gate_started_ = Clock::now();
+  }
+  // The journal's record of this wait (a remedy's wait goes on with it).
+  std::int64_t waiting_since = 0;
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
+    if (it->event == JournalEvent::kGateWaiting && it->step == name) {
+      waiting_since = it->unix_ms;
+      break;
+    }
+  }
   gate_ = name;
-  gate_started_ = Clock::now();
   try {
     refresh_groups();
     gate = &resolved_gate(*gate);
@@ -58,11 +68,12 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
   }
   gate_wait_ = std::make_unique<GateWait>(ctx_.io, ctx_.results, *gate, options_.gate);
   keep_gate_status(phase, *gate, waiting_since);
-  report(fmt::format("  waiting for gate {}: {} (timeout {}s{})", name, gate->description,
-                     gate->timeout.count() / 1000,
-                     gate->stable_for.count() > 0
-                         ? fmt::format(", green for {}s", gate->stable_for.count() / 1000)
-                         : std::string()));
+  if (!after_remedy)
+    report(fmt::format("  waiting for gate {}: {} (timeout {}s{})", name, gate->description,
+                       gate->timeout.count() / 1000,
+                       gate->stable_for.count() > 0
+                           ? fmt::format(", green for {}s", gate->stable_for.count() / 1000)
+                           : std::string()));
   try {
     gate_wait_->start(
         [this, &phase, gate](GateOutcome outcome, const GateStatus& status) {
@@ -83,7 +94,10 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name) {
           report(fmt::format("    red after {}s: {}", status.waited.count() / 1000, why));
           *last = {std::move(why), status.waited};
         },
-        last_action(records_));
+        last_action(records_),
+        after_remedy ? std::optional<Clock::time_point>(gate_started_) : std::nullopt);
+    if (gate->remedy && remedies_made(phase.name, name) < gate->remedy->attempts)
+      arm_remedy(phase, *gate, gate->remedy->after);
   } catch (const std::exception& error) {
     GateStatus status;
     status.gate = name;
@@ -139,6 +153,7 @@ void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome
   last_gate_status_ = status;
   gate_status_.reset();
   if (outcome == GateOutcome::kCancelled) return;
+  disarm_remedy();
   if (outcome == GateOutcome::kGreen) {
     gate_.clear();
     append(JournalEvent::kGateGreen, phase.name, gate.name,
@@ -158,6 +173,8 @@ void Executor::Impl::gate_timed_out(const Phase& phase, const Gate& gate, const 
                                     const std::string& why) {
   last_gate_status_ = status;
   gate_status_.reset();
+  disarm_remedy();
+  const int made = gate.remedy ? remedies_made(phase.name, gate.name) : 0;
   append(JournalEvent::kGateTimedOut, phase.name, gate.name, why);
   Pause pause;
   pause.cause = Pause::Cause::kGateTimedOut;
@@ -167,11 +184,24 @@ void Executor::Impl::gate_timed_out(const Phase& phase, const Gate& gate, const 
                                   gate.description, status.waited.count() / 1000, why);
   if (!gate.on_timeout.empty()) pause.explanation += "\nInvestigate: " + gate.on_timeout;
   pause.choices = {Decision::Kind::kRetry, Decision::Kind::kSkip, Decision::Kind::kAbort};
+  if (gate.remedy) {
+    pause.choices.insert(pause.choices.begin() + 1, Decision::Kind::kRemedy);
+    const RemedyObjects objects = objects_keeping_red(gate, status);
+    pause.explanation += fmt::format(
+        "\nIts remedy ran {} time{} (at most {} by itself){}; 'remedy' runs it once more on what "
+        "keeps it red now",
+        made, made == 1 ? "" : "s", gate.remedy->attempts,
+        objects.empty() ? std::string() : "; what keeps it red: " + objects.describe());
+  }
   ask(pause, [this, &phase, &gate](const Decision& decision) {
     gate_.clear();
     if (decision.kind == Decision::Kind::kSkip) {
       append(JournalEvent::kGateSkipped, phase.name, gate.name, decision.reason);
       return next_item();
+    }
+    if (decision.kind == Decision::Kind::kRemedy) {
+      gate_ = gate.name;
+      return remedy_from_pause(phase, gate);
     }
     advance();  // wait again
   });

@@ -15,6 +15,7 @@
 #include "greenlight/core/process.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/run_gate_status.h"
+#include "greenlight/runbook/remedy.h"
 #include "greenlight/runbook/run_outline.h"
 #include "greenlight/runbook/step_jobs.h"
 #include "job_window.h"
@@ -89,7 +90,9 @@ class Executor::Impl {
   void finish(RunOutcome outcome);
 
   // ---- gates --------------------------------------------------------------
-  void wait_gate(const Phase& phase, const std::string& name);
+  // `after_remedy`: the same wait goes on after a remedy (no new
+  // gate-waiting record; the timeout counts from the wait's start).
+  void wait_gate(const Phase& phase, const std::string& name, bool after_remedy = false);
   /// The current phase's steps are over: every check of the next phase's
   /// `require` gates runs now, so that their evidence, which counts from
   /// the run's last action, starts there rather than at each check's next
@@ -105,6 +108,22 @@ class Executor::Impl {
   // Keeps RUN/gate-status (run_gate_status.h) while gate_wait_ waits on
   // `gate`, whose wait the journal's record of `since_ms` started.
   void keep_gate_status(const Phase& phase, const Gate& gate, std::int64_t since_ms);
+  // ---- remedies (executor_remedy.cpp) --------------------------------------
+  // Automatic attempts journaled for this gate since its last timeout (or
+  // the phase's start).
+  int remedies_made(const std::string& phase, const std::string& gate) const;
+  // A remedy started and never finished (a crash): journaled as interrupted.
+  void close_interrupted_remedy(const Phase& phase, const std::string& gate);
+  void arm_remedy(const Phase& phase, const Gate& gate, milliseconds delay);
+  void disarm_remedy();
+  RemedyObjects objects_keeping_red(const Gate& gate, const GateStatus& status) const;
+  void remedy_due(const Phase& phase, const Gate& gate);
+  void run_remedy(const Phase& phase, const Gate& gate, const RemedyObjects& objects,
+                  const std::string& head, std::function<void()> then);
+  void remedy_step(const Phase& phase, const Gate& gate, std::size_t index,
+                   std::shared_ptr<std::vector<std::string>> failures, std::function<void()> then);
+  // The operator's "remedy" at a gate's pause.
+  void remedy_from_pause(const Phase& phase, const Gate& gate);
 
   // ---- pauses -------------------------------------------------------------
   void ask(const Pause& pause, std::function<void(const Decision&)> go_on);
@@ -193,6 +212,8 @@ class Executor::Impl {
   // Declared after gate_wait_: destroyed first, removing the file.
   std::unique_ptr<RunGateStatusWriter> gate_status_;
   asio::steady_timer retry_timer_;
+  asio::steady_timer remedy_timer_;
+  std::uint64_t remedy_generation_ = 0;
   std::map<std::string, std::string> saved_groups_;
   NodeSet excluded_;
   std::map<std::string, Gate> resolved_gates_;

@@ -1,4 +1,6 @@
 // The run as progress displays and metrics show it.
+#include <algorithm>
+
 #include "executor_impl.h"
 
 namespace greenlight::runbook {
@@ -64,6 +66,36 @@ RunSnapshot Executor::Impl::snapshot() const {
     out.gate_waited = std::chrono::duration_cast<milliseconds>(now - gate_started_);
   }
   if (state_.paused) out.pause_reason = state_.pause_reason;
+  out.remedies = remedies_of(records_);
+  return out;
+}
+
+std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records) {
+  std::vector<RunSnapshot::RemedyView> out;
+  std::vector<std::string> started;  // the started record's detail, per view
+  for (const auto& record : records) {
+    if (record.event != JournalEvent::kRemedyStarted &&
+        record.event != JournalEvent::kRemedyFinished)
+      continue;
+    auto view = std::find_if(out.begin(), out.end(), [&record](const auto& v) {
+      return v.phase == record.phase && v.gate == record.step;
+    });
+    if (view == out.end()) {
+      out.push_back({record.phase, record.step, 0, false, {}});
+      started.emplace_back();
+      view = out.end() - 1;
+    }
+    std::string& head = started[static_cast<std::size_t>(view - out.begin())];
+    if (record.event == JournalEvent::kRemedyStarted) {
+      ++view->attempts;
+      view->running = true;
+      head = record.detail;
+      view->last = head + ": running";
+    } else {
+      view->running = false;
+      view->last = head + ": " + record.detail;
+    }
+  }
   return out;
 }
 

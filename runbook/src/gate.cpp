@@ -279,7 +279,8 @@ GateWait::~GateWait() {
 }
 
 void GateWait::start(Done done, Changed changed,
-                     std::optional<std::chrono::system_clock::time_point> evidence_since) {
+                     std::optional<std::chrono::system_clock::time_point> evidence_since,
+                     std::optional<std::chrono::steady_clock::time_point> waiting_since) {
   keys_.clear();
   status_ = GateStatus{};
   status_.gate = gate_.name;
@@ -293,6 +294,7 @@ void GateWait::start(Done done, Changed changed,
   // cluster after the steps that precede the gate.
   started_wall_ = std::chrono::system_clock::now();
   started_ = Clock::now();
+  waiting_since_ = std::min(started_, waiting_since.value_or(started_));
   // The journal's wall-clock instant, placed on the steady clock once: a
   // clock step during the wait moves neither it nor the results' times.
   evidence_since_ =
@@ -356,13 +358,13 @@ void GateWait::evaluate() {
                              static_cast<int>(check.status), check.message);
   }
   status_.green = green;
-  status_.waited = duration_cast<milliseconds>(now - started_);
+  status_.waited = duration_cast<milliseconds>(now - waiting_since_);
   status_.green_for =
       green ? std::max(milliseconds(0), duration_cast<milliseconds>(now - green_since))
             : milliseconds(0);
   // Results asked for at the start arrive one by one: "no result yet" is
   // not news until the settle time has passed.
-  const bool settling = !green && !any_red && status_.waited < options_.settle;
+  const bool settling = !green && !any_red && now - started_ < options_.settle;
   if (settling) signature += "settling";
   if (signature != last_signature_) {
     last_signature_ = signature;

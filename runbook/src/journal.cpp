@@ -18,7 +18,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 23> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 26> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -42,6 +42,9 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 23> kEvents = {{
     {JournalEvent::kStepProcessEnded, "step-process-ended"},
     {JournalEvent::kStepRemote, "step-remote"},
     {JournalEvent::kRunAdopted, "run-adopted"},
+    {JournalEvent::kRemedyStarted, "remedy-started"},
+    {JournalEvent::kRemedyStep, "remedy-step"},
+    {JournalEvent::kRemedyFinished, "remedy-finished"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -243,6 +246,9 @@ RunState replay(const std::vector<JournalRecord>& records) {
       case JournalEvent::kGateTimedOut:
       case JournalEvent::kNodesExcluded:
       case JournalEvent::kRunGroupImported:
+      case JournalEvent::kRemedyStarted:
+      case JournalEvent::kRemedyStep:
+      case JournalEvent::kRemedyFinished:
         return true;
       default:
         return false;

@@ -7,6 +7,7 @@
 #include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/runbook.h"
 #include "greenlight/runbook/step_jobs.h"
+#include "step_reader.h"
 
 namespace greenlight::runbook {
 namespace {
@@ -16,200 +17,8 @@ using config::Diagnostics;
 using config::MapReader;
 using config::Mark;
 using config::Value;
-
-// Groups a run records while it runs (@run:vms_at_shutdown): known and empty
-// while validating.
-class RunGroupPlaceholder : public GroupSource {
- public:
-  std::optional<std::string> map(std::string_view) const override { return std::string(); }
-  std::vector<std::string> list() const override { return {}; }
-  std::optional<std::string> all() const override { return std::string(); }
-};
-
-struct Context {
-  const config::Site& site;
-  Diagnostics& diagnostics;
-  std::shared_ptr<GroupResolver> groups;
-};
-
-Mark mark_at(const Value& value, std::size_t offset) {
-  Mark mark = value.mark;
-  if (value.scalar.find('\n') == std::string::npos && !value.quoted)
-    mark.column += static_cast<int>(offset);
-  return mark;
-}
-
-void check_nodes(Context& ctx, const Value& where, const std::string& nodes,
-                 std::string_view what) {
-  const std::string named = ctx.site.with_self_named(nodes);
-  if (named != nodes && ctx.site.self_host() == nullptr) {
-    ctx.diagnostics.error(
-        where.mark, fmt::format("{}: 'self' needs a host marked 'self: true' in hosts", what));
-    return;
-  }
-  try {
-    NodeSet::parse(named, ctx.groups.get());
-  } catch (const std::exception& error) {
-    ctx.diagnostics.error(where.mark, fmt::format("{}: {}", what, error.what()));
-  }
-}
-
-std::optional<CommandTemplate> read_command(Context& ctx, MapReader& reader, std::string_view what,
-                                            bool required) {
-  const Value* value = required ? reader.require("command") : reader.get("command");
-  if (value == nullptr) return std::nullopt;
-  auto text = config::read_string(*value, ctx.diagnostics, fmt::format("{}: command", what));
-  if (!text) return std::nullopt;
-  try {
-    CommandTemplate parsed = CommandTemplate::parse(*text);
-    // Every node set the command expands must resolve now (groups the site
-    // lacks are an error here, not a failed step in the middle of a run).
-    for (const auto& expression : parsed.node_expressions()) {
-      // "SET" or "SET -x EXCLUDE" (CommandTemplate::node_expressions).
-      const auto x = expression.find(" -x ");
-      check_nodes(ctx, *value, expression.substr(0, x), fmt::format("{}: command", what));
-      if (x != std::string::npos)
-        check_nodes(ctx, *value, expression.substr(x + 4), fmt::format("{}: command", what));
-    }
-    return parsed;
-  } catch (const TemplateError& error) {
-    ctx.diagnostics.error(mark_at(*value, error.offset()),
-                          fmt::format("{}: command: {}", what, error.what()));
-    return std::nullopt;
-  }
-}
-
-std::optional<Step> read_step(Context& ctx, const Value& value, std::string_view what) {
-  static const std::vector<std::pair<std::string, StepKind>> kKinds = {
-      {"run", StepKind::kRun},
-      {"power", StepKind::kPower},
-      {"confirm", StepKind::kConfirm},
-      {"manual", StepKind::kManual},
-      {"save_group", StepKind::kSaveGroup},
-      {"self_poweroff", StepKind::kSelfPoweroff}};
-  if (!value.is_mapping() || value.entries.size() != 1) {
-    ctx.diagnostics.error(
-        value.mark, fmt::format("{}: a step is one of run, power, confirm, manual, save_group, "
-                                "self_poweroff, written as `- run: {{...}}`",
-                                what));
-    return std::nullopt;
-  }
-  const Value& key = value.entries.front().first;
-  const Value& body = value.entries.front().second;
-  auto kind = std::find_if(kKinds.begin(), kKinds.end(),
-                           [&](const auto& k) { return k.first == key.scalar; });
-  if (kind == kKinds.end()) {
-    std::vector<std::string> names;
-    for (const auto& k : kKinds) names.push_back(k.first);
-    auto hint = config::closest(key.scalar, names);
-    ctx.diagnostics.error(key.mark, fmt::format("{}: unknown step '{}'", what, key.scalar),
-                          hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
-    return std::nullopt;
-  }
-  Step step;
-  step.kind = kind->second;
-  step.mark = key.mark;
-  const std::string step_what = fmt::format("{} ({})", what, key.scalar);
-  if (step.kind == StepKind::kConfirm || step.kind == StepKind::kManual) {
-    auto text = config::read_string(body, ctx.diagnostics, step_what);
-    if (!text) return std::nullopt;
-    step.text = *text;
-    return step;
-  }
-  MapReader reader(body, ctx.diagnostics, step_what);
-  step.id = reader.string("id").value_or("");
-  if (step.kind == StepKind::kRun || step.kind == StepKind::kPower ||
-      step.kind == StepKind::kSaveGroup) {
-    const char* nodes_key = step.kind == StepKind::kSaveGroup ? "nodes" : "on";
-    step.nodes = reader.string(nodes_key, true).value_or("");
-    step.exclude = reader.string("exclude").value_or("");
-    if (const Value* v = body.find(nodes_key); v != nullptr && !step.nodes.empty()) {
-      check_nodes(ctx, *v, step.nodes, fmt::format("{}: {}", step_what, nodes_key));
-    }
-    if (const Value* v = body.find("exclude"); v != nullptr && !step.exclude.empty()) {
-      check_nodes(ctx, *v, step.exclude, fmt::format("{}: exclude", step_what));
-    }
-  }
-  switch (step.kind) {
-    case StepKind::kRun:
-      step.command = read_command(ctx, reader, step_what, true);
-      step.fanout = static_cast<int>(reader.integer("fanout", false, 1, 4096).value_or(0));
-      step.timeout = reader.duration("timeout").value_or(step.timeout);
-      step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
-      step.retry_delay = reader.duration("retry_delay").value_or(step.retry_delay);
-      step.max_failed_nodes =
-          static_cast<int>(reader.integer("max_failed_nodes", false, 0, 1'000'000).value_or(0));
-      step.idempotent = reader.boolean("idempotent").value_or(false);
-      if (const Value* codes = reader.get("allowed_exit_codes")) {
-        step.allowed_exit_codes.clear();
-        if (!codes->is_sequence()) {
-          ctx.diagnostics.error(
-              codes->mark,
-              fmt::format("{}: allowed_exit_codes: expected a list of exit codes", step_what));
-        } else {
-          for (const auto& item : codes->items) {
-            auto code = config::read_integer(item, ctx.diagnostics,
-                                             fmt::format("{}: allowed_exit_codes", step_what));
-            if (code && (*code < 0 || *code > 255)) {
-              ctx.diagnostics.error(item.mark,
-                                    fmt::format("{}: exit codes are 0 to 255", step_what));
-            } else if (code) {
-              step.allowed_exit_codes.push_back(static_cast<int>(*code));
-            }
-          }
-        }
-      }
-      break;
-    case StepKind::kPower:
-      step.power_action =
-          reader.choice("action", {"on", "off", "status", "cycle"}, true).value_or("");
-      step.timeout = reader.duration("timeout").value_or(step.timeout);
-      step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
-      if (ctx.site.power.command.empty()) {
-        ctx.diagnostics.error(
-            key.mark, fmt::format("{}: the site has no BMC command for power steps", step_what),
-            "add power: {command: \"ipmitool -I lanplus -H {bmc} ... chassis power {action}\"}");
-      } else if (ctx.site.power.command.find("{bmc}") != std::string::npos) {
-        // Every host a power step touches needs a BMC address, known now.
-        try {
-          std::vector<std::string> missing;
-          for (const auto& node : step_nodes(step, ctx.site, *ctx.groups).expand()) {
-            const config::Host* host = ctx.site.host(node);
-            if (host == nullptr || host->bmc.empty()) missing.push_back(node);
-          }
-          if (!missing.empty()) {
-            ctx.diagnostics.error(
-                body.find("on") != nullptr ? body.find("on")->mark : key.mark,
-                fmt::format("{}: {} ha{} no BMC address", step_what,
-                            NodeSet::from_names(missing).fold(),
-                            missing.size() == 1 ? "s" : "ve"),
-                "hosts: NAME: {bmc: ADDRESS}");
-          }
-        } catch (const std::exception&) {
-          // A group resolved at run time: its hosts are checked when the step runs.
-        }
-      }
-      break;
-    case StepKind::kSaveGroup:
-      step.group = reader.string("name", true).value_or("");
-      step.fallback = reader.string("fallback").value_or("");
-      if (const Value* v = body.find("fallback"); v != nullptr && !step.fallback.empty()) {
-        check_nodes(ctx, *v, step.fallback, fmt::format("{}: fallback", step_what));
-      }
-      break;
-    case StepKind::kSelfPoweroff:
-      step.command = read_command(ctx, reader, step_what, true);
-      if (ctx.site.self_host() == nullptr) {
-        ctx.diagnostics.error(
-            key.mark, fmt::format("{}: needs a host marked 'self: true' in hosts", step_what));
-      }
-      break;
-    default:
-      break;
-  }
-  reader.finish();
-  return step;
-}
+using Context = detail::LoaderContext;
+using detail::read_step;
 
 // A step's `id` names it for good (a run adopting an edited runbook maps
 // its done steps by it): one step per id in a runbook.
@@ -247,6 +56,7 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
   gate.stable_for = reader.duration("stable_for").value_or(gate.stable_for);
   gate.timeout = reader.positive_duration("timeout").value_or(gate.timeout);
   gate.on_timeout = reader.string("on_timeout").value_or("");
+  if (const Value* remedy = reader.get("remedy")) gate.remedy = detail::read_remedy(ctx, *remedy, what);
   const Value* checks = reader.require("checks");
   reader.finish();
   if (checks == nullptr) return gate;
@@ -428,7 +238,7 @@ bool Runbook::destructive() const {
 
 std::vector<Runbook> load_runbooks(const config::Site& site, Diagnostics& diagnostics) {
   Context ctx{site, diagnostics, site.group_resolver()};
-  ctx.groups->add_source("run", std::make_shared<RunGroupPlaceholder>());
+  detail::add_placeholder_sources(*ctx.groups);
   std::vector<Parsed> parsed;
   for (const auto& directory : site.runbook_directories) {
     std::error_code ec;

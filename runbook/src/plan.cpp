@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/gate.h"
@@ -140,6 +142,25 @@ void render_gate(std::string& out, const char* label, const std::string& name,
   }
   out += fmt::format("      green for {}, at most {}\n", duration(gate->stable_for),
                      duration(gate->timeout));
+  if (!gate->remedy) return;
+  const Remedy& remedy = *gate->remedy;
+  std::string states;
+  for (const auto& state : remedy.states) states += (states.empty() ? "" : ",") + state;
+  out += fmt::format(
+      "      remedy: still red {} into the wait, at most {} attempt{}, on the VMs that keep it "
+      "red ({}: @remedy:vms) and their hypervisors (@remedy:hosts); then the gate waits again\n",
+      duration(remedy.after), remedy.attempts, remedy.attempts == 1 ? "" : "s", states);
+  int number = 0;
+  for (const auto& step : remedy.steps) {
+    // Under the gate: the step as exec resolves it, indented once more.
+    const std::string block =
+        render_jobs(fmt::format("   remedy step {} run", ++number), step, site, groups, excluded);
+    for (std::size_t start = 0; start < block.size();) {
+      const std::size_t end = std::min(block.find('\n', start), block.size() - 1);
+      out += "    " + block.substr(start, end - start + 1);
+      start = end + 1;
+    }
+  }
 }
 
 }  // namespace

@@ -20,8 +20,15 @@ std::string gate_line(const Gate& gate) {
     if (check.stable_for) line += fmt::format(" stable_for {}ms", check.stable_for->count());
     line += ";";
   }
-  return line + fmt::format(" stable_for {}ms, timeout {}ms", gate.stable_for.count(),
-                            gate.timeout.count());
+  line += fmt::format(" stable_for {}ms, timeout {}ms", gate.stable_for.count(),
+                      gate.timeout.count());
+  if (!gate.remedy) return line;
+  std::string states;
+  for (const auto& state : gate.remedy->states) states += (states.empty() ? "" : ",") + state;
+  line += fmt::format("; remedy after {}ms, {} attempts, states {}:", gate.remedy->after.count(),
+                      gate.remedy->attempts, states);
+  for (const auto& step : gate.remedy->steps) line += " " + describe_step(step) + ";";
+  return line;
 }
 
 std::string step_line(int number, const Step& step) {

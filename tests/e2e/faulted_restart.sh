@@ -27,6 +27,7 @@
 since=$(now_ms)
 faulted_started=$since
 "${lab[@]}" fault slow top2 400 >/dev/null
+stuck_vm_inject   # admin1 stuck: the stop-vms gate's remedy releases it (stuck_vm.sh)
 # 9: the hosts file is one file bind-mounted on every host: edited in place.
 hosts_file=$(cat "$dir/etc/hosts")
 grep -v ' top2-data$' <<<"$hosts_file" >"$dir/etc/hosts"
@@ -75,6 +76,7 @@ timeout -k 10 600 "$gl" runbook attach "$run" <"$work/terminal2" >"$work/faulted
 attach=$!
 check "faulted: stop-dns-vms started with no client" test -n "$(wait_record 120 "$journal" phase-started stop-dns-vms)"
 check "faulted: attach shows the run" grep -q "stop-vms\|stop-dns-vms" "$work/faulted.attach.out"
+stuck_vm_released
 
 # 5: a leftover GlusterFS client on worker01 once the unmount step ran.
 wait_record 180 "$journal" step-finished unmount-glusterfs >/dev/null

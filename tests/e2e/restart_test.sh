@@ -68,6 +68,7 @@ vms_before=$(running_vms | tr '\n' ' ')
 check "VMs run before the restart ($vms_before)" test "$(wc -w <<<"$vms_before")" -eq 6
 source "$here/clean_restart.sh"
 source "$here/serve_crash.sh"
+source "$here/stuck_vm.sh"   # scenario 4, and the faulted restart's stuck-VM hooks
 source "$here/faulted_restart.sh"
 source "$here/node_lost.sh"
 source "$here/bmc_down.sh"

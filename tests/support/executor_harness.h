@@ -32,6 +32,7 @@ struct ExecutorHarness {
     INFO(diagnostics.format());
     REQUIRE(diagnostics.ok());
     REQUIRE(books.size() == 1);
+    for (auto& loaded : books) loaded.file.clear();  // read from a string: no file to copy
     groups = site.group_resolver();
     options.assume_yes = true;
     options.gate.poll = std::chrono::milliseconds(20);

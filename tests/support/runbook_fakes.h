@@ -50,10 +50,12 @@ class FakeResults : public runbook::CheckResults {
     if (pace && on_hurry) on_hurry(key);
   }
   void run_now(const std::string& key) override { ran_now.push_back(key); }
-  void set(const std::string& key, checks::Status status, std::string message = "") {
+  void set(const std::string& key, checks::Status status, std::string message = "",
+           std::vector<checks::Fact> facts = {}) {
     checks::CheckResult result;
     result.status = status;
     result.message = std::move(message);
+    result.facts = std::move(facts);
     result.started = result.finished = std::chrono::system_clock::now();
     const auto now = std::chrono::steady_clock::now();
     green_[key].add(status == checks::Status::ok, now, now);

@@ -93,7 +93,7 @@ TEST_CASE("requests survive encoding") {
   CHECK(*back.decision == DecisionKind::kSkip);
   CHECK(back.reason == "checked by hand");
   for (const auto kind : {DecisionKind::kRetry, DecisionKind::kRetryFailedNodes, DecisionKind::kAbort,
-                          DecisionKind::kLeavePaused}) {
+                          DecisionKind::kLeavePaused, DecisionKind::kRemedy}) {
     skip.decision = kind;
     CHECK(round_trip(skip).decision == kind);
   }

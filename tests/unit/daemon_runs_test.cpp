@@ -201,6 +201,7 @@ TEST_CASE("every request is logged once, accepted or refused, with who asked") {
   Daemon d;
   auto client = d.connect();
   client->say(exec_of("book"));
+  INFO((client->last(Event::Kind::kError) ? client->last(Event::Kind::kError)->message : ""));
   REQUIRE(client->last(Event::Kind::kAccepted) != nullptr);
   const std::string run = client->last(Event::Kind::kAccepted)->run;
   REQUIRE(d.log.size() == 1);

@@ -182,6 +182,30 @@ TEST_CASE("published runs and gates become series and JSON") {
       R"(greenlight_run_step_duration_seconds{run="r1",runbook="restart",phase="heal",step="trigger-heal",kind="run"} 2.5)"));
   CHECK(text.find(R"(greenlight_run_step_duration_seconds{run="r1",runbook="restart",phase="heal",step="2")") ==
         std::string::npos);
+  CHECK(text.find("greenlight_gate_remedy_attempts_total") == std::string::npos);
+}
+
+TEST_CASE("a gate's remedies: a counter per gate, the run's and the gate's JSON") {
+  Snapshot snapshot;
+  const auto now = std::chrono::system_clock::now();
+  RunState run{"r1", "shutdown", "waiting", now, {}, "waiting for gate g", ""};
+  run.remedies.push_back(
+      {"stop-vms", "vms-stopped", 2, "attempt 2 of 2: admin1 (running) on top2: ok"});
+  GateState gate{"vms-stopped",   "r1", "stop-vms", "red", "1 unit not stopped",
+                 {"fleet-units"}, now};
+  gate.remedy = "attempt 2 of 2: admin1 (running) on top2: ok";
+  snapshot.publish({run}, {gate});
+  const auto text = render_metrics(snapshot, "x");
+  CHECK(text.find("# TYPE greenlight_gate_remedy_attempts_total counter") != std::string::npos);
+  CHECK(has_line(
+      text,
+      R"(greenlight_gate_remedy_attempts_total{run="r1",phase="stop-vms",gate="vms-stopped"} 2)"));
+  CHECK(render_runs_json(snapshot).find(
+            R"("remedies": [
+  {"phase": "stop-vms", "gate": "vms-stopped", "attempts": 2, "last": "attempt 2 of 2: admin1 (running) on top2: ok"}
+])") != std::string::npos);
+  CHECK(render_gates_json(snapshot).find(
+            R"("remedy": "attempt 2 of 2: admin1 (running) on top2: ok")") != std::string::npos);
 }
 
 TEST_CASE("the checks JSON escapes messages and carries the server's time") {

@@ -188,6 +188,15 @@ TEST_CASE("the gate waited on: red, why, its checks and since when") {
   CHECK(gate.checks == std::vector<std::string>{"heal", "peers"});
   REQUIRE(gate.waiting_since);
   CHECK(*gate.waiting_since == kNow - seconds(45));
+  CHECK(gate.remedy.empty());
+  snapshot.remedies = {
+      {"stop-vms", "volumes-healed", 3, false, "attempt 1 of 1: elsewhere: ok"},
+      {"heal", "volumes-healed", 1, false, "attempt 1 of 2: admin1 (running) on top2: ok"}};
+  CHECK(control::published_gates(snapshot, kNow)[0].remedy ==
+        "attempt 1 of 2: admin1 (running) on top2: ok");
+  REQUIRE(control::published_run(snapshot, kStarted, kNow).remedies.size() == 2);
+  CHECK(control::published_run(snapshot, kStarted, kNow).remedies[0].attempts == 3);
+  snapshot.remedies.clear();
   const auto run = control::published_run(snapshot, kStarted, kNow);
   CHECK(run.state == "waiting");
   CHECK(run.message.rfind("waiting for gate volumes-healed: ", 0) == 0);

@@ -73,7 +73,11 @@ std::string vm_name(std::string_view format, std::string_view unit);
 /// Verdict. Facts: kind "vm", subject VM name, value the unit's sub-state,
 /// "unscheduled" when fleet prints "-" (for every listed unit matching the
 /// format: the `vm` group source, see FactGroupSource),
-/// kind "unit", subject unit, value "active/sub". Samples:
+/// kind "unit", subject unit, value "active/sub"; kind "vm_machine", subject
+/// VM, value its machine as listed ("ID/IP", "-" when unplaced); kind
+/// "vm_red", subject VM, value its sub-state, for each VM whose unit keeps
+/// the check red (not in the expected state, or active under
+/// `no_other_active`): what a gate's remedy acts on. Samples:
 /// greenlight_fleet_unit_running{unit} 0/1 for every expected or listed unit.
 /// A non-zero exit status, or no VM expected (running or stopped) and no
 /// `no_other_active` prefix, is unknown. Evidence rule: with a running or

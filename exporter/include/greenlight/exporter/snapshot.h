@@ -53,6 +53,17 @@ struct GateState {
   std::string message;
   std::vector<std::string> checks;
   std::optional<std::chrono::system_clock::time_point> waiting_since;
+  /// The gate's last remedy in this wait's phase ("attempt 1 of 2: admin1
+  /// (running) on top2: ok"); empty when none ran.
+  std::string remedy{};
+};
+
+/// The remedies of one gate of a run: how many started and the last one.
+struct RemedyState {
+  std::string phase;
+  std::string gate;
+  int attempts = 0;
+  std::string last;
 };
 
 /// One step of a phase. name: its number in the phase ("1", "2"...);
@@ -88,6 +99,7 @@ struct RunState {
   /// Nodes excluded from every step and gate of the run (`--exclude`),
   /// folded, with who excluded them ("worker04 by uid 0 (root) pid 42"); empty when none.
   std::string excluded;
+  std::vector<RemedyState> remedies{};  ///< gates whose remedy ran, in the order they first ran
 };
 
 /// One check behind a gate as `runbook check` judges it now

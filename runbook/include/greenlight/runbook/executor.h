@@ -42,6 +42,9 @@ struct Decision {
     /// "retry --force": run an interrupted step again although a command of
     /// its earlier start still runs (offered only then; journaled with who)
     kForceRetry,
+    /// run the gate's remedy once on what keeps it red now, then wait for
+    /// the gate again (offered for a gate that has a remedy; journaled with who)
+    kRemedy,
   };
   Kind kind = Kind::kLeavePaused;
   std::string reason;

@@ -165,9 +165,12 @@ class GateWait {
   /// from that instant on (the run's last step, pause or resume); nullopt:
   /// from now. The latest result of every check must still be newer than
   /// the start of the wait. Throws std::runtime_error when a check of the
-  /// gate cannot be built.
+  /// gate cannot be built. `waiting_since`: the gate has been waited on
+  /// since then (before a remedy ran): `waited` and the timeout count from
+  /// it; nullopt: from now.
   void start(Done done, Changed changed = {},
-             std::optional<std::chrono::system_clock::time_point> evidence_since = {});
+             std::optional<std::chrono::system_clock::time_point> evidence_since = {},
+             std::optional<std::chrono::steady_clock::time_point> waiting_since = {});
   void cancel();
   const GateStatus& status() const { return status_; }
   /// `each` (may be empty) is called after every reading of the results
@@ -188,6 +191,7 @@ class GateWait {
   std::vector<std::string> keys_;
   std::chrono::system_clock::time_point started_wall_{};
   std::chrono::steady_clock::time_point started_{};
+  std::chrono::steady_clock::time_point waiting_since_{};
   std::chrono::steady_clock::time_point evidence_since_{};
   GateStatus status_;
   std::string last_signature_;

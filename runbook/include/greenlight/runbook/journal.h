@@ -53,6 +53,16 @@ enum class JournalEvent {
   /// The operator adopted an edited runbook for this paused run
   /// (run_adoption.h): what follows restates the run in the new runbook's terms.
   kRunAdopted,
+  /// A gate's remedy starts (step field: the gate): "attempt N of M: OBJECTS"
+  /// or "by the operator: OBJECTS" (remedy.h says how objects read).
+  kRemedyStarted,
+  /// One remedy step ran (step field: the gate): "step N run on NODES:
+  /// COMMAND: ok on K nodes" or "...: failed on NODES (reason)" or "step N
+  /// skipped: SET is empty".
+  kRemedyStep,
+  /// The remedy ended (step field: the gate): "ok", "failed: ..." or
+  /// "interrupted: ..." (greenlight stopped during it; never run again).
+  kRemedyFinished,
 };
 
 const char* to_string(JournalEvent event);

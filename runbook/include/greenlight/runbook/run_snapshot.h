@@ -13,6 +13,7 @@
 //   greenlight_run_step_duration_seconds{run,runbook,phase,step,kind}  StepView::duration
 //   greenlight_gate_green{run,phase,gate}                      `gate_status.green`
 //   greenlight_gate_waiting_seconds{run,phase,gate}            `gate_waited`
+//   greenlight_gate_remedy_attempts_total{run,phase,gate}      RemedyView::attempts
 #pragma once
 
 #include <chrono>
@@ -55,6 +56,16 @@ struct RunSnapshot {
     bool timed = false;  ///< it ran in this process: duration is measured (0 ms included)
   };
 
+  /// The remedies of one gate in one phase of this run, from its journal.
+  struct RemedyView {
+    std::string phase;
+    std::string gate;
+    int attempts = 0;      ///< started, automatic and the operator's, interrupted ones included
+    bool running = false;  ///< the last one has not finished
+    /// The last one: "attempt 1 of 2: admin1 (running) on top2: ok".
+    std::string last;
+  };
+
   std::string run;
   std::string runbook;
   State state = State::kRunning;
@@ -68,7 +79,11 @@ struct RunSnapshot {
   /// with who made it, "worker04 by uid 0 (root) pid 42; islet[01-16] by ...";
   /// empty when none.
   std::string excluded;
+  std::vector<RemedyView> remedies{};  ///< in the order they first ran
 };
+
+/// The remedies a journal records, one view per (phase, gate).
+std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records);
 const char* to_string(RunSnapshot::State state);
 
 }  // namespace greenlight::runbook

@@ -30,16 +30,6 @@ struct GateCheck {
   config::Mark mark;
 };
 
-struct Gate {
-  std::string name;
-  std::string description;
-  std::vector<GateCheck> checks;
-  milliseconds stable_for{0};     ///< green continuously this long
-  milliseconds timeout{600'000};  ///< then the run pauses and asks the operator
-  std::string on_timeout;         ///< what to investigate, shown when it times out
-  config::Mark mark;
-};
-
 enum class StepKind { kRun, kPower, kConfirm, kManual, kSaveGroup, kSelfPoweroff };
 const char* to_string(StepKind kind);
 
@@ -65,6 +55,36 @@ struct Step {
   std::vector<int> allowed_exit_codes{0};
   int max_failed_nodes = 0;  ///< failure budget before the step fails
   bool idempotent = false;   ///< may be re-run after a crash without asking
+  config::Mark mark;
+};
+
+/// What a gate does by itself when it stays red: the procedure's remedy
+/// (the stuck VM's "stop fleet on its hypervisor, stop the VM again, start
+/// fleet"), run on the objects that keep the gate red (docs/runbooks.md,
+/// "Remedies").
+struct Remedy {
+  /// Still red this long after the gate started waiting (or after the
+  /// previous attempt ended): an attempt starts.
+  milliseconds after{60'000};
+  int attempts = 1;  ///< automatic attempts per wait (an operator's retry starts a new wait)
+  /// The fleet sub-states of the VMs a remedy acts on, among those that keep
+  /// the gate red (default: running: a VM that is shutting down is left alone).
+  std::vector<std::string> states{"running"};
+  /// `run` steps, in order; they read the objects as @remedy:vms and
+  /// @remedy:hosts. Every step runs even when an earlier one failed (a
+  /// later step restores what an earlier one stopped).
+  std::vector<Step> steps;
+  config::Mark mark;
+};
+
+struct Gate {
+  std::string name;
+  std::string description;
+  std::vector<GateCheck> checks;
+  milliseconds stable_for{0};     ///< green continuously this long
+  milliseconds timeout{600'000};  ///< then the run pauses and asks the operator
+  std::string on_timeout;         ///< what to investigate, shown when it times out
+  std::optional<Remedy> remedy{};  ///< none: the gate only waits
   config::Mark mark;
 };
 
