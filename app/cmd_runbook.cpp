@@ -41,7 +41,7 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       "  greenlight runbook plan restart\n"
       "  greenlight runbook exec restart --from startup\n"
       "  greenlight runbook status\n"
-      "  greenlight runbook abort restart-20261130T1900 --reason 'BMC unreachable'\n");
+      "  greenlight runbook abort restart-20261130-190000 --reason 'BMC unreachable'\n");
   RunbookWords out;
   RunbookArguments& a = out.arguments;
   cli->require_subcommand(1);
@@ -62,20 +62,21 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       {"exec", "Executes a runbook (in greenlight serve when it runs, else here).", "NAME", true,
        "greenlight runbook exec restart --yes --detach"},
       {"resume", "Resumes a run where its journal stopped.", "RUN", true,
-       "greenlight runbook resume restart-20261130T1900 --yes\n"
-       "  greenlight runbook resume restart-20261130T1900 --adopt"},
+       "greenlight runbook resume restart-20261130-190000 --yes\n"
+       "  greenlight runbook resume restart-20261130-190000 --adopt"},
       {"attach",
        "Follows a run of greenlight serve on this terminal and answers its questions\n"
        "(--watch: read-only).",
        "RUN", true,
-       "greenlight runbook attach restart-20261130T1900\n  greenlight runbook attach --watch "
-       "restart-20261130T1900"},
+       "greenlight runbook attach restart-20261130-190000\n  greenlight runbook attach --watch "
+       "restart-20261130-190000"},
       {"status", "Shows the runs, or one run phase by phase.", "RUN", false,
-       "greenlight runbook status restart-20261130T1900"},
+       "greenlight runbook status restart-20261130-190000"},
       {"log", "Prints a run's journal.", "RUN", true,
-       "greenlight runbook log restart-20261130T1900"},
-      {"abort", "Stops a run of greenlight serve, with a reason journaled.", "RUN", true,
-       "greenlight runbook abort restart-20261130T1900 --reason 'wrong BMC password'"},
+       "greenlight runbook log restart-20261130-190000"},
+      {"abort", "Ends a run for good (executed by greenlight serve, interrupted, paused, never started or "
+       "with a damaged journal), with a reason journaled.", "RUN", true,
+       "greenlight runbook abort restart-20261130-190000 --reason 'wrong BMC password'"},
   };
   for (const auto& sub : subs) {
     auto* command = cli->add_subcommand(sub.name, sub.help);

@@ -108,8 +108,16 @@ std::string waiting_line(const runbook::RunStore& store, const std::string& run,
   using runbook::JournalEvent;
   if (records.empty() || state.finished || state.aborted || state.paused) return {};
   const int holder = runbook::RunLock::holder(store.directory(run));
-  if (holder == 0) return {};
   const auto& last = records.back();
+  if (holder == 0) {
+    // Interrupted: nothing waits now, and why the gate was red then is not
+    // evidence about now.
+    if (last.event != JournalEvent::kGateWaiting) return {};
+    return fmt::format("  was waiting on gate {} (phase {}) since {} when its process ended; "
+                       "why it is red: not known (nothing waits on it now; greenlight runbook "
+                       "resume {} waits on it again)",
+                       last.step, last.phase, when(last.unix_ms), run);
+  }
   if (last.event == JournalEvent::kGateWaiting) {
     std::string out = fmt::format("  waiting on gate {} (phase {}) since {}", last.step, last.phase,
                                   when(last.unix_ms));
@@ -341,14 +349,15 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     } else {
       std::filesystem::remove(journal_path);  // empty
     }
+    const std::string detail =
+        unreadable.empty()
+            ? why + " (the run never started)"
+            : fmt::format("{} (its journal could not be read: {}; kept as {}.damaged)", why,
+                          unreadable, journal_path.filename().string());
     auto journal = runbook::Journal::create(journal_path);
     journal.append(JournalEvent::kRunStarted, "", "", runbook::RunStore::runbook_of(run));
-    journal.append(JournalEvent::kRunAborted, "", "",
-                   unreadable.empty()
-                       ? why + " (the run never started)"
-                       : fmt::format("{} (its journal could not be read: {}; kept as {}.damaged)",
-                                     why, unreadable, journal_path.filename().string()));
-    std::cout << fmt::format("run {} aborted\n", run);
+    journal.append(JournalEvent::kRunAborted, "", "", detail);
+    std::cout << fmt::format("run {} aborted: {}\n", run, detail);
     return 0;
   }
   const auto state = runbook::replay(records);

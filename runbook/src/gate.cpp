@@ -264,7 +264,11 @@ std::string GateStatus::why_red() const {
     }
     out += (out.empty() ? "" : "; ") + clause;
   }
-  if (out.empty() && !green) out = "green, not yet for long enough";
+  if (out.empty()) {
+    out = fmt::format("every check green, for {}s, not yet as long as the gate holds (its "
+                      "stable_for, or a check's own)",
+                      green_for.count() / 1000);
+  }
   return out;
 }
 

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <regex>
 
+#include "greenlight/checks/check.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/runbook.h"
 #include "greenlight/runbook/step_jobs.h"
 #include "step_reader.h"
@@ -43,6 +45,40 @@ void check_step_id(Context& ctx, const Step& step, const Runbook& book, const Ph
                           fmt::format("{}: id '{}' is already another step's", what, step.id),
                           "every step id is unique within its runbook");
   }
+}
+
+// The check a gate reads with its own `expect` or parameters is built now,
+// as a run would build it, so that a mistyped or misplaced parameter is an
+// error at load (file:line:col), not a gate UNKNOWN for its whole wait.
+// Parameters naming a group of another source (@vm:, @run:, @remedy:) are
+// known only while a run goes on: they are built when the gate waits.
+void check_gate_variant(Context& ctx, const GateCheck& gate_check, const std::string& what) {
+  if (gate_check.overrides.entries.empty() && gate_check.expect == "ok") return;
+  const config::CheckSpec* spec = nullptr;
+  for (const auto& check : ctx.site.checks) {
+    if (check.name == gate_check.check) spec = &check;
+  }
+  if (spec == nullptr) return;  // reported above
+  static const std::regex kOtherSource(R"(@[A-Za-z0-9_.-]*:)");
+  for (const auto& [key, value] : gate_check.overrides.entries) {
+    const std::string text = value.is_scalar() ? value.scalar : value.describe();
+    if (std::regex_search(text, kOtherSource)) return;
+    for (const auto& item : value.items) {
+      if (item.is_scalar() && std::regex_search(item.scalar, kOtherSource)) return;
+    }
+  }
+  GroupResolver groups;
+  groups.add_source("site", ctx.site.group_resolver()->source("site"));
+  groups.set_default("site");
+  config::Diagnostics built;
+  try {
+    if (checks::make_check(gate_check_spec(*spec, gate_check), ctx.site, groups, built)) return;
+  } catch (const std::exception& error) {
+    ctx.diagnostics.error(gate_check.mark, fmt::format("{}: check '{}': {}", what,
+                                                       gate_check.check, error.what()));
+    return;
+  }
+  for (const auto& e : built.errors()) ctx.diagnostics.error(e.mark, e.message, e.hint);
 }
 
 std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value& value,
@@ -90,6 +126,19 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
           fmt::format("{}: no check named '{}' in the site's checks", what, gate_check.check),
           hint ? fmt::format("did you mean '{}'?", *hint) : std::string());
     }
+    // A hold as long as the timeout can never be met: the gate would time
+    // out every time, green or not.
+    const auto hold = gate_check.stable_for.value_or(gate.stable_for);
+    if (hold >= gate.timeout) {
+      const Value* at = item.find("stable_for");
+      ctx.diagnostics.error(
+          at != nullptr ? at->mark : item.mark,
+          fmt::format("{}: check '{}' must be green for {} ms, not less than the gate's timeout "
+                      "({} ms): the gate could never open",
+                      what, gate_check.check, hold.count(), gate.timeout.count()),
+          "make the stable_for shorter than the timeout");
+    }
+    check_gate_variant(ctx, gate_check, what);
     gate.checks.push_back(std::move(gate_check));
   }
   return gate;

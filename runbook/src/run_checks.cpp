@@ -197,7 +197,8 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
       check.verdict = Verdict::kRunbookChanged;
       check.refusal = fmt::format(
           "runbook {} changed since run {} started ({}): greenlight resumes a run only with the "
-          "runbook it started with, since its journal names steps by their place in a phase. "
+          "runbook it started with: an edited one may run a step twice or take a new one for "
+          "done, unless the operator maps the done steps to the new ones. "
           "What changed (- as the run started, + now):{}\nRestore the runbook as it was to "
           "resume; or adopt it as it is now (greenlight runbook resume {} --adopt shows which "
           "done steps map to which new ones, and asks); or abort the run (greenlight runbook "

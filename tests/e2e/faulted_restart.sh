@@ -145,7 +145,12 @@ for pattern in 'volume stop volspoms1$' 'volume start volspoms1$' 'fleetctl star
   n=$(count_of "$since" "$pattern" top1)
   check "faulted: hosts: '$pattern' carried out once on top1 ($n)" test "$n" -eq 1
 done
-check "faulted: hosts: no command of the procedure ran twice on any host, across 4 crashes of serve $(twice "$since")" \
-  test -z "$(twice "$since")"
+# The stuck VM's remedy repeats the procedure's commands on purpose (fleet
+# stopped and started on top2, admin1 stopped again): its window is left out.
+remedy_from=$(ms_of "$(record "$journal" remedy-started stop-vms vms-stopped-except-dns)")
+remedy_to=$(ms_of "$(record "$journal" remedy-finished stop-vms vms-stopped-except-dns)")
+repeated=$(twice "$since" "${remedy_from:-0}" "${remedy_to:-0}")
+check "faulted: hosts: no command of the procedure ran twice on any host, across 4 crashes of serve $repeated" \
+  test -z "$repeated"
 vms_after=$(running_vms | tr '\n' ' ')
 check "faulted: every VM that ran before runs again ($vms_after)" test "$vms_after" = "$vms_before"

@@ -179,18 +179,21 @@ count_of() {
   } | grep -cE "$pattern"
 }
 
-# twice SINCE_MS: every command of the restart's steps a host recorded more
+# twice SINCE_MS [FROM_MS TO_MS]: every command of the restart's steps a host recorded more
 # than once from SINCE_MS on, as "HOST COUNT HOW COMMAND"; nothing when
 # none was: what the physical hosts received over SSH (unmount, glusterd's
 # stop, pkill, poweroff, fleet's start), the stand-ins' poweroff and top1's
 # fleetctl stop and start, and the volume stops and starts top1's glusterd
-# carried out. The checks' own commands (they repeat) are not among them.
+# carried out. The checks' own commands (they repeat) are not among them,
+# nor what hosts recorded from FROM_MS to TO_MS (a gate remedy's window).
 twice() {
   local host
   for host in top1 top2 top3 worker01 worker02 islet01 islet02; do
     host_records "$host" "$1" |
-      awk -F'\t' '($2 == "ssh" && $3 ~ /^(umount |systemctl (stop|start) (glusterd|fleet)$|pkill |poweroff$)/) ||
-                  $2 == "poweroff" || ($2 == "fleetctl" && $3 ~ /^(start|stop) /) { print $2 " " $3 }' |
+      awk -F'\t' -v from="${2:-0}" -v to="${3:-0}" '
+        $1 >= from && $1 <= to { next }   # a gate remedy: the procedure says to do these again
+        ($2 == "ssh" && $3 ~ /^(umount |systemctl (stop|start) (glusterd|fleet)$|pkill |poweroff$)/) ||
+        $2 == "poweroff" || ($2 == "fleetctl" && $3 ~ /^(start|stop) /) { print $2 " " $3 }' |
       sort | uniq -c | awk -v host="$host" '$1 > 1 { print host, $0 }'
   done
   gluster_cli top1 "$1" | cut -f2 | grep -E '^volume (start|stop) ' | sort | uniq -c | awk '$1 > 1 { print "top1", $0 }'

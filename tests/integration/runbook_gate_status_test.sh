@@ -78,7 +78,9 @@ kill -9 "$gl_pid"; wait "$gl_pid" 2>/dev/null; gl_pid=
 out=$("$gl" runbook status "$run" 2>&1)
 check "status says interrupted ($out)" grep -q "interrupted" <<<"$out"
 check "no reason is shown for a run nobody executes ($out)" \
-  bash -c '! grep -q "why it is red" <<<"$1"' _ "$out"
+  bash -c '! grep -q "why it is red (as process" <<<"$1"' _ "$out"
+check "status names the gate it was waiting on, its reason not known ($out)" \
+  grep -q "was waiting on gate flag-up (phase one) since .*; why it is red: not known" <<<"$out"
 
 # 3. resume waits again: the new process's reasons, not the dead one's.
 "$gl" runbook resume "$run" --yes >"$dir/resume.out" 2>&1 </dev/null &

@@ -70,14 +70,6 @@ runbooks:
           steps:
             - save_group: {name: to_start, nodes: "@run:before", fallback: "a9"}
             - run: {on: self, command: 'echo start {{ nodes("@run:to_start") }} >> $dir/trace'}
-    badref:
-      gates:
-        odd: {description: a group nobody defines, checks: [{check: fleet, expect: stopped, vms: "@nosuch"}], timeout: 5s}
-      phases:
-        - name: p
-          require: [odd]
-          steps:
-            - run: {on: self, command: 'echo badref >> $dir/trace'}
     ready:
       gates:
         flag-up: {description: the flag file exists, checks: [{check: flag}], timeout: 5s}
@@ -154,9 +146,17 @@ check "check: a later gate whose check cannot look blocks (rc $rc: $out)" test "
 check "  and says why" grep -q "cannot look now" <<<"$out"
 check "nothing ran: no step of ready" test "$(ls "$dir/runs" | grep -c '^ready-')" -eq 0
 mv "$dir/fleetctl.off" "$dir/fleetctl"
-out=$("$gl" runbook check badref 2>&1); rc=$?
-check "check: a gate check that cannot be built blocks (rc $rc: $out)" test "$rc" -eq 1
-check "  and is not judged on the site's plain check instead" test "$(grep -c "as the site's check" <<<"$out")" -eq 0
+# A gate check that cannot be built (a group nobody defines) is an error of
+# the configuration, at its place, before any run.
+awk '{ print } /^  inline:$/ {
+  print "    badref:"
+  print "      gates:"
+  print "        odd: {description: a group nobody defines, checks: [{check: fleet, expect: stopped, vms: \"@nosuch\"}], timeout: 5s}"
+  print "      phases: [{name: p, require: [odd]}]"
+}' "$dir/site.yaml" >"$dir/badref.yaml"
+out=$("$gl" config check "$dir/badref.yaml" 2>&1); rc=$?
+check "check: a gate check that cannot be built is a configuration error (rc $rc: $out)" test "$rc" -ne 0
+check "  at its place, naming the group" grep -q 'badref.yaml:[0-9]*:[0-9]*: error: .*unknown group "@nosuch"' <<<"$out"
 
 # 5. the same in greenlight serve: @vm:running afresh, --exclude journaled
 # with who, shown in /api/v1/runs.

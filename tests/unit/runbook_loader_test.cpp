@@ -91,4 +91,14 @@ TEST_CASE("runbook errors are reported at their place with hints") {
   CHECK(errors_of("      phases:\n        - name: a\n        - name: a\n") ==
         "site.yaml:15:17: error: phase 'a': defined twice in runbook 'book'\n");
   CHECK_THAT(errors_of("      sequence: [nosuch]\n"), Catch::Contains("sequence names 'nosuch'"));
+  // A hold as long as the timeout: the gate could never open.
+  CHECK_THAT(errors_of("      gates:\n        g: {checks: [{check: fleet, stable_for: 1h}], "
+                       "timeout: 1m}\n      phases: [{name: a, wait_for: [g]}]\n"),
+             Catch::Contains("check 'fleet' must be green for 3600000 ms, not less than the "
+                             "gate's timeout (60000 ms)"));
+  CHECK_THAT(errors_of("      gates:\n        g: {checks: [{check: fleet}], stable_for: 10m}\n"
+                       "      phases: [{name: a, wait_for: [g]}]\n"),
+             Catch::Contains("the gate could never open"));
+  CHECK(errors_of("      gates:\n        g: {checks: [{check: fleet, stable_for: 0s}], "
+                  "stable_for: 5m}\n      phases: [{name: a, wait_for: [g]}]\n") == "");
 }
