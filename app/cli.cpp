@@ -9,12 +9,16 @@ namespace greenlight::app {
 std::unique_ptr<CLI::App> make_cli(const std::string& name, const std::string& description,
                                    const std::string& examples) {
   auto app = std::make_unique<CLI::App>(description, "greenlight [-c CONFIG] " + name);
-  app->footer("\nExamples:\n" + examples);
+  set_examples(*app, examples);
   // An option given twice keeps its last value, as the hand-written parsers
   // did (scripts add an option to a base command line); lists take all.
   app->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app->get_formatter()->column_width(28);
   return app;
+}
+
+void set_examples(CLI::App& app, const std::string& examples) {
+  app.footer("\nExamples:\n" + examples);
 }
 
 namespace {
@@ -50,7 +54,22 @@ std::optional<std::string> unknown_word(CLI::App& app, const std::vector<std::st
 
 }  // namespace
 
+namespace {
+std::function<void(const CLI::App&)>* capture = nullptr;
+}  // namespace
+
+CliCapture::CliCapture(std::function<void(const CLI::App&)> visit)
+    : visit_(std::move(visit)) {
+  capture = &visit_;
+}
+
+CliCapture::~CliCapture() { capture = nullptr; }
+
 std::optional<int> parse_cli(CLI::App& app, const std::vector<std::string>& args, int usage_exit) {
+  if (capture != nullptr) {
+    (*capture)(app);
+    return 0;
+  }
   // CLI11 takes the words last first.
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

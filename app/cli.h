@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,10 +20,30 @@ namespace greenlight::app {
 std::unique_ptr<CLI::App> make_cli(const std::string& name, const std::string& description,
                   const std::string& examples);
 
+/// Ends `app`'s --help with `examples` (command lines, one per line, each
+/// indented by two spaces): the one way a subcommand shows its examples,
+/// which greenlight(1) reads back (help_tree.h).
+void set_examples(CLI::App& app, const std::string& examples);
+
 /// Parses `args` (the words after the subcommand's name) into `app`.
 /// Returns nullopt when the subcommand goes on; otherwise the exit code:
 /// 0 after --help (usage and examples printed on stdout), `usage_exit`
 /// after an error (message and usage printed on stderr).
 std::optional<int> parse_cli(CLI::App& app, const std::vector<std::string>& args, int usage_exit);
+
+/// While one lives, parse_cli hands every parser to `visit` instead of
+/// parsing (nothing printed) and returns 0: the manual page and the
+/// completion read the subcommands' own parsers, the source of their --help.
+/// One at a time, on the main thread.
+class CliCapture {
+ public:
+  explicit CliCapture(std::function<void(const CLI::App&)> visit);
+  ~CliCapture();
+  CliCapture(const CliCapture&) = delete;
+  CliCapture& operator=(const CliCapture&) = delete;
+
+ private:
+  std::function<void(const CLI::App&)> visit_;
+};
 
 }  // namespace greenlight::app

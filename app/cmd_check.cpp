@@ -1,4 +1,4 @@
-// greenlight check [NAME...] [-o table|json]: runs checks once, prints their
+// greenlight check [NAME...] [-o text|json]: runs checks once, prints their
 // verdicts, exits as a Nagios plugin (0 ok, 1 warning, 2 critical, 3 unknown).
 #include <fmt/format.h>
 
@@ -9,33 +9,32 @@
 
 #include "cli.h"
 #include "command.h"
+#include "output.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
-#include "greenlight/core/json.h"
 
 namespace greenlight::app {
 namespace {
 
 double seconds_between(const checks::CheckResult& r) {
-  return std::chrono::duration<double>(r.finished - r.started).count();
+  return milliseconds_in_seconds(std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started));
 }
 
 int run_check_command(const Invocation& invocation, const std::vector<std::string>& args) {
   std::vector<std::string> names;
-  std::string output = "table";
+  OutputFormat output = OutputFormat::kText;
   auto cli = make_cli(
       "check",
       "Runs the site's checks once (all, or those named) and prints their verdicts.\n"
       "Exits as a Nagios plugin: 0 ok, 1 warning, 2 critical, 3 unknown or usage error.",
       "  greenlight check\n"
-      "  greenlight check gluster_peers gluster_heal\n"
+      "  greenlight check gluster-peers gluster-heal\n"
       "  greenlight -c /etc/greenlight/greenlight.yaml check -o json\n");
   cli->add_option("NAME", names, "checks to run (default: every check of the site)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cli->add_option("-o,--output", output, "table (default) or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  add_output_option(*cli, output);
   if (auto code = parse_cli(*cli, args, 3)) return *code;
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(invocation.config_path, diagnostics);
@@ -91,18 +90,17 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
 
   checks::Status worst = checks::Status::ok;
   for (const auto& r : results) worst = checks::worst(worst, r.status);
-  if (output == "json") {
-    std::cout << "[";
+  if (output == OutputFormat::kJson) {
+    JsonDocument list = JsonDocument::array();
     for (std::size_t i = 0; i < results.size(); ++i) {
-      std::cout
-          << (i ? ",\n " : "")
-          << fmt::format(
-                 R"({{"check": {}, "kind": {}, "status": {}, "message": {}, "duration_seconds": {:.3f}}})",
-                 json_string(selected[i]->name), json_string(selected[i]->kind),
-                 json_string(checks::to_string(results[i].status)), json_string(results[i].message),
-                 seconds_between(results[i]));
+      list.push_back({{"check", selected[i]->name},
+                      {"kind", selected[i]->kind},
+                      {"host", selected[i]->host},
+                      {"status", checks::to_string(results[i].status)},
+                      {"message", results[i].message},
+                      {"duration_seconds", seconds_between(results[i])}});
     }
-    std::cout << "]\n";
+    print_json_document("check", {{"status", checks::to_string(worst)}, {"checks", list}});
   } else {
     std::size_t width = 5;
     for (const auto* spec : selected) width = std::max(width, spec->name.size());
@@ -118,7 +116,7 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
 }
 
 const CommandRegistration kRegistration{
-    {"check", "check [NAME...] [-o table|json]         run checks once; exit 0/1/2/3 as Nagios",
+    {"check", "check [NAME...] [-o text|json]         run checks once; exit 0/1/2/3 as Nagios",
      run_check_command}};
 
 }  // namespace

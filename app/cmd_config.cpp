@@ -25,7 +25,7 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
       "Exit 0 valid, 1 invalid, 2 usage error.");
   check->add_option("CONFIG", path, "the file (default: -c CONFIG, $GREENLIGHT_CONFIG, then "
                                     "/etc/greenlight/greenlight.yaml)");
-  check->footer("\nExamples:\n  greenlight config check\n  greenlight config check site.yaml\n");
+  set_examples(*check, "  greenlight config check\n  greenlight config check site.yaml\n");
   cli->require_subcommand(1);
   if (auto code = parse_cli(*cli, args, 2)) return *code;
   config::Diagnostics diagnostics;

@@ -1,5 +1,5 @@
 // greenlight exec -w NODES [-x NODES] [-f FANOUT] [-t CONNECT_S] [-u CMD_S] [-b]
-//   [-o table|json] [-c CMD]... [-- CMD...]: runs commands on nodes over SSH
+//   [-o text|json] [-c CMD]... [-- CMD...]: runs commands on nodes over SSH
 // (the site's self host locally), as clush does, keeping one session per node
 // for all the commands of the invocation. docs/exec.md is the reference.
 #include <fmt/format.h>
@@ -50,7 +50,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
       "keeping one session per node for all the commands of the invocation; output gathered\n"
       "by identical content with -b. docs/exec.md is the reference.",
       "  greenlight exec -w 'node[1-200]' -- uptime\n"
-      "  greenlight exec -w @compute -x node5 -f 64 -b -c 'systemctl is-active slurmd'\n"
+      "  greenlight exec -w @compute -x cn005 -f 64 -b -c 'systemctl is-active slurmd'\n"
       "  greenlight -c site.yaml exec -w @hypervisors -o json -c 'cat /proc/loadavg' -c uptime\n");
   cli->add_option("-w", o.include, "NODES to run on (node set; repeatable)")
       ->required()
@@ -68,8 +68,8 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
   cli->add_option("-u", o.command_seconds, "COMMAND_S: deadline of each command, seconds")
       ->check(CLI::NonNegativeNumber);
   cli->add_flag("-b", o.gather, "gather nodes with identical output (clush -b)");
-  std::string output = "table";
-  cli->add_option("-o", output, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  OutputFormat output = OutputFormat::kText;
+  add_output_option(*cli, output);
   cli->add_option("--cap", o.cap, "BYTES of output kept per node and stream");
   cli->add_option("--user", o.user, "USER to log in as");
   cli->add_option("--port", o.port, "PORT of sshd")->check(CLI::Range(1, 65535));
@@ -83,7 +83,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
   if (auto code = parse_cli(*cli, options, 2)) return code;
   if (accept_new) o.accept_new = 1;
   if (strict) o.accept_new = 0;
-  o.json = output == "json";
+  o.json = output == OutputFormat::kJson;
   if (dashes != args.end()) {
     std::string line;
     for (auto word = dashes + 1; word != args.end(); ++word) line += (line.empty() ? "" : " ") + *word;
@@ -183,7 +183,7 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   io.run();
   current.reset();
 
-  if (o.json) std::fputs(results_json(all).c_str(), stdout);
+  if (o.json) print_json_document("exec", {{"results", results_json(all)}});
   std::fflush(stdout);
   if (const std::string summary = failure_summary(all); !summary.empty())
     std::fprintf(stderr, "greenlight exec: %s", summary.c_str());
@@ -192,7 +192,7 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
 
 const CommandRegistration kRegistration{
     {"exec",
-     "exec -w NODES [-x NODES] [-b] [-o table|json] [-c CMD]... [-- CMD]  run commands on nodes "
+     "exec -w NODES [-x NODES] [-b] [-o text|json] [-c CMD]... [-- CMD]  run commands on nodes "
      "over SSH",
      run_exec}};
 

@@ -18,11 +18,13 @@
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/one_line.h"
 #include "greenlight/core/percent_format.h"
 #include "greenlight/core/rangeset.h"
 #include "nodeset_input.h"
 #include "nodeset_options.h"
 #include "nodeset_output.h"
+#include "output.h"
 
 namespace greenlight::app {
 namespace {
@@ -106,6 +108,24 @@ void pick(typename Ops::Set& set, long long count, const Ops& ops) {
   set = ops.intersection(set, ops.from_members(members));
 }
 
+// -l/-L: the groups as text, or gathered into `json` ("groups").
+void list_groups(const NodesetOptions& o, GroupResolver& groups, const NodeSet& nodes, int level,
+                 const std::optional<std::string>& source, bool filtered, JsonDocument& json) {
+  const auto listing = group_list(groups, nodes, source, o.groupbase, filtered);
+  if (o.output == OutputFormat::kText) {
+    print_group_list(std::cout, listing, level, filtered);
+    return;
+  }
+  for (const auto& entry : listing) {
+    json["groups"].push_back({{"source", entry.source},
+                              {"group", entry.group},
+                              {"name", entry.word},
+                              {"nodes", entry.members.fold()},
+                              {"count", entry.members.size()},
+                              {"total", entry.total}});
+  }
+}
+
 template <typename Ops>
 int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
   using Set = typename Ops::Set;
@@ -127,12 +147,17 @@ int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
   for (const auto& nodes : o.xor_nodes) ops.symmetric_difference(xset, operand(nodes));
   compute_from_args(xset, o.args, ops);
   if (o.list > 0 || o.list_all > 0) {
+    JsonDocument json = {{"command", "list"}, {"groups", JsonDocument::array()}};
+    const auto done = [&] {
+      if (o.output == OutputFormat::kJson) print_json_document("nodeset", json);
+      return 0;
+    };
     if constexpr (std::is_same_v<Set, NodeSet>) {
       const bool filtered = o.all || !xset.empty() || !o.and_nodes.empty() ||
                             !o.sub_nodes.empty() || !o.xor_nodes.empty();
       if (o.list_all == 0) {
-        print_group_list(std::cout, groups, xset, o.list, o.groupsource, o.groupbase, filtered);
-        return 0;
+        list_groups(o, groups, xset, o.list, o.groupsource, filtered, json);
+        return done();
       }
       // -L: every source, the default (or -s's) first and unnamed unless -s
       // was given; a source without a list upcall is a warning, as in
@@ -146,8 +171,7 @@ int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
         const std::optional<std::string> source =
             i == 0 && !o.groupsource ? std::nullopt : std::optional(sources[i]);
         try {
-          print_group_list(std::cout, groups, xset, o.list + o.list_all, source, o.groupbase,
-                           filtered);
+          list_groups(o, groups, xset, o.list + o.list_all, source, filtered, json);
         } catch (const GroupResolutionError& error) {
           if (std::string_view(error.what()).find("upcall defined") == std::string_view::npos)
             throw;
@@ -155,15 +179,14 @@ int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
           std::cerr << "Warning: No list upcall defined for group source " << sources[i] << "\n";
         }
       }
-      return 0;
+      return done();
     } else {
       // Without a set to filter with, the groups are listed as without -R.
       const bool filtered = !xset.empty() || !o.and_nodes.empty() || !o.sub_nodes.empty() ||
                             !o.xor_nodes.empty();
       if (filtered) throw std::invalid_argument("'RangeSet' object has no attribute 'groups'");
-      print_group_list(std::cout, groups, NodeSet(), o.list + o.list_all, o.groupsource,
-                       o.groupbase, false);
-      return 0;
+      list_groups(o, groups, NodeSet(), o.list + o.list_all, o.groupsource, false, json);
+      return done();
     }
   }
   const std::string separator = unescape_separator(o.separator);
@@ -196,20 +219,32 @@ int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
     return format_count(format, ops.size(set));
   };
   const long long parts = o.split.value_or(1);
+  std::vector<Set> subsets;
   if (ops.empty(xset) || (parts <= 1 && !o.contiguous)) {
-    std::cout << result(xset) << "\n";
+    subsets.push_back(std::move(xset));
+  } else if (o.contiguous) {
+    // Subsets are new sets: no fold axes, and contiguous ones no autostep.
+    style.axes.reset();
+    subsets = ops.contiguous(xset, style.autostep);
+    style.autostep.reset();
+  } else {
+    style.axes.reset();
+    subsets = ops.split(xset, static_cast<std::size_t>(parts));
+  }
+  if (o.output == OutputFormat::kText) {
+    for (const auto& subset : subsets) std::cout << result(subset) << "\n";
     return 0;
   }
-  // Subsets are new sets: no fold axes, and contiguous ones no autostep.
-  style.axes.reset();
-  if (o.contiguous) {
-    const auto pieces = ops.contiguous(xset, style.autostep);
-    style.autostep.reset();
-    for (const auto& subset : pieces) std::cout << result(subset) << "\n";
-  } else {
-    for (const auto& subset : ops.split(xset, static_cast<std::size_t>(parts)))
-      std::cout << result(subset) << "\n";
+  const char* command = o.expand ? "expand" : o.fold ? "fold" : o.regroup ? "regroup" : "count";
+  JsonDocument results = JsonDocument::array();
+  for (const auto& subset : subsets) {
+    JsonDocument entry = {{"text", result(subset)}, {"count", ops.size(subset)}};
+    if (o.expand) entry["members"] = ops.members(subset);
+    results.push_back(std::move(entry));
   }
+  print_json_document("nodeset", {{"command", command},
+                                  {"rangeset", o.rangeset},
+                                  {"results", results}});
   return 0;
 }
 
@@ -252,40 +287,48 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
       // ClusterShell makes it the default source before anything else, and
       // a name it does not know is an error even where no group is used.
       if (groups->source(*o.groupsource) == nullptr) {
-        std::cerr << "greenlight nodeset: Unknown group source: \"" << *o.groupsource << "\"\n";
+        std::cerr << "greenlight nodeset: Unknown group source: \"" << one_line(*o.groupsource)
+                  << "\"\n";
         return 1;
       }
       groups->set_default(*o.groupsource);
     }
     if (o.sources) {
       bool first = true;
+      JsonDocument sources = JsonDocument::array();
       for (const auto& name : groups->source_names_default_first()) {
-        std::cout << name << (first && !o.quiet ? " (default)" : "") << "\n";
+        if (o.output == OutputFormat::kJson) sources.push_back({{"name", name}, {"default", first}});
+        if (o.output == OutputFormat::kText)
+          std::cout << name << (first && !o.quiet ? " (default)" : "") << "\n";
         first = false;
       }
+      if (o.output == OutputFormat::kJson)
+        print_json_document("nodeset", {{"command", "list-sources"}, {"sources", sources}});
       return 0;
     }
     if (o.rangeset) return run(o, RangeSetOps(), *groups);
     return run(o, NodeSetOps(*groups), *groups);
   } catch (const NodeSetParseError& error) {
-    std::cerr << "greenlight nodeset: Parse error: " << error.what() << " (at offset "
-              << error.position() << " of \"" << error.input() << "\")\n";
+    // What the operator typed is echoed: its control bytes escaped, so that
+    // a pasted escape sequence cannot move the terminal's cursor.
+    std::cerr << "greenlight nodeset: Parse error: " << one_line(error.what()) << " (at offset "
+              << error.position() << " of \"" << one_line(error.input()) << "\")\n";
   } catch (const RangeSetParseError& error) {
-    std::cerr << "greenlight nodeset: Parse error: " << error.what() << "\n";
+    std::cerr << "greenlight nodeset: Parse error: " << one_line(error.what()) << "\n";
   } catch (const GroupResolutionError& error) {
-    std::cerr << "greenlight nodeset: Group error: " << error.what() << "\n";
+    std::cerr << "greenlight nodeset: Group error: " << one_line(error.what()) << "\n";
   } catch (const std::bad_alloc&) {
     // ClusterShell says "range too large" for such sets.
     std::cerr << "greenlight nodeset: ERROR: range too large (not enough memory to hold it)\n";
   } catch (const std::exception& error) {
-    std::cerr << "greenlight nodeset: " << error.what() << "\n";
+    std::cerr << "greenlight nodeset: " << one_line(error.what()) << "\n";
   }
   return 1;
 }
 
 const CommandRegistration kRegistration{
     {"nodeset",
-     "nodeset (-f|-e|-c|-r|-l) [-O FMT] [-S SEP] [--split N] [-x|-i|-X NODES] NODES...  "
+     "nodeset (-f|-e|-c|-r|-l) [-o text|json] [-O FMT] [-S SEP] [--split N] [-x|-i|-X NODES] NODES...  "
      "ClusterShell's nodeset: fold, expand, count node sets",
      run_nodeset}};
 

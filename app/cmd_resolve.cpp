@@ -35,7 +35,7 @@ int run_resolve(const Invocation& /*invocation*/, const std::vector<std::string>
       "  greenlight resolve -s 10.1.0.1 top1.ocean admin1.ocean\n"
       "  greenlight resolve -s 127.0.0.53:5353 -t 2s ns1.lab\n");
   cli->add_option("-s,--server", server_text, "SERVER[:PORT] to ask")->required();
-  cli->add_option("-t,--timeout", timeout_text, "deadline for all the names (default 5s)");
+  cli->add_option("-t,--timeout", timeout_text, "TIMEOUT: deadline for all the names (default 5s)");
   cli->add_option("NAME", names, "names to resolve")
       ->required()
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -16,6 +16,7 @@
 #include "runbook_wiring.h"
 #include "greenlight/runbook/runbook.h"
 #include "runbook_commands.h"
+#include "runbook_json.h"
 
 namespace greenlight::app {
 namespace {
@@ -39,7 +40,7 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       "site (default /var/lib/greenlight/runs).",
       "  greenlight runbook list\n"
       "  greenlight runbook plan restart\n"
-      "  greenlight runbook exec restart --from startup\n"
+      "  greenlight runbook exec restart --from power-on-hypervisors\n"
       "  greenlight runbook status\n"
       "  greenlight runbook abort restart-20261130-190000 --reason 'BMC unreachable'\n");
   RunbookWords out;
@@ -55,7 +56,8 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
   const std::vector<Sub> subs = {
       {"list", "Lists the site's runbooks.", "", false, "greenlight runbook list"},
       {"plan", "Prints what exec would run, phase by phase, gate by gate.", "NAME", true,
-       "greenlight runbook plan restart"},
+       "greenlight runbook plan restart\n"
+       "  greenlight runbook plan restart -o dot | dot -Tsvg >restart.svg"},
       {"check", "Runs the checks behind every gate now, without any step, and says which\n"
                 "gates would block (the day before a restart). Exit 0: none would.", "NAME", true,
        "greenlight runbook check restart"},
@@ -80,10 +82,16 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
   };
   for (const auto& sub : subs) {
     auto* command = cli->add_subcommand(sub.name, sub.help);
-    command->footer(std::string("\nExamples:\n  ") + sub.example + "\n");
+    set_examples(*command, std::string("  ") + sub.example + "\n");
     const std::string name = sub.name;
     if (*sub.word != '\0') {
-      auto* word = command->add_option(sub.word, a.words, std::string("the ") + sub.word);
+      const char* about =
+          std::string_view(sub.word) == "RUN"
+              ? (name == "status" ? "a run's name (runbook-YYYYMMDD-HHMMSS, see runbook status); "
+                                    "without it, every run"
+                                  : "a run's name (runbook-YYYYMMDD-HHMMSS, see runbook status)")
+              : "a runbook's name (see runbook list)";
+      auto* word = command->add_option(sub.word, a.words, about);
       word->expected(sub.word_required ? 1 : 0, 1);
       if (sub.word_required) word->required();
     }
@@ -111,6 +119,8 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       command->add_flag("-w,--watch", a.watch, "follow read-only: show questions, never answer");
     if (name != "list" && name != "attach" && name != "check")
       command->add_option("--runs", a.runs, "DIR of the runs");
+    if (name == "list" || name == "plan" || name == "status" || name == "log")
+      add_output_option(*command, a.output, name == "plan");
   }
   if (auto code = parse_cli(*cli, args, 2)) return *code;
   out.sub = cli->get_subcommands().front()->get_name();
@@ -129,7 +139,14 @@ int runbook_plan(const config::Site& site, const runbook::Runbook& book,
       options.run_groups = runbook::saved_groups_of(store, arguments.from_run);
       options.from_run = arguments.from_run;
     }
-    std::cout << runbook::render_plan(book, site, options);
+    const runbook::Plan plan = runbook::plan_runbook(book, site, options);
+    if (arguments.output == OutputFormat::kJson) {
+      print_json_document("runbook-plan", plan_json(plan));
+    } else if (arguments.output == OutputFormat::kDot) {
+      std::cout << runbook::render_plan_dot(plan);
+    } else {
+      std::cout << runbook::render_plan(plan);
+    }
   } catch (const std::exception& error) {
     std::cerr << "greenlight runbook: " << error.what() << "\n";
     return 1;
@@ -147,6 +164,19 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(invocation.config_path, diagnostics);
   auto books = runbook::load_runbooks(site, diagnostics);
+  if (!diagnostics.ok() && sub == "resume" && arguments->words.size() == 1 &&
+      runbook::errors_concerning_run(site, books, diagnostics,
+                                     runbook::RunStore(runs_directory(site, arguments->runs)),
+                                     arguments->words[0])
+          .empty()) {
+    // Only other runbooks' files are broken: the run resumes with its own.
+    std::cerr << diagnostics.format();
+    std::cerr << fmt::format("{} error{} in other runbooks' files, none in the site file or in "
+                             "the files of run {}'s runbook: resuming it\n",
+                             diagnostics.errors().size(),
+                             diagnostics.errors().size() == 1 ? "" : "s", arguments->words[0]);
+    return runbook_resume(site, books, *arguments);
+  }
   if (!diagnostics.ok()) {
     std::cerr << diagnostics.format();
     std::cerr << fmt::format("{} error{} in the site's configuration or runbooks\n",
@@ -163,6 +193,10 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   if (sub == "status") return runbook_status(site, books, *arguments);
   if (sub == "log") return runbook_log(site, *arguments);
   if (sub == "abort") return runbook_abort(site, *arguments);
+  if (sub == "list" && arguments->output == OutputFormat::kJson) {
+    print_json_document("runbook-list", list_json(books));
+    return 0;
+  }
   if (sub == "list") {
     for (const auto& book : books) {
       std::cout << fmt::format("{:<12} {:>2} phases  {}\n", book.name, book.phases.size(),

@@ -6,20 +6,24 @@
 // execute here, their gates fed by the same scheduler (serve_runs.cpp).
 // Every runbook's readiness (`runbook check`) is judged again on the
 // scheduler's results as they come in (control/published_readiness.h).
+// Everything serve has to say goes to its log (greenlight/core/log.h): one
+// line per event on stderr, its level set by -v, -q or the site's `log:`.
 #include <fmt/format.h>
 #include <malloc.h>
 
 #include <csignal>
 #include <filesystem>
-#include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli.h"
 #include "command.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/scheduler.h"
+#include "greenlight/checks/verdict_log.h"
 #include "greenlight/control/published_readiness.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/log.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/exporter/server.h"
@@ -27,9 +31,16 @@
 #include "greenlight/runbook/journal.h"
 #include "runbook_wiring.h"
 #include "serve_runs.h"
+#include "serve_service.h"
 
 namespace greenlight::app {
 namespace {
+
+// Each error of `diagnostics` as a line of its own ("FILE:LINE:COL: error: ...").
+void log_errors(const config::Diagnostics& diagnostics) {
+  std::istringstream lines(diagnostics.format());
+  for (std::string line; std::getline(lines, line);) log::error("{}", line);
+}
 
 // One loaded configuration and the scheduler running its checks. A replaced
 // generation is stopped but kept until serve exits: runs still in flight
@@ -64,7 +75,7 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
   config::Diagnostics runbook_diagnostics;
   next->books = runbook::load_runbooks(next->site, runbook_diagnostics);
   if (!runbook_diagnostics.ok()) {
-    std::cerr << runbook_diagnostics.format();
+    log_errors(runbook_diagnostics);
     next->runbook_errors = fmt::format(
         "the site's runbooks have {} error(s) (see greenlight config check): greenlight serve "
         "takes no run until they are fixed and it is reloaded",
@@ -93,7 +104,12 @@ class Service {
     next->scheduler = std::make_unique<checks::Scheduler>(
         io_,
         [this, generation, current](const std::string& name, const checks::CheckResult& result) {
-          if (generation == generation_) snapshot_.update(name, result);
+          // Checks cut because serve stops say nothing of the cluster:
+          // neither published nor logged as a change.
+          if (generation == generation_ && !stopping_) {
+            snapshot_.update(name, result);
+            verdicts_.follow(name, result);
+          }
           follow_result(current->site, *current->run_groups, name, result);
           follow_result(current->site, *current->readiness_groups, name, result);
           if (generation == generation_) judge_readiness_soon();
@@ -153,6 +169,7 @@ class Service {
   }
 
   void stop() {
+    stopping_ = true;
     if (current_) current_->scheduler->stop();
     readiness_timer_.cancel();
   }
@@ -173,8 +190,7 @@ class Service {
             control::judge_runbooks(g.site, *g.readiness_groups, g.books, *g.scheduler));
       } catch (const std::exception& error) {
         // The checks and runs go on; the page keeps the last judgement.
-        std::cerr << "greenlight serve: cannot judge the runbooks' readiness: " << error.what()
-                  << std::endl;
+        log::error("cannot judge the runbooks' readiness: {}", error.what());
       }
     });
   }
@@ -186,6 +202,8 @@ class Service {
   unsigned generation_ = 0;
   asio::steady_timer readiness_timer_;
   bool readiness_pending_ = false;
+  checks::VerdictLog verdicts_;
+  bool stopping_ = false;  ///< serve is stopping: late results are dropped
 };
 
 // The server's settings from the site's `exporter:`; its files are relative
@@ -200,21 +218,33 @@ exporter::ServerOptions server_options(const config::Site& site, const std::stri
           file(settings.tls_key), file(settings.basic_auth_file), file(settings.bearer_token_file)};
 }
 
+// The log level: -v or -q when given, else the site's `log: {level}`.
+struct Verbosity {
+  bool verbose = false;
+  bool quiet = false;
+  void apply(const config::Site& site) const {
+    log::set_level(verbose ? log::Level::kDebug
+                   : quiet ? log::Level::kWarning
+                           : log::level_from(site.log_level).value_or(log::Level::kInfo));
+  }
+};
+
 // Waits for SIGHUP again after each one. A run in progress keeps the
 // scheduler that feeds its gates: the reload waits until no run executes.
 void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& server,
-               const control::DaemonRuns& runs, const std::string& path) {
-  hangup.async_wait([&hangup, &service, &server, &runs, &path](const boost::system::error_code& ec,
-                                                               int) {
+               const control::DaemonRuns& runs, const std::string& path,
+               const Verbosity& verbosity) {
+  hangup.async_wait([&hangup, &service, &server, &runs, &path, &verbosity](
+                        const boost::system::error_code& ec, int) {
     if (ec) return;
     if (const auto active = runs.active(); !active.empty()) {
-      std::cerr << fmt::format(
-                       "greenlight serve: SIGHUP: run {} executes: the configuration is not "
-                       "reloaded while a run executes (send SIGHUP again once it ended)",
-                       active.front())
-                << std::endl;
-      return on_hangup(hangup, service, server, runs, path);
+      log::warning(
+          "SIGHUP: run {} executes: the configuration is not reloaded while a run executes "
+          "(send SIGHUP again once it ended)",
+          active.front());
+      return on_hangup(hangup, service, server, runs, path, verbosity);
     }
+    notify_service_manager("RELOADING=1");
     config::Diagnostics diagnostics;
     decltype(load(path, diagnostics)) next;
     try {
@@ -222,7 +252,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
     } catch (const std::exception& error) {
       // Whatever the reason (bad_alloc included), a failed reload keeps the
       // running configuration.
-      std::cerr << "greenlight serve: SIGHUP: cannot load " << path << ": " << error.what() << "\n";
+      log::error("SIGHUP: cannot load {}: {}", path, error.what());
       next.reset();
     }
     if (next) {
@@ -230,58 +260,35 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
       try {
         server.reload_access(server_options(next->site, ""));
       } catch (const std::exception& error) {
-        std::cerr << "greenlight serve: SIGHUP: " << error.what() << "\n";
+        log::error("SIGHUP: {}", error.what());
         next.reset();
       }
     }
     if (!next) {
-      std::cerr << diagnostics.format()
-                << fmt::format(
-                       "greenlight serve: SIGHUP: {} is not valid, keeping the running "
-                       "configuration",
-                       path)
-                << std::endl;
+      log_errors(diagnostics);
+      log::error("SIGHUP: {} is not valid, keeping the running configuration", path);
     } else {
-      if (next->site.exporter.listen != service.site().exporter.listen) {
-        std::cerr << "greenlight serve: SIGHUP: the listen address changes on restart only"
-                  << std::endl;
-      }
+      if (next->site.exporter.listen != service.site().exporter.listen)
+        log::warning("SIGHUP: the listen address changes on restart only");
       const std::size_t count = next->site.checks.size();
+      verbosity.apply(next->site);
       service.run(std::move(next));
-      std::cout << fmt::format("greenlight serve: SIGHUP: reloaded {}, {} checks", path, count)
-                << std::endl;
+      log::info("SIGHUP: reloaded {}, {} checks", path, count);
     }
-    on_hangup(hangup, service, server, runs, path);
+    notify_service_manager("READY=1");
+    on_hangup(hangup, service, server, runs, path, verbosity);
   });
 }
 
-int run_serve(const Invocation& invocation, const std::vector<std::string>& args) {
-  // Each CivetWeb thread would otherwise grow its own malloc arena with the
-  // /metrics bodies it sends (1.4 MiB at 20k series): two arenas keep the
-  // resident size of a loaded server ~40% lower (bench/RESULTS.md).
-  mallopt(M_ARENA_MAX, 2);
-  std::string listen;
-  auto cli = make_cli(
-      "serve",
-      "Runs the site's checks on their schedules, serves /metrics, /api/v1 and the status\n"
-      "page, and executes the runbook runs submitted through its control socket.\n"
-      "SIGHUP reloads the configuration; SIGINT or SIGTERM stops.",
-      "  greenlight serve\n"
-      "  greenlight -c /etc/greenlight/greenlight.yaml serve --listen 127.0.0.1:9108\n");
-  cli->add_option("--listen", listen, "ADDRESS:PORT to listen on (default: exporter: listen)");
-  if (auto code = parse_cli(*cli, args, 2)) return *code;
-  if (!listen.empty()) {
-    if (const auto why = config::listen_address_error(listen)) {
-      std::cerr << "greenlight serve: --listen " << *why << "\n";
-      return 2;
-    }
-  }
+int serve(const Invocation& invocation, const std::string& listen, const Verbosity& verbosity) {
   config::Diagnostics diagnostics;
   auto first = load(invocation.config_path, diagnostics);
   if (!first) {
-    std::cerr << diagnostics.format() << "greenlight serve: the configuration is not valid\n";
+    log_errors(diagnostics);
+    log::error("{}: the configuration is not valid", invocation.config_path);
     return 1;
   }
+  verbosity.apply(first->site);
   const exporter::ServerOptions options = server_options(first->site, listen);
   const std::size_t count = first->site.checks.size();
 
@@ -289,25 +296,30 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
   exporter::Snapshot snapshot;
   Service service(io, snapshot);
   service.run(std::move(first));
-  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); }, log_control);
+  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
   // Before "listening on port": once that line is out, runs can be submitted.
   auto run_submissions = open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;
   try {
     server = std::make_unique<exporter::Server>(options, snapshot, GREENLIGHT_VERSION);
   } catch (const std::exception& error) {
-    std::cerr << "greenlight serve: " << error.what() << "\n";
+    log::error("{}", error.what());
     return 1;
   }
-  std::cout << fmt::format("greenlight serve: {} checks, listening on port {} ({}{})", count,
-                           server->port(), options.listen,
-                           options.tls_certificate.empty() ? "" : ", TLS")
-            << std::endl;
+  log::info("greenlight {}: {} checks, listening on port {} ({}{})", GREENLIGHT_VERSION, count,
+            server->port(), options.listen, options.tls_certificate.empty() ? "" : ", TLS");
+  // After top1 booted: the runs it left unfinished are named, never resumed
+  // by serve itself (a step may have to be checked first, docs/install.md).
+  const UnfinishedRunsReport unfinished = unfinished_runs_report(service.site());
+  for (const auto& line : unfinished.lines) log::warning("{}", line);
+  notify_service_manager(fmt::format("READY=1\nSTATUS={} checks, listening on {} (port {}); {}",
+                                     count, options.listen, server->port(), unfinished.status));
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer last_words(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    std::cout << fmt::format("greenlight serve: signal {}, stopping", signal) << std::endl;
+    log::info("signal {}, stopping", signal);
+    notify_service_manager("STOPPING=1");
     runs.stop_all("greenlight serve is stopping");
     run_submissions.reset();
     service.stop();
@@ -319,7 +331,7 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     last_words.async_wait([&io](const boost::system::error_code&) { io.stop(); });
   });
   asio::signal_set hangup(io, SIGHUP);
-  on_hangup(hangup, service, *server, runs, invocation.config_path);
+  on_hangup(hangup, service, *server, runs, invocation.config_path, verbosity);
   for (;;) {
     try {
       io.run();
@@ -327,19 +339,54 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
     } catch (const runbook::JournalError& error) {
       // Nothing is acted upon unjournaled: every run stops where its journal
       // says, to be resumed once the disk is writable again.
-      std::cerr << fmt::format("greenlight serve: {}: every run stops here", error.what())
-                << std::endl;
+      log::error("{}: every run stops here", error.what());
       runs.stop_all(fmt::format("a journal could not be written ({})", error.what()));
       io.restart();
     }
   }
   server.reset();
+  log::info("stopped");
   return 0;
+}
+
+int run_serve(const Invocation& invocation, const std::vector<std::string>& args) {
+  // Each CivetWeb thread would otherwise grow its own malloc arena with the
+  // /metrics bodies it sends (1.4 MiB at 20k series): two arenas keep the
+  // resident size of a loaded server ~40% lower (bench/RESULTS.md).
+  mallopt(M_ARENA_MAX, 2);
+  std::string listen;
+  Verbosity verbosity;
+  auto cli = make_cli(
+      "serve",
+      "Runs the site's checks on their schedules, serves /metrics, /api/v1 and the status\n"
+      "page, and executes the runbook runs submitted through its control socket.\n"
+      "SIGHUP reloads the configuration; SIGINT or SIGTERM stops. Logs one line per\n"
+      "event on stderr (docs/operator-guide.md#the-log-of-greenlight-serve).",
+      "  greenlight serve\n"
+      "  greenlight -c /etc/greenlight/greenlight.yaml serve --listen 127.0.0.1:9108\n"
+      "  greenlight serve -v 2>&1 | grep -v 'still OK'\n");
+  cli->add_option("--listen", listen, "ADDRESS:PORT to listen on (default: exporter: listen)");
+  auto* verbose = cli->add_flag("-v,--verbose", verbosity.verbose,
+                                "log debug lines too (every check result; default: log: level)");
+  cli->add_flag("-q,--quiet", verbosity.quiet, "log warnings and errors only")->excludes(verbose);
+  if (auto code = parse_cli(*cli, args, 2)) return *code;
+  if (!listen.empty()) {
+    if (const auto why = config::listen_address_error(listen)) {
+      log::error("--listen {}", *why);
+      return 2;
+    }
+  }
+  try {
+    return serve(invocation, listen, verbosity);
+  } catch (const std::exception& error) {
+    log::error("{}", error.what());
+    return 1;
+  }
 }
 
 const CommandRegistration kRegistration{
     {"serve",
-     "serve [--listen ADDRESS:PORT]           run the checks, serve /metrics, /api/v1 and the "
+     "serve [--listen ADDRESS:PORT] [-v|-q]   run the checks, serve /metrics, /api/v1 and the "
      "status page (SIGHUP reloads)",
      run_serve}};
 

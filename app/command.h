@@ -2,6 +2,7 @@
 // initialisation; main.cpp parses the global options and dispatches.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,12 +23,15 @@ using CommandMain = int (*)(const Invocation& invocation, const std::vector<std:
 
 struct Command {
   std::string_view name;
-  std::string_view synopsis;  ///< one line, shown by `greenlight --help`
+  std::string_view synopsis;  ///< one line, shown by `greenlight --help`; empty: hidden
   CommandMain run;
 };
 
 /// All registered commands, in registration order (unspecified across files).
 std::vector<Command>& command_table();
+
+/// `greenlight --help`: the global options and every command's synopsis.
+void print_usage(std::ostream& out);
 
 /// Registers a command; use as a namespace-scope static in the command's file.
 struct CommandRegistration {

@@ -5,7 +5,6 @@
 #include <map>
 
 #include "greenlight/core/nodeset.h"
-#include "greenlight/core/json.h"
 
 namespace greenlight::app {
 namespace {
@@ -49,19 +48,22 @@ void print_gathered(const std::vector<RunResult>& results, std::FILE* out, std::
   }
 }
 
-std::string results_json(const std::vector<RunResult>& results) {
-  std::string json = "[";
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    json += fmt::format(
-        "{}{{\"node\": {}, \"command\": {}, \"status\": {}, \"exit_code\": {}, \"reason\": {}, "
-        "\"stdout\": {}, \"stderr\": {}, \"truncated\": {}, \"duration_seconds\": {:.3f}}}",
-        i == 0 ? "" : ",\n ", json_string(r.node), json_string(r.command),
-        json_string(to_string(r.status)), r.exit_code, json_string(r.reason), json_string(r.out),
-        json_string(r.err), r.truncated ? "true" : "false",
-        std::chrono::duration<double>(r.duration).count());
+JsonDocument results_json(const std::vector<RunResult>& results) {
+  JsonDocument list = JsonDocument::array();
+  for (const auto& r : results) {
+    // An exit code only when the command ran and exited by itself.
+    const bool exited = r.status == RunStatus::kOk || r.status == RunStatus::kExit;
+    list.push_back({{"node", r.node},
+                    {"command", r.command},
+                    {"status", to_string(r.status)},
+                    {"exit_code", exited ? JsonDocument(r.exit_code) : JsonDocument(nullptr)},
+                    {"reason", r.reason},
+                    {"stdout", r.out},
+                    {"stderr", r.err},
+                    {"truncated", r.truncated},
+                    {"duration_seconds", milliseconds_in_seconds(r.duration)}});
   }
-  return json + "]\n";
+  return list;
 }
 
 std::string failure_summary(const std::vector<RunResult>& results) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "greenlight/core/runner.h"
+#include "output.h"
 
 namespace greenlight::app {
 
@@ -18,8 +19,9 @@ void print_node_lines(const RunResult& result, std::FILE* out, std::FILE* err);
 /// by the folded node set; failures are listed on `err` by group.
 void print_gathered(const std::vector<RunResult>& results, std::FILE* out, std::FILE* err);
 
-/// One JSON object per node and command, in a JSON array.
-std::string results_json(const std::vector<RunResult>& results);
+/// One JSON object per node and command, in order: the "results" of the
+/// document greenlight/exec/v1 (docs/json.md).
+JsonDocument results_json(const std::vector<RunResult>& results);
 
 /// The failure category an operator reads: "connection refused", "exit code 3".
 std::string failure_category(const RunResult& result);

@@ -16,8 +16,8 @@ std::vector<Command>& command_table() {
 }
 
 namespace {
-
 constexpr const char* kDefaultConfig = "/etc/greenlight/greenlight.yaml";
+}  // namespace
 
 void print_usage(std::ostream& out) {
   out << "usage: greenlight [-c CONFIG] COMMAND [ARGS...]\n\n"
@@ -32,10 +32,10 @@ void print_usage(std::ostream& out) {
   auto commands = command_table();
   std::sort(commands.begin(), commands.end(),
             [](const Command& a, const Command& b) { return a.name < b.name; });
-  for (const auto& command : commands) out << "  " << command.synopsis << "\n";
+  for (const auto& command : commands)
+    if (!command.synopsis.empty()) out << "  " << command.synopsis << "\n";
 }
 
-}  // namespace
 }  // namespace greenlight::app
 
 int main(int argc, char** argv) {

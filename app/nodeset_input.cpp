@@ -154,6 +154,7 @@ NodeSet NodeSetOps::from_members(const std::vector<std::string>& members) const 
 
 std::string NodeSetOps::expand(const NodeSet& set, const std::string& format,
                                const std::string& separator) const {
+  check_node_ceiling(set.size(), "the node set to expand");
   return expand_with_format(set, format, separator);
 }
 
@@ -183,6 +184,7 @@ RangeSet RangeSetOps::from_members(const std::vector<std::string>& members) cons
 
 std::string RangeSetOps::expand(const RangeSet& set, const std::string& format,
                                 const std::string& separator) const {
+  check_node_ceiling(set.size(), "the range set to expand");
   std::string out;
   bool first = true;
   set.for_each([&](std::string_view digits) {

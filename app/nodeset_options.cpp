@@ -49,6 +49,7 @@ const char* const kNodesetHelp =
     "                         separator string to use when expanding nodesets\n"
     "  -O FORMAT, --output-format=FORMAT\n"
     "                         output format, Python's % operator (default: '%s')\n"
+    "  -o text|json           print text (default) or one JSON document (docs/json.md)\n"
     "  -I SLICE_RANGESET, --slice=SLICE_RANGESET\n"
     "                         return sliced off result\n"
     "  --split=MAXSPLIT       split result into a number of subsets\n"
@@ -98,6 +99,9 @@ const std::vector<Option>& options() {
       {'G', {"--groupbase"}, Kind::kFlag, "groupbase"},
       {'S', {"--separator"}, Kind::kString, "separator"},
       {'O', {"--output-format"}, Kind::kString, "output_format"},
+      // Not in ClusterShell, and short only: --output would take
+      // --output-format's abbreviations away.
+      {'o', {}, Kind::kString, "output"},
       {'I', {"--slice"}, Kind::kString, "slice_rangeset"},
       {'\0', {"--split"}, Kind::kInt, "maxsplit"},
       {'\0', {"--contiguous"}, Kind::kFlag, "contiguous"},
@@ -252,6 +256,15 @@ NodesetOptions parse_nodeset_options(const std::vector<std::string>& argv) {
         if (dest == "xor_nodes") o.xor_nodes.push_back(*value);
         if (dest == "separator") o.separator = *value;
         if (dest == "output_format") o.output_format = *value;
+        if (dest == "output") {
+          const auto format = output_format_named(*value);
+          if (!format) {
+            throw NodesetUsageError(
+                fmt::format("option {}: invalid choice: {} (choose from 'text', 'json')", shown,
+                            python_repr_ascii(*value)));
+          }
+          o.output = *format;
+        }
         if (dest == "slice_rangeset") o.slice = *value;
         if (dest == "axis") o.axis = *value;
         return;

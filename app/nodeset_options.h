@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "output.h"
+
 namespace greenlight::app {
 
 /// An option that optparse refuses: exit code 2 with the usage.
@@ -33,6 +35,7 @@ struct NodesetOptions {
   int count = 0, expand = 0, fold = 0, list = 0, list_all = 0, regroup = 0, sources = 0;
   bool all = false, quiet = false, groupbase = false, rangeset = false, debug = false;
   bool contiguous = false, help = false, version = false;
+  OutputFormat output = OutputFormat::kText;  ///< -o text|json (not in ClusterShell)
   std::vector<std::string> and_nodes, sub_nodes, xor_nodes;
   std::string output_format = "%s";
   std::string separator = " ";

@@ -191,9 +191,9 @@ std::string regroup(const NodeSet& nodes, const GroupResolver& groups,
   return rest.fold(style);
 }
 
-void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes,
-                      int level, const std::optional<std::string>& source, bool groupbase,
-                      bool filtered) {
+std::vector<GroupListing> group_list(const GroupResolver& groups, const NodeSet& nodes,
+                                     const std::optional<std::string>& source, bool groupbase,
+                                     bool filtered) {
   const std::string source_name = source ? *source : groups.default_source();
   auto group_source = groups.source(source_name);
   if (!group_source) {
@@ -201,32 +201,32 @@ void print_group_list(std::ostream& out, const GroupResolver& groups, const Node
   }
   const NodeSet names = NodeSet::parse(source ? fmt::format("@@{}", *source) : "@@" + source_name,
                                        &groups, GroupPolicy::kClusterShell);
+  std::vector<GroupListing> listing;
   for (const auto& group : names.expand()) {
     const std::string word =
         source && !groupbase ? fmt::format("@{}:{}", *source, group) : "@" + group;
     NodeSet members = NodeSet::parse(fmt::format("@{}:{}", source_name, group), &groups,
                                      GroupPolicy::kClusterShell);
+    const std::size_t total = members.size();
     if (filtered) {
-      NodeSet common = members;
-      common.intersection_update(nodes);
-      if (common.empty()) continue;
-      if (level == 1) {
-        out << word << "\n";
-      } else if (level == 2) {
-        out << word << " " << common.fold() << "\n";
-      } else {
-        out << word << " " << common.fold() << " " << common.size() << "/" << members.size()
-            << "\n";
-      }
-      continue;
+      members.intersection_update(nodes);
+      if (members.empty()) continue;
     }
-    if (level == 1) {
-      out << word << "\n";
-    } else if (level == 2) {
-      out << word << " " << members.fold() << "\n";
-    } else {
-      out << word << " " << members.fold() << " " << members.size() << "\n";
+    listing.push_back({source_name, group, word, std::move(members), total});
+  }
+  return listing;
+}
+
+void print_group_list(std::ostream& out, const std::vector<GroupListing>& listing, int level,
+                      bool filtered) {
+  for (const auto& entry : listing) {
+    out << entry.word;
+    if (level >= 2) out << " " << entry.members.fold();
+    if (level >= 3) {
+      out << " " << entry.members.size();
+      if (filtered) out << "/" << entry.total;
     }
+    out << "\n";
   }
 }
 

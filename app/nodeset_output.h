@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "command.h"
 #include "greenlight/core/group_source.h"
@@ -36,10 +37,24 @@ std::string regroup(const NodeSet& nodes, const GroupResolver& groups,
                     const std::optional<std::string>& source, bool groupbase,
                     const FoldStyle& style);
 
-/// -l/-ll/-lll: the groups of the source (all of them, or those holding
-/// some of `nodes` when `filtered`).
-void print_group_list(std::ostream& out, const GroupResolver& groups, const NodeSet& nodes,
-                      int level, const std::optional<std::string>& source, bool groupbase,
+/// One group of a -l/-L listing.
+struct GroupListing {
+  std::string source;
+  std::string group;
+  std::string word;   ///< as -l prints it: "@compute", or "@source:compute" with -s and no -G
+  NodeSet members;    ///< the group's nodes (with a filter: those in the filter)
+  std::size_t total;  ///< the group's size
+};
+
+/// The groups of the source (all of them, or those holding some of `nodes`
+/// when `filtered`), in the source's order.
+std::vector<GroupListing> group_list(const GroupResolver& groups, const NodeSet& nodes,
+                                     const std::optional<std::string>& source, bool groupbase,
+                                     bool filtered);
+
+/// -l/-ll/-lll as ClusterShell prints `listing`: the word; then the nodes;
+/// then their count (count/total when `filtered`).
+void print_group_list(std::ostream& out, const std::vector<GroupListing>& listing, int level,
                       bool filtered);
 
 }  // namespace greenlight::app

@@ -194,6 +194,13 @@ DaemonAnswer ask_daemon(const std::filesystem::path& socket_path, const control:
     while (auto event = link.next()) {
       switch (event->kind) {
         case control::Event::Kind::kError:
+          if (event->code == "answer-refused") {
+            // Another terminal answered first, or the answer was not one
+            // the question takes: this terminal keeps following the run.
+            std::cerr << "greenlight runbook: your answer was not taken: " << event->message
+                      << "\n";
+            break;
+          }
           if (!quiet || event->code != "not-held")
             std::cerr << "greenlight runbook: " << event->message << "\n";
           if (event->code == "not-held") return {DaemonAnswer::Kind::kNotHeld, kRunFailed, {}};

@@ -10,6 +10,7 @@
 
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/runbook.h"
+#include "output.h"
 
 namespace greenlight::app {
 
@@ -25,6 +26,7 @@ struct RunbookArguments {
   std::string from_run;  ///< exec, plan: --from-run RUN
   std::string runs;    ///< --runs DIR
   std::string reason;  ///< abort --reason TEXT
+  OutputFormat output = OutputFormat::kText;  ///< list, plan, status, log: -o FORMAT
 };
 
 /// Exit codes of exec and resume.

@@ -13,6 +13,7 @@
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
+#include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_client.h"
@@ -48,6 +49,10 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   } else {
     journal.emplace(runbook::Journal::create(store.journal(run)));
   }
+  // A dry run changes nothing and tells nobody.
+  runbook::Notifier notifier(io, arguments.dry_run ? config::NotifySettings{} : site.notify,
+                             runbook::notify_run(site, run, book.name));
+  notifier.watch(*journal);
   runbook::ExecutorOptions options;
   options.assume_yes = arguments.yes;
   options.dry_run = arguments.dry_run;
@@ -101,12 +106,32 @@ int execute(const config::Site& site, const runbook::Runbook& book,
     outcome = o;
     scheduler.stop();
     signals.cancel();
-    io.stop();
+    // The end's notification finishes (within its timeout) and is
+    // journaled before the run's journal closes.
+    if (notifier.running() > 0)
+      std::cout << fmt::format("greenlight runbook: waiting up to {}s for the notify command\n",
+                               std::chrono::duration_cast<std::chrono::seconds>(
+                                   site.notify.timeout + std::chrono::seconds(1))
+                                   .count());
+    notifier.when_idle([&io] { io.stop(); });
   });
   scheduler.start();
   io.run();
   if (!outcome) return kRunPaused;
   return print_outcome(std::cout, run, *outcome);
+}
+
+// Hands the request to serve when it listens on the site's control socket
+// (and --runs was not given): serve's exit code, or nothing when the run is
+// to execute in this process, `why_here` then saying why.
+std::optional<int> hand_to_daemon(const config::Site& site, const RunbookArguments& arguments,
+                                  const control::Request& request, std::string& why_here) {
+  why_here = "--runs given";
+  if (!arguments.runs.empty()) return std::nullopt;
+  const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
+  if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
+  why_here = fmt::format("no daemon at {}", control_socket(site).string());
+  return std::nullopt;
 }
 
 }  // namespace
@@ -150,19 +175,15 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     std::filesystem::remove_all(directory);
     return code;
   }
-  std::string why_here = "--runs given";
-  if (arguments.runs.empty()) {
-    control::Request request;
-    request.kind = control::Request::Kind::kExec;
-    request.runbook = book->name;
-    request.yes = arguments.yes;
-    request.from = arguments.from;
-    request.exclude = arguments.exclude;
-    request.from_run = arguments.from_run;
-    const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
-    if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
-    why_here = fmt::format("no daemon at {}", control_socket(site).string());
-  }
+  control::Request request;
+  request.kind = control::Request::Kind::kExec;
+  request.runbook = book->name;
+  request.yes = arguments.yes;
+  request.from = arguments.from;
+  request.exclude = arguments.exclude;
+  request.from_run = arguments.from_run;
+  std::string why_here;
+  if (const auto code = hand_to_daemon(site, arguments, request, why_here)) return *code;
   const runbook::RunStore store(runs_directory(site, arguments.runs));
   const runbook::NewRun created = runbook::create_run(store, *book);
   if (created.id.empty()) {
@@ -183,17 +204,13 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
   if (arguments.adopt) {
     if (const auto code = runbook_adopt(site, books, arguments)) return *code;
   }
-  std::string why_here = "--runs given";
-  if (arguments.runs.empty()) {
-    control::Request request;
-    request.kind = control::Request::Kind::kResume;
-    request.run = run;
-    request.yes = arguments.yes;
-    request.exclude = arguments.exclude;
-    const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
-    if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
-    why_here = fmt::format("no daemon at {}", control_socket(site).string());
-  }
+  control::Request request;
+  request.kind = control::Request::Kind::kResume;
+  request.run = run;
+  request.yes = arguments.yes;
+  request.exclude = arguments.exclude;
+  std::string why_here;
+  if (const auto code = hand_to_daemon(site, arguments, request, why_here)) return *code;
   const runbook::RunStore store(runs_directory(site, arguments.runs));
   using Verdict = runbook::ResumeCheck::Verdict;
   const auto check = runbook::check_resume(store, books, run);

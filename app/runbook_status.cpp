@@ -1,22 +1,21 @@
 // greenlight runbook status [RUN] | log RUN | abort RUN: runs as their
 // journals tell, read without disturbing a process that executes them.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 
+#include "greenlight/core/one_line.h"
 #include "greenlight/runbook/journal.h"
-#include "greenlight/runbook/run_gate_status.h"
-#include "greenlight/runbook/run_outline.h"
-#include "greenlight/runbook/run_snapshot.h"
+#include "greenlight/runbook/notifier.h"
+#include "greenlight/runbook/reason.h"
 #include "greenlight/runbook/run_store.h"
+#include "output.h"
+#include "run_report.h"
 #include "runbook_client.h"
 #include "runbook_commands.h"
+#include "runbook_json.h"
 #include "runbook_wiring.h"
 
 namespace greenlight::app {
@@ -24,214 +23,72 @@ namespace {
 
 using runbook::JournalEvent;
 
-std::string when(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+// The first line of a journaled detail, after ": ", or nothing.
+std::string first_line(const std::string& detail) {
+  return detail.empty() ? "" : ": " + one_line(detail.substr(0, detail.find('\n')));
 }
 
-bool waiting_for_boot(const std::vector<runbook::JournalRecord>& records) {
-  for (auto r = records.rbegin(); r != records.rend(); ++r) {
-    if (r->event == JournalEvent::kSelfPoweroff) return true;
-    if (r->event == JournalEvent::kStepStarted || r->event == JournalEvent::kStepFinished ||
-        r->event == JournalEvent::kStepFailed)
-      return false;
-  }
-  return false;
-}
-
-std::string state_of(const runbook::RunStore& store, const std::string& run,
-                     const std::vector<runbook::JournalRecord>& records,
-                     const runbook::RunState& state) {
-  if (state.finished) return "finished";
-  if (state.aborted) return "aborted";
-  if (const int pid = runbook::RunLock::holder(store.directory(run)); pid != 0)
-    return fmt::format("executing (process {})", pid);
-  if (waiting_for_boot(records)) return "powered off (resume once this host is up)";
-  if (state.paused) return "paused";
-  return "interrupted (resume to continue)";
-}
-
-const runbook::Runbook* book_named(const std::vector<runbook::Runbook>& books,
-                                   const std::string& name) {
-  for (const auto& book : books) {
-    if (book.name == name) return &book;
-  }
-  return nullptr;
-}
-
-std::string step_line(const runbook::RunState& state, const std::string& phase) {
-  auto steps = state.steps.find(phase);
-  if (steps == state.steps.end() || steps->second.empty()) return "";
-  const auto& [number, step_state] = *steps->second.rbegin();
-  static const char* kWords[] = {"not started", "started", "finished", "failed", "skipped"};
-  std::string detail;
-  if (auto p = state.step_details.find(phase); p != state.step_details.end()) {
-    if (auto d = p->second.find(number); d != p->second.end()) detail = d->second;
-  }
-  return fmt::format("step {} {}{}", number, kWords[static_cast<int>(step_state)],
-                     detail.empty() ? "" : ": " + detail.substr(0, detail.find('\n')));
-}
-
-// Steps and gates of a done phase that were skipped, with the journaled reason.
-std::string skipped_items(const runbook::RunState& state, const std::string& phase) {
-  std::string out;
-  if (auto steps = state.steps.find(phase); steps != state.steps.end()) {
-    for (const auto& [number, step_state] : steps->second) {
-      if (step_state != runbook::StepState::kSkipped) continue;
-      std::string reason;
-      if (auto p = state.step_details.find(phase); p != state.step_details.end()) {
-        if (auto d = p->second.find(number); d != p->second.end()) reason = d->second;
-      }
-      out += fmt::format("{}step {} skipped{}", out.empty() ? "" : "\n           ", number,
-                         reason.empty() ? "" : ": " + reason.substr(0, reason.find('\n')));
-    }
-  }
-  if (auto gates = state.skipped_gates.find(phase); gates != state.skipped_gates.end()) {
-    for (const auto& [gate, reason] : gates->second) {
-      out += fmt::format("{}gate {} skipped{}", out.empty() ? "" : "\n           ", gate,
-                         reason.empty() ? "" : ": " + reason.substr(0, reason.find('\n')));
-    }
-  }
-  return out;
-}
-
-// What a run that a process executes is doing now, from its last records:
-// the gate it waits on or the question it asks, and since when. Empty when
-// no process holds it (interrupted: nothing waits) or it does neither.
-std::string waiting_line(const runbook::RunStore& store, const std::string& run,
-                         const std::vector<runbook::JournalRecord>& records,
-                         const runbook::RunState& state) {
-  using runbook::JournalEvent;
-  if (records.empty() || state.finished || state.aborted || state.paused) return {};
-  const int holder = runbook::RunLock::holder(store.directory(run));
-  const auto& last = records.back();
-  if (holder == 0) {
-    // Interrupted: nothing waits now, and why the gate was red then is not
-    // evidence about now.
-    if (last.event != JournalEvent::kGateWaiting) return {};
+std::string waiting_line(const RunReport& report) {
+  const RunWait& w = *report.waiting;
+  if (w.kind == "interrupted_gate") {
     return fmt::format("  was waiting on gate {} (phase {}) since {} when its process ended; "
                        "why it is red: not known (nothing waits on it now; greenlight runbook "
                        "resume {} waits on it again)",
-                       last.step, last.phase, when(last.unix_ms), run);
+                       w.gate, w.phase, utc_time(w.since_ms), report.run);
   }
-  if (last.event == JournalEvent::kGateWaiting) {
-    std::string out = fmt::format("  waiting on gate {} (phase {}) since {}", last.step, last.phase,
-                                  when(last.unix_ms));
-    for (const auto& line : runbook::explain_gate_wait(store.directory(run), last, holder,
-                                                       std::chrono::system_clock::now()))
-      out += "\n    " + line;
+  if (w.kind == "gate") {
+    std::string out = fmt::format("  waiting on gate {} (phase {}) since {}", w.gate, w.phase,
+                                  utc_time(w.since_ms));
+    for (const auto& line : w.why) out += "\n    " + line;
     return out;
   }
-  if (last.event == JournalEvent::kStepStarted &&
-      (last.detail.rfind("confirm: ", 0) == 0 || last.detail.rfind("manual: ", 0) == 0)) {
-    return fmt::format("  asking since {} (phase {}, step {}): {}; answer it in the terminal "
-                       "executing it, or when greenlight serve does, with greenlight runbook "
-                       "attach {}",
-                       when(last.unix_ms), last.phase, last.step, last.detail, run);
-  }
-  return {};
+  return fmt::format("  asking since {} (phase {}, step {}): {}; answer it in the terminal "
+                     "executing it, or when greenlight serve does, with greenlight runbook "
+                     "attach {}",
+                     utc_time(w.since_ms), w.phase, w.step, one_line(w.detail), report.run);
 }
 
-struct PhaseLine {
-  std::string name;
-  std::string title;
-};
-
-// The run's phases as it started them: from the outline saved with the run
-// (the adopted one after an adoption), whatever became of the runbook's
-// file since; titles from the site's runbook when it still has the phase.
-// Runs created before outlines existed: the site's runbook, if it loads.
-std::vector<PhaseLine> phases_of(const std::filesystem::path& run_directory,
-                                 const runbook::RunState& state, const runbook::Runbook* book) {
-  std::vector<PhaseLine> phases;
-  const auto outline = runbook::read_outline(
-      run_directory, state.adopted_outline.empty() ? "outline" : state.adopted_outline);
-  if (!outline) {
-    if (book == nullptr) {
-      std::cout << fmt::format(
-          "  phases: not known (the site has no runbook '{}' that loads, "
-          "and the run has no outline)\n",
-          state.runbook);
-      return phases;
-    }
-    for (const auto& phase : book->phases) phases.push_back({phase.name, phase.title});
-    return phases;
+void print_run(const RunReport& report) {
+  std::cout << fmt::format("run {}  runbook {}  {}\n  journal {}\n", report.run, report.runbook,
+                           describe(report.condition), report.journal);
+  if (report.started_ms) {
+    std::cout << fmt::format("  started {}, last record {} ({})\n", utc_time(*report.started_ms),
+                             utc_time(*report.last_ms), report.last_event);
   }
-  if (book == nullptr) {
-    const auto copy = run_directory / "runbook.yaml";
-    std::cout << fmt::format(
-        "  phases as the run started (the site has no runbook '{}' that "
-        "loads now{}):\n",
-        state.runbook,
-        std::filesystem::exists(copy)
-            ? fmt::format("; its file as the run started: {}", copy.string())
-            : std::string());
-  }
-  for (const auto& name : runbook::outline_phases(*outline)) {
-    PhaseLine line{name, ""};
-    if (book != nullptr) {
-      for (const auto& phase : book->phases) {
-        if (phase.name == name) line.title = phase.title;
-      }
-    }
-    phases.push_back(std::move(line));
-  }
-  return phases;
-}
-
-void print_run(const runbook::RunStore& store, const std::string& run,
-               const std::vector<runbook::Runbook>& books) {
-  const auto records = runbook::read_journal(store.journal(run));
-  const auto state = runbook::replay(records);
-  std::cout << fmt::format("run {}  runbook {}  {}\n  journal {}\n", run, state.runbook,
-                           state_of(store, run, records, state), store.journal(run).string());
-  if (!records.empty()) {
-    std::cout << fmt::format("  started {}, last record {} ({})\n", when(records.front().unix_ms),
-                             when(records.back().unix_ms), to_string(records.back().event));
-  }
-  if (state.paused && !state.finished && !state.aborted)
-    std::cout << "  paused: " << state.pause_reason << "\n";
-  if (state.aborted) {
-    const auto abort = std::find_if(records.rbegin(), records.rend(), [](const auto& record) {
-      return record.event == runbook::JournalEvent::kRunAborted;
-    });
-    if (abort != records.rend()) std::cout << "  aborted: " << abort->detail << "\n";
-  }
-  if (const auto line = waiting_line(store, run, records, state); !line.empty())
-    std::cout << line << "\n";
-  for (const auto& [nodes, who] : state.exclusions)
+  if (report.pause_reason) std::cout << "  paused: " << one_line(*report.pause_reason) << "\n";
+  if (report.abort_reason) std::cout << "  aborted: " << one_line(*report.abort_reason) << "\n";
+  if (report.waiting) std::cout << waiting_line(report) << "\n";
+  for (const auto& [nodes, who] : report.exclusions)
     std::cout << fmt::format("  excluded from every step and gate: {} {}\n", nodes, who);
-  for (const auto& remedy : runbook::remedies_of(records)) {
+  for (const auto& remedy : report.remedies) {
     std::cout << fmt::format("  remedy of gate {} (phase {}): {} attempt{}, the last {}\n",
                              remedy.gate, remedy.phase, remedy.attempts,
                              remedy.attempts == 1 ? "" : "s", remedy.last);
   }
-  for (const auto& [name, detail] : state.imported_groups)
+  for (const auto& [name, detail] : report.imported_groups)
     std::cout << fmt::format("  @run:{} = {} (from an earlier run)\n", name, detail);
-  bool current_seen = false;
-  for (const auto& phase :
-       phases_of(store.directory(run), state, book_named(books, state.runbook))) {
-    const bool done = std::find(state.finished_phases.begin(), state.finished_phases.end(),
-                                phase.name) != state.finished_phases.end();
-    const bool skipped = std::find(state.skipped_phases.begin(), state.skipped_phases.end(),
-                                   phase.name) != state.skipped_phases.end();
-    std::string word = skipped ? "skipped" : done ? "done" : "next";
+  if (!report.phases_note.empty())
+    std::cout << "  " << report.phases_note << (report.phases.empty() ? "" : ":") << "\n";
+  for (const auto& phase : report.phases) {
     std::string extra;
-    if (done) extra = skipped_items(state, phase.name);
-    if (!done && !current_seen && !state.finished && !state.aborted) {
-      word = "current";
-      current_seen = true;
-      extra = step_line(state, phase.name);
-    } else if (!done && state.aborted) {
-      word = "not run";
+    if (phase.step) {
+      extra = fmt::format("step {} {}{}", phase.step->number, phase.step->state,
+                          first_line(phase.step->detail));
     }
-    std::cout << fmt::format("  {:<8} {:<24} {}{}\n", word, phase.name, phase.title,
+    for (const auto& item : phase.skipped) {
+      extra += fmt::format("{}{} {} skipped{}", extra.empty() ? "" : "\n           ", item.kind,
+                           item.name, first_line(item.reason));
+    }
+    std::cout << fmt::format("  {:<8} {:<24} {}{}\n", phase.state, phase.name, phase.title,
                              extra.empty() ? "" : "\n           " + extra);
   }
+}
+
+/// A run whose journal cannot be read: said on stderr, exit status 1 (as
+/// the listing's for the same run).
+int damaged_run(const std::string& run, const runbook::JournalError& error) {
+  std::cerr << fmt::format("greenlight runbook: run {} is damaged: {}\n", run, error.what());
+  return 1;
 }
 
 }  // namespace
@@ -239,6 +96,7 @@ void print_run(const runbook::RunStore& store, const std::string& run,
 int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments) {
   const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const bool json = arguments.output == OutputFormat::kJson;
   if (arguments.words.size() > 1) {
     std::cerr << "usage: greenlight runbook status [RUN] [--runs DIR]\n";
     return 2;
@@ -249,25 +107,51 @@ int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>
                                store.root().string());
       return 1;
     }
-    print_run(store, arguments.words[0], books);
+    RunReport report;
+    try {
+      report = report_run(store, arguments.words[0], books);
+    } catch (const runbook::JournalError& error) {
+      return damaged_run(arguments.words[0], error);
+    }
+    if (json) {
+      print_json_document("runbook-run", run_json(report));
+    } else {
+      print_run(report);
+    }
     return 0;
   }
   const auto runs = store.list();
-  if (runs.empty()) {
+  if (runs.empty() && !json) {
     std::cout << fmt::format("no runs in {}\n", store.root().string());
     return 0;
   }
   int code = 0;
+  std::vector<RunListing> listing;
   for (const auto& run : runs) {
+    RunListing entry{run, "", {}, "", ""};
     try {
-      const auto records = runbook::read_journal(store.journal(run));
+      const auto records = store.records(run);
       const auto state = runbook::replay(records);
-      std::cout << fmt::format("{:<34} {:<10} {:<44} {}\n", run, state.runbook,
-                               state_of(store, run, records, state), state.current_phase);
+      entry.runbook = state.runbook;
+      entry.condition = condition_of(store, run, records, state);
+      entry.current_phase = state.current_phase;
     } catch (const std::exception& error) {
       // One damaged journal is named with its reason; the others are listed.
-      std::cout << fmt::format("{:<34} {:<10} damaged: {}\n", run, "?", error.what());
+      entry.damaged = error.what();
       code = 1;
+    }
+    listing.push_back(std::move(entry));
+  }
+  if (json) {
+    print_json_document("runbook-runs", runs_json(store.root().string(), listing));
+    return code;
+  }
+  for (const auto& entry : listing) {
+    if (!entry.damaged.empty()) {
+      std::cout << fmt::format("{:<34} {:<10} damaged: {}\n", entry.run, "?", entry.damaged);
+    } else {
+      std::cout << fmt::format("{:<34} {:<10} {:<44} {}\n", entry.run, entry.runbook,
+                               describe(entry.condition), entry.current_phase);
     }
   }
   return code;
@@ -284,11 +168,21 @@ int runbook_log(const config::Site& site, const RunbookArguments& arguments) {
                              store.root().string());
     return 1;
   }
-  for (const auto& r : runbook::read_journal(store.journal(arguments.words[0]))) {
+  std::vector<runbook::JournalRecord> records;
+  try {
+    records = store.records(arguments.words[0]);
+  } catch (const runbook::JournalError& error) {
+    return damaged_run(arguments.words[0], error);
+  }
+  if (arguments.output == OutputFormat::kJson) {
+    print_json_document("runbook-log", log_json(arguments.words[0], records));
+    return 0;
+  }
+  for (const auto& r : records) {
     std::string where = r.phase;
     if (!r.step.empty()) where += (where.empty() ? "" : "/") + r.step;
-    std::cout << fmt::format("{} {:>4} {:<15} {:<28} {}\n", when(r.unix_ms), r.sequence,
-                             to_string(r.event), where, r.detail);
+    std::cout << fmt::format("{} {:>4} {:<15} {:<28} {}\n", utc_time(r.unix_ms), r.sequence,
+                             to_string(r.event), where, one_line(r.detail));
   }
   return 0;
 }
@@ -300,6 +194,10 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     return 2;
   }
   const std::string& run = arguments.words[0];
+  if (const auto why = runbook::reason_problem(arguments.reason)) {
+    std::cerr << fmt::format("greenlight runbook abort: --reason: {}\n", *why);
+    return 2;
+  }
   // A run directory without a journal is a run created but never started:
   // it still holds the site, so it can be aborted.
   if (!store.exists(run) &&
@@ -366,9 +264,15 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
                              state.finished ? "finished" : "aborted");
     return state.finished ? 1 : 0;
   }
+  // Told like an abort in the run's own process: the notify command ends
+  // (within its timeout) and is journaled before this command returns.
+  asio::io_context io;
+  runbook::Notifier notifier(io, site.notify, runbook::notify_run(site, run, state.runbook));
   auto journal = runbook::Journal::open(store.journal(run));
+  notifier.watch(journal);
   journal.append(JournalEvent::kRunAborted, state.current_phase, "", why);
   std::cout << fmt::format("run {} aborted\n", run);
+  io.run();
   return 0;
 }
 

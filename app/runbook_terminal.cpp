@@ -6,6 +6,8 @@
 
 #include <iostream>
 
+#include "greenlight/core/one_line.h"
+#include "greenlight/runbook/reason.h"
 #include "runbook_commands.h"
 
 namespace greenlight::app {
@@ -92,7 +94,7 @@ void TerminalOperator::decide(const runbook::Pause& pause,
     }
     if (*line == "later") kind = Kind::kLeavePaused;
     if (!kind) {
-      out_ << fmt::format("'{}' is not one of the choices\n", *line);
+      out_ << fmt::format("'{}' is not one of the choices\n", one_line(*line));
       continue;
     }
     decision.kind = *kind;
@@ -101,6 +103,10 @@ void TerminalOperator::decide(const runbook::Pause& pause,
       decision.reason = read_line().value_or("");
       if (decision.reason.empty()) {
         out_ << "a reason is needed\n";
+        continue;
+      }
+      if (const auto why = runbook::reason_problem(decision.reason)) {
+        out_ << *why << "\n";
         continue;
       }
     }

@@ -4,16 +4,12 @@
 #include <grp.h>
 #include <unistd.h>
 
-#include <iostream>
 #include <stdexcept>
 
+#include "greenlight/core/log.h"
 #include "runbook_wiring.h"
 
 namespace greenlight::app {
-
-void log_control(const std::string& line) {
-  std::cout << "greenlight serve: " << line << std::endl;
-}
 
 std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io,
                                                             const config::Site& site,
@@ -34,18 +30,13 @@ std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io
         io, control_socket(site), access,
         [&runs](std::shared_ptr<control::Connection> connection) {
           runs.serve(std::move(connection));
-        },
-        log_control);
-    std::cout << fmt::format("greenlight serve: runs are submitted on {} (root{}{})",
-                             control_socket(site).string(),
-                             access.owner != 0 ? fmt::format(", uid {}", access.owner) : "",
-                             access.group ? ", group " + access.group_name : "")
-              << std::endl;
+        });
+    log::info("runs are submitted on {} (root{}{})", control_socket(site).string(),
+              access.owner != 0 ? fmt::format(", uid {}", access.owner) : "",
+              access.group ? ", group " + access.group_name : "");
     return socket;
   } catch (const std::exception& error) {
-    std::cerr << fmt::format("greenlight serve: no control socket, no run can be submitted: {}",
-                             error.what())
-              << std::endl;
+    log::error("no control socket, no run can be submitted: {}", error.what());
     return nullptr;
   }
 }

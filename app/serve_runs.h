@@ -11,13 +11,9 @@
 
 namespace greenlight::app {
 
-/// Writes one line of the control socket's log (who asked what, accepted
-/// or refused) on serve's standard output. Thread: the io_context's.
-void log_control(const std::string& line);
-
 /// Opens the site's control socket (runbooks: control, control_group) and
 /// hands every authorised connection to `runs`. When it cannot (another
-/// serve answers there, unknown group...), says why on stderr and returns
+/// serve answers there, unknown group...), logs why as an error and returns
 /// nullptr: serve goes on with its checks, and takes no run.
 std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io,
                                                             const config::Site& site,

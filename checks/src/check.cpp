@@ -23,6 +23,13 @@ std::vector<std::string> expand(config::MapReader& reader, const char* key,
                                 bool required) {
   auto text = reader.string(key, required);
   if (!text) return {};
+  if (required && text->find_first_not_of(" \t") == std::string::npos) {
+    // Written empty: a check asked about nothing has nothing to prove. A
+    // group that resolves to nothing (@run: while validating) is not this.
+    reader.diagnostics().error(reader.value().find(key)->mark,
+                               fmt::format("{}: an empty node set (name at least one node)", key));
+    return {};
+  }
   try {
     return NodeSet::parse(site.with_self_named(*text), &groups).expand();
   } catch (const std::exception& error) {
@@ -35,11 +42,21 @@ std::vector<std::string> expand(config::MapReader& reader, const char* key,
 OnHosts on_hosts(config::MapReader& reader, const config::CheckSpec& spec,
                  const config::Site& site, const GroupResolver& groups) {
   OnHosts out;
+  std::vector<std::string> unknown;
   for (const auto& node : expand(reader, "on", site, groups, false)) {
+    if (site.host(node) == nullptr && !site.is_self(node)) unknown.push_back(node);
     out.hosts.push_back(node);
     out.placements.push_back(site.is_self(node) && site.is_self(spec.host)
                                  ? std::nullopt
                                  : std::optional<Endpoint>(site_endpoint(&site, node)));
+  }
+  if (!unknown.empty() && !site.hosts.empty()) {
+    // A check runs on a host the site knows (its address, port, user): a
+    // typo here would otherwise be an SSH failure on every run.
+    reader.diagnostics().error(
+        reader.value().find("on")->mark,
+        fmt::format("on: {} {} not in the site's hosts", NodeSet::from_names(unknown).fold(),
+                    unknown.size() == 1 ? "is" : "are"));
   }
   if (out.hosts.empty()) {
     out.hosts.push_back(site.is_self(spec.host) ? site.self_name() : spec.host);
@@ -106,6 +123,7 @@ class FleetCheck : public Check {
     expect_.active_allowed = expand(reader, "active_allowed", site, groups, false);
     expect_.vms = expand(reader, "vms", site, groups, expect_.no_other_active.empty());
     expect_.unit_format = reader.string("unit_format").value_or(expect_.unit_format);
+    expect_.hosts = machine_hosts(site);
     const auto expect = reader.choice("expect", {"running", "stopped", "any"}).value_or("any");
     expect_.expect = expect == "running"   ? UnitExpectation::running
                      : expect == "stopped" ? UnitExpectation::stopped
@@ -165,7 +183,8 @@ class NotWiredCheck : public Check {
 std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site& site,
                                   const GroupResolver& groups, config::Diagnostics& diagnostics) {
   const auto errors_before = diagnostics.errors().size();
-  MapReader reader(spec.parameters, diagnostics, fmt::format("check '{}'", spec.name));
+  MapReader reader(spec.parameters, diagnostics, fmt::format("check '{}'", spec.name),
+                   "checks: " + spec.kind);
   std::unique_ptr<Check> check;
   if (spec.kind == "fping") {
     check = std::make_unique<FpingCheck>(spec, site, reader, groups);

@@ -84,21 +84,46 @@ std::string name_resolution_script(const std::vector<std::string>& names, double
   const std::string getent = quoted_program(program, "getent");
   const std::string words = quoted_names(names);
   const double seconds = std::max(lookup_timeout_ms, 1.0) / 1000.0;
-  // l NAME SOURCE [OPTIONS]: one timed lookup, one line; the address is
-  // what the first line of getent starts with. A name's lines are written
-  // by one printf, so parallel names never interleave within a line. bash's
-  // $EPOCHREALTIME reads the clock without starting a process: only
-  // timeout and getent are inside the timed region.
+  const long long warning_us = static_cast<long long>(warning_ms * 1000);
+  const long long budget_us = static_cast<long long>(std::max(lookup_timeout_ms, 1.0) * 1000);
+  // l NAME SOURCE SECONDS [OPTIONS]: one timed lookup, one line; the
+  // address is what the first line of getent starts with. A line is
+  // written by one echo, so parallel lookups never interleave within a
+  // line. bash's $EPOCHREALTIME reads the clock without starting a process:
+  // only timeout and getent are inside the timed region.
+  // q SOURCE OPTIONS NAME...: the names one at a time while each is fast
+  // and the pass has lasted less than the lookup timeout, then the rest at
+  // once. Lookups started together queue for the host's CPUs and time that
+  // queue; one at a time they time the resolver. A slow resolver makes the
+  // rest go at once, so that names x timeouts never add up.
+  // 1. every name through the whole NSS path (q);
+  // 2. each name found but slow, timed again (twice at most), one at a
+  //    time, 200 ms apart (a burst of work on the host passes), while the
+  //    retries fit in the lookup timeout, each retry cut at the best time
+  //    so far: its line carries the fastest. A resolver timeout is slow every time,
+  //    a lookup that waited for a CPU behind other work is not;
+  // 3. every name through files (q), the names still slow or not resolved
+  //    through dns, those at once.
   const std::string script = fmt::format(
-      R"sh(l() {{ s=$EPOCHREALTIME; a=$(timeout -k 1 {:.3f} {} $3 ahosts "$1" 2>/dev/null); r=$?; )sh"
+      R"sh(set -f; l() {{ s=$EPOCHREALTIME; a=$(timeout -k 1 $3 {getent} $4 ahosts "$1" 2>/dev/null); r=$?; )sh"
       R"sh(e=$EPOCHREALTIME; a=${{a%%[!0-9A-Fa-f.:]*}}; s=${{s//[.,]/}}; e=${{e//[.,]/}}; )sh"
       R"sh(echo "resolve $1 $2 $((e-s)) $r $a"; }}; )sh"
+      R"sh(q() {{ local c=$1 o=$2 b=${{EPOCHREALTIME//[.,]/}} x i=0; shift 2; local m=("$@"); )sh"
+      R"sh(while [ $i -lt ${{#m[@]}} ] && [ $((${{EPOCHREALTIME//[.,]/}}-b)) -lt {budget} ]; do )sh"
+      R"sh(x=$(l "${{m[i]}}" $c {seconds:.3f} "$o"); echo "$x"; i=$((i+1)); x=($x); )sh"
+      R"sh([ "${{x[4]}}" = 0 ] && [ "${{x[3]}}" -lt {warning} ] || break; done; )sh"
+      R"sh(for n in "${{m[@]:i}}"; do l "$n" $c {seconds:.3f} "$o" & done; wait; }}; )sh"
       R"sh(echo "nsswitch $(grep -m1 '^hosts:' /etc/nsswitch.conf 2>/dev/null)"; )sh"
-      R"sh(for n in{}; do (o=$(l "$n" nss); f=$(l "$n" files '-s hosts:files'); set -- $o; )sh"
-      R"sh(if [ "$5" != 0 ] || [ "$4" -ge {} ]; then f="$f)sh"
-      "\n"
-      R"sh($(l "$n" dns '-s hosts:dns')"; fi; printf '%s\n%s\n' "$o" "$f") & done; wait)sh",
-      seconds, getent, words, static_cast<long long>(warning_ms * 1000));
+      R"sh(p=$(q nss ''{words}); b=${{EPOCHREALTIME//[.,]/}}; S=(); )sh"
+      R"sh(while read -r _ n _ u r a; do [ -n "$n" ] || continue; o="resolve $n nss $u $r $a"; )sh"
+      R"sh(for k in 1 2; do e=${{EPOCHREALTIME//[.,]/}}; [ "$r" = 0 ] && [ "$u" -ge {warning} ] && )sh"
+      R"sh([ $((e-b+u+200000)) -le {budget} ] || break; printf -v t %d.%06d $((u/1000000)) $((u%1000000)); )sh"
+      R"sh(sleep 0.2; x=$(l "$n" nss $t); set -- $x; if [ "$5" = 0 ] && [ "$4" -lt "$u" ] && [ -n "$6" ]; )sh"
+      R"sh(then o=$x; u=$4; fi; done; echo "$o"; if [ "$r" != 0 ] || [ "$u" -ge {warning} ]; )sh"
+      R"sh(then S+=("$n"); fi; done <<<"$p"; q files '-s hosts:files'{words}; )sh"
+      R"sh(for n in "${{S[@]}}"; do l "$n" dns {seconds:.3f} '-s hosts:dns' & done; wait)sh",
+      fmt::arg("getent", getent), fmt::arg("words", words), fmt::arg("seconds", seconds),
+      fmt::arg("warning", warning_us), fmt::arg("budget", budget_us));
   return "bash -c " + shell_quote(script);
 }
 

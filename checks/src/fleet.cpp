@@ -137,6 +137,26 @@ void add_state_samples(CheckResult& r, const std::string& unit, const std::strin
 
 }  // namespace
 
+std::map<std::string, std::string, std::less<>> machine_hosts(const config::Site& site) {
+  std::map<std::string, std::string, std::less<>> out;
+  for (const auto& host : site.hosts) {
+    if (!host.address.empty()) out.emplace(host.address, host.name);
+    out.emplace(host.name, host.name);
+  }
+  return out;
+}
+
+std::string host_of_machine(std::string_view machine,
+                            const std::map<std::string, std::string, std::less<>>& hosts) {
+  if (machine.empty() || machine == "-") return {};
+  const auto slash = machine.rfind('/');
+  const std::string_view where =
+      slash == std::string_view::npos ? machine : machine.substr(slash + 1);
+  if (where.empty()) return {};
+  const auto it = hosts.find(where);
+  return it == hosts.end() ? std::string() : it->second;
+}
+
 CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const FleetExpectation& expect,
                                 int exit_status) {
   CheckResult r;
@@ -183,10 +203,12 @@ CheckResult fleet_units_verdict(const std::vector<FleetUnit>& units, const Fleet
   // counted as stopped (fleetctl stop leaves the unit listed, inactive/dead).
   std::vector<std::string> wrong, unlisted, others;
   std::size_t failed = 0;
-  auto where = [](const FleetUnit* u) {
+  auto where = [&expect](const FleetUnit* u) {
     const std::string state = u->active.empty() ? u->sub : u->active + "/" + u->sub;
-    const bool placed = !u->machine.empty() && u->machine != "-";
-    return fmt::format("{}{}{}", state, placed ? " on " : "", placed ? u->machine : "");
+    if (u->machine.empty() || u->machine == "-") return state;
+    const std::string host = host_of_machine(u->machine, expect.hosts);
+    return host.empty() ? fmt::format("{} on {}", state, u->machine)
+                        : fmt::format("{} on {} ({})", state, host, u->machine);
   };
   std::set<std::string, std::less<>> expected_units;
   for (const auto& vm : expect.vms) {

@@ -30,10 +30,11 @@ class NameResolutionCheck : public Check {
     };
     limits_.warning_ms = ms("warning", limits_.warning_ms);
     limits_.critical_ms = ms("critical", limits_.critical_ms);
-    // A name's lookups run one after the other (the whole path, files, then
-    // dns when the first was slow): two cut lookups must fit in the check's
-    // deadline with room for SSH.
-    const double room = static_cast<double>(spec.timeout.count()) * 0.4;
+    // The script's three passes (every name at once, the slow ones again
+    // within lookup_timeout, files and dns at once) each last at most
+    // lookup_timeout: the three must fit in the check's deadline with room
+    // for SSH.
+    const double room = static_cast<double>(spec.timeout.count()) * 0.3;
     limits_.lookup_timeout_ms = ms("lookup_timeout", std::min(5000.0, room));
     const auto mark = [&](const char* key) {
       const config::Value* where = reader.value().find(key);
@@ -45,8 +46,8 @@ class NameResolutionCheck : public Check {
     if (limits_.lookup_timeout_ms > room) {
       reader.diagnostics().error(
           mark("lookup_timeout"),
-          fmt::format("lookup_timeout: at most 40 % of the check's timeout ({} ms here): a slow "
-                      "name is timed twice",
+          fmt::format("lookup_timeout: at most 30 % of the check's timeout ({} ms here): the "
+                      "lookups run in three passes of at most lookup_timeout each",
                       static_cast<long long>(room)));
     }
   }

@@ -93,6 +93,8 @@ std::optional<PromTime> parse_prometheus_time(std::string_view text) {
   }
   if (at != text.size()) return std::nullopt;
   if (year < 1970) return PromTime{};
+  // system_clock counts nanoseconds in 64 bits: it ends in April 2262.
+  if (year > 2261) return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;

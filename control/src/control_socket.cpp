@@ -16,6 +16,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "greenlight/core/log.h"
+
 namespace greenlight::control {
 namespace {
 
@@ -93,6 +95,9 @@ class SocketConnection : public Connection,
               Event error;
               error.kind = Event::Kind::kError;
               error.message = fmt::format("line longer than {} bytes", kMaxLine);
+              // A refused request is logged once, like any other.
+              log::warning("control: a request from {}: refused: {}", self->peer_.describe(),
+                           error.message);
               self->send(error);
               return self->close();
             }
@@ -194,12 +199,11 @@ bool answers(const std::filesystem::path& path) {
 }
 
 struct ControlSocket::Listener {
-  Listener(asio::io_context& io, Access a, OnConnection on, Log l)
-      : acceptor(io), access(std::move(a)), on_connection(std::move(on)), log(std::move(l)) {}
+  Listener(asio::io_context& io, Access a, OnConnection on)
+      : acceptor(io), access(std::move(a)), on_connection(std::move(on)) {}
   Local::acceptor acceptor;
   Access access;
   OnConnection on_connection;
-  Log log;
   std::filesystem::path path;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -212,7 +216,7 @@ struct ControlSocket::Listener {
         auto connection = std::make_shared<SocketConnection>(std::move(peer_socket), peer);
         if (std::string why = refusal(peer, access, path); !why.empty()) {
           // Its request is never read: the refusal is the one line logged.
-          if (log) log(fmt::format("control: a connection: refused: {}", why));
+          log::warning("control: a connection: refused: {}", why);
           Event error;
           error.kind = Event::Kind::kError;
           error.message = why;
@@ -229,10 +233,9 @@ struct ControlSocket::Listener {
 };
 
 ControlSocket::ControlSocket(asio::io_context& io, std::filesystem::path path, Access access,
-                             OnConnection on_connection, Log log)
+                             OnConnection on_connection)
     : path_(std::move(path)),
-      listener_(std::make_unique<Listener>(io, std::move(access), std::move(on_connection),
-                                           std::move(log))) {
+      listener_(std::make_unique<Listener>(io, std::move(access), std::move(on_connection))) {
   if (path_.string().size() >= sizeof(sockaddr_un{}.sun_path)) {
     throw std::runtime_error(fmt::format("control socket {}: the path is longer than {} bytes",
                                          path_.string(), sizeof(sockaddr_un{}.sun_path) - 1));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "greenlight/core/log.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
@@ -57,8 +58,8 @@ const char* outcome_name(runbook::RunOutcome outcome) {
 }  // namespace
 
 DaemonRuns::DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot,
-                       std::function<RunPlace()> place, std::function<void(const std::string&)> log)
-    : io_(io), snapshot_(snapshot), place_(std::move(place)), log_(std::move(log)), timer_(io) {}
+                       std::function<RunPlace()> place)
+    : io_(io), snapshot_(snapshot), place_(std::move(place)), timer_(io) {}
 
 void DaemonRuns::refuse(const std::shared_ptr<Connection>& connection, std::string message,
                         std::string code) {
@@ -135,11 +136,12 @@ void DaemonRuns::handle(const std::shared_ptr<Connection>& connection, const std
 
 // One line per request, accepted or refused, with who asked.
 void DaemonRuns::logged(const Connection& connection, const std::string& what) const {
-  if (!log_) return;
-  log_(fmt::format("control: {} from {}: {}", what, connection.peer().describe(),
-                   !refused_.empty()   ? "refused: " + refused_
-                   : !started_.empty() ? "accepted, run " + started_
-                                       : std::string("accepted")));
+  if (!refused_.empty()) {
+    log::warning("control: {} from {}: refused: {}", what, connection.peer().describe(), refused_);
+  } else {
+    log::info("control: {} from {}: {}", what, connection.peer().describe(),
+              !started_.empty() ? "accepted, run " + started_ : std::string("accepted"));
+  }
 }
 
 void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Request& request) {
@@ -285,8 +287,11 @@ void DaemonRuns::answer(const std::shared_ptr<Connection>& connection, const Req
                   fmt::format("run {} is not executing in greenlight serve", request.run),
                   "not-held");
   }
-  if (std::string why = it->second->answer(request, connection->peer()); !why.empty())
-    refuse(connection, why);
+  // The client keeps following the run (its operator sees who answered).
+  if (std::string why = it->second->answer(request, connection->peer()); !why.empty()) {
+    refuse(connection, why, "answer-refused");
+    it->second->ask_again(connection);
+  }
 }
 
 // The run stays published as it ended; the executor goes once the call

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "greenlight/control/published_run.h"
+#include "greenlight/core/log.h"
 
 namespace greenlight::control {
 namespace {
@@ -13,6 +14,58 @@ namespace {
 constexpr std::size_t kKeptLines = 200;   // progress lines kept for clients attaching later
 constexpr std::size_t kReplayed = 40;     // of which an attaching client gets the last ones
 std::uint64_t next_question_id = 0;  // the io_context's thread only
+
+// What a journal record's step field holds, for the log.
+std::string step_field_name(runbook::JournalEvent event) {
+  using runbook::JournalEvent;
+  switch (event) {
+    case JournalEvent::kGateWaiting:
+    case JournalEvent::kGateGreen:
+    case JournalEvent::kGateTimedOut:
+    case JournalEvent::kGateSkipped:
+    case JournalEvent::kRemedyStarted:
+    case JournalEvent::kRemedyStep:
+    case JournalEvent::kRemedyFinished:
+      return "gate";
+    case JournalEvent::kNodesExcluded:
+      return "nodes";
+    case JournalEvent::kRunGroupImported:
+      return "group";
+    case JournalEvent::kNotified:
+      return "event";
+    default:
+      return "step";
+  }
+}
+
+// A run's transition as serve logs it, once, when its journal has it on
+// disk: "run RUN: EVENT phase PHASE step STEP: DETAIL" (the journal's words).
+// What needs someone (a pause, a failure, a timeout, an abort) is a warning;
+// the bookkeeping of a step's processes is debug.
+void log_transition(const std::string& run, const runbook::JournalRecord& record) {
+  using runbook::JournalEvent;
+  log::Level level = log::Level::kInfo;
+  switch (record.event) {
+    case JournalEvent::kRunPaused:
+    case JournalEvent::kStepFailed:
+    case JournalEvent::kGateTimedOut:
+    case JournalEvent::kRunAborted:
+      level = log::Level::kWarning;
+      break;
+    case JournalEvent::kStepProcess:
+    case JournalEvent::kStepRemote:
+      level = log::Level::kDebug;
+      break;
+    default:
+      break;
+  }
+  if (!log::enabled(level)) return;
+  std::string where;
+  if (!record.phase.empty()) where += " phase " + record.phase;
+  if (!record.step.empty()) where += " " + step_field_name(record.event) + " " + record.step;
+  log::write(level, fmt::format("run {}: {}{}{}", run, runbook::to_string(record.event), where,
+                                record.detail.empty() ? "" : ": " + record.detail));
+}
 
 std::string choices_of(const runbook::Pause& pause) {
   std::string out;
@@ -42,6 +95,12 @@ HeldRun::~HeldRun() {
 void HeldRun::start(runbook::Journal journal, std::vector<runbook::JournalRecord> history,
                     runbook::ExecutorOptions options,
                     std::function<void(runbook::RunOutcome)> done) {
+  // A dry run changes nothing and tells nobody.
+  notifier_ = std::make_unique<runbook::Notifier>(
+      io_, options.dry_run ? config::NotifySettings{} : place_.site->notify,
+      runbook::notify_run(*place_.site, id_, book_.name));
+  notifier_->watch(journal,
+                   [id = id_](const runbook::JournalRecord& r) { log_transition(id, r); });
   executor_ = std::make_unique<runbook::Executor>(
       runbook::Executor::Context{io_, book_, *place_.site, *place_.groups, *place_.runner,
                                  place_.endpoint_for, *place_.results, *this},
@@ -68,13 +127,16 @@ void HeldRun::attach(const std::shared_ptr<Connection>& client) {
     line.line = summary();
     client->send(line);
   }
-  if (question_) {
-    Event question;
-    question.kind = Event::Kind::kQuestion;
-    question.run = id_;
-    question.question = *question_;
-    client->send(question);
-  }
+  ask_again(client);
+}
+
+void HeldRun::ask_again(const std::shared_ptr<Connection>& client) const {
+  if (!question_) return;
+  Event question;
+  question.kind = Event::Kind::kQuestion;
+  question.run = id_;
+  question.question = *question_;
+  client->send(question);
 }
 
 void HeldRun::detach(const Connection* client) {
@@ -85,38 +147,55 @@ void HeldRun::detach(const Connection* client) {
                  clients_.end());
 }
 
+std::string HeldRun::refuse_answer(const Request& request, const Peer& by, std::string why) {
+  std::string said = request.decision ? runbook::to_string(*request.decision)
+                                      : std::string(request.yes ? "yes" : "no");
+  report(fmt::format("  answer '{}' of {} not taken: {}", said, by.describe(), why));
+  return why;
+}
+
 std::string HeldRun::answer(const Request& request, const Peer& by) {
   if (!question_ || request.question != question_->id) {
-    return question_ ? fmt::format("question {} of run {} is not open (question {} is)",
-                                   request.question, id_, question_->id)
-                     : fmt::format("question {} of run {} is not open (answered already?)",
-                                   request.question, id_);
+    std::string why =
+        fmt::format("question {} of run {} is not open", request.question, id_);
+    if (last_answered_ != 0 && last_answered_ == request.question)
+      why += fmt::format(": question {} was {}", last_answered_, last_answer_);
+    if (question_) why += fmt::format(" (question {} is)", question_->id);
+    return refuse_answer(request, by, std::move(why));
   }
   std::string said;
   if (question_->kind == Question::Kind::kDecide) {
     if (!request.decision)
-      return fmt::format("the run is paused: answer one of {}", choices_of(question_->pause));
+      return refuse_answer(request, by, fmt::format("the run is paused: answer one of {}",
+                                                    choices_of(question_->pause)));
     const auto kind = *request.decision;
     const auto& choices = question_->pause.choices;
     if (kind != runbook::Decision::Kind::kLeavePaused &&
         std::find(choices.begin(), choices.end(), kind) == choices.end()) {
-      return fmt::format("'{}' is not one of the choices: {}", runbook::to_string(kind),
-                         choices_of(question_->pause));
+      return refuse_answer(request, by,
+                           fmt::format("'{}' is not one of the choices: {}",
+                                       runbook::to_string(kind), choices_of(question_->pause)));
     }
     if ((kind == runbook::Decision::Kind::kSkip || kind == runbook::Decision::Kind::kAbort) &&
         request.reason.empty()) {
-      return fmt::format("a reason is needed to {}", runbook::to_string(kind));
+      return refuse_answer(request, by,
+                           fmt::format("a reason is needed to {}", runbook::to_string(kind)));
     }
     const runbook::Decision decision{kind, request.reason};
     asio::post(io_, [reply = std::move(on_decision_), decision] { reply(decision); });
     said = runbook::to_string(kind);
   } else {
-    if (request.decision) return "the question is answered yes or no";
+    if (request.decision) return refuse_answer(request, by, "the question is answered yes or no");
     const bool yes = request.yes;
     asio::post(io_, [reply = std::move(on_yes_no_), yes] { reply(yes); });
-    said = yes ? "yes" : "no";
+    if (question_->kind == Question::Kind::kAcknowledge)
+      said = yes ? "done" : "not done";
+    else
+      said = yes ? "yes" : "no";
   }
   answered_by_ = by.describe() + " through the control socket";
+  last_answered_ = question_->id;
+  last_answer_ = fmt::format("answered by {}: {}", by.describe(), said);
   Event answered;
   answered.kind = Event::Kind::kAnswered;
   answered.run = id_;
@@ -157,6 +236,12 @@ void HeldRun::abort(const std::string& reason) {
   question_.reset();
   try {
     auto journal = runbook::Journal::open(journal_);
+    const auto logged = [id = id_](const runbook::JournalRecord& r) { log_transition(id, r); };
+    if (notifier_) {
+      notifier_->watch(journal, logged);
+    } else {
+      journal.on_append(logged);
+    }
     journal.append(runbook::JournalEvent::kRunAborted, phase, "", reason);
   } catch (const std::exception& error) {
     end("stopped", fmt::format("the abort could not be journaled ({}): the run stays as its "
@@ -164,7 +249,10 @@ void HeldRun::abort(const std::string& reason) {
                                error.what()));
     throw;
   }
-  if (last_) last_->state = runbook::RunSnapshot::State::kAborted;
+  if (last_) {
+    last_->state = runbook::RunSnapshot::State::kAborted;
+    last_->abort_reason = reason;
+  }
   report("run aborted: " + reason);
   end("aborted", reason);
 }
@@ -181,6 +269,8 @@ void HeldRun::end(const std::string& outcome, const std::string& message) {
   }
   ended_ = true;
   question_.reset();
+  // The other outcomes were journaled, and logged with the journal's record.
+  if (outcome == "stopped") log::warning("run {}: stopped: {}", id_, message);
   Event event;
   event.kind = Event::Kind::kEnded;
   event.run = id_;

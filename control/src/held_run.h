@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "greenlight/control/daemon_runs.h"
 #include "greenlight/control/protocol.h"
 #include "greenlight/runbook/executor.h"
+#include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/run_store.h"
 
 namespace greenlight::control {
@@ -37,7 +39,12 @@ class HeldRun : public runbook::Operator {
   /// the open question, then everything new until the client goes away.
   void attach(const std::shared_ptr<Connection>& client);
   void detach(const Connection* client);
-  /// An answer to the open question; empty when taken, else why not.
+  /// Sends `client` the open question again, if one is (after its answer
+  /// was refused).
+  void ask_again(const std::shared_ptr<Connection>& client) const;
+  /// An answer to the open question; empty when taken, else why not (for
+  /// a question already answered: who answered it and what). A refused
+  /// answer is reported to every attached terminal with who gave it.
   std::string answer(const Request& request, const Peer& by);
   /// Ends the run as aborted: answers `abort` to an open pause that offers
   /// it, otherwise stops the executor (a command in flight finishes or times
@@ -62,6 +69,10 @@ class HeldRun : public runbook::Operator {
 
  private:
   std::string answered_by_;  ///< who gave the last answer, for the journal
+  /// The last question answered (0: none yet) and "answered by WHO: WHAT".
+  std::uint64_t last_answered_ = 0;
+  std::string last_answer_;
+  std::string refuse_answer(const Request& request, const Peer& by, std::string why);
   void ask(Question question);
   void broadcast(const Event& event);
   std::string summary() const;
@@ -75,6 +86,8 @@ class HeldRun : public runbook::Operator {
   std::filesystem::path journal_;
   std::chrono::system_clock::time_point started_;
   std::function<void()> changed_;
+  /// Before the executor: it goes after it, whose journal tells it.
+  std::unique_ptr<runbook::Notifier> notifier_;
   std::unique_ptr<runbook::Executor> executor_;
   std::optional<runbook::RunSnapshot> last_;  ///< after the executor is gone
   std::vector<std::shared_ptr<Connection>> clients_;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "greenlight/control/protocol.h"
 #include "greenlight/core/json.h"
@@ -21,10 +23,27 @@ json parse_object(std::string_view line) {
     throw ProtocolError(fmt::format("line longer than {} bytes", kMaxLine));
   if (json_too_deep(line, kMaxDepth))
     throw ProtocolError(fmt::format("nested more than {} levels deep", kMaxDepth));
+  // A key given twice would be taken as its last value by nlohmann, so
+  // a request could say one thing to a reader and another to greenlight
+  // (RFC 8259 4: names SHOULD be unique): refused.
+  std::vector<std::vector<std::string>> keys;  // per open object
+  auto unique_keys = [&keys](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) keys.emplace_back();
+    if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    if (event == json::parse_event_t::key && !keys.empty()) {
+      auto& seen = keys.back();
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        throw ProtocolError(fmt::format("key \"{}\" given twice", key));
+      seen.push_back(key);
+    }
+    return true;
+  };
   json value;
   try {
-    value = json::parse(line);
-  } catch (const json::parse_error& error) {
+    value = json::parse(line, unique_keys);
+  } catch (const json::exception& error) {
+    // parse_error, and out_of_range for a number too large ("1e999").
     std::string what = error.what();
     const auto end = what.find("] ");
     if (what.rfind("[json.exception", 0) == 0 && end != std::string::npos)

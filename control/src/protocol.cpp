@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "greenlight/control/protocol.h"
+#include "greenlight/runbook/reason.h"
 #include "json_fields.h"
 
 namespace greenlight::control {
@@ -140,6 +141,8 @@ Request decode_request(std::string_view line) {
     case Request::Kind::kAbort:
       out.run = fields.string("run", true);
       out.reason = fields.string("reason");
+      if (const auto why = runbook::reason_problem(out.reason))
+        throw ProtocolError("abort: \"reason\": " + *why);
       break;
     case Request::Kind::kAnswer: {
       out.run = fields.string("run", true);
@@ -147,6 +150,8 @@ Request decode_request(std::string_view line) {
       const auto yes = fields.boolean("yes");
       const std::string decision = fields.string("decision");
       out.reason = fields.string("reason");
+      if (const auto why = runbook::reason_problem(out.reason))
+        throw ProtocolError("answer: \"reason\": " + *why);
       if (yes.has_value() == !decision.empty())
         throw ProtocolError("answer: give either \"yes\" (confirm, manual) or \"decision\" (a pause)");
       out.yes = yes.value_or(false);

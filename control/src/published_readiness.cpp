@@ -27,8 +27,11 @@ exporter::RunbookReadiness readiness_state(const runbook::ReadinessReport& repor
       one.message = check.result.message;
       one.blocks = check.blocks;
       one.why = check.why;
-      if (check.result.finished != std::chrono::system_clock::time_point{})
+      if (check.result.finished != std::chrono::system_clock::time_point{}) {
         one.evidence = check.result.finished;
+        if (!out.oldest_evidence || *one.evidence < *out.oldest_evidence)
+          out.oldest_evidence = one.evidence;
+      }
       state.checks.push_back(std::move(one));
     }
     out.gates.push_back(std::move(state));

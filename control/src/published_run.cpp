@@ -48,6 +48,8 @@ std::string step_state(const RunSnapshot& run, const RunSnapshot::StepView& step
     case runbook::StepState::kNotStarted:
       return "pending";
     case runbook::StepState::kStarted:
+      // A step the run was aborted in never ended: it failed to complete.
+      if (run.state == State::kAborted) return "failed";
       return run.state == State::kWaitingForOperator ? "waiting" : "running";
     case runbook::StepState::kFinished:
       return "done";
@@ -70,6 +72,8 @@ std::string run_message(const RunSnapshot& run) {
       return run.pause_reason.empty() ? std::string("paused") : run.pause_reason;
     case State::kPoweredOff:
       return "greenlight's host is powering off; resume the run after it boots";
+    case State::kAborted:
+      return run.abort_reason.empty() ? std::string("aborted") : "aborted: " + run.abort_reason;
     default:
       return {};
   }

@@ -3,6 +3,7 @@
 // every scrape until the next rendering).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,14 +17,20 @@ class Body {
   explicit Body(std::string plain) : plain_(std::move(plain)) {}
   const std::string& plain() const { return plain_; }
   const std::string& gzipped() const {
-    std::call_once(once_, [this] { gzipped_ = gzip(plain_); });
+    std::call_once(once_, [this] {
+      gzipped_ = gzip(plain_);
+      compressed_.store(true);
+    });
     return gzipped_;
   }
+  /// True once gzipped() was asked for (by any thread).
+  bool compressed() const { return compressed_.load(); }
 
  private:
   std::string plain_;
   mutable std::once_flag once_;
   mutable std::string gzipped_;
+  mutable std::atomic<bool> compressed_{false};
 };
 
 inline std::shared_ptr<const Body> text(std::string body) {

@@ -33,8 +33,10 @@ class MetricsCache {
  private:
   using Clock = std::chrono::steady_clock;
   void render_behind();
-  /// Renders unless `still_fresh` holds once the rendering lock is taken.
-  void render(bool (MetricsCache::*still_fresh)(Clock::time_point) const);
+  /// Renders unless `still_fresh` holds once the rendering lock is taken;
+  /// `behind` (the background thread) also compresses the new body when the
+  /// previous one was asked for gzip.
+  void render(bool (MetricsCache::*still_fresh)(Clock::time_point) const, bool behind);
   bool young(Clock::time_point now) const;
   bool current(Clock::time_point now) const;
 

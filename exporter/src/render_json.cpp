@@ -124,9 +124,10 @@ std::string render_readiness_json(const Snapshot& snapshot) {
           json_string(gate.gate), json_string(gate.phase), json_string(gate.description),
           boolean(gate.before_first_step), boolean(gate.blocks), checks);
     });
-    return fmt::format(R"({{"runbook": {}, "blocks": {}, "summary": {}, "gates": {}}})",
-                       json_string(book.runbook), boolean(book.blocks), json_string(book.summary),
-                       gates);
+    return fmt::format(
+        R"({{"runbook": {}, "blocks": {}, "summary": {}, "oldest_evidence": {}, "gates": {}}})",
+        json_string(book.runbook), boolean(book.blocks), json_string(book.summary),
+        json_time(book.oldest_evidence), gates);
   });
   return fmt::format("{{{}, \"judged\": {}, \"runbooks\": {}}}\n", now_field(),
                      json_time(readiness.judged), body);

@@ -5,14 +5,17 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
@@ -20,37 +23,15 @@
 #include <vector>
 
 #include "body.h"
+#include "http.h"
 #include "greenlight/exporter/compression.h"
 #include "metrics_cache.h"
 
 namespace greenlight::exporter {
 namespace {
 
-void reply(struct mg_connection* connection, int code, const char* reason, const char* type,
-           const std::string& body, const std::string& extra_headers = "") {
-  mg_printf(
-      connection,
-      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-      "%sConnection: close\r\n\r\n",
-      code, reason, type, body.size(), extra_headers.c_str());
-  mg_write(connection, body.data(), body.size());
-}
-
 // Smaller bodies are sent as they are: compressing them saves nothing.
 constexpr std::size_t kCompressFrom = 1024;
-
-const char* reason(int code) {
-  switch (code) {
-    case 200:
-      return "OK";
-    case 401:
-      return "Unauthorized";
-    case 404:
-      return "Not Found";
-    default:
-      return "Service Unavailable";
-  }
-}
 
 // Who may read, replaced as a whole on reload while requests read it.
 class AccessSlot {
@@ -82,6 +63,17 @@ class Page : public CivetHandler {
         exact_(exact),
         access_(access) {}
   bool handleGet(CivetServer*, struct mg_connection* connection) override {
+    answer(connection, false);
+    return true;
+  }
+  bool handleHead(CivetServer*, struct mg_connection* connection) override {
+    answer(connection, true);
+    return true;
+  }
+
+ private:
+  // GET, or HEAD (`head`): the same status and headers without the body.
+  void answer(struct mg_connection* connection, bool head) {
     const struct mg_request_info* request = mg_get_request_info(connection);
     const std::shared_ptr<const Access> access =
         access_ != nullptr ? access_->get() : std::shared_ptr<const Access>();
@@ -89,27 +81,29 @@ class Page : public CivetHandler {
       const char* header = mg_get_header(connection, "Authorization");
       if (!access->allows(header != nullptr ? std::optional<std::string_view>(header)
                                             : std::nullopt)) {
-        reply(connection, 401, reason(401), "text/plain", std::string("authentication required\n"),
-              "WWW-Authenticate: " + access->challenge() + "\r\n");
-        return true;
+        reply(connection, 401, "text/plain", "authentication required\n",
+              "WWW-Authenticate: " + access->challenge() + "\r\n", head);
+        return;
       }
     }
-    if (exact_ && request->local_uri != nullptr && path_ != request->local_uri) {
-      reply(connection, 404, reason(404), "text/plain", std::string("not found\n"));
-      return true;
+    // The path as sent (decoded), not CivetWeb's cleaned local_uri: that
+    // one drops trailing dots, so "/metrics." would be served as /metrics.
+    const char* sent = request->local_uri_raw != nullptr ? request->local_uri_raw
+                                                         : request->local_uri;
+    if (exact_ && sent != nullptr && path_ != sent) {
+      reply(connection, 404, "text/plain", "not found\n", {}, head);
+      return;
     }
     auto [code, body] = render_();
     const char* accept = mg_get_header(connection, "Accept-Encoding");
     if (body->plain().size() >= kCompressFrom && accept != nullptr && accepts_gzip(accept)) {
-      reply(connection, code, reason(code), type_, body->gzipped(),
-            "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
+      reply(connection, code, type_, body->gzipped(),
+            "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n", head);
     } else {
-      reply(connection, code, reason(code), type_, body->plain());
+      reply(connection, code, type_, body->plain(), {}, head);
     }
-    return true;
   }
 
- private:
   std::string path_;
   const char* type_;
   Render render_;
@@ -147,14 +141,30 @@ class CombinedPem {
   std::string path_;
 };
 
-// Debian 12's CivetWeb 1.15 wants OpenSSL 1.1's names; the compatibility
-// library (exporter/openssl_compat) gives it OpenSSL 3's under them. Returns
-// why it could not be loaded, empty when it was.
+// Debian 12's CivetWeb 1.15 wants OpenSSL 1.1's names and an unversioned
+// libcrypto.so; the compatibility libraries (exporter/openssl_compat) give
+// it both. They are looked for in LIBDIR/greenlight relative to the running
+// greenlight (an installed tree), then in the build tree. Returns why one
+// could not be loaded, empty when both were.
 std::string load_openssl_compat() {
+  std::error_code ec;
+  const auto binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::filesystem::path> directories;
+  if (!ec) directories.push_back(binary.parent_path() / GREENLIGHT_OPENSSL_COMPAT_FROM_BINDIR);
+  directories.emplace_back(GREENLIGHT_OPENSSL_COMPAT_BUILT);
   std::string why;
-  for (const char* path : {GREENLIGHT_OPENSSL_COMPAT_INSTALLED, GREENLIGHT_OPENSSL_COMPAT_BUILT}) {
-    if (::dlopen(path, RTLD_NOW | RTLD_GLOBAL) != nullptr) return {};
-    why += fmt::format("{}{}", why.empty() ? "" : "; ", ::dlerror());
+  for (const char* name : {"libgreenlight-crypto-compat.so", "libgreenlight-openssl-compat.so"}) {
+    std::string tried;
+    bool loaded = false;
+    for (const auto& directory : directories) {
+      const std::string path = (directory / name).lexically_normal().string();
+      if (::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL) != nullptr) {
+        loaded = true;
+        break;
+      }
+      tried += fmt::format("{}{}", tried.empty() ? "" : "; ", ::dlerror());
+    }
+    if (!loaded) why += fmt::format("{}{}", why.empty() ? "" : "; ", tried);
   }
   return why;
 }
@@ -181,6 +191,18 @@ std::string why_not_bound(const std::string& listen) {
   }
   ::close(fd);
   return why;
+}
+
+// Each worker holds a connection's descriptor: raise the soft limit on open
+// descriptors (1024 on many systems) towards the hard one so that a crowd of
+// clients cannot make accept() fail for everyone else.
+void allow_descriptors(int workers) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(workers) * 2 + 1024;
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 }  // namespace
@@ -213,31 +235,18 @@ Server::Server(const ServerOptions& settings, const Snapshot& snapshot, std::str
   }
   std::unique_ptr<CombinedPem> pem;
   if (tls) pem = std::make_unique<CombinedPem>(settings.tls_certificate, settings.tls_key);
-  // CivetWeb takes "127.0.0.1:0" as it is; "s" marks TLS.
-  // CivetWeb gives each connection a worker thread until its request is
-  // answered: a client that connects and sends nothing holds one. Enough
-  // workers that a few dozen such clients leave room for the scraper, and a
-  // deadline on reading a request (headers included) so that none holds a
-  // worker for long. Figures and the reasons: docs/exporter.md "Limits".
-  std::vector<std::string> options{"listening_ports",
-                                   settings.listen + (tls ? "s" : ""),
-                                   "num_threads",
-                                   "64",
-                                   "connection_queue",
-                                   "256",
-                                   "listen_backlog",
-                                   "512",
-                                   "request_timeout_ms",
-                                   "5000",
-                                   "max_request_size",
-                                   "16384",
-                                   "enable_keep_alive",
-                                   "no"};
+  // CivetWeb takes "127.0.0.1:0" as it is; "s" marks TLS. Its limits and
+  // why: http.cpp.
+  std::vector<std::string> options = server_limits(settings.listen + (tls ? "s" : ""));
+  allow_descriptors(worker_threads());
   if (tls) {
     options.insert(options.end(), {"ssl_certificate", pem->path(), "ssl_protocol_version", "4"});
   }
   try {
-    impl_->server = std::make_unique<CivetServer>(options);
+    CivetCallbacks callbacks;
+    callbacks.begin_request = answer_method;
+    callbacks.http_error = answer_error;
+    impl_->server = std::make_unique<CivetServer>(options, &callbacks);
   } catch (const CivetException& error) {
     // CivetWeb says only "null context when constructing CivetServer":
     // bind the address once more to learn why.

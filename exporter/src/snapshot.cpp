@@ -82,7 +82,7 @@ void Snapshot::update(const std::string& name, const checks::CheckResult& result
     if (result.status == checks::Status::ok) check.last_ok = result.finished;
     for (const auto& observation : result.observations) observe(check.histograms, observation);
     next.observations.clear();
-    check.result = std::move(next);
+    check.result = std::make_shared<const checks::CheckResult>(std::move(next));
   }
 }
 
@@ -94,7 +94,7 @@ std::vector<CheckState> Snapshot::checks() const {
 bool Snapshot::complete() const {
   std::lock_guard lock(mutex_);
   return std::all_of(checks_.begin(), checks_.end(),
-                     [](const CheckState& c) { return c.result.has_value(); });
+                     [](const CheckState& c) { return c.result != nullptr; });
 }
 
 void Snapshot::publish(std::vector<RunState> runs, std::vector<GateState> gates) {

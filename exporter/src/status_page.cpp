@@ -1,7 +1,9 @@
 // The status page served on `/`: one self-contained HTML document (no
 // external assets, so it works when nothing but greenlight is up). It polls
 // /api/v1/checks, /api/v1/runs, /api/v1/gates and /api/v1/readiness every 2 s and builds the
-// tables with textContent only, so a message can never inject markup.
+// tables with textContent only, so a message can never inject markup. A
+// run's phases are drawn as a timeline coloured by state, with the state in
+// words in each segment and a legend.
 #include "greenlight/exporter/server.h"
 
 namespace greenlight::exporter {
@@ -51,8 +53,23 @@ const std::string& status_page_html() {
   tr.row-UNKNOWN td:first-child { border-left: 4px solid var(--unknown); }
   td.name { font-weight: 600; white-space: nowrap; }
   .empty { color: #5f6368; font-style: italic; padding: .5em 0; }
-  ol.phases { display: flex; flex-wrap: wrap; gap: .4em; list-style: none; padding: 0; margin: .4em 0; }
-  ol.phases li { padding: .2em .6em; border-radius: .3em; color: #fff; }
+  ol.timeline { display: flex; gap: 2px; list-style: none; padding: 0; margin: .4em 0 .2em;
+                background: #fff; border: 1px solid var(--line); border-radius: .3em; overflow: hidden; }
+  ol.timeline li { flex: 1 1 9em; min-width: 6em; padding: .3em .5em; color: #fff; font-size: .9em;
+                   overflow-wrap: anywhere; }
+  ol.timeline li .when { display: block; font-size: .85em; opacity: .95; }
+  .t-done { background: var(--ok); }
+  .t-running { background: #1a73e8; }
+  .t-waiting { background: var(--warning);
+               background-image: repeating-linear-gradient(135deg, transparent 0 8px, rgba(255,255,255,.25) 8px 16px); }
+  .t-paused { background: var(--unknown); }
+  .t-failed { background: var(--critical); }
+  .t-pending { background: #fff; color: var(--fg) !important; outline: 2px dashed var(--pending); outline-offset: -3px; }
+  .t-skipped { background: var(--pending);
+               background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.35) 6px 8px); }
+  .timeline-axis { display: flex; justify-content: space-between; color: #5f6368; font-size: .85em; }
+  ul.legend { display: flex; flex-wrap: wrap; gap: .4em; list-style: none; padding: 0; margin: .3em 0 .6em; font-size: .85em; }
+  ul.legend li { padding: .1em .5em; border-radius: .3em; color: #fff; }
   table.steps { margin-bottom: .6em; }
 </style>
 </head>
@@ -64,6 +81,10 @@ const std::string& status_page_html() {
   <span id="updated">not updated yet</span>
 </header>
 <main>
+  <noscript><p>This page is filled in by JavaScript, which is off. The same
+  facts: <a href="/api/v1/checks">/api/v1/checks</a>, <a href="/api/v1/runs">/api/v1/runs</a>,
+  <a href="/api/v1/gates">/api/v1/gates</a>, <a href="/api/v1/readiness">/api/v1/readiness</a>,
+  <a href="/metrics">/metrics</a>, and on the host <code>greenlight runbook status</code>.</p></noscript>
   <section id="run-section">
     <h2>Run</h2>
     <div id="runs"><p class="empty">no run</p></div>
@@ -131,7 +152,55 @@ function renderChecks(data) {
     .map(s => el("span", { "data-count": s }, counts[s] + " " + s.toLowerCase())));
 }
 
-function renderRuns(data) {
+// A phase's state as the timeline shows it: the API's state, "paused" for
+// the phase a paused run stopped in, "waiting" for one a gate holds.
+const TIMELINE_STATES = ["done", "running", "waiting", "paused", "pending", "skipped", "failed"];
+function clock(t) { return new Date(t * 1000).toISOString().substring(11, 19) + "Z"; }
+function span(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 120 ? s + " s" : s < 7200 ? Math.round(s / 60) + " min" : (s / 3600).toFixed(1) + " h";
+}
+function phaseView(run, p, gates, now) {
+  const gate = gates.find(g => g.run === run.id && g.phase === p.name && g.waiting_since !== null);
+  let state = p.state;
+  if ((state === "running" || state === "waiting") && run.state === "paused") state = "paused";
+  else if (state === "running" && gate) state = "waiting";
+  let text = p.name + " (" + state;
+  if (gate && (state === "waiting" || state === "paused"))
+    text += " on gate " + gate.name + " since " + clock(gate.waiting_since) + ", " + span(now - gate.waiting_since);
+  text += ")";
+  const end = p.finished !== null && p.finished !== undefined ? p.finished : now;
+  const took = p.started === null || p.started === undefined ? null : end - p.started;
+  let when = "";
+  if (took !== null)
+    when = p.finished ? clock(p.started) + " to " + clock(p.finished) + ", " + span(took)
+                      : "from " + clock(p.started) + ", " + span(took) + " so far";
+  return { state, text, when, took, gate };
+}
+// The run's phases as one horizontal bar, in order, a segment each: wider
+// the longer it took (pending phases a fixed share), coloured by state and
+// labelled with the state in words; a legend under it.
+function timeline(run, gates, now) {
+  const views = run.phases.map(p => phaseView(run, p, gates, now));
+  const total = views.reduce((sum, v) => sum + (v.took || 0), 0);
+  const bar = el("ol", { class: "timeline", "aria-label": "phases of run " + run.id + ", in order" },
+    ...run.phases.map((p, i) => {
+      const v = views[i];
+      const grow = total > 0 && v.took ? 1 + 8 * v.took / total : 1;
+      const item = el("li", { class: "t-" + v.state, "data-phase": p.name, "data-state": v.state,
+                              title: v.text + (v.when ? " " + v.when : ""), style: "flex-grow: " + grow.toFixed(2) },
+        v.text, ...(v.when ? [el("span", { class: "when" }, v.when)] : []));
+      if (v.gate) item.setAttribute("data-gate", v.gate.name);
+      return item;
+    }));
+  const axis = el("div", { class: "timeline-axis" }, el("span", {}, "started " + clock(run.started)),
+    el("span", {}, "now " + clock(now)));
+  const legend = el("ul", { class: "legend", "aria-label": "timeline legend" },
+    ...TIMELINE_STATES.map(s => el("li", { class: "t-" + s, "data-legend": s }, s)));
+  return [bar, axis, legend];
+}
+
+function renderRuns(data, gates) {
   const box = document.getElementById("runs");
   if (!data.runs.length) { box.replaceChildren(el("p", { class: "empty" }, "no run")); return; }
   box.replaceChildren(...data.runs.map(r => el("div", { class: "run", "data-run": r.id },
@@ -139,8 +208,7 @@ function renderRuns(data) {
        " started " + age(data.now, r.started)),
     ...(r.message ? [el("p", { class: "message run-message" }, r.message)] : []),
     ...(r.excluded ? [el("p", { class: "excluded" }, "excluded from every step and gate: " + r.excluded)] : []),
-    el("ol", { class: "phases" }, ...r.phases.map(p =>
-      el("li", { class: p.state, title: p.state }, p.name + " (" + p.state + ")"))),
+    ...timeline(r, gates, data.now),
     ...r.phases.filter(p => p.steps.length && p.state !== "pending" && p.state !== "done").map(p =>
       el("table", { class: "steps", "data-phase": p.name },
         el("thead", {}, el("tr", {}, ...["step of " + p.name, "kind", "state", "took", "message"].map(h => el("th", {}, h)))),
@@ -172,7 +240,8 @@ function renderReadiness(data) {
   }
   box.replaceChildren(...data.runbooks.map(r => el("div", { class: "runbook", "data-runbook": r.runbook, "data-ready": r.blocks ? "no" : "yes" },
     el("p", {}, el("strong", {}, r.runbook), " ", badge(r.blocks ? "blocks" : "ready"), " ",
-       el("span", { class: "summary" }, r.summary)),
+       el("span", { class: "summary" }, r.summary),
+       " (oldest evidence: " + (r.oldest_evidence === null ? "none" : age(data.now, r.oldest_evidence)) + ")"),
     el("table", { class: "readiness-gates" },
       el("thead", {}, el("tr", {}, ...["gate", "verdict", "phase", "when", "checks"].map(h => el("th", {}, h)))),
       el("tbody", {}, ...r.gates.map(g => el("tr", { "data-readiness-gate": g.gate, "data-blocks": String(g.blocks) },
@@ -192,7 +261,7 @@ async function refresh() {
     const [checks, runs, gates, readiness] = await Promise.all(
       ["/api/v1/checks", "/api/v1/runs", "/api/v1/gates", "/api/v1/readiness"].map(getJSON));
     renderChecks(checks);
-    renderRuns(runs);
+    renderRuns(runs, gates.gates);
     renderGates(gates);
     renderReadiness(readiness);
     lastUpdate = Date.now();

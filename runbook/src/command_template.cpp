@@ -158,6 +158,10 @@ NodeSet resolve(const CommandTemplate::Call& call, const GroupResolver& groups) 
 }  // namespace
 
 CommandTemplate CommandTemplate::parse(std::string_view text) {
+  // The command reaches sh as a C string: a NUL byte would cut it short, so
+  // sh would run less than the plan shows (YAML writes one as "\0").
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+    throw TemplateError("a NUL byte cannot be part of a shell command", nul);
   CommandTemplate parsed;
   parsed.text_ = std::string(text);
   std::size_t pos = 0;

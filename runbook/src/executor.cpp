@@ -195,6 +195,7 @@ void Executor::Impl::record_run_options() {
 void Executor::Impl::append(JournalEvent event, const std::string& phase, const std::string& step,
                             const std::string& detail) {
   records_.push_back(journal_.append(event, phase, step, detail));
+  if (is_action(event)) last_action_at_ = std::chrono::system_clock::now();
   state_ = replay(records_);
 }
 

@@ -9,23 +9,30 @@
 
 namespace greenlight::runbook {
 
+bool is_action(JournalEvent event) {
+  switch (event) {
+    case JournalEvent::kPhaseStarted:
+    case JournalEvent::kPhaseFinished:
+    case JournalEvent::kGateWaiting:
+    case JournalEvent::kGateGreen:
+    case JournalEvent::kNotified:  // a notification says nothing of the cluster
+      return false;
+    default:
+      return true;
+  }
+}
+
 namespace {
 
-/// The instant of the run's last record that may have changed the cluster
-/// or what the operator knows of it: any step record, a pause, a resume, a
-/// skip, the run's start. Only phase and gate bookkeeping is passed over.
+/// The instant of the run's last action in `records` (is_action).
 std::optional<std::chrono::system_clock::time_point> last_action(
     const std::vector<JournalRecord>& records) {
   for (auto it = records.rbegin(); it != records.rend(); ++it) {
-    switch (it->event) {
-      case JournalEvent::kPhaseStarted:
-      case JournalEvent::kPhaseFinished:
-      case JournalEvent::kGateWaiting:
-      case JournalEvent::kGateGreen:
-        continue;
-      default:
-        return std::chrono::system_clock::time_point(std::chrono::milliseconds(it->unix_ms));
-    }
+    if (!is_action(it->event)) continue;
+    // A record's time is cut to the millisecond: the action may have ended
+    // up to 1 ms after it. Evidence counts from the end of that
+    // millisecond, so no result taken while the step ran is counted.
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(it->unix_ms + 1));
   }
   return std::nullopt;
 }
@@ -45,7 +52,8 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name, bool
     return next_item();
   }
   if (!after_remedy) {
-    close_interrupted_remedy(phase, name);
+    if (finish_interrupted_remedy(phase, name, [this, &phase, name] { wait_gate(phase, name); }))
+      return;
     append(JournalEvent::kGateWaiting, phase.name, name, "");
     gate_started_ = Clock::now();
   }
@@ -94,7 +102,7 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name, bool
           report(fmt::format("    red after {}s: {}", status.waited.count() / 1000, why));
           *last = {std::move(why), status.waited};
         },
-        last_action(records_),
+        last_action_at_ ? last_action_at_ : last_action(records_),
         after_remedy ? std::optional<Clock::time_point>(gate_started_) : std::nullopt);
     if (gate->remedy && remedies_made(phase.name, name) < gate->remedy->attempts)
       arm_remedy(phase, *gate, gate->remedy->after);
@@ -113,9 +121,13 @@ void Executor::Impl::warm_next_gates() {
     try {
       for (const auto& check : gate_for_run(*gate, ctx_.site, ctx_.groups, excluded()).checks)
         ctx_.results.run_now(ctx_.results.watch(check));
-    } catch (const std::exception&) {
-      // Not resolvable yet (a group the phase's own gates bring): its wait
-      // resolves it and says why when it cannot.
+    } catch (const GroupResolutionError&) {
+      // A group not known yet (one the next phase's steps save, a dynamic
+      // source not answering yet): its wait resolves it and says why.
+    } catch (const std::exception& error) {
+      report(fmt::format("    gate {}: its checks could not start early ({}); its wait will "
+                         "try again",
+                         gate->name, error.what()));
     }
   }
 }
@@ -161,8 +173,8 @@ void Executor::Impl::gate_done(const Phase& phase, const Gate& gate, GateOutcome
     report(fmt::format("  gate {} green after {:.1f}s{}", gate.name,
                        static_cast<double>(status.waited.count()) / 1000,
                        status.green_for > status.waited
-                           ? fmt::format(" (green for {}s, since before the wait)",
-                                         status.green_for.count() / 1000)
+                           ? std::string(" (its checks green since before the wait, each "
+                                         "for its own stable_for)")
                            : std::string()));
     return next_item();
   }

@@ -41,6 +41,12 @@ std::string host_of_poweroff(const std::string& detail);
 // This machine's host name (gethostname), empty when it cannot be read.
 std::string this_host_name();
 
+/// A record of an action that may have changed the cluster or what the
+/// operator knows of it (a step record, a pause, a resume, a skip, the
+/// run's start), as opposed to phase and gate bookkeeping: gate evidence
+/// counts only from after the last one.
+bool is_action(JournalEvent event);
+
 class Executor::Impl {
  public:
   Impl(Context context, std::string run_id, Journal journal, std::vector<JournalRecord> history,
@@ -112,8 +118,12 @@ class Executor::Impl {
   // Automatic attempts journaled for this gate since its last timeout (or
   // the phase's start).
   int remedies_made(const std::string& phase, const std::string& gate) const;
-  // A remedy started and never finished (a crash): journaled as interrupted.
-  void close_interrupted_remedy(const Phase& phase, const std::string& gate);
+  // A remedy started and never finished (a crash): journaled as
+  // interrupted; the step in flight is not run again, the steps that never
+  // started run now (they restore what the first ones stopped), then
+  // `then`. False when there is none (`then` is not called).
+  bool finish_interrupted_remedy(const Phase& phase, const std::string& gate,
+                                 std::function<void()> then);
   void arm_remedy(const Phase& phase, const Gate& gate, milliseconds delay);
   void disarm_remedy();
   RemedyObjects objects_keeping_red(const Gate& gate, const GateStatus& status) const;
@@ -143,6 +153,11 @@ class Executor::Impl {
   std::size_t stop(const std::string& why, milliseconds grace);
 
   void execute(const Phase& phase, int number, std::optional<std::string> only_nodes);
+  // What the approval of a step's change shows: a run or power step with
+  // its nodes and its command as they would run now (`only_nodes` for a
+  // retry of the failed ones); else, or when it cannot be resolved yet,
+  // the step as written.
+  std::string change_to_approve(const Step& s, const std::optional<std::string>& only_nodes);
 
   void step_done(const Phase& phase, int number, const std::string& summary);
 
@@ -167,6 +182,12 @@ class Executor::Impl {
 
   void run_on_nodes(const Phase& phase, int number, const Step& s,
                     const std::optional<std::string>& only_nodes);
+  // Asks the operator to approve the run's first change, `shown` as it
+  // resolves now; `before`: what an earlier question showed, when the
+  // step's resolution changed while it was open (empty the first time).
+  void approve_first_change(const Phase& phase, int number, std::optional<std::string> only_nodes,
+                            std::string shown, const std::string& before);
+  bool groups_fresh_ = false;  ///< refreshed for the approval just given
 
   struct Attempt {
     std::vector<detail::Job> jobs;
@@ -192,6 +213,10 @@ class Executor::Impl {
   std::string run_id_;
   Journal journal_;
   std::vector<JournalRecord> records_;
+  /// When this process journaled the run's last action (is_action), to the
+  /// clock's precision: gate evidence counts from then. Unset until this
+  /// process journals one (the journal's millisecond is used meanwhile).
+  std::optional<std::chrono::system_clock::time_point> last_action_at_;
   RunState state_;
   ExecutorOptions options_;
   std::function<void(RunOutcome)> done_;

@@ -5,6 +5,8 @@
 // start one more from the gate's pause.
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "executor_impl.h"
 #include "greenlight/runbook/remedy.h"
 
@@ -23,19 +25,62 @@ int Executor::Impl::remedies_made(const std::string& phase, const std::string& g
   return made;
 }
 
-void Executor::Impl::close_interrupted_remedy(const Phase& phase, const std::string& gate) {
+bool Executor::Impl::finish_interrupted_remedy(const Phase& phase, const std::string& gate_name,
+                                               std::function<void()> then) {
+  const JournalRecord* started = nullptr;
+  const JournalRecord* in_flight = nullptr;  // the last step started
+  const JournalRecord* groups_record = nullptr;
+  std::size_t steps_started = 0;
   for (auto r = records_.rbegin(); r != records_.rend(); ++r) {
-    if (r->phase != phase.name || r->step != gate) continue;
-    if (r->event == JournalEvent::kRemedyFinished) return;
-    if (r->event != JournalEvent::kRemedyStarted) continue;
-    // Started, never finished: greenlight stopped in the middle. Its
-    // commands may have run; the attempt counts and is not run again.
-    const std::string why =
-        "interrupted: greenlight stopped during it, its commands may have run; not run again";
-    append(JournalEvent::kRemedyFinished, phase.name, gate, why);
-    report(fmt::format("  remedy of gate {} ({}): {}", gate, r->detail, why));
-    return;
+    if (r->phase != phase.name || r->step != gate_name) continue;
+    if (r->event == JournalEvent::kRemedyFinished) return false;
+    if (r->event == JournalEvent::kRemedyStep && in_flight == nullptr) {
+      if (const auto number = step_started_in(r->detail)) {
+        in_flight = &*r;
+        steps_started = *number;
+      }
+    }
+    if (r->event == JournalEvent::kRemedyStep && r->detail.rfind("groups ", 0) == 0)
+      groups_record = &*r;
+    if (r->event == JournalEvent::kRemedyStarted) {
+      started = &*r;
+      break;
+    }
   }
+  if (started == nullptr) return false;
+  // Started, never finished: greenlight stopped in the middle. The step in
+  // flight may have run and is not run again; the attempt counts.
+  const Gate* gate = ctx_.book.gate(gate_name);
+  const std::string flight =
+      in_flight == nullptr ? std::string("before its first step")
+                           : fmt::format("in {} (it may have run; not run again)", in_flight->detail);
+  auto groups =
+      groups_record != nullptr ? remedy_groups_from_journal(groups_record->detail) : nullptr;
+  const std::size_t total = gate != nullptr && gate->remedy ? gate->remedy->steps.size() : 0;
+  if (groups == nullptr || steps_started >= total) {
+    const std::string why = fmt::format(
+        "interrupted: greenlight stopped {}{}", flight,
+        steps_started >= total && total > 0
+            ? "; it was the last step: see that it did what it restores"
+            : "; its remaining steps cannot be run (no groups in its record): run them by hand");
+    append(JournalEvent::kRemedyFinished, phase.name, gate_name, why);
+    report(fmt::format("  remedy of gate {} ({}): {}", gate_name, started->detail, why));
+    return false;
+  }
+  const std::string why =
+      fmt::format("interrupted: greenlight stopped {}; step{} {} never ran: running {} now, as a "
+                  "remedy runs every step (the last ones restore what the first ones stopped)",
+                  flight, total - steps_started == 1 ? "" : "s",
+                  total - steps_started == 1
+                      ? std::to_string(total)
+                      : fmt::format("{}-{}", steps_started + 1, total),
+                  total - steps_started == 1 ? "it" : "them");
+  append(JournalEvent::kRemedyStep, phase.name, gate_name, why);
+  report(fmt::format("  remedy of gate {} ({}): {}", gate_name, started->detail, why));
+  ctx_.groups.add_source("remedy", std::move(groups));
+  remedy_step(phase, *gate, steps_started, std::make_shared<std::vector<std::string>>(),
+              std::move(then));
+  return true;
 }
 
 void Executor::Impl::arm_remedy(const Phase& phase, const Gate& gate, milliseconds delay) {
@@ -83,6 +128,8 @@ void Executor::Impl::run_remedy(const Phase& phase, const Gate& gate, const Reme
                                 const std::string& head, std::function<void()> then) {
   append(JournalEvent::kRemedyStarted, phase.name, gate.name,
          fmt::format("{}: {}", head, objects.describe()));
+  // What its steps read, for the steps a crash would leave unstarted.
+  append(JournalEvent::kRemedyStep, phase.name, gate.name, journaled_groups(objects));
   report(fmt::format("  remedy of gate {}, {}: {}", gate.name, head, objects.describe()));
   ctx_.groups.add_source("remedy", remedy_groups(objects));
   auto failures = std::make_shared<std::vector<std::string>>();
@@ -137,7 +184,7 @@ void Executor::Impl::remedy_step(const Phase& phase, const Gate& gate, std::size
   const std::string text = resolved.jobs.front().command;
   // Journaled before it runs: after a crash the journal says what may have run.
   append(JournalEvent::kRemedyStep, phase.name, gate.name,
-         fmt::format("step {} started on {}: {}", number, nodes, text));
+         journaled_step_start(static_cast<std::size_t>(number), nodes, text));
   report(fmt::format("    remedy step {} on {}: {}", number, nodes, text));
   const int fanout = s.fanout > 0 ? s.fanout : ctx_.site.ssh.fanout;
   detail::run_jobs(ctx_.runner, std::move(jobs), fanout,

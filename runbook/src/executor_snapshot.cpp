@@ -66,11 +66,13 @@ RunSnapshot Executor::Impl::snapshot() const {
     out.gate_waited = std::chrono::duration_cast<milliseconds>(now - gate_started_);
   }
   if (state_.paused) out.pause_reason = state_.pause_reason;
-  out.remedies = remedies_of(records_);
+  if (state_.aborted) out.abort_reason = state_.abort_reason;
+  out.remedies = remedies_of(records_, true);
   return out;
 }
 
-std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records) {
+std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records,
+                                                 bool live) {
   std::vector<RunSnapshot::RemedyView> out;
   std::vector<std::string> started;  // the started record's detail, per view
   for (const auto& record : records) {
@@ -94,6 +96,14 @@ std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord
     } else {
       view->running = false;
       view->last = head + ": " + record.detail;
+    }
+  }
+  if (!live) {
+    for (auto& view : out) {
+      if (!view.running) continue;
+      view.running = false;
+      view.last = started[static_cast<std::size_t>(&view - out.data())] +
+                  ": interrupted (greenlight stopped during it; resume finishes it)";
     }
   }
   return out;

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "executor_impl.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
@@ -32,23 +35,7 @@ void Executor::Impl::execute(const Phase& phase, int number,
   const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
   if (changes_cluster(s) && !options_.assume_yes && !options_.dry_run &&
       !cluster_change_approved_) {
-    waiting_for_operator_ = true;
-    ctx_.person.confirm(
-        fmt::format(
-            "Step {} of phase {} changes the cluster: {}\nStart it (and the steps after it)?",
-            number, phase.name, describe_step(s)),
-        [this, alive = alive_, &phase, number, only_nodes](bool yes) {
-          if (!*alive || finished_) return;
-          waiting_for_operator_ = false;
-          if (!yes) {
-            return leave_paused(phase, number,
-                                "the operator did not approve the first change" + answered_by());
-          }
-          cluster_change_approved_ = true;
-          report(fmt::format("  the first change was approved{}", answered_by()));
-          execute(phase, number, only_nodes);
-        });
-    return;
+    return approve_first_change(phase, number, only_nodes, change_to_approve(s, only_nodes), "");
   }
   step_started_[{phase.name, number}] = Clock::now();
   switch (s.kind) {
@@ -62,6 +49,66 @@ void Executor::Impl::execute(const Phase& phase, int number,
       return run_on_nodes(phase, number, s, only_nodes);
     case StepKind::kSelfPoweroff:
       return self_poweroff(phase, number, s);
+  }
+}
+
+void Executor::Impl::approve_first_change(const Phase& phase, int number,
+                                          std::optional<std::string> only_nodes,
+                                          std::string shown, const std::string& before) {
+  waiting_for_operator_ = true;
+  const std::string question =
+      before.empty()
+          ? fmt::format("Step {} of phase {} changes the cluster: {}\nStart it (and the steps "
+                        "after it)?",
+                        number, phase.name, shown)
+          : fmt::format("Step {} of phase {} changes the cluster, and what it acts on changed "
+                        "while the question was open.\nWas: {}\nNow: {}\nStart it (and the "
+                        "steps after it)?",
+                        number, phase.name, before, shown);
+  ctx_.person.confirm(question, [this, alive = alive_, &phase, number, only_nodes,
+                                 shown](bool yes) {
+    if (!*alive || finished_) return;
+    waiting_for_operator_ = false;
+    if (!yes) {
+      return leave_paused(phase, number,
+                          "the operator did not approve the first change" + answered_by());
+    }
+    // What was approved must be what runs: resolved again now (the groups
+    // of a dynamic source may have moved while the question was open); a
+    // difference is put to the operator again.
+    const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
+    std::string now = change_to_approve(s, only_nodes);
+    if (now != shown) {
+      report(fmt::format("  step {} changed while its approval was asked: now {}", number, now));
+      return approve_first_change(phase, number, only_nodes, std::move(now), shown);
+    }
+    cluster_change_approved_ = true;
+    groups_fresh_ = true;  // run_on_nodes resolves against what was shown
+    report(fmt::format("  the first change was approved{}", answered_by()));
+    execute(phase, number, only_nodes);
+  });
+}
+
+std::string Executor::Impl::change_to_approve(const Step& s,
+                                              const std::optional<std::string>& only_nodes) {
+  if (s.kind != StepKind::kRun && s.kind != StepKind::kPower) return describe_step(s);
+  try {
+    refresh_groups();
+    const ResolvedStep resolved = resolve_step(s, ctx_.site, ctx_.groups, only_nodes, excluded());
+    if (resolved.nothing_to_do)
+      return fmt::format("{} (nothing to do now: {})", describe_step(s), empty_reason(resolved));
+    const std::size_t count = resolved.nodes.size();
+    const std::string where =
+        fmt::format("on {} ({} node{})", resolved.nodes.fold(), count, count == 1 ? "" : "s");
+    if (s.kind == StepKind::kPower) return fmt::format("power {} {}", s.power_action, where);
+    const std::string& first = resolved.jobs.front().command;
+    const bool same = std::all_of(resolved.jobs.begin(), resolved.jobs.end(),
+                                  [&first](const StepJob& job) { return job.command == first; });
+    return fmt::format("run {}: {}{}", where, first,
+                       same ? "" : fmt::format(" (as on {}; each node its own)",
+                                               resolved.jobs.front().node));
+  } catch (const std::exception&) {
+    return describe_step(s);  // the step itself says why when it runs
   }
 }
 
@@ -140,7 +187,8 @@ Endpoint Executor::Impl::self_endpoint() const {
 void Executor::Impl::run_on_nodes(const Phase& phase, int number, const Step& s,
                                   const std::optional<std::string>& only_nodes) {
   std::vector<detail::Job> jobs;
-  refresh_groups();
+  // Fresh when the operator was just shown this step's resolution.
+  if (!std::exchange(groups_fresh_, false)) refresh_groups();
   try {
     const ResolvedStep resolved = resolve_step(s, ctx_.site, ctx_.groups, only_nodes, excluded());
     if (resolved.nothing_to_do) {

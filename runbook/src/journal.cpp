@@ -18,7 +18,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 26> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 27> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -45,6 +45,7 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 26> kEvents = {{
     {JournalEvent::kRemedyStarted, "remedy-started"},
     {JournalEvent::kRemedyStep, "remedy-step"},
     {JournalEvent::kRemedyFinished, "remedy-finished"},
+    {JournalEvent::kNotified, "notified"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -106,29 +107,20 @@ std::optional<JournalEvent> journal_event_from(std::string_view name) {
   return std::nullopt;
 }
 
+Journal::File::~File() {
+  if (fd >= 0) ::close(fd);
+}
+
 Journal::Journal(std::filesystem::path path, int fd, std::uint64_t next_sequence)
-    : path_(std::move(path)), fd_(fd), next_sequence_(next_sequence) {}
-
-Journal::Journal(Journal&& other) noexcept
-    : path_(std::move(other.path_)),
-      fd_(std::exchange(other.fd_, -1)),
-      next_sequence_(other.next_sequence_),
-      last_(std::move(other.last_)) {}
-
-Journal& Journal::operator=(Journal&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    path_ = std::move(other.path_);
-    fd_ = std::exchange(other.fd_, -1);
-    next_sequence_ = other.next_sequence_;
-    last_ = std::move(other.last_);
-  }
-  return *this;
+    : path_(path), file_(std::make_shared<File>()) {
+  file_->path = std::move(path);
+  file_->fd = fd;
+  file_->next_sequence = next_sequence;
 }
 
-Journal::~Journal() {
-  if (fd_ >= 0) ::close(fd_);
-}
+Journal::Journal(Journal&& other) noexcept = default;
+Journal& Journal::operator=(Journal&& other) noexcept = default;
+Journal::~Journal() = default;
 
 Journal Journal::create(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
@@ -152,8 +144,20 @@ Journal Journal::open(const std::filesystem::path& path) {
 
 const JournalRecord& Journal::append(JournalEvent event, std::string phase, std::string step,
                                      std::string detail) {
+  if (!file_) fail(path_, "the journal was moved away");
+  return append_to(*file_, event, std::move(phase), std::move(step), std::move(detail));
+}
+
+void Journal::on_append(std::function<void(const JournalRecord&)> observer) {
+  if (file_) file_->observer = std::move(observer);
+}
+
+JournalAppender Journal::appender() const { return JournalAppender(file_); }
+
+const JournalRecord& Journal::append_to(File& file, JournalEvent event, std::string phase,
+                                        std::string step, std::string detail) {
   JournalRecord record;
-  record.sequence = next_sequence_;
+  record.sequence = file.next_sequence;
   record.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -164,15 +168,24 @@ const JournalRecord& Journal::append(JournalEvent event, std::string phase, std:
   const std::string line = format_record(record);
   std::size_t written = 0;
   while (written < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+    const ssize_t n = ::write(file.fd, line.data() + written, line.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail(path_, "cannot write");
+    if (n < 0) fail(file.path, "cannot write");
     written += static_cast<std::size_t>(n);
   }
-  if (::fdatasync(fd_) != 0) fail(path_, "cannot sync");
-  ++next_sequence_;
-  last_ = std::move(record);
-  return last_;
+  if (::fdatasync(file.fd) != 0) fail(file.path, "cannot sync");
+  ++file.next_sequence;
+  file.last = std::move(record);
+  if (file.observer) file.observer(file.last);
+  return file.last;
+}
+
+bool JournalAppender::append(JournalEvent event, std::string phase, std::string step,
+                             std::string detail) const {
+  const auto file = file_.lock();
+  if (!file) return false;
+  Journal::append_to(*file, event, std::move(phase), std::move(step), std::move(detail));
+  return true;
 }
 
 std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
@@ -255,6 +268,12 @@ RunState replay(const std::vector<JournalRecord>& records) {
     }
   };
   for (const auto& r : records) {
+    // A notification's outcome is about the people told, not the run: an
+    // adoption's count, the steps and the pause never see it.
+    if (r.event == JournalEvent::kNotified) {
+      state.last_sequence = r.sequence;
+      continue;
+    }
     if (restating > 0 && never_restated(r.event) && before_adoption) {
       const auto last = state.last_sequence;
       state = *before_adoption;  // cut short: the run as it was before it
@@ -333,6 +352,7 @@ RunState replay(const std::vector<JournalRecord>& records) {
         break;
       case JournalEvent::kRunAborted:
         state.aborted = true;
+        state.abort_reason = r.detail;
         break;
       case JournalEvent::kRunFinished:
         state.finished = true;

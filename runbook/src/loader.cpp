@@ -49,9 +49,10 @@ void check_step_id(Context& ctx, const Step& step, const Runbook& book, const Ph
 
 // The check a gate reads with its own `expect` or parameters is built now,
 // as a run would build it, so that a mistyped or misplaced parameter is an
-// error at load (file:line:col), not a gate UNKNOWN for its whole wait.
-// Parameters naming a group of another source (@vm:, @run:, @remedy:) are
-// known only while a run goes on: they are built when the gate waits.
+// error at load (file:line:col), not a gate UNKNOWN for its whole wait. It is
+// built against the loader's groups: the site's, and the sources known only
+// while a run goes on (@vm:, @run:, @remedy:) as empty placeholders, so that
+// a group such a source lacks is still an error here.
 void check_gate_variant(Context& ctx, const GateCheck& gate_check, const std::string& what) {
   if (gate_check.overrides.entries.empty() && gate_check.expect == "ok") return;
   const config::CheckSpec* spec = nullptr;
@@ -59,17 +60,7 @@ void check_gate_variant(Context& ctx, const GateCheck& gate_check, const std::st
     if (check.name == gate_check.check) spec = &check;
   }
   if (spec == nullptr) return;  // reported above
-  static const std::regex kOtherSource(R"(@[A-Za-z0-9_.-]*:)");
-  for (const auto& [key, value] : gate_check.overrides.entries) {
-    const std::string text = value.is_scalar() ? value.scalar : value.describe();
-    if (std::regex_search(text, kOtherSource)) return;
-    for (const auto& item : value.items) {
-      if (item.is_scalar() && std::regex_search(item.scalar, kOtherSource)) return;
-    }
-  }
-  GroupResolver groups;
-  groups.add_source("site", ctx.site.group_resolver()->source("site"));
-  groups.set_default("site");
+  const GroupResolver& groups = *ctx.groups;
   config::Diagnostics built;
   try {
     if (checks::make_check(gate_check_spec(*spec, gate_check), ctx.site, groups, built)) return;
@@ -84,7 +75,7 @@ void check_gate_variant(Context& ctx, const GateCheck& gate_check, const std::st
 std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value& value,
                               const Mark& mark) {
   const std::string what = fmt::format("gate '{}'", name);
-  MapReader reader(value, ctx.diagnostics, what);
+  MapReader reader(value, ctx.diagnostics, what, "runbook: gate");
   Gate gate;
   gate.name = name;
   gate.mark = mark;
@@ -104,7 +95,8 @@ std::optional<Gate> read_gate(Context& ctx, const std::string& name, const Value
   std::vector<std::string> known;
   for (const auto& check : ctx.site.checks) known.push_back(check.name);
   for (const auto& item : checks->items) {
-    MapReader check_reader(item, ctx.diagnostics, fmt::format("{}: check", what));
+    MapReader check_reader(item, ctx.diagnostics, fmt::format("{}: check", what),
+                           "runbook: gate: check");
     GateCheck gate_check;
     gate_check.mark = item.mark;
     gate_check.check = check_reader.string("check", true).value_or("");
@@ -171,7 +163,7 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
   Parsed parsed;
   Runbook& book = parsed.book;
   book.file = file;
-  MapReader top(root, ctx.diagnostics, fmt::format("runbook '{}'", default_name));
+  MapReader top(root, ctx.diagnostics, fmt::format("runbook '{}'", default_name), "runbook");
   book.name = top.string("runbook").value_or(default_name);
   book.description = top.string("description").value_or("");
   book.concurrent_runs = top.boolean("concurrent_runs").value_or(false);
@@ -206,7 +198,7 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
   }
   static const std::regex kName("[a-z0-9][a-z0-9_-]*");
   for (const auto& item : phases->items) {
-    MapReader reader(item, ctx.diagnostics, fmt::format("{}: phase", what));
+    MapReader reader(item, ctx.diagnostics, fmt::format("{}: phase", what), "runbook: phase");
     Phase phase;
     phase.mark = item.mark;
     phase.name = reader.string("name", true).value_or("");

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
+#include "greenlight/checks/fleet.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/nodeset.h"
 
@@ -33,15 +35,7 @@ std::string RemedyObjects::describe() const {
 }
 
 std::string host_of_machine(std::string_view machine, const config::Site& site) {
-  if (machine.empty() || machine == "-") return {};
-  const auto slash = machine.rfind('/');
-  const std::string_view where =
-      slash == std::string_view::npos ? machine : machine.substr(slash + 1);
-  if (where.empty()) return {};
-  for (const auto& host : site.hosts) {
-    if (host.address == where || host.name == where) return host.name;
-  }
-  return {};
+  return checks::host_of_machine(machine, checks::machine_hosts(site));
 }
 
 RemedyObjects remedy_objects(const std::vector<const checks::CheckResult*>& results,
@@ -67,6 +61,41 @@ std::shared_ptr<GroupSource> remedy_groups(const RemedyObjects& objects) {
   std::map<std::string, std::string, std::less<>> groups{{"vms", objects.vms_folded()},
                                                          {"hosts", objects.hosts_folded()}};
   return std::make_shared<StaticGroupSource>(std::move(groups));
+}
+
+std::string journaled_groups(const RemedyObjects& objects) {
+  return fmt::format("groups @remedy:vms={} @remedy:hosts={}", objects.vms_folded(),
+                     objects.hosts_folded());
+}
+
+std::shared_ptr<GroupSource> remedy_groups_from_journal(std::string_view detail) {
+  static constexpr std::string_view kVms = "groups @remedy:vms=", kHosts = " @remedy:hosts=";
+  if (detail.rfind(kVms, 0) != 0) return nullptr;
+  const std::size_t vms = 0;
+  const auto hosts = detail.find(kHosts, vms + kVms.size());
+  if (hosts == std::string_view::npos) return nullptr;
+  std::map<std::string, std::string, std::less<>> groups{
+      {"vms", std::string(detail.substr(vms + kVms.size(), hosts - vms - kVms.size()))},
+      {"hosts", std::string(detail.substr(hosts + kHosts.size()))}};
+  return std::make_shared<StaticGroupSource>(std::move(groups));
+}
+
+std::string journaled_step_start(std::size_t number, const std::string& nodes,
+                                 const std::string& command) {
+  return fmt::format("step {} started on {}: {}", number, nodes, command);
+}
+
+std::optional<std::size_t> step_started_in(std::string_view detail) {
+  constexpr std::string_view kHead = "step ";
+  if (detail.substr(0, kHead.size()) != kHead) return std::nullopt;
+  std::size_t number = 0;
+  const char* begin = detail.data() + kHead.size();
+  const char* end = detail.data() + detail.size();
+  const auto [rest, ec] = std::from_chars(begin, end, number);
+  if (ec != std::errc() || rest == begin || number == 0) return std::nullopt;
+  if (std::string_view(rest, static_cast<std::size_t>(end - rest)).substr(0, 12) != " started on ")
+    return std::nullopt;
+  return number;
 }
 
 }  // namespace greenlight::runbook

@@ -172,7 +172,7 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
                                 store.root().string());
     return check;
   }
-  check.history = read_journal(store.journal(run));
+  check.history = store.records(run);
   const RunState state = replay(check.history);
   if (state.finished || state.aborted) {
     check.verdict = state.finished ? Verdict::kFinished : Verdict::kAborted;
@@ -250,6 +250,36 @@ void check_exclusion(const config::Site& site, const GroupResolver& groups,
   } catch (const std::exception& error) {
     throw std::runtime_error(fmt::format("--exclude '{}': {}", nodes, error.what()));
   }
+}
+
+std::set<std::string> runbook_files(const Runbook& book) {
+  std::set<std::string> files{book.file.string()};
+  for (const auto& gate : book.gates) files.insert(gate.mark.file);
+  for (const auto& phase : book.phases) {
+    files.insert(phase.mark.file);
+    for (const auto& step : phase.steps) files.insert(step.mark.file);
+  }
+  files.erase("");
+  return files;
+}
+
+std::string errors_concerning_run(const config::Site& site, const std::vector<Runbook>& books,
+                                  const config::Diagnostics& diagnostics, const RunStore& store,
+                                  const std::string& run) {
+  std::set<std::string> concerned{site.file.string()};
+  const Runbook* book = nullptr;
+  try {
+    if (store.exists(run)) book = find_runbook(books, replay(read_journal(store.journal(run))).runbook);
+  } catch (const std::exception&) {
+    book = nullptr;  // a journal that cannot be read: every error counts
+  }
+  if (book != nullptr) concerned.merge(runbook_files(*book));
+  config::Diagnostics kept;
+  for (const auto& error : diagnostics.errors()) {
+    if (book == nullptr || error.mark.file.empty() || concerned.count(error.mark.file) != 0)
+      kept.error(error.mark, error.message, error.hint);
+  }
+  return kept.ok() ? std::string() : kept.format();
 }
 
 }  // namespace greenlight::runbook

@@ -55,6 +55,17 @@ bool RunStore::exists(const std::string& run) const {
          std::filesystem::exists(journal(run));
 }
 
+std::vector<JournalRecord> RunStore::records(const std::string& run) const {
+  auto records = read_journal(journal(run));
+  if (records.empty() && RunLock::holder(directory(run)) == 0) {
+    throw JournalError(fmt::format(
+        "journal {}: holds no record: the run was created but its start never reached the disk "
+        "(greenlight runbook abort {} closes it)",
+        journal(run).string(), run));
+  }
+  return records;
+}
+
 std::filesystem::path RunStore::journal(const std::string& run) const {
   return root_ / run / "journal";
 }

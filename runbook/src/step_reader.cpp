@@ -140,7 +140,7 @@ std::optional<Step> read_step(LoaderContext& ctx, const Value& value, std::strin
     step.text = *text;
     return step;
   }
-  MapReader reader(body, ctx.diagnostics, step_what);
+  MapReader reader(body, ctx.diagnostics, step_what, "runbook: step: " + key.scalar);
   step.id = reader.string("id").value_or("");
   if (step.kind == StepKind::kRun || step.kind == StepKind::kPower ||
       step.kind == StepKind::kSaveGroup) {
@@ -241,7 +241,7 @@ void add_placeholder_sources(GroupResolver& groups) {
 
 std::optional<Remedy> read_remedy(LoaderContext& ctx, const Value& value, std::string_view what) {
   const std::string remedy_what = fmt::format("{}: remedy", what);
-  MapReader reader(value, ctx.diagnostics, remedy_what);
+  MapReader reader(value, ctx.diagnostics, remedy_what, "runbook: gate: remedy");
   Remedy remedy;
   remedy.mark = value.mark;
   remedy.after = reader.duration("after").value_or(remedy.after);

@@ -22,7 +22,7 @@ out=$("$gl" -c "$site" check remote-peers); rc=$?
 check "a check on another host goes over SSH and says why it cannot run (rc $rc)" grep -q "cannot connect to 127.0.0.9 port 22: .*refused" <<<"$out"
 check "an unreachable host makes the check unknown" test "$rc" -eq 3
 out=$("$gl" -c "$site" check -o json ping-loopback); rc=$?
-check "json output" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d[0]["check"]=="ping-loopback" and d[0]["status"]=="OK"' "$out"
+check "json output" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1])["checks"]; assert d[0]["check"]=="ping-loopback" and d[0]["status"]=="OK"' "$out"
 "$gl" -c "$site" check nosuch 2>/dev/null; rc=$?
 check "unknown check name exits 3 (rc $rc)" test "$rc" -eq 3
 echo "$passed passed, $failed failed"

@@ -128,7 +128,7 @@ run -w 127.0.0.1 --cap 1000 -o json -- "head -c 200000 /dev/zero | tr '\\0' a"
 check "over the cap: still exit 0 (rc $rc: $err)" test "$rc" -eq 0
 check "over the cap: output cut at the cap and marked truncated" python3 -c '
 import json, sys
-r = json.loads(sys.argv[1])[0]
+r = json.loads(sys.argv[1])["results"][0]
 assert len(r["stdout"]) == 1000 and set(r["stdout"]) == {"a"}, len(r["stdout"])
 assert r["truncated"] is True and "truncated" in r["reason"], r
 ' "$out"

@@ -88,7 +88,7 @@ run() {
 }
 field_of() {
   python3 -c 'import json, sys
-for r in json.load(open(sys.argv[1])):
+for r in json.load(open(sys.argv[1]))["checks"]:
     if r["check"] == sys.argv[2]: print(r[sys.argv[3]])' "$dir/last.json" "$1" "$2"
 }
 status_of() { field_of "$1" status; }

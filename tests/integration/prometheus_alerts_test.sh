@@ -92,7 +92,7 @@ YAML
 run() { "$gl" -c "$dir/site.yaml" check -o json "$@" >"$dir/last.json"; }
 field_of() {
   python3 -c 'import json, sys
-for r in json.load(open(sys.argv[1])):
+for r in json.load(open(sys.argv[1]))["checks"]:
     if r["check"] == sys.argv[2]: print(r[sys.argv[3]])' "$dir/last.json" "$1" "$2"
 }
 is() {  # CHECK STATUS MESSAGE: the last run gave that (MESSAGE a glob pattern)

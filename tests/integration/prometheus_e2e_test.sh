@@ -8,6 +8,7 @@
 # stay quiet.
 set -uo pipefail
 source "$(dirname "$0")/../support/serve_port.sh"
+source "$(dirname "$0")/../support/exporter_site.sh"
 gl=${GREENLIGHT:?}
 src=${GREENLIGHT_SOURCE_DIR:?}
 fixtures="$src/tests/fixtures"
@@ -23,19 +24,8 @@ trap cleanup EXIT
 source "$(dirname "$0")/../support/check.sh"
 started=$SECONDS
 
-# The gluster captures of the state under test, under the names gluster.sh reads.
-state="$work/state"
-mkdir -p "$state"
-p3="$fixtures/gluster/peers3"
-ln -s "$p3/pool_list_disconnected.xml" "$state/pool_list.xml"
-ln -s "$p3/peer_status_disconnected.xml" "$state/peer_status.xml"
-ln -s "$p3/volume_info.xml" "$state/volume_info.xml"
-ln -s "$p3/volume_status_peerdown.xml" "$state/volume_status.xml"
-ln -s "$p3/volume_status_all_clients_fuse.xml" "$state/volume_status_all_clients.xml"
-ln -s "$p3/client_list_fuse.txt" "$state/client_list.txt"
-ln -s "$p3/heal_info_peerdown.xml" "$state/heal_info.xml"
-ln -s "$p3/heal_info_summary_peerdown.xml" "$state/heal_info_summary.xml"
-sed -e "s|@FIXTURES@|$fixtures|g" -e "s|@STATE@|$state|g" "$fixtures/exporter/site.yaml.in" >"$work/site.yaml"
+# The gluster captures of a pool with peer gp3 down.
+exporter_site "$fixtures" "$work"
 
 "$gl" -c "$work/site.yaml" serve --listen 127.0.0.1:0 >"$work/greenlight.log" 2>&1 &
 gl_pid=$!

@@ -9,16 +9,12 @@
 set -uo pipefail
 source "$(dirname "$0")/../support/serve_port.sh"
 source "$(dirname "$0")/../support/check.sh"
+source "$(dirname "$0")/../support/proc_counts.sh"
 gl=${GREENLIGHT:?}
 py=/usr/bin/python3
-dir=$(mktemp -d /tmp/greenlight-daemon-XXXXXX)
+source "$(dirname "$0")/../support/workdir.sh"
 serve_pid= client_pid= holder_pid=
-cleanup() {
-  for pid in $client_pid $holder_pid $serve_pid; do kill -9 "$pid" 2>/dev/null; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-[ -n "${KEEP:-}" ] && trap - EXIT && echo "keeping $dir"
+make_workdir daemon client_pid holder_pid serve_pid
 
 cat >"$dir/site.yaml" <<EOF
 site: lab
@@ -116,16 +112,16 @@ assert r["phases"][1]["steps"][0]["kind"] == "run" and r["phases"][1]["steps"][0
 
 # 1b. Nothing of a run stays in serve: descriptors and child processes are
 # counted before and after three more runs (their journals, sockets, pipes
-# and step processes all end with them).
-children_of() { ps --ppid "$1" -o pid= | wc -l; }
-fds_before=$(ls "/proc/$serve_pid/fd" | wc -l)
+# and step processes all end with them; serve_leaks_test checks the same
+# with checks running on a schedule).
+fds_before=$(fd_count "$serve_pid")
 for _ in 1 2 3; do "$gl" runbook exec quick --yes </dev/null >/dev/null 2>&1; done
 sleep 0.5
-fds_after=$(ls "/proc/$serve_pid/fd" | wc -l)
+fds_after=$(fd_count "$serve_pid")
 check "serve holds no more descriptors after three runs ($fds_before before, $fds_after after)" \
   test "$fds_after" -le "$fds_before"
-check "serve has no child process left after the runs ($(children_of "$serve_pid"))" \
-  test "$(children_of "$serve_pid")" -eq 0
+check "serve has no child process left after the runs ($(child_count "$serve_pid"))" \
+  test "$(child_count "$serve_pid")" -eq 0
 
 # 2. exec --detach returns at once; the confirm waits for someone to attach.
 out=$("$gl" runbook exec asks --yes --detach 2>&1 </dev/null); rc=$?

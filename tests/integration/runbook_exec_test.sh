@@ -8,15 +8,9 @@ set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
 source "$(dirname "$0")/../support/check.sh"
-dir=$(mktemp -d /tmp/greenlight-runbook-exec-XXXXXX)
-gl_pid=
-cleanup() {
-  [ -n "$gl_pid" ] && kill -9 "$gl_pid" 2>/dev/null
-  [ -s "$dir/step.pid" ] && kill -9 "$(cat "$dir/step.pid")" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-[ -n "${KEEP:-}" ] && trap - EXIT && echo "keeping $dir"
+source "$(dirname "$0")/../support/workdir.sh"
+gl_pid= workdir_pid_files=step.pid
+make_workdir runbook-exec gl_pid
 
 cat >"$dir/site.yaml" <<EOF
 site: lab
@@ -117,7 +111,7 @@ check "an aborted run does not resume (rc $rc)" grep -q "aborted: nothing to res
 # 5. without --yes, exec asks before the first change; "no" leaves it paused.
 out=$(printf 'n\n' | "$gl" runbook exec failing 2>&1); rc=$?
 check "no approval: paused (rc $rc)" test "$rc" -eq 3
-check "the question names the step" grep -q "changes the cluster: run on self: exit 3" <<<"$out"
+check "the question names the step as it would run" grep -q "changes the cluster: run on here (1 node): exit 3" <<<"$out"
 
 # 5b. one run of a runbook at a time: the paused run above holds "failing".
 paused_run=$(ls "$dir/runs" | grep '^failing-' | grep -v "^$failing_run\$")
@@ -147,6 +141,21 @@ printf 'garbage\nmore garbage\n' >"$dir/runs/mini-20260101-000000/journal"
 out=$("$gl" runbook status 2>&1); rc=$?
 check "status names the damaged journal ($out)" grep -q "mini-20260101-000000 .*damaged: " <<<"$out"
 check "status still lists the other runs" grep -q "^$run .*finished" <<<"$out"
+check "a damaged run in the listing: exit status 1 (rc $rc)" test "$rc" -eq 1
+out=$("$gl" runbook status mini-20260101-000000 2>&1); rc=$?
+check "status of the damaged run says so, exit status 1 as the listing (rc $rc, $out)" \
+  test "$rc" -eq 1 -a -n "$(grep 'run mini-20260101-000000 is damaged: journal .*:1: ' <<<"$out")"
+out=$("$gl" runbook log mini-20260101-000000 2>&1); rc=$?
+check "log of the damaged run: exit status 1 too (rc $rc, $out)" \
+  test "$rc" -eq 1 -a -n "$(grep 'is damaged' <<<"$out")"
+# An empty journal no process holds: created, its start never on disk.
+: >"$dir/runs/mini-20260101-000000/journal"
+out=$("$gl" runbook status 2>&1); rc=$?
+check "an empty journal is listed as damaged, not interrupted (rc $rc, $out)" \
+  grep -q "mini-20260101-000000 .*damaged: .*holds no record" <<<"$out"
+out=$("$gl" runbook status mini-20260101-000000 2>&1); rc=$?
+check "status of it names abort as the way out (rc $rc, $out)" \
+  test "$rc" -eq 1 -a -n "$(grep 'runbook abort mini-20260101-000000' <<<"$out")"
 rm -rf "$dir/runs/mini-20260101-000000"
 cp "$dir/site.yaml" "$dir/site.good"
 sed -i 's/- run: {on: self, command: "exit 3"}/- run: {on: self, comand: "exit 3"}/' "$dir/site.yaml"

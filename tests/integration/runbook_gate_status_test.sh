@@ -8,14 +8,9 @@
 set -uo pipefail
 gl=${GREENLIGHT:?}
 source "$(dirname "$0")/../support/check.sh"
-dir=$(mktemp -d /tmp/greenlight-gate-status-XXXXXX)
+source "$(dirname "$0")/../support/workdir.sh"
 gl_pid=
-cleanup() {
-  [ -n "$gl_pid" ] && kill -9 "$gl_pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-[ -n "${KEEP:-}" ] && trap - EXIT && echo "keeping $dir"
+make_workdir gate-status gl_pid
 
 cat >"$dir/site.yaml" <<EOF
 site: lab

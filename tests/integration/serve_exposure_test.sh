@@ -4,7 +4,9 @@
 # bearer token and basic-auth password (from files); config check, check,
 # plan, and a run with power steps executed by serve follow, while `ps -eo
 # args` is sampled. Then: the secret and the password's hash appear in no
-# output, log, journal, /api/v1 answer, /metrics, status page or ps sample.
+# output, log (serve's at debug level: every check result, every run
+# transition, every control request), journal, /api/v1 answer, /metrics,
+# status page or ps sample.
 # The HTTP side is read-only: POST, PUT, DELETE, PATCH on every path answer
 # 404 or 405 and change nothing. Every control request, accepted or refused,
 # is logged once with who asked.
@@ -70,7 +72,7 @@ check "the power check reads the BMC with the password ($(cat "$dir/check.out"))
 "$gl" runbook plan cycle >"$dir/plan.out" 2>&1
 check "the plan shows the power command" grep -q "ipmitool .* -E " "$dir/plan.out"
 
-IPMI_PASSWORD=$secret "$gl" serve >"$dir/serve.out" 2>&1 &
+IPMI_PASSWORD=$secret "$gl" serve -v >"$dir/serve.out" 2>&1 &
 serve_pid=$!
 http=$(serve_port "$dir/serve.out" 100)
 check "serve listens ($(cat "$dir/serve.out"))" test -n "$http"
@@ -96,6 +98,8 @@ check "the API answered with the token" grep -q '"power"' "$dir/http_api_v1_chec
 check "the run is published" grep -q "$run" "$dir/http_api_v1_runs.out"
 check "the status page was served" grep -qi '<html' "$dir/http_.out"
 check "/metrics was served" grep -q '^greenlight_build_info' "$dir/http_metrics.out"
+check "serve's log has the check's results (debug)" grep -q ' debug check power: still ' "$dir/serve.out"
+check "serve's log has the run's power steps" grep -q " info run $run: step-finished phase off step 1" "$dir/serve.out"
 hits=$(grep -rlF -e "$secret" -e "$hash" "$dir"/*.out "$dir/ps.txt" "$dir/runs" 2>/dev/null)
 check "the secret is nowhere: outputs, serve's log, journal, API, metrics, page, ps (${hits:-none})" \
   test -z "$hits"

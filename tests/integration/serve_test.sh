@@ -35,6 +35,8 @@ check "build info" grep -q '^greenlight_build_info{version=' <<<"$metrics"
 json=$(curl -s "$url/api/v1/checks")
 check "the JSON API lists every check" /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d["checks"]) == 6, d' "$json"
 check "the status page is served on /" grep -q '<title>greenlight</title>' <(curl -s "$url/")
+check "the status page says where its facts are without JavaScript" \
+  grep -q "<noscript>.*JavaScript, which is off" <(curl -s "$url/" | tr -d "\n")
 check "/api/v1/runs answers an empty list" grep -q '"runs": \[\]' <(curl -s "$url/api/v1/runs")
 check "/api/v1/gates answers an empty list" grep -q '"gates": \[\]' <(curl -s "$url/api/v1/gates")
 

@@ -3,7 +3,8 @@
 # known state (tests/fixtures/config/local-checks.yaml: ok, warning, critical
 # and unknown checks) the page's script fetches the API and renders every
 # check with its status, its message, "no run" and "no gate", and keeps
-# polling; then a run executed by serve: its phases, the gate it waits on,
+# polling; then a run executed by serve: its phases as a timeline (done,
+# waiting on the gate since when, pending; a legend), the gate it waits on,
 # red, and why, then every phase done; then the Readiness section and
 # /api/v1/readiness: a runbook blocked by a check red for a known reason,
 # one ready on a green check, a gate check serve does not run shown
@@ -118,12 +119,24 @@ browser --dump-dom --virtual-time-budget=5000 "$url/" >"$out/dom-run.html"
 dom="$out/dom-run.html"
 check "the run is shown" grep -q 'data-run="gated-' "$dom"
 check "its first phase done" grep -q 'prepare (done)' "$dom"
-check "the phase waiting on the gate" grep -Eq 'wait-flag \((running|waiting)\)' "$dom"
+check "the phase waiting on the gate, which and since when" \
+  grep -Eq 'wait-flag \(waiting on gate flag-up since [0-9]{2}:[0-9]{2}:[0-9]{2}Z, [0-9]+ s\)' "$dom"
 check "the next phase pending" grep -q 'after (pending)' "$dom"
+# The timeline: one segment per phase, in order, its state as data and words.
+check "the timeline's segments in phase order, each with its state" test \
+  "$(grep -o 'data-phase="[^"]*" data-state="[^"]*"' "$dom" | tr '\n' ' ')" = \
+  'data-phase="prepare" data-state="done" data-phase="wait-flag" data-state="waiting" data-phase="after" data-state="pending" '
+check "the timeline is labelled for screen readers" grep -q '<ol class="timeline" aria-label="phases of run gated-' "$dom"
+check "the waiting segment names its gate" grep -Eq '<li class="t-waiting" data-phase="wait-flag" data-state="waiting" title="wait-flag \(waiting on gate flag-up since [^"]*" style="[^"]*" data-gate="flag-up">' "$dom"
+check "the done segment says when it ran and how long" \
+  grep -Eq 'data-phase="prepare" data-state="done" title="prepare \(done\) [0-9:]{8}Z to [0-9:]{8}Z, [0-9]+ s"' "$dom"
+check "the legend names every state in words" test \
+  "$(grep -o 'data-legend="[a-z]*">[a-z]*<' "$dom" | tr '\n' ' ')" = \
+  "$(for s in done running waiting paused pending skipped failed; do printf 'data-legend="%s">%s< ' $s $s; done)"
 check "the gate red" grep -q 'data-gate="flag-up" data-status="red"' "$dom"
 check "why the gate is red" grep -Eq 'flag.*(exit status 1|no result)' "$dom"
 browser --screenshot="$out/status-run.png" --window-size=1366,900 --virtual-time-budget=5000 "$url/" >/dev/null
-check "screenshot of the run saved" test -s "$out/status-run.png"
+check "screenshot of the run, its timeline waiting on the gate, saved in $out" test -s "$out/status-run.png"
 touch "$work/flag"
 # The run's own state (a phase done says nothing about the run).
 run_done() {
@@ -137,6 +150,7 @@ check "the run finishes once the gate is green" run_done
 browser --dump-dom --virtual-time-budget=5000 "$url/" >"$out/dom-done.html"
 for phase in prepare wait-flag after; do
   check "phase $phase shown done" grep -q "$phase (done)" "$out/dom-done.html"
+  check "phase $phase's segment done" grep -q "data-phase=\"$phase\" data-state=\"done\"" "$out/dom-done.html"
 done
 kill -TERM "$pid"; wait "$pid"; pid=""
 # Readiness: what `runbook check` says, judged on serve's own results.

@@ -123,6 +123,7 @@ class ScriptedRunner : public CommandRunner {
            std::function<void(RunResult)> done) override {
     const std::string text = command.text();
     recorded.push_back(endpoint.node + ": " + text);
+    if (on_command) on_command(endpoint.node, text);
     RunResult result;
     result.node = endpoint.node;
     result.command = text;
@@ -162,6 +163,8 @@ class ScriptedRunner : public CommandRunner {
   /// A command containing the key exits with this code and stderr, every time.
   std::map<std::string, std::pair<int, std::string>> failing_commands;
   std::vector<std::string> recorded;
+  /// Called as each command starts (node, command text), before it ends.
+  std::function<void(const std::string&, const std::string&)> on_command;
 
  private:
   asio::io_context& io_;

@@ -26,7 +26,7 @@ TEST_CASE("worst ranks critical above unknown above warning above ok") {
   CHECK(worst(Status::ok, Status::ok) == Status::ok);
 }
 
-TEST_CASE("a result is green only when ok; a default result is unknown") {
+TEST_CASE("a result is green only when ok, a default result is unknown") {
   CheckResult r;
   CHECK(r.status == Status::unknown);
   CHECK_FALSE(r.green());

@@ -183,3 +183,31 @@ TEST_CASE("gluster checks keep gluster's reason, on stdout or on stderr") {
   CHECK(r.status == checks::Status::unknown);
   CHECK(r.message == "heal info v1 failed: Error : Request timed out");
 }
+
+TEST_CASE("a node set parameter written empty is an error at its place, never a check of nothing") {
+  for (const std::string& check :
+       {std::string("  r: {kind: name_resolution, names: \"\"}\n"),
+        std::string("  p: {kind: fping, targets: \" \"}\n")}) {
+    Harness h(check);
+    auto groups = h.site.group_resolver();
+    auto built = checks::make_check(h.site.checks.at(0), h.site, *groups, h.diagnostics);
+    CHECK_THAT(h.diagnostics.format(), Catch::Contains("site.yaml:5:") &&
+                                           Catch::Contains("an empty node set"));
+  }
+  Harness named("  r: {kind: name_resolution, names: \"top[1-3]\"}\n");
+  auto groups = named.site.group_resolver();
+  CHECK(checks::make_check(named.site.checks.at(0), named.site, *groups, named.diagnostics));
+  CHECK(named.diagnostics.ok());
+}
+
+TEST_CASE("a check's `on:` hosts must be the site's: a typo is an error at its place") {
+  Harness typo("  r: {kind: name_resolution, names: top1, on: \"top[1-2],top9,tpo1\"}\n");
+  auto groups = typo.site.group_resolver();
+  checks::make_check(typo.site.checks.at(0), typo.site, *groups, typo.diagnostics);
+  CHECK_THAT(typo.diagnostics.format(),
+             Catch::Contains("site.yaml:5:") && Catch::Contains("on: top9,tpo1 are not in the site's hosts"));
+  Harness known("  r: {kind: name_resolution, names: top1, on: \"top[1-3],self\"}\n");
+  groups = known.site.group_resolver();
+  CHECK(checks::make_check(known.site.checks.at(0), known.site, *groups, known.diagnostics));
+  CHECK(known.diagnostics.ok());
+}

@@ -72,18 +72,34 @@ void check_help(const std::string& words) {
 
 TEST_CASE("every subcommand answers --help with its usage and examples on stdout") {
   const auto names = commands();
-  for (const char* expected : {"check", "config", "exec", "nodeset", "resolve", "runbook", "serve"})
+  for (const char* expected :
+       {"check", "config", "exec", "help", "nodeset", "resolve", "runbook", "serve"})
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   for (const auto& name : names) {
     check_help(name + " --help");
     check_help(name + " -h");
   }
-  for (const char* sub : {"list", "plan", "exec", "resume", "attach", "status", "log", "abort"})
+  CHECK(std::find(names.begin(), names.end(), "__complete") == names.end());
+  for (const char* sub :
+       {"list", "plan", "check", "exec", "resume", "attach", "status", "log", "abort"})
     check_help(std::string("runbook ") + sub + " --help");
   check_help("config check --help");
   // --help wins over what else is on the line, as it does for optparse.
   check_help("exec -w node1 --help");
   check_help("check gluster_peers --help");
+}
+
+TEST_CASE("greenlight help COMMAND... says what COMMAND... --help says") {
+  CHECK(run("help runbook plan").out == run("runbook plan --help").out);
+  CHECK(run("help nodeset").out == run("nodeset --help").out);
+  CHECK(run("help").out == run("--help").out);
+  const Output unknown = run("help nosuch");
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("unknown command 'nosuch'"));
+  const Output man = run("help --man");
+  CHECK(man.exit_code == 0);
+  CHECK(man.err.empty());
+  CHECK_THAT(man.out, Catch::StartsWith(".\\\" greenlight(1)"));
 }
 
 TEST_CASE("a usage error says so on stderr, with the usage, and exits as the command's usage code") {
@@ -112,4 +128,30 @@ TEST_CASE("an unknown option or subcommand is named, before what is missing") {
   CHECK_THAT(sub_option.err, Catch::Contains("unknown option '--bogus'"));
   // Known words still get CLI11's own reason.
   CHECK_THAT(run("exec").err, Catch::Contains("-w"));
+}
+
+// What the operator typed comes back in an error with its control bytes
+// escaped: a pasted escape sequence cannot clear the screen or fake a line.
+TEST_CASE("nodeset and runbook abort echo typed text escaped, never raw") {
+  const Output parse = run("nodeset -e \"$(printf 'a\\033[2Jb[')\"");
+  CHECK(parse.exit_code == 1);
+  CHECK(parse.err.find('\x1b') == std::string::npos);
+  CHECK(parse.err.find("\\x1b[2J") != std::string::npos);
+  const Output source = run("nodeset -s \"$(printf 'x\\033[2J')\" -e a");
+  CHECK(source.exit_code == 1);
+  CHECK(source.err.find('\x1b') == std::string::npos);
+  const std::string site = "/tmp/greenlight_cli_help_test.site." + std::to_string(::getpid());
+  {
+    std::FILE* file = std::fopen(site.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("site: t\n", file);
+    std::fclose(file);
+  }
+  const Output abort = run("-c " + site +
+                           " runbook abort r1 --runs /nonexistent --reason \"$(printf 'a\\033[2J')\"");
+  std::remove(site.c_str());
+  CHECK(abort.exit_code == 2);
+  CHECK(abort.err ==
+        "greenlight runbook abort: --reason: a reason is one line of text: control character "
+        "0x1b at byte 2\n");
 }

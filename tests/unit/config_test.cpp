@@ -50,6 +50,23 @@ TEST_CASE("host attributes pair up with node sets of the same size") {
         "value per host, e.g. 10.1.0.[1-3] for top[1-3])\n");
 }
 
+TEST_CASE("a host's name, address, bmc and user are plain names, refused where they are written") {
+  // Each goes into commands (the SSH host and user, the power command's
+  // {bmc}): a shell word, an option or a second line never gets that far.
+  CHECK(errors_of("hosts:\n  n1: {address: 'a;id'}\n") ==
+        "site.yaml:2:17: error: host 'n1': address 'a;id' is not a plain name: it holds ';' (a "
+        "name or address is letters, digits, '.', '_' and '-', starting with a letter or digit)\n");
+  CHECK_THAT(errors_of("hosts:\n  n1: {bmc: '-oProxyCommand=x'}\n"),
+             Catch::Contains("host 'n1': bmc '-oProxyCommand=x' is not a plain name: it starts "
+                             "with '-'"));
+  CHECK_THAT(errors_of("hosts:\n  n1: {user: \"root\\nid\"}\n"),
+             Catch::Contains("site.yaml:2:15: error: host 'n1': user"));
+  CHECK_THAT(errors_of("hosts:\n  \"n$(id)\": {}\n"),
+             Catch::Contains("site.yaml:2:3: error: host 'n$(id)'"));
+  CHECK(errors_of("hosts:\n  top[1-2].ocean: {address: '10.1.0.[1-2]', bmc: 'top[1-2]-bmc', user: "
+                  "gl_admin}\n") == "");
+}
+
 TEST_CASE("unknown keys are named with a hint, at their line and column") {
   CHECK(errors_of("site: x\nhots: {}\n") ==
         "site.yaml:2:1: error: site configuration: unknown key 'hots' (did you mean 'hosts'?)\n");

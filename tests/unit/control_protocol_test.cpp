@@ -217,6 +217,24 @@ TEST_CASE("bad requests are refused with what is wrong") {
   CHECK(refusal(std::string(control::kMaxLine + 1, ' ')).find("longer than") != std::string::npos);
   CHECK(refusal("{\"request\": \"exec\", \"runbook\": \"\xff\"}").find("not JSON") == 0);
   CHECK(refusal(R"({"request": "attach", "run": "r1"})") == "(accepted)");
+  // A reason is printed by runbook log, status and attached terminals: one
+  // line of text, no escape sequence that would move a cursor or fake a line.
+  CHECK(refusal(R"({"request": "abort", "run": "r1", "reason": "disk\u001b[2J full"})") ==
+        "abort: \"reason\": a reason is one line of text: control character 0x1b at byte 5");
+  CHECK(refusal(R"({"request": "answer", "run": "r1", "question": 1, "decision": "skip", "reason": "ok\nrun r1 finished"})") ==
+        "answer: \"reason\": a reason is one line of text: control character 0x0a at byte 3");
+  CHECK(refusal(R"({"request": "abort", "run": "r1", "reason": ")" + std::string(1001, 'x') + "\"}")
+            .find("at most 1000 bytes") != std::string::npos);
+  CHECK(refusal(R"({"request": "abort", "run": "r1", "reason": "BMC unreachable, café"})") ==
+        "(accepted)");
+  // A key twice: a reader and greenlight could take different values.
+  CHECK(refusal(R"({"request": "abort", "run": "r1", "run": "r2"})") ==
+        "key \"run\" given twice");
+  CHECK(refusal(R"({"request": "exec", "runbook": "r", "groups": {"a": "n1", "a": "n2"}})") ==
+        "key \"a\" given twice");
+  // The same key in two sibling objects is no duplicate.
+  CHECK(refusal(R"({"request": "exec", "runbook": "r", "a": {"k": 1}, "b": {"k": 2}})")
+            .find("given twice") == std::string::npos);
 }
 
 TEST_CASE("bad events are refused too") {

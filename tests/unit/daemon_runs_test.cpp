@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include "greenlight/control/daemon_runs.h"
+#include "greenlight/core/log.h"
+#include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_store.h"
 #include "support/executor_harness.h"
 
 using namespace greenlight;
@@ -64,6 +67,12 @@ struct Daemon {
   ExecutorHarness h{kFailing};
   exporter::Snapshot snapshot;
   std::vector<std::string> log;  ///< serve's log lines about requests
+  /// serve's log lines about runs, with their levels
+  std::vector<std::pair<greenlight::log::Level, std::string>> transitions;
+  greenlight::log::Capture capture{[this](greenlight::log::Level level, const std::string& line) {
+    if (line.rfind("control: ", 0) == 0) log.push_back(line);
+    if (line.rfind("run ", 0) == 0) transitions.emplace_back(level, line);
+  }};
   control::DaemonRuns runs{h.io, snapshot,
                            [this] {
                              control::RunPlace place;
@@ -79,8 +88,7 @@ struct Daemon {
                              };
                              place.runs = h.dir.path / "runs";
                              return place;
-                           },
-                           [this](const std::string& line) { log.push_back(line); }};
+                           }};
 
   std::shared_ptr<FakeConnection> connect() {
     auto connection = std::make_shared<FakeConnection>();
@@ -116,7 +124,7 @@ Request answer_to(const std::string& run, std::uint64_t question) {
 
 }  // namespace
 
-TEST_CASE("a pause waits for whoever attaches; answers must fit the question") {
+TEST_CASE("a pause waits for whoever attaches, answers must fit the question") {
   Daemon d;
   d.h.runner.failing_commands["fail-me"] = {3, "boom"};
   auto first = d.connect();
@@ -144,11 +152,16 @@ TEST_CASE("a pause waits for whoever attaches; answers must fit the question") {
   wrong.yes = true;
   second->say(wrong);
   CHECK(second->last(Event::Kind::kError)->message.find("is not open") != std::string::npos);
+  CHECK(second->last(Event::Kind::kError)->code == "answer-refused");
+  // A refused answer leaves the question open: it is put to the terminal again.
+  const auto asked = second->events.size();
   auto yes = answer_to(run, question.id);
   yes.yes = true;
   second->say(yes);
   CHECK(second->last(Event::Kind::kError)->message.rfind("the run is paused: answer one of", 0) ==
         0);
+  CHECK(second->events.back().kind == Event::Kind::kQuestion);
+  CHECK(second->events.size() > asked);
   auto skip = answer_to(run, question.id);
   skip.decision = runbook::Decision::Kind::kSkip;
   second->say(skip);
@@ -221,4 +234,86 @@ TEST_CASE("every request is logged once, accepted or refused, with who asked") {
   REQUIRE(d.log.size() == 4);
   CHECK_THAT(d.log[3], Catch::StartsWith("control: attach run " + run + " from uid 0") &&
                            Catch::EndsWith(": accepted"));
+}
+
+TEST_CASE("every transition of a run is logged once, from its journal, with its level") {
+  Daemon d;
+  const auto& lines = d.transitions;
+  d.h.runner.failing_commands["fail-me"] = {3, "boom"};
+  auto client = d.connect();
+  client->say(exec_of("book"));
+  REQUIRE(client->last(Event::Kind::kAccepted) != nullptr);
+  const std::string run = client->last(Event::Kind::kAccepted)->run;
+  REQUIRE(d.run_until([&] { return client->last(Event::Kind::kQuestion) != nullptr; }));
+  Request abort;
+  abort.kind = Request::Kind::kAbort;
+  abort.run = run;
+  abort.reason = "test over";
+  client->say(abort);
+  REQUIRE(d.run_until([&] { return client->last(Event::Kind::kEnded) != nullptr; }));
+  const auto journal = runbook::read_journal(runbook::RunStore(d.h.dir.path / "runs").journal(run));
+  std::size_t logged = 0;
+  for (const auto& record : journal) {
+    const std::string event = runbook::to_string(record.event);
+    if (event == "step-process" || event == "step-remote") continue;  // debug only
+    std::size_t times = 0;
+    for (const auto& [level, line] : lines) {
+      if (line.rfind("run " + run + ": " + event, 0) == 0) ++times;
+    }
+    INFO(event);
+    CHECK(times == 1);
+    ++logged;
+  }
+  CHECK(lines.size() == logged);
+  auto level_of = [&](const std::string& event) {
+    for (const auto& [level, line] : lines) {
+      if (line.rfind("run " + run + ": " + event, 0) == 0) return level;
+    }
+    return greenlight::log::Level::kDebug;
+  };
+  CHECK(level_of("run-started") == greenlight::log::Level::kInfo);
+  CHECK(level_of("step-failed") == greenlight::log::Level::kWarning);
+  CHECK(level_of("run-aborted") == greenlight::log::Level::kWarning);
+}
+
+TEST_CASE("two terminals answer at once: the first answer is taken, the other is told by whom") {
+  Daemon d;
+  d.h.runner.failing_commands["fail-me"] = {3, "boom"};
+  auto first = d.connect();
+  first->say(exec_of("book"));
+  REQUIRE(first->last(Event::Kind::kAccepted) != nullptr);
+  const std::string run = first->last(Event::Kind::kAccepted)->run;
+  REQUIRE(d.run_until([&] { return first->last(Event::Kind::kQuestion) != nullptr; }));
+  const auto question = first->last(Event::Kind::kQuestion)->question;
+  auto second = d.connect();
+  Request attach;
+  attach.run = run;
+  second->say(attach);
+  REQUIRE(second->last(Event::Kind::kQuestion) != nullptr);
+
+  auto abort = answer_to(run, question.id);
+  abort.decision = runbook::Decision::Kind::kAbort;
+  abort.reason = "the first operator stops it";
+  first->say(abort);
+  auto retry = answer_to(run, question.id);
+  retry.decision = runbook::Decision::Kind::kRetry;
+  second->say(retry);
+  const Event* refused = second->last(Event::Kind::kError);
+  REQUIRE(refused != nullptr);
+  CHECK(refused->code == "answer-refused");
+  CHECK_THAT(refused->message, Catch::Contains("is not open: question " +
+                                               std::to_string(question.id) + " was answered by") &&
+                                   Catch::EndsWith(": abort"));
+  // Both terminals still follow the run to its end, and saw who answered.
+  REQUIRE(d.run_until([&] { return second->last(Event::Kind::kEnded) != nullptr; }));
+  CHECK(second->last(Event::Kind::kAnswered) != nullptr);
+  CHECK(first->last(Event::Kind::kEnded) != nullptr);
+  CHECK(second->last(Event::Kind::kEnded)->outcome == "aborted");
+  bool told = false;
+  for (const auto& event : first->events)
+    told = told || (event.kind == Event::Kind::kReport &&
+                    event.line.find("answer 'retry' of") != std::string::npos &&
+                    event.line.find("not taken") != std::string::npos);
+  CHECK(told);
+  CHECK(d.h.runner.count("fail-me") == 1);
 }

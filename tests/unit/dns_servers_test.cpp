@@ -24,7 +24,7 @@ std::vector<AddressRecord> records() {
 
 }  // namespace
 
-TEST_CASE("DNS server addresses: IPv4, IPv6, ports; names refused") {
+TEST_CASE("DNS server addresses: IPv4, IPv6, ports, names refused") {
   CHECK(parse_dns_server("127.0.0.53")->text() == "127.0.0.53:53");
   CHECK(parse_dns_server("127.0.0.53:5353")->port == 5353);
   CHECK(parse_dns_server("[::1]:5353")->text() == "[::1]:5353");

@@ -59,7 +59,7 @@ TEST_CASE("gluster_peers: peers probed by address match their hosts, however wri
   CHECK_THAT(other.message, Catch::Contains("unexpected peer fd00::9"));
 }
 
-TEST_CASE("nagios perfdata: uom names the unit of the exported value; a label twice is one series") {
+TEST_CASE("nagios perfdata: uom names the unit of the exported value, a label twice is one series") {
   const auto output = parse_nagios_output("DISK OK | /=2643MB;;;0 d=4ms f=6% a=1 a=2 used=1,234,567B\n");
   REQUIRE(output.ok());
   const auto r = nagios_verdict(output, 0, "disk");

@@ -56,7 +56,7 @@ void green_on_hurry(ExecutorHarness& h) {
 
 }  // namespace
 
-TEST_CASE("self_poweroff ends the process's run; resume after the boot continues with startup") {
+TEST_CASE("self_poweroff ends the process's run, resume after the boot continues with startup") {
   ExecutorHarness h(kRestart);
   green_on_hurry(h);
   h.options.boot_id = "boot-1";

@@ -178,6 +178,15 @@ TEST_CASE("fleet verdict, no_other_active: a running VM outside the list is name
   CHECK(r.message ==
         "1 unit pcocc-vm-* not expected and not stopped: pcocc-vm-login1.service "
         "(active/running on 27b1e0c94d3f4a6b8e2c1d0f9a8b7c62/10.1.0.2)");
+  // With the site's hosts known, the message names the hypervisor.
+  expect.hosts = {{"10.1.0.2", "top2"}, {"top2", "top2"}};
+  CHECK_THAT(fleet_units_verdict(*units, expect, 0).message,
+             Catch::EndsWith("pcocc-vm-login1.service (active/running on top2 "
+                             "(27b1e0c94d3f4a6b8e2c1d0f9a8b7c62/10.1.0.2))"));
+  CHECK(host_of_machine("27b1e0c9.../10.1.0.2", expect.hosts) == "top2");
+  CHECK(host_of_machine("27b1e0c9.../10.9.9.9", expect.hosts).empty());
+  CHECK(host_of_machine("-", expect.hosts).empty());
+  expect.hosts.clear();
   // The DNS VMs may still run while the others are stopped.
   expect.active_allowed = {"login1"};
   CHECK(fleet_units_verdict(*units, expect, 0).green());

@@ -105,7 +105,7 @@ TEST_CASE("fleet_units names the VMs that keep it red and where fleet runs them"
   CHECK(result.facts_of("vm_machine").at("auto1") == "-");
 }
 
-TEST_CASE("a remedy runs once the gate is red `after`, on what keeps it red; the gate then opens") {
+TEST_CASE("a remedy runs once the gate is red `after`, on what keeps it red, the gate then opens") {
   ExecutorHarness h(book_with("          stable_for: 300ms\n          timeout: 10s",
                               "            after: 400ms\n            attempts: 2"));
   // Red with admin1 stuck until fleet was started again on its hypervisor.
@@ -136,8 +136,8 @@ TEST_CASE("a remedy runs once the gate is red `after`, on what keeps it red; the
   CHECK(finished[0].detail == "ok");
   std::vector<std::string> steps;
   for (const auto& r : of(records, JournalEvent::kRemedyStep)) steps.push_back(r.detail);
-  CHECK(steps == std::vector<std::string>{
-                     "step 1 started on n2: systemctl stop fleet", "step 1 ok on 1 node",
+  CHECK(steps == std::vector<std::string>{"groups @remedy:vms=admin1 @remedy:hosts=n2",
+                                          "step 1 started on n2: systemctl stop fleet", "step 1 ok on 1 node",
                      "step 2 started on n1: fleetctl stop --no-block pcocc-vm-admin1.service",
                      "step 2 ok on 1 node", "step 3 started on n2: systemctl start fleet",
                      "step 3 ok on 1 node"});
@@ -149,7 +149,7 @@ TEST_CASE("a remedy runs once the gate is red `after`, on what keeps it red; the
   CHECK(h.last_snapshot->remedies[0].last == "attempt 1 of 2: admin1 (running) on n2: ok");
 }
 
-TEST_CASE("remedy attempts are bounded; the timeout holds; the operator can run one more") {
+TEST_CASE("remedy attempts are bounded, the timeout holds, the operator can run one more") {
   ExecutorHarness h(
       book_with("          timeout: 1500ms", "            after: 100ms\n            attempts: 2"));
   h.runner.failing_commands["systemctl stop fleet"] = {1, "Failed to stop fleet.service"};
@@ -193,21 +193,60 @@ TEST_CASE("remedy attempts are bounded; the timeout holds; the operator can run 
   CHECK(h.last_snapshot->remedies.at(0).attempts == 5);
 }
 
-TEST_CASE("a remedy interrupted by a crash is never run again; its attempt counts") {
+namespace {
+
+// A journal cut by a crash while a remedy's step 1 ran (with or without the
+// record of the groups its steps read).
+void crashed_in_remedy(ExecutorHarness& h, bool with_groups) {
+  auto journal = runbook::Journal::create(h.journal_path());
+  journal.append(JournalEvent::kRunStarted, "", "", "book");
+  journal.append(JournalEvent::kPhaseStarted, "stop-vms", "", "");
+  journal.append(JournalEvent::kStepStarted, "stop-vms", "1", "run");
+  journal.append(JournalEvent::kStepFinished, "stop-vms", "1", "ok on 1 node");
+  journal.append(JournalEvent::kGateWaiting, "stop-vms", "g", "");
+  journal.append(JournalEvent::kRemedyStarted, "stop-vms", "g",
+                 "attempt 1 of 1: admin1 (running) on n2");
+  if (with_groups)
+    journal.append(JournalEvent::kRemedyStep, "stop-vms", "g",
+                   "groups @remedy:vms=admin1 @remedy:hosts=n2");
+  journal.append(JournalEvent::kRemedyStep, "stop-vms", "g",
+                 "step 1 started on n2: systemctl stop fleet");
+}
+
+}  // namespace
+
+TEST_CASE("a remedy cut by a crash: its step in flight never runs again, the steps after it do") {
   ExecutorHarness h(
       book_with("          timeout: 600ms", "            after: 50ms\n            attempts: 1"));
-  {
-    auto journal = runbook::Journal::create(h.journal_path());
-    journal.append(JournalEvent::kRunStarted, "", "", "book");
-    journal.append(JournalEvent::kPhaseStarted, "stop-vms", "", "");
-    journal.append(JournalEvent::kStepStarted, "stop-vms", "1", "run");
-    journal.append(JournalEvent::kStepFinished, "stop-vms", "1", "ok on 1 node");
-    journal.append(JournalEvent::kGateWaiting, "stop-vms", "g", "");
-    journal.append(JournalEvent::kRemedyStarted, "stop-vms", "g",
-                   "attempt 1 of 1: admin1 (running) on n2");
-    journal.append(JournalEvent::kRemedyStep, "stop-vms", "g",
-                   "step 1 started on n2: systemctl stop fleet");
-  }
+  crashed_in_remedy(h, true);
+  h.results.on_hurry = [&h](const std::string& key) {
+    h.results.set(key, checks::Status::critical, "1 of 2 units not stopped", stuck_facts());
+  };
+  CHECK(h.run() == RunOutcome::kPaused);
+  // Steps 2 and 3 ran (fleet started again on n2); step 1 did not run again.
+  REQUIRE(h.runner.recorded.size() == 2);
+  CHECK_THAT(h.runner.recorded[0], Catch::Contains("fleetctl stop --no-block pcocc-vm-admin1.service"));
+  CHECK_THAT(h.runner.recorded[1], Catch::Contains("systemctl start fleet"));
+  for (const auto& command : h.runner.recorded)
+    CHECK_THAT(command, !Catch::Contains("systemctl stop fleet"));
+  const auto steps = of(h.records(), JournalEvent::kRemedyStep);
+  CHECK(std::any_of(steps.begin(), steps.end(), [](const auto& r) {
+    return r.detail.find("interrupted: greenlight stopped in step 1 started on n2: systemctl stop "
+                         "fleet (it may have run; not run again); steps 2-3 never ran") !=
+           std::string::npos;
+  }));
+  const auto finished = of(h.records(), JournalEvent::kRemedyFinished);
+  REQUIRE(finished.size() == 1);
+  CHECK(finished[0].detail == "ok");
+  // The attempt counts: no new one in the wait after it.
+  CHECK(of(h.records(), JournalEvent::kRemedyStarted).size() == 1);
+  CHECK(of(h.records(), JournalEvent::kGateTimedOut).size() == 1);
+}
+
+TEST_CASE("a remedy cut by a crash without the record of its groups: said, run by hand") {
+  ExecutorHarness h(
+      book_with("          timeout: 600ms", "            after: 50ms\n            attempts: 1"));
+  crashed_in_remedy(h, false);
   h.results.on_hurry = [&h](const std::string& key) {
     h.results.set(key, checks::Status::critical, "1 of 2 units not stopped", stuck_facts());
   };
@@ -215,7 +254,9 @@ TEST_CASE("a remedy interrupted by a crash is never run again; its attempt count
   CHECK(h.runner.recorded.empty());
   const auto finished = of(h.records(), JournalEvent::kRemedyFinished);
   REQUIRE(finished.size() == 1);
-  CHECK_THAT(finished[0].detail, Catch::StartsWith("interrupted: greenlight stopped during it"));
+  CHECK_THAT(finished[0].detail,
+             Catch::StartsWith("interrupted: greenlight stopped in step 1") &&
+                 Catch::Contains("run them by hand"));
   CHECK(of(h.records(), JournalEvent::kRemedyStarted).size() == 1);
   CHECK(of(h.records(), JournalEvent::kGateTimedOut).size() == 1);
 }
@@ -309,4 +350,18 @@ TEST_CASE("the loader refuses remedies it could not run") {
 )"),
              Catch::Contains("'steps' is required") &&
                  Catch::Contains("@remedy: groups exist only in a gate's remedy steps"));
+}
+
+TEST_CASE("a remedy step's start record is read back only when it is one") {
+  CHECK(runbook::journaled_step_start(2, "top2", "systemctl start fleet") ==
+        "step 2 started on top2: systemctl start fleet");
+  CHECK(runbook::step_started_in(runbook::journaled_step_start(12, "top[1-2]", "true")) == 12u);
+  CHECK_FALSE(runbook::step_started_in("step 2 failed: no such group"));
+  CHECK_FALSE(runbook::step_started_in("step 2 skipped: no node"));
+  CHECK_FALSE(runbook::step_started_in("groups @remedy:vms=admin1 @remedy:hosts=top2"));
+  CHECK_FALSE(runbook::step_started_in("step x started on top2: true"));
+  CHECK_FALSE(runbook::step_started_in("step 0 started on top2: true"));
+  CHECK_FALSE(runbook::step_started_in("step 99999999999999999999999 started on top2: true"));
+  CHECK_FALSE(runbook::step_started_in("step "));
+  CHECK_FALSE(runbook::step_started_in(""));
 }

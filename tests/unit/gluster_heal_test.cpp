@@ -90,6 +90,11 @@ TEST_CASE("heal info summary --xml: clean, pending, and glusterd's Failed status
   CHECK(down.status ==
         "Failed to process entries completely. (Transport endpoint is not connected)");
   CHECK(down.unreadable_reason() == "Transport endpoint is not connected");
+  // Connected but without a count: the reason says what could not be read.
+  BrickHeal countless;
+  countless.status = "Connected";
+  CHECK(countless.unreadable_reason() ==
+        "Connected, but its entry count is missing or not a number");
   CHECK_FALSE(down.total.has_value());
   CHECK_FALSE(down.pending.has_value());
 

@@ -101,7 +101,7 @@ TEST_CASE("heal progress: counts that stop falling for stuck_after are a stuck h
 }
 
 TEST_CASE(
-    "heal progress: nothing pending is green and ends the trend; an unreadable brick keeps it") {
+    "heal progress: nothing pending is green and ends the trend, an unreadable brick keeps it") {
   HealProgress progress;
   const auto t0 = std::chrono::system_clock::time_point{} + std::chrono::hours(1000);
   progress.observe(t0, summary_at(6));

@@ -85,6 +85,16 @@ TEST_CASE("hosts files: every host holds every critical name, or the host and na
   const auto bad = hosts_files_verdict(records(), {{"worker02", wrong, {}}});
   CHECK(bad.status == Status::critical);
   CHECK(bad.message == "top1 is 10.9.9.9 in the hosts file of worker02, expected 10.1.0.1");
+
+  // More hosts at fault than a message lists: the rest are still named.
+  const std::vector<HostsLookup> none = {
+      {"top1", 2, {}}, {"top1-adm", 2, {}}, {"worker02", 2, {}}, {"worker02-adm", 2, {}}};
+  std::vector<HostsFileAnswers> six;
+  for (const char* host : {"w1", "w2", "w3", "w4", "w5", "w6"}) six.push_back({host, none, {}});
+  const auto many = hosts_files_verdict(records(), six);
+  CHECK(many.status == Status::critical);
+  CHECK_THAT(many.message, Catch::Contains("(+2 more: ") && Catch::Contains("of w5") &&
+                               Catch::Contains("of w6"));
 }
 
 TEST_CASE(

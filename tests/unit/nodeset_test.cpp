@@ -89,7 +89,7 @@ TEST_CASE("malformed node sets name the wrong part and its position") {
   CHECK_THROWS_AS(NodeSet::parse("n[5-1]"), NodeSetParseError);
 }
 
-TEST_CASE("groups resolve through their source; unknown groups are errors by default") {
+TEST_CASE("groups resolve through their source, unknown groups are errors by default") {
   GroupResolver groups;
   groups.add_source(
       "site", std::make_shared<StaticGroupSource>(std::map<std::string, std::string, std::less<>>{

@@ -79,7 +79,7 @@ void run_all(const std::string& input) {
   const auto units = parse_fleet_units(input);
   if (units.ok())
     (void)fleet_units_verdict(*units,
-                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, 0);
+                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}, {}}, 0);
   const auto plugin = parse_nagios_output(input);
   (void)nagios_verdict(plugin, 0, "x");
   (void)parse_confiture_addresses(
@@ -207,7 +207,7 @@ TEST_CASE("wrong exit statuses: a clean-looking output is not trusted") {
   const auto units = parse_fleet_units(fixture("fleet/list_units_full.txt"));
   REQUIRE(units.ok());
   CHECK(fleet_units_verdict(
-            *units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, 1)
+            *units, {{"admin1"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}, {}}, 1)
             .status == Status::unknown);
   CHECK(nagios_verdict(parse_nagios_output("OK all fine\n"), 255, "x").status == Status::unknown);
 }

@@ -48,7 +48,7 @@ TEST_CASE("chassis power: ipmitool's status lines, and nothing else, say on or o
              Catch::Contains("no 'power is on|off' in the status output: 'Device ID"));
 }
 
-TEST_CASE("power off: chassis off and silent; on, answering, or unread keeps it closed") {
+TEST_CASE("power off: chassis off and silent, on, answering, or unread keeps it closed") {
   CHECK(power_state_verdict({node("islet01", false, false), node("islet02", false, false)},
                             PowerGoal::off)
             .green());
@@ -71,7 +71,7 @@ TEST_CASE("power off: chassis off and silent; on, answering, or unread keeps it 
   CHECK(std::isnan(unread.samples.at(0).value));
 }
 
-TEST_CASE("power on: chassis on and answering; booting is a warning, off critical") {
+TEST_CASE("power on: chassis on and answering, booting is a warning, off critical") {
   const auto up =
       power_state_verdict({node("top2", true, true), node("top3", true, true)}, PowerGoal::on);
   CHECK(up.green());

@@ -34,7 +34,7 @@ struct Group {
 
 }  // namespace
 
-TEST_CASE("a marked group is seen running until it ends; another boot or start time is not it") {
+TEST_CASE("a marked group is seen running until it ends, another boot or start time is not it") {
   Group group("sleep 30");
   REQUIRE(group.pid > 1);
   const ProcessGroupMark mark = mark_process_group(group.pid);

@@ -93,6 +93,20 @@ TEST_CASE("the deadline kills the whole process group") {
   CHECK(is_gone(std::stoi(result.out)));
 }
 
+TEST_CASE("a command cut at its deadline is a plain timeout when nothing else held its output") {
+  // The group dies at the deadline; the end of its pipes is read after its
+  // exit is seen, which must not read as output held from outside.
+  for (int i = 0; i < 10; ++i) {
+    auto spec = sh("sleep 5");
+    spec.timeout = 300ms;
+    const auto result = run_process(spec);
+    CHECK(result.outcome == ProcessResult::Outcome::kTimedOut);
+    CHECK_FALSE(result.output_held);
+    CHECK_THAT(result.describe(), Catch::StartsWith("timed out after"));
+    CHECK_THAT(result.describe(), !Catch::Contains("held"));
+  }
+}
+
 TEST_CASE("processes left behind in the group are killed when the command exits") {
   auto result = run_process(sh("sleep 100 & echo $!"));
   CHECK(result.ok());

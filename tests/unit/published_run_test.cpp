@@ -128,6 +128,19 @@ TEST_CASE("a run's phases, steps, times and messages") {
   CHECK(phase(run, "preflight").steps.empty());
 }
 
+TEST_CASE("an aborted run says why, and the step it was aborted in failed") {
+  auto snapshot = restart_run(State::kAborted);
+  snapshot.abort_reason = "BMC unreachable";
+  const auto run = control::published_run(snapshot, kStarted, kNow);
+  CHECK(run.state == "aborted");
+  CHECK(run.message == "aborted: BMC unreachable");
+  CHECK(phase(run, "heal").state == "failed");
+  CHECK(phase(run, "heal").steps[1].state == "failed");  // started, never ended
+  CHECK(phase(run, "heal").steps[2].state == "pending");
+  snapshot.abort_reason.clear();
+  CHECK(control::published_run(snapshot, kStarted, kNow).message == "aborted");
+}
+
 TEST_CASE("a phase keeps the start of its previous publication") {
   auto snapshot = restart_run(State::kRunning);
   const auto first = control::published_run(snapshot, kStarted, kNow);

@@ -64,7 +64,7 @@ TEST_CASE("readiness: every gate's checks as exec builds them, each to run once"
   CHECK(report.probes.count(fleet.source) == 1);
 }
 
-TEST_CASE("readiness: red before the first step blocks with its evidence; no result is UNKNOWN") {
+TEST_CASE("readiness: red before the first step blocks with its evidence, no result is UNKNOWN") {
   config::Diagnostics diagnostics;
   const auto site = testing::site_with(kBook, diagnostics, kFleet);
   const auto books = runbook::load_runbooks(site, diagnostics);
@@ -106,9 +106,14 @@ TEST_CASE("readiness: red before the first step blocks with its evidence; no res
   CHECK(state.gates[1].checks[1].status == "CRITICAL");
   CHECK(state.gates[1].checks[1].nodes == "vms=n[2-3]");
   CHECK(state.gates[1].checks[1].evidence.has_value());
+  // The summary is as old as its oldest evidence.
+  REQUIRE(state.oldest_evidence.has_value());
+  for (const auto& gate : state.gates)
+    for (const auto& check : gate.checks)
+      if (check.evidence) CHECK(*state.oldest_evidence <= *check.evidence);
 }
 
-TEST_CASE("readiness on a scheduler: its latest results; checks it does not run are UNKNOWN") {
+TEST_CASE("readiness on a scheduler: its latest results, checks it does not run are UNKNOWN") {
   config::Diagnostics diagnostics;
   const auto site = testing::site_with(
       book_with("[{check: red}, {check: b}]", "[" + kFleetStopped + "]"), diagnostics,
@@ -137,6 +142,7 @@ TEST_CASE("readiness on a scheduler: its latest results; checks it does not run 
   CHECK(states[0].gates[0].checks[0].status == "UNKNOWN");
   CHECK_THAT(states[0].gates[0].checks[0].message, Catch::Contains("first run has not finished"));
   CHECK_FALSE(states[0].gates[0].checks[0].evidence.has_value());
+  CHECK_FALSE(states[0].oldest_evidence.has_value());
 
   // Real results from real commands.
   asio::steady_timer stop(io, 2s);

@@ -5,6 +5,7 @@
 
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_outline.h"
+#include "support/runbook_fakes.h"
 
 using namespace greenlight::runbook;
 
@@ -31,9 +32,9 @@ Runbook restart(std::vector<Step> first, std::vector<Step> second) {
 }
 
 struct TempRuns {
-  std::filesystem::path root = std::filesystem::temp_directory_path() /
-                               ("greenlight-run-adoption-" + std::to_string(::rand()));
-  ~TempRuns() { std::filesystem::remove_all(root); }
+  // mkdtemp: a directory of this process's own (test cases run in parallel).
+  greenlight::testing::TempDir dir;
+  std::filesystem::path root = dir.path / "runs";
 };
 
 // A run of `book` that finished stop-vms (steps 1 and 2) and paused on

@@ -1,5 +1,6 @@
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_outline.h"
+#include "support/runbook_fakes.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -20,9 +21,9 @@ std::vector<Runbook> books() {
 }
 
 struct TempRuns {
-  std::filesystem::path root =
-      std::filesystem::temp_directory_path() / ("greenlight-run-checks-" + std::to_string(::rand()));
-  ~TempRuns() { std::filesystem::remove_all(root); }
+  // mkdtemp: a directory of this process's own (test cases run in parallel).
+  greenlight::testing::TempDir dir;
+  std::filesystem::path root = dir.path / "runs";
 };
 }  // namespace
 
@@ -40,7 +41,7 @@ TEST_CASE("exec: an unknown runbook or phase is refused in the operator's words"
   CHECK(phase.refusal == "runbook restart has no phase 'startup'");
 }
 
-TEST_CASE("resume: unknown, ended and orphaned runs are refused; an open one gives its history") {
+TEST_CASE("resume: unknown, ended and orphaned runs are refused, an open one gives its history") {
   TempRuns temp;
   const RunStore store(temp.root);
   const auto all = books();
@@ -78,7 +79,7 @@ TEST_CASE("resume: unknown, ended and orphaned runs are refused; an open one giv
   CHECK(ended.refusal == "run " + finished + " is finished: nothing to resume");
 }
 
-TEST_CASE("exec: one run at a time, whatever its runbook; the refusal names the run and what to do") {
+TEST_CASE("exec: one run at a time, whatever its runbook, the refusal names the run and what to do") {
   TempRuns temp;
   const RunStore store(temp.root);
   const auto all = books();
@@ -204,7 +205,7 @@ TEST_CASE("resume refuses a runbook edited since the run started, showing what c
   CHECK(check_resume(store, all, created.id).verdict == ResumeCheck::Verdict::kResumable);
 }
 
-TEST_CASE("outline diff: lines removed and added, in order; nothing for the same outline") {
+TEST_CASE("outline diff: lines removed and added, in order, nothing for the same outline") {
   const std::vector<std::string> a{"phase p", "  step 1 x", "  step 2 y"};
   const std::vector<std::string> b{"phase p", "  step 1 z", "  step 2 x", "  step 3 y"};
   CHECK(outline_diff(a, a).empty());

@@ -99,6 +99,16 @@ TEST_CASE("runbook errors are reported at their place with hints") {
   CHECK_THAT(errors_of("      gates:\n        g: {checks: [{check: fleet}], stable_for: 10m}\n"
                        "      phases: [{name: a, wait_for: [g]}]\n"),
              Catch::Contains("the gate could never open"));
+  // A gate's own parameters are built at load even when they name a group
+  // known only while the run goes on: the rest of the value is still checked.
+  CHECK_THAT(errors_of("      gates:\n        g: {checks: [{check: fleet, vms: \"@run:x,@nosuch\"}]}"
+                       "\n      phases: [{name: a, wait_for: [g]}]\n"),
+             Catch::Contains("unknown group \"@nosuch\""));
+  CHECK_THAT(errors_of("      gates:\n        g: {checks: [{check: fleet, vms: \"@run:x\", "
+                       "bogus: 1}]}\n      phases: [{name: a, wait_for: [g]}]\n"),
+             Catch::Contains("bogus"));
+  CHECK(errors_of("      gates:\n        g: {checks: [{check: fleet, vms: \"@run:x,@vm:running\"}]}"
+                  "\n      phases: [{name: a, wait_for: [g]}]\n") == "");
   CHECK(errors_of("      gates:\n        g: {checks: [{check: fleet, stable_for: 0s}], "
                   "stable_for: 5m}\n      phases: [{name: a, wait_for: [g]}]\n") == "");
 }

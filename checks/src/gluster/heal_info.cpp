@@ -90,6 +90,7 @@ std::string_view to_string(HealOutcome outcome) {
 
 std::string BrickHeal::unreadable_reason() const {
   if (status.empty()) return "no status";
+  if (status == "Connected") return "Connected, but its entry count is missing or not a number";
   const auto open = status.rfind('(');
   const auto close = status.rfind(')');
   if (status.rfind("Failed to process entries", 0) == 0 && open != std::string::npos &&

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "greenlight/core/config_value.h"
+#include "greenlight/core/one_line.h"
 
 namespace greenlight::config {
 
@@ -34,7 +35,7 @@ std::string Value::describe() const {
 }
 
 void Diagnostics::error(const Mark& mark, std::string message, std::string hint) {
-  errors_.push_back({mark, std::move(message), std::move(hint)});
+  errors_.push_back({mark, one_line(message), one_line(hint)});
 }
 
 std::string Diagnostics::format() const {
@@ -129,8 +130,29 @@ std::optional<std::int64_t> read_integer(const Value& value, Diagnostics& diagno
   return std::nullopt;
 }
 
-MapReader::MapReader(const Value& map, Diagnostics& diagnostics, std::string what)
-    : map_(map), diagnostics_(diagnostics), what_(std::move(what)), valid_(map.is_mapping()) {
+namespace {
+thread_local KeyRecording* recording = nullptr;
+}  // namespace
+
+KeyRecording::KeyRecording() { recording = this; }
+
+KeyRecording::~KeyRecording() { recording = nullptr; }
+
+void KeyRecording::note(const std::string& section, const std::vector<std::string>& keys) {
+  if (recording == nullptr || section.empty()) return;
+  auto& into = recording->keys_[section];
+  into.insert(keys.begin(), keys.end());
+}
+
+MapReader::~MapReader() { KeyRecording::note(section_, asked_); }
+
+MapReader::MapReader(const Value& map, Diagnostics& diagnostics, std::string what,
+                     std::string section)
+    : map_(map),
+      diagnostics_(diagnostics),
+      what_(std::move(what)),
+      section_(std::move(section)),
+      valid_(map.is_mapping()) {
   if (!valid_ && !map.is_null()) {
     diagnostics_.error(map.mark, fmt::format("{}: expected a mapping of settings, found {}", what_,
                                              map.describe()));

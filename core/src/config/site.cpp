@@ -7,6 +7,7 @@
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/node_name.h"
 #include "greenlight/core/nodeset.h"
 
 namespace greenlight::config {
@@ -30,6 +31,20 @@ std::optional<std::vector<std::string>> expand(const Value& where, const std::st
         where.mark, fmt::format("{}: '{}' is not a valid node set: {}", what, text, error.what()));
     return std::nullopt;
   }
+}
+
+// A host's name, address, BMC and user go into commands (the SSH host and
+// user, the power command's {bmc}): each is plain (node_name.h), or refused
+// where it is written, before any command is built.
+void refuse_unplain_field(const Value& where, std::string_view what, std::string_view field,
+                         const std::string& value, Diagnostics& diagnostics) {
+  if (value.empty()) return;
+  const std::string why = why_not_plain(value);
+  if (why.empty()) return;
+  diagnostics.error(where.mark, fmt::format("{}: {} '{}' is not a plain name: {}", what, field,
+                                            value, why),
+                    "a name or address is letters, digits, '.', '_' and '-', starting with a "
+                    "letter or digit");
 }
 
 // "10.1.0.[1-3]" for "top[1-3]": one address per host, paired in order.
@@ -63,7 +78,7 @@ void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
     const Value& key = entry.first;
     const Value& value = entry.second;
     const std::string what = fmt::format("host '{}'", key.scalar);
-    MapReader reader(value, diagnostics, what);
+    MapReader reader(value, diagnostics, what, "hosts");
     auto address = reader.string("address");
     auto port = reader.integer("port", false, 1, 65535);
     auto user = reader.string("user");
@@ -77,6 +92,12 @@ void read_hosts(const Value* hosts, Site& site, Diagnostics& diagnostics) {
     auto addresses =
         pair_up(address_at, address, names->size(), diagnostics, fmt::format("{}: address", what));
     auto bmcs = pair_up(bmc_at, bmc, names->size(), diagnostics, fmt::format("{}: bmc", what));
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      refuse_unplain_field(key, what, "name", (*names)[i], diagnostics);
+      refuse_unplain_field(address_at, what, "address", addresses[i], diagnostics);
+      refuse_unplain_field(bmc_at, what, "bmc", bmcs[i], diagnostics);
+    }
+    if (user) refuse_unplain_field(*value.find("user"), what, "user", *user, diagnostics);
     for (std::size_t i = 0; i < names->size(); ++i) {
       auto existing = std::find_if(site.hosts.begin(), site.hosts.end(),
                                    [&](const Host& h) { return h.name == (*names)[i]; });
@@ -142,7 +163,7 @@ void read_groups(const Value* groups, Site& site, Diagnostics& diagnostics) {
 
 void read_ssh(const Value* ssh, Site& site, Diagnostics& diagnostics) {
   if (ssh == nullptr) return;
-  MapReader reader(*ssh, diagnostics, "ssh");
+  MapReader reader(*ssh, diagnostics, "ssh", "ssh");
   auto& s = site.ssh;
   s.user = reader.string("user").value_or(s.user);
   s.port = static_cast<int>(reader.integer("port", false, 1, 65535).value_or(s.port));
@@ -158,7 +179,7 @@ void read_ssh(const Value* ssh, Site& site, Diagnostics& diagnostics) {
 
 void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) {
   if (exporter == nullptr) return;
-  MapReader reader(*exporter, diagnostics, "exporter");
+  MapReader reader(*exporter, diagnostics, "exporter", "exporter");
   auto& e = site.exporter;
   if (auto listen = reader.string("listen")) {
     if (const auto why = listen_address_error(*listen)) {
@@ -205,7 +226,7 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
   }
   for (const auto& [key, value] : checks->entries) {
     const std::string what = fmt::format("check '{}'", key.scalar);
-    MapReader reader(value, diagnostics, what);
+    MapReader reader(value, diagnostics, what, "checks");
     CheckSpec check;
     check.name = key.scalar;
     check.mark = key.mark;
@@ -243,7 +264,7 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
 
 void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) {
   if (runbooks == nullptr) return;
-  MapReader reader(*runbooks, diagnostics, "runbooks");
+  MapReader reader(*runbooks, diagnostics, "runbooks", "runbooks");
   for (const auto& directory : reader.strings("directory").value_or(std::vector<std::string>{})) {
     std::filesystem::path path = directory;
     if (path.is_relative()) path = site.file.parent_path() / path;
@@ -294,7 +315,7 @@ void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) 
 
 void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
   if (power == nullptr) return;
-  MapReader reader(*power, diagnostics, "power");
+  MapReader reader(*power, diagnostics, "power", "power");
   site.power.mark = power->mark;
   site.power.command = reader.string("command", true).value_or("");
   site.power.timeout = reader.positive_duration("timeout").value_or(site.power.timeout);
@@ -316,6 +337,58 @@ void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
   reader.finish();
 }
 
+void read_notify(const Value* notify, Site& site, Diagnostics& diagnostics) {
+  if (notify == nullptr) return;
+  MapReader reader(*notify, diagnostics, "notify", "notify");
+  NotifySettings& n = site.notify;
+  n.mark = notify->mark;
+  n.command = reader.string("command", true).value_or("");
+  if (const Value* command = notify->find("command");
+      command != nullptr && command->is_scalar() &&
+      command->scalar.find_first_not_of(" \t") == std::string::npos) {
+    diagnostics.error(command->mark, "notify: command: is empty",
+                      "e.g. curl -fsS -m 5 --data-urlencode \"run=$GREENLIGHT_RUN\" URL");
+  }
+  n.timeout = reader.positive_duration("timeout").value_or(n.timeout);
+  if (const Value* events = reader.get("events"); events != nullptr) {
+    if (!events->is_sequence() || events->items.empty()) {
+      diagnostics.error(events->mark, "notify: events: must be a list of events",
+                        "one or more of paused, failed, finished, aborted");
+    } else {
+      n.events.clear();
+      for (const auto& item : events->items) {
+        const auto& known = notify_events();
+        if (!item.is_scalar() ||
+            std::find(known.begin(), known.end(), item.scalar) == known.end()) {
+          diagnostics.error(item.mark,
+                            fmt::format("notify: events: unknown event '{}'",
+                                        item.is_scalar() ? item.scalar : "(not a word)"),
+                            "one of paused, failed, finished, aborted");
+          continue;
+        }
+        if (std::find(n.events.begin(), n.events.end(), item.scalar) == n.events.end())
+          n.events.push_back(item.scalar);
+      }
+    }
+  }
+  n.status_url = reader.string("status_url").value_or("");
+  if (!n.status_url.empty() && n.status_url.rfind("http://", 0) != 0 &&
+      n.status_url.rfind("https://", 0) != 0) {
+    diagnostics.error(notify->find("status_url")->mark,
+                      "notify: status_url: must start with http:// or https://",
+                      "e.g. https://greenlight.example.org/");
+  }
+  reader.finish();
+}
+
+void read_log(const Value* log, Site& site, Diagnostics& diagnostics) {
+  if (log == nullptr) return;
+  MapReader reader(*log, diagnostics, "log", "log");
+  site.log_level =
+      reader.choice("level", {"debug", "info", "warning", "error"}).value_or(site.log_level);
+  reader.finish();
+}
+
 void check_groups_resolve(const Value* groups, const Site& site, Diagnostics& diagnostics) {
   if (groups == nullptr || !groups->is_mapping()) return;
   auto resolver = site.group_resolver();
@@ -331,6 +404,11 @@ void check_groups_resolve(const Value* groups, const Site& site, Diagnostics& di
 }
 
 }  // namespace
+
+const std::vector<std::string>& notify_events() {
+  static const std::vector<std::string> events = {"paused", "failed", "finished", "aborted"};
+  return events;
+}
 
 const std::vector<std::string>& check_kinds() {
   static const std::vector<std::string> kinds = {
@@ -427,7 +505,7 @@ std::shared_ptr<GroupResolver> Site::group_resolver() const {
 Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics) {
   Site site;
   site.file = file;
-  MapReader top(root, diagnostics, "site configuration");
+  MapReader top(root, diagnostics, "site configuration", "top level");
   site.name = top.string("site").value_or("");
   read_hosts(top.get("hosts"), site, diagnostics);
   const Value* groups = top.get("groups");
@@ -437,6 +515,8 @@ Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics
   read_checks(top.get("checks"), site, diagnostics);
   read_runbooks(top.get("runbooks"), site, diagnostics);
   read_power(top.get("power"), site, diagnostics);
+  read_notify(top.get("notify"), site, diagnostics);
+  read_log(top.get("log"), site, diagnostics);
   top.finish();
   check_groups_resolve(groups, site, diagnostics);
   return site;

@@ -195,6 +195,7 @@ Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>
   }
   auto include = std::find_if(root.entries.begin(), root.entries.end(),
                               [](const auto& e) { return e.first.scalar == "include"; });
+  KeyRecording::note("top level", {"include"});
   if (include == root.entries.end()) return root;
   Value includes = std::move(include->second);
   root.entries.erase(include);

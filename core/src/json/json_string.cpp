@@ -9,6 +9,10 @@ std::string json_string(std::string_view text) {
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string valid_utf8(std::string_view text) {
+  return nlohmann::json::parse(json_string(text)).get<std::string>();
+}
+
 std::optional<std::size_t> json_too_deep(std::string_view text, int max_depth) {
   int depth = 0;
   bool in_string = false;

@@ -19,7 +19,10 @@ std::string NodeSet::Impl::fold(const FoldStyle& style) const {
     if (!out.empty()) out += ',';
     out += text;
   };
-  for (const auto& [pattern, indexes] : patterns) {
+  for (const auto& entry : patterns) {
+    // Named, not a structured binding: clang 14 cannot capture bindings.
+    const auto& pattern = entry.first;
+    const auto& indexes = entry.second;
     if (!detail::has_indexes(indexes)) {
       emit(detail::format_pattern(pattern, {}));
     } else if (const auto* one = std::get_if<RangeSet>(&indexes)) {

@@ -204,7 +204,18 @@ class Running : public std::enable_shared_from_this<Running> {
     track(pid_, false);
     boost::system::error_code ignored;
     pidfd_.close(ignored);
-    if (timed_out_) return close_output();
+    if (timed_out_ && (out_open_ || err_open_)) {
+      // Cut at its deadline: the group is dead, so its end of the pipes is
+      // closed or about to be; what is left to read comes within moments.
+      // Output still open after that is held by a process outside the
+      // group, and is cut off then.
+      grace_.cancel();
+      grace_.expires_after(kDrain);
+      grace_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (!ec && !self->finished_) self->close_output();
+      });
+      return;
+    }
     maybe_finish();
   }
 
@@ -220,6 +231,10 @@ class Running : public std::enable_shared_from_this<Running> {
     out_open_ = err_open_ = false;
     maybe_finish();
   }
+
+  /// How long output may take to reach its end once a command cut at its
+  /// deadline has exited.
+  static constexpr std::chrono::milliseconds kDrain{200};
 
   void expire() {
     timed_out_ = true;

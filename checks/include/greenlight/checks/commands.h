@@ -38,13 +38,17 @@ std::string hosts_file_lookup_script(const std::vector<std::string>& names,
                                      const std::vector<std::string>& program = {});
 /// Shell text timing, on the host it runs on, how long each name takes to
 /// resolve (parse_name_resolution): it prints the `hosts:` line of
-/// nsswitch.conf ("nsswitch hosts: files dns"), then per name, all names at
-/// once (one subshell each, its lines written in one piece), "resolve NAME
-/// SOURCE MICROSECONDS STATUS [ADDRESS]" for `getent ahosts NAME` (source
-/// nss: getaddrinfo over the whole hosts line, what fping, ssh and glusterd
-/// do), `getent -s hosts:files ahosts NAME` (files) and, when the first was
-/// slower than `warning_ms` or did not resolve, `getent -s hosts:dns ahosts
-/// NAME` (dns). Each lookup runs under `timeout -k 1 SECONDS` (exit 124 when
+/// nsswitch.conf ("nsswitch hosts: files dns"), then lines "resolve NAME
+/// SOURCE MICROSECONDS STATUS [ADDRESS]", each written in one piece, in any
+/// order: for every name `getent ahosts NAME` (source nss: getaddrinfo over
+/// the whole hosts line, what fping, ssh and glusterd do), all names at
+/// once; a name found but slower than `warning_ms` is timed again, one name
+/// at a time while the retries fit in `lookup_timeout_ms`, the retry cut at
+/// the first time, and its line carries the faster (a resolver timeout is
+/// slow every time, a lookup queued for a busy CPU is not); then for every
+/// name `getent -s hosts:files ahosts NAME` (files) and, for those still
+/// slow or not resolved, `getent -s hosts:dns ahosts NAME` (dns), all at
+/// once. Each lookup runs under `timeout -k 1 SECONDS` (exit 124 when
 /// cut) and is timed with bash's $EPOCHREALTIME around it (the script is
 /// `bash -c '...'`: no clock process inside the timed region). `ahosts`: `getent hosts`
 /// (gethostbyname2) asks AAAA first through the whole hosts line, so a name

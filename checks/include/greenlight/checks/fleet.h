@@ -9,10 +9,12 @@
 // to 8 characters plus "..." unless --full.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "greenlight/core/config.h"
 #include "greenlight/checks/check_result.h"
 #include "greenlight/checks/parsed.h"
 
@@ -56,7 +58,19 @@ struct FleetExpectation {
   /// VM names whose units `no_other_active` lets run (the DNS VMs while the
   /// others are stopped).
   std::vector<std::string> active_allowed;
+  /// The site's hosts by address and by name, so that a message names the
+  /// hypervisor of fleet's machine ("ID/IP") rather than its address.
+  std::map<std::string, std::string, std::less<>> hosts;
 };
+
+/// The site's hosts by address and by name (FleetExpectation::hosts).
+std::map<std::string, std::string, std::less<>> machine_hosts(const config::Site& site);
+
+/// The site host fleet's machine column ("ID/IP", "ID.../IP" or "ID")
+/// stands for, from `hosts` (FleetExpectation::hosts): the host whose
+/// address or name is IP. Empty when none ("-", an address no host has).
+std::string host_of_machine(std::string_view machine,
+                            const std::map<std::string, std::string, std::less<>>& hosts);
 
 /// The groups of the `vm` group source that exist even when no VM is in
 /// them: the systemd sub-states fleet reports for a unit (running, dead,

@@ -32,8 +32,8 @@ struct AlertingRule {
 };
 
 /// RFC 3339 as Prometheus prints it ("2026-11-30T19:40:01.123456789Z", or
-/// with a "+01:00" offset); nullopt otherwise. Years before 1970 (Go's zero
-/// time) give the epoch.
+/// with a "+01:00" offset); nullopt otherwise, and for years after 2261
+/// (past system_clock). Years before 1970 (Go's zero time) give the epoch.
 std::optional<PromTime> parse_prometheus_time(std::string_view text);
 
 /// data.startTime of GET /api/v1/status/runtimeinfo. A missing field, an

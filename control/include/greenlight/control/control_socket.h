@@ -61,17 +61,16 @@ class Connection {
 class ControlSocket {
  public:
   using OnConnection = std::function<void(std::shared_ptr<Connection>)>;
-  using Log = std::function<void(const std::string&)>;
 
   /// Makes the parent directory (0755) when missing, replaces a socket
   /// nobody answers on, binds, sets the mode and group, and accepts on `io`.
   /// Throws std::runtime_error naming the path and the reason (another
-  /// process answers there, not a socket, permission...). `log` (may be
-  /// empty) gets one line for each refused connection, naming who (uid,
+  /// process answers there, not a socket, permission...). Each refused
+  /// connection is logged (warning, greenlight/core/log.h) naming who (uid,
   /// user, pid); accepted ones go to `on_connection`, whose requests
   /// DaemonRuns logs.
   ControlSocket(asio::io_context& io, std::filesystem::path path, Access access,
-                OnConnection on_connection, Log log = {});
+                OnConnection on_connection);
   /// Stops accepting and removes the socket file.
   ~ControlSocket();
   ControlSocket(const ControlSocket&) = delete;

@@ -47,12 +47,11 @@ class HeldRun;
 /// Not thread-safe: use on the io_context's thread only.
 class DaemonRuns {
  public:
-  /// `log` (may be empty) gets one line per request from the control
-  /// socket: what was asked, by whom (uid, user, pid) and whether it was
-  /// accepted (with the run) or refused (with why). Called on the
-  /// io_context's thread.
-  DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot, std::function<RunPlace()> place,
-             std::function<void(const std::string&)> log = {});
+  /// Logs one line per request from the control socket (greenlight/core/
+  /// log.h): what was asked, by whom (uid, user, pid) and whether it was
+  /// accepted (info, with the run) or refused (warning, with why). Each
+  /// run it executes logs its transitions (HeldRun).
+  DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot, std::function<RunPlace()> place);
   ~DaemonRuns();
   DaemonRuns(const DaemonRuns&) = delete;
   DaemonRuns& operator=(const DaemonRuns&) = delete;
@@ -88,7 +87,6 @@ class DaemonRuns {
   asio::io_context& io_;
   exporter::Snapshot& snapshot_;
   std::function<RunPlace()> place_;
-  std::function<void(const std::string&)> log_;
   std::string refused_;  ///< the request being handled: its first refusal
   std::string started_;  ///< the request being handled: the run it started
   std::map<std::string, std::unique_ptr<HeldRun>> runs_;

@@ -69,7 +69,9 @@ struct Event {
   std::string by;       ///< answered: who answered ("uid 0 pid 4242")
   std::string outcome;  ///< ended: finished, paused, aborted, powered-off, stopped
   std::string message;  ///< error: what was refused and why; ended: details
-  std::string code;     ///< error: "not-held" when the daemon does not execute the run
+  /// error: "not-held" when the daemon does not execute the run;
+  /// "answer-refused" for an answer not taken (the run goes on).
+  std::string code;
 };
 
 const char* to_string(Request::Kind kind);

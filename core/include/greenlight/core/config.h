@@ -72,6 +72,27 @@ struct PowerSettings {
   Mark mark;
 };
 
+/// `notify:` a shell command run on greenlight's own host when a run pauses,
+/// a step fails or a gate times out, and when a run finishes or is aborted:
+/// the run's facts are in its environment (GREENLIGHT_RUN, _EVENT, _PHASE,
+/// ...), never in the command's text. Validated at load: a command that is
+/// not empty, a timeout above 0, events among notify_events().
+struct NotifySettings {
+  std::string command;  ///< empty: no notification
+  milliseconds timeout{10'000};
+  /// The events that run the command, in notify_events()' words.
+  std::vector<std::string> events{"paused", "failed", "finished", "aborted"};
+  /// The status page as people reach it (GREENLIGHT_STATUS_URL); empty:
+  /// http(s)://LISTEN/ from the exporter's `listen`.
+  std::string status_url;
+  Mark mark;
+};
+
+/// The events `notify: {events: [...]}` may name: "paused" (the run waits
+/// for the operator), "failed" (a step failed or a gate timed out),
+/// "finished", "aborted".
+const std::vector<std::string>& notify_events();
+
 struct CheckSpec {
   std::string name;
   std::string kind;
@@ -104,7 +125,11 @@ struct Site {
   /// mode 0660 instead of 0600. Empty: root and serve's own user only.
   std::string control_group;
   PowerSettings power;
+  NotifySettings notify;
   std::vector<std::pair<std::string, Value>> runbooks;  ///< inline runbooks by name
+  /// `log: {level: ...}`: the lines greenlight serve logs, from this level
+  /// up: "debug", "info", "warning" or "error" (serve's -v and -q win).
+  std::string log_level = "info";
 
   const Host* host(std::string_view name) const;
   /// The host marked `self: true`, or null when none is.

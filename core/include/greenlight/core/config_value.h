@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,6 +68,8 @@ struct Diagnostic {
 /// Collects errors; never throws. Not synchronised.
 class Diagnostics {
  public:
+  /// Records an error. Control bytes of `message` and `hint` (a newline, a
+  /// NUL, an escape) are kept as "\n", "\t", "\xNN": one error, one line.
   void error(const Mark& mark, std::string message, std::string hint = {});
   bool ok() const { return errors_.empty(); }
   const std::vector<Diagnostic>& errors() const { return errors_; }
@@ -89,6 +93,27 @@ Value load_yaml_text(std::string_view text, const std::string& name, Diagnostics
 /// "250ms", "30s", "5m", "1h30m", "2h" -> milliseconds; nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
+/// The keys the loaders read, by section, recorded while a KeyRecording
+/// lives on this thread: what docs/config.md and docs/runbooks.md are
+/// checked against (tests/unit/config_reference_test.cpp). A section names
+/// a kind of mapping, not one of them: "hosts", "checks", "checks: fping",
+/// "runbook: step: run". Recordings do not nest.
+class KeyRecording {
+ public:
+  KeyRecording();
+  ~KeyRecording();
+  KeyRecording(const KeyRecording&) = delete;
+  KeyRecording& operator=(const KeyRecording&) = delete;
+  /// section -> the keys asked for in it (a section read with no key asked
+  /// is there, empty).
+  const std::map<std::string, std::set<std::string>>& keys() const { return keys_; }
+  /// Notes `keys` of `section` in the recording of this thread, if any.
+  static void note(const std::string& section, const std::vector<std::string>& keys);
+
+ private:
+  std::map<std::string, std::set<std::string>> keys_;
+};
+
 /// Reads the keys of one mapping with types and ranges, recording errors
 /// with marks; finish() reports the keys nobody asked for as unknown, with
 /// a "did you mean" hint from the keys that were asked for.
@@ -96,7 +121,13 @@ class MapReader {
  public:
   /// `what` names the mapping in messages ("check 'heal'"). A value that is
   /// not a mapping is reported once and every getter then returns nothing.
-  MapReader(const Value& map, Diagnostics& diagnostics, std::string what);
+  /// `section` (see KeyRecording) is where the keys asked are noted when
+  /// the reader goes.
+  MapReader(const Value& map, Diagnostics& diagnostics, std::string what,
+            std::string section = {});
+  ~MapReader();
+  MapReader(const MapReader&) = delete;
+  MapReader& operator=(const MapReader&) = delete;
 
   const Value* get(std::string_view key);
   const Value* require(std::string_view key);
@@ -124,6 +155,7 @@ class MapReader {
   const Value& map_;
   Diagnostics& diagnostics_;
   std::string what_;
+  std::string section_;
   std::vector<std::string> asked_;
   bool valid_;
 };

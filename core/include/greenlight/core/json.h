@@ -14,6 +14,10 @@ namespace greenlight {
 /// command's binary output) become U+FFFD, so the document stays valid JSON.
 std::string json_string(std::string_view text);
 
+/// `text` with every byte that is not part of valid UTF-8 replaced by
+/// U+FFFD (nlohmann's reading of UTF-8); valid text is returned as it is.
+std::string valid_utf8(std::string_view text);
+
 /// The byte offset where `text` opens its array or object number
 /// `max_depth + 1` deep, nullopt when it never nests that deep. Run before
 /// parsing input from elsewhere: nlohmann would build, then destroy, a tree

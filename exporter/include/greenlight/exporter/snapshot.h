@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -35,7 +36,10 @@ struct CheckState {
   std::string name;
   std::string kind;
   std::string host;
-  std::optional<checks::CheckResult> result;  ///< nullopt until it first ran
+  /// Null until it first ran. Shared and never changed once published: a
+  /// copy of the snapshot (each /api/v1/checks answer, each /metrics
+  /// rendering) does not copy the result's samples (1000s per check).
+  std::shared_ptr<const checks::CheckResult> result;
   /// End of the latest run that could judge (status not unknown).
   std::optional<std::chrono::system_clock::time_point> last_success;
   /// End of the latest run whose status was ok.
@@ -134,6 +138,9 @@ struct RunbookReadiness {
   bool blocks = false;
   std::string summary;
   std::vector<ReadinessGateState> gates;
+  /// The oldest evidence the summary rests on (the earliest `evidence` of
+  /// its checks); nullopt when no check has any.
+  std::optional<std::chrono::system_clock::time_point> oldest_evidence{};
 };
 
 /// Every runbook of the site, as greenlight serve last judged them.

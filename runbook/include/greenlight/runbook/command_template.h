@@ -60,7 +60,8 @@ struct RenderedCommand {
 /// as long as the resolver is.
 class CommandTemplate {
  public:
-  /// Throws TemplateError naming the offset of the first problem.
+  /// Throws TemplateError naming the offset of the first problem (a NUL
+  /// byte anywhere is one: a command cannot hold it).
   static CommandTemplate parse(std::string_view text);
 
   /// Expands every substitution against `groups`. Throws TemplateError when

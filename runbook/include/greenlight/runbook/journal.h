@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -63,6 +65,11 @@ enum class JournalEvent {
   /// The remedy ended (step field: the gate): "ok", "failed: ..." or
   /// "interrupted: ..." (greenlight stopped during it; never run again).
   kRemedyFinished,
+  /// The site's notify command ran for an earlier record (notifier.h):
+  /// step field: the event it told of (paused, failed, finished, aborted);
+  /// detail: "exit 0", "exit N: STDERR", "timed out after 10s: STDERR" or
+  /// "cannot start: ...". Says nothing of the run: replay passes over it.
+  kNotified,
 };
 
 const char* to_string(JournalEvent event);
@@ -83,7 +90,10 @@ class JournalError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Appends records to one run's journal. Owns the file descriptor. One
+class JournalAppender;
+
+/// Appends records to one run's journal. Owns the file descriptor (closed
+/// when the journal goes, even while a JournalAppender refers to it). One
 /// writer per journal; not synchronised.
 class Journal {
  public:
@@ -102,13 +112,50 @@ class Journal {
   const JournalRecord& append(JournalEvent event, std::string phase = {}, std::string step = {},
                               std::string detail = {});
   const std::filesystem::path& path() const { return path_; }
+  /// `observer` (may be empty) is called with each record once it is on
+  /// disk, before append returns, on append's thread; it moves with the
+  /// journal. greenlight serve logs a run's transitions through it, and the
+  /// notifier hears of pauses, failures and ends through it.
+  void on_append(std::function<void(const JournalRecord&)> observer);
+  /// A handle appending to this journal for as long as it stays open
+  /// (wherever the journal is moved), for a record that comes later than
+  /// the transition it concerns (a notification's outcome). Same thread as
+  /// the journal's writer.
+  JournalAppender appender() const;
 
  private:
+  friend class JournalAppender;
+  struct File {
+    std::filesystem::path path;
+    int fd = -1;
+    std::uint64_t next_sequence = 1;
+    JournalRecord last;
+    std::function<void(const JournalRecord&)> observer;
+    File() = default;
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+    ~File();
+  };
   Journal(std::filesystem::path path, int fd, std::uint64_t next_sequence);
+  static const JournalRecord& append_to(File& file, JournalEvent event, std::string phase,
+                                        std::string step, std::string detail);
   std::filesystem::path path_;
-  int fd_ = -1;
-  std::uint64_t next_sequence_ = 1;
-  JournalRecord last_;
+  std::shared_ptr<File> file_;
+};
+
+/// Appends to a journal while the Journal it came from is open; never keeps
+/// it open. Copyable; the journal's writer thread only.
+class JournalAppender {
+ public:
+  JournalAppender() = default;
+  /// False (nothing written) when the journal was closed; throws
+  /// JournalError like Journal::append when the write fails.
+  bool append(JournalEvent event, std::string phase, std::string step, std::string detail) const;
+
+ private:
+  friend class Journal;
+  explicit JournalAppender(std::weak_ptr<Journal::File> file) : file_(std::move(file)) {}
+  std::weak_ptr<Journal::File> file_;
 };
 
 /// Reads a journal back. A torn last line is dropped; anything else that
@@ -133,6 +180,7 @@ struct RunState {
       passed_gates;  ///< phase -> gates green or skipped
   std::map<std::string, std::map<int, std::string>> step_details;  ///< last detail per step
   std::string pause_reason;   ///< why the run paused last (when paused)
+  std::string abort_reason;   ///< the detail of its abort (when aborted)
   std::string current_phase;  ///< started, not finished; empty when none
   /// Steps recorded as started and never finished: they may or may not have
   /// run, so they are never re-run without the operator (unless idempotent).

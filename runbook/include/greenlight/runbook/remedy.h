@@ -17,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,5 +61,21 @@ std::string host_of_machine(std::string_view machine, const config::Site& site);
 
 /// The `remedy` group source for `objects`: groups vms and hosts.
 std::shared_ptr<GroupSource> remedy_groups(const RemedyObjects& objects);
+
+/// The groups of an attempt as a record of its own keeps them, after the
+/// attempt's start: "groups @remedy:vms=admin1 @remedy:hosts=top2" (folded
+/// node sets, plain names: no blank inside).
+std::string journaled_groups(const RemedyObjects& objects);
+/// Those groups read back from such a record's text (the `remedy` source
+/// the attempt's steps read); nullptr when the text is not one.
+std::shared_ptr<GroupSource> remedy_groups_from_journal(std::string_view detail);
+
+/// The record an attempt journals before step `number` (1-based) runs:
+/// "step N started on NODES: COMMAND".
+std::string journaled_step_start(std::size_t number, const std::string& nodes,
+                                 const std::string& command);
+/// N read back from such a record's text; nullopt when the text is not
+/// one (another record of the attempt, or damaged).
+std::optional<std::size_t> step_started_in(std::string_view detail);
 
 }  // namespace greenlight::runbook

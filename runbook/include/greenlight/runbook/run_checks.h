@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,20 @@ namespace greenlight::runbook {
 
 /// The runbook named `name`; null when there is none.
 const Runbook* find_runbook(const std::vector<Runbook>& books, const std::string& name);
+
+/// The files `book` was read from: its own and, for a `sequence:`, those of
+/// the runbooks it is made of (from its phases', steps' and gates' marks).
+std::set<std::string> runbook_files(const Runbook& book);
+
+/// `resume RUN` while `diagnostics` holds errors: the errors that concern
+/// the run, those in the site file, in a file of the run's runbook (as
+/// `books` has it), or of no known file, formatted; empty when every error
+/// is in another runbook's file, which is then no reason to leave the run
+/// paused. Reads the run's journal (its runbook's name); a run it cannot
+/// read is concerned by every error.
+std::string errors_concerning_run(const config::Site& site, const std::vector<Runbook>& books,
+                                  const config::Diagnostics& diagnostics, const RunStore& store,
+                                  const std::string& run);
 
 /// `exec NAME [--from PHASE]`: the runbook, or why it cannot start.
 struct ExecCheck {

@@ -75,6 +75,7 @@ struct RunSnapshot {
   GateStatus gate_status;
   std::chrono::milliseconds gate_waited{0};
   std::string pause_reason;
+  std::string abort_reason;  ///< the journaled reason of its abort (when aborted)
   /// Nodes excluded from every step and gate (`--exclude`): each exclusion
   /// with who made it, "worker04 by uid 0 (root) pid 42; islet[01-16] by ...";
   /// empty when none.
@@ -82,8 +83,12 @@ struct RunSnapshot {
   std::vector<RemedyView> remedies{};  ///< in the order they first ran
 };
 
-/// The remedies a journal records, one view per (phase, gate).
-std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records);
+/// The remedies a journal records, one view per (phase, gate). `live`:
+/// a process executes the run now. When it does not, a remedy started and
+/// not finished was cut by a crash: it is not running but "interrupted"
+/// (resume names its step in flight and runs the steps that never started).
+std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records,
+                                                 bool live);
 const char* to_string(RunSnapshot::State state);
 
 }  // namespace greenlight::runbook

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "greenlight/runbook/journal.h"
+
 namespace greenlight::runbook {
 
 class RunStore {
@@ -25,6 +27,14 @@ class RunStore {
   std::vector<std::string> list() const;
   bool exists(const std::string& run) const;
   std::filesystem::path journal(const std::string& run) const;
+  /// The records of `run`'s journal, read to tell where the run stands
+  /// (status, log, resume). Throws JournalError when the journal does not
+  /// parse (read_journal), and when it holds no record while no process
+  /// holds the run (RunLock): the run was created but its start never
+  /// reached the disk, so nothing can be said of it (abort closes it). An
+  /// empty journal of a run a process holds is returned empty: that
+  /// process is starting it. Any thread.
+  std::vector<JournalRecord> records(const std::string& run) const;
   std::filesystem::path directory(const std::string& run) const { return root_ / run; }
   const std::filesystem::path& root() const { return root_; }
 

@@ -1,11 +1,10 @@
-// libFuzzer target over every parser of the checks module and the verdicts
-// that read their output. Built and run by checks/fuzz/run.sh (clang with
-// -fsanitize=fuzzer,address,undefined); the seed corpus is tests/fixtures.
-// The first input byte picks the exit status handed to the parsers that
-// take one, so the outcome paths (251, 254, ...) are explored too.
-// The confiture parser reads YAML through core's config tree, which clang 14
-// with libstdc++ 12 does not compile (a vector of pairs of the incomplete
-// Value type): it is covered by tests/unit/parser_hostile_test.cpp instead.
+// libFuzzer target over the parsers of the checked programs' output
+// (GlusterFS, fping, fleetctl, Nagios plugins, Prometheus and Alertmanager
+// alerts, name resolution, ipmitool) and the verdicts that read them
+// (fuzz/api_parsers_fuzz.cpp has the others). Built and run by `make fuzz`;
+// the seeds are tests/fixtures and fuzz/corpus/parsers. The first input
+// byte picks the exit status handed to the parsers that take one, so the
+// outcome paths (251, 254, ...) are explored too.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -48,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   if (const auto peers = parse_gluster_peers(text); peers.ok()) {
-    (void)gluster_peers_verdict(*peers, {{"a", "b"}, "a"});
+    (void)gluster_peers_verdict(*peers, {{"a", "b"}, "a", {{"b", "10.0.0.2"}}});
   }
   const auto status = parse_gluster_volume_status(text);
   if (const auto lists = parse_gluster_client_list(text); lists.ok() && status.ok()) {
@@ -62,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto ping = parse_fping(text); ping.ok()) (void)fping_verdict(*ping, {{"a"}}, rc);
   if (const auto units = parse_fleet_units(text); units.ok()) {
     (void)fleet_units_verdict(*units,
-                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}}, rc);
+                              {{"a"}, "pcocc-vm-%s.service", UnitExpectation::running, "", {}, {}}, rc);
   }
   (void)nagios_verdict(parse_nagios_output(text), rc, "x");
   for (auto api : {AlertApi::prometheus, AlertApi::alertmanager}) {

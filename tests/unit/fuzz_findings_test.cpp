@@ -1,0 +1,65 @@
+// What `make fuzz` found (fuzz/, docs/security.md "Fuzzing"), each kept as
+// the smallest input that showed it, so that it stays fixed.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "greenlight/checks/prometheus_rules.h"
+#include "greenlight/control/protocol.h"
+#include "greenlight/core/config_value.h"
+#include "greenlight/runbook/command_template.h"
+
+using greenlight::runbook::CommandTemplate;
+using greenlight::runbook::TemplateError;
+
+TEST_CASE("a NUL byte in a template is refused at its offset, never cut from the command") {
+  // fuzz_template: a format holding "\0" (YAML writes it so) rendered a
+  // command that sh would have run only up to that byte.
+  const std::string format_nul("echo {{ nodes(\"n[1-3]\", format=\"x\0%s\") }}", 41);
+  const std::string literal_nul("poweroff\0; rm -rf /srv", 22);
+  for (const auto& text : {format_nul, literal_nul}) {
+    try {
+      CommandTemplate::parse(text);
+      FAIL("accepted a template with a NUL byte");
+    } catch (const TemplateError& error) {
+      CHECK(error.offset() == text.find('\0'));
+      CHECK_THAT(error.what(), Catch::Contains("NUL byte"));
+    }
+  }
+}
+
+TEST_CASE("a YAML error quoting a control byte stays one line") {
+  // fuzz_config: yaml-cpp's "unknown escape character: " was followed by
+  // the raw byte (here a newline), which split the error in two lines.
+  greenlight::config::Diagnostics diagnostics;
+  (void)greenlight::config::load_yaml_text(std::string("\0\0\0\0\0\0\0\n", 8), "site.yaml",
+                                           diagnostics);
+  REQUIRE(diagnostics.errors().size() == 1);
+  const std::string text = diagnostics.format();
+  CHECK(text.find('\n') == text.size() - 1);
+  CHECK_THAT(text, Catch::StartsWith("site.yaml:") && Catch::Contains(": error: YAML syntax: "));
+  greenlight::config::Diagnostics quoted;
+  quoted.error({"f.yaml", 3, 5}, "unknown key 'a\nb\x1b[31m'", "did you mean\t'ab'?");
+  CHECK(quoted.format() == "f.yaml:3:5: error: unknown key 'a\\nb\\x1b[31m' (did you mean\\t'ab'?)\n");
+}
+
+TEST_CASE("a control line with a number too large is a protocol error") {
+  // fuzz_control: nlohmann's out_of_range (not a parse_error) escaped
+  // decode_request and would have ended the daemon reading the socket.
+  for (const char* line : {"[2222e22022r}", R"({"request": "answer", "question": 1e999})",
+                           R"({"event": "question", "id": -1e400})"}) {
+    CHECK_THROWS_AS(greenlight::control::decode_request(line), greenlight::control::ProtocolError);
+    CHECK_THROWS_AS(greenlight::control::decode_event(line), greenlight::control::ProtocolError);
+  }
+}
+
+TEST_CASE("a Prometheus time past system_clock's range is refused, not overflowed") {
+  // fuzz_api_parsers: startTime "4102-11-30T19:32:24Z" overflowed the
+  // nanoseconds of system_clock (undefined behaviour).
+  using greenlight::checks::parse_prometheus_time;
+  CHECK_FALSE(parse_prometheus_time("4102-11-30T19:32:24.879468821Z").has_value());
+  CHECK_FALSE(parse_prometheus_time("2262-04-12T00:00:00Z").has_value());
+  CHECK(parse_prometheus_time("2261-12-31T23:59:59Z").has_value());
+  const auto start = greenlight::checks::parse_runtimeinfo_start(
+      R"({"status":"success","data":{"startTime":"4102-11-30T19:32:24.879468821Z"}})");
+  CHECK_FALSE(start.ok());
+}
