@@ -321,7 +321,8 @@ int run_nodeset(const Invocation& invocation, const std::vector<std::string>& ar
     // ClusterShell says "range too large" for such sets.
     std::cerr << "greenlight nodeset: ERROR: range too large (not enough memory to hold it)\n";
   } catch (const std::exception& error) {
-    std::cerr << "greenlight nodeset: " << one_line(error.what()) << "\n";
+    // A configuration's errors are lines of their own (file:line:column).
+    std::cerr << "greenlight nodeset: " << error.what() << "\n";
   }
   return 1;
 }

@@ -133,13 +133,6 @@ TEST_CASE("an unknown option or subcommand is named, before what is missing") {
 // What the operator typed comes back in an error with its control bytes
 // escaped: a pasted escape sequence cannot clear the screen or fake a line.
 TEST_CASE("nodeset and runbook abort echo typed text escaped, never raw") {
-  const Output parse = run("nodeset -e \"$(printf 'a\\033[2Jb[')\"");
-  CHECK(parse.exit_code == 1);
-  CHECK(parse.err.find('\x1b') == std::string::npos);
-  CHECK(parse.err.find("\\x1b[2J") != std::string::npos);
-  const Output source = run("nodeset -s \"$(printf 'x\\033[2J')\" -e a");
-  CHECK(source.exit_code == 1);
-  CHECK(source.err.find('\x1b') == std::string::npos);
   const std::string site = "/tmp/greenlight_cli_help_test.site." + std::to_string(::getpid());
   {
     std::FILE* file = std::fopen(site.c_str(), "w");
@@ -147,6 +140,13 @@ TEST_CASE("nodeset and runbook abort echo typed text escaped, never raw") {
     std::fputs("site: t\n", file);
     std::fclose(file);
   }
+  const Output parse = run("-c " + site + " nodeset -e \"$(printf 'a\\033[2Jb[')\"");
+  CHECK(parse.exit_code == 1);
+  CHECK(parse.err.find('\x1b') == std::string::npos);
+  CHECK_THAT(parse.err, Catch::Contains("Parse error: missing bracket: \"a\\x1b[2Jb[\""));
+  const Output source = run("-c " + site + " nodeset -s \"$(printf 'x\\033[2J')\" -e a");
+  CHECK(source.exit_code == 1);
+  CHECK(source.err == "greenlight nodeset: Unknown group source: \"x\\x1b[2J\"\n");
   const Output abort = run("-c " + site +
                            " runbook abort r1 --runs /nonexistent --reason \"$(printf 'a\\033[2J')\"");
   std::remove(site.c_str());

@@ -60,7 +60,7 @@ TEST_CASE("a host's name, address, bmc and user are plain names, refused where t
              Catch::Contains("host 'n1': bmc '-oProxyCommand=x' is not a plain name: it starts "
                              "with '-'"));
   CHECK_THAT(errors_of("hosts:\n  n1: {user: \"root\\nid\"}\n"),
-             Catch::Contains("site.yaml:2:15: error: host 'n1': user"));
+             Catch::Contains("site.yaml:2:14: error: host 'n1': user"));
   CHECK_THAT(errors_of("hosts:\n  \"n$(id)\": {}\n"),
              Catch::Contains("site.yaml:2:3: error: host 'n$(id)'"));
   CHECK(errors_of("hosts:\n  top[1-2].ocean: {address: '10.1.0.[1-2]', bmc: 'top[1-2]-bmc', user: "

@@ -68,7 +68,7 @@ TEST_CASE("requests survive encoding") {
   Request stop;
   stop.kind = Request::Kind::kAbort;
   stop.run = "r1";
-  stop.reason = "the \"heal\" gate\nwill never pass";
+  stop.reason = "the \"heal\" gate will never pass: volspoms1 \\ brick 2";
   back = round_trip(stop);
   CHECK(back.kind == Request::Kind::kAbort);
   CHECK(back.reason == stop.reason);
