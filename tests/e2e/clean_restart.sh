@@ -31,7 +31,7 @@ journal=$(journal_of "$run")
 check "clean: journal: top1's own poweroff recorded" test -n "$(record "$journal" self-poweroff poweroff-self)"
 shutdown_cpu=$(serve_figures "$samples")
 power_cycle_top1 clean
-timeout -k 10 600 "$gl" runbook resume "$run" --yes </dev/null >"$work/clean.resume.out" 2>&1
+timeout -k 10 900 "$gl" runbook resume "$run" --yes </dev/null >"$work/clean.resume.out" 2>&1
 rc=$?
 clean_ms=$(($(now_ms) - clean_started))
 check "clean: resume finishes the run (rc $rc)" test "$rc" -eq 0
@@ -118,7 +118,9 @@ for volume in volspoms1 volspoms2; do
 done
 peers=$(on top1 gluster peer status 2>&1)
 check "clean: all 4 other peers connected (gluster peer status on top1)" test "$(grep -c 'Peer in Cluster (Connected)' <<<"$peers")" -eq 4
-for address in $(awk '$1 == "nameserver" { print $2 }' "$dir/etc/resolv.conf"); do
+nameservers=$(awk '$1 == "nameserver" { print $2 }' "$dir/etc/resolv.conf")
+check "clean: the hosts' resolv.conf names the two DNS VMs ($(echo $nameservers))" test "$(wc -w <<<"$nameservers")" -eq 2
+for address in $nameservers; do
   answer=$(on top1 dig +short +time=2 +tries=1 "@$address" admin1 2>&1)
   check "clean: the DNS VM at $address answers (admin1: $answer)" grep -Eq '^[0-9.]+$' <<<"$answer"
 done
@@ -144,7 +146,7 @@ summary=$(/usr/bin/python3 "$src/lab/bin/run-summary" "$journal" | tail -1)
 latency=$(/usr/bin/python3 "$here/gate-latency" "$journal")
 share=$(grep -o 'greenlight [0-9.]* s ([0-9.]* %)' <<<"$summary")
 p99=$(awk '{ for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1) }' <<<"$latency")
-check "clean: greenlight's own share under 5 % ($share)" awk -v s="$(grep -o '[0-9.]* %' <<<"$share")" 'BEGIN { exit !(s + 0 < 5) }'
+check "clean: greenlight's own share under 5 % ($share)" awk -v s="$(grep -o '[0-9.]* %' <<<"$share")" 'BEGIN { exit !(s != "" && s + 0 < 5) }'
 check "clean: gate latency p99 under 1 s ($latency)" test "${p99:-99999}" -lt 1000
 # Gate latency from the hosts' side, where a host records the moment the
 # gate's condition became true: from then to the next phase's first step,

@@ -169,10 +169,16 @@ last_at() {
   for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $1 "\t" $2 " " $3 }'; done |
     grep -E "$pattern" | sort -n | tail -1 | cut -f1
 }
-# count_of SINCE_MS PATTERN HOST...: how many records match, as first_at.
+# count_of SINCE_MS PATTERN HOST...: how many records match, as first_at;
+# "no record of HOST" (not a number: a count check fails) when a host's
+# record or top1's cmd_history.log is missing, never 0 for want of a look.
 count_of() {
   local since=$1 pattern=$2 host
   shift 2
+  for host in "$@"; do
+    [ -r "$dir/$host/commands.log" ] || { echo "no record of $host"; return; }
+  done
+  [ -r "$dir/top1/glusterfs-log/cmd_history.log" ] || { echo "no record of top1's glusterd"; return; }
   {
     for host in "$@"; do host_records "$host" "$since" | awk -F'\t' '{ print $2 " " $3 }'; done
     gluster_cli top1 "$since" | cut -f2
@@ -189,6 +195,7 @@ count_of() {
 twice() {
   local host
   for host in top1 top2 top3 worker01 worker02 islet01 islet02; do
+    [ -r "$dir/$host/commands.log" ] || { echo "$host: no record to read"; continue; }
     host_records "$host" "$1" |
       awk -F'\t' -v from="${2:-0}" -v to="${3:-0}" '
         $1 >= from && $1 <= to { next }   # a gate remedy: the procedure says to do these again

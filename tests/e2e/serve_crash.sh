@@ -66,6 +66,8 @@ crash_in_run_step() {
   ended_with "$resume" 1 "crash in a run step: the resume's client ends with serve"
   # shellcheck disable=SC2086
   wait_for 60 ended_on top1 $pids
+  # shellcheck disable=SC2086
+  check "crash in a run step: the step's command ended with serve (top1's process table)" ended_on top1 $pids
   resume_in terminal faulted.resume-run.out
   wait_for 60 asked faulted.resume-run.out 1
   check "crash in a run step: resumed, the interrupted step is put to the operator" \
@@ -88,7 +90,8 @@ waiting_since() { awk -F'\t' -v t="$1" -v p="$2" '$3 == "gate-waiting" && $4 == 
 # the run); resumed, the gate is waited on afresh. Follows the resume in
 # $resume.
 crash_in_gate() {
-  wait_record 300 "$journal" gate-waiting heal-volumes >/dev/null
+  check "crash in a gate wait: heal-volumes waits for its gate before the kill" \
+    test -n "$(wait_record 300 "$journal" gate-waiting heal-volumes)" -a -z "$(record "$journal" gate-green heal-volumes)"
   crash_serve "crash in a gate wait"
   ended_with "$client" 1 "crash in a gate wait: the resume's client ends with serve"
   exec {tty}>&-
