@@ -5,10 +5,7 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
-source "$(dirname "$0")/../support/check.sh"
 source "$(dirname "$0")/../support/json_doc.sh"
-dir=$(mktemp -d /tmp/greenlight-json-check-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
 site=$src/tests/fixtures/config/local-checks.yaml
 
 "$gl" -c "$site" check -o json ping-loopback dummy-warning false-command >"$dir/out.json"; rc=$?

@@ -5,10 +5,7 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
-source "$(dirname "$0")/../support/check.sh"
 source "$(dirname "$0")/../support/json_doc.sh"
-dir=$(mktemp -d /tmp/greenlight-json-exec-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
 site=$src/examples/loopback/site.yaml
 
 "$gl" -c "$site" exec -w localhost -o json -c 'echo hello; echo oops >&2' -c 'exit 3' \

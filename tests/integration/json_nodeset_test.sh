@@ -5,10 +5,7 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
-source "$(dirname "$0")/../support/check.sh"
 source "$(dirname "$0")/../support/json_doc.sh"
-dir=$(mktemp -d /tmp/greenlight-json-nodeset-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
 site=$src/examples/ocean/site.yaml
 ns() { "$gl" -c "$site" nodeset "$@"; }
 

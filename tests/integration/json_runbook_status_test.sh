@@ -6,11 +6,8 @@
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
-source "$(dirname "$0")/../support/check.sh"
 source "$(dirname "$0")/../support/json_doc.sh"
 source "$(dirname "$0")/../support/json_runs.sh"
-dir=$(mktemp -d /tmp/greenlight-json-status-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
 make_runs "$dir"
 
 "$gl" runbook status -o json >"$dir/runs.json"; rc=$?
