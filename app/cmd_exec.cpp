@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <thread>
 #include <cstdio>
 #include <iostream>
 
@@ -146,15 +147,29 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   bool interrupted = false;
   std::size_t next_command = 0;
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    interrupted = true;
-    std::fprintf(stderr, "greenlight exec: interrupted, stopping\n");
-    if (current) current->stop();
-    runner.ssh().interrupt();
-    // Local commands (greenlight's own host) end now too, their groups included.
-    end_running_processes(std::chrono::milliseconds(500));
-  });
+  // The first Ctrl-C stops in order: no new command, SSH channels closed,
+  // local commands (greenlight's own host, their groups included) sent
+  // SIGTERM then SIGKILL after a grace, on a thread of its own so that the
+  // loop still hears a second Ctrl-C, which kills what is left and exits at
+  // once.
+  std::thread ending;
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        if (interrupted) {
+          std::fprintf(stderr, "greenlight exec: interrupted again, exiting now\n");
+          end_running_processes(std::chrono::milliseconds(0));
+          std::fflush(stdout);
+          std::_Exit(130);
+        }
+        interrupted = true;
+        std::fprintf(stderr, "greenlight exec: interrupted, stopping (Ctrl-C again to exit now)\n");
+        if (current) current->stop();
+        runner.ssh().interrupt();
+        ending = std::thread([] { end_running_processes(std::chrono::milliseconds(500)); });
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
 
   std::function<void()> start_next = [&]() {
     if (interrupted || next_command == o.commands.size()) {
@@ -181,6 +196,7 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   };
   start_next();
   io.run();
+  if (ending.joinable()) ending.join();
   current.reset();
 
   if (o.json) print_json_document("exec", {{"results", results_json(all)}});

@@ -23,6 +23,7 @@
 #include "greenlight/checks/verdict_log.h"
 #include "greenlight/control/published_readiness.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/error_text.h"
 #include "greenlight/core/log.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
@@ -252,7 +253,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
     } catch (const std::exception& error) {
       // Whatever the reason (bad_alloc included), a failed reload keeps the
       // running configuration.
-      log::error("SIGHUP: cannot load {}: {}", path, error.what());
+      log::error("SIGHUP: cannot load {}: {}", path, error_text(error));
       next.reset();
     }
     if (next) {

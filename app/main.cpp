@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "command.h"
+#include "greenlight/core/error_text.h"
 
 namespace greenlight::app {
 
@@ -92,7 +93,7 @@ int main(int argc, char** argv) {
   try {
     return command->run(invocation, args);
   } catch (const std::exception& error) {
-    std::cerr << "greenlight " << name << ": " << error.what() << "\n";
+    std::cerr << "greenlight " << name << ": " << greenlight::error_text(error) << "\n";
     return 2;
   }
 }

@@ -181,6 +181,10 @@ RunReport report_run(const runbook::RunStore& store, const std::string& run,
   report.waiting = waiting_of(store, run, records, state);
   report.exclusions = state.exclusions;
   report.remedies = runbook::remedies_of(records, report.condition.state == "executing");
+  for (const auto& record : records) {
+    if (record.detail.find("(answered by ") != std::string::npos)
+      report.answers.push_back({record.unix_ms, record.phase, record.step, record.detail});
+  }
   report.imported_groups.assign(state.imported_groups.begin(), state.imported_groups.end());
   report.phases =
       phases_of(store.directory(run), state, book_named(books, state.runbook), report.phases_note);

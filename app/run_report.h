@@ -62,6 +62,15 @@ struct PhaseReport {
   std::vector<SkippedItem> skipped;  ///< done: what was skipped in it
 };
 
+/// An answer a person gave to one of the run's questions, as journaled with
+/// who gave it ("... (answered by uid 0 (root) pid 42 on /dev/pts/1)").
+struct AnswerReport {
+  std::int64_t unix_ms = 0;
+  std::string phase;
+  std::string step;
+  std::string detail;  ///< the journal record's detail, who included
+};
+
 /// One run as `greenlight runbook status RUN` shows it.
 struct RunReport {
   std::string run;
@@ -76,6 +85,7 @@ struct RunReport {
   std::optional<RunWait> waiting;
   std::vector<std::pair<std::string, std::string>> exclusions;  ///< nodes, who
   std::vector<runbook::RunSnapshot::RemedyView> remedies;
+  std::vector<AnswerReport> answers;  ///< oldest first
   std::vector<std::pair<std::string, std::string>> imported_groups;  ///< @run:NAME, nodes
   /// Where the phases come from when not from the site's runbook as it
   /// loads now: "not known ..." or "as the run started ..."; empty otherwise.

@@ -65,6 +65,11 @@ void print_run(const RunReport& report) {
                              remedy.gate, remedy.phase, remedy.attempts,
                              remedy.attempts == 1 ? "" : "s", remedy.last);
   }
+  for (const auto& answer : report.answers) {
+    std::cout << fmt::format("  answered {} (phase {}{}): {}\n", utc_time(answer.unix_ms),
+                             answer.phase, answer.step.empty() ? "" : ", step " + answer.step,
+                             one_line(answer.detail));
+  }
   for (const auto& [name, detail] : report.imported_groups)
     std::cout << fmt::format("  @run:{} = {} (from an earlier run)\n", name, detail);
   if (!report.phases_note.empty())

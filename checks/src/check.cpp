@@ -123,6 +123,13 @@ class FleetCheck : public Check {
     expect_.active_allowed = expand(reader, "active_allowed", site, groups, false);
     expect_.vms = expand(reader, "vms", site, groups, expect_.no_other_active.empty());
     expect_.unit_format = reader.string("unit_format").value_or(expect_.unit_format);
+    if (unit_name(expect_.unit_format, "x").empty()) {
+      const auto* where = reader.value().find("unit_format");
+      reader.diagnostics().error(where != nullptr ? where->mark : reader.value().mark,
+                                 "unit_format \"" + expect_.unit_format +
+                                     "\" must contain %s exactly once (where the VM's name goes)",
+                                 "for example unit_format: pcocc-vm-%s.service");
+    }
     expect_.hosts = machine_hosts(site);
     const auto expect = reader.choice("expect", {"running", "stopped", "any"}).value_or("any");
     expect_.expect = expect == "running"   ? UnitExpectation::running

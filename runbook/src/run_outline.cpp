@@ -40,6 +40,14 @@ std::string step_line(int number, const Step& step) {
     for (int code : step.allowed_exit_codes) codes += (codes.empty() ? "" : ",") + std::to_string(code);
     line += fmt::format("; exit codes {}; {} failed nodes allowed", codes, step.max_failed_nodes);
   }
+  // How it runs, when not the site's defaults: a change of these while the
+  // run is paused is a change of the runbook too.
+  if (step.fanout != 0) line += fmt::format("; fanout {}", step.fanout);
+  if (step.timeout.count() != 0) line += fmt::format("; timeout {}ms", step.timeout.count());
+  if (step.retries != 0) {
+    line += fmt::format("; {} retries {}ms apart", step.retries, step.retry_delay.count());
+  }
+  if (!step.fallback.empty()) line += "; fallback " + step.fallback;
   if (step.idempotent) line += "; idempotent";
   return line;
 }

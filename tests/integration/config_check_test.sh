@@ -107,6 +107,25 @@ YAML
 out=$("$gl" -c "$work/big.yaml" runbook plan big 2>&1); rc=$?
 check "the plan of a step over 100M nodes says it is refused ($out)" \
   grep -q "step 1 run on node\[1-100000000\] (100000000 nodes): refused: .*more than the 1000000" <<<"$out"
+printf 'site: t\nhosts:\n  a: {self: true}\nchecks:\n  u: {kind: fleet_units, vms: "vm1", unit_format: "pcocc-vm.service"}\n' >"$work/unit.yaml"
+out=$("$gl" config check "$work/unit.yaml" 2>&1); rc=$?
+check "a unit_format without %s is an error at load (rc $rc: $out)" \
+  grep -q "unit.yaml:5:.*unit_format \"pcocc-vm.service\" must contain %s exactly once" <<<"$out"
+# A TLS error does not hide the others: every error of the file at once.
+cat >"$work/tls.yaml" <<YAML
+site: t
+hosts:
+  a: {self: true}
+exporter:
+  tls_certificate: $work/none.crt
+  tls_key: $work/none.key
+checks:
+  c: {kind: command, command: ["true"], interval: 0s}
+  p: {kind: fping, targts: "a"}
+YAML
+out=$("$gl" config check "$work/tls.yaml" 2>&1); rc=$?
+check "a TLS error is reported (rc $rc: $out)" grep -q "tls.yaml:5:.*none.crt" <<<"$out"
+check "beside the TLS error, the interval error" grep -q "tls.yaml:8:.*interval: must be more than 0" <<<"$out"
 rm -rf "$work"
 
 echo "$passed passed, $failed failed"

@@ -57,6 +57,14 @@ dnsmasq_on() {  # ADDRESS HOSTS-FILE
 }
 dnsmasq_on 127.0.0.53 "$work/good.hosts"
 dnsmasq_on 127.0.0.54 "$work/bad.hosts"
+# A validating resolver (DNSSEC, the root's trust anchor) in front of the
+# good server: its unsigned answers cannot be proven, so it says SERVFAIL.
+ip netns exec "$ns" dnsmasq --no-daemon --conf-file=/dev/null --no-resolv --no-hosts \
+  --listen-address=127.0.0.56 --bind-interfaces --port=5353 --server=127.0.0.53#5353 \
+  --dnssec --dnssec-check-unsigned \
+  --trust-anchor=.,20326,8,2,E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D \
+  >"$work/dnsmasq-127.0.0.56.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 50); do
   ip netns exec "$ns" dig @127.0.0.53 -p 5353 +short +time=1 +tries=1 gltop1.lab 2>/dev/null | grep -q 10.1.0.1 &&
     ip netns exec "$ns" dig @127.0.0.54 -p 5353 +short +time=1 +tries=1 gltop1.lab 2>/dev/null | grep -q 10.1.0.1 && break
@@ -109,6 +117,9 @@ glbatch1.lab: 10.1.3.11 10.1.3.12"
 out=$(in_ns "$gl" resolve -s 127.0.0.54:5353 -t 2s outside.example 2>&1)
 check "a REFUSED answer is named by its rcode, not as a refused connection ($out)" \
   test "$out" = "outside.example: error: REFUSED"
+out=$(in_ns "$gl" resolve -s 127.0.0.56:5353 -t 2s gltop1-data.lab 2>&1)
+check "a SERVFAIL answer is named by its rcode ($out)" \
+  test "$out" = "gltop1-data.lab: error: SERVFAIL"
 out=$(in_ns "$gl" resolve -s 127.0.0.55:5353 -t 2s gltop1-data.lab 2>&1)
 check "no server listening is a refused connection ($out)" \
   test "$out" = "gltop1-data.lab: error: connection refused"

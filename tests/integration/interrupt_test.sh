@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # An orderly stop ends what greenlight started: Ctrl-C (SIGINT) of
-# `greenlight check` and `greenlight exec`, SIGTERM of an in-process
-# `runbook exec`: the local commands (their whole process group) end with it,
-# within a second or two, and are not left running under init.
+# `greenlight check` and `greenlight exec`, SIGTERM and SIGINT of an
+# in-process `runbook exec`: the local commands (their whole process group)
+# end with it, within a second or two, and are not left running under init.
+# A second Ctrl-C of exec exits at once.
 set -uo pipefail
 gl=${GREENLIGHT:?}
 source "$(dirname "$0")/../support/check.sh"
@@ -65,6 +66,24 @@ check "it says it ended the step's command ($(tail -2 "$work/run.out"))" grep -q
 run=$(ls "$work/runs" | grep '^long-')
 out=$(printf 'abort\ntest done\n' | "$gl" -c "$work/site.yaml" runbook resume "$run" --yes 2>&1)
 check "resume puts the interrupted step to the operator ($out)" grep -q "may or may not have taken effect" <<<"$out"
+rm -f "$work/step.pid"
+stops "runbook exec in this process" INT 2500 "$work/step.pid" "$work/run-int.out" \
+  "$gl" -c "$work/site.yaml" runbook exec long --yes
+check "on Ctrl-C too it ends the step's command ($(tail -2 "$work/run-int.out"))" \
+  grep -q "ended 1 running command" "$work/run-int.out"
+
+# A second Ctrl-C does not wait for the first one's grace: a command that
+# ignores SIGTERM is killed at once and exec exits.
+"$gl" -c "$work/site.yaml" exec -w here -- "trap '' TERM; sleep 60 & echo \$! > $work/deaf.pid; wait" \
+  >"$work/deaf.out" 2>&1 </dev/null &
+pid=$!
+check "a command deaf to SIGTERM started" wait_file "$work/deaf.pid"
+start=$(date +%s%N)
+kill -INT "$pid"; sleep 0.1; kill -INT "$pid"; wait "$pid"; rc=$?; pid=
+took=$(elapsed_ms "$start")
+check "the second Ctrl-C exits at once (${took} ms, rc $rc)" test "$took" -lt 450 -a "$rc" -eq 130
+check "it says so ($(cat "$work/deaf.out"))" grep -q "interrupted again, exiting now" "$work/deaf.out"
+check "the deaf command is not left running" gone "$(cat "$work/deaf.pid")"
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -154,6 +154,8 @@ check "the answer is reported" grep -q "answered by uid 0 (root) pid" <<<"$out"
 check "the step after the confirm ran once" test "$(grep -c confirmed "$dir/trace")" -eq 1
 check "the journal says who confirmed" \
   bash -c '"$1" runbook log "$2" | grep -q "step-finished .*confirmed (answered by uid 0 (root) pid [0-9]* through the control socket)"' _ "$gl" "$run"
+check "status says who answered, and when" \
+  bash -c '"$1" runbook status "$2" | grep -q "^  answered [0-9-]*T[0-9:]*Z (phase .*confirmed (answered by uid 0 (root) pid [0-9]* through the control socket)"' _ "$gl" "$run"
 
 # 3. a gate waited on: /api/v1/gates and greenlight_run_* in /metrics.
 "$gl" runbook exec gated --yes >"$dir/gated.out" 2>&1 </dev/null &

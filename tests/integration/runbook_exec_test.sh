@@ -18,6 +18,7 @@ hosts:
   here: {self: true}
 checks:
   flag: {kind: command, command: [test, -e, $dir/flag], interval: 1h, timeout: 5s}
+  never: {kind: command, command: [test, -e, $dir/never], interval: 1h, timeout: 5s}
 runbooks:
   runs: runs
   control: control.sock   # no serve here: every run executes in process
@@ -50,6 +51,20 @@ runbooks:
         - name: only
           steps:
             - run: {on: self, command: "exit 3"}
+    gated:
+      gates:
+        never:
+          description: a file nobody makes
+          checks: [{check: never}]
+          timeout: 1s
+      phases:
+        - name: wait
+          wait_for: [never]
+          steps:
+            - run: {on: self, command: "echo gated >> $dir/trace"}
+        - name: after
+          steps:
+            - run: {on: self, command: "echo after >> $dir/trace"}
 EOF
 export GREENLIGHT_CONFIG=$dir/site.yaml
 unset GREENLIGHT_CONTROL_SOCKET  # the site's runbooks: {control:} is tested here
@@ -108,6 +123,18 @@ check "abort (rc $rc)" test "$rc" -eq 0
 out=$("$gl" runbook resume "$failing_run" 2>&1); rc=$?
 check "an aborted run does not resume (rc $rc)" grep -q "aborted: nothing to resume" <<<"$out"
 
+# 4b. a gate that stays red, skipped by the operator with a reason: status
+# shows it skipped (never done) with the reason and who answered.
+out=$(printf 'skip\nthe test skips the gate\n' | "$gl" runbook exec gated --yes 2>&1); rc=$?
+check "a skipped gate lets the run finish (rc $rc)" test "$rc" -eq 0
+check "the phases after it ran once" test "$(grep -c '^after$' "$dir/trace")" -eq 1
+gated_run=$(ls "$dir/runs" | grep '^gated-')
+out=$("$gl" runbook status "$gated_run" 2>&1)
+check "status shows the skipped gate with its reason ($out)" \
+  grep -q "gate never skipped: the test skips the gate" <<<"$out"
+check "status says who answered" \
+  grep -q "^  answered .*(answered by uid $(id -u) ($(id -un)) pid [0-9]* from standard input)" <<<"$out"
+
 # 5. without --yes, exec asks before the first change; "no" leaves it paused.
 out=$(printf 'n\n' | "$gl" runbook exec failing 2>&1); rc=$?
 check "no approval: paused (rc $rc)" test "$rc" -eq 3
@@ -157,7 +184,19 @@ out=$("$gl" runbook status mini-20260101-000000 2>&1); rc=$?
 check "status of it names abort as the way out (rc $rc, $out)" \
   test "$rc" -eq 1 -a -n "$(grep 'runbook abort mini-20260101-000000' <<<"$out")"
 rm -rf "$dir/runs/mini-20260101-000000"
+# A paused run stays in reach while another runbook of the site is broken:
+# status, log and abort read the run's own copy.
+out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
+check "a run to abort later is paused (rc $rc)" test "$rc" -eq 3
+held_run=$(ls "$dir/runs" | grep '^failing-' | tail -1)
 cp "$dir/site.yaml" "$dir/site.good"
+sed -i 's/command: "echo three >> /comand: "echo three >> /' "$dir/site.yaml"
+out=$("$gl" runbook status "$held_run" 2>&1); rc=$?
+check "status of a paused run with another runbook broken (rc $rc, $out)" grep -q "paused" <<<"$out"
+out=$("$gl" runbook abort "$held_run" --reason "test: another runbook is broken" 2>&1); rc=$?
+check "abort with another runbook broken (rc $rc, $out)" test "$rc" -eq 0
+check "the abort is journaled" bash -c '"$1" runbook log "$2" 2>/dev/null | grep -q "run-aborted .*another runbook is broken"' _ "$gl" "$held_run"
+cp "$dir/site.good" "$dir/site.yaml"
 sed -i 's/- run: {on: self, command: "exit 3"}/- run: {on: self, comand: "exit 3"}/' "$dir/site.yaml"
 out=$("$gl" runbook status 2>&1); rc=$?
 check "status works with an error in another runbook (rc $rc)" test "$rc" -eq 0

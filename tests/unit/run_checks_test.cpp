@@ -201,6 +201,16 @@ TEST_CASE("resume refuses a runbook edited since the run started, showing what c
   CHECK_THAT(refused.refusal, Catch::Contains("-   step 1 confirm: go on?"));
   CHECK_THAT(refused.refusal, Catch::Contains("greenlight runbook abort " + created.id));
 
+  // How a step runs is part of it: a timeout or fanout edited is a change.
+  auto retimed = all;
+  retimed[0].phases[1].steps[1].timeout = std::chrono::milliseconds(5000);
+  retimed[0].phases[1].steps[1].fanout = 2;
+  const auto retimed_refused = check_resume(store, retimed, created.id);
+  CHECK(retimed_refused.verdict == ResumeCheck::Verdict::kRunbookChanged);
+  CHECK_THAT(retimed_refused.refusal,
+             Catch::Contains("+   step 2 run on @top: umount -a -t fuse.glusterfs; exit codes 0; "
+                             "0 failed nodes allowed; fanout 2; timeout 5000ms"));
+
   // Restored as it was: resumable again.
   CHECK(check_resume(store, all, created.id).verdict == ResumeCheck::Verdict::kResumable);
 }
