@@ -24,6 +24,17 @@ for dir in /usr/share/greenlight/dashboards /usr/share/greenlight/alerts /usr/sh
   [[ -d $root$dir ]] || fail "$dir missing"
 done
 [[ -f $root/lib/systemd/system/greenlight.service ]] || fail "no greenlight.service"
+for file in /usr/share/man/man1/greenlight.1.gz /usr/share/man/man5/greenlight.yaml.5.gz \
+  /usr/share/bash-completion/completions/greenlight /usr/share/doc/greenlight/json.md \
+  /usr/share/doc/greenlight/schema/check.v1.json /usr/share/doc/greenlight/status-page.png; do
+  [[ -f $root$file ]] || fail "$file missing"
+done
+zcat "$root/usr/share/man/man1/greenlight.1.gz" | grep -qi '^\.TH "\?greenlight' ||
+  fail "greenlight.1.gz is not a man page"
+# The programs greenlight runs come with the package's dependencies.
+for program in fping ipmitool ssh gluster pgrep; do
+  in_root sh -c "command -v $program" >/dev/null || fail "$program is not installed with the package"
+done
 
 echo "== greenlight --version"
 version=$(in_root greenlight --version)
