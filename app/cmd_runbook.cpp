@@ -119,7 +119,8 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       command->add_flag("-w,--watch", a.watch, "follow read-only: show questions, never answer");
     if (name != "list" && name != "attach" && name != "check")
       command->add_option("--runs", a.runs, "DIR of the runs");
-    if (name == "list" || name == "plan" || name == "status" || name == "log")
+    if (name == "list" || name == "plan" || name == "check" || name == "status" ||
+        name == "log")
       add_output_option(*command, a.output, name == "plan");
   }
   if (auto code = parse_cli(*cli, args, 2)) return *code;

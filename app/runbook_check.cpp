@@ -1,6 +1,7 @@
 // greenlight runbook check NAME: runs, once and without any step, the checks
 // behind every gate of the runbook and says which gates would block now
-// (runbook/readiness.h; greenlight serve judges the same on its scheduler).
+// (runbook/readiness.h; greenlight serve judges the same on its scheduler);
+// -o json prints greenlight/runbook-check/v1 (runbook_json.h).
 #include <iostream>
 #include <map>
 
@@ -8,11 +9,13 @@
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/readiness.h"
 #include "runbook_commands.h"
+#include "runbook_json.h"
 #include "runbook_wiring.h"
 
 namespace greenlight::app {
 
-int runbook_check(const config::Site& site, const runbook::Runbook& book, const RunbookArguments&) {
+int runbook_check(const config::Site& site, const runbook::Runbook& book,
+                  const RunbookArguments& arguments) {
   asio::io_context io;
   SiteRunner runner(io, ssh_options(site.ssh));
   auto groups = runbook_groups(site);
@@ -32,7 +35,11 @@ int runbook_check(const config::Site& site, const runbook::Runbook& book, const 
         return found != results.end() ? &found->second : nullptr;
       },
       "the check did not finish");
-  std::cout << runbook::render_readiness(book, report.gates);
+  if (arguments.output == OutputFormat::kJson) {
+    print_json_document("runbook-check", check_json(report));
+  } else {
+    std::cout << runbook::render_readiness(book, report.gates);
+  }
   return report.blocks() ? 1 : 0;
 }
 

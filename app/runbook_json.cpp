@@ -142,6 +142,40 @@ JsonDocument plan_json(const runbook::Plan& plan) {
            })}};
 }
 
+JsonDocument check_json(const runbook::ReadinessReport& report) {
+  return {
+      {"runbook", report.book->name},
+      {"blocks", report.blocks()},
+      {"summary", report.summary()},
+      {"gates", array_of(report.gates, [](const runbook::ReadinessGate& gate) {
+         return JsonDocument{
+             {"gate", gate.use.gate->name},
+             {"phase", gate.use.phase},
+             {"description", gate.use.gate->description},
+             {"before_first_step", gate.use.before_first_step},
+             {"blocks", gate.blocks()},
+             {"checks", array_of(gate.checks, [](const runbook::ReadinessCheck& check) {
+                const checks::CheckResult& result = check.result;
+                // A check that never ran (it could not be built, or did not
+                // finish) has no duration.
+                const bool ran = result.started != std::chrono::system_clock::time_point{} &&
+                                 result.finished >= result.started;
+                return JsonDocument{
+                    {"check", check.check},
+                    {"evaluated", check.evaluated},
+                    {"nodes", optional_text(check.nodes)},
+                    {"status", checks::to_string(result.status)},
+                    {"message", result.message},
+                    {"blocks", check.blocks},
+                    {"why", check.blocks ? optional_text(check.why) : JsonDocument()},
+                    {"duration_seconds",
+                     ran ? JsonDocument(seconds(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               result.finished - result.started)))
+                         : JsonDocument()}};
+              })}};
+       })}};
+}
+
 JsonDocument runs_json(const std::string& runs, const std::vector<RunListing>& listing) {
   return {{"runs_directory", runs},
           {"runs", array_of(listing, [](const RunListing& entry) {

@@ -89,6 +89,20 @@ TEST_CASE("every subcommand answers --help with its usage and examples on stdout
   check_help("check gluster_peers --help");
 }
 
+// docs/json.md lists the commands that print one JSON document with -o json:
+// each one's --help offers it (CLI11 lists the choices), so its completion does.
+TEST_CASE("every command that prints results offers -o json in its --help") {
+  for (const char* words :
+       {"check", "exec", "config check", "resolve", "runbook list", "runbook plan",
+        "runbook check", "runbook status", "runbook log"}) {
+    INFO("greenlight " << words);
+    const Output help = run(std::string(words) + " --help");
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, Catch::Contains("--output"));
+    CHECK_THAT(help.out, Catch::Contains("json"));
+  }
+}
+
 TEST_CASE("greenlight help COMMAND... says what COMMAND... --help says") {
   CHECK(run("help runbook plan").out == run("runbook plan --help").out);
   CHECK(run("help nodeset").out == run("nodeset --help").out);
