@@ -26,7 +26,7 @@ struct RunbookArguments {
   std::string from_run;  ///< exec, plan: --from-run RUN
   std::string runs;    ///< --runs DIR
   std::string reason;  ///< abort --reason TEXT
-  OutputFormat output = OutputFormat::kText;  ///< list, plan, status, log: -o FORMAT
+  OutputFormat output = OutputFormat::kText;  ///< list, plan, status, log, check: -o FORMAT
 };
 
 /// Exit codes of exec and resume.
