@@ -2,6 +2,8 @@
 //                    | status [RUN] | log RUN | abort RUN
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <iostream>
 #include <optional>
@@ -186,6 +188,16 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
     // Runs are read from their journals: an error in some runbook file
     // never hides them. Starting or resuming one needs a valid site.
     if (sub != "status" && sub != "log" && sub != "abort" && sub != "attach") return 1;
+    const char* env_runs = std::getenv("GREENLIGHT_RUNS_DIR");
+    if (site.unread && sub != "attach" && arguments->runs.empty() &&
+        (env_runs == nullptr || *env_runs == '\0')) {
+      // Its runs: key unread, the default directory would be a guess.
+      std::cerr << fmt::format(
+          "greenlight runbook: cannot tell where the runs are: {} could not be read; fix it, or "
+          "name the runs directory with --runs DIR (its runbooks: runs:) or GREENLIGHT_RUNS_DIR\n",
+          site.file.string());
+      return 1;
+    }
     std::cerr << "(the runs are read from their journals all the same)\n";
   }
   if (sub == "exec") return runbook_exec(site, books, *arguments);

@@ -201,7 +201,14 @@ RunReport report_run(const runbook::RunStore& store, const std::string& run,
       current_seen = true;
       phase.step = last_step(state, phase.name);
     } else if (!done && state.aborted) {
-      phase.state = "not run";
+      // The phase the abort stopped says so, with its last step; the
+      // phases after it never ran.
+      const bool stopped = !current_seen && phase.name == state.current_phase;
+      phase.state = stopped ? "aborted" : "not run";
+      if (stopped) {
+        current_seen = true;
+        phase.step = last_step(state, phase.name);
+      }
     }
   }
   return report;

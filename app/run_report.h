@@ -57,8 +57,8 @@ struct StepReport {
 struct PhaseReport {
   std::string name;
   std::string title;
-  std::string state;                 ///< done, skipped, current, next or not run
-  std::optional<StepReport> step;    ///< current: its last step
+  std::string state;                 ///< done, skipped, current, next, aborted or not run
+  std::optional<StepReport> step;    ///< current or aborted: its last step
   std::vector<SkippedItem> skipped;  ///< done: what was skipped in it
 };
 

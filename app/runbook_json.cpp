@@ -235,6 +235,13 @@ JsonDocument run_json(const RunReport& report) {
                                                       {"running", remedy.running},
                                                       {"last", remedy.last}};
                                 })},
+          {"answers", array_of(report.answers,
+                               [](const AnswerReport& answer) {
+                                 return JsonDocument{{"time", utc_time(answer.unix_ms)},
+                                                     {"phase", answer.phase},
+                                                     {"step", answer.step},
+                                                     {"detail", answer.detail}};
+                               })},
           {"imported_groups", imported},
           {"phases_note", report.phases_note},
           {"phases", array_of(report.phases, [](const PhaseReport& phase) {

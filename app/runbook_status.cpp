@@ -2,6 +2,7 @@
 // journals tell, read without disturbing a process that executes them.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/reason.h"
+#include "greenlight/runbook/run_abort.h"
 #include "greenlight/runbook/run_store.h"
 #include "output.h"
 #include "run_report.h"
@@ -66,8 +68,14 @@ void print_run(const RunReport& report) {
                              remedy.attempts == 1 ? "" : "s", remedy.last);
   }
   for (const auto& answer : report.answers) {
+    // A record of a step names it by number, one of a gate by the gate's name.
+    const bool numbered = !answer.step.empty() &&
+                          answer.step.find_first_not_of("0123456789") == std::string::npos;
     std::cout << fmt::format("  answered {} (phase {}{}): {}\n", utc_time(answer.unix_ms),
-                             answer.phase, answer.step.empty() ? "" : ", step " + answer.step,
+                             answer.phase,
+                             answer.step.empty() ? ""
+                             : numbered          ? ", step " + answer.step
+                                                 : ", gate " + answer.step,
                              one_line(answer.detail));
   }
   for (const auto& [name, detail] : report.imported_groups)
@@ -124,6 +132,14 @@ int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>
       print_run(report);
     }
     return 0;
+  }
+  if (std::error_code ec; !std::filesystem::is_directory(store.root(), ec)) {
+    // Saying "no runs" would be a guess: they may be elsewhere.
+    std::cerr << fmt::format(
+        "greenlight runbook: no runs directory {}: nothing ran with this site yet, or its runs "
+        "are elsewhere (--runs DIR, GREENLIGHT_RUNS_DIR, the site's runbooks: runs:)\n",
+        store.root().string());
+    return 1;
   }
   const auto runs = store.list();
   if (runs.empty() && !json) {
@@ -275,6 +291,11 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
   runbook::Notifier notifier(io, site.notify, runbook::notify_run(site, run, state.runbook));
   auto journal = runbook::Journal::open(store.journal(run));
   notifier.watch(journal);
+  // What its interrupted step started and still runs ends with it: a new
+  // run must not start that command beside the old one.
+  for (const auto& line : runbook::end_interrupted_steps(journal, records, state, why,
+                                                         std::chrono::seconds(2)))
+    std::cout << line << "\n";
   journal.append(JournalEvent::kRunAborted, state.current_phase, "", why);
   std::cout << fmt::format("run {} aborted\n", run);
   io.run();

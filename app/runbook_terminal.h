@@ -28,6 +28,7 @@ class TerminalOperator : public runbook::Operator {
   /// passed on then is no person's (confirm and acknowledge get "no", a
   /// pause "later"); a client of greenlight serve sends none and detaches.
   bool input_ended() const { return input_ended_; }
+  bool gave_no_answer() const override { return input_ended_; }
 
  private:
   std::optional<std::string> read_line();

@@ -83,6 +83,7 @@ class Executor::Impl {
   // " (answered by uid 0 (root) pid 42 on /dev/pts/1)" for the answer just
   // given, journaled with it; empty when the operator cannot tell.
   std::string answered_by() const {
+    if (ctx_.person.gave_no_answer()) return " (no answer: the operator's input ended)";
     const std::string who = ctx_.person.answered_by();
     return who.empty() ? std::string() : " (answered by " + who + ")";
   }

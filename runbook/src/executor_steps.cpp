@@ -70,6 +70,11 @@ void Executor::Impl::approve_first_change(const Phase& phase, int number,
     if (!*alive || finished_) return;
     waiting_for_operator_ = false;
     if (!yes) {
+      if (ctx_.person.gave_no_answer()) {
+        return leave_paused(phase, number,
+                            "no answer (the operator's input ended): the first change is not "
+                            "approved yet");
+      }
       return leave_paused(phase, number,
                           "the operator did not approve the first change" + answered_by());
     }
@@ -128,6 +133,10 @@ void Executor::Impl::ask_operator(const Phase& phase, int number, const Step& s)
     if (!*alive || finished_) return;
     waiting_for_operator_ = false;
     if (!yes) {
+      if (ctx_.person.gave_no_answer()) {
+        return leave_paused(phase, number,
+                            "no answer (the operator's input ended): the question stays open");
+      }
       return leave_paused(phase, number,
                           (s.kind == StepKind::kConfirm ? "the operator did not confirm"
                                                         : "the manual step is not done") +

@@ -42,8 +42,12 @@ check "paused run: the current phase and its failed step" \
 
 "$gl" runbook status nosuch-20260101-000000 -o json >"$dir/none.json" 2>"$dir/err"; rc=$?
 check "an unknown run: rc 1, nothing on stdout (rc $rc)" test "$rc" -eq 1 -a ! -s "$dir/none.json"
+mkdir -p "$dir/empty"
 "$gl" runbook status --runs "$dir/empty" -o json >"$dir/empty.json"
 check "no runs: valid, empty list" \
   test "$(json_valid runbook-runs "$dir/empty.json" && json_value "$dir/empty.json" 'd["runs"]')" = "[]"
+"$gl" runbook status --runs "$dir/nowhere" -o json >"$dir/nowhere.json" 2>"$dir/err"; rc=$?
+check "a runs directory that does not exist: rc 1, no document, said why (rc $rc: $(cat "$dir/err"))" \
+  test "$rc" -eq 1 -a ! -s "$dir/nowhere.json" -a -n "$(grep 'no runs directory' "$dir/err")"
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -122,6 +122,10 @@ out=$("$gl" runbook abort "$failing_run" --reason "test abort" 2>&1); rc=$?
 check "abort (rc $rc)" test "$rc" -eq 0
 out=$("$gl" runbook resume "$failing_run" 2>&1); rc=$?
 check "an aborted run does not resume (rc $rc)" grep -q "aborted: nothing to resume" <<<"$out"
+out=$("$gl" runbook status "$failing_run" 2>&1)
+check "status shows the phase the abort stopped, with its failed step, never 'not run' ($out)" \
+  grep -Eq "^  aborted +only" <<<"$out"
+check "... and its step" grep -q "step 1 failed" <<<"$out"
 
 # 4b. a gate that stays red, skipped by the operator with a reason: status
 # shows it skipped (never done) with the reason and who answered.
@@ -160,6 +164,16 @@ cp "$dir/site.before-edit" "$dir/site.yaml"
 out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
 check "once it ended, a new run starts (rc $rc)" test "$rc" -eq 3
 "$gl" runbook abort "$(ls "$dir/runs" | grep '^failing-' | tail -1)" --reason "test" >/dev/null 2>&1
+
+# 5e. end of input is nobody's answer: the run pauses, journaled as no answer.
+out=$("$gl" runbook exec failing 2>&1 </dev/null); rc=$?
+check "end of input: paused (rc $rc)" test "$rc" -eq 3
+eof_run=$(ls -t "$dir/runs" | grep '^failing-' | head -1)
+out=$("$gl" runbook log "$eof_run" 2>&1)
+check "the journal says no answer ($(grep run-paused <<<"$out"))" \
+  grep -q "run-paused .*no answer (the operator's input ended)" <<<"$out"
+check "... and names nobody as having answered" bash -c '! grep -q "answered by" <<<"$1"' _ "$out"
+"$gl" runbook abort "$eof_run" --reason "test: no answer" >/dev/null 2>&1
 
 # 5c. a damaged journal is listed as damaged, the other runs still are; an
 # error in the site's runbooks does not hide the runs from status and log.
@@ -204,6 +218,15 @@ check "the error is still reported" grep -q "comand" <<<"$out"
 check "the runs are listed" grep -q "^$run .*finished" <<<"$out"
 out=$("$gl" runbook log "$run" 2>&1); rc=$?
 check "log works with an error in another runbook (rc $rc)" grep -q "run-finished" <<<"$out"
+# A YAML syntax error: the site's runs: key is unread, so where the runs
+# are is not guessed ("no runs" in the default directory would be false).
+cp "$dir/site.good" "$dir/site.yaml"
+printf 'hosts: [\n' >>"$dir/site.yaml"
+out=$("$gl" runbook status 2>&1); rc=$?
+check "status with a site that cannot be read says it cannot tell where the runs are (rc $rc, $out)" \
+  test "$rc" -eq 1 -a -n "$(grep 'cannot tell where the runs are' <<<"$out")"
+out=$("$gl" runbook status --runs "$dir/runs" 2>&1); rc=$?
+check "... and with --runs lists them (rc $rc)" grep -q "^$run .*finished" <<<"$out"
 cp "$dir/site.good" "$dir/site.yaml"
 
 # 5d. a run created but never started, or whose journal is damaged, holds

@@ -5,7 +5,8 @@
 # running (process group, since when, pid) and retry refuses to start a
 # second copy while it lives, unless `retry --force` (journaled with who).
 # An orderly stop (SIGTERM of runbook exec or of serve, an abort through
-# serve) ends the group and journals it. A step whose SSH session was lost names the hosts where its
+# serve) ends the group and journals it; so does `runbook abort` of a run
+# whose process was killed. A step whose SSH session was lost names the hosts where its
 # command may still run.
 set -uo pipefail
 gl=${GREENLIGHT:?}
@@ -90,6 +91,26 @@ check "the force is journaled with who gave it" \
   grep -q "run-resumed.*retry --force (answered by uid [0-9]* ([a-z0-9_-]*) pid [0-9]*" <<<"$(log "$run")"
 check "the first copy was left alone (it is the operator's)" running "$step"
 kill -9 "$step"; rm -f "$work/quick"; : >"$work/step.pids"
+
+# 1b. SIGKILL, then abort: the abort ends the command the interrupted step
+# left running, so that a new run does not start it a second time beside it.
+"$gl" -c "$work/site.yaml" runbook exec long --yes >"$work/exec.out" 2>&1 </dev/null &
+pid=$!
+check "the step started for the abort" wait_for 100 lines "$work/step.pids" 1
+step=$(sed -n 1p "$work/step.pids")
+kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
+run=$(newest long)
+out=$("$gl" -c "$work/site.yaml" runbook abort "$run" --reason "test: killed, then aborted" 2>&1); rc=$?
+check "abort after a SIGKILL (rc $rc: $out)" test "$rc" -eq 0
+check "abort says it ended the step's command" \
+  grep -q "step 1 of phase only: ended its command, still running since the run was interrupted (process group $step, SIGTERM, on here)" <<<"$out"
+check "the command is gone" wait_for 30 gone "$step"
+check "the end is journaled with the abort's reason" \
+  grep -q "step-process-ended.*pgid=$step signal=TERM: test: killed, then aborted" <<<"$(log "$run")"
+touch "$work/quick"
+out=$("$gl" -c "$work/site.yaml" runbook exec long --yes 2>&1 </dev/null); rc=$?
+check "a new run then runs the step once (rc $rc)" test "$rc" -eq 0 -a "$(wc -l <"$work/step.pids")" -eq 2
+rm -f "$work/quick"; : >"$work/step.pids"
 
 # 2. SIGTERM of an in-process runbook exec: the group is ended and journaled.
 "$gl" -c "$work/site.yaml" runbook exec long --yes >"$work/exec.out" 2>&1 </dev/null &

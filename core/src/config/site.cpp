@@ -527,6 +527,7 @@ Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics) {
   if (root.is_null()) {
     Site site;
     site.file = path;
+    site.unread = true;
     return site;
   }
   return read_site(root, path, diagnostics);

@@ -111,6 +111,9 @@ const std::vector<std::string>& check_kinds();
 struct Site {
   std::string name;
   std::filesystem::path file;
+  /// The file could not be read as YAML at all (missing, unreadable, a
+  /// syntax error): every setting below is its default, not the file's.
+  bool unread = false;
   std::vector<Host> hosts;                    ///< in node set order
   std::map<std::string, std::string> groups;  ///< name -> node set string
   SshSettings ssh;

@@ -83,6 +83,11 @@ class Operator {
   /// 4242 on /dev/pts/1", "uid 1000 (ops) pid 77 through the control
   /// socket"), journaled with it. Default: empty (not known).
   virtual std::string answered_by() const;
+  /// True when the answer just passed on is nobody's: the operator's input
+  /// ended while the question was asked (confirm and acknowledge then get
+  /// false, decide "later"). Journaled as "no answer", never as a person's.
+  /// Default: false.
+  virtual bool gave_no_answer() const { return false; }
 };
 
 struct ExecutorOptions {
