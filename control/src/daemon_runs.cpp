@@ -272,7 +272,8 @@ void DaemonRuns::abort(const std::shared_ptr<Connection>& connection, const Requ
   try {
     held.abort(request.reason.empty() ? fmt::format("aborted with greenlight runbook abort by {}",
                                                     connection->peer().describe())
-                                      : request.reason);
+                                      : request.reason,
+               connection->peer());
   } catch (...) {
     if (held.ended()) ended(request.run);
     throw;

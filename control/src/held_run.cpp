@@ -207,7 +207,7 @@ std::string HeldRun::answer(const Request& request, const Peer& by) {
   return {};
 }
 
-void HeldRun::abort(const std::string& reason) {
+void HeldRun::abort(const std::string& reason, const Peer& by) {
   if (question_ && question_->kind == Question::Kind::kDecide) {
     const auto& choices = question_->pause.choices;
     if (std::find(choices.begin(), choices.end(), runbook::Decision::Kind::kAbort) !=
@@ -217,11 +217,8 @@ void HeldRun::abort(const std::string& reason) {
       request.question = question_->id;
       request.decision = runbook::Decision::Kind::kAbort;
       request.reason = reason;
-      Peer self;
-      self.pid = ::getpid();
-      self.uid = ::geteuid();
-      answer(request, self);
-      return;  // the executor journals it and ends the run
+      answer(request, by);
+      return;  // the executor journals it, with who, and ends the run
     }
   }
   std::string phase;
@@ -242,7 +239,9 @@ void HeldRun::abort(const std::string& reason) {
     } else {
       journal.on_append(logged);
     }
-    journal.append(runbook::JournalEvent::kRunAborted, phase, "", reason);
+    journal.append(runbook::JournalEvent::kRunAborted, phase, "",
+                   fmt::format("{} (aborted by {} through the control socket)", reason,
+                               by.describe()));
   } catch (const std::exception& error) {
     end("stopped", fmt::format("the abort could not be journaled ({}): the run stays as its "
                                "journal says",

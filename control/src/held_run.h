@@ -48,8 +48,9 @@ class HeldRun : public runbook::Operator {
   std::string answer(const Request& request, const Peer& by);
   /// Ends the run as aborted: answers `abort` to an open pause that offers
   /// it, otherwise stops the executor (a command in flight finishes or times
-  /// out unobserved) and journals the abort. Throws JournalError.
-  void abort(const std::string& reason);
+  /// out unobserved) and journals the abort with who asked for it (`by`,
+  /// the control socket's peer). Throws JournalError.
+  void abort(const std::string& reason, const Peer& by);
   /// Stops the executor without journaling more; tells the clients `outcome`.
   void end(const std::string& outcome, const std::string& message);
 

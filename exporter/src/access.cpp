@@ -52,6 +52,20 @@ bool password_matches(const std::string& password, const std::string& hash) {
   return computed != nullptr && computed[0] != '*' && same(computed, hash);
 }
 
+// A whole crypt(3) hash of a method libcrypt computes, never a DES or
+// clear-text string: one of the modern prefixes, accepted by crypt_r.
+bool usable_hash(const std::string& hash) {
+  static const char* const kPrefixes[] = {"$2y$", "$2b$", "$2a$", "$6$", "$5$", "$y$", "$gy$", "$7$"};
+  bool known = false;
+  for (const char* prefix : kPrefixes) known = known || hash.rfind(prefix, 0) == 0;
+  if (!known) return false;
+  auto data = std::make_unique<crypt_data>();
+  const char* computed = crypt_r("", hash.c_str(), data.get());
+  // A whole hash gives back a string of its own length (its setting and
+  // its digest); a bare setting ("$6$salt") does not.
+  return computed != nullptr && computed[0] != '*' && std::string_view(computed).size() == hash.size();
+}
+
 }  // namespace
 
 std::optional<std::string> decode_base64(std::string_view text) {
@@ -96,7 +110,17 @@ Access::Access(const std::string& basic_auth_file, const std::string& bearer_tok
             fmt::format("{}:{}: expected user:HASH (htpasswd -B or openssl passwd -6)",
                         basic_auth_file, number));
       }
-      users_.push_back({line.substr(0, colon), line.substr(colon + 1)});
+      const std::string hash = line.substr(colon + 1);
+      if (!usable_hash(hash)) {
+        // A password written in clear (or a hash libcrypt cannot compute)
+        // would lock everybody out, silently: refused here instead.
+        throw std::runtime_error(fmt::format(
+            "{}:{}: user {}: not a password hash greenlight can check (expected $2y$/$2b$ from "
+            "htpasswd -B, $6$/$5$ from openssl passwd -6/-5, or $y$ from mkpasswd); a password "
+            "is never written in clear",
+            basic_auth_file, number, line.substr(0, colon)));
+      }
+      users_.push_back({line.substr(0, colon), hash});
     }
     if (users_.empty()) throw std::runtime_error(basic_auth_file + ": no user");
   }

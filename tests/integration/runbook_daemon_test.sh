@@ -252,6 +252,9 @@ out=$("$gl" runbook abort "$run" --reason "aborted by the test" 2>&1); rc=$?
 check "abort through serve (rc $rc: $out)" test "$rc" -eq 0
 check "abort says so" grep -q "run $run: aborted" <<<"$out"
 check "the abort and its reason are journaled" grep -q "run-aborted.*aborted by the test" <("$gl" runbook log "$run" 2>&1)
+aborter=$("$gl" runbook log "$run" 2>&1 | grep -o "run-aborted.*(aborted by uid [0-9]* ([a-z0-9_-]*) pid [0-9]* through the control socket)" | grep -o "pid [0-9]*" | awk '{print $2}')
+check "the abort names who asked for it, the client, not serve (pid ${aborter:-none}, serve $serve_pid)" \
+  test -n "$aborter" -a "$aborter" != "$serve_pid"
 aborted_shown() { curl -s "$url/api/v1/runs" | grep -q "\"id\": \"$run\", \"runbook\": \"blocked\", \"state\": \"aborted\""; }
 check "/api/v1/runs shows it aborted ($(curl -s "$url/api/v1/runs" | grep -o "\"id\": \"$run[^}]*"))" wait_for 20 aborted_shown
 check "the gate is no longer listed" eval '! waiting'

@@ -88,6 +88,15 @@ rc=$?
 check "a malformed password file is refused (rc $rc: $(cat "$work/out2"))" \
   bash -c "[[ $rc -eq 1 ]] && grep -q 'htpasswd:1: expected user:HASH' '$work/out2'"
 
+# A password written in clear, not a hash: refused, naming file, line and
+# user (it would lock everybody out).
+printf 'operator:restart-2026\n' >"$work/htpasswd"
+timeout 10 "$gl" -c "$work/site.yaml" serve >"$work/out2" 2>&1
+rc=$?
+check "a password in clear is refused (rc $rc: $(cat "$work/out2"))" \
+  bash -c "[[ $rc -eq 1 ]] && grep -q 'htpasswd:1: user operator: not a password hash' '$work/out2'"
+check "... and the clear password is not echoed" bash -c "! grep -q 'restart-2026' '$work/out2'"
+
 # TLS: HTTPS only on the port, with the same authentication.
 cp "$fixtures/htpasswd" "$work/htpasswd"
 sed -i 's|^exporter:|exporter:\n  tls_certificate: cert.pem\n  tls_key: key.pem|' "$work/site.yaml"

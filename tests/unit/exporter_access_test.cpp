@@ -1,6 +1,11 @@
 // Who may read the exporter's endpoints: basic authentication against
 // crypt(3) hashes, bearer tokens, and the errors of malformed files.
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
 
 #include "greenlight/exporter/access.h"
 
@@ -64,4 +69,18 @@ TEST_CASE("unreadable or malformed files are errors naming file and line") {
   CHECK_THROWS_WITH(Access(kDir + "nosuch", ""), Catch::Contains("nosuch: cannot read"));
   CHECK_THROWS_WITH(Access(kDir + "htpasswd_malformed", ""),
                     Catch::Contains("htpasswd_malformed:1: expected user:HASH"));
+}
+
+TEST_CASE("a password in clear or a DES hash is refused, naming file, line and user") {
+  const std::string path = std::string("/tmp/greenlight-access-test-") + std::to_string(::getpid());
+  for (const char* line : {"admin:PlainTextPasswordOops", "admin:abJnggxhB/yWI", "admin:$1$salt$hash",
+                           "admin:$6$"}) {
+    {
+      std::ofstream out(path);
+      out << "# users\n" << line << "\n";
+    }
+    CHECK_THROWS_WITH(Access(path, ""), Catch::Contains(":2: user admin: not a password hash") &&
+                                            !Catch::Contains("PlainTextPasswordOops"));
+  }
+  std::remove(path.c_str());
 }
