@@ -39,6 +39,10 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(invocation.config_path, diagnostics);
   if (!diagnostics.ok()) {
+    // Every error at once, as config check lists them: the checks' own
+    // parameters too.
+    const auto groups = site.group_resolver();
+    for (const auto& spec : site.checks) checks::make_check(spec, site, *groups, diagnostics);
     std::cerr << diagnostics.format() << "greenlight check: the configuration is not valid\n";
     return 3;
   }
@@ -67,10 +71,12 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   SiteRunner runner(io, ssh_options(site.ssh));
   std::vector<checks::CheckResult> results(built.size());
   std::size_t done = 0;
-  // Ctrl-C or SIGTERM: the commands started end with this process, at once.
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  // Ctrl-C, SIGTERM or SIGHUP (the terminal lost): the commands started end
+  // with this process, at once.
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    if (signal == SIGHUP) std::signal(SIGPIPE, SIG_IGN);
     runner.ssh().interrupt();
     const std::size_t ended = end_running_processes(std::chrono::milliseconds(500));
     std::cerr << fmt::format("greenlight check: signal {}: stopped ({} local command{} ended)\n",

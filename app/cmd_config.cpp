@@ -76,11 +76,11 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   config::Diagnostics diagnostics;
   const config::Site site = config::load_site(path, diagnostics);
   const auto runbooks = runbook::load_runbooks(site, diagnostics);
-  if (diagnostics.ok()) {
-    // The kinds' own parameters (targets, peers, vms, ...).
-    auto groups = site.group_resolver();
-    for (const auto& spec : site.checks) checks::make_check(spec, site, *groups, diagnostics);
-  }
+  // The kinds' own parameters (targets, peers, vms, ...) of every check that
+  // loaded, beside the other errors: make_check never throws, and an error
+  // found twice (the check's and a gate's built on it) is listed once.
+  const auto groups = site.group_resolver();
+  for (const auto& spec : site.checks) checks::make_check(spec, site, *groups, diagnostics);
   if (output == OutputFormat::kJson) {
     // The errors are the command's results: in the document, not on stderr.
     print_json_document("config-check", config_check_json(path, diagnostics, site, runbooks));

@@ -67,7 +67,8 @@ struct Generation {
 std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics) {
   auto next = std::make_unique<Generation>();
   next->site = config::load_site(path, diagnostics);
-  if (!diagnostics.ok()) return nullptr;
+  // Every check is built even when the site has errors elsewhere, so that
+  // all of them are reported at once (make_check never throws).
   next->groups = next->site.group_resolver();
   for (const auto& spec : next->site.checks) {
     next->checks.push_back(checks::make_check(spec, next->site, *next->groups, diagnostics));

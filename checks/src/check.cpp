@@ -31,7 +31,11 @@ std::vector<std::string> expand(config::MapReader& reader, const char* key,
     return {};
   }
   try {
-    return NodeSet::parse(site.with_self_named(*text), &groups).expand();
+    const NodeSet set = NodeSet::parse(site.with_self_named(*text), &groups);
+    // Its size is known before its names: a typo such as node[1-100000000]
+    // is refused here, before memory grows.
+    check_node_ceiling(set.size(), *text);
+    return set.expand();
   } catch (const std::exception& error) {
     reader.diagnostics().error(reader.value().find(key)->mark,
                                fmt::format("{}: {}", key, error.what()));
@@ -187,8 +191,10 @@ class NotWiredCheck : public Check {
 
 }  // namespace
 
-std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site& site,
-                                  const GroupResolver& groups, config::Diagnostics& diagnostics) {
+namespace {
+
+std::unique_ptr<Check> build_check(const config::CheckSpec& spec, const config::Site& site,
+                                   const GroupResolver& groups, config::Diagnostics& diagnostics) {
   const auto errors_before = diagnostics.errors().size();
   MapReader reader(spec.parameters, diagnostics, fmt::format("check '{}'", spec.name),
                    "checks: " + spec.kind);
@@ -219,6 +225,20 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
   reader.finish();
   if (diagnostics.errors().size() != errors_before) return nullptr;
   return check;
+}
+
+}  // namespace
+
+std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site& site,
+                                  const GroupResolver& groups, config::Diagnostics& diagnostics) {
+  // Called on a site that has errors elsewhere too (config check lists them
+  // all): whatever goes wrong while building one check is that check's error.
+  try {
+    return build_check(spec, site, groups, diagnostics);
+  } catch (const std::exception& error) {
+    diagnostics.error(spec.mark, fmt::format("check '{}': {}", spec.name, error.what()));
+    return nullptr;
+  }
 }
 
 namespace {

@@ -9,7 +9,13 @@ namespace greenlight::checks {
 Parsed<std::vector<AddressRecord>> parse_confiture_addresses(std::string_view yaml,
                                                              std::string_view source) {
   return parse_confiture_addresses(
-      yaml, [](std::string_view text) { return NodeSet::parse(text).expand(); }, source);
+      yaml,
+      [](std::string_view text) {
+        const NodeSet set = NodeSet::parse(text);
+        check_node_ceiling(set.size(), text);  // before its names take memory
+        return set.expand();
+      },
+      source);
 }
 
 }  // namespace greenlight::checks

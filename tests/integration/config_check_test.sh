@@ -10,7 +10,7 @@ check "example is valid (rc $rc: $out)" test "$rc" -eq 0
 check "example summary" grep -q "valid. site ocean: 151 hosts.*3 runbooks (shutdown, startup, restart)" <<<"$out"
 out=$("$gl" config check "$src/tests/fixtures/config/broken.yaml" 2>&1); rc=$?
 check "broken copy exits 1 (rc $rc)" test "$rc" -eq 1
-check "every error is counted" grep -q "broken.yaml: 14 errors" <<<"$out"
+check "every error is counted" grep -q "broken.yaml: 15 errors" <<<"$out"
 check "unknown key with hint" grep -qF "broken.yaml:5:5: error: host 'top[1-3]': unknown key 'adress' (did you mean 'address'?)" <<<"$out"
 check "error in an included file" grep -qF "broken-checks.yaml:4:11: error: check 'heal': host 'top9' is not in hosts" <<<"$out"
 out=$(GREENLIGHT_CONFIG="$src/examples/ocean/site.yaml" "$gl" config check 2>&1); rc=$?
@@ -107,6 +107,23 @@ YAML
 out=$("$gl" -c "$work/big.yaml" runbook plan big 2>&1); rc=$?
 check "the plan of a step over 100M nodes says it is refused ($out)" \
   grep -q "step 1 run on node\[1-100000000\] (100000000 nodes): refused: .*more than the 1000000" <<<"$out"
+# A check's node-set parameter is refused by its size, before it is expanded,
+# by config check and by greenlight check alike.
+printf 'site: t\nhosts:\n  a: {self: true}\nchecks:\n  p: {kind: fping, targets: "node[1-100000000]"}\n' >"$work/targets.yaml"
+out=$(/usr/bin/time -f 'peak %M KB %e s' "$gl" config check "$work/targets.yaml" 2>&1); rc=$?
+check "config check refuses a check's targets over 100M nodes (rc $rc: $(head -1 <<<"$out"))" \
+  grep -qF "targets.yaml:5:29: error: targets: node[1-100000000]: 100000000 nodes, more than the 1000000 greenlight acts on at once" <<<"$out"
+check "it exits 1 (rc $rc)" test "$rc" -eq 1
+peak=$(grep -o 'peak [0-9]*' <<<"$out" | awk '{print $2}')
+check "refusing it stays under $((200 * asan_factor)) MiB (${peak} KB)" test "${peak:-999999999}" -lt $((204800 * asan_factor))
+secs=$(grep -o 'KB [0-9.]* s' <<<"$out" | awk '{print int($2)}')
+check "refusing it takes under 5 s (${secs} s)" test "${secs:-999}" -lt 5
+out=$(/usr/bin/time -f 'peak %M KB %e s' "$gl" -c "$work/targets.yaml" check 2>&1); rc=$?
+check "greenlight check refuses it too, with its place (rc $rc: $(head -1 <<<"$out"))" \
+  grep -qF "targets.yaml:5:29: error: targets: node[1-100000000]: 100000000 nodes" <<<"$out"
+check "as an invalid configuration (rc $rc)" test "$rc" -eq 3
+peak=$(grep -o 'peak [0-9]*' <<<"$out" | awk '{print $2}')
+check "greenlight check stays under $((200 * asan_factor)) MiB (${peak} KB)" test "${peak:-999999999}" -lt $((204800 * asan_factor))
 printf 'site: t\nhosts:\n  a: {self: true}\nchecks:\n  u: {kind: fleet_units, vms: "vm1", unit_format: "pcocc-vm.service"}\n' >"$work/unit.yaml"
 out=$("$gl" config check "$work/unit.yaml" 2>&1); rc=$?
 check "a unit_format without %s is an error at load (rc $rc: $out)" \
@@ -126,6 +143,26 @@ YAML
 out=$("$gl" config check "$work/tls.yaml" 2>&1); rc=$?
 check "a TLS error is reported (rc $rc: $out)" grep -q "tls.yaml:5:.*none.crt" <<<"$out"
 check "beside the TLS error, the interval error" grep -q "tls.yaml:8:.*interval: must be more than 0" <<<"$out"
+# An error inside one check's parameters does not hide another check's error.
+cat >"$work/two.yaml" <<'YAML'
+hosts:
+  a: {self: true}
+checks:
+  c: {kind: command, command: [true], intervall: 3s}
+  d: {kind: command, command: [true], interval: 0s}
+YAML
+out=$("$gl" config check "$work/two.yaml" 2>&1); rc=$?
+check "a check's unknown key is listed beside another's error (rc $rc: $out)" \
+  grep -qF "two.yaml:4:39: error: check 'c': unknown key 'intervall'" <<<"$out"
+check "beside it, the interval error" grep -qF "two.yaml:5:49: error: check 'd': interval: must be more than 0" <<<"$out"
+check "both are counted" grep -q "two.yaml: 2 errors$" <<<"$out"
+check "it exits 1 (rc $rc)" test "$rc" -eq 1
+out=$("$gl" config check "$work/two.yaml" -o json 2>/dev/null); rc=$?
+check "-o json lists both (rc $rc: $out)" \
+  python3 -c 'import json,sys; d=json.load(sys.stdin); assert [(e["line"], e["column"]) for e in d["errors"]] == [(4, 39), (5, 49)], d' <<<"$out"
+out=$("$gl" -c "$work/two.yaml" check 2>&1); rc=$?
+check "greenlight check lists both too (rc $rc: $out)" \
+  grep -c "error: check '[cd]'" <<<"$out" | grep -qx 2
 rm -rf "$work"
 
 echo "$passed passed, $failed failed"

@@ -111,6 +111,24 @@ TEST_CASE("every error is reported at once, in file order") {
   CHECK_THAT(text, Catch::Contains("only one host can be 'self', found top[1-2]"));
 }
 
+TEST_CASE("the same error at the same place is listed once") {
+  // Two validations reaching one value (a site's check and a gate built on
+  // it) report it once; the same message elsewhere is another error.
+  Diagnostics diagnostics;
+  const greenlight::config::Mark here{"site.yaml", 4, 7};
+  const greenlight::config::Mark there{"site.yaml", 5, 7};
+  diagnostics.error(here, "check 'c': unknown key 'x'");
+  diagnostics.error(here, "check 'c': unknown key 'x'", "a hint");
+  diagnostics.error(there, "check 'c': unknown key 'x'");
+  diagnostics.error(here, "check 'c': unknown key 'y'");
+  CHECK(diagnostics.errors().size() == 3);
+}
+
+TEST_CASE("a host's node set above the ceiling is refused before it is expanded") {
+  CHECK_THAT(errors_of("hosts:\n  node[1-100000000]: {}\n"),
+             Catch::Contains("100000000 nodes, more than the 1000000 greenlight acts on at once"));
+}
+
 TEST_CASE("YAML syntax errors carry their position") {
   CHECK(errors_of("hosts:\n  a: [1, 2\n").find("site.yaml:3:1: error: YAML syntax:") == 0);
 }

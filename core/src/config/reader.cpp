@@ -35,7 +35,9 @@ std::string Value::describe() const {
 }
 
 void Diagnostics::error(const Mark& mark, std::string message, std::string hint) {
-  errors_.push_back({mark, one_line(message), one_line(hint)});
+  std::string line = one_line(message);
+  if (!seen_.emplace(mark.file, mark.line, mark.column, line).second) return;
+  errors_.push_back({mark, std::move(line), one_line(hint)});
 }
 
 std::string Diagnostics::format() const {

@@ -25,7 +25,9 @@ class DeclaredDynamicSource : public GroupSource {
 std::optional<std::vector<std::string>> expand(const Value& where, const std::string& text,
                                                Diagnostics& diagnostics, std::string_view what) {
   try {
-    return NodeSet::parse(text).expand();
+    const NodeSet set = NodeSet::parse(text);
+    check_node_ceiling(set.size(), text);  // before its names take memory
+    return set.expand();
   } catch (const std::exception& error) {
     diagnostics.error(
         where.mark, fmt::format("{}: '{}' is not a valid node set: {}", what, text, error.what()));

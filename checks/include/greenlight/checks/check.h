@@ -52,7 +52,9 @@ class Check {
 };
 
 /// Builds the check; parameter errors go to `diagnostics` (file:line:col)
-/// and nullptr is returned. `groups` resolves node sets in parameters.
+/// and nullptr is returned. `groups` resolves node sets in parameters; a
+/// node set above node_ceiling() is refused before it is expanded. Never
+/// throws, so it validates every check of a site that has other errors too.
 std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::Site& site,
                                   const GroupResolver& groups, config::Diagnostics& diagnostics);
 

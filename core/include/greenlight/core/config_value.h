@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -70,6 +71,8 @@ class Diagnostics {
  public:
   /// Records an error. Control bytes of `message` and `hint` (a newline, a
   /// NUL, an escape) are kept as "\n", "\t", "\xNN": one error, one line.
+  /// The same message at the same place is recorded once (two validations
+  /// that reach the same value, e.g. a site's check and a gate built on it).
   void error(const Mark& mark, std::string message, std::string hint = {});
   bool ok() const { return errors_.empty(); }
   const std::vector<Diagnostic>& errors() const { return errors_; }
@@ -79,6 +82,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> errors_;
+  std::set<std::tuple<std::string, int, int, std::string>> seen_;
 };
 
 /// Loads a YAML file into a Value. `include:` (a file name or a list, relative
