@@ -6,16 +6,35 @@
 # from the same description as --help, and from the site that -c CONFIG
 # (else $GREENLIGHT_CONFIG, else /etc/greenlight/greenlight.yaml) names:
 # check names, runbook names, phases, run ids, @groups and hosts.
+
+# _greenlight_words: the words up to the cursor into `words`, the current
+# one's index into `cword`. readline splits COMP_WORDS at '@' and ':' of
+# COMP_WORDBREAKS, so "@vm:running" arrives as "@", "vm", ":", "running": a
+# word made of those separators is joined to its neighbours unless blanks
+# stand between them. '=' stays split, as __complete expects. Done here, not
+# by bash-completion's `_get_comp_words_by_ref -n @:`, which keeps '@' split
+# (2.11) and is not loaded in every shell.
+_greenlight_words() {
+  local line=${COMP_LINE:0:COMP_POINT} word previous='' i
+  words=()
+  for ((i = 0; i <= COMP_CWORD && i < ${#COMP_WORDS[@]}; i++)); do
+    word=${COMP_WORDS[i]}
+    if ((i > 1)) && [[ $line != [[:blank:]]* ]] &&
+      [[ $word =~ ^[@:]+$ || $previous =~ ^[@:]+$ ]]; then
+      words[${#words[@]} - 1]+=$word
+    else
+      words+=("$word")
+    fi
+    line=${line#"${line%%[![:blank:]]*}"}
+    line=${line#"$word"}
+    previous=$word
+  done
+  cword=$((${#words[@]} - 1))
+}
 _greenlight() {
-  local cur words cword
-  if declare -F _get_comp_words_by_ref >/dev/null; then
-    # Keep node sets such as @vm:running in one word.
-    _get_comp_words_by_ref -n : cur words cword
-  else
-    words=("${COMP_WORDS[@]}")
-    cword=$COMP_CWORD
-    cur=${COMP_WORDS[COMP_CWORD]}
-  fi
+  local words cword
+  _greenlight_words
+  local cur=${words[cword]}
   local program=${words[0]}
   [[ $program == "~/"* ]] && program=$HOME/${program#"~/"}
   local -a reply
@@ -40,11 +59,13 @@ _greenlight() {
   if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[:,] ]]; then
     compopt -o nospace 2>/dev/null
   fi
-  # readline also breaks words at ':': replace only what follows the last one.
-  if [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]]; then
-    local colon=${cur%"${cur##*:}"}
+  # readline replaces only its own word ($2), the end of ours: after the last
+  # ':' or '=', from the last '@' ("top1,@to" is "@to" to readline).
+  local readline_word=${2-$cur}
+  if [[ $cur == *"$readline_word" && $cur != "$readline_word" ]]; then
+    local before=${cur%"$readline_word"}
     local i
-    for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$colon"}; done
+    for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"$before"}; done
   fi
 }
 complete -F _greenlight greenlight

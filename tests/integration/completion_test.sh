@@ -21,17 +21,39 @@ mkdir -p "$work/runs/lost+found" "$work/other-runs/shutdown-20261129-080000"
 : >"$work/site-copy.yaml"
 
 # complete WORD... : what the completion offers for the last word (the one
-# being typed, possibly ""), one per line, sorted.
+# being typed, possibly ""), one per line, sorted, as bash hands it over:
+# COMP_WORDS split at the '@', ':' and '=' of COMP_WORDBREAKS ("@vm:ru" is
+# "@", "vm", ":", "ru"), and readline's own word as $2, which readline
+# replaces with an offer: after the last ':' or '=', from the last '@'
+# ("ru" of "@vm:ru", "@to" of "top1,@to"). Runs in the shell of $completion:
+# "loaded" (bash-completion and ours) or "plain" (bash --norc, ours only).
+completion=loaded
 complete_line() {
-  local line=$gl
-  local word
-  for word in "${@}"; do line+=" $word"; done
-  COMP_WORDS=("$gl" "$@")
-  COMP_CWORD=$#
+  if [[ $completion == plain ]]; then
+    gl=$gl src=$src completion=loaded bash --norc -c \
+      'source "$src/app/completion/greenlight.bash"; '"$(declare -f complete_line)"'; complete_line "$@"' \
+      _ "$@"
+    return
+  fi
+  local line=$gl word rest
+  COMP_WORDS=("$gl")
+  for word in "$@"; do
+    line+=" $word"
+    [[ -z $word ]] && COMP_WORDS+=("")
+    rest=$word
+    while [[ $rest =~ ^([@:=]+|[^@:=]+)(.*)$ ]]; do
+      COMP_WORDS+=("${BASH_REMATCH[1]}")
+      rest=${BASH_REMATCH[2]}
+    done
+  done
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
   COMP_LINE=$line
   COMP_POINT=${#line}
+  local readline_word=${word-}
+  [[ $readline_word =~ [:=]([^@:=]*)$ ]] && readline_word=${BASH_REMATCH[1]}
+  [[ $readline_word =~ (@[^@:=]*)$ ]] && readline_word=${BASH_REMATCH[1]}
   COMPREPLY=()
-  _greenlight "$gl" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+  _greenlight "$gl" "$readline_word" "${COMP_WORDS[COMP_CWORD - 1]}"
   printf '%s\n' "${COMPREPLY[@]}" | sort
 }
 # expect DESCRIPTION EXPECTED WORD...: the offers are exactly EXPECTED
@@ -87,7 +109,7 @@ offers "groups for a node set" -c "$site" exec -w "" -- @compute @hypervisors @t
 expect "groups by prefix" "@hypervisors" -c "$site" exec -w @hy
 expect "a flag takes no value" "@hypervisors" -c "$site" exec -b -w @hy
 expect "phases after a flag" "preflight" -c "$site" runbook exec restart -y --from pre
-expect "groups after a comma" "top1,@top" -c "$site" exec -w top1,@to
+expect "groups after a comma (readline's word starts at '@')" "@top" -c "$site" exec -w top1,@to
 expect "hosts once a name is begun" "worker01 worker02 worker03 worker04" -c "$site" exec -x work
 expect "nodes of runbook plan --exclude" "@worker" -c "$site" runbook plan restart --exclude @wo
 expect "groups in nodeset's operands" "@island_worker" -c "$site" nodeset -f @is
@@ -101,7 +123,7 @@ GREENLIGHT_RUNS_DIR=$work/runs expect "runs by prefix" "restart-20261130-190000"
 expect "runs from --runs DIR" "shutdown-20261129-080000" \
   -c "$site" runbook abort --runs "$work/other-runs" ""
 expect "runs from --runs=DIR (split at '=' by the shell)" "shutdown-20261129-080000" \
-  -c "$site" runbook resume --runs = "$work/other-runs" ""
+  -c "$site" runbook resume --runs="$work/other-runs" ""
 GREENLIGHT_RUNS_DIR=$work/runs expect "runs of --from-run" \
   "restart-20261130-190000 startup-20261201-061500" -c "$site" runbook plan startup --from-run ""
 expect "no run in a missing state directory" "" \
@@ -143,10 +165,24 @@ popd >/dev/null || exit 1
 expect "help takes a command" "runbook" help runb
 check "__complete is never offered" test -z "$(complete_line __ | grep -x __complete)"
 
-# Without bash-completion's helpers, plain COMP_WORDS still work.
-plain=$(bash -c 'source "$1"; COMP_WORDS=("$2" -c "$3" runbook plan re); COMP_CWORD=5
-  _greenlight; printf "%s\n" "${COMPREPLY[@]}"' _ "$src/app/completion/greenlight.bash" "$gl" "$site")
-check "plain bash: runbook names ($plain)" test "$plain" = "restart"
+# Words with '@' and ':', split there by bash, with bash-completion's helpers
+# and without them (bash --norc, our file only).
+for completion in loaded plain; do
+  expect "$completion: runbook names" "restart" -c "$site" runbook plan re
+  expect "$completion: a group" "@hypervisors" -c "$site" exec -w @hy
+  expect "$completion: a group after a comma" "@top" -c "$site" exec -w top1,@to
+  offers "$completion: a source's prefix after '@'" -c "$site" exec -w @ -- @vm:
+  expect "$completion: a state after '@vm:'" "running" -c "$site" nodeset -f @vm:ru
+  offers "$completion: the states after '@vm:'" -c "$site" nodeset -f @vm: -- running
+  expect "$completion: a state after a comma and '@vm:'" "running" -c "$site" exec -w top1,@vm:run
+  expect "$completion: phases after a node set with '@' and ':'" "preflight" \
+    -c "$site" runbook exec restart -x @vm:running --from pre
+  GREENLIGHT_RUNS_DIR=$work/runs expect "$completion: run ids" "restart-20261130-190000" \
+    -c "$site" runbook log re
+  expect "$completion: runs from --runs=DIR" "shutdown-20261129-080000" \
+    -c "$site" runbook resume --runs="$work/other-runs" ""
+done
+completion=loaded
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
