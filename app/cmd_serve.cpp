@@ -240,7 +240,9 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
                         const boost::system::error_code& ec, int) {
     if (ec) return;
     if (const auto active = runs.active(); !active.empty()) {
-      log::warning(
+      // An error, as every refused reload: the new configuration waits for
+      // someone to send SIGHUP again.
+      log::error(
           "SIGHUP: run {} executes: the configuration is not reloaded while a run executes "
           "(send SIGHUP again once it ended)",
           active.front());
