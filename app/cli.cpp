@@ -1,8 +1,15 @@
 #include "cli.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <functional>
 #include <iostream>
+#include <limits>
+
+#include "greenlight/core/config_value.h"
 
 namespace greenlight::app {
 
@@ -19,6 +26,158 @@ std::unique_ptr<CLI::App> make_cli(const std::string& name, const std::string& d
 
 void set_examples(CLI::App& app, const std::string& examples) {
   app.footer("\nExamples:\n" + examples);
+}
+
+namespace {
+
+// The name an option's refusal shows: its long name when it has one.
+std::string shown_name(const std::string& names) {
+  std::string shown;
+  std::size_t from = 0;
+  for (;;) {
+    const auto comma = names.find(',', from);
+    const std::string name = names.substr(from, comma == std::string::npos ? comma : comma - from);
+    if (shown.empty() || (name.rfind("--", 0) == 0 && shown.rfind("--", 0) != 0)) shown = name;
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return shown;
+}
+
+[[noreturn]] void refuse_value(const std::string& names, const std::string& text,
+                               const std::string& rule) {
+  // What the operator typed comes back one line, its control bytes escaped.
+  std::string shown;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    shown += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+  }
+  throw CLI::ValidationError(fmt::format("{} {}: must be {}", shown_name(names), shown, rule));
+}
+
+// The whole number `text` when it is one from `min` to `max` (decimal
+// digits, an optional leading '-'; no blanks, no fraction, no exponent).
+std::optional<long long> whole_number(const std::string& text, long long min, long long max) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty() || value < min || value > max)
+    return std::nullopt;
+  return value;
+}
+
+std::string whole_rule(long long min, long long max, const std::string& unit) {
+  return fmt::format("a whole number{} from {} to {}", unit.empty() ? "" : " of " + unit, min, max);
+}
+
+// "1h", "5s", "1m30s", "250ms": as the configuration writes durations.
+std::string duration_text(std::chrono::milliseconds duration) {
+  long long ms = duration.count();
+  std::string out;
+  for (const auto& [unit, size] : {std::pair<const char*, long long>{"h", 3'600'000},
+                                   {"m", 60'000},
+                                   {"s", 1'000},
+                                   {"ms", 1}}) {
+    if (ms >= size) {
+      out += fmt::format("{}{}", ms / size, unit);
+      ms %= size;
+    }
+  }
+  return out.empty() ? "0s" : out;
+}
+
+}  // namespace
+
+CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names, long long& target,
+                                     const std::string& description, long long min, long long max,
+                                     const std::string& unit) {
+  return app
+      .add_option_function<std::string>(
+          names,
+          [names, &target, min, max, unit](const std::string& text) {
+            const auto value = whole_number(text, min, max);
+            if (!value) refuse_value(names, text, whole_rule(min, max, unit));
+            target = *value;
+          },
+          description)
+      ->type_name(fmt::format("INT in [{} - {}]", min, max));
+}
+
+CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names, int& target,
+                                     const std::string& description, int min, int max,
+                                     const std::string& unit) {
+  return app
+      .add_option_function<std::string>(
+          names,
+          [names, &target, min, max, unit](const std::string& text) {
+            const auto value = whole_number(text, min, max);
+            if (!value) refuse_value(names, text, whole_rule(min, max, unit));
+            target = static_cast<int>(*value);
+          },
+          description)
+      ->type_name(fmt::format("INT in [{} - {}]", min, max));
+}
+
+CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names,
+                                     std::size_t& target, const std::string& description,
+                                     std::size_t min, std::size_t max, const std::string& unit) {
+  const auto low = static_cast<long long>(
+      std::min<std::size_t>(min, std::numeric_limits<long long>::max()));
+  const auto high = static_cast<long long>(
+      std::min<std::size_t>(max, std::numeric_limits<long long>::max()));
+  return app
+      .add_option_function<std::string>(
+          names,
+          [names, &target, low, high, unit](const std::string& text) {
+            const auto value = whole_number(text, low, high);
+            if (!value) refuse_value(names, text, whole_rule(low, high, unit));
+            target = static_cast<std::size_t>(*value);
+          },
+          description)
+      ->type_name(fmt::format("INT in [{} - {}]", low, high));
+}
+
+CLI::Option* add_seconds_option(CLI::App& app, const std::string& names, double& target,
+                                const std::string& description, double min, double max) {
+  return app
+      .add_option_function<std::string>(
+          names,
+          [names, &target, min, max](const std::string& text) {
+            double value = 0;
+            const char* end = text.data() + text.size();
+            const auto [ptr, ec] =
+                std::from_chars(text.data(), end, value, std::chars_format::fixed);
+            if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) ||
+                value < min || value > max)
+              refuse_value(names, text,
+                           fmt::format("a number of seconds from {} to {}", min, max));
+            target = value;
+          },
+          description)
+      ->type_name(fmt::format("SECONDS in [{} - {}]", min, max));
+}
+
+CLI::Option* add_duration_option(CLI::App& app, const std::string& names,
+                                 std::chrono::milliseconds& target, const std::string& description,
+                                 std::chrono::milliseconds min, std::chrono::milliseconds max) {
+  const std::string low = duration_text(min), high = duration_text(max);
+  return app
+      .add_option_function<std::string>(
+          names,
+          [names, &target, min, max, low, high](const std::string& text) {
+            // More than 9 digits in a row is beyond any range here (and
+            // could overflow the sum).
+            std::size_t run = 0, longest = 0;
+            for (const char c : text) longest = std::max(longest, run = c >= '0' && c <= '9' ? run + 1 : 0);
+            const auto value = longest <= 9 ? config::parse_duration(text) : std::nullopt;
+            if (!value || *value < min || *value > max)
+              refuse_value(names, text,
+                           fmt::format("a duration from {} to {} (such as 500ms, 5s or 1m30s)",
+                                       low, high));
+            target = *value;
+          },
+          description)
+      ->type_name(fmt::format("DURATION in [{} - {}]", low, high));
 }
 
 namespace {
@@ -84,7 +243,10 @@ std::optional<int> parse_cli(CLI::App& app, const std::vector<std::string>& args
     // CLI11 checks required options and subcommands before it complains
     // about words it does not know: name the unknown word first, it is the
     // cause ("exec --bogus" said "-w is required").
-    std::cerr << app.get_name() << ": " << unknown_word(app, args).value_or(error.what()) << "\n"
+    // "greenlight exec: ...", as the commands' own messages begin.
+    std::string name = app.get_name();
+    if (const auto at = name.find(" [-c CONFIG]"); at != std::string::npos) name.erase(at, 12);
+    std::cerr << name << ": " << unknown_word(app, args).value_or(error.what()) << "\n"
               << app.help();
     return usage_exit;
   }

@@ -40,6 +40,9 @@ struct ExecOptions {
   int accept_new = -1;  ///< -1: the configuration's policy
 };
 
+// --cap: what a node's stream may hold in memory (4 MiB by default).
+constexpr std::size_t kMaxCap = std::size_t{1} << 30;
+
 // The words up to "--" are options; the words after it are one command.
 // Returns the exit code when the command must stop here (--help, usage).
 std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptions& o) {
@@ -63,17 +66,19 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
   cli->add_option("-c", o.commands, "COMMAND to run (repeatable, in order)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cli->add_option("-f", o.fanout, "FANOUT: sessions at once")->check(CLI::PositiveNumber);
-  cli->add_option("-t", o.connect_seconds, "CONNECT_S: deadline to connect, seconds")
-      ->check(CLI::NonNegativeNumber);
-  cli->add_option("-u", o.command_seconds, "COMMAND_S: deadline of each command, seconds")
-      ->check(CLI::NonNegativeNumber);
+  // The ranges of the configuration's ssh keys (docs/config.md).
+  add_whole_number_option(*cli, "-f", o.fanout, "FANOUT: sessions at once", 1, 4096);
+  add_seconds_option(*cli, "-t", o.connect_seconds, "CONNECT_S: deadline to connect, seconds",
+                     0.001, 86400);
+  add_seconds_option(*cli, "-u", o.command_seconds,
+                     "COMMAND_S: deadline of each command, seconds", 0.001, 86400);
   cli->add_flag("-b", o.gather, "gather nodes with identical output (clush -b)");
   OutputFormat output = OutputFormat::kText;
   add_output_option(*cli, output);
-  cli->add_option("--cap", o.cap, "BYTES of output kept per node and stream");
+  add_whole_number_option(*cli, "--cap", o.cap, "BYTES of output kept per node and stream", 1,
+                          kMaxCap, "bytes");
   cli->add_option("--user", o.user, "USER to log in as");
-  cli->add_option("--port", o.port, "PORT of sshd")->check(CLI::Range(1, 65535));
+  add_whole_number_option(*cli, "--port", o.port, "PORT of sshd", 1, 65535);
   cli->add_option("-i", o.identities, "IDENTITY file (repeatable)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -146,7 +151,8 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   std::shared_ptr<FanOut> current;
   bool interrupted = false;
   std::size_t next_command = 0;
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  // SIGHUP (the terminal or the SSH session lost) is taken as Ctrl-C.
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   // The first Ctrl-C stops in order: no new command, SSH channels closed,
   // local commands (greenlight's own host, their groups included) sent
   // SIGTERM then SIGKILL after a grace, on a thread of its own so that the
@@ -154,8 +160,11 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   // once.
   std::thread ending;
   std::function<void(const boost::system::error_code&, int)> on_signal =
-      [&](const boost::system::error_code& ec, int) {
+      [&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
+        // With the terminal gone, the summary may go to a closed pipe: that
+        // must not end the stop half way.
+        if (signal == SIGHUP) std::signal(SIGPIPE, SIG_IGN);
         if (interrupted) {
           std::fprintf(stderr, "greenlight exec: interrupted again, exiting now\n");
           end_running_processes(std::chrono::milliseconds(0));

@@ -28,7 +28,7 @@ int run_resolve(const Invocation& /*invocation*/, const std::vector<std::string>
   std::optional<checks::DnsServer> server;
   std::chrono::milliseconds timeout{5000};
   std::vector<std::string> names;
-  std::string server_text, timeout_text;
+  std::string server_text;
   OutputFormat output = OutputFormat::kText;
   auto cli = make_cli(
       "resolve",
@@ -39,7 +39,9 @@ int run_resolve(const Invocation& /*invocation*/, const std::vector<std::string>
       "  greenlight resolve -s 127.0.0.53:5353 -t 2s ns1.lab\n"
       "  greenlight resolve -s 10.1.0.1 -o json top1.ocean admin1.ocean\n");
   cli->add_option("-s,--server", server_text, "SERVER[:PORT] to ask")->required();
-  cli->add_option("-t,--timeout", timeout_text, "TIMEOUT: deadline for all the names (default 5s)");
+  add_duration_option(*cli, "-t,--timeout", timeout,
+                      "TIMEOUT: deadline for all the names (default 5s)",
+                      std::chrono::milliseconds(1), std::chrono::hours(24));
   add_output_option(*cli, output);
   cli->add_option("NAME", names, "names to resolve")
       ->required()
@@ -48,11 +50,6 @@ int run_resolve(const Invocation& /*invocation*/, const std::vector<std::string>
   auto parsed_server = checks::parse_dns_server(server_text);
   if (!parsed_server) return usage(parsed_server.error().reason);
   server = *parsed_server;
-  if (!timeout_text.empty()) {
-    auto parsed = config::parse_duration(timeout_text);
-    if (!parsed || parsed->count() <= 0) return usage(fmt::format("bad timeout '{}'", timeout_text));
-    timeout = *parsed;
-  }
   const auto answers = checks::query_dns_server(*server, names, timeout);
   if (output == OutputFormat::kJson) {
     JsonDocument list = JsonDocument::array();

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "command.h"
 #include "greenlight/core/config.h"
+#include "greenlight/core/error_text.h"
 #include "greenlight/runbook/plan.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
@@ -200,12 +201,19 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
     }
     std::cerr << "(the runs are read from their journals all the same)\n";
   }
-  if (sub == "exec") return runbook_exec(site, books, *arguments);
-  if (sub == "resume") return runbook_resume(site, books, *arguments);
-  if (sub == "attach") return runbook_attach(site, *arguments);
-  if (sub == "status") return runbook_status(site, books, *arguments);
-  if (sub == "log") return runbook_log(site, *arguments);
-  if (sub == "abort") return runbook_abort(site, *arguments);
+  // The words were read above: what fails from here on is a refusal or an
+  // error (exit 1), never a usage error (2), as docs/runbooks.md says.
+  try {
+    if (sub == "exec") return runbook_exec(site, books, *arguments);
+    if (sub == "resume") return runbook_resume(site, books, *arguments);
+    if (sub == "attach") return runbook_attach(site, *arguments);
+    if (sub == "status") return runbook_status(site, books, *arguments);
+    if (sub == "log") return runbook_log(site, *arguments);
+    if (sub == "abort") return runbook_abort(site, *arguments);
+  } catch (const std::exception& error) {
+    std::cerr << "greenlight runbook " << sub << ": " << error_text(error) << "\n";
+    return kRunFailed;
+  }
   if (sub == "list" && arguments->output == OutputFormat::kJson) {
     print_json_document("runbook-list", list_json(books));
     return 0;

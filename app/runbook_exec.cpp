@@ -13,6 +13,7 @@
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
+#include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
@@ -40,7 +41,20 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   });
   TerminalOperator person(io, std::cout);
 
-  auto lock = runbook::RunLock::acquire(store.directory(run));
+  // Another process executes the run: refused (exit 1), saying who and how
+  // to follow or stop it.
+  std::optional<runbook::RunLock> lock;
+  try {
+    lock.emplace(runbook::RunLock::acquire(store.directory(run)));
+  } catch (const std::exception& error) {
+    const int holder = runbook::RunLock::holder(store.directory(run));
+    std::cerr << fmt::format("greenlight runbook: cannot {} run {}: {}{}\n",
+                             resuming ? "resume" : "execute", run, error.what(),
+                             holder == 0 ? ""
+                                         : "; " + runbook::holder_advice(
+                                                      run, runbook::lock_holder(holder)));
+    return kRunFailed;
+  }
   std::vector<runbook::JournalRecord> history;
   std::optional<runbook::Journal> journal;
   if (resuming) {
@@ -79,9 +93,14 @@ int execute(const config::Site& site, const runbook::Runbook& book,
       why_here, run, book.name, arguments.dry_run ? " as a dry run (nothing is changed)" : "",
       store.journal(run).string());
   std::optional<runbook::RunOutcome> outcome;
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  // SIGHUP (the terminal or the SSH session lost) stops in order too: the
+  // step's command ends and is journaled, the run stays resumable.
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    // With the terminal gone, what is printed next may go to a closed pipe:
+    // that must not end the stop half way.
+    if (signal == SIGHUP) std::signal(SIGPIPE, SIG_IGN);
     std::cout << fmt::format(
                      "\ngreenlight runbook: signal {}: stopping; run {} stays as journaled "
                      "(greenlight runbook resume {})",
@@ -224,6 +243,7 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
     case Verdict::kNoSuchRun:
     case Verdict::kRunbookGone:
     case Verdict::kRunbookChanged:
+    case Verdict::kOutlineAltered:
       break;
   }
   std::cerr << "greenlight runbook: " << check.refusal << "\n";
@@ -241,12 +261,18 @@ int runbook_attach(const config::Site& site, const RunbookArguments& arguments) 
   request.run = arguments.words[0];
   const auto answer = ask_daemon(control_socket(site), request, false, false, arguments.watch);
   switch (answer.kind) {
-    case DaemonAnswer::Kind::kNobody:
+    case DaemonAnswer::Kind::kNobody: {
+      // A run a process of its own executes is followed from its terminal.
+      const runbook::RunStore store(runs_directory(site, arguments.runs));
+      const int holder = store.exists(request.run) ? runbook::RunLock::holder(store.directory(request.run)) : 0;
       std::cerr << fmt::format(
-          "greenlight runbook: no daemon at {}: nothing to attach to (greenlight runbook status "
-          "{}; greenlight runbook resume {})\n",
-          control_socket(site).string(), request.run, request.run);
+          "greenlight runbook: no daemon at {}: nothing to attach to ({})\n",
+          control_socket(site).string(),
+          holder != 0 ? runbook::holder_advice(request.run, runbook::lock_holder(holder))
+                      : fmt::format("greenlight runbook status {}; greenlight runbook resume {}",
+                                    request.run, request.run));
       return kRunFailed;
+    }
     case DaemonAnswer::Kind::kNotHeld:  // the daemon said why
     case DaemonAnswer::Kind::kDone:
       break;

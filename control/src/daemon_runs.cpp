@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "greenlight/core/log.h"
+#include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
@@ -186,6 +187,11 @@ void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Req
   }
   if (!store.exists(id))
     return refuse(connection, runbook::check_resume(store, *place.books, id).refusal);
+  if (const int pid = runbook::RunLock::holder(store.directory(id)); pid != 0) {
+    return refuse(connection,
+                  fmt::format("resume refused: the run is being executed by process {}; {}", pid,
+                              runbook::holder_advice(id, runbook::lock_holder(pid))));
+  }
   auto lock = runbook::RunLock::acquire(store.directory(id));
   // Read under the lock: the history is what the executor continues from.
   auto check = runbook::check_resume(store, *place.books, id);
@@ -245,7 +251,7 @@ void DaemonRuns::attach(const std::shared_ptr<Connection>& connection, const Req
     if (!store.exists(request.run)) {
       where = fmt::format("there is no run '{}' in {}", request.run, store.root().string());
     } else if (const int pid = runbook::RunLock::holder(store.directory(request.run)); pid != 0) {
-      where = fmt::format("process {} executes it", pid);
+      where = runbook::holder_advice(request.run, runbook::lock_holder(pid));
     } else {
       where = fmt::format(
           "see greenlight runbook status {}; continue it with greenlight runbook "

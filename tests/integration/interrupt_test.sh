@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# An orderly stop ends what greenlight started: Ctrl-C (SIGINT) of
-# `greenlight check` and `greenlight exec`, SIGTERM and SIGINT of an
-# in-process `runbook exec`: the local commands (their whole process group)
-# end with it, within a second or two, and are not left running under init.
+# An orderly stop ends what greenlight started: Ctrl-C (SIGINT) and SIGHUP
+# (the SSH session lost) of `greenlight check` and `greenlight exec`,
+# SIGTERM, SIGINT and SIGHUP of an in-process `runbook exec`: the local
+# commands (their whole process group) end with it, within a second or two,
+# and are not left running under init.
 # A second Ctrl-C of exec exits at once.
 set -uo pipefail
 gl=${GREENLIGHT:?}
@@ -41,14 +42,16 @@ runbooks:
 YAML
 
 # stops WHAT SIGNAL LIMIT_MS PIDFILE OUT COMMAND...: starts COMMAND (output
-# to OUT), waits until its child wrote PIDFILE, sends SIGNAL, and checks that
-# greenlight stopped within LIMIT_MS and its command is not left running.
+# to OUT), waits until its child wrote PIDFILE, runs $during (a function,
+# when set) while it runs, sends SIGNAL, and checks that greenlight stopped
+# within LIMIT_MS and its command is not left running.
 stops() {
   local what=$1 signal=$2 limit=$3 pidfile=$4 out=$5 start took rc
   shift 5
   "$@" >"$out" 2>&1 </dev/null &
   pid=$!
   check "$what: its command started" wait_file "$pidfile"
+  [ -n "${during:-}" ] && "$during"
   start=$(date +%s%N)
   kill "-$signal" "$pid"; wait "$pid"; rc=$?; pid=
   took=$(elapsed_ms "$start")
@@ -71,6 +74,49 @@ stops "runbook exec in this process" INT 2500 "$work/step.pid" "$work/run-int.ou
   "$gl" -c "$work/site.yaml" runbook exec long --yes
 check "on Ctrl-C too it ends the step's command ($(tail -2 "$work/run-int.out"))" \
   grep -q "ended 1 running command" "$work/run-int.out"
+
+# SIGHUP (the SSH session lost) stops in order as SIGTERM does: the step's
+# command is ended and journaled, the run stays resumable (exit 3). While
+# the run executes in this process, the other commands refuse it with exit 1
+# and say where it executes: followed only from its terminal, stopped there.
+held_refusals() {
+  local held out rc
+  held=$(ls -t "$work/runs" | grep '^long-' | head -1)
+  out=$("$gl" -c "$work/site.yaml" runbook resume "$held" --yes 2>&1 </dev/null); rc=$?
+  check "resume of a run executing in its own process: refused, rc 1 (rc $rc: $out)" \
+    test "$rc" -eq 1
+  check "resume names the process ($out)" grep -q "being executed by process $pid" <<<"$out"
+  check "resume says how to stop it ($out)" grep -q "kill -INT $pid" <<<"$out"
+  out=$("$gl" -c "$work/site.yaml" runbook attach "$held" 2>&1 </dev/null); rc=$?
+  check "attach with no daemon: refused, rc 1 (rc $rc: $out)" test "$rc" -eq 1
+  check "attach says the run executes in process $pid, not in serve ($out)" \
+    grep -q "run $held executes in process $pid of .*(not in greenlight serve)" <<<"$out"
+  out=$("$gl" -c "$work/site.yaml" runbook exec long --yes 2>&1 </dev/null); rc=$?
+  check "a second exec: refused, rc 1 (rc $rc)" test "$rc" -eq 1
+  check "it says where the run executes and how to stop it, not to attach ($out)" \
+    eval 'grep -q "greenlight runbook status $held shows where it stands; to stop it" <<<"$out" &&
+      ! grep -q "runbook attach" <<<"$out"'
+}
+run=$(ls -t "$work/runs" | grep '^long-' | head -1)
+check "the interrupted run $run is aborted" "$gl" -c "$work/site.yaml" runbook abort "$run"
+rm -f "$work/step.pid"
+during=held_refusals stops "runbook exec in this process" HUP 2500 "$work/step.pid" \
+  "$work/run-hup.out" "$gl" -c "$work/site.yaml" runbook exec long --yes
+check "on SIGHUP it stops in order, ending the step's command ($(tail -2 "$work/run-hup.out"))" \
+  grep -q "signal 1: stopping" "$work/run-hup.out"
+check "... and says so" grep -q "ended 1 running command" "$work/run-hup.out"
+run=$(ls -t "$work/runs" | grep '^long-' | head -1)
+check "the step's end is journaled ($run)" \
+  grep -q "stopped by signal 1" <("$gl" -c "$work/site.yaml" runbook log "$run" 2>&1)
+rm -f "$work/exec-hup.pid"
+stops "exec on greenlight's own host" HUP 1500 "$work/exec-hup.pid" "$work/exec-hup.out" \
+  "$gl" -c "$work/site.yaml" exec -w here -- "sleep 60 & echo \$! > $work/exec-hup.pid; wait"
+check "exec takes SIGHUP as Ctrl-C ($(cat "$work/exec-hup.out"))" \
+  grep -q "interrupted, stopping" "$work/exec-hup.out"
+rm -f "$work/check.pid"
+stops "check" HUP 1500 "$work/check.pid" "$work/check-hup.out" "$gl" -c "$work/site.yaml" check slow
+check "check takes SIGHUP as Ctrl-C ($(cat "$work/check-hup.out"))" \
+  grep -q "signal 1: stopped (1 local command ended)" "$work/check-hup.out"
 
 # A second Ctrl-C does not wait for the first one's grace: a command that
 # ignores SIGTERM is killed at once and exec exits.

@@ -207,6 +207,13 @@ check "--runs runs in this process" wait_for 50 grep -q "runs given: run slow-.*
 held=$(grep -o 'run slow-[0-9-]* of' "$dir/holder.out" | awk '{print $2}')
 out=$("$gl" runbook resume "$held" --yes 2>&1 </dev/null); rc=$?
 check "resume of a held run is refused with the holder's pid (rc $rc: $out)" grep -q "being executed by process $holder_pid" <<<"$out"
+check "... a refusal: exit 1 (rc $rc)" test "$rc" -eq 1
+check "... saying it is followed from its terminal, stopped with Ctrl-C there ($out)" \
+  grep -q "run $held executes in process $holder_pid of .*(not in greenlight serve).*kill -INT $holder_pid" <<<"$out"
+out=$("$gl" runbook attach "$held" 2>&1 </dev/null); rc=$?
+check "attach of a run a process of its own executes: refused, exit 1 (rc $rc)" test "$rc" -eq 1
+check "... not in serve, followed from its terminal ($out)" \
+  grep -q "not executing in greenlight serve: run $held executes in process $holder_pid of .*only from that terminal\|without a terminal" <<<"$out"
 wait "$holder_pid"; holder_pid=
 check "the holder ran its step once" test "$(grep -c '^slow$' "$dir/trace")" -eq 2
 

@@ -169,3 +169,71 @@ TEST_CASE("nodeset and runbook abort echo typed text escaped, never raw") {
         "greenlight runbook abort: --reason: a reason is one line of text: control character "
         "0x1b at byte 2\n");
 }
+
+// Every numeric option refuses a value out of its range, a fraction where a
+// whole number is wanted and a word too large to convert the same way: the
+// option, the value and the range in words, exit 2 (never CLI11's "Value 0
+// not in range 0.000000 to 1797..." nor "Could not convert").
+TEST_CASE("a numeric option out of range names the option, the value and the range") {
+  const struct {
+    const char* words;
+    const char* message;
+  } cases[] = {
+      {"exec -w here -f 0 -- true", "greenlight exec: -f 0: must be a whole number from 1 to 4096\n"},
+      {"exec -w here -f 99999999999 -- true",
+       "greenlight exec: -f 99999999999: must be a whole number from 1 to 4096\n"},
+      {"exec -w here -f 1.5 -- true", "greenlight exec: -f 1.5: must be a whole number from 1 to 4096\n"},
+      {"exec -w here -t -1 -- true",
+       "greenlight exec: -t -1: must be a number of seconds from 0.001 to 86400\n"},
+      {"exec -w here -u 0 -- true",
+       "greenlight exec: -u 0: must be a number of seconds from 0.001 to 86400\n"},
+      {"exec -w here -u abc -- true",
+       "greenlight exec: -u abc: must be a number of seconds from 0.001 to 86400\n"},
+      {"exec -w here --cap -1 -- true",
+       "greenlight exec: --cap -1: must be a whole number of bytes from 1 to 1073741824\n"},
+      {"exec -w here --port 65536 -- true",
+       "greenlight exec: --port 65536: must be a whole number from 1 to 65535\n"},
+      {"resolve -s 127.0.0.1 -t 0 x",
+       "greenlight resolve: --timeout 0: must be a duration from 1ms to 24h (such as 500ms, 5s or "
+       "1m30s)\n"},
+      {"resolve -s 127.0.0.1 --timeout 99999999999999h x",
+       "greenlight resolve: --timeout 99999999999999h: must be a duration from 1ms to 24h (such as "
+       "500ms, 5s or 1m30s)\n"},
+  };
+  for (const auto& c : cases) {
+    INFO("greenlight " << c.words);
+    const Output out = run(c.words);
+    CHECK(out.exit_code == 2);
+    CHECK(out.out.empty());
+    CHECK_THAT(out.err, Catch::StartsWith(c.message));
+    CHECK(out.err.find("179769313") == std::string::npos);
+  }
+  // The last of an option given twice is the one checked, and in range it runs.
+  CHECK(run("exec -w here -f 0 -f 2 -u 0.5 --cap 1 --port 22 --help").exit_code == 0);
+}
+
+TEST_CASE("a node index too large for a node set is named as such") {
+  const std::string site = "/tmp/greenlight_cli_help_test.index." + std::to_string(::getpid());
+  {
+    std::FILE* file = std::fopen(site.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("site: t\n", file);
+    std::fclose(file);
+  }
+  const std::string c = "-c " + site + " ";
+  const Output nodeset = run(c + "nodeset -c 'node[1-99999999999999999999]'");
+  CHECK(nodeset.exit_code == 1);
+  CHECK_THAT(nodeset.err,
+             Catch::StartsWith("greenlight nodeset: Parse error: node[1-99999999999999999999]: "
+                               "99999999999999999999 is too large for a node index (at most "
+                               "999999999999999999)"));
+  CHECK_THAT(run(c + "nodeset -c node99999999999999999999").err,
+             Catch::Contains("99999999999999999999 is too large for a node index"));
+  const Output exec = run(c + "exec -w 'node[1-99999999999999999999]' -- true");
+  CHECK(exec.exit_code == 2);
+  CHECK(exec.err ==
+        "greenlight exec: node[1-99999999999999999999]: 99999999999999999999 is too large for a "
+        "node index (at most 999999999999999999)\n");
+  CHECK(run(c + "nodeset -e 'node[999999999999999999]'").out == "node999999999999999999\n");
+  std::remove(site.c_str());
+}

@@ -37,6 +37,14 @@ std::string_view rstrip(std::string_view s) {
 }
 
 [[noreturn]] void fail_range(std::string_view whole, const RangeSetParseError& error) {
+  if (const auto* large = dynamic_cast<const RangeSetIndexError*>(&error)) {
+    // "node[1-99999999999999999999]: 99999999999999999999 is too large for
+    // a node index (at most ...)", at the number.
+    std::size_t position = whole.find(large->number());
+    if (position == std::string_view::npos) position = 0;
+    throw NodeSetParseError(fmt::format("{}: {}", whole, large->what()), std::string(whole),
+                            position);
+  }
   fail(whole, error.what(), "bad range");
 }
 

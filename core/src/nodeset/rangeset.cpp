@@ -60,6 +60,19 @@ std::string_view lstrip_zeros(std::string_view text) {
   return text;
 }
 
+// A number beyond the largest index is named as such, rather than as a word
+// that is no integer.
+void check_index_size(const std::string& part, std::string_view text) {
+  text = strip(text);
+  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return;
+  if (lstrip_zeros(text).size() > static_cast<std::size_t>(kMaxWidth)) {
+    throw RangeSetIndexError(part, std::string(text),
+                             fmt::format("{} is too large for a node index (at most {})", text,
+                                         kMaxIndex));
+  }
+}
+
 }  // namespace
 
 std::size_t RangeSet::write_digits(char* buffer, std::int64_t value, std::int32_t width) {
@@ -94,6 +107,7 @@ std::string RangeSet::digits(std::int64_t value, std::int32_t width) {
 RangeSet RangeSet::single(std::string_view text) {
   std::int64_t value = 0;
   if (!parse_integer(text, value) || text.size() > kMaxWidth) {
+    check_index_size(std::string(text), text);
     throw RangeSetParseError(std::string(text), "invalid rangeset index");
   }
   RangeSet set;
@@ -226,6 +240,8 @@ RangeSet RangeSet::parse(std::string_view text) {
     std::int64_t first = 0;
     std::int64_t last = 0;
     if (!parse_integer(begin, first) || !parse_integer(end, last)) {
+      check_index_size(part, begin);
+      check_index_size(part, end);
       throw RangeSetParseError(
           part, subrange.empty() ? "empty range" : "cannot convert string to integer");
     }

@@ -34,6 +34,22 @@ class RangeSetParseError : public std::runtime_error {
   std::string part_;
 };
 
+/// A number too large for an index (more than 18 digits but its leading
+/// zeros): what() names it and the largest index ("99999999999999999999 is
+/// too large for a node index (at most 999999999999999999)"); part() is the
+/// range it stands in.
+class RangeSetIndexError : public RangeSetParseError {
+ public:
+  RangeSetIndexError(const std::string& part, const std::string& number, const std::string& message)
+      : RangeSetParseError(part, message), number_(number), message_(message) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+  const std::string& number() const { return number_; }
+
+ private:
+  std::string number_;
+  std::string message_;
+};
+
 /// Value type. Not synchronised: one thread at a time, const methods
 /// included (a read merges the elements waiting to be sorted in).
 class RangeSet {
