@@ -31,6 +31,8 @@ std::string step_field_name(runbook::JournalEvent event) {
       return "nodes";
     case JournalEvent::kRunGroupImported:
       return "group";
+    case JournalEvent::kRunOutline:
+      return "outline";
     case JournalEvent::kNotified:
       return "event";
     default:

@@ -200,6 +200,12 @@ RenderedCommand CommandTemplate::render(const GroupResolver& groups,
       rendered.has_empty_expansion = true;
       continue;
     }
+    try {
+      check_node_ceiling(set.size(), call.set);  // before its names take memory
+    } catch (const std::runtime_error& error) {
+      throw TemplateError(fmt::format("in {}(\"{}\"): {}", call.function, call.set, error.what()),
+                          call.offset);
+    }
     const auto names = set.expand();
     for (const auto& name : names) {
       if (const std::string why = why_not_plain(name); !why.empty()) {

@@ -163,6 +163,12 @@ void Executor::Impl::start(std::function<void(RunOutcome)> done) {
   if (state_.aborted) return finish(RunOutcome::kAborted);
   if (records_.empty()) {
     append(JournalEvent::kRunStarted, "", "", ctx_.book.name);
+    // What the run follows, fingerprinted: resume refuses an outline
+    // whose bytes changed since.
+    if (!options_.dry_run) {
+      if (const auto print = outline_fingerprint(journal_.path().parent_path()))
+        append(JournalEvent::kRunOutline, "", "outline", *print);
+    }
     if (!options_.from_phase.empty()) skip_phases_before(options_.from_phase);
   } else {
     append(JournalEvent::kRunResumed, "", "", fmt::format("resumed by process {}", ::getpid()));

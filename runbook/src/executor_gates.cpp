@@ -16,6 +16,7 @@ bool is_action(JournalEvent event) {
     case JournalEvent::kGateWaiting:
     case JournalEvent::kGateGreen:
     case JournalEvent::kNotified:  // a notification says nothing of the cluster
+    case JournalEvent::kRunOutline:
       return false;
     default:
       return true;

@@ -18,7 +18,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 27> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 28> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -46,6 +46,7 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 27> kEvents = {{
     {JournalEvent::kRemedyStep, "remedy-step"},
     {JournalEvent::kRemedyFinished, "remedy-finished"},
     {JournalEvent::kNotified, "notified"},
+    {JournalEvent::kRunOutline, "run-outline"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -262,6 +263,7 @@ RunState replay(const std::vector<JournalRecord>& records) {
       case JournalEvent::kRemedyStarted:
       case JournalEvent::kRemedyStep:
       case JournalEvent::kRemedyFinished:
+      case JournalEvent::kRunOutline:
         return true;
       default:
         return false;
@@ -309,6 +311,9 @@ RunState replay(const std::vector<JournalRecord>& records) {
     switch (r.event) {
       case JournalEvent::kRunStarted:
         state.runbook = r.detail;
+        break;
+      case JournalEvent::kRunOutline:
+        state.outline_fingerprints[r.step] = r.detail;
         break;
       case JournalEvent::kPhaseStarted:
         state.current_phase = r.phase;

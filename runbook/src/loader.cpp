@@ -9,6 +9,7 @@
 #include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/runbook.h"
 #include "greenlight/runbook/step_jobs.h"
+#include "site_outline.h"
 #include "step_reader.h"
 
 namespace greenlight::runbook {
@@ -339,6 +340,7 @@ std::vector<Runbook> load_runbooks(const config::Site& site, Diagnostics& diagno
     }
     books.push_back(std::move(book));
   }
+  for (auto& book : books) book.site_parts = detail::site_outline(book, site);
   return books;
 }
 

@@ -234,6 +234,8 @@ void adopt(const RunStore& store, const std::string& run, const Runbook& now,
   std::filesystem::remove(store.directory(run) / outline);
   write_outline(store.directory(run), now, outline);
   auto journal = Journal::open(store.journal(run));
+  if (const auto print = outline_fingerprint(store.directory(run), outline))
+    journal.append(JournalEvent::kRunOutline, "", outline, *print);
   journal.append(JournalEvent::kRunAdopted, "",
                  fmt::format("{} {}", outline, adoption.restated.size()),
                  fmt::format("adopted runbook {} as edited: {} step{} kept, {} dropped, {} to run "

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "greenlight/core/nodeset.h"
+#include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/run_outline.h"
 
 namespace greenlight::runbook {
@@ -138,21 +139,27 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
   }
   if (!others.empty()) {
     std::string names;
+    std::string advice;
     for (const auto& other : others) {
       names += fmt::format("\n  {}: {}", other.run, other.state);
       if (other.pid != 0) names += fmt::format(" (process {}, user {})", other.pid, other.user);
+      // What to do depends on who holds it: serve is followed with attach;
+      // a process of its own only from its terminal (attach, resume and
+      // abort refuse it); a run nobody executes is resumed or aborted.
+      advice += other.pid != 0
+                    ? fmt::format("\n{}.", holder_advice(other.run, lock_holder(other.pid)))
+                    : fmt::format("\nRun {}: resume it (greenlight runbook resume {}) or end it "
+                                  "(greenlight runbook abort {}) first.",
+                                  other.run, other.run, other.run);
     }
-    const UnfinishedRun& last = others.back();
     created.refusal = fmt::format(
-        "{} a run has not ended:{}\n"
-        "Follow it (greenlight runbook attach {}), resume it (greenlight runbook resume {}) or "
-        "end it (greenlight runbook abort {}) first.",
+        "{} a run has not ended:{}{}",
         book.concurrent_runs
             ? fmt::format("runbook {} runs beside others, but not beside a run of a runbook "
                           "that runs alone, and such",
                           book.name)
             : fmt::format("runbook {} runs alone, and", book.name),
-        names, last.run, last.run, last.run);
+        names, advice);
     return created;
   }
   created.id = store.create(book.name);
@@ -188,22 +195,59 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
     return check;
   }
   const std::string outline = state.adopted_outline.empty() ? "outline" : state.adopted_outline;
+  if (const auto journaled = state.outline_fingerprints.find(outline);
+      journaled != state.outline_fingerprints.end()) {
+    const auto now = outline_fingerprint(store.directory(run), outline);
+    if (now != journaled->second) {
+      check.verdict = Verdict::kOutlineAltered;
+      check.refusal = fmt::format(
+          "the outline of run {} ({}) is not the one journaled when it was written ({}, now "
+          "{}): it was edited or damaged, and what the run follows cannot be known. Restore "
+          "it from a backup to resume, or abort the run (greenlight runbook abort {}) and "
+          "start a new one.",
+          run, (store.directory(run) / outline).string(), journaled->second,
+          now.value_or("unreadable"), run);
+      check.book = nullptr;
+      return check;
+    }
+  }
   if (const auto then = read_outline(store.directory(run), outline)) {
     check.outline = *then;
-    const auto changes = outline_diff(*then, outline_of(*check.book));
+    auto now = outline_of(*check.book);
+    // A run started before the site's parts were part of outlines is
+    // compared on its runbook alone.
+    if (std::none_of(then->begin(), then->end(),
+                     [](const std::string& line) { return line.rfind("site ", 0) == 0; })) {
+      std::erase_if(now, [](const std::string& line) { return line.rfind("site ", 0) == 0; });
+    }
+    const auto changes = outline_diff(*then, now);
     if (!changes.empty()) {
       std::string lines;
-      for (const auto& line : changes) lines += "\n  " + line;
+      bool site_changed = false, book_changed = false;
+      for (const auto& line : changes) {
+        lines += "\n  " + line;
+        (line.rfind("site ", 2) == 2 ? site_changed : book_changed) = true;
+      }
+      // "site ..." lines: the checks, groups, hosts and settings of the
+      // site file that the runbook uses (site_outline.h).
+      const std::string what =
+          !site_changed ? fmt::format("runbook {}", check.book->name)
+          : book_changed
+              ? fmt::format("runbook {} and the parts of the site file it uses",
+                            check.book->name)
+              : fmt::format("the parts of the site file that runbook {} uses",
+                            check.book->name);
       check.verdict = Verdict::kRunbookChanged;
       check.refusal = fmt::format(
-          "runbook {} changed since run {} started ({}): greenlight resumes a run only with the "
-          "runbook it started with: an edited one may run a step twice or take a new one for "
-          "done, unless the operator maps the done steps to the new ones. "
-          "What changed (- as the run started, + now):{}\nRestore the runbook as it was to "
+          "{} changed since run {} started ({}): greenlight resumes a run only with the "
+          "runbook and site it started with: an edited one may run a step twice or take a new "
+          "one for done, or act on other nodes, unless the operator maps the done steps to the "
+          "new ones. What changed (- as the run started, + now):{}\nRestore {} as it was to "
           "resume; or adopt it as it is now (greenlight runbook resume {} --adopt shows which "
           "done steps map to which new ones, and asks); or abort the run (greenlight runbook "
           "abort {}) and start a new one.",
-          check.book->name, run, (store.directory(run) / outline).string(), lines, run, run);
+          what, run, (store.directory(run) / outline).string(), lines,
+          site_changed && !book_changed ? "the site file" : "the runbook", run, run);
       check.edited = check.book;
       check.book = nullptr;
     }

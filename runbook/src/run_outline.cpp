@@ -1,6 +1,7 @@
 #include "greenlight/runbook/run_outline.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,7 @@ std::vector<std::string> outline_of(const Runbook& book) {
     for (const auto& step : phase.steps) lines.push_back(step_line(++number, step));
     for (const auto& gate : phase.wait_for) lines.push_back("  wait_for " + gate);
   }
+  lines.insert(lines.end(), book.site_parts.begin(), book.site_parts.end());
   // One line each: a newline inside a text (a multi-line confirm) is escaped.
   for (auto& line : lines) {
     for (std::size_t at = line.find('\n'); at != std::string::npos; at = line.find('\n', at))
@@ -98,6 +100,23 @@ void write_runbook_copy(const std::filesystem::path& run_directory, const Runboo
     throw std::runtime_error(fmt::format("cannot copy runbook {} from {} to {}: {}", book.name,
                                          book.file.string(), path.string(), error));
   }
+}
+
+std::optional<std::string> outline_fingerprint(const std::filesystem::path& run_directory,
+                                               const std::string& name) {
+  std::ifstream in(run_directory / name, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  const std::string bytes = text.str();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1)
+    return std::nullopt;
+  std::string hex = "sha256:";
+  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
 }
 
 std::vector<std::string> outline_phases(const std::vector<std::string>& outline) {

@@ -41,7 +41,8 @@ void check_nodes(LoaderContext& ctx, const Value& where, const std::string& node
     return;
   }
   try {
-    NodeSet::parse(named, ctx.groups.get());
+    // Refused by its size, before its names take memory (node_ceiling()).
+    check_node_ceiling(NodeSet::parse(named, ctx.groups.get()).size(), nodes);
   } catch (const std::exception& error) {
     ctx.diagnostics.error(where.mark, fmt::format("{}: {}", what, error.what()));
   }
@@ -197,7 +198,9 @@ std::optional<Step> read_step(LoaderContext& ctx, const Value& value, std::strin
         // Every host a power step touches needs a BMC address, known now.
         try {
           std::vector<std::string> missing;
-          for (const auto& node : step_nodes(step, ctx.site, *ctx.groups).expand()) {
+          const NodeSet touched = step_nodes(step, ctx.site, *ctx.groups);
+          check_node_ceiling(touched.size(), step.nodes);
+          for (const auto& node : touched.expand()) {
             const config::Host* host = ctx.site.host(node);
             if (host == nullptr || host->bmc.empty()) missing.push_back(node);
           }

@@ -28,5 +28,34 @@ check "nodeset -c of 10^9 names counts" test "$("$gl" nodeset -c 'n[1-1000000000
 check "nodeset -f of 10^9 names folds" test "$("$gl" nodeset -f 'n[1-1000000000]')" = 'n[1-1000000000]'
 check "GREENLIGHT_MAX_NODES raises the ceiling" \
   test "$(GREENLIGHT_MAX_NODES=3000000 "$gl" nodeset -e 'n[1-2000000]' | wc -w)" = 2000000
+
+# In a runbook the same sets are errors at load, at their line, before any
+# plan or run: a step's on:, its exclude and a {{ nodes() }} of its command.
+work=$(mktemp -d /tmp/greenlight-ceiling.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/site.yaml" <<YAML
+site: t
+hosts:
+  here: {self: true}
+runbooks:
+  runs: $work/runs
+  inline:
+    typo:
+      phases:
+        - name: only
+          steps:
+            - run: {on: "n[1-100000000]", command: "true"}
+            - run: {on: self, command: "echo {{ nodes('m[1-100000000]') }}"}
+YAML
+load_refused() {
+  local out rc peak
+  out=$(/usr/bin/time -f 'peak %M KB' timeout 5 "$gl" -c "$work/site.yaml" runbook check typo 2>&1); rc=$?
+  peak=$(grep -o 'peak [0-9]*' <<<"$out" | awk '{print $2}')
+  [ "$rc" -ne 0 ] && [ "${peak:-999999999}" -lt $((204800 * asan_factor)) ] &&
+    grep -q 'site.yaml:11:.*n\[1-100000000\]: 100000000 nodes, more than the 1000000' <<<"$out" &&
+    grep -q "site.yaml:12:.*m\[1-100000000\]: 100000000 nodes, more than the 1000000" <<<"$out" ||
+    { echo "  rc $rc, peak $peak KB: $out"; return 1; }
+}
+check "a runbook's on: and {{ nodes() }} above the ceiling are load errors at their line" load_refused
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

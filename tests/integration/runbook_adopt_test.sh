@@ -82,7 +82,11 @@ check "each step ran once, the inserted ones in the runbook's order" \
 log=$("$gl" -c "$work/site.yaml" runbook log "$run" 2>&1)
 check "the adoption is journaled with who made it ($log)" \
   grep -q "run-adopted.*adopted runbook book as edited: 3 steps kept, 0 dropped, 3 to run (by uid [0-9]* (" <<<"$log"
-check "the adopted outline is kept beside the journal" test -s "$work/runs/$run/outline.$(grep -o 'run-adopted' -n "$work/runs/$run/journal" | cut -d: -f1)"
+adopted=$(awk -F'\t' '$3 == "run-adopted" { split($5, a, " "); print a[1] }' "$work/runs/$run/journal")
+check "the adopted outline $adopted is kept beside the journal" test -s "$work/runs/$run/$adopted"
+print=$(awk -F'\t' -v f="$adopted" '$3 == "run-outline" && $5 == f { print $6 }' "$work/runs/$run/journal")
+check "... its fingerprint journaled before the adoption ($print)" \
+  test "$print" = "sha256:$(sha256sum "$work/runs/$run/$adopted" | cut -d' ' -f1)"
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -113,8 +113,17 @@ TEST_CASE("exec: one run at a time, whatever its runbook, the refusal names the 
     CHECK(held[0].state == "executing");
     CHECK(held[0].pid == ::getpid());
     CHECK_FALSE(held[0].user.empty());
-    CHECK_THAT(create_run(store, all[0]).refusal,
-               Catch::Contains(fmt::format("(process {}, user ", ::getpid())));
+    const std::string refusal = create_run(store, all[0]).refusal;
+    CHECK_THAT(refusal, Catch::Contains(fmt::format("(process {}, user ", ::getpid())));
+    // A process of its own (not greenlight serve): attach, resume and abort
+    // all refuse it; it is followed from its terminal and stopped there.
+    CHECK_THAT(refusal, Catch::Contains(fmt::format("executes in process {} of ", ::getpid())));
+    CHECK_THAT(refusal, Catch::Contains("(not in greenlight serve)"));
+    CHECK_THAT(refusal, Catch::Contains("greenlight runbook status " + first.id +
+                                        " shows where it stands"));
+    CHECK_THAT(refusal, Catch::Contains(fmt::format("kill -INT {}", ::getpid())));
+    CHECK_THAT(refusal, !Catch::Contains("runbook attach") && !Catch::Contains("runbook resume") &&
+                            !Catch::Contains("runbook abort"));
   }
 
   // Ended runs do not hold it.
@@ -222,4 +231,104 @@ TEST_CASE("outline diff: lines removed and added, in order, nothing for the same
   CHECK(outline_diff(a, b) ==
         std::vector<std::string>{"-   step 1 x", "-   step 2 y", "+   step 1 z", "+   step 2 x",
                                  "+   step 3 y"});
+}
+
+namespace {
+// The site of the next test case: `top` and `top_nodes` change what a step
+// acts on, `volume` what a gate reads, `bmc` where a power step goes.
+std::vector<Runbook> site_books(const std::string& top_nodes, const std::string& volume,
+                                const std::string& bmc, const std::string& other = "x[1-2]") {
+  const std::string text = fmt::format(R"(site: t
+hosts:
+  top1: {{self: true, bmc: {}}}
+  top2: {{address: 10.0.0.2}}
+groups:
+  top: "{}"
+  other: "{}"
+checks:
+  heal:
+    kind: gluster_heal
+    volumes: [{}]
+runbooks:
+  inline:
+    restart:
+      gates:
+        healed: {{checks: [{{check: heal}}], timeout: 1m}}
+      phases:
+        - name: stop
+          steps:
+            - confirm: go on?
+            - run: {{on: "@top", exclude: self, command: "umount -a"}}
+            - power: {{on: self, action: off}}
+          wait_for: [healed]
+power: {{command: "ipmitool -H {{bmc}} chassis power {{action}}"}}
+)",
+                                       bmc, top_nodes, other, volume);
+  greenlight::config::Diagnostics diagnostics;
+  const auto site = greenlight::config::read_site(
+      greenlight::config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml", diagnostics);
+  auto loaded = load_runbooks(site, diagnostics);
+  INFO(diagnostics.format());
+  REQUIRE(diagnostics.ok());
+  REQUIRE(loaded.size() == 1);
+  loaded[0].file.clear();  // read from a text, not a file: nothing to copy
+  return loaded;
+}
+}  // namespace
+
+// A paused run acts on what the site said when it started: a group that
+// gained a node, a gate's check pointed at another volume, a host's BMC
+// changed are changes of the run, refused on resume as a runbook edit is;
+// a part of the site the runbook does not use is not.
+TEST_CASE("resume refuses the parts of the site a run uses edited since it started") {
+  TempRuns temp;
+  const RunStore store(temp.root);
+  const auto started = site_books("top[1-2]", "vol1", "10.9.0.1");
+  const auto& outline = outline_of(started[0]);
+  CHECK(std::count(outline.begin(), outline.end(), "site group @site:top: top[1-2]") == 1);
+  CHECK(std::count(outline.begin(), outline.end(), "site self: top1") == 1);
+  const NewRun created = create_run(store, started[0]);
+  REQUIRE_FALSE(created.id.empty());
+  {
+    auto journal = Journal::create(store.journal(created.id));
+    journal.append(JournalEvent::kRunStarted, "", "", "restart");
+    journal.append(JournalEvent::kRunOutline, "", "outline",
+                   *outline_fingerprint(store.directory(created.id)));
+    journal.append(JournalEvent::kRunPaused, "stop", "1", "the operator did not confirm");
+  }
+  CHECK(check_resume(store, started, created.id).verdict == ResumeCheck::Verdict::kResumable);
+  // A group the runbook does not name: the same run.
+  const auto unrelated = site_books("top[1-2]", "vol1", "10.9.0.1", "x[1-9]");
+  CHECK(check_resume(store, unrelated, created.id).verdict == ResumeCheck::Verdict::kResumable);
+
+  const auto grown = site_books("top[1-3]", "vol1", "10.9.0.1");
+  const auto refused = check_resume(store, grown, created.id);
+  CHECK(refused.verdict == ResumeCheck::Verdict::kRunbookChanged);
+  CHECK_THAT(refused.refusal, Catch::Contains("the parts of the site file that runbook restart "
+                                              "uses changed since run " + created.id));
+  CHECK_THAT(refused.refusal, Catch::Contains(":top: top[1-2]"));
+  CHECK_THAT(refused.refusal, Catch::Contains(":top: top[1-3]"));
+  CHECK_THAT(refused.refusal, Catch::Contains("Restore the site file as it was"));
+
+  const auto other_volume = site_books("top[1-2]", "vol2", "10.9.0.1");
+  const auto check_refused = check_resume(store, other_volume, created.id);
+  CHECK(check_refused.verdict == ResumeCheck::Verdict::kRunbookChanged);
+  CHECK_THAT(check_refused.refusal, Catch::Contains("- site check heal: kind gluster_heal"));
+  CHECK_THAT(check_refused.refusal, Catch::Contains("volumes: [vol2]"));
+
+  const auto moved = site_books("top[1-2]", "vol1", "10.9.0.7");
+  const auto bmc_refused = check_resume(store, moved, created.id);
+  CHECK(bmc_refused.verdict == ResumeCheck::Verdict::kRunbookChanged);
+  CHECK_THAT(bmc_refused.refusal, Catch::Contains("+ site host top1: address"));
+  CHECK_THAT(bmc_refused.refusal, Catch::Contains("bmc 10.9.0.7; self"));
+
+  // The outline on disk is what the journal fingerprinted, or nothing resumes.
+  {
+    std::ofstream(store.directory(created.id) / "outline", std::ios::app) << "phase extra\n";
+  }
+  const auto altered = check_resume(store, started, created.id);
+  CHECK(altered.verdict == ResumeCheck::Verdict::kOutlineAltered);
+  CHECK(altered.book == nullptr);
+  CHECK_THAT(altered.refusal, Catch::Contains("is not the one journaled when it was written"));
+  CHECK_THAT(altered.refusal, Catch::Contains("greenlight runbook abort " + created.id));
 }

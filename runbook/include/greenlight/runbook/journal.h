@@ -70,6 +70,12 @@ enum class JournalEvent {
   /// detail: "exit 0", "exit N: STDERR", "timed out after 10s: STDERR" or
   /// "cannot start: ...". Says nothing of the run: replay passes over it.
   kNotified,
+  /// The fingerprint of an outline the run follows (run_outline.h), when
+  /// the run starts and before an adoption's record: step field: the
+  /// outline's file name in the run's directory ("outline", "outline.12");
+  /// detail: "sha256:HEX" of its bytes. Resume refuses an outline whose
+  /// bytes no longer match.
+  kRunOutline,
 };
 
 const char* to_string(JournalEvent event);
@@ -194,6 +200,9 @@ struct RunState {
   /// The outline file (in the run's directory) of the runbook last adopted
   /// (`resume --adopt`); empty: the run's own, `outline`.
   std::string adopted_outline;
+  /// The journaled fingerprint of each outline file (kRunOutline): file
+  /// name -> "sha256:HEX". Empty for runs started before fingerprints.
+  std::map<std::string, std::string> outline_fingerprints;
   std::uint64_t last_sequence = 0;
 };
 

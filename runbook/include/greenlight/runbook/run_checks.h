@@ -78,7 +78,18 @@ NewRun create_run(const RunStore& store, const Runbook& book);
 struct ResumeCheck {
   /// kRunbookChanged: the runbook differs from the outline saved when the
   /// run started (run_outline.h); the refusal shows what changed.
-  enum class Verdict { kResumable, kNoSuchRun, kFinished, kAborted, kRunbookGone, kRunbookChanged };
+  /// kOutlineAltered: the outline file the run follows is not the one
+  /// journaled when it was written (kRunOutline's fingerprint): edited or
+  /// damaged on disk; nothing can say what the run followed.
+  enum class Verdict {
+    kResumable,
+    kNoSuchRun,
+    kFinished,
+    kAborted,
+    kRunbookGone,
+    kRunbookChanged,
+    kOutlineAltered
+  };
   Verdict verdict = Verdict::kResumable;
   std::string refusal;  ///< in the operator's words; empty when resumable
   const Runbook* book = nullptr;

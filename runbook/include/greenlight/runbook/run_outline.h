@@ -23,7 +23,8 @@ std::string describe_step(const Step& step);
 
 /// The outline of `book`: "gate NAME: check C expect E ...", "phase NAME",
 /// "  require GATE", "  step N [(id ID) ]run on ...; exit codes 0; idempotent",
-/// "  wait_for GATE", in the runbook's order.
+/// "  wait_for GATE", in the runbook's order; then the runbook's
+/// `site_parts` ("site ..." lines).
 std::vector<std::string> outline_of(const Runbook& book);
 
 /// Writes RUN_DIRECTORY/NAME (a new file, synced to disk): `outline` when
@@ -36,6 +37,12 @@ void write_outline(const std::filesystem::path& run_directory, const Runbook& bo
 /// before outlines existed).
 std::optional<std::vector<std::string>> read_outline(const std::filesystem::path& run_directory,
                                                      const std::string& name = "outline");
+
+/// "sha256:HEX" of the bytes of RUN_DIRECTORY/NAME (OpenSSL's SHA-256),
+/// journaled when the run starts or adopts an outline (kRunOutline);
+/// nothing when the file cannot be read.
+std::optional<std::string> outline_fingerprint(const std::filesystem::path& run_directory,
+                                               const std::string& name = "outline");
 
 /// The phases an outline names, in order (its "phase NAME" lines). Pure.
 std::vector<std::string> outline_phases(const std::vector<std::string>& outline);

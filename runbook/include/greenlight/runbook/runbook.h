@@ -106,6 +106,12 @@ struct Runbook {
   /// `concurrent_runs: true`: a new run may start while another one of this
   /// runbook has not ended (default false: one at a time).
   bool concurrent_runs = false;
+  /// The parts of the site its run depends on, one line each, as loaded
+  /// (the checks its gates read, the groups and hosts its steps name, the
+  /// ssh and power settings; site_outline.h): part of the run's outline,
+  /// so that resume refuses a site edited under a paused run. Empty for a
+  /// runbook built in memory.
+  std::vector<std::string> site_parts;
 
   const Gate* gate(std::string_view gate_name) const;
   /// True when a step changes the cluster (run, power, self_poweroff).
