@@ -135,7 +135,13 @@ the runs, one directory each, with their journals
 .TP
 .I /run/greenlight/control.sock
 the control socket of \fBgreenlight serve\fR
-.SH SEE ALSO
+)";
+  if (!root.examples.empty()) {
+    out << ".SH EXAMPLES\n.RS 2\n.nf\n";
+    for (const auto& example : root.examples) out << roff(example) << "\n";
+    out << ".fi\n.RE\n";
+  }
+  out << R"(.SH SEE ALSO
 \fBgreenlight.yaml\fR(5), \fBclush\fR(1), \fBnodeset\fR(1), \fBgroups.conf\fR(5),
 \fBpromtool\fR(1)
 )";

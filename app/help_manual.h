@@ -13,7 +13,8 @@ namespace greenlight::app {
 /// The page in roff with the man(7) macros: NAME, SYNOPSIS, DESCRIPTION,
 /// OPTIONS (root's), COMMANDS (every command and subcommand of `root`
 /// with its synopsis, description, options, operands and examples),
-/// ENVIRONMENT, FILES, SEE ALSO. `version` goes into the title line. Pure.
+/// ENVIRONMENT, FILES, EXAMPLES (root's), SEE ALSO. `version` goes into
+/// the title line. Pure.
 std::string manual_page(const HelpCommand& root, std::string_view version);
 
 }  // namespace greenlight::app

@@ -29,6 +29,15 @@ void print_usage(std::ostream& out) {
       << ")\n"
          "  -h, --help           show this help\n"
          "  --version            show the version\n\n"
+         // Before the commands: tests and greenlight(1) read the list of
+         // commands to the end of the text.
+         "Examples:\n"
+         "  greenlight -c site.yaml config check\n"
+         "  greenlight check\n"
+         "  greenlight exec -w @hypervisors -b -- uptime\n"
+         "  greenlight runbook plan restart\n"
+         "  greenlight runbook exec restart\n"
+         "  greenlight help runbook exec\n\n"
          "commands:\n";
   auto commands = command_table();
   std::sort(commands.begin(), commands.end(),

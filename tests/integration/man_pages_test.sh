@@ -2,8 +2,8 @@
 # The manual pages as built (docs/man): groff reads them at 80 columns
 # without a warning; greenlight(1) is what `greenlight help --man` prints
 # and has a section, with examples, for every command and subcommand that
-# --help lists; greenlight.yaml(5) has every section and key of
-# docs/config.md.
+# --help lists, and greenlight --help's own examples under EXAMPLES;
+# greenlight.yaml(5) has every section and key of docs/config.md.
 set -uo pipefail
 src=${GREENLIGHT_SOURCE_DIR:?}
 gl=${GREENLIGHT:?}
@@ -59,7 +59,14 @@ for section in "${sections[@]}"; do
       grep -q "^ *greenlight .*${section##* }" <<<"$body"
   fi
 done
-for heading in NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS ENVIRONMENT FILES "SEE ALSO"; do
+# greenlight --help's own examples, under EXAMPLES.
+examples=$("$gl" --help | awk '/^Examples:/ { on = 1; next } on && /^  / { sub(/^ +/, ""); print } on && /^$/ { exit }')
+check "greenlight --help has examples" test "$(wc -l <<<"$examples")" -ge 3
+body=$(awk '$0 == "EXAMPLES" { on = 1; next } on && /^[A-Z]/ { exit } on { sub(/^ +/, ""); print }' "$text")
+while read -r example; do
+  check "greenlight(1)'s EXAMPLES has '$example'" grep -qxF -- "$example" <<<"$body"
+done <<<"$examples"
+for heading in NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
   check "greenlight(1) has $heading" grep -qx "$heading" "$text"
 done
 check "__complete stays hidden" test -z "$(grep -F __complete "$text")"
