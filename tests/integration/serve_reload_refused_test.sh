@@ -35,8 +35,8 @@ serve_pid=$!
 port=$(serve_port "$dir/serve.out" 100)
 check "serve listens ($(cat "$dir/serve.out"))" test -n "$port"
 
-# wait_for COUNT PATTERN: until serve's log has COUNT lines matching PATTERN.
-wait_for() {
+# logged COUNT PATTERN: until serve's log has COUNT lines matching PATTERN.
+logged() {
   for _ in $(seq 100); do
     [[ $(grep -c -- "$2" "$dir/serve.out") -ge $1 ]] && return 0
     sleep 0.1
@@ -47,7 +47,7 @@ wait_for() {
 # An invalid configuration: refused, at error level.
 sed -i 's/kind: command$/kind: comand/; s/kind: command,/kind: comand,/' "$dir/site.yaml"
 kill -HUP "$serve_pid"
-check "an invalid configuration is refused" wait_for 1 'keeping the running configuration'
+check "an invalid configuration is refused" logged 1 'keeping the running configuration'
 check "the refusal is an error ($(grep 'keeping the running' "$dir/serve.out"))" \
   grep -q ' error SIGHUP: .* is not valid, keeping the running configuration' "$dir/serve.out"
 check "no refusal is a warning" test "$(grep -c ' warning SIGHUP' "$dir/serve.out")" -eq 0
@@ -59,7 +59,7 @@ check "a run is submitted ($out)" grep -q "detached" <<<"$out"
 for _ in $(seq 100); do [[ -e $dir/started ]] && break; sleep 0.1; done
 check "its step executes" test -e "$dir/started"
 kill -HUP "$serve_pid"
-check "a reload while a run executes is refused" wait_for 1 'not reloaded while a run executes'
+check "a reload while a run executes is refused" logged 1 'not reloaded while a run executes'
 check "the refusal is an error ($(grep 'while a run executes' "$dir/serve.out"))" \
   grep -q ' error SIGHUP: run slow-.* executes: the configuration is not reloaded' "$dir/serve.out"
 check "still no refusal as a warning" test "$(grep -c ' warning SIGHUP' "$dir/serve.out")" -eq 0
@@ -72,7 +72,7 @@ for _ in $(seq 100); do
 done
 for _ in $(seq 50); do
   kill -HUP "$serve_pid"
-  wait_for 1 ' info SIGHUP: reloaded' && break
+  logged 1 ' info SIGHUP: reloaded' && break
 done
 check "after the run, the reload is taken at info level" grep -q ' info SIGHUP: reloaded' "$dir/serve.out"
 
