@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # packaging/systemd/greenlight.service and greenlight serve under it:
 # - systemd-analyze verify finds nothing to say (and does find a broken copy);
-# - the unit has what docs/install.md promises, and none of the options that
+# - the unit has what docs/install.md promises, docs/install.md explains each
+#   of its directives, and the unit has none of the options that
 #   would give serve a mount namespace or fewer capabilities than root (the
 #   runs' steps on this host umount, pkill, call systemctl and poweroff);
 # - serve speaks the Type=notify protocol to a notification socket made here
@@ -34,6 +35,15 @@ for setting in 'Type=notify' 'RuntimeDirectory=greenlight' 'StateDirectory=green
   'ExecStart=/usr/bin/greenlight -c /etc/greenlight/greenlight.yaml serve'; do
   check "the unit says $setting" grep -qxF "$setting" "$unit"
 done
+# Every directive of the unit is in docs/install.md's table of section 3
+# ("| `Key=...`" or "`Key=...`" among others on a row).
+table=$(awk '/^## 3\. The systemd unit/ { on = 1; next } on && /^## / { exit } on && /^\| `/' \
+  "$GREENLIGHT_SOURCE_DIR/docs/install.md" | awk '/^\| left out/ { exit } { print }')
+check "docs/install.md has the unit's table" test -n "$table"
+while read -r key; do
+  check "docs/install.md's table explains $key=" grep -qF "\`$key=" <<<"$table"
+done < <(sed -n 's/^\([A-Za-z]*\)=.*/\1/p' "$unit")
+check "the unit's directives are found" test "$(grep -c '^[A-Za-z]*=' "$unit")" -ge 20
 for option in ProtectSystem ProtectHome PrivateTmp PrivateDevices PrivateMounts PrivateNetwork \
   ProtectKernelTunables ProtectKernelModules ProtectKernelLogs ProtectControlGroups ProtectClock \
   ProtectProc ProtectHostname ReadOnlyPaths InaccessiblePaths TemporaryFileSystem BindPaths \
