@@ -192,11 +192,21 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
       std::fflush(stderr);
       std::printf("== %s\n", command.text().c_str());
     }
+    // A local command greenlight itself ended on Ctrl-C is "interrupted",
+    // as an SSH command whose channel it closed, not "killed by a signal".
+    auto as_told = [&interrupted](RunResult r) {
+      if (interrupted && r.status == RunStatus::kSignal) {
+        r.status = RunStatus::kTimeout;
+        r.reason = "interrupted";
+      }
+      return r;
+    };
     FanOut::OnResult each;
     if (!o.gather && !o.json)
-      each = [](const RunResult& r) { print_node_lines(r, stdout, stderr); };
+      each = [as_told](const RunResult& r) { print_node_lines(as_told(r), stdout, stderr); };
     current = FanOut::start(runner, endpoints, command, site.ssh.fanout, each,
-                            [&](std::vector<RunResult> results) {
+                            [&, as_told](std::vector<RunResult> results) {
+                              for (auto& r : results) r = as_told(std::move(r));
                               if (o.gather && !o.json) print_gathered(results, stdout, stderr);
                               std::fflush(stdout);
                               for (auto& r : results) all.push_back(std::move(r));

@@ -193,8 +193,12 @@ void Executor::Impl::gate_timed_out(const Phase& phase, const Gate& gate, const 
   pause.cause = Pause::Cause::kGateTimedOut;
   pause.phase = phase.name;
   pause.gate = gate.name;
-  pause.explanation = fmt::format("gate {} ({}) is not green after {}s: {}", gate.name,
-                                  gate.description, status.waited.count() / 1000, why);
+  // "gate healed (every volume healed) is not green ...", or without a
+  // description "gate healed is not green ...", never "()".
+  pause.explanation = fmt::format(
+      "gate {}{} is not green after {}s: {}", gate.name,
+      gate.description.empty() ? "" : fmt::format(" ({})", gate.description),
+      status.waited.count() / 1000, why);
   if (!gate.on_timeout.empty()) pause.explanation += "\nInvestigate: " + gate.on_timeout;
   pause.choices = {Decision::Kind::kRetry, Decision::Kind::kSkip, Decision::Kind::kAbort};
   if (gate.remedy) {

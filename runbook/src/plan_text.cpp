@@ -76,8 +76,8 @@ std::string render_save_group(const std::string& head, const PlannedStep& planne
 
 void render_gate(std::string& out, const PlannedGate& planned, const Plan& plan) {
   const Gate& gate = planned.gate;
-  out += fmt::format("   {} {}: {}\n", planned.require ? "require" : "wait for", gate.name,
-                     gate.description);
+  out += fmt::format("   {} {}{}\n", planned.require ? "require" : "wait for", gate.name,
+                     gate.description.empty() ? "" : ": " + gate.description);
   if (planned.exclusion_at_run_time)
     out += fmt::format("      (node sets resolved at run time, minus {})\n", plan.excluded->fold());
   for (const auto& check : gate.checks) {

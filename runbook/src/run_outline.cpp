@@ -148,15 +148,27 @@ std::vector<std::string> outline_diff(const std::vector<std::string>& then,
     }
   }
   std::vector<std::string> out;
+  // A line inside a phase ("  step 2 ...") names its phase: "step 2" alone
+  // does not say which.
+  std::string then_phase, now_phase;
+  auto follow = [](const std::string& line, std::string& phase) {
+    if (line.rfind("phase ", 0) == 0) phase = line.substr(6);
+  };
+  auto shown = [](const std::string& line, const std::string& phase) {
+    return line.rfind("  ", 0) == 0 && !phase.empty() ? fmt::format("{} (phase {})", line, phase)
+                                                      : line;
+  };
   std::size_t i = 0, j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && then[i] == now[j]) {
-      ++i;
-      ++j;
+      follow(then[i++], then_phase);
+      follow(now[j++], now_phase);
     } else if (j < m && (i == n || common[i][j + 1] > common[i + 1][j])) {
-      out.push_back("+ " + now[j++]);
+      follow(now[j], now_phase);
+      out.push_back("+ " + shown(now[j++], now_phase));
     } else {
-      out.push_back("- " + then[i++]);
+      follow(then[i], then_phase);
+      out.push_back("- " + shown(then[i++], then_phase));
     }
   }
   return out;

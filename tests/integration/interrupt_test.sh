@@ -113,6 +113,8 @@ stops "exec on greenlight's own host" HUP 1500 "$work/exec-hup.pid" "$work/exec-
   "$gl" -c "$work/site.yaml" exec -w here -- "sleep 60 & echo \$! > $work/exec-hup.pid; wait"
 check "exec takes SIGHUP as Ctrl-C ($(cat "$work/exec-hup.out"))" \
   grep -q "interrupted, stopping" "$work/exec-hup.out"
+check "the local command it ended is told as interrupted, not killed ($(cat "$work/exec-hup.out"))" \
+  eval 'grep -q "greenlight: here: interrupted" "$work/exec-hup.out" && ! grep -q "killed by" "$work/exec-hup.out"' 
 rm -f "$work/check.pid"
 stops "check" HUP 1500 "$work/check.pid" "$work/check-hup.out" "$gl" -c "$work/site.yaml" check slow
 check "check takes SIGHUP as Ctrl-C ($(cat "$work/check-hup.out"))" \

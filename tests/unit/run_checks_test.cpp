@@ -229,8 +229,16 @@ TEST_CASE("outline diff: lines removed and added, in order, nothing for the same
   const std::vector<std::string> b{"phase p", "  step 1 z", "  step 2 x", "  step 3 y"};
   CHECK(outline_diff(a, a).empty());
   CHECK(outline_diff(a, b) ==
-        std::vector<std::string>{"-   step 1 x", "-   step 2 y", "+   step 1 z", "+   step 2 x",
-                                 "+   step 3 y"});
+        std::vector<std::string>{"-   step 1 x (phase p)", "-   step 2 y (phase p)",
+                                 "+   step 1 z (phase p)", "+   step 2 x (phase p)",
+                                 "+   step 3 y (phase p)"});
+  // Each side names the phase the line is in, as that side has it.
+  const std::vector<std::string> c{"phase p", "  step 1 x", "phase q", "  step 1 y"};
+  const std::vector<std::string> d{"phase p", "  step 1 x", "phase r", "  step 1 y"};
+  CHECK(outline_diff(c, d) == std::vector<std::string>{"- phase q", "+ phase r"});
+  const std::vector<std::string> e{"phase p", "  step 1 x", "phase r", "  step 1 z"};
+  CHECK(outline_diff(c, e) == std::vector<std::string>{"- phase q", "-   step 1 y (phase q)",
+                                                       "+ phase r", "+   step 1 z (phase r)"});
 }
 
 namespace {

@@ -56,7 +56,9 @@ std::vector<std::string> outline_phases(const std::vector<std::string>& outline)
 void write_runbook_copy(const std::filesystem::path& run_directory, const Runbook& book);
 
 /// The lines of `then` that `now` lacks ("- ...") and those it adds
-/// ("+ ..."), in order; empty when both are the same.
+/// ("+ ..."), in order; a line inside a phase ends with its phase
+/// ("+   step 1 run on self: true (phase stop-vms)"); empty when both
+/// are the same.
 std::vector<std::string> outline_diff(const std::vector<std::string>& then,
                                       const std::vector<std::string>& now);
 
