@@ -88,53 +88,50 @@ std::string duration_text(std::chrono::milliseconds duration) {
 
 }  // namespace
 
-CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names, long long& target,
-                                     const std::string& description, long long min, long long max,
-                                     const std::string& unit) {
+namespace {
+
+// One reader for every whole-number option: the range as long long (a
+// size_t bound above it is clamped), the value stored in `target`'s type.
+template <typename Number>
+CLI::Option* whole_number_option(CLI::App& app, const std::string& names, Number& target,
+                                 const std::string& description, Number min, Number max,
+                                 const std::string& unit) {
+  constexpr auto kTop = static_cast<unsigned long long>(std::numeric_limits<long long>::max());
+  const auto low = static_cast<long long>(std::min<unsigned long long>(
+      static_cast<unsigned long long>(std::max<Number>(min, 0)), kTop));
+  const auto high = static_cast<long long>(
+      std::min<unsigned long long>(static_cast<unsigned long long>(max), kTop));
+  const long long from = min < 0 ? static_cast<long long>(min) : low;
   return app
       .add_option_function<std::string>(
           names,
-          [names, &target, min, max, unit](const std::string& text) {
-            const auto value = whole_number(text, min, max);
-            if (!value) refuse_value(names, text, whole_rule(min, max, unit));
-            target = *value;
+          [names, &target, from, high, unit](const std::string& text) {
+            const auto value = whole_number(text, from, high);
+            if (!value) refuse_value(names, text, whole_rule(from, high, unit));
+            target = static_cast<Number>(*value);
           },
           description)
-      ->type_name(fmt::format("INT in [{} - {}]", min, max));
+      ->type_name(fmt::format("INT in [{} - {}]", from, high));
+}
+
+}  // namespace
+
+CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names, long long& target,
+                                     const std::string& description, long long min, long long max,
+                                     const std::string& unit) {
+  return whole_number_option(app, names, target, description, min, max, unit);
 }
 
 CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names, int& target,
                                      const std::string& description, int min, int max,
                                      const std::string& unit) {
-  return app
-      .add_option_function<std::string>(
-          names,
-          [names, &target, min, max, unit](const std::string& text) {
-            const auto value = whole_number(text, min, max);
-            if (!value) refuse_value(names, text, whole_rule(min, max, unit));
-            target = static_cast<int>(*value);
-          },
-          description)
-      ->type_name(fmt::format("INT in [{} - {}]", min, max));
+  return whole_number_option(app, names, target, description, min, max, unit);
 }
 
 CLI::Option* add_whole_number_option(CLI::App& app, const std::string& names,
                                      std::size_t& target, const std::string& description,
                                      std::size_t min, std::size_t max, const std::string& unit) {
-  const auto low = static_cast<long long>(
-      std::min<std::size_t>(min, std::numeric_limits<long long>::max()));
-  const auto high = static_cast<long long>(
-      std::min<std::size_t>(max, std::numeric_limits<long long>::max()));
-  return app
-      .add_option_function<std::string>(
-          names,
-          [names, &target, low, high, unit](const std::string& text) {
-            const auto value = whole_number(text, low, high);
-            if (!value) refuse_value(names, text, whole_rule(low, high, unit));
-            target = static_cast<std::size_t>(*value);
-          },
-          description)
-      ->type_name(fmt::format("INT in [{} - {}]", low, high));
+  return whole_number_option(app, names, target, description, min, max, unit);
 }
 
 CLI::Option* add_seconds_option(CLI::App& app, const std::string& names, double& target,

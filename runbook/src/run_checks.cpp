@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -42,22 +41,6 @@ ExecCheck check_exec(const std::vector<Runbook>& books, const std::string& name,
 }
 
 namespace {
-
-std::string user_of(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("Uid:", 0) != 0) continue;
-    const auto uid = static_cast<uid_t>(std::stoul(line.substr(4)));
-    passwd entry{};
-    passwd* found = nullptr;
-    char buffer[1024];
-    if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr)
-      return found->pw_name;
-    return fmt::format("uid {}", uid);
-  }
-  return "?";
-}
 
 // Holds an exclusive flock on the state directory's lock file.
 class StoreLock {
@@ -117,7 +100,7 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
     }
     if (unfinished.pid != 0) {
       unfinished.state = "executing";
-      unfinished.user = unfinished.pid > 0 ? user_of(unfinished.pid) : "?";
+      unfinished.user = unfinished.pid > 0 ? lock_holder(unfinished.pid).user : "?";
     }
     out.push_back(std::move(unfinished));
   }
