@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "check_support.h"
 #include "greenlight/checks/commands.h"
 #include "greenlight/checks/confiture.h"
@@ -224,6 +226,15 @@ std::unique_ptr<Check> build_check(const config::CheckSpec& spec, const config::
   }
   reader.finish();
   if (diagnostics.errors().size() != errors_before) return nullptr;
+  if (spec.kind != "power") {
+    std::vector<std::string> withheld;
+    for (const auto& name : config::secret_environment()) {
+      if (std::find(spec.pass_environment.begin(), spec.pass_environment.end(), name) ==
+          spec.pass_environment.end())
+        withheld.push_back(name);
+    }
+    check->set_withheld_environment(std::move(withheld));
+  }
   return check;
 }
 
@@ -327,6 +338,10 @@ void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoi
                                                       timeout,
                                                       std::chrono::steady_clock::now() + timeout});
   progress->results.resize(progress->commands.size());
+  for (auto& command : progress->commands) {
+    if (command.withheld_environment.empty())
+      command.withheld_environment = check.withheld_environment();
+  }
   if (progress->commands.empty()) {
     judge_all(progress);
     return;

@@ -57,8 +57,8 @@ hosts:
 groups:
   compute: node[1-4]
 checks:
-  compute-off: {kind: command, command: [$src/lab/bin/chassis-power-is, "off", $net.1, $net.2, $net.3], interval: 1h, timeout: 10s}
-  compute-on: {kind: command, command: [$src/lab/bin/chassis-power-is, "on", $net.1, $net.2, $net.3, $net.4], interval: 1h, timeout: 10s}
+  compute-off: {kind: command, command: [$src/lab/bin/chassis-power-is, "off", $net.1, $net.2, $net.3], pass_environment: [IPMI_PASSWORD], interval: 1h, timeout: 10s}
+  compute-on: {kind: command, command: [$src/lab/bin/chassis-power-is, "on", $net.1, $net.2, $net.3, $net.4], pass_environment: [IPMI_PASSWORD], interval: 1h, timeout: 10s}
 power:
   command: ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}
   timeout: 10s

@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -215,8 +216,8 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
   }
 }
 
-const std::vector<std::string> kCommonCheckKeys = {"kind",    "host",   "interval",
-                                                   "timeout", "jitter", "command"};
+const std::vector<std::string> kCommonCheckKeys = {
+    "kind", "host", "interval", "timeout", "jitter", "command", "pass_environment"};
 
 void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
   if (checks == nullptr) return;
@@ -241,6 +242,19 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
     if (value.find("command") != nullptr && check.command.empty()) {
       diagnostics.error(value.find("command")->mark,
                         fmt::format("{}: command: the list is empty", what));
+    }
+    check.pass_environment =
+        reader.strings("pass_environment").value_or(std::vector<std::string>{});
+    for (const auto& name : check.pass_environment) {
+      const auto& secrets = secret_environment();
+      if (std::find(secrets.begin(), secrets.end(), name) == secrets.end()) {
+        // Every other variable reaches the command already: naming one here
+        // would promise something the key does not do.
+        diagnostics.error(value.find("pass_environment")->mark,
+                          fmt::format("{}: pass_environment: '{}' is not one of greenlight's "
+                                      "secrets ({}); the others reach its commands anyway",
+                                      what, name, fmt::join(secrets, ", ")));
+      }
     }
     if (check.host != "self" && site.host(check.host) == nullptr) {
       auto names = std::vector<std::string>{};
@@ -418,6 +432,11 @@ const std::vector<std::string>& check_kinds() {
       "fping",         "fleet_units",       "dns_critical", "nagios",
       "command",       "prometheus_alerts", "power",        "name_resolution"};
   return kinds;
+}
+
+const std::vector<std::string>& secret_environment() {
+  static const std::vector<std::string> names = {"IPMI_PASSWORD"};
+  return names;
 }
 
 const Host* Site::host(std::string_view wanted) const {

@@ -143,10 +143,11 @@ class Running : public std::enable_shared_from_this<Running> {
     for (auto& arg : spec_.argv) argv.push_back(arg.data());
     argv.push_back(nullptr);
     std::vector<char*> envp;
-    for (auto& var : spec_.env) envp.push_back(var.data());
+    if (spec_.env)
+      for (auto& var : *spec_.env) envp.push_back(var.data());
     envp.push_back(nullptr);
     const int error = posix_spawnp(&pid_, argv[0], &actions, &attributes, argv.data(),
-                                   spec_.env.empty() ? environ : envp.data());
+                                   spec_.env ? envp.data() : environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (error != 0) {

@@ -10,6 +10,8 @@
 #include "greenlight/core/process.h"
 #include "greenlight/core/shell.h"
 
+extern char** environ;
+
 namespace greenlight {
 namespace {
 
@@ -94,6 +96,17 @@ bool RunResult::unreachable() const {
          status == RunStatus::kHostKey || status == RunStatus::kClosed;
 }
 
+std::vector<std::string> environment_without(const std::vector<std::string>& withheld) {
+  std::vector<std::string> out;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const std::string_view name = variable.substr(0, variable.find('='));
+    if (std::find(withheld.begin(), withheld.end(), name) == withheld.end())
+      out.emplace_back(variable);
+  }
+  return out;
+}
+
 void LocalRunner::run(const Endpoint& endpoint, const Command& command,
                       std::function<void(RunResult)> done) {
   ProcessSpec spec;
@@ -103,6 +116,8 @@ void LocalRunner::run(const Endpoint& endpoint, const Command& command,
   spec.output_cap = command.output_cap;
   spec.input = command.input;
   spec.started = command.started;
+  if (!command.withheld_environment.empty())
+    spec.env = environment_without(command.withheld_environment);
   start_process(io_, std::move(spec),
                 [endpoint, command, done = std::move(done)](ProcessResult process) {
                   done(from_process(endpoint, command, std::move(process)));

@@ -42,6 +42,14 @@ class Check {
   /// heal check's `wait_interval`: heal info crawls a healing volume);
   /// nullopt: a gate's pace (a second) is fine.
   virtual std::optional<std::chrono::milliseconds> min_interval() const { return std::nullopt; }
+  /// The variables of greenlight's environment its commands started on
+  /// greenlight's host do not get: config::secret_environment() but those
+  /// the check's `pass_environment` names (none for the power kind, whose
+  /// power command may read IPMI_PASSWORD). Set by make_check.
+  const std::vector<std::string>& withheld_environment() const { return withheld_environment_; }
+  void set_withheld_environment(std::vector<std::string> names) {
+    withheld_environment_ = std::move(names);
+  }
 
  protected:
   Check(std::string name, std::string host) : name_(std::move(name)), host_(std::move(host)) {}
@@ -49,6 +57,7 @@ class Check {
  private:
   std::string name_;
   std::string host_;
+  std::vector<std::string> withheld_environment_;
 };
 
 /// Builds the check; parameter errors go to `diagnostics` (file:line:col)
@@ -59,7 +68,8 @@ std::unique_ptr<Check> make_check(const config::CheckSpec& spec, const config::S
                                   const GroupResolver& groups, config::Diagnostics& diagnostics);
 
 /// Runs every command of `check` on `endpoint` (or where placements() puts
-/// it), one after the other (all at once when concurrent()), then calls
+/// it), without the check's withheld_environment(), one after the other
+/// (all at once when concurrent()), then calls
 /// `done` with the verdict (started and finished set). `timeout` is one
 /// deadline for the whole check: each command gets what is left of it, and
 /// commands it leaves no time for are timeouts, never run.

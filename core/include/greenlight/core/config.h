@@ -101,12 +101,23 @@ struct CheckSpec {
   milliseconds timeout{20'000};
   milliseconds jitter{0};
   std::vector<std::string> command;  ///< argv override; empty: the kind's default
+  /// The secrets of greenlight's environment (secret_environment()) its
+  /// commands get all the same (`pass_environment: [IPMI_PASSWORD]`), for a
+  /// command check that runs ipmitool -E. Validated at load: each one of them.
+  std::vector<std::string> pass_environment;
   Value parameters;  ///< the kind's own keys (a mapping), validated by the checks module
   Mark mark;
 };
 
 /// The check kinds greenlight knows; `kind:` must name one of them.
 const std::vector<std::string>& check_kinds();
+
+/// The variables of greenlight's environment that are secrets: IPMI_PASSWORD
+/// (the BMC password of ipmitool -E). A check's commands started on
+/// greenlight's host do not get them, but those its `pass_environment`
+/// names, and the `power` kind's, which runs the site's power command.
+/// Power steps get them; notify commands never do.
+const std::vector<std::string>& secret_environment();
 
 struct Site {
   std::string name;

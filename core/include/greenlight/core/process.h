@@ -23,8 +23,9 @@
 namespace greenlight {
 
 struct ProcessSpec {
-  std::vector<std::string> argv;               ///< argv[0] is looked up in PATH
-  std::vector<std::string> env;                ///< "NAME=value"; empty: inherit greenlight's
+  std::vector<std::string> argv;  ///< argv[0] is looked up in PATH
+  /// "NAME=value", exactly these; nullopt: greenlight's own environment.
+  std::optional<std::vector<std::string>> env;
   std::string cwd;                             ///< empty: greenlight's
   std::optional<std::string> input;            ///< written to standard input
   std::chrono::milliseconds timeout{0};        ///< 0: none

@@ -33,6 +33,11 @@ struct Command {
   std::chrono::milliseconds timeout{60'000};
   std::size_t output_cap = 4 * 1024 * 1024;
   std::optional<std::string> input;
+  /// Local commands only: the names of greenlight's environment the command
+  /// does not get (a check's secrets, config::secret_environment()); empty:
+  /// it gets the whole of it. Over SSH none of greenlight's environment is
+  /// sent.
+  std::vector<std::string> withheld_environment;
   /// Local commands only: called on the io_context's thread right after the
   /// process started, with its pid (= its process group's id), for callers
   /// that record what they started (a runbook step). Empty: not called.
@@ -86,6 +91,11 @@ class CommandRunner {
   virtual void run(const Endpoint& endpoint, const Command& command,
                    std::function<void(RunResult)> done) = 0;
 };
+
+/// greenlight's environment ("NAME=value") without the variables `withheld`
+/// names. Reads `environ`: call it where nothing changes the environment
+/// meanwhile (the io_context's thread).
+std::vector<std::string> environment_without(const std::vector<std::string>& withheld);
 
 /// Runs every command on this host (for `local` endpoints and local checks).
 class LocalRunner : public CommandRunner {
