@@ -85,9 +85,13 @@ std::string value_text(const config::Value& value) {
 std::string check_line(const config::CheckSpec& check) {
   std::string command;
   for (const auto& word : check.command) command += (command.empty() ? "" : " ") + scalar_text(word);
-  return fmt::format("site check {}: kind {}; host {}; interval {}ms; timeout {}ms; command [{}]; {}",
-                     check.name, check.kind, check.host, check.interval.count(),
-                     check.timeout.count(), command, value_text(check.parameters));
+  std::string passed;
+  for (const auto& name : check.pass_environment) passed += (passed.empty() ? "" : " ") + name;
+  return fmt::format(
+      "site check {}: kind {}; host {}; interval {}ms; jitter {}ms; timeout {}ms; command [{}]; "
+      "pass_environment [{}]; {}",
+      check.name, check.kind, check.host, check.interval.count(), check.jitter.count(),
+      check.timeout.count(), command, passed, value_text(check.parameters));
 }
 
 // Every step of the runbook, its gates' remedies included.

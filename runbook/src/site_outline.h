@@ -15,7 +15,8 @@ namespace greenlight::runbook::detail {
 
 /// Lines, each starting with "site ", in this order: the definition of
 /// every check a gate reads ("site check NAME: kind K; host H; interval
-/// Nms; timeout Nms; command [...]; {parameters}", keys sorted); every
+/// Nms; jitter Nms; timeout Nms; command [...]; pass_environment [...];
+/// {parameters}", keys sorted); every
 /// group of the site's sources the steps' node sets and commands name, with
 /// its nodes as the source maps it ("site group @SOURCE:NAME: NODES"); the
 /// host `self` names; every host of `hosts:` a step's node set names, with
