@@ -160,6 +160,13 @@ cmd_up() {
   dir=$(cd "$dir" && pwd)
   local started host
   started=$(now_ms)
+  # top1 runs its own copy, as a package installs it: a rebuild of PATH
+  # while the lab is up does not change (or remove) the serve it runs.
+  if [[ -n $greenlight ]]; then
+    mkdir -p "$dir/installed"
+    cp "$greenlight" "$dir/installed/greenlight.new" && mv -f "$dir/installed/greenlight.new" "$dir/installed/greenlight"
+    greenlight=$dir/installed/greenlight
+  fi
   # Written first: down undoes a failed up from it.
   cat >"$dir/cluster.env" <<ENV
 LAB_ID=$(printf '%04x' $((RANDOM % 65536)))
