@@ -144,10 +144,21 @@ CLI::Option* add_seconds_option(CLI::App& app, const std::string& names, double&
             const char* end = text.data() + text.size();
             const auto [ptr, ec] =
                 std::from_chars(text.data(), end, value, std::chars_format::fixed);
-            if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) ||
-                value < min || value > max)
+            bool read = !text.empty() && ec == std::errc() && ptr == end;
+            // Or a duration as the configuration writes them ("5s", "500ms").
+            std::size_t run = 0, longest = 0;
+            for (const char c : text) longest = std::max(longest, run = c >= '0' && c <= '9' ? run + 1 : 0);
+            if (!read && longest <= 9) {
+              if (const auto duration = config::parse_duration(text)) {
+                value = static_cast<double>(duration->count()) / 1000.0;
+                read = true;
+              }
+            }
+            if (!read || !std::isfinite(value) || value < min || value > max)
               refuse_value(names, text,
-                           fmt::format("a number of seconds from {} to {}", min, max));
+                           fmt::format("a number of seconds from {} to {} (or a duration such as "
+                                       "500ms, 5s or 1m30s)",
+                                       min, max));
             target = value;
           },
           description)

@@ -96,10 +96,13 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   std::string names;
   for (const auto& book : runbooks) names += (names.empty() ? "" : ", ") + book.name;
   std::cout << fmt::format(
-      "{}: valid. site {}: {} hosts ({} runs greenlight), {} groups, {} checks, {} runbook{}{}\n",
+      "{}: valid. site {}: {} host{} ({} runs greenlight), {} group{}, {} check{}, {} "
+      "runbook{}{}\n",
       path, site.name.empty() ? "(unnamed)" : site.name, site.hosts.size(),
-      self != nullptr ? self->name : "no host", site.groups.size(), site.checks.size(),
-      runbooks.size(), runbooks.size() == 1 ? "" : "s", names.empty() ? "" : " (" + names + ")");
+      site.hosts.size() == 1 ? "" : "s", self != nullptr ? self->name : "no host",
+      site.groups.size(), site.groups.size() == 1 ? "" : "s", site.checks.size(),
+      site.checks.size() == 1 ? "" : "s", runbooks.size(), runbooks.size() == 1 ? "" : "s",
+      names.empty() ? "" : " (" + names + ")");
   return 0;
 }
 

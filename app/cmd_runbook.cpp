@@ -220,7 +220,8 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   }
   if (sub == "list") {
     for (const auto& book : books) {
-      std::cout << fmt::format("{:<12} {:>2} phases  {}\n", book.name, book.phases.size(),
+      std::cout << fmt::format("{:<12} {:>2} phase{}  {}\n", book.name, book.phases.size(),
+                               book.phases.size() == 1 ? " " : "s",
                                book.description);
     }
     return 0;

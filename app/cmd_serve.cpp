@@ -30,6 +30,8 @@
 #include "greenlight/exporter/server.h"
 #include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_checks.h"
+#include "greenlight/runbook/run_store.h"
 #include "runbook_wiring.h"
 #include "serve_runs.h"
 #include "serve_service.h"
@@ -148,6 +150,8 @@ class Service {
   }
 
   const config::Site& site() const { return current_->site; }
+  /// Not empty when the running configuration's runbooks have errors.
+  const std::string& runbook_errors() const { return current_->runbook_errors; }
 
   // Where a run submitted now executes: this configuration's runbooks,
   // runner and scheduler.
@@ -220,11 +224,16 @@ exporter::ServerOptions server_options(const config::Site& site, const std::stri
           file(settings.tls_key), file(settings.basic_auth_file), file(settings.bearer_token_file)};
 }
 
-// The log level: -v or -q when given, else the site's `log: {level}`.
+// What serve's command line sets over each configuration it loads: the log
+// level (-v or -q when given, else the site's `log: {level}`) and the
+// address it listens on (--listen, else `exporter: listen`), which the
+// notifications' status URL is built from.
 struct Verbosity {
   bool verbose = false;
   bool quiet = false;
-  void apply(const config::Site& site) const {
+  std::string listen;
+  void apply(config::Site& site) const {
+    if (!listen.empty()) site.exporter.listen = listen;
     log::set_level(verbose ? log::Level::kDebug
                    : quiet ? log::Level::kWarning
                            : log::level_from(site.log_level).value_or(log::Level::kInfo));
@@ -251,6 +260,8 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
     notify_service_manager("RELOADING=1");
     config::Diagnostics diagnostics;
     decltype(load(path, diagnostics)) next;
+    // What refused the reload, named in its last line.
+    std::string refused = fmt::format("{} is not valid", path);
     try {
       next = load(path, diagnostics);
     } catch (const std::exception& error) {
@@ -265,17 +276,40 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
         server.reload_access(server_options(next->site, ""));
       } catch (const std::exception& error) {
         log::error("SIGHUP: {}", error.what());
+        refused = "an authentication file of the exporter is not valid";
         next.reset();
+      }
+    }
+    if (next && !next->runbook_errors.empty() && service.runbook_errors().empty()) {
+      // At start, runbook errors leave the checks running and refuse runs;
+      // on reload they would take working runbooks away: refused whole.
+      refused = fmt::format("{}: {}", path, next->runbook_errors);
+      next.reset();
+    }
+    if (next) {
+      // Unfinished runs live in the runs directory: a reload that moves it
+      // would hide them, and a new run of the same runbook would start.
+      const auto before = runs_directory(service.site(), "");
+      const auto after = runs_directory(next->site, "");
+      if (before != after) {
+        const auto unfinished = runbook::unfinished_runs(runbook::RunStore(before), "");
+        if (!unfinished.empty()) {
+          refused = fmt::format(
+              "{} moves the runs directory from {} to {} while run {} has not ended (resume or "
+              "abort it first)",
+              path, before.string(), after.string(), unfinished.front().run);
+          next.reset();
+        }
       }
     }
     if (!next) {
       log_errors(diagnostics);
-      log::error("SIGHUP: {} is not valid, keeping the running configuration", path);
+      log::error("SIGHUP: {}, keeping the running configuration", refused);
     } else {
+      verbosity.apply(next->site);
       if (next->site.exporter.listen != service.site().exporter.listen)
         log::warning("SIGHUP: the listen address changes on restart only");
       const std::size_t count = next->site.checks.size();
-      verbosity.apply(next->site);
       service.run(std::move(next));
       log::info("SIGHUP: reloaded {}, {} checks", path, count);
     }
@@ -292,17 +326,13 @@ int serve(const Invocation& invocation, const std::string& listen, const Verbosi
     log::error("{}: the configuration is not valid", invocation.config_path);
     return 1;
   }
-  verbosity.apply(first->site);
+  Verbosity overrides = verbosity;
+  overrides.apply(first->site);
   const exporter::ServerOptions options = server_options(first->site, listen);
   const std::size_t count = first->site.checks.size();
 
   asio::io_context io;
   exporter::Snapshot snapshot;
-  Service service(io, snapshot);
-  service.run(std::move(first));
-  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
-  // Before "listening on port": once that line is out, runs can be submitted.
-  auto run_submissions = open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;
   try {
     server = std::make_unique<exporter::Server>(options, snapshot, GREENLIGHT_VERSION);
@@ -310,6 +340,18 @@ int serve(const Invocation& invocation, const std::string& listen, const Verbosi
     log::error("{}", error.what());
     return 1;
   }
+  // Port 0 (any free port): the notifications' status URL names the port
+  // the server took.
+  if (const auto colon = options.listen.rfind(':');
+      colon != std::string::npos && options.listen.substr(colon + 1) == "0") {
+    overrides.listen = fmt::format("{}:{}", options.listen.substr(0, colon), server->port());
+    overrides.apply(first->site);
+  }
+  Service service(io, snapshot);
+  service.run(std::move(first));
+  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
+  // Before "listening on port": once that line is out, runs can be submitted.
+  auto run_submissions = open_control_socket(io, service.site(), runs);
   log::info("greenlight {}: {} checks, listening on port {} ({}{})", GREENLIGHT_VERSION, count,
             server->port(), options.listen, options.tls_certificate.empty() ? "" : ", TLS");
   // After top1 booted: the runs it left unfinished are named, never resumed
@@ -335,7 +377,7 @@ int serve(const Invocation& invocation, const std::string& listen, const Verbosi
     last_words.async_wait([&io](const boost::system::error_code&) { io.stop(); });
   });
   asio::signal_set hangup(io, SIGHUP);
-  on_hangup(hangup, service, *server, runs, invocation.config_path, verbosity);
+  on_hangup(hangup, service, *server, runs, invocation.config_path, overrides);
   for (;;) {
     try {
       io.run();
@@ -374,6 +416,7 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
                                 "log debug lines too (every check result; default: log: level)");
   cli->add_flag("-q,--quiet", verbosity.quiet, "log warnings and errors only")->excludes(verbose);
   if (auto code = parse_cli(*cli, args, 2)) return *code;
+  verbosity.listen = listen;
   if (!listen.empty()) {
     if (const auto why = config::listen_address_error(listen)) {
       log::error("--listen {}", *why);

@@ -125,6 +125,11 @@ the control socket of \fBgreenlight serve\fR, instead of the site's
 .TP
 .B GREENLIGHT_MAX_NODES
 the most nodes one step or one \fBgreenlight exec\fR acts on (default 1000000)
+.TP
+.B IPMI_PASSWORD
+the BMC password \fBipmitool \-E\fR reads in power steps and the power check kind;
+never given to the notify command, nor to other checks unless their
+\fBpass_environment\fR names it
 .SH FILES
 .TP
 .I /etc/greenlight/greenlight.yaml

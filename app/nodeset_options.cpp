@@ -58,8 +58,8 @@ const char* const kNodesetHelp =
     "  --pick=N               pick N node(s) at random in nodeset\n"
     "\n"
     "Examples:\n"
-    "  greenlight nodeset -f node3 node1 node2          node[1-3]\n"
-    "  greenlight nodeset -e -O '%s-ipmi' 'node[1-2]'   node1-ipmi node2-ipmi\n"
+    "  greenlight nodeset -f node3 node1 node2          # node[1-3]\n"
+    "  greenlight nodeset -e -O '%s-ipmi' 'node[1-2]'   # node1-ipmi node2-ipmi\n"
     "  greenlight nodeset -c @compute -x node5\n"
     "  greenlight nodeset --split=2 -f 'node[1-10]'\n"
     "  sort -R hosts | greenlight nodeset -f\n";

@@ -96,6 +96,10 @@ std::optional<RunWait> waiting_of(const runbook::RunStore& store, const std::str
       (last.detail.rfind("confirm: ", 0) == 0 || last.detail.rfind("manual: ", 0) == 0)) {
     return RunWait{"question", last.phase, "", last.step, last.detail, last.unix_ms, {}};
   }
+  if (last.event == JournalEvent::kApprovalAsked) {
+    return RunWait{"question", last.phase, "", last.step,
+                   "approve the first change: " + last.detail, last.unix_ms, {}};
+  }
   return std::nullopt;
 }
 

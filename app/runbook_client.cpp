@@ -91,12 +91,13 @@ Reach connect_to(const std::filesystem::path& path, int& fd, std::string& why) {
   return error == EACCES || error == EPERM ? Reach::kDenied : Reach::kBroken;
 }
 
-// Ctrl-C detaches: the process ends, the daemon sees the connection close
+// Ctrl-C (SIGHUP, SIGTERM) detaches: the process ends, the daemon sees the connection close
 // and the run goes on. Only async-signal-safe calls in the handler.
 char detach_message[512];
 std::size_t detach_message_size = 0;
 
 void on_interrupt(int) {
+  ::signal(SIGPIPE, SIG_IGN);  // the terminal may be gone: exit 5 all the same
   [[maybe_unused]] const ssize_t ignored = ::write(STDOUT_FILENO, detach_message, detach_message_size);
   ::_exit(kRunDetached);
 }
@@ -112,6 +113,10 @@ void detach_on_interrupt(const std::string& run) {
   action.sa_handler = on_interrupt;
   ::sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
+  // The terminal or the SSH session lost (SIGHUP), or the client stopped
+  // (SIGTERM): it detaches the same way; the run goes on in serve.
+  ::sigaction(SIGHUP, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 // Asks the question at the terminal (TerminalOperator, as for a run in this

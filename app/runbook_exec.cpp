@@ -73,6 +73,7 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   options.from_phase = arguments.from;
   options.exclude = arguments.exclude;
   options.excluded_by = person.answered_by();
+  options.approved_by = person.answered_by();
   options.refresh_groups = [&site, groups] { refresh_dynamic_groups(site, *groups); };
   if (!arguments.from_run.empty() && !resuming) {
     // The earlier run is in the runs directory, also for a dry run (whose
@@ -186,7 +187,9 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
     const runbook::RunStore store(directory);
     int code = kRunFailed;
     try {
-      code = execute(site, *book, arguments, store, store.create(book->name), false, "--dry-run");
+      const std::string id = store.create(book->name);
+      runbook::mark_dry_run(store, id);
+      code = execute(site, *book, arguments, store, id, false, "--dry-run");
     } catch (...) {
       std::filesystem::remove_all(directory);
       throw;
@@ -244,6 +247,7 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
     case Verdict::kRunbookGone:
     case Verdict::kRunbookChanged:
     case Verdict::kOutlineAltered:
+    case Verdict::kDryRun:
       break;
   }
   std::cerr << "greenlight runbook: " << check.refusal << "\n";

@@ -133,12 +133,22 @@ int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>
     }
     return 0;
   }
+  if (std::error_code ec; !std::filesystem::exists(store.root(), ec)) {
+    // No run yet (a new install): an empty list, naming where runs would
+    // be, since they may be elsewhere. A file in its place is an error.
+    if (json) {
+      print_json_document("runbook-runs", runs_json(store.root().string(), {}));
+    } else {
+      std::cout << fmt::format(
+          "no runs in {} (it does not exist yet: nothing ran with this site, or its runs are "
+          "elsewhere: --runs DIR, GREENLIGHT_RUNS_DIR, the site's runbooks: runs:)\n",
+          store.root().string());
+    }
+    return 0;
+  }
   if (std::error_code ec; !std::filesystem::is_directory(store.root(), ec)) {
-    // Saying "no runs" would be a guess: they may be elsewhere.
-    std::cerr << fmt::format(
-        "greenlight runbook: no runs directory {}: nothing ran with this site yet, or its runs "
-        "are elsewhere (--runs DIR, GREENLIGHT_RUNS_DIR, the site's runbooks: runs:)\n",
-        store.root().string());
+    std::cerr << fmt::format("greenlight runbook: the runs directory {} is not a directory\n",
+                             store.root().string());
     return 1;
   }
   const auto runs = store.list();
@@ -178,6 +188,20 @@ int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>
   return code;
 }
 
+namespace {
+
+// One line a record: time, sequence, event, phase/step, detail.
+void print_log(const std::vector<runbook::JournalRecord>& records) {
+  for (const auto& r : records) {
+    std::string where = r.phase;
+    if (!r.step.empty()) where += (where.empty() ? "" : "/") + r.step;
+    std::cout << fmt::format("{} {:>4} {:<15} {:<28} {}\n", utc_time(r.unix_ms), r.sequence,
+                             to_string(r.event), where, one_line(r.detail));
+  }
+}
+
+}  // namespace
+
 int runbook_log(const config::Site& site, const RunbookArguments& arguments) {
   const runbook::RunStore store(runs_directory(site, arguments.runs));
   if (arguments.words.size() != 1) {
@@ -193,18 +217,16 @@ int runbook_log(const config::Site& site, const RunbookArguments& arguments) {
   try {
     records = store.records(arguments.words[0]);
   } catch (const runbook::JournalError& error) {
+    // The records before the damage are still the run's history: shown
+    // (text only), then the damage, exit 1.
+    if (arguments.output != OutputFormat::kJson) print_log(error.readable());
     return damaged_run(arguments.words[0], error);
   }
   if (arguments.output == OutputFormat::kJson) {
     print_json_document("runbook-log", log_json(arguments.words[0], records));
     return 0;
   }
-  for (const auto& r : records) {
-    std::string where = r.phase;
-    if (!r.step.empty()) where += (where.empty() ? "" : "/") + r.step;
-    std::cout << fmt::format("{} {:>4} {:<15} {:<28} {}\n", utc_time(r.unix_ms), r.sequence,
-                             to_string(r.event), where, one_line(r.detail));
-  }
+  print_log(records);
   return 0;
 }
 

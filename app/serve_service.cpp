@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_wiring.h"
@@ -14,9 +15,10 @@ namespace {
 
 // What the operator does next with a run in `state`.
 std::string next_command(const runbook::UnfinishedRun& run) {
+  // At serve's start, an executing run is in a process of its own: its
+  // terminal follows it, attach does not.
   if (run.state == "executing")
-    return fmt::format("executed by process {} (user {}): greenlight runbook attach {}", run.pid,
-                       run.user, run.run);
+    return runbook::holder_advice(run.run, runbook::lock_holder(run.pid));
   return fmt::format(
       "not resumed by serve: greenlight runbook status {}, then greenlight runbook "
       "resume {} (or abort {})",

@@ -27,7 +27,7 @@ using greenlight::fuzz::fail;
 
 namespace {
 
-constexpr int kEvents = static_cast<int>(JournalEvent::kRunOutline) + 1;
+constexpr int kEvents = static_cast<int>(JournalEvent::kChangeApproved) + 1;
 
 const std::filesystem::path& journal_path() {
   static const std::filesystem::path path = [] {

@@ -38,6 +38,7 @@ runbook::ExecutorOptions options_of(const Request& request, const Connection& co
   options.assume_yes = request.yes;
   options.exclude = request.exclude;
   options.excluded_by = connection.peer().describe() + " through the control socket";
+  options.approved_by = options.excluded_by;
   options.refresh_groups = place.refresh_groups;
   return options;
 }

@@ -32,7 +32,7 @@ std::string step_field_name(runbook::JournalEvent event) {
     case JournalEvent::kRunGroupImported:
       return "group";
     case JournalEvent::kRunOutline:
-      return "outline";
+      return "file";
     case JournalEvent::kNotified:
       return "event";
     default:
@@ -233,6 +233,21 @@ void HeldRun::abort(const std::string& reason, const Peer& by) {
     executor_.reset();
   }
   question_.reset();
+  // The step it stopped at, as a pause names it: the last one the journal
+  // names in that phase (GREENLIGHT_STEP of the notification).
+  std::string step;
+  try {
+    const auto records = runbook::read_journal(journal_);
+    for (auto r = records.rbegin(); r != records.rend() && !phase.empty(); ++r) {
+      if (r->phase == phase && !r->step.empty() &&
+          std::all_of(r->step.begin(), r->step.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        step = r->step;
+        break;
+      }
+    }
+  } catch (const std::exception&) {
+    // A damaged journal: the abort below says so.
+  }
   try {
     auto journal = runbook::Journal::open(journal_);
     const auto logged = [id = id_](const runbook::JournalRecord& r) { log_transition(id, r); };
@@ -241,7 +256,7 @@ void HeldRun::abort(const std::string& reason, const Peer& by) {
     } else {
       journal.on_append(logged);
     }
-    journal.append(runbook::JournalEvent::kRunAborted, phase, "",
+    journal.append(runbook::JournalEvent::kRunAborted, phase, step,
                    fmt::format("{} (aborted by {} through the control socket)", reason,
                                by.describe()));
   } catch (const std::exception& error) {

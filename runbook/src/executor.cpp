@@ -261,7 +261,8 @@ void Executor::Impl::next() {
   const auto& phases = ctx_.book.phases;
   if (phase_ >= phases.size()) {
     append(JournalEvent::kRunFinished, "", "", "");
-    report(fmt::format("run {} finished: {} phases", run_id_, phases.size()));
+    report(fmt::format("run {} finished: {} phase{}", run_id_, phases.size(),
+                       phases.size() == 1 ? "" : "s"));
     return finish(RunOutcome::kFinished);
   }
   const Phase& phase = phases[phase_];

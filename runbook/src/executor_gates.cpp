@@ -17,6 +17,8 @@ bool is_action(JournalEvent event) {
     case JournalEvent::kGateGreen:
     case JournalEvent::kNotified:  // a notification says nothing of the cluster
     case JournalEvent::kRunOutline:
+    case JournalEvent::kApprovalAsked:  // a question, not a change
+    case JournalEvent::kChangeApproved:
       return false;
     default:
       return true;

@@ -33,9 +33,14 @@ void Executor::Impl::step(const Phase& phase, int number) {
 void Executor::Impl::execute(const Phase& phase, int number,
                              std::optional<std::string> only_nodes) {
   const Step& s = phase.steps[static_cast<std::size_t>(number) - 1];
-  if (changes_cluster(s) && !options_.assume_yes && !options_.dry_run &&
-      !cluster_change_approved_) {
-    return approve_first_change(phase, number, only_nodes, change_to_approve(s, only_nodes), "");
+  if (changes_cluster(s) && !options_.dry_run && !cluster_change_approved_) {
+    if (!options_.assume_yes)
+      return approve_first_change(phase, number, only_nodes, change_to_approve(s, only_nodes), "");
+    // --yes approved it before the run started: journaled as an approval.
+    cluster_change_approved_ = true;
+    append(JournalEvent::kChangeApproved, phase.name, std::to_string(number),
+           fmt::format("approved in advance with --yes{}",
+                       options_.approved_by.empty() ? "" : " (by " + options_.approved_by + ")"));
   }
   step_started_[{phase.name, number}] = Clock::now();
   switch (s.kind) {
@@ -56,6 +61,9 @@ void Executor::Impl::approve_first_change(const Phase& phase, int number,
                                           std::optional<std::string> only_nodes,
                                           std::string shown, const std::string& before) {
   waiting_for_operator_ = true;
+  // The question is journaled: status shows it open, the notify command
+  // tells of it (a run in serve may ask with nobody attached).
+  append(JournalEvent::kApprovalAsked, phase.name, std::to_string(number), shown);
   const std::string question =
       before.empty()
           ? fmt::format("Step {} of phase {} changes the cluster: {}\nStart it (and the steps "
@@ -89,6 +97,8 @@ void Executor::Impl::approve_first_change(const Phase& phase, int number,
     }
     cluster_change_approved_ = true;
     groups_fresh_ = true;  // run_on_nodes resolves against what was shown
+    append(JournalEvent::kChangeApproved, phase.name, std::to_string(number),
+           "approved" + answered_by());
     report(fmt::format("  the first change was approved{}", answered_by()));
     execute(phase, number, only_nodes);
   });

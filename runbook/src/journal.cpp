@@ -1,6 +1,7 @@
 #include "greenlight/runbook/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@
 namespace greenlight::runbook {
 namespace {
 
-constexpr std::array<std::pair<JournalEvent, const char*>, 28> kEvents = {{
+constexpr std::array<std::pair<JournalEvent, const char*>, 30> kEvents = {{
     {JournalEvent::kRunStarted, "run-started"},
     {JournalEvent::kPhaseStarted, "phase-started"},
     {JournalEvent::kGateWaiting, "gate-waiting"},
@@ -47,6 +48,8 @@ constexpr std::array<std::pair<JournalEvent, const char*>, 28> kEvents = {{
     {JournalEvent::kRemedyFinished, "remedy-finished"},
     {JournalEvent::kNotified, "notified"},
     {JournalEvent::kRunOutline, "run-outline"},
+    {JournalEvent::kApprovalAsked, "approval-asked"},
+    {JournalEvent::kChangeApproved, "change-approved"},
 }};
 
 std::uint64_t checksum(std::string_view text) {
@@ -166,6 +169,18 @@ const JournalRecord& Journal::append_to(File& file, JournalEvent event, std::str
   record.phase = std::move(phase);
   record.step = std::move(step);
   record.detail = std::move(detail);
+  // A journal removed under the run (its directory or the runs directory
+  // deleted) would take every record written from now on with it: the
+  // run's history would be lost and a new run could act again. Refused:
+  // the run stops here, before anything else is done.
+  struct stat status {};
+  if (::fstat(file.fd, &status) == 0 && status.st_nlink == 0) {
+    throw JournalError(fmt::format(
+        "journal {} was removed while the run executed: nothing more is done, since what the "
+        "run did can no longer be recorded (see what its last steps did on the hosts before "
+        "starting it again)",
+        file.path.string()));
+  }
   const std::string line = format_record(record);
   std::size_t written = 0;
   while (written < line.size()) {
@@ -202,7 +217,8 @@ std::vector<JournalRecord> read_journal(const std::filesystem::path& path) {
     pos = last ? text.size() : end + 1;
     if (last) break;  // a line without its newline was cut short by a crash
     auto bad = [&](std::string_view why) {
-      return JournalError(fmt::format("journal {}:{}: {}", path.string(), line_number, why));
+      return JournalError(fmt::format("journal {}:{}: {}", path.string(), line_number, why),
+                          records);
     };
     const auto tab = line.rfind('\t');
     std::uint64_t sum = 0;
@@ -264,6 +280,8 @@ RunState replay(const std::vector<JournalRecord>& records) {
       case JournalEvent::kRemedyStep:
       case JournalEvent::kRemedyFinished:
       case JournalEvent::kRunOutline:
+      case JournalEvent::kApprovalAsked:
+      case JournalEvent::kChangeApproved:
         return true;
       default:
         return false;
@@ -306,7 +324,8 @@ RunState replay(const std::vector<JournalRecord>& records) {
     const bool run_event =
         r.event == JournalEvent::kRunPaused || r.event == JournalEvent::kRunResumed ||
         r.event == JournalEvent::kRunAborted || r.event == JournalEvent::kStepProcess ||
-        r.event == JournalEvent::kStepProcessEnded || r.event == JournalEvent::kStepRemote;
+        r.event == JournalEvent::kStepProcessEnded || r.event == JournalEvent::kStepRemote ||
+        r.event == JournalEvent::kApprovalAsked || r.event == JournalEvent::kChangeApproved;
     if (step > 0 && !r.phase.empty() && !run_event) state.step_details[r.phase][step] = r.detail;
     switch (r.event) {
       case JournalEvent::kRunStarted:

@@ -116,8 +116,9 @@ void render_gate(std::string& out, const PlannedGate& planned, const Plan& plan)
 
 std::string render_plan(const Plan& plan) {
   const Runbook& book = *plan.book;
-  std::string out = fmt::format("runbook {} ({}): {} phases\n{}\n", book.name, book.file.string(),
-                                book.phases.size(), book.description);
+  std::string out = fmt::format("runbook {} ({}): {} phase{}\n{}\n", book.name,
+                                book.file.string(), book.phases.size(),
+                                book.phases.size() == 1 ? "" : "s", book.description);
   if (!plan.from_run.empty()) {
     out += fmt::format("with the groups saved by run {}:", plan.from_run);
     for (const auto& [name, nodes] : plan.run_groups)

@@ -66,6 +66,7 @@ class StoreLock {
 
 // In a run's directory: the run is of a `concurrent_runs` runbook.
 constexpr const char* kConcurrentMark = "concurrent";
+constexpr const char* kDryRunMark = "dry-run";
 
 }  // namespace
 
@@ -160,6 +161,14 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
     check.verdict = Verdict::kNoSuchRun;
     check.refusal = fmt::format("no run '{}' in {} (see greenlight runbook status)", run,
                                 store.root().string());
+    return check;
+  }
+  if (std::filesystem::exists(store.directory(run) / kDryRunMark)) {
+    check.verdict = Verdict::kDryRun;
+    check.refusal = fmt::format(
+        "run {} is a dry run: nothing of it was done, and its journal says \"would run\" where "
+        "a real run acts; it is never resumed (greenlight runbook exec {} starts a real run)",
+        run, RunStore::runbook_of(run));
     return check;
   }
   check.history = store.records(run);
@@ -307,6 +316,13 @@ std::string errors_concerning_run(const config::Site& site, const std::vector<Ru
       kept.error(error.mark, error.message, error.hint);
   }
   return kept.ok() ? std::string() : kept.format();
+}
+
+void mark_dry_run(const RunStore& store, const std::string& run) {
+  const auto path = store.directory(run) / kDryRunMark;
+  std::ofstream out(path);
+  out << "a dry run: nothing of it was done; it is never resumed\n";
+  if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 }  // namespace greenlight::runbook

@@ -71,44 +71,56 @@ std::filesystem::path RunStore::journal(const std::string& run) const {
 }
 
 RunLock RunLock::acquire(const std::filesystem::path& run_directory) {
+  // The directory is the lock: removing RUN/lock (a "stale lock" cleaned
+  // up by hand) must not let a second process execute the run.
+  const int directory_fd = ::open(run_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd < 0) {
+    throw std::runtime_error(
+        fmt::format("cannot open {}: {}", run_directory.string(), std::strerror(errno)));
+  }
+  if (::flock(directory_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(directory_fd);
+    const int pid = holder(run_directory);
+    throw std::runtime_error(pid > 0 ? fmt::format("the run is being executed by process {}", pid)
+                                     : "the run is being executed by another process (its id "
+                                       "is not in its lock file any more)");
+  }
   const auto path = run_directory / "lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
+    const int error = errno;
+    ::close(directory_fd);
     throw std::runtime_error(
-        fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    throw std::runtime_error(
-        fmt::format("the run is being executed by process {}", holder(run_directory)));
+        fmt::format("cannot open {}: {}", path.string(), std::strerror(error)));
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
     // The pid is informative only; the lock itself is held.
   }
-  return RunLock(fd);
+  return RunLock(directory_fd, fd);
 }
 
 int RunLock::holder(const std::filesystem::path& run_directory) {
-  const auto path = run_directory / "lock";
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  const int directory_fd = ::open(run_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory_fd < 0) return 0;
   int pid = 0;
-  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
-    std::ifstream in(path);
+  if (::flock(directory_fd, LOCK_SH | LOCK_NB) != 0) {
+    std::ifstream in(run_directory / "lock");
     in >> pid;
-    if (pid == 0) pid = -1;
+    if (pid <= 0) pid = -1;
   } else {
-    ::flock(fd, LOCK_UN);
+    ::flock(directory_fd, LOCK_UN);
   }
-  ::close(fd);
+  ::close(directory_fd);
   return pid;
 }
 
-RunLock::RunLock(RunLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+RunLock::RunLock(RunLock&& other) noexcept
+    : directory_fd_(std::exchange(other.directory_fd_, -1)), fd_(std::exchange(other.fd_, -1)) {}
 
 RunLock::~RunLock() {
   if (fd_ >= 0) ::close(fd_);
+  if (directory_fd_ >= 0) ::close(directory_fd_);
 }
 
 }  // namespace greenlight::runbook

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -148,6 +149,17 @@ std::vector<std::string> site_outline(const Runbook& book, const config::Site& s
       // A group known only at run time, or an error the loader reports.
     }
   };
+  // The groups a gate's checks read (fping's targets: "@top", a gate's
+  // override): any word of their parameters that names a group.
+  std::function<void(const config::Value&)> read_groups_of = [&](const config::Value& value) {
+    if (value.is_scalar() && value.scalar.find('@') != std::string::npos) read(value.scalar);
+    for (const auto& item : value.items) read_groups_of(item);
+    for (const auto& entry : value.entries) read_groups_of(entry.second);
+  };
+  for (const auto& check : site.checks)
+    if (checks.count(check.name) != 0) read_groups_of(check.parameters);
+  for (const auto& gate : book.gates)
+    for (const auto& check : gate.checks) read_groups_of(check.overrides);
   for (const Step* step : all_steps(book)) {
     read(step->nodes);
     read(step->exclude);

@@ -16,10 +16,11 @@ namespace greenlight::runbook::detail {
 /// Lines, each starting with "site ", in this order: the definition of
 /// every check a gate reads ("site check NAME: kind K; host H; interval
 /// Nms; jitter Nms; timeout Nms; command [...]; pass_environment [...];
-/// {parameters}", keys sorted); every
-/// group of the site's sources the steps' node sets and commands name, with
-/// its nodes as the source maps it ("site group @SOURCE:NAME: NODES"); the
-/// host `self` names; every host of `hosts:` a step's node set names, with
+/// {parameters}", keys sorted); every group of the site's sources that the
+/// steps' node sets and commands, and the parameters of those checks and
+/// the gates' overrides (fping's targets: "@top") name, with its nodes as
+/// the source maps it ("site group @SOURCE:NAME: NODES"); the host `self`
+/// names; every host of `hosts:` those node sets name, with
 /// its address, user, port and BMC; the ssh settings when a step runs
 /// commands and the power settings when one powers nodes. Groups read at
 /// run time (@run:, @remedy:, a check's dynamic source) are not listed:

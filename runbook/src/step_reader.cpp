@@ -159,7 +159,7 @@ std::optional<Step> read_step(LoaderContext& ctx, const Value& value, std::strin
     case StepKind::kRun:
       step.command = read_command(ctx, reader, step_what, true);
       step.fanout = static_cast<int>(reader.integer("fanout", false, 1, 4096).value_or(0));
-      step.timeout = reader.duration("timeout").value_or(step.timeout);
+      step.timeout = reader.positive_duration("timeout").value_or(step.timeout);
       step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
       step.retry_delay = reader.duration("retry_delay").value_or(step.retry_delay);
       step.max_failed_nodes =
@@ -188,7 +188,7 @@ std::optional<Step> read_step(LoaderContext& ctx, const Value& value, std::strin
     case StepKind::kPower:
       step.power_action =
           reader.choice("action", {"on", "off", "status", "cycle"}, true).value_or("");
-      step.timeout = reader.duration("timeout").value_or(step.timeout);
+      step.timeout = reader.positive_duration("timeout").value_or(step.timeout);
       step.retries = static_cast<int>(reader.integer("retries", false, 0, 100).value_or(0));
       if (ctx.site.power.command.empty()) {
         ctx.diagnostics.error(

@@ -54,7 +54,7 @@ hosts:
 notify:
   command: $1
   timeout: $2
-  events: [paused, failed, finished, aborted]
+  events: [paused, failed, finished, aborted, asking]
 exporter: {listen: "127.0.0.1:9877"}
 runbooks:
   runs: runs
@@ -70,6 +70,12 @@ runbooks:
         - name: only
           steps:
             - run: {on: self, command: "exit 3"}
+    asks:
+      phases:
+        - name: only
+          steps:
+            - confirm: Go on?
+            - run: {on: self, command: "echo asked >> $dir/trace"}
 EOF
 }
 # The facts travel in the environment; the command's text is the site's.
@@ -177,6 +183,31 @@ check "the receiver got its end from serve" wait_for 100 received finished "$ser
 check "serve journaled the end's outcome" \
   wait_for 50 bash -c '"$1" runbook log "$2" 2>&1 | grep -q "notified.*finished.*exit 0"' _ "$gl" "$served"
 check "serve logged the outcome" wait_for 50 grep -q "run $served: notify finished: exit 0" "$dir/serve.out"
+# A run in serve that asks with nobody attached tells people it waits:
+# the confirm, then the approval of its first change (no --yes), each
+# journaled; the status URL is the port serve took, not the site's.
+out=$("$gl" runbook exec asks --detach 2>&1 </dev/null)
+asks=$(grep -o 'attach asks-[0-9-]*' <<<"$out" | awk '{print $2}')
+check "serve executes the asking run ($asks: $out)" test -n "$asks"
+check "the receiver got the confirm's question from serve" wait_for 100 received asking "$asks"
+check "... with the question as its reason and step 1" \
+  eval 'grep "event=asking&" "$dir/received" | grep "run=$asks&" | grep -q "step=1&reason=confirm%3A+Go+on%3F"'
+check "... and the status page at the port serve listens on ($port)" \
+  eval 'grep "event=asking&" "$dir/received" | grep "run=$asks&" | grep -q "url=http%3A%2F%2F127.0.0.1%3A$port%2F"'
+out=$(printf 'y\n' | "$gl" runbook attach "$asks" 2>&1)
+check "the approval of the first change is journaled as asked" \
+  wait_for 100 bash -c '"$1" runbook log "$2" 2>&1 | grep -q "approval-asked.*only.*2.*run on here (1 node): echo asked"' _ "$gl" "$asks"
+check "... told as asking, step 2" \
+  wait_for 100 bash -c 'grep "event=asking&" "$1" | grep "run=$2&" | grep -q "step=2&"' _ "$dir/received" "$asks"
+status=$("$gl" runbook status "$asks" -o json 2>&1)
+check "status shows the approval as the open question ($status)" \
+  grep -q '"kind":"question".*approve the first change: run on here' <<<"$status"
+out=$(printf 'y\n' | "$gl" runbook attach "$asks" 2>&1)
+check "answered, the approval is journaled with who gave it" \
+  wait_for 100 bash -c '"$1" runbook log "$2" 2>&1 | grep -q "change-approved.*only.*2.*approved (answered by uid"' _ "$gl" "$asks"
+check "the asking run finishes" wait_for 100 received finished "$asks"
+check "--yes is journaled as the approval, naming who gave it" \
+  bash -c '"$1" runbook log "$2" 2>&1 | grep -q "change-approved.*approved in advance with --yes (by uid"' _ "$gl" "$held"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null; serve_pid=
 
 # 7. The secret in greenlight's environment went nowhere.

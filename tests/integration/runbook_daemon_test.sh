@@ -199,6 +199,15 @@ check "the detached run finishes" wait_for 60 grep -q '^slow$' "$dir/trace"
 slow_run=$(grep -o 'run slow-[0-9-]* goes on' "$dir/slow.out" | awk '{print $2}')
 slow_ended() { "$gl" runbook status "$slow_run" 2>/dev/null | grep -q "^run $slow_run .* finished"; }
 check "the detached run $slow_run ends (one run of slow at a time)" wait_for 60 slow_ended
+# SIGHUP (the SSH session lost) of a following client detaches the same way.
+"$gl" runbook exec slow --yes >"$dir/slow-hup.out" 2>&1 </dev/null &
+client_pid=$!
+check "the second slow run started" wait_for 50 grep -q "phase long" "$dir/slow-hup.out"
+kill -HUP "$client_pid"; wait "$client_pid"; rc=$?; client_pid=
+check "SIGHUP: the client exits 5, detached (rc $rc)" test "$rc" -eq 5
+check "SIGHUP: it says so" grep -q "detached: run slow-.* goes on in greenlight serve" "$dir/slow-hup.out"
+slow_run=$(grep -o 'run slow-[0-9-]* goes on' "$dir/slow-hup.out" | awk '{print $2}')
+check "the run detached by SIGHUP $slow_run ends" wait_for 60 slow_ended
 
 # 6. a run held by another process: serve refuses to resume it, naming it.
 "$gl" runbook exec slow --yes --runs "$dir/runs" >"$dir/holder.out" 2>&1 </dev/null &
@@ -215,7 +224,8 @@ check "attach of a run a process of its own executes: refused, exit 1 (rc $rc)" 
 check "... not in serve, followed from its terminal ($out)" \
   grep -q "not executing in greenlight serve: run $held executes in process $holder_pid of .*only from that terminal\|without a terminal" <<<"$out"
 wait "$holder_pid"; holder_pid=
-check "the holder ran its step once" test "$(grep -c '^slow$' "$dir/trace")" -eq 2
+# (two slow runs of serve above, Ctrl-C and SIGHUP detached, and the holder's)
+check "the holder ran its step once" test "$(grep -c '^slow$' "$dir/trace")" -eq 3
 
 # 7. bad requests get an error line; serve goes on.
 answers=$($py - "$sock" <<'EOF'

@@ -189,6 +189,12 @@ check "status of the damaged run says so, exit status 1 as the listing (rc $rc, 
 out=$("$gl" runbook log mini-20260101-000000 2>&1); rc=$?
 check "log of the damaged run: exit status 1 too (rc $rc, $out)" \
   test "$rc" -eq 1 -a -n "$(grep 'is damaged' <<<"$out")"
+# Damage after readable records: log shows those records, then the damage.
+head -3 "$dir/runs/$run/journal" >"$dir/runs/mini-20260101-000000/journal"
+printf 'garbage{{{\n' >>"$dir/runs/mini-20260101-000000/journal"
+out=$("$gl" runbook log mini-20260101-000000 2>&1); rc=$?
+check "log of a journal damaged at line 4 shows its 3 readable records, then the damage (rc $rc, $out)" \
+  eval '[ "$rc" -eq 1 ] && [ "$(grep -c "^20[0-9-]*T" <<<"$out")" -eq 3 ] && grep -q "journal .*:4: " <<<"$out"'
 # An empty journal no process holds: created, its start never on disk.
 : >"$dir/runs/mini-20260101-000000/journal"
 out=$("$gl" runbook status 2>&1); rc=$?

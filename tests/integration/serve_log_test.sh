@@ -108,6 +108,7 @@ while IFS=$'\037' read -r _ _ event phase step detail _; do
       gate-*|remedy-*) line+=" gate $step" ;;
       nodes-excluded) line+=" nodes $step" ;;
       run-group-imported) line+=" group $step" ;;
+      run-outline) line+=" file $step" ;;
       *) line+=" step $step" ;;
     esac
   fi

@@ -76,5 +76,27 @@ for _ in $(seq 50); do
 done
 check "after the run, the reload is taken at info level" grep -q ' info SIGHUP: reloaded' "$dir/serve.out"
 
+# Runbooks with errors: serve started with working ones keeps them (a
+# reload would leave it taking no run), as config check refuses the file.
+cp "$dir/good.yaml" "$dir/site.yaml"
+sed -i 's/command: "touch/command: "echo {{ nodes(\x27@nope\x27) }}; touch/' "$dir/site.yaml"
+check "config check refuses the runbook's unknown group" bash -c '! "$1" config check >/dev/null 2>&1' _ "$gl"
+kill -HUP "$serve_pid"
+check "the reload with runbook errors is refused" \
+  logged 1 "error SIGHUP: .*site.yaml: the site's runbooks have 1 error(s).*keeping the running configuration"
+
+# A paused run lives in the runs directory: a reload that moves it away is
+# refused, so that a second run of the runbook cannot start beside it.
+cp "$dir/good.yaml" "$dir/site.yaml"
+sed -i "s|while \\[ ! -e $dir/go \\]; do sleep 0.1; done|exit 4|" "$dir/site.yaml"
+kill -HUP "$serve_pid"
+logged 2 ' info SIGHUP: reloaded'
+out=$(printf 'later\n' | "$gl" runbook exec slow --yes 2>&1); rc=$?
+check "a failing run, answered later, pauses in serve (rc $rc: $(tail -1 <<<"$out"))" test "$rc" -eq 3
+sed -i 's|runs: runs|runs: elsewhere|' "$dir/site.yaml"
+kill -HUP "$serve_pid"
+check "a reload moving the runs directory from under the paused run is refused" \
+  logged 1 "error SIGHUP: .*moves the runs directory from .*runs to .*elsewhere while run slow-.* has not ended"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -184,11 +184,11 @@ TEST_CASE("a numeric option out of range names the option, the value and the ran
        "greenlight exec: -f 99999999999: must be a whole number from 1 to 4096\n"},
       {"exec -w here -f 1.5 -- true", "greenlight exec: -f 1.5: must be a whole number from 1 to 4096\n"},
       {"exec -w here -t -1 -- true",
-       "greenlight exec: -t -1: must be a number of seconds from 0.001 to 86400\n"},
+       "greenlight exec: -t -1: must be a number of seconds from 0.001 to 86400 (or a duration such as 500ms, 5s or 1m30s)\n"},
       {"exec -w here -u 0 -- true",
-       "greenlight exec: -u 0: must be a number of seconds from 0.001 to 86400\n"},
+       "greenlight exec: -u 0: must be a number of seconds from 0.001 to 86400 (or a duration such as 500ms, 5s or 1m30s)\n"},
       {"exec -w here -u abc -- true",
-       "greenlight exec: -u abc: must be a number of seconds from 0.001 to 86400\n"},
+       "greenlight exec: -u abc: must be a number of seconds from 0.001 to 86400 (or a duration such as 500ms, 5s or 1m30s)\n"},
       {"exec -w here --cap -1 -- true",
        "greenlight exec: --cap -1: must be a whole number of bytes from 1 to 1073741824\n"},
       {"exec -w here --port 65536 -- true",
@@ -210,6 +210,9 @@ TEST_CASE("a numeric option out of range names the option, the value and the ran
   }
   // The last of an option given twice is the one checked, and in range it runs.
   CHECK(run("exec -w here -f 0 -f 2 -u 0.5 --cap 1 --port 22 --help").exit_code == 0);
+  // -t and -u take a duration as the configuration writes it, too.
+  CHECK(run("exec -w here -t 5s -u 1m30s --help").exit_code == 0);
+  CHECK(run("exec -w here -u 500ms --help").exit_code == 0);
 }
 
 TEST_CASE("a node index too large for a node set is named as such") {

@@ -194,3 +194,19 @@ TEST_CASE("a BMC password on the power command line is refused, -E and -f are no
                   "chassis power {action}'}\n")
             .empty());
 }
+
+// A duration past a year overflowed the clocks' arithmetic: a step with
+// `timeout: 99999999h` was killed 1 ms after it started. Refused at load.
+TEST_CASE("a duration longer than the longest is refused at its place, not wrapped") {
+  CHECK(parse_duration("8760h") == kMaxDuration);
+  CHECK_FALSE(parse_duration("8761h"));
+  CHECK_FALSE(parse_duration("99999999h"));
+  CHECK_FALSE(parse_duration("9223372036854775807ms"));
+  CHECK(parse_duration("1h30m") == std::chrono::minutes(90));
+  const std::string errors = errors_of(
+      "site: t\nhosts:\n  a: {self: true}\nchecks:\n  c: {kind: command, command: [true], "
+      "timeout: 99999999h}\n");
+  CHECK_THAT(errors, Catch::Contains("site.yaml:5:"));
+  CHECK_THAT(errors, Catch::Contains("timeout: 99999999h is longer than 8760h, the longest a "
+                                     "duration may be"));
+}

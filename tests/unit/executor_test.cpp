@@ -43,7 +43,9 @@ TEST_CASE("phases, steps and gates run in the runbook's order, each journaled fi
   std::vector<std::string> events;
   for (const auto& r : h.records()) events.push_back(to_string(r.event) + (" " + r.phase));
   CHECK(events ==
-        std::vector<std::string>{"run-started ", "phase-started first", "step-started first",
+        std::vector<std::string>{"run-started ", "phase-started first",
+                                 "change-approved first",  // --yes, journaled with who
+                                 "step-started first",
                                  "step-remote first", "step-finished first", "step-started first",
                                  "step-remote first", "step-finished first",
                                  "gate-waiting first", "gate-green first", "phase-finished first",
@@ -344,8 +346,9 @@ TEST_CASE("a failure budget lets a step finish with failed nodes, beyond it the 
     h.runner.exits["n3"] = {1};
     CHECK(h.run() == RunOutcome::kFinished);
     CHECK(h.person.pauses.empty());
-    CHECK(h.records()[3].detail == "n[1-4]");  // step-remote: where the command went
-    CHECK_THAT(h.records()[4].detail,
+    // [2]: change-approved (--yes), [3] step-started
+    CHECK(h.records()[4].detail == "n[1-4]");  // step-remote: where the command went
+    CHECK_THAT(h.records()[5].detail,
                Catch::Contains("1 failed within the budget of 1 (n3: exit 1)"));
   }
   SECTION("beyond it: retry the failed nodes only") {

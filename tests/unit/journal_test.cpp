@@ -1,4 +1,5 @@
 #include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_store.h"
 
 #include <unistd.h>
 
@@ -101,4 +102,52 @@ TEST_CASE("damage before the last line is an error naming the line") {
     out << text;
   }
   CHECK_THROWS_WITH(read_journal(path), Catch::Contains("run.journal:1: checksum mismatch"));
+}
+
+TEST_CASE("the records before a damaged line stay readable from the error") {
+  TempDir dir;
+  const auto path = dir.path / "run.journal";
+  {
+    auto journal = Journal::create(path);
+    journal.append(JournalEvent::kRunStarted, "", "", "shutdown");
+    journal.append(JournalEvent::kPhaseStarted, "preflight");
+  }
+  { std::ofstream(path, std::ios::app) << "garbage{{{\n"; }
+  try {
+    read_journal(path);
+    FAIL("the damaged journal was read");
+  } catch (const JournalError& error) {
+    CHECK_THAT(error.what(), Catch::Contains("run.journal:3: "));
+    REQUIRE(error.readable().size() == 2);
+    CHECK(error.readable()[1].phase == "preflight");
+  }
+}
+
+// A journal removed under the run (its directory or the runs directory
+// deleted by hand) takes every later record with it: the next append is
+// refused, so the run stops instead of acting without a record.
+TEST_CASE("a journal removed while it is written refuses the next record") {
+  TempDir dir;
+  const auto path = dir.path / "run.journal";
+  auto journal = Journal::create(path);
+  journal.append(JournalEvent::kRunStarted, "", "", "shutdown");
+  fs::remove(path);
+  CHECK_THROWS_WITH(journal.append(JournalEvent::kPhaseStarted, "preflight"),
+                    Catch::Contains("was removed while the run executed: nothing more is done"));
+}
+
+// The run's directory is its lock: removing RUN/lock (a "stale lock"
+// cleaned up by hand) lets no second process execute the run.
+TEST_CASE("a run's lock holds without its lock file") {
+  TempDir dir;
+  const auto run = dir.path / "restart-20261202-000000";
+  fs::create_directories(run);
+  auto lock = RunLock::acquire(run);
+  CHECK(RunLock::holder(run) == ::getpid());
+  fs::remove(run / "lock");
+  CHECK(RunLock::holder(run) == -1);
+  CHECK_THROWS_WITH(RunLock::acquire(run), Catch::Contains("being executed by another process"));
+  { auto gone = std::move(lock); }
+  CHECK(RunLock::holder(run) == 0);
+  CHECK_NOTHROW(RunLock::acquire(run));
 }

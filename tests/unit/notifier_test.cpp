@@ -51,7 +51,8 @@ TEST_CASE("notify: is read with its defaults, and its errors name file:line:col"
   const auto site = site_of("notify: {command: 'mail -s \"$GREENLIGHT_EVENT\" ops'}\n");
   CHECK(site.notify.command == "mail -s \"$GREENLIGHT_EVENT\" ops");
   CHECK(site.notify.timeout == std::chrono::seconds(10));
-  CHECK(site.notify.events == std::vector<std::string>{"paused", "failed", "finished", "aborted"});
+  CHECK(site.notify.events ==
+        std::vector<std::string>{"paused", "failed", "finished", "aborted", "asking"});
   const auto some = site_of("notify: {command: x, timeout: 3s, events: [finished, paused]}\n");
   CHECK(some.notify.timeout == std::chrono::seconds(3));
   CHECK(some.notify.events == std::vector<std::string>{"finished", "paused"});

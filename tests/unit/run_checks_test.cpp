@@ -253,22 +253,25 @@ hosts:
 groups:
   top: "{}"
   other: "{}"
+  probe: "p[1-2]"
 checks:
   heal:
     kind: gluster_heal
     volumes: [{}]
+  reach: {{kind: fping, targets: "@probe"}}
 runbooks:
   inline:
     restart:
       gates:
         healed: {{checks: [{{check: heal}}], timeout: 1m}}
+        reachable: {{checks: [{{check: reach}}], timeout: 1m}}
       phases:
         - name: stop
           steps:
             - confirm: go on?
             - run: {{on: "@top", exclude: self, command: "umount -a"}}
             - power: {{on: self, action: off}}
-          wait_for: [healed]
+          wait_for: [healed, reachable]
 power: {{command: "ipmitool -H {{bmc}} chassis power {{action}}"}}
 )",
                                        bmc, top_nodes, other, volume);
@@ -295,6 +298,8 @@ TEST_CASE("resume refuses the parts of the site a run uses edited since it start
   const auto& outline = outline_of(started[0]);
   CHECK(std::count(outline.begin(), outline.end(), "site group @site:top: top[1-2]") == 1);
   CHECK(std::count(outline.begin(), outline.end(), "site self: top1") == 1);
+  // A group a gate's check reads (fping's targets) is the run's too.
+  CHECK(std::count(outline.begin(), outline.end(), "site group @site:probe: p[1-2]") == 1);
   const NewRun created = create_run(store, started[0]);
   REQUIRE_FALSE(created.id.empty());
   {
@@ -339,4 +344,25 @@ TEST_CASE("resume refuses the parts of the site a run uses edited since it start
   CHECK(altered.book == nullptr);
   CHECK_THAT(altered.refusal, Catch::Contains("is not the one journaled when it was written"));
   CHECK_THAT(altered.refusal, Catch::Contains("greenlight runbook abort " + created.id));
+}
+
+// A dry run's journal says "would run" where a real run acted: found again
+// (its temporary directory left by a kill, --runs pointed at it), it is
+// never resumed for real.
+TEST_CASE("resume refuses a dry run's journal") {
+  TempRuns temp;
+  const RunStore store(temp.root);
+  const auto all = books();
+  const std::string id = store.create("restart");
+  mark_dry_run(store, id);
+  {
+    auto journal = Journal::create(store.journal(id));
+    journal.append(JournalEvent::kRunStarted, "", "", "restart");
+    journal.append(JournalEvent::kPhaseStarted, "preflight");
+  }
+  const auto check = check_resume(store, all, id);
+  CHECK(check.verdict == ResumeCheck::Verdict::kDryRun);
+  CHECK(check.book == nullptr);
+  CHECK_THAT(check.refusal, Catch::Contains("is a dry run: nothing of it was done"));
+  CHECK_THAT(check.refusal, Catch::Contains("greenlight runbook exec restart starts a real run"));
 }

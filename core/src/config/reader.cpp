@@ -55,6 +55,29 @@ std::string Diagnostics::format() const {
   return out;
 }
 
+namespace {
+
+// Digits and a unit, repeated ("1h30m", "99999999h"): a duration by its
+// shape, whatever its size.
+bool duration_shaped(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t digits = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == digits || pos == text.size()) return false;
+    if (text.substr(pos, 2) == "ms") {
+      pos += 2;
+    } else if (text[pos] == 's' || text[pos] == 'm' || text[pos] == 'h') {
+      ++pos;
+    } else {
+      return false;
+    }
+  }
+  return !text.empty();
+}
+
+}  // namespace
+
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::chrono::milliseconds total{0};
@@ -62,7 +85,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   while (pos < text.size()) {
     std::int64_t number = 0;
     auto [ptr, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), number);
-    if (ec != std::errc() || number < 0) return std::nullopt;
+    // Each part at most kMaxDuration's hours: the sum cannot overflow, and
+    // a deadline past it is refused below.
+    if (ec != std::errc() || number < 0 || number > kMaxDuration.count() / 3'600'000 * 3'600'000)
+      return std::nullopt;
     pos = static_cast<std::size_t>(ptr - text.data());
     std::string_view unit = text.substr(pos);
     if (unit.rfind("ms", 0) == 0) {
@@ -80,6 +106,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     } else {
       return std::nullopt;
     }
+    if (total > kMaxDuration) return std::nullopt;
   }
   return total;
 }
@@ -227,6 +254,15 @@ std::optional<std::chrono::milliseconds> MapReader::duration(std::string_view ke
   if (v == nullptr) return std::nullopt;
   if (v->is_scalar()) {
     if (auto d = parse_duration(v->scalar)) return d;
+    // A duration past the longest any deadline can be (it would overflow
+    // the clock's arithmetic: a step killed 1 ms after it started).
+    if (duration_shaped(v->scalar)) {
+      diagnostics_.error(v->mark, fmt::format("{}: {}: {} is longer than {}h, the longest a "
+                                              "duration may be",
+                                              what_, key, v->scalar,
+                                              kMaxDuration.count() / 3'600'000));
+      return std::nullopt;
+    }
   }
   diagnostics_.error(
       v->mark, fmt::format("{}: {}: expected a duration such as 500ms, 30s, 5m or 1h30m, found {}",

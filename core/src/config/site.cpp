@@ -379,7 +379,7 @@ void read_notify(const Value* notify, Site& site, Diagnostics& diagnostics) {
           diagnostics.error(item.mark,
                             fmt::format("notify: events: unknown event '{}'",
                                         item.is_scalar() ? item.scalar : "(not a word)"),
-                            "one of paused, failed, finished, aborted");
+                            "one of paused, failed, finished, aborted, asking");
           continue;
         }
         if (std::find(n.events.begin(), n.events.end(), item.scalar) == n.events.end())
@@ -422,7 +422,8 @@ void check_groups_resolve(const Value* groups, const Site& site, Diagnostics& di
 }  // namespace
 
 const std::vector<std::string>& notify_events() {
-  static const std::vector<std::string> events = {"paused", "failed", "finished", "aborted"};
+  static const std::vector<std::string> events = {"paused", "failed", "finished", "aborted",
+                                                   "asking"};
   return events;
 }
 

@@ -81,7 +81,7 @@ struct NotifySettings {
   std::string command;  ///< empty: no notification
   milliseconds timeout{10'000};
   /// The events that run the command, in notify_events()' words.
-  std::vector<std::string> events{"paused", "failed", "finished", "aborted"};
+  std::vector<std::string> events{"paused", "failed", "finished", "aborted", "asking"};
   /// The status page as people reach it (GREENLIGHT_STATUS_URL); empty:
   /// http(s)://LISTEN/ from the exporter's `listen`.
   std::string status_url;
@@ -90,7 +90,7 @@ struct NotifySettings {
 
 /// The events `notify: {events: [...]}` may name: "paused" (the run waits
 /// for the operator), "failed" (a step failed or a gate timed out),
-/// "finished", "aborted".
+/// "finished", "aborted", "asking" (a question waits for its answer).
 const std::vector<std::string>& notify_events();
 
 struct CheckSpec {

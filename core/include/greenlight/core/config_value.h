@@ -94,7 +94,12 @@ Value load_yaml_file(const std::filesystem::path& path, Diagnostics& diagnostics
 /// The same from text (for tests); `name` stands for the file in marks.
 Value load_yaml_text(std::string_view text, const std::string& name, Diagnostics& diagnostics);
 
-/// "250ms", "30s", "5m", "1h30m", "2h" -> milliseconds; nullopt when malformed.
+/// The longest duration (a deadline, an interval): 8760h, a year; far
+/// above any restart, far below what the clocks' arithmetic overflows at.
+inline constexpr std::chrono::milliseconds kMaxDuration{8760LL * 3'600'000};
+
+/// "250ms", "30s", "5m", "1h30m", "2h" -> milliseconds; nullopt when
+/// malformed or longer than kMaxDuration.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 /// The keys the loaders read, by section, recorded while a KeyRecording

@@ -101,7 +101,10 @@ struct ExecutorOptions {
   /// checks' node sets), journaled with `excluded_by` before anything runs.
   /// Exclusions of earlier processes (resume) are read from the journal.
   std::string exclude;
-  std::string excluded_by;  ///< who excluded them ("uid 0 (root) pid 42"), journaled
+  std::string excluded_by;
+  /// With assume_yes: who gave --yes ("uid 0 (root) pid 42"), journaled
+  /// as the approval of the first change (kChangeApproved).
+  std::string approved_by;  ///< who excluded them ("uid 0 (root) pid 42"), journaled
   /// `--from-run RUN`: @run: groups another run saved (name -> folded node
   /// set), journaled as this new run's own before its first phase.
   std::map<std::string, std::string> import_groups;

@@ -76,6 +76,14 @@ enum class JournalEvent {
   /// detail: "sha256:HEX" of its bytes. Resume refuses an outline whose
   /// bytes no longer match.
   kRunOutline,
+  /// Before the first step that changes the cluster, the operator is asked
+  /// to approve it: phase and step of that step; detail: what it would do
+  /// ("run on top[2-3] (2 nodes): umount ..."). Says nothing of the step's
+  /// own state (replay passes over it).
+  kApprovalAsked,
+  /// The first change approved: detail "approved (answered by ...)", or
+  /// "approved in advance with --yes (by ...)". Phase and step as above.
+  kChangeApproved,
 };
 
 const char* to_string(JournalEvent event);
@@ -91,9 +99,16 @@ struct JournalRecord {
 };
 
 /// A damaged journal: names the file, the line and what is wrong.
+/// readable(): the records before the damage (read_journal), which
+/// `runbook log` still shows.
 class JournalError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit JournalError(const std::string& message, std::vector<JournalRecord> readable = {})
+      : std::runtime_error(message), readable_(std::move(readable)) {}
+  const std::vector<JournalRecord>& readable() const { return readable_; }
+
+ private:
+  std::vector<JournalRecord> readable_;
 };
 
 class JournalAppender;

@@ -43,7 +43,9 @@ struct NotifyRun {
 };
 
 /// The notify event a journal record is ("paused", "failed", "finished",
-/// "aborted", the words of config::notify_events()), or nothing.
+/// "aborted", "asking": the words of config::notify_events()), or nothing.
+/// "asking": the run waits for an answer (the approval of the first
+/// change, a confirm or manual step started).
 std::optional<std::string> notify_event_of(const JournalRecord& record);
 
 /// The status page's URL for notifications: `notify: {status_url}` when

@@ -88,7 +88,8 @@ struct ResumeCheck {
     kAborted,
     kRunbookGone,
     kRunbookChanged,
-    kOutlineAltered
+    kOutlineAltered,
+    kDryRun  ///< a dry run's journal (mark_dry_run): nothing of it was done
   };
   Verdict verdict = Verdict::kResumable;
   std::string refusal;  ///< in the operator's words; empty when resumable
@@ -102,6 +103,12 @@ struct ResumeCheck {
 };
 ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& books,
                          const std::string& run);
+
+/// Marks `run` of `store` as a dry run (RUN/dry-run), before it executes:
+/// its journal says "would run" where a real run did, so check_resume
+/// refuses it (kDryRun) wherever its directory is found. Throws
+/// std::runtime_error naming the file when it cannot write it.
+void mark_dry_run(const RunStore& store, const std::string& run);
 
 /// `--from-run RUN`: the @run: groups run `run` of `store` saved (its
 /// save_group steps, and the groups it imported itself), name -> folded

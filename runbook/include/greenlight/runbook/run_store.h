@@ -47,9 +47,13 @@ class RunStore {
 /// dies, whatever the way).
 class RunLock {
  public:
-  /// Throws std::runtime_error naming the process that holds the run.
+  /// Locks the run's directory itself (flock(2) on it: the lock goes only
+  /// with the process or the directory, never with a file an operator
+  /// removes) and writes this process's id to RUN/lock. Throws
+  /// std::runtime_error naming the process that holds the run.
   static RunLock acquire(const std::filesystem::path& run_directory);
-  /// The process id holding the run, 0 when nobody executes it.
+  /// The process id holding the run, 0 when nobody executes it, -1 when
+  /// a process holds it whose id RUN/lock no longer says.
   static int holder(const std::filesystem::path& run_directory);
   RunLock(RunLock&& other) noexcept;
   RunLock& operator=(RunLock&&) = delete;
@@ -57,7 +61,8 @@ class RunLock {
   ~RunLock();
 
  private:
-  explicit RunLock(int fd) : fd_(fd) {}
+  RunLock(int directory_fd, int fd) : directory_fd_(directory_fd), fd_(fd) {}
+  int directory_fd_ = -1;
   int fd_ = -1;
 };
 
