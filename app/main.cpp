@@ -1,4 +1,8 @@
 // greenlight: global options, then dispatch to the subcommand.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
@@ -50,6 +54,19 @@ void print_usage(std::ostream& out) {
 
 int main(int argc, char** argv) {
   using namespace greenlight::app;
+  // Started with standard input, output or error closed (`<&-`, `>&-`),
+  // the next file opened would take its number: a run's lock file read
+  // as the operator's answers, the terminal's lines written into it. Each
+  // closed one is /dev/null instead: no input, output dropped.
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      const int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+      if (null >= 0 && null != fd) {
+        ::dup2(null, fd);
+        ::close(null);
+      }
+    }
+  }
   Invocation invocation;
   invocation.program = argc > 0 ? argv[0] : "greenlight";
   if (const char* env = std::getenv("GREENLIGHT_CONFIG"); env != nullptr && *env != '\0') {

@@ -82,5 +82,16 @@ check "it says the outline is not the one journaled ($out)" \
 check "it names abort" grep -q "greenlight runbook abort $run" <<<"$out"
 check "nothing ran" test "$(cat "$work/trace")" = "first"
 
+# Standard input closed (<&-): the question gets no answer; the run's lock
+# file, opened next, is not taken for the operator's input.
+out=$("$gl" -c "$work/site.yaml" runbook abort "$run" 2>&1)
+rm -f "$work/trace"
+"$gl" -c "$work/site.yaml" runbook exec book --yes <&- >"$work/closed.out" 2>&1; rc=$?
+check "with standard input closed the run pauses at the confirm (rc $rc)" test "$rc" -eq 3
+run=$(ls "$work/runs" | grep '^book-' | sort | tail -1)
+check "... as no answer, never as one read from a file ($(grep run-paused "$work/runs/$run/journal" | cut -f6))" \
+  grep -q "run-paused.*no answer (the operator's input ended)" "$work/runs/$run/journal"
+check "... and its lock file holds a process id only" grep -qx '[0-9]*' "$work/runs/$run/lock"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
