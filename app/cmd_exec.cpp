@@ -50,6 +50,7 @@ std::optional<int> parse_options(const std::vector<std::string>& args, ExecOptio
   const std::vector<std::string> options(args.begin(), dashes);
   auto cli = make_cli(
       "exec",
+      "greenlight exec -w NODES [OPTIONS] -c COMMAND... | -- COMMAND WORDS...\n"
       "Runs commands on the nodes over SSH (the site's self host locally), as clush does,\n"
       "keeping one session per node for all the commands of the invocation; output gathered\n"
       "by identical content with -b. docs/exec.md is the reference.",

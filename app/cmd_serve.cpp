@@ -41,8 +41,12 @@ namespace {
 
 // Each error of `diagnostics` as a line of its own ("FILE:LINE:COL: error: ...").
 void log_errors(const config::Diagnostics& diagnostics) {
+  // "FILE:L:C: message": the log line's level already says error.
   std::istringstream lines(diagnostics.format());
-  for (std::string line; std::getline(lines, line);) log::error("{}", line);
+  for (std::string line; std::getline(lines, line);) {
+    if (const auto at = line.find(": error: "); at != std::string::npos) line.erase(at, 7);
+    log::error("{}", line);
+  }
 }
 
 // One loaded configuration and the scheduler running its checks. A replaced
@@ -150,6 +154,9 @@ class Service {
   }
 
   const config::Site& site() const { return current_->site; }
+  /// The address the server listens on, once it is known (port 0): the
+  /// status URL of notifications. The io_context's thread only.
+  void set_listen(const std::string& listen) { current_->site.exporter.listen = listen; }
   /// Not empty when the running configuration's runbooks have errors.
   const std::string& runbook_errors() const { return current_->runbook_errors; }
 
@@ -333,6 +340,13 @@ int serve(const Invocation& invocation, const std::string& listen, const Verbosi
 
   asio::io_context io;
   exporter::Snapshot snapshot;
+  // The checks are declared before the server answers: /-/ready must not
+  // say "every check has run" of a snapshot that lists none yet.
+  Service service(io, snapshot);
+  service.run(std::move(first));
+  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
+  // Before "listening on port": once that line is out, runs can be submitted.
+  auto run_submissions = open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;
   try {
     server = std::make_unique<exporter::Server>(options, snapshot, GREENLIGHT_VERSION);
@@ -341,17 +355,12 @@ int serve(const Invocation& invocation, const std::string& listen, const Verbosi
     return 1;
   }
   // Port 0 (any free port): the notifications' status URL names the port
-  // the server took.
+  // the server took (this configuration's and the next ones').
   if (const auto colon = options.listen.rfind(':');
       colon != std::string::npos && options.listen.substr(colon + 1) == "0") {
     overrides.listen = fmt::format("{}:{}", options.listen.substr(0, colon), server->port());
-    overrides.apply(first->site);
+    service.set_listen(overrides.listen);
   }
-  Service service(io, snapshot);
-  service.run(std::move(first));
-  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
-  // Before "listening on port": once that line is out, runs can be submitted.
-  auto run_submissions = open_control_socket(io, service.site(), runs);
   log::info("greenlight {}: {} checks, listening on port {} ({}{})", GREENLIGHT_VERSION, count,
             server->port(), options.listen, options.tls_certificate.empty() ? "" : ", TLS");
   // After top1 booted: the runs it left unfinished are named, never resumed

@@ -155,7 +155,18 @@ Completion complete(const HelpCommand& root, const std::vector<std::string>& wor
   const HelpCommand& command = *walk.command;
   Completion out;
   const std::string stem = typed == "=" ? "" : typed;
-  if (walk.pending != nullptr) {
+  if (command.path == std::vector<std::string>{"help"} && !starts_with(typed, "-")) {
+    // "help runbook <TAB>": the subcommands of the command named so far.
+    const HelpCommand* node = &root;
+    const auto at = std::find(before.begin(), before.end(), "help");
+    for (auto word = at == before.end() ? before.end() : at + 1; word != before.end(); ++word) {
+      const auto next = std::find_if(node->subcommands.begin(), node->subcommands.end(),
+                                     [&](const HelpCommand& sub) { return sub.path.back() == *word; });
+      if (next == node->subcommands.end()) break;
+      node = &*next;
+    }
+    for (const auto& sub : node->subcommands) out.words.push_back(sub.path.back());
+  } else if (walk.pending != nullptr) {
     out = values(*walk.pending, walk, root, stem, names);
   } else if (!walk.only_operands && starts_with(typed, "-")) {
     for (const auto& option : command.options)
@@ -252,19 +263,22 @@ SiteNames site_names(const std::string& config_path) {
     return resolver->get();
   };
   names.sources = [sources] {
-    std::vector<std::string> out;
-    const GroupResolver* groups = sources();
-    for (const auto& name : groups->source_names())
-      if (name != groups->default_source()) out.push_back(name);
-    return out;
+    // The default one too: "@site:top" is as valid as "@top".
+    return sources()->source_names();
   };
   names.source_groups = [sources](const std::string& name) {
     std::vector<std::string> out;
     const auto source = sources()->source(name);
     if (dynamic_cast<const checks::CheckGroupSource*>(source.get()) != nullptr) {
       out = checks::fleet_vm_groups();
-    } else if (dynamic_cast<const StaticGroupSource*>(source.get()) != nullptr) {
-      out = source->list();
+    } else if (source != nullptr && !source->dynamic()) {
+      // Static files, or a ClusterShell upcall source's `list` (as
+      // `nodeset -L` runs it), once the operator typed "@SOURCE:".
+      try {
+        out = source->list();
+      } catch (const std::exception&) {
+        // A source that cannot list offers nothing.
+      }
     }
     return out;
   };

@@ -149,6 +149,11 @@ offers "group sources of --groupsource" -c "$site" nodeset --groupsource "" -- v
 offers "a source's prefix among the groups" -c "$site" exec -w "" -- @vm:
 expect "fleet's unit states after @vm: (readline breaks at ':')" "running" -c "$site" nodeset -f @vm:ru
 expect "after a comma too" "running" -c "$site" exec -w top1,@vm:run
+# The default source is offered too ("@site:top" is "@top"), and its groups.
+offers "the default source's prefix" -c "$site" exec -w "" -- @site:
+expect "the default source's groups after @site:" "top" -c "$site" exec -w @site:to
+# help COMMAND <TAB>: the subcommands of the command named so far.
+expect "help runbook: runbook's subcommands" "exec" -c "$site" help runbook ex
 
 # The site from $GREENLIGHT_CONFIG, as the commands read it.
 GREENLIGHT_CONFIG=$site expect "site from \$GREENLIGHT_CONFIG" "gluster-heal" check gluster-h

@@ -78,7 +78,7 @@ for _ in $(seq 50); do
 done
 check "a bad configuration is refused on SIGHUP" test -n "$refused"
 check "the refusal names file:line:col ($(grep -m1 'site.yaml:' "$work/out"))" \
-  grep -q "site.yaml:$line:[0-9]*: error: .*comand" "$work/out"
+  grep -q " error .*site.yaml:$line:[0-9]*: .*comand" "$work/out"
 check "still running after a refused reload" kill -0 "$pid"
 metrics=$(curl -s "$url/metrics")
 check "the old checks still serve after a refused reload" \
