@@ -145,10 +145,9 @@ CLI::Option* add_seconds_option(CLI::App& app, const std::string& names, double&
             const auto [ptr, ec] =
                 std::from_chars(text.data(), end, value, std::chars_format::fixed);
             bool read = !text.empty() && ec == std::errc() && ptr == end;
-            // Or a duration as the configuration writes them ("5s", "500ms").
-            std::size_t run = 0, longest = 0;
-            for (const char c : text) longest = std::max(longest, run = c >= '0' && c <= '9' ? run + 1 : 0);
-            if (!read && longest <= 9) {
+            // Or a duration as the configuration writes them ("5s", "500ms";
+            // parse_duration refuses what would overflow).
+            if (!read) {
               if (const auto duration = config::parse_duration(text)) {
                 value = static_cast<double>(duration->count()) / 1000.0;
                 read = true;
@@ -173,11 +172,8 @@ CLI::Option* add_duration_option(CLI::App& app, const std::string& names,
       .add_option_function<std::string>(
           names,
           [names, &target, min, max, low, high](const std::string& text) {
-            // More than 9 digits in a row is beyond any range here (and
-            // could overflow the sum).
-            std::size_t run = 0, longest = 0;
-            for (const char c : text) longest = std::max(longest, run = c >= '0' && c <= '9' ? run + 1 : 0);
-            const auto value = longest <= 9 ? config::parse_duration(text) : std::nullopt;
+            // parse_duration refuses what would overflow (kMaxDuration).
+            const auto value = config::parse_duration(text);
             if (!value || *value < min || *value > max)
               refuse_value(names, text,
                            fmt::format("a duration from {} to {} (such as 500ms, 5s or 1m30s)",

@@ -235,7 +235,7 @@ exporter::ServerOptions server_options(const config::Site& site, const std::stri
 // level (-v or -q when given, else the site's `log: {level}`) and the
 // address it listens on (--listen, else `exporter: listen`), which the
 // notifications' status URL is built from.
-struct Verbosity {
+struct ServeOverrides {
   bool verbose = false;
   bool quiet = false;
   std::string listen;
@@ -251,7 +251,7 @@ struct Verbosity {
 // scheduler that feeds its gates: the reload waits until no run executes.
 void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& server,
                const control::DaemonRuns& runs, const std::string& path,
-               const Verbosity& verbosity) {
+               const ServeOverrides& verbosity) {
   hangup.async_wait([&hangup, &service, &server, &runs, &path, &verbosity](
                         const boost::system::error_code& ec, int) {
     if (ec) return;
@@ -325,7 +325,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
   });
 }
 
-int serve(const Invocation& invocation, const std::string& listen, const Verbosity& verbosity) {
+int serve(const Invocation& invocation, const std::string& listen, const ServeOverrides& verbosity) {
   config::Diagnostics diagnostics;
   auto first = load(invocation.config_path, diagnostics);
   if (!first) {
@@ -333,7 +333,7 @@ int serve(const Invocation& invocation, const std::string& listen, const Verbosi
     log::error("{}: the configuration is not valid", invocation.config_path);
     return 1;
   }
-  Verbosity overrides = verbosity;
+  ServeOverrides overrides = verbosity;
   overrides.apply(first->site);
   const exporter::ServerOptions options = server_options(first->site, listen);
   const std::size_t count = first->site.checks.size();
@@ -410,7 +410,7 @@ int run_serve(const Invocation& invocation, const std::vector<std::string>& args
   // resident size of a loaded server ~40% lower (bench/RESULTS.md).
   mallopt(M_ARENA_MAX, 2);
   std::string listen;
-  Verbosity verbosity;
+  ServeOverrides verbosity;
   auto cli = make_cli(
       "serve",
       "Runs the site's checks on their schedules, serves /metrics, /api/v1 and the status\n"

@@ -92,13 +92,10 @@ std::optional<RunWait> waiting_of(const runbook::RunStore& store, const std::str
                    runbook::explain_gate_wait(store.directory(run), last, holder,
                                               std::chrono::system_clock::now())};
   }
-  if (last.event == JournalEvent::kStepStarted &&
-      (last.detail.rfind("confirm: ", 0) == 0 || last.detail.rfind("manual: ", 0) == 0)) {
-    return RunWait{"question", last.phase, "", last.step, last.detail, last.unix_ms, {}};
-  }
-  if (last.event == JournalEvent::kApprovalAsked) {
+  if (runbook::asks_operator(last)) {
+    const bool approval = last.event == JournalEvent::kApprovalAsked;
     return RunWait{"question", last.phase, "", last.step,
-                   "approve the first change: " + last.detail, last.unix_ms, {}};
+                   (approval ? "approve the first change: " : "") + last.detail, last.unix_ms, {}};
   }
   return std::nullopt;
 }

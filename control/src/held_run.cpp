@@ -233,20 +233,14 @@ void HeldRun::abort(const std::string& reason, const Peer& by) {
     executor_.reset();
   }
   question_.reset();
-  // The step it stopped at, as a pause names it: the last one the journal
-  // names in that phase (GREENLIGHT_STEP of the notification).
+  // The step it stopped at, as a pause names it: the last one started in
+  // that phase (GREENLIGHT_STEP of the notification).
   std::string step;
-  try {
-    const auto records = runbook::read_journal(journal_);
-    for (auto r = records.rbegin(); r != records.rend() && !phase.empty(); ++r) {
-      if (r->phase == phase && !r->step.empty() &&
-          std::all_of(r->step.begin(), r->step.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        step = r->step;
-        break;
-      }
+  if (last_) {
+    for (const auto& view : last_->steps) {
+      if (view.phase == phase && view.state != runbook::StepState::kNotStarted)
+        step = std::to_string(view.number);
     }
-  } catch (const std::exception&) {
-    // A damaged journal: the abort below says so.
   }
   try {
     auto journal = runbook::Journal::open(journal_);

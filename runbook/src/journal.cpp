@@ -104,6 +104,12 @@ const char* to_string(JournalEvent event) {
   return "?";
 }
 
+bool asks_operator(const JournalRecord& record) {
+  if (record.event == JournalEvent::kApprovalAsked) return true;
+  return record.event == JournalEvent::kStepStarted &&
+         (record.detail.rfind("confirm: ", 0) == 0 || record.detail.rfind("manual: ", 0) == 0);
+}
+
 std::optional<JournalEvent> journal_event_from(std::string_view name) {
   for (const auto& [e, text] : kEvents) {
     if (name == text) return e;

@@ -35,14 +35,9 @@ std::optional<std::string> notify_event_of(const JournalRecord& record) {
       return "finished";
     case JournalEvent::kRunAborted:
       return "aborted";
-    // The run waits for an answer: in serve nobody may be attached.
-    case JournalEvent::kApprovalAsked:
-      return "asking";
-    case JournalEvent::kStepStarted:
-      if (record.detail.rfind("confirm: ", 0) == 0 || record.detail.rfind("manual: ", 0) == 0)
-        return "asking";
-      return std::nullopt;
     default:
+      // The run waits for an answer: in serve nobody may be attached.
+      if (asks_operator(record)) return "asking";
       return std::nullopt;
   }
 }

@@ -68,6 +68,9 @@ class StoreLock {
 constexpr const char* kConcurrentMark = "concurrent";
 constexpr const char* kDryRunMark = "dry-run";
 
+// An outline line of the site's parts (site_outline.h), not the runbook's.
+bool is_site_line(std::string_view line) { return line.rfind("site ", 0) == 0; }
+
 }  // namespace
 
 std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::string& name) {
@@ -208,17 +211,15 @@ ResumeCheck check_resume(const RunStore& store, const std::vector<Runbook>& book
     auto now = outline_of(*check.book);
     // A run started before the site's parts were part of outlines is
     // compared on its runbook alone.
-    if (std::none_of(then->begin(), then->end(),
-                     [](const std::string& line) { return line.rfind("site ", 0) == 0; })) {
-      std::erase_if(now, [](const std::string& line) { return line.rfind("site ", 0) == 0; });
-    }
+    if (std::none_of(then->begin(), then->end(), is_site_line)) std::erase_if(now, is_site_line);
     const auto changes = outline_diff(*then, now);
     if (!changes.empty()) {
       std::string lines;
       bool site_changed = false, book_changed = false;
       for (const auto& line : changes) {
         lines += "\n  " + line;
-        (line.rfind("site ", 2) == 2 ? site_changed : book_changed) = true;
+        // "- site ..." or "+ site ...".
+        (is_site_line(std::string_view(line).substr(2)) ? site_changed : book_changed) = true;
       }
       // "site ..." lines: the checks, groups, hosts and settings of the
       // site file that the runbook uses (site_outline.h).

@@ -25,21 +25,32 @@ class RecordingSource : public GroupSource {
       : name_(std::move(name)), inner_(std::move(inner)), seen_(std::move(seen)),
         mutex_(std::move(mutex)) {}
   std::optional<std::string> map(std::string_view group) const override {
-    auto nodes = inner_->map(group);
-    const std::lock_guard lock(*mutex_);
-    (*seen_)[fmt::format("@{}:{}", name_, group)] = nodes ? *nodes : "(no such group)";
+    // A source that cannot answer now is recorded as such: an outline
+    // without the group's line could not tell a later edit of it.
+    std::optional<std::string> nodes;
+    try {
+      nodes = inner_->map(group);
+    } catch (const std::exception& error) {
+      record(fmt::format("@{}:{}", name_, group), fmt::format("(unreadable: {})", error.what()));
+      throw;
+    }
+    record(fmt::format("@{}:{}", name_, group), nodes ? *nodes : "(no such group)");
     return nodes;
   }
   std::vector<std::string> list() const override { return inner_->list(); }
   std::optional<std::string> all() const override {
     auto nodes = inner_->all();
-    const std::lock_guard lock(*mutex_);
-    (*seen_)[fmt::format("@{}:*", name_)] = nodes ? *nodes : "(unknown)";
+    record(fmt::format("@{}:*", name_), nodes ? *nodes : "(unknown)");
     return nodes;
   }
   bool dynamic() const override { return inner_->dynamic(); }
 
  private:
+  void record(const std::string& group, std::string nodes) const {
+    const std::lock_guard lock(*mutex_);
+    (*seen_)[group] = std::move(nodes);
+  }
+
   std::string name_;
   std::shared_ptr<const GroupSource> inner_;
   std::shared_ptr<std::map<std::string, std::string>> seen_;
@@ -141,10 +152,11 @@ std::vector<std::string> site_outline(const Runbook& book, const config::Site& s
     const std::string named = site.with_self_named(text);
     names_self = names_self || named != text;
     try {
+      // The site's hosts it holds: never its names one by one (a set may
+      // be large, and this runs each time the runbooks load).
       const NodeSet set = NodeSet::parse(named, &groups);
-      if (set.size() > node_ceiling()) return;
-      for (const auto& node : set.expand())
-        if (site.host(node) != nullptr) hosts.insert(node);
+      for (const auto& host : site.hosts)
+        if (set.contains(host.name)) hosts.insert(host.name);
     } catch (const std::exception&) {
       // A group known only at run time, or an error the loader reports.
     }
@@ -165,11 +177,8 @@ std::vector<std::string> site_outline(const Runbook& book, const config::Site& s
     read(step->exclude);
     read(step->fallback);
     if (step->command) {
-      for (const auto& expression : step->command->node_expressions()) {
-        const auto x = expression.find(" -x ");
-        read(expression.substr(0, x));
-        if (x != std::string::npos) read(expression.substr(x + 4));
-      }
+      for (const auto& expression : step->command->node_expressions())
+        for (const auto& set : node_expression_sets(expression)) read(set);
     }
     runs = runs || step->kind == StepKind::kRun;
     powers = powers || step->kind == StepKind::kPower;

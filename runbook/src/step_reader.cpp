@@ -25,6 +25,16 @@ class RunGroupPlaceholder : public GroupSource {
   std::optional<std::string> all() const override { return std::string(); }
 };
 
+}  // namespace
+
+std::vector<std::string> node_expression_sets(const std::string& expression) {
+  const auto x = expression.find(" -x ");
+  if (x == std::string::npos) return {expression};
+  return {expression.substr(0, x), expression.substr(x + 4)};
+}
+
+namespace {
+
 Mark mark_at(const Value& value, std::size_t offset) {
   Mark mark = value.mark;
   if (value.scalar.find('\n') == std::string::npos && !value.quoted)
@@ -59,11 +69,8 @@ std::optional<CommandTemplate> read_command(LoaderContext& ctx, MapReader& reade
     // Every node set the command expands must resolve now (groups the site
     // lacks are an error here, not a failed step in the middle of a run).
     for (const auto& expression : parsed.node_expressions()) {
-      // "SET" or "SET -x EXCLUDE" (CommandTemplate::node_expressions).
-      const auto x = expression.find(" -x ");
-      check_nodes(ctx, *value, expression.substr(0, x), fmt::format("{}: command", what));
-      if (x != std::string::npos)
-        check_nodes(ctx, *value, expression.substr(x + 4), fmt::format("{}: command", what));
+      for (const auto& set : node_expression_sets(expression))
+        check_nodes(ctx, *value, set, fmt::format("{}: command", what));
     }
     return parsed;
   } catch (const TemplateError& error) {

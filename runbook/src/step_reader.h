@@ -22,6 +22,10 @@ struct LoaderContext {
   std::shared_ptr<GroupResolver> groups;
 };
 
+/// The node sets of one of CommandTemplate::node_expressions(): "SET", or
+/// "SET -x EXCLUDE" as {SET, EXCLUDE}.
+std::vector<std::string> node_expression_sets(const std::string& expression);
+
 /// Adds the placeholder sources `run` (any group) and `remedy` (vms, hosts)
 /// to `groups`, so that node sets naming them validate.
 void add_placeholder_sources(GroupResolver& groups);

@@ -91,7 +91,7 @@ check "with standard input closed the run pauses at the confirm (rc $rc)" test "
 run=$(ls "$work/runs" | grep '^book-' | sort | tail -1)
 check "... as no answer, never as one read from a file ($(grep run-paused "$work/runs/$run/journal" | cut -f6))" \
   grep -q "run-paused.*no answer (the operator's input ended)" "$work/runs/$run/journal"
-check "... and its lock file holds a process id only" grep -qx '[0-9]*' "$work/runs/$run/lock"
+check "... and its lock file holds a process id only" grep -qx '[0-9][0-9]*' "$work/runs/$run/lock"
 
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

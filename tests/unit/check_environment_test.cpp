@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "greenlight/checks/check.h"
+#include "support/check_harness.h"
 
 using namespace greenlight;
 
@@ -39,18 +40,7 @@ struct Harness {
   }
 
   checks::CheckResult run(const std::string& name) {
-    auto groups = site.group_resolver();
-    const auto& spec = *std::find_if(site.checks.begin(), site.checks.end(),
-                                     [&](auto& c) { return c.name == name; });
-    auto check = checks::make_check(spec, site, *groups, diagnostics);
-    INFO(diagnostics.format());
-    REQUIRE(check != nullptr);
-    checks::CheckResult result;
-    checks::run_check(*check, runner, Endpoint{"here", "", 22, "", true}, std::chrono::seconds(10),
-                      [&](checks::CheckResult r) { result = std::move(r); });
-    io.run();
-    io.restart();
-    return result;
+    return testing::run_site_check(site, diagnostics, runner, io, name, Endpoint{"here", "", 22, "", true}, std::chrono::seconds(10));
   }
 };
 

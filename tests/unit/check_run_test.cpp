@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "greenlight/checks/check.h"
+#include "support/check_harness.h"
 #include "support/read_file.h"
 
 using namespace greenlight;
@@ -37,18 +38,7 @@ struct Harness {
   }
 
   checks::CheckResult run(const std::string& name) {
-    auto groups = site.group_resolver();
-    const auto& spec = *std::find_if(site.checks.begin(), site.checks.end(),
-                                     [&](auto& c) { return c.name == name; });
-    auto check = checks::make_check(spec, site, *groups, diagnostics);
-    INFO(diagnostics.format());
-    REQUIRE(check != nullptr);
-    checks::CheckResult result;
-    checks::run_check(*check, runner, Endpoint{"vm", "", 22, "", true}, std::chrono::seconds(5),
-                      [&](checks::CheckResult r) { result = std::move(r); });
-    io.run();
-    io.restart();
-    return result;
+    return testing::run_site_check(site, diagnostics, runner, io, name, Endpoint{"vm", "", 22, "", true}, std::chrono::seconds(5));
   }
 };
 

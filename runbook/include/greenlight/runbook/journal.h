@@ -87,6 +87,13 @@ enum class JournalEvent {
 };
 
 const char* to_string(JournalEvent event);
+
+struct JournalRecord;
+/// True when the run waits for an answer after `record`: the approval of
+/// the first change asked, or a confirm or manual step started (its detail
+/// "confirm: TEXT" / "manual: TEXT", as describe_step writes it). One
+/// answer for status and the notifier.
+bool asks_operator(const JournalRecord& record);
 std::optional<JournalEvent> journal_event_from(std::string_view name);
 
 struct JournalRecord {
