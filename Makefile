@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 WERROR ?= OFF
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test unit integration demo bench clean test-sanitize deb fuzz
+.PHONY: all deps configure build test unit integration demo bench clean test-sanitize build-sanitize deb fuzz build-fuzz
 
 all: build
 
@@ -33,9 +33,11 @@ integration: build
 # left out so that CI stays under its hour: SANITIZE_LABELS.
 SANITIZE_DIR ?= build-sanitize
 SANITIZE_LABELS ?= unit|integration
-test-sanitize: deps
+build-sanitize: deps
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DGREENLIGHT_WERROR=$(WERROR) -DGREENLIGHT_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+
+test-sanitize: build-sanitize
 	@bash tests/sanitize/run.sh $(SANITIZE_DIR) -L '$(SANITIZE_LABELS)' -j $(JOBS)
 
 # The Debian package in $(BUILD_DIR)/, then lintian on it (errors fail).
@@ -48,10 +50,12 @@ deb: build
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
-fuzz: deps
+build-fuzz: deps
 	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DGREENLIGHT_FUZZ=ON \
 	  -DBUILD_TESTING=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+
+fuzz: build-fuzz
 	@FUZZ_SEED=$(FUZZ_SEED) bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 demo: build
