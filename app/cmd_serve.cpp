@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "command.h"
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/scheduler.h"
 #include "greenlight/checks/verdict_log.h"
 #include "greenlight/control/published_readiness.h"
@@ -72,7 +73,7 @@ struct Generation {
 // file:line:col) in `diagnostics` when it is not valid.
 std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics) {
   auto next = std::make_unique<Generation>();
-  next->site = config::load_site(path, diagnostics);
+  next->site = checks::load_site(path, diagnostics);
   // Every check is built even when the site has errors elsewhere, so that
   // all of them are reported at once (make_check never throws).
   next->groups = next->site.group_resolver();

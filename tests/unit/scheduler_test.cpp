@@ -1,3 +1,4 @@
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/scheduler.h"
 
 #include <catch2/catch.hpp>
@@ -20,7 +21,7 @@ struct Harness {
       io, [this](const std::string& name, const checks::CheckResult&) { reports.push_back(name); }};
 
   explicit Harness(const std::string& checks) {
-    site = config::read_site(config::load_yaml_text("hosts: {me: {self: true}}\nchecks:\n" + checks,
+    site = checks::read_site(config::load_yaml_text("hosts: {me: {self: true}}\nchecks:\n" + checks,
                                                     "site.yaml", diagnostics),
                              "site.yaml", diagnostics);
     auto groups = site.group_resolver();

@@ -219,7 +219,8 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
 const std::vector<std::string> kCommonCheckKeys = {
     "kind", "host", "interval", "timeout", "jitter", "command", "pass_environment"};
 
-void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
+void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics,
+                 const CheckKindCatalogue& kinds) {
   if (checks == nullptr) return;
   if (!checks->is_mapping()) {
     diagnostics.error(checks->mark,
@@ -233,7 +234,7 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
     CheckSpec check;
     check.name = key.scalar;
     check.mark = key.mark;
-    check.kind = reader.choice("kind", check_kinds(), true).value_or("");
+    check.kind = reader.choice("kind", kinds.names, true).value_or("");
     check.host = reader.string("host").value_or("self");
     check.interval = reader.positive_duration("interval").value_or(check.interval);
     check.timeout = reader.positive_duration("timeout").value_or(check.timeout);
@@ -273,6 +274,12 @@ void read_checks(const Value* checks, Site& site, Diagnostics& diagnostics) {
           check.parameters.entries.push_back(entry);
         }
       }
+    }
+    if (kinds.group_source && !check.kind.empty()) {
+      if (auto source = kinds.group_source(check);
+          source && std::find(site.dynamic_sources.begin(), site.dynamic_sources.end(), *source) ==
+                        site.dynamic_sources.end())
+        site.dynamic_sources.push_back(std::move(*source));
     }
     site.checks.push_back(std::move(check));
   }
@@ -427,14 +434,6 @@ const std::vector<std::string>& notify_events() {
   return events;
 }
 
-const std::vector<std::string>& check_kinds() {
-  static const std::vector<std::string> kinds = {
-      "gluster_peers", "gluster_volumes",   "gluster_heal", "gluster_clients",
-      "fping",         "fleet_units",       "dns_critical", "nagios",
-      "command",       "prometheus_alerts", "power",        "name_resolution"};
-  return kinds;
-}
-
 const std::vector<std::string>& secret_environment() {
   static const std::vector<std::string> names = {"IPMI_PASSWORD"};
   return names;
@@ -513,18 +512,15 @@ std::shared_ptr<GroupResolver> Site::group_resolver() const {
   std::string all;
   for (const auto& host : hosts) all += (all.empty() ? "" : ",") + host.name;
   resolver->add_source("site", std::make_shared<StaticGroupSource>(std::move(site_groups), all));
-  for (const auto& check : checks) {
-    if (check.kind != "fleet_units") continue;
-    std::string source = "vm";
-    if (const Value* v = check.parameters.find("group_source"); v != nullptr && v->is_scalar())
-      source = v->scalar;
+  for (const auto& source : dynamic_sources) {
     if (!resolver->source(source))
       resolver->add_source(source, std::make_shared<DeclaredDynamicSource>());
   }
   return resolver;
 }
 
-Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics) {
+Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics,
+               const CheckKindCatalogue& kinds) {
   Site site;
   site.file = file;
   MapReader top(root, diagnostics, "site configuration", "top level");
@@ -534,7 +530,7 @@ Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics
   read_groups(groups, site, diagnostics);
   read_ssh(top.get("ssh"), site, diagnostics);
   read_exporter(top.get("exporter"), site, diagnostics);
-  read_checks(top.get("checks"), site, diagnostics);
+  read_checks(top.get("checks"), site, diagnostics, kinds);
   read_runbooks(top.get("runbooks"), site, diagnostics);
   read_power(top.get("power"), site, diagnostics);
   read_notify(top.get("notify"), site, diagnostics);
@@ -544,7 +540,8 @@ Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics
   return site;
 }
 
-Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics) {
+Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics,
+               const CheckKindCatalogue& kinds) {
   Value root = load_yaml_file(path, diagnostics);
   if (root.is_null()) {
     Site site;
@@ -552,7 +549,7 @@ Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics) {
     site.unread = true;
     return site;
   }
-  return read_site(root, path, diagnostics);
+  return read_site(root, path, diagnostics, kinds);
 }
 
 }  // namespace greenlight::config
