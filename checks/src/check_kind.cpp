@@ -19,19 +19,20 @@ std::unique_ptr<Check> prometheus_alerts(const config::CheckSpec& spec, const co
 }  // namespace
 
 const std::vector<CheckKind>& check_kinds() {
+  // name, builder, keeps_secrets, feeds
   static const std::vector<CheckKind> kinds = {
-      {"gluster_peers", gluster},
-      {"gluster_volumes", gluster},
-      {"gluster_heal", gluster},
-      {"gluster_clients", gluster},
-      {"fping", detail::make_fping_check},
+      {"gluster_peers", gluster, false, ""},
+      {"gluster_volumes", gluster, false, ""},
+      {"gluster_heal", gluster, false, ""},
+      {"gluster_clients", gluster, false, ""},
+      {"fping", detail::make_fping_check, false, ""},
       {"fleet_units", detail::make_fleet_check, false, "vm"},
-      {"dns_critical", detail::make_dns_check},
-      {"nagios", detail::make_plugin_check},
-      {"command", detail::make_plugin_check},
-      {"prometheus_alerts", prometheus_alerts},
-      {"power", detail::make_power_check, true},
-      {"name_resolution", detail::make_name_resolution_check},
+      {"dns_critical", detail::make_dns_check, false, ""},
+      {"nagios", detail::make_plugin_check, false, ""},
+      {"command", detail::make_plugin_check, false, ""},
+      {"prometheus_alerts", prometheus_alerts, false, ""},
+      {"power", detail::make_power_check, true, ""},
+      {"name_resolution", detail::make_name_resolution_check, false, ""},
   };
   return kinds;
 }
