@@ -69,14 +69,21 @@ check "faulted: ... and no other host (the others' files have it)" \
   bash -c '! grep -Eq "hosts file of (top[0-9]|worker01)" <<<"$1"' _ "$(gate_json critical-dns-resolves)"
 check "faulted: ... and no preflight step started" test -z "$(record "$journal" step-started preflight)"
 
+# terminal_lost WHO: the client following the run ($client, reading the
+# terminal $tty) killed; the run goes on in serve without it.
+terminal_lost() {
+  local state
+  kill "$client" 2>/dev/null
+  wait "$client" 2>/dev/null
+  exec {tty}>&-
+  sleep 1
+  state=$(run_state "$run")
+  check "faulted: $1 killed, the run goes on in serve (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
+}
+
 # 10: the operator's terminal lost while the preflight waits: exec's client
 # killed; attach, from another terminal, follows the run from then on.
-kill "$client" 2>/dev/null
-wait "$client" 2>/dev/null
-exec {tty}>&-
-sleep 1
-state=$(run_state "$run")
-check "faulted: exec's client killed, the run goes on in serve (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
+terminal_lost "exec's client"
 check "faulted: ... still at the preflight's gates (no step started)" test -z "$(record "$journal" step-started preflight)"
 terminal terminal-attach
 printf 'done\n' >&"$tty"   # the preflight's manual step, once asked
@@ -93,12 +100,7 @@ check "faulted: attach answered the preflight's manual step (journal)" \
 
 # 10 again: the resumed run's terminal lost during stop-vms.
 wait_record 120 "$journal" gate-waiting stop-vms >/dev/null
-kill "$client" 2>/dev/null
-wait "$client" 2>/dev/null
-exec {tty}>&-
-sleep 1
-state=$(run_state "$run")
-check "faulted: the run goes on in serve without its client (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
+terminal_lost "resume's client"
 terminal terminal2   # another terminal
 printf 'y\n' >&"$tty"
 timeout -k 10 600 "$gl" runbook attach "$run" <"$work/terminal2" >"$work/faulted.attach.out" 2>&1 &
