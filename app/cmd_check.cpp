@@ -11,6 +11,7 @@
 #include "command.h"
 #include "output.h"
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
@@ -37,7 +38,7 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   add_output_option(*cli, output);
   if (auto code = parse_cli(*cli, args, 3)) return *code;
   config::Diagnostics diagnostics;
-  const config::Site site = config::load_site(invocation.config_path, diagnostics);
+  const config::Site site = checks::load_site(invocation.config_path, diagnostics);
   if (!diagnostics.ok()) {
     // Every error at once, as config check lists them: the checks' own
     // parameters too.

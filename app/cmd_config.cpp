@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "command.h"
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/runbook.h"
 #include "output.h"
@@ -74,7 +75,7 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   cli->require_subcommand(1);
   if (auto code = parse_cli(*cli, args, 2)) return *code;
   config::Diagnostics diagnostics;
-  const config::Site site = config::load_site(path, diagnostics);
+  const config::Site site = checks::load_site(path, diagnostics);
   const auto runbooks = runbook::load_runbooks(site, diagnostics);
   // The kinds' own parameters (targets, peers, vms, ...) of every check that
   // loaded, beside the other errors: make_check never throws, and an error

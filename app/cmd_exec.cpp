@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "command.h"
 #include "exec_output.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/fanout.h"
 #include "greenlight/core/nodeset.h"
@@ -113,7 +114,7 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   config::Site site;
   if (invocation.config_given) {
     config::Diagnostics diagnostics;
-    site = config::load_site(invocation.config_path, diagnostics);
+    site = checks::load_site(invocation.config_path, diagnostics);
     if (!diagnostics.ok()) {
       std::cerr << diagnostics.format() << "greenlight exec: the configuration is not valid\n";
       return 2;

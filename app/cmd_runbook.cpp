@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "command.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/error_text.h"
 #include "greenlight/runbook/plan.h"
@@ -166,7 +167,7 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   const std::string sub = std::get<RunbookWords>(parsed).sub;
   const RunbookArguments* arguments = &std::get<RunbookWords>(parsed).arguments;
   config::Diagnostics diagnostics;
-  const config::Site site = config::load_site(invocation.config_path, diagnostics);
+  const config::Site site = checks::load_site(invocation.config_path, diagnostics);
   auto books = runbook::load_runbooks(site, diagnostics);
   if (!diagnostics.ok() && sub == "resume" && arguments->words.size() == 1 &&
       runbook::errors_concerning_run(site, books, diagnostics,

@@ -18,206 +18,22 @@
 
 #include "cli.h"
 #include "command.h"
-#include "greenlight/checks/check.h"
-#include "greenlight/checks/scheduler.h"
-#include "greenlight/checks/verdict_log.h"
-#include "greenlight/control/published_readiness.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/error_text.h"
 #include "greenlight/core/log.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
 #include "greenlight/exporter/server.h"
-#include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_wiring.h"
 #include "serve_runs.h"
+#include "serve_generation.h"
 #include "serve_service.h"
 
 namespace greenlight::app {
 namespace {
-
-// Each error of `diagnostics` as a line of its own ("FILE:LINE:COL: error: ...").
-void log_errors(const config::Diagnostics& diagnostics) {
-  // "FILE:L:C: message": the log line's level already says error.
-  std::istringstream lines(diagnostics.format());
-  for (std::string line; std::getline(lines, line);) {
-    if (const auto at = line.find(": error: "); at != std::string::npos) line.erase(at, 7);
-    log::error("{}", line);
-  }
-}
-
-// One loaded configuration and the scheduler running its checks. A replaced
-// generation is stopped but kept until serve exits: runs still in flight
-// hold references to its checks.
-struct Generation {
-  config::Site site;
-  std::shared_ptr<GroupResolver> groups;
-  std::vector<std::unique_ptr<checks::Check>> checks;
-  std::unique_ptr<SiteRunner> runner;  ///< with this generation's ssh settings
-  std::unique_ptr<checks::Scheduler> scheduler;
-  // What runs started under this configuration use.
-  std::vector<runbook::Runbook> books;
-  std::string runbook_errors;                 ///< not empty: no run may start
-  std::shared_ptr<GroupResolver> run_groups;  ///< with the fleet checks' @vm: sources
-  std::unique_ptr<runbook::SchedulerResults> results;
-  /// The readiness report's: dynamic sources only from results already in
-  /// (follow_result), so judging never runs a command on the loop's thread.
-  std::shared_ptr<GroupResolver> readiness_groups;
-};
-
-// Reads and validates the configuration; nullptr with the errors (each with
-// file:line:col) in `diagnostics` when it is not valid.
-std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics) {
-  auto next = std::make_unique<Generation>();
-  next->site = config::load_site(path, diagnostics);
-  // Every check is built even when the site has errors elsewhere, so that
-  // all of them are reported at once (make_check never throws).
-  next->groups = next->site.group_resolver();
-  for (const auto& spec : next->site.checks) {
-    next->checks.push_back(checks::make_check(spec, next->site, *next->groups, diagnostics));
-  }
-  if (!diagnostics.ok()) return nullptr;
-  config::Diagnostics runbook_diagnostics;
-  next->books = runbook::load_runbooks(next->site, runbook_diagnostics);
-  if (!runbook_diagnostics.ok()) {
-    log_errors(runbook_diagnostics);
-    next->runbook_errors = fmt::format(
-        "the site's runbooks have {} error(s) (see greenlight config check): greenlight serve "
-        "takes no run until they are fixed and it is reloaded",
-        runbook_diagnostics.errors().size());
-  }
-  next->run_groups = runbook_groups(next->site);
-  next->readiness_groups = next->site.group_resolver();
-  next->readiness_groups->set_default("site");
-  return next;
-}
-
-class Service {
- public:
-  Service(asio::io_context& io, exporter::Snapshot& snapshot)
-      : io_(io), snapshot_(snapshot), readiness_timer_(io) {}
-
-  // Declares the generation's checks in the snapshot and starts them; the
-  // previous generation stops and its late results are ignored.
-  void run(std::unique_ptr<Generation> next) {
-    if (current_) {
-      current_->scheduler->stop();
-      retired_.push_back(std::move(current_));
-    }
-    const unsigned generation = ++generation_;
-    Generation* current = next.get();
-    next->scheduler = std::make_unique<checks::Scheduler>(
-        io_,
-        [this, generation, current](const std::string& name, const checks::CheckResult& result) {
-          // Checks cut because serve stops say nothing of the cluster:
-          // neither published nor logged as a change.
-          if (generation == generation_ && !stopping_) {
-            snapshot_.update(name, result);
-            verdicts_.follow(name, result);
-          }
-          follow_result(current->site, *current->run_groups, name, result);
-          follow_result(current->site, *current->readiness_groups, name, result);
-          if (generation == generation_) judge_readiness_soon();
-        });
-    const config::Site& site = next->site;
-    next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
-    next->results = std::make_unique<runbook::SchedulerResults>(
-        *next->scheduler, site, *next->run_groups, [current](const std::string& host) {
-          return std::make_pair(site_endpoint(&current->site, host),
-                                static_cast<CommandRunner*>(current->runner.get()));
-        });
-    std::vector<exporter::CheckState> declared;
-    for (std::size_t i = 0; i < next->checks.size(); ++i) {
-      const auto& spec = site.checks[i];
-      Endpoint endpoint = site_endpoint(&site, spec.host);
-      exporter::CheckState state;
-      state.name = spec.name;
-      state.kind = spec.kind;
-      state.host = endpoint.node;
-      declared.push_back(std::move(state));
-      checks::Scheduler::Entry entry;
-      entry.check = std::move(next->checks[i]);
-      entry.endpoint = std::move(endpoint);
-      entry.runner = next->runner.get();
-      entry.interval = spec.interval;
-      entry.timeout = spec.timeout;
-      entry.jitter = spec.jitter;
-      next->scheduler->add(std::move(entry));
-    }
-    snapshot_.redeclare(declared);
-    next->scheduler->start();
-    current_ = std::move(next);
-    judge_readiness_soon();
-  }
-
-  const config::Site& site() const { return current_->site; }
-  /// The address the server listens on, once it is known (port 0): the
-  /// status URL of notifications. The io_context's thread only.
-  void set_listen(const std::string& listen) { current_->site.exporter.listen = listen; }
-  /// Not empty when the running configuration's runbooks have errors.
-  const std::string& runbook_errors() const { return current_->runbook_errors; }
-
-  // Where a run submitted now executes: this configuration's runbooks,
-  // runner and scheduler.
-  control::RunPlace place() const {
-    Generation& g = *current_;
-    control::RunPlace place;
-    place.site = &g.site;
-    place.books = &g.books;
-    place.groups = g.run_groups.get();
-    place.runner = g.runner.get();
-    place.results = g.results.get();
-    place.refresh_groups = [site = &g.site, groups = g.run_groups.get()] {
-      refresh_dynamic_groups(*site, *groups);
-    };
-    place.endpoint_for = [site = &g.site](const std::string& node) {
-      return endpoint_of(*site, node);
-    };
-    place.runs = runs_directory(g.site, "");
-    place.refusal = g.runbook_errors;
-    return place;
-  }
-
-  void stop() {
-    stopping_ = true;
-    if (current_) current_->scheduler->stop();
-    readiness_timer_.cancel();
-  }
-
- private:
-  // Results come in bursts (every check at start): one judgement per second
-  // at most.
-  void judge_readiness_soon() {
-    if (readiness_pending_) return;
-    readiness_pending_ = true;
-    readiness_timer_.expires_after(std::chrono::seconds(1));
-    readiness_timer_.async_wait([this](const boost::system::error_code& ec) {
-      readiness_pending_ = false;
-      if (ec || !current_) return;
-      const Generation& g = *current_;
-      try {
-        snapshot_.publish_readiness(
-            control::judge_runbooks(g.site, *g.readiness_groups, g.books, *g.scheduler));
-      } catch (const std::exception& error) {
-        // The checks and runs go on; the page keeps the last judgement.
-        log::error("cannot judge the runbooks' readiness: {}", error.what());
-      }
-    });
-  }
-
-  asio::io_context& io_;
-  exporter::Snapshot& snapshot_;
-  std::unique_ptr<Generation> current_;
-  std::vector<std::unique_ptr<Generation>> retired_;
-  unsigned generation_ = 0;
-  asio::steady_timer readiness_timer_;
-  bool readiness_pending_ = false;
-  checks::VerdictLog verdicts_;
-  bool stopping_ = false;  ///< serve is stopping: late results are dropped
-};
 
 // The server's settings from the site's `exporter:`; its files are relative
 // to the configuration file.

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "greenlight/checks/check_group_source.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/fleet.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
@@ -205,7 +206,7 @@ SiteNames site_names(const std::string& config_path) {
       Loaded loaded;
       config::Diagnostics diagnostics;
       try {
-        loaded.site = config::load_site(*path, diagnostics);
+        loaded.site = checks::load_site(*path, diagnostics);
         loaded.runbooks = runbook::load_runbooks(loaded.site, diagnostics);
       } catch (const std::exception&) {
         // Completion offers what could be read; the command says what is wrong.

@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "greenlight/checks/check_group_source.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/percent_format.h"
 #include "greenlight/core/site_runner.h"
+#include "runbook_wiring.h"
 
 namespace greenlight::app {
 
@@ -22,7 +23,7 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
   // With a site configuration, its groups are the default source and
   // ClusterShell's sources stay reachable as @source:group.
   config::Diagnostics diagnostics;
-  const config::Site site = config::load_site(invocation.config_path, diagnostics);
+  const config::Site site = checks::load_site(invocation.config_path, diagnostics);
   if (!diagnostics.ok()) {
     throw std::runtime_error(fmt::format("{} is not valid (see greenlight config check):\n{}",
                                          invocation.config_path, diagnostics.format()));
@@ -30,17 +31,7 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
   auto resolver = site.group_resolver();
   // Sources fed by checks (the fleet check's "vm"): the check runs when a
   // group of it is first asked for.
-  for (const auto& spec : site.checks) {
-    if (spec.kind != "fleet_units") continue;
-    std::string source = "vm";
-    if (const auto* v = spec.parameters.find("group_source"); v != nullptr && v->is_scalar())
-      source = v->scalar;
-    std::shared_ptr<checks::Check> check = checks::make_check(spec, site, *resolver, diagnostics);
-    if (check)
-      resolver->add_source(source, std::make_shared<checks::CheckGroupSource>(
-                                       check, "vm", spec.timeout, site_endpoint(&site, spec.host),
-                                       ssh_options(site.ssh)));
-  }
+  refresh_dynamic_groups(site, *resolver);
   GroupResolver clustershell;
   if (load_clustershell_groups(clustershell)) {
     for (const auto& name : clustershell.source_names()) {

@@ -156,13 +156,12 @@ bool ask(DaemonLink& link, const std::string& run, const control::Question& ques
 }
 
 int ended(const control::Event& event) {
-  using Outcome = runbook::RunOutcome;
   if (!event.message.empty()) std::cout << event.message << "\n";
-  if (event.outcome == "finished") return print_outcome(std::cout, event.run, Outcome::kFinished);
-  if (event.outcome == "aborted") return print_outcome(std::cout, event.run, Outcome::kAborted);
-  if (event.outcome == "paused") return print_outcome(std::cout, event.run, Outcome::kPaused);
-  if (event.outcome == "powered-off")
-    return print_outcome(std::cout, event.run, Outcome::kPoweredOff);
+  if (const auto state = runbook::parse_run_state(event.outcome)) {
+    if (const auto outcome = runbook::outcome_of(*state))
+      return print_outcome(std::cout, event.run, *outcome);
+  }
+  // kStoppedOutcome, or a word of a newer serve: the journal tells the rest.
   std::cout << fmt::format("run {}: stopped by greenlight serve; continue with: greenlight "
                            "runbook resume {}\n",
                            event.run, event.run);

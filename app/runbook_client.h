@@ -20,7 +20,9 @@ struct DaemonAnswer {
   };
   Kind kind = Kind::kNobody;
   int exit_code = 0;
-  std::string outcome;  ///< how the run ended (finished, paused, aborted...), when it did
+  /// How the run ended, when it did: the `ended` event's outcome (the run's
+  /// state word, runbook::to_string of RunOutcome, or control::kStoppedOutcome).
+  std::string outcome;
 };
 
 /// Sends `request` to the daemon on `socket_path` and follows the run until it

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "greenlight/core/one_line.h"
+#include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/reason.h"
@@ -256,7 +257,7 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     request.run = run;
     request.reason = arguments.reason;
     const auto answer = ask_daemon(control_socket(site), request, false, true);
-    if (answer.kind == DaemonAnswer::Kind::kDone) return answer.outcome == "aborted" ? 0 : 1;
+    if (answer.kind == DaemonAnswer::Kind::kDone) return answer.outcome == runbook::to_string(runbook::RunOutcome::kAborted) ? 0 : 1;
   }
   std::optional<runbook::RunLock> lock;
   try {

@@ -4,19 +4,11 @@
 
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/check_group_source.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/fact_group_source.h"
 #include "greenlight/core/site_runner.h"
 
 namespace greenlight::app {
-namespace {
-
-std::string source_of(const config::CheckSpec& spec) {
-  if (const auto* v = spec.parameters.find("group_source"); v != nullptr && v->is_scalar())
-    return v->scalar;
-  return "vm";
-}
-
-}  // namespace
 
 Endpoint endpoint_of(const config::Site& site, const std::string& node) {
   Endpoint endpoint = site_endpoint(&site, node);
@@ -26,14 +18,15 @@ Endpoint endpoint_of(const config::Site& site, const std::string& node) {
 
 void refresh_dynamic_groups(const config::Site& site, GroupResolver& groups) {
   for (const auto& spec : site.checks) {
-    if (spec.kind != "fleet_units") continue;
+    const auto feed = checks::group_feed(spec);
+    if (!feed) continue;
     config::Diagnostics diagnostics;
     std::shared_ptr<checks::Check> check = checks::make_check(spec, site, groups, diagnostics);
     if (check) {
-      groups.add_source(source_of(spec), std::make_shared<checks::CheckGroupSource>(
-                                              check, "vm", spec.timeout,
-                                              site_endpoint(&site, spec.host),
-                                              ssh_options(site.ssh)));
+      groups.add_source(feed->source, std::make_shared<checks::CheckGroupSource>(
+                                          check, feed->fact, spec.timeout,
+                                          site_endpoint(&site, spec.host),
+                                          ssh_options(site.ssh)));
     }
   }
 }
@@ -48,10 +41,12 @@ std::shared_ptr<GroupResolver> runbook_groups(const config::Site& site) {
 void follow_result(const config::Site& site, GroupResolver& groups, const std::string& check,
                    const checks::CheckResult& result) {
   for (const auto& spec : site.checks) {
-    if (spec.kind != "fleet_units" || spec.name != check) continue;
-    if (result.facts_of("vm").empty()) return;  // no answer: keep what was known
-    groups.add_source(source_of(spec),
-                      std::make_shared<checks::FactGroupSource>(result, "vm", spec.name));
+    if (spec.name != check) continue;
+    const auto feed = checks::group_feed(spec);
+    if (!feed) return;
+    if (result.facts_of(feed->fact).empty()) return;  // no answer: keep what was known
+    groups.add_source(feed->source,
+                      std::make_shared<checks::FactGroupSource>(result, feed->fact, spec.name));
   }
 }
 

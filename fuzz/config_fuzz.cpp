@@ -14,6 +14,7 @@
 
 #include "fuzz_support.h"
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/runbook.h"
 
@@ -34,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ofstream("site.yaml", std::ios::binary | std::ios::trunc)
       .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   config::Diagnostics diagnostics;
-  const config::Site site = config::load_site("site.yaml", diagnostics);
+  const config::Site site = checks::load_site("site.yaml", diagnostics);
   (void)runbook::load_runbooks(site, diagnostics);
   const auto groups = site.group_resolver();
   for (const auto& spec : site.checks) (void)checks::make_check(spec, site, *groups, diagnostics);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "check_support.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/commands.h"
 #include "greenlight/checks/confiture.h"
 #include "greenlight/checks/dns.h"
@@ -145,7 +146,7 @@ class FleetCheck : public Check {
       reader.diagnostics().error(reader.value().find("no_other_active")->mark,
                                  "no_other_active: only with expect: stopped");
     }
-    reader.string("group_source");  // read by the configuration (the dynamic source's name)
+    reader.string("group_source");  // the dynamic source's name (group_feed, check_kind.cpp)
   }
   std::vector<Command> commands() const override {
     return {with_program(fleet_list_units_argv(), program_)};
@@ -179,12 +180,15 @@ class PluginCheck : public Check {
   bool nagios_;
 };
 
-class NotWiredCheck : public Check {
+// A check whose kind the registry does not know: the site reader refused
+// it already (its error names the kinds); built all the same, it can only
+// say so.
+class UnknownKindCheck : public Check {
  public:
-  NotWiredCheck(const config::CheckSpec& spec) : Check(spec.name, spec.host), kind_(spec.kind) {}
+  UnknownKindCheck(const config::CheckSpec& spec) : Check(spec.name, spec.host), kind_(spec.kind) {}
   std::vector<Command> commands() const override { return {}; }
   CheckResult judge(const std::vector<RunResult>&) const override {
-    return unknown_result(fmt::format("check kind {} cannot run from greenlight check yet", kind_));
+    return unknown_result(fmt::format("'{}' is not a check kind greenlight knows", kind_));
   }
 
  private:
@@ -193,40 +197,42 @@ class NotWiredCheck : public Check {
 
 }  // namespace
 
+namespace detail {
+
+std::unique_ptr<Check> make_fping_check(const config::CheckSpec& spec, const config::Site& site,
+                                        config::MapReader& reader, const GroupResolver& groups) {
+  return std::make_unique<FpingCheck>(spec, site, reader, groups);
+}
+
+std::unique_ptr<Check> make_fleet_check(const config::CheckSpec& spec, const config::Site& site,
+                                        config::MapReader& reader, const GroupResolver& groups) {
+  return std::make_unique<FleetCheck>(spec, site, reader, groups);
+}
+
+std::unique_ptr<Check> make_plugin_check(const config::CheckSpec& spec, const config::Site&,
+                                         config::MapReader& reader, const GroupResolver&) {
+  if (spec.command.empty()) {
+    reader.diagnostics().error(
+        spec.mark, fmt::format("check '{}': kind {} needs 'command'", spec.name, spec.kind));
+  }
+  return std::make_unique<PluginCheck>(spec, spec.kind == "nagios");
+}
+
+}  // namespace detail
+
 namespace {
 
 std::unique_ptr<Check> build_check(const config::CheckSpec& spec, const config::Site& site,
                                    const GroupResolver& groups, config::Diagnostics& diagnostics) {
+  const CheckKind* kind = find_check_kind(spec.kind);
+  if (kind == nullptr) return std::make_unique<UnknownKindCheck>(spec);
   const auto errors_before = diagnostics.errors().size();
   MapReader reader(spec.parameters, diagnostics, fmt::format("check '{}'", spec.name),
                    "checks: " + spec.kind);
-  std::unique_ptr<Check> check;
-  if (spec.kind == "fping") {
-    check = std::make_unique<FpingCheck>(spec, site, reader, groups);
-  } else if (auto gluster = detail::make_gluster_check(spec, site, reader, groups)) {
-    check = std::move(gluster);
-  } else if (spec.kind == "dns_critical") {
-    check = detail::make_dns_check(spec, site, reader, groups);
-  } else if (spec.kind == "name_resolution") {
-    check = detail::make_name_resolution_check(spec, site, reader, groups);
-  } else if (spec.kind == "power") {
-    check = detail::make_power_check(spec, site, reader, groups);
-  } else if (spec.kind == "fleet_units") {
-    check = std::make_unique<FleetCheck>(spec, site, reader, groups);
-  } else if (spec.kind == "prometheus_alerts") {
-    check = detail::make_prometheus_alerts_check(spec, reader);
-  } else if (spec.kind == "nagios" || spec.kind == "command") {
-    if (spec.command.empty()) {
-      diagnostics.error(spec.mark,
-                        fmt::format("check '{}': kind {} needs 'command'", spec.name, spec.kind));
-    }
-    check = std::make_unique<PluginCheck>(spec, spec.kind == "nagios");
-  } else {
-    return std::make_unique<NotWiredCheck>(spec);
-  }
+  std::unique_ptr<Check> check = kind->build(spec, site, reader, groups);
   reader.finish();
-  if (diagnostics.errors().size() != errors_before) return nullptr;
-  if (spec.kind != "power") {
+  if (diagnostics.errors().size() != errors_before || check == nullptr) return nullptr;
+  if (!kind->keeps_secrets) {
     std::vector<std::string> withheld;
     for (const auto& name : config::secret_environment()) {
       if (std::find(spec.pass_environment.begin(), spec.pass_environment.end(), name) ==

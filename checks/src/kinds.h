@@ -1,6 +1,7 @@
-// Builders of the check kinds that live in their own files (check.cpp holds
-// the older ones). Each reads its parameters through `reader`, reporting bad
-// ones to the reader's diagnostics, and returns the Check.
+// Builders of the check kinds, registered in check_kind.cpp (the registry,
+// greenlight/checks/check_kind.h). Each reads its parameters through
+// `reader`, reporting bad ones to the reader's diagnostics, and returns the
+// Check.
 #pragma once
 
 #include <memory>
@@ -30,6 +31,21 @@ std::unique_ptr<Check> make_name_resolution_check(const config::CheckSpec& spec,
                                                   const config::Site& site,
                                                   config::MapReader& reader,
                                                   const GroupResolver& groups);
+
+/// kind fping: targets, count, rtt_warning, rtt_critical,
+/// loss_warning_percent, loss_critical_percent, expect (check.cpp).
+std::unique_ptr<Check> make_fping_check(const config::CheckSpec& spec, const config::Site& site,
+                                        config::MapReader& reader, const GroupResolver& groups);
+
+/// kind fleet_units: vms, expect, no_other_active, active_allowed,
+/// unit_format, group_source (check.cpp).
+std::unique_ptr<Check> make_fleet_check(const config::CheckSpec& spec, const config::Site& site,
+                                        config::MapReader& reader, const GroupResolver& groups);
+
+/// kinds nagios and command: the check's `command` (required), judged as a
+/// Nagios plugin or by its exit status (check.cpp).
+std::unique_ptr<Check> make_plugin_check(const config::CheckSpec& spec, const config::Site& site,
+                                         config::MapReader& reader, const GroupResolver& groups);
 
 /// kind power: nodes, expect (on|off), ping, ping_count.
 std::unique_ptr<Check> make_power_check(const config::CheckSpec& spec, const config::Site& site,

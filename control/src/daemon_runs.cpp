@@ -43,20 +43,6 @@ runbook::ExecutorOptions options_of(const Request& request, const Connection& co
   return options;
 }
 
-const char* outcome_name(runbook::RunOutcome outcome) {
-  switch (outcome) {
-    case runbook::RunOutcome::kFinished:
-      return "finished";
-    case runbook::RunOutcome::kPaused:
-      return "paused";
-    case runbook::RunOutcome::kAborted:
-      return "aborted";
-    case runbook::RunOutcome::kPoweredOff:
-      return "powered-off";
-  }
-  return "stopped";
-}
-
 }  // namespace
 
 DaemonRuns::DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot,
@@ -231,12 +217,12 @@ void DaemonRuns::start(std::unique_ptr<HeldRun> run, const std::shared_ptr<Conne
     held.start(std::move(journal), std::move(history), options,
                [this, id](runbook::RunOutcome outcome) {
                  auto it = runs_.find(id);
-                 if (it != runs_.end()) it->second->end(outcome_name(outcome), "");
+                 if (it != runs_.end()) it->second->end(runbook::to_string(outcome), "");
                  ended(id);
                });
   } catch (const std::exception& error) {
     if (auto it = runs_.find(id); it != runs_.end() && !it->second->ended()) {
-      it->second->end("stopped", fmt::format("the run could not start: {}", error.what()));
+      it->second->end(kStoppedOutcome, fmt::format("the run could not start: {}", error.what()));
       ended(id);
     }
     throw;
@@ -328,7 +314,7 @@ void DaemonRuns::stop_all(const std::string& why) {
   std::vector<std::string> ids;
   for (const auto& [id, run] : runs_) ids.push_back(id);
   for (const auto& id : ids) {
-    runs_[id]->end("stopped", fmt::format("{}; the run stays as journaled: greenlight runbook "
+    runs_[id]->end(kStoppedOutcome, fmt::format("{}; the run stays as journaled: greenlight runbook "
                                           "resume {}",
                                           why, id));
     ended(id);

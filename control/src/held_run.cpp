@@ -254,7 +254,7 @@ void HeldRun::abort(const std::string& reason, const Peer& by) {
                    fmt::format("{} (aborted by {} through the control socket)", reason,
                                by.describe()));
   } catch (const std::exception& error) {
-    end("stopped", fmt::format("the abort could not be journaled ({}): the run stays as its "
+    end(kStoppedOutcome, fmt::format("the abort could not be journaled ({}): the run stays as its "
                                "journal says",
                                error.what()));
     throw;
@@ -264,7 +264,7 @@ void HeldRun::abort(const std::string& reason, const Peer& by) {
     last_->abort_reason = reason;
   }
   report("run aborted: " + reason);
-  end("aborted", reason);
+  end(runbook::to_string(runbook::RunOutcome::kAborted), reason);
 }
 
 void HeldRun::end(const std::string& outcome, const std::string& message) {
@@ -273,14 +273,14 @@ void HeldRun::end(const std::string& outcome, const std::string& message) {
   // start threw): it goes now, while what it refers to still exists. A run
   // that ended by itself keeps its executor until the call that ended it
   // has returned (DaemonRuns destroys it later).
-  if (outcome == "stopped" && executor_) {
+  if (outcome == kStoppedOutcome && executor_) {
     executor_->stop(message);
     executor_.reset();
   }
   ended_ = true;
   question_.reset();
   // The other outcomes were journaled, and logged with the journal's record.
-  if (outcome == "stopped") log::warning("run {}: stopped: {}", id_, message);
+  if (outcome == kStoppedOutcome) log::warning("run {}: stopped: {}", id_, message);
   Event event;
   event.kind = Event::Kind::kEnded;
   event.run = id_;
@@ -325,7 +325,7 @@ std::string HeldRun::summary() const {
       where = fmt::format(", phase {} ({}/{})", phase.name, i + 1, snapshot.phases.size());
   }
   return fmt::format("run {} of {} is {}{}, {} of {} phases done{}", id_, book_.name,
-                     runbook::to_string(snapshot.state), where, done, snapshot.phases.size(),
+                     runbook::describe(snapshot.state), where, done, snapshot.phases.size(),
                      published.message.empty() ? "" : ": " + published.message);
 }
 

@@ -90,32 +90,12 @@ const exporter::PhaseState* previous_phase(const exporter::RunState* previous,
 
 }  // namespace
 
-const char* published_state(State state) {
-  switch (state) {
-    case State::kRunning:
-      return "running";
-    case State::kWaitingForGate:
-      return "waiting";
-    case State::kWaitingForOperator:
-      return "asking";
-    case State::kPaused:
-      return "paused";
-    case State::kFinished:
-      return "done";
-    case State::kAborted:
-      return "aborted";
-    case State::kPoweredOff:
-      return "powered-off";
-  }
-  return "running";
-}
-
 exporter::RunState published_run(const RunSnapshot& run, SystemTime started, SystemTime now,
                                  const exporter::RunState* previous) {
   exporter::RunState out;
   out.id = run.run;
   out.runbook = run.runbook;
-  out.state = published_state(run.state);
+  out.state = runbook::to_string(run.state);
   out.started = started;
   out.message = run_message(run);
   out.excluded = run.excluded;

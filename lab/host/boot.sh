@@ -4,7 +4,8 @@
 #   boot.sh DIR HOST
 # DIR/HOST/host.env says what the host runs (SERVICES). Every file the host
 # sees as its own is bind-mounted from DIR in its private mount namespace:
-# /etc/hosts (the records the site tags critical), /etc/resolv.conf (the
+# /etc/hosts (DIR/HOST/hosts: the records the site tags critical, a copy of
+# DIR/etc/hosts of the host's own), /etc/resolv.conf (the
 # lab's DNS VMs), /etc/hostname, /usr/local/sbin (the lab's stand-ins of
 # systemctl, poweroff and fleetctl, first on PATH), a new boot id, /mnt, a
 # tmpfs /run; /var/lib/glusterd and /var/log/glusterfs on hypervisors.
@@ -15,7 +16,7 @@ hd=$dir/$host
 # /run/netns stays visible (a hypervisor's fleet agent starts its VMs).
 mount --rbind /run/netns "$hd/netns"
 mount --bind "$dir/etc/resolv.conf" /etc/resolv.conf
-mount --bind "$dir/etc/hosts" /etc/hosts
+mount --bind "$hd/hosts" /etc/hosts
 mount --bind "$hd/hostname" /etc/hostname
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/netns /run/sshd /run/lock

@@ -26,6 +26,7 @@ write_files() {
     hd=$dir/$host
     mkdir -p "$hd"/{netns,mnt}
     echo "$host" >"$hd/hostname"
+    cp "$dir/etc/hosts" "$hd/hosts"   # the host's own /etc/hosts, edited on its own
     cat >"$hd/host.env" <<ENV
 ADDRESS=${address[$host]}
 BMC=${bmc[$host]:-}

@@ -38,19 +38,39 @@ const char* to_string(Decision::Kind kind) {
   return "?";
 }
 
-const char* to_string(RunOutcome outcome) {
+RunSnapshot::State state_of(RunOutcome outcome) {
   switch (outcome) {
     case RunOutcome::kFinished:
-      return "finished";
+      return RunSnapshot::State::kFinished;
     case RunOutcome::kPaused:
-      return "paused";
+      return RunSnapshot::State::kPaused;
     case RunOutcome::kAborted:
-      return "aborted";
+      return RunSnapshot::State::kAborted;
     case RunOutcome::kPoweredOff:
-      return "powered off";
+      return RunSnapshot::State::kPoweredOff;
   }
-  return "?";
+  return RunSnapshot::State::kPaused;
 }
+
+std::optional<RunOutcome> outcome_of(RunSnapshot::State state) {
+  switch (state) {
+    case RunSnapshot::State::kFinished:
+      return RunOutcome::kFinished;
+    case RunSnapshot::State::kPaused:
+      return RunOutcome::kPaused;
+    case RunSnapshot::State::kAborted:
+      return RunOutcome::kAborted;
+    case RunSnapshot::State::kPoweredOff:
+      return RunOutcome::kPoweredOff;
+    case RunSnapshot::State::kRunning:
+    case RunSnapshot::State::kWaitingForGate:
+    case RunSnapshot::State::kWaitingForOperator:
+      break;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(RunOutcome outcome) { return to_string(state_of(outcome)); }
 
 bool changes_cluster(const Step& step) {
   return step.kind == StepKind::kRun || step.kind == StepKind::kSelfPoweroff ||

@@ -11,10 +11,7 @@ RunSnapshot Executor::Impl::snapshot() const {
   out.runbook = ctx_.book.name;
   const auto now = Clock::now();
   if (finished_) {
-    out.state = outcome_ == RunOutcome::kFinished     ? RunSnapshot::State::kFinished
-                : outcome_ == RunOutcome::kAborted    ? RunSnapshot::State::kAborted
-                : outcome_ == RunOutcome::kPoweredOff ? RunSnapshot::State::kPoweredOff
-                                                      : RunSnapshot::State::kPaused;
+    out.state = state_of(outcome_);
   } else if (waiting_for_operator_) {
     out.state = RunSnapshot::State::kWaitingForOperator;
   } else if (!gate_.empty()) {
@@ -128,6 +125,26 @@ const char* to_string(RunSnapshot::State state) {
     case RunSnapshot::State::kRunning:
       return "running";
     case RunSnapshot::State::kWaitingForGate:
+      return "waiting";
+    case RunSnapshot::State::kWaitingForOperator:
+      return "asking";
+    case RunSnapshot::State::kPaused:
+      return "paused";
+    case RunSnapshot::State::kFinished:
+      return "done";
+    case RunSnapshot::State::kAborted:
+      return "aborted";
+    case RunSnapshot::State::kPoweredOff:
+      return "powered-off";
+  }
+  return "running";
+}
+
+const char* describe(RunSnapshot::State state) {
+  switch (state) {
+    case RunSnapshot::State::kRunning:
+      return "running";
+    case RunSnapshot::State::kWaitingForGate:
       return "waiting for a gate";
     case RunSnapshot::State::kWaitingForOperator:
       return "waiting for the operator";
@@ -140,7 +157,13 @@ const char* to_string(RunSnapshot::State state) {
     case RunSnapshot::State::kPoweredOff:
       return "powered off";
   }
-  return "?";
+  return "running";
+}
+
+std::optional<RunSnapshot::State> parse_run_state(std::string_view word) {
+  for (const auto state : kRunSnapshotStates)
+    if (word == to_string(state)) return state;
+  return std::nullopt;
 }
 
 }  // namespace greenlight::runbook

@@ -3,14 +3,18 @@
 # test, sourced by restart_test.sh after clean_restart.sh:
 #   3  a slow peer before the preflight: its gate red naming the peer and its
 #      RTT; repaired, the run goes on;
-#   9  a critical record (top2-data) missing from the hypervisors' hosts
-#      file: the preflight refuses to start the shutdown naming the record
-#      (dns_critical reads the hosts files alone: the DNS VMs still answer it);
+#   9  a critical record (top2-data) missing from worker02's hosts file:
+#      the preflight refuses to start the shutdown naming the record and
+#      worker02 alone (dns_critical reads the hosts files alone: the DNS VMs
+#      still answer it);
+#  10  the operator's terminal lost (exec's client killed) while the
+#      preflight waits: the run goes on in serve; attach from another
+#      terminal shows it and answers its next questions (the preflight's
+#      manual step, stop-vms' confirmation);
 #   7  serve killed (SIGKILL) while stop-vms' confirmation is asked: started
 #      again, resumed, the question asked again (serve_crash.sh);
-#  10  the operator's terminal lost (the exec client killed) during stop-vms:
-#      the run goes on in serve; attach from another terminal shows it and
-#      answers its next question;
+#  10  again, the resumed run's terminal lost during stop-vms: attach
+#      answers the poweroff's confirmation;
 #   5  a leftover GlusterFS mount on a worker once the unmount step ran: the
 #      volumes are not stopped, the client is named; self-heal daemons do
 #      not block;
@@ -28,10 +32,11 @@ since=$(now_ms)
 faulted_started=$since
 "${lab[@]}" fault slow top2 400 >/dev/null
 stuck_vm_inject   # admin1 stuck: the stop-vms gate's remedy releases it (stuck_vm.sh)
-# 9: the hosts file is one file bind-mounted on every host: edited in place.
-hosts_file=$(cat "$dir/etc/hosts")
-grep -v ' top2-data$' <<<"$hosts_file" >"$dir/etc/hosts"
-check "faulted: top2-data is gone from top1's /etc/hosts" test -z "$(on top1 grep top2-data /etc/hosts)"
+# 9: each host's /etc/hosts is DIR/HOST/hosts bind-mounted: edited in place.
+hosts_file=$(cat "$dir/worker02/hosts")
+grep -v ' top2-data$' <<<"$hosts_file" >"$dir/worker02/hosts"
+check "faulted: top2-data is gone from worker02's /etc/hosts" test -z "$(on worker02 grep top2-data /etc/hosts)"
+check "faulted: ... and still in top1's" test -n "$(on top1 grep top2-data /etc/hosts)"
 terminal terminal   # the operator's terminal, kept open
 printf 'done\n' >&"$tty"   # the preflight's manual step; the confirmation once asked
 timeout -k 10 600 "$gl" runbook exec restart --yes <"$work/terminal" >"$work/faulted.exec.out" 2>&1 &
@@ -58,21 +63,44 @@ echo "e2e: slow peer repaired, the preflight's gate green $(($(cut -f1 <<<"$gree
 # 9: the preflight's second gate, critical-dns-resolves.
 dns_refused() { gate_says critical-dns-resolves red 'top2-data' || [ -n "$(record "$journal" gate-green preflight critical-dns-resolves)" ]; }
 wait_for 30 dns_refused
-check "faulted: the preflight refuses, naming the missing record: $(gate_json critical-dns-resolves | cut -c1-300)" \
-  gate_says critical-dns-resolves red 'top2-data'
+check "faulted: the preflight refuses, naming the missing record and worker02: $(gate_json critical-dns-resolves | cut -c1-300)" \
+  gate_says critical-dns-resolves red 'top2-data not in the hosts file of worker02'
+check "faulted: ... and no other host (the others' files have it)" \
+  bash -c '! grep -Eq "hosts file of (top[0-9]|worker01)" <<<"$1"' _ "$(gate_json critical-dns-resolves)"
 check "faulted: ... and no preflight step started" test -z "$(record "$journal" step-started preflight)"
-printf '%s\n' "$hosts_file" >"$dir/etc/hosts"
-check "faulted: ping repaired, the preflight's gates turn green and the run goes on" test -n "$green"
-crash_at_confirm   # 7: confirm
 
-# 10: the operator's terminal lost during stop-vms.
+# terminal_lost WHO: the client following the run ($client, reading the
+# terminal $tty) killed; the run goes on in serve without it.
+terminal_lost() {
+  local state
+  kill "$client" 2>/dev/null
+  wait "$client" 2>/dev/null
+  exec {tty}>&-
+  sleep 1
+  state=$(run_state "$run")
+  check "faulted: $1 killed, the run goes on in serve (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
+}
+
+# 10: the operator's terminal lost while the preflight waits: exec's client
+# killed; attach, from another terminal, follows the run from then on.
+terminal_lost "exec's client"
+check "faulted: ... still at the preflight's gates (no step started)" test -z "$(record "$journal" step-started preflight)"
+terminal terminal-attach
+printf 'done\n' >&"$tty"   # the preflight's manual step, once asked
+timeout -k 10 600 "$gl" runbook attach "$run" <"$work/terminal-attach" >"$work/faulted.attach-preflight.out" 2>&1 &
+client=$!
+client_out=faulted.attach-preflight.out   # crash_at_confirm reads it
+wait_for 30 grep -Eq 'preflight|critical-dns-resolves' "$work/$client_out"
+check "faulted: attach shows the run waiting at the preflight" grep -Eq 'preflight|critical-dns-resolves' "$work/$client_out"
+printf '%s\n' "$hosts_file" >"$dir/worker02/hosts"
+check "faulted: ping repaired, the preflight's gates turn green and the run goes on" test -n "$green"
+crash_at_confirm   # 7: confirm, asked by attach
+check "faulted: attach answered the preflight's manual step (journal)" \
+  test -n "$(record "$journal" step-finished preflight)"
+
+# 10 again: the resumed run's terminal lost during stop-vms.
 wait_record 120 "$journal" gate-waiting stop-vms >/dev/null
-kill "$client" 2>/dev/null
-wait "$client" 2>/dev/null
-exec {tty}>&-
-sleep 1
-state=$(run_state "$run")
-check "faulted: the run goes on in serve without its client (state $state)" grep -Eq '^(running|waiting)$' <<<"$state"
+terminal_lost "resume's client"
 terminal terminal2   # another terminal
 printf 'y\n' >&"$tty"
 timeout -k 10 600 "$gl" runbook attach "$run" <"$work/terminal2" >"$work/faulted.attach.out" 2>&1 &

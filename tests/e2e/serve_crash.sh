@@ -22,17 +22,19 @@ spawned() { [ -n "$(step_pids "$journal" "$1" 1)" ]; }
 # asked OUT N: the client's output holds at least N choice prompts.
 asked() { [ "$(grep -c 'choice: ' "$work/$1")" -ge "$2" ]; }
 
-# confirm: killed while stop-vms' confirmation waits for its answer (exec's
-# client, $client, asked it); resumed, the question is asked again and
-# answered, and nothing was stopped before.
+# confirm: killed while stop-vms' confirmation waits for its answer (the
+# client following the run, $client, its output $work/$client_out, asked
+# it); resumed, the question is asked again and answered, and nothing was
+# stopped before.
 crash_at_confirm() {
-  wait_for 120 grep -q 'This shuts down every hosted service but DNS' "$work/faulted.exec.out"
-  check "crash: exec asks stop-vms' confirmation" grep -q 'This shuts down every hosted service' "$work/faulted.exec.out"
+  local out=$work/$client_out
+  wait_for 120 grep -q 'This shuts down every hosted service but DNS' "$out"
+  check "crash: the client asks stop-vms' confirmation" grep -q 'This shuts down every hosted service' "$out"
   crash_serve "crash at confirm"
-  # exec's client waits at the terminal: answered, it finds serve gone.
+  # The client waits at the terminal: answered, it finds serve gone.
   echo y >&"$tty"
-  ended_with "$client" 1 "crash at confirm: answered, exec's client finds serve gone"
-  check "crash at confirm: ... and says so" grep -q 'greenlight serve closed the connection' "$work/faulted.exec.out"
+  ended_with "$client" 1 "crash at confirm: answered, the client finds serve gone"
+  check "crash at confirm: ... and says so" grep -q 'greenlight serve closed the connection' "$out"
   exec {tty}>&-
   check "crash at confirm: journal: the confirmation started, not finished" \
     test -n "$(record "$journal" step-started stop-vms 1)" -a -z "$(record "$journal" step-finished stop-vms 1)"

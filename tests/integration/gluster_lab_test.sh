@@ -180,6 +180,13 @@ check "brick down: heal summary unknown for that brick" \
 if [[ $mounted == 1 ]]; then
   check "brick down: pending entries counted on the readable bricks" \
     is heal UNKNOWN "entries pending on top1:$b/top1/bricks/volspoms1"
+  # glusterd lists a new FUSE client once the mount is connected to every
+  # brick that is up, which may come after the first answer: asked again.
+  for _ in $(seq 10); do
+    is clients CRITICAL "client of volspoms1 (1 fuse) from top1 (10.77.0.1)" >/dev/null && break
+    sleep 2
+    run clients
+  done
   check "brick down: the FUSE mount on top1 is a client, named with its host" \
     is clients CRITICAL "client of volspoms1 (1 fuse) from top1 (10.77.0.1)"
 fi

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/plan.h"
@@ -21,7 +22,7 @@ namespace greenlight::test {
 struct Ocean {
   config::Diagnostics diagnostics;
   config::Site site =
-      config::load_site(GREENLIGHT_SOURCE_DIR "/examples/ocean/site.yaml", diagnostics);
+      checks::load_site(GREENLIGHT_SOURCE_DIR "/examples/ocean/site.yaml", diagnostics);
   std::vector<runbook::Runbook> books = runbook::load_runbooks(site, diagnostics);
 
   const runbook::Gate& gate(const std::string& book, const std::string& name) const {

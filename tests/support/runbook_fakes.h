@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/check_result.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/runner.h"
@@ -189,7 +190,7 @@ checks:
   inline:
     book:
 )" + book;
-  return config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+  return checks::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
                            diagnostics);
 }
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "support/check_harness.h"
 
 using namespace greenlight;
@@ -35,7 +36,7 @@ struct Harness {
   LocalRunner runner{io};
 
   explicit Harness(const std::string& text) {
-    site = config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+    site = checks::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
                              diagnostics);
   }
 

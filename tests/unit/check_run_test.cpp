@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "support/check_harness.h"
 #include "support/read_file.h"
 
@@ -23,7 +24,7 @@ struct Harness {
   explicit Harness(const std::string& checks) {
     const std::string text =
         "hosts:\n  vm: {self: true}\n  top[1-3]: {address: '10.1.0.[1-3]'}\nchecks:\n" + checks;
-    site = config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+    site = checks::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
                              diagnostics);
   }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/runbook.h"
 
@@ -30,7 +31,7 @@ Keys recorded_keys() {
   config::KeyRecording recording;
   for (const char* example : {"ocean", "lab", "loopback", "islet"}) {
     config::Diagnostics diagnostics;
-    const auto site = config::load_site(kSource / "examples" / example / "site.yaml", diagnostics);
+    const auto site = checks::load_site(kSource / "examples" / example / "site.yaml", diagnostics);
     const auto groups = site.group_resolver();
     for (const auto& spec : site.checks) {
       try {
@@ -109,9 +110,9 @@ std::string differences(const Keys& recorded, const Keys& documented, bool runbo
 
 TEST_CASE("the examples exercise every check kind, step kind and runbook section") {
   const Keys recorded = recorded_keys();
-  for (const auto& kind : config::check_kinds()) {
-    INFO(kind);
-    CHECK(recorded.count("checks: " + kind) == 1);
+  for (const auto& kind : checks::check_kinds()) {
+    INFO(kind.name);
+    CHECK(recorded.count("checks: " + std::string(kind.name)) == 1);
   }
   for (const char* section :
        {"top level", "hosts", "ssh", "exporter", "checks", "runbooks", "power", "log", "runbook",

@@ -2,9 +2,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/nodeset.h"
 
 using namespace greenlight::config;
+using greenlight::checks::load_site;
+using greenlight::checks::read_site;
 
 namespace {
 Site site_from(const std::string& text, Diagnostics& diagnostics) {

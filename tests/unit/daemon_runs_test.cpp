@@ -171,7 +171,7 @@ TEST_CASE("a pause waits for whoever attaches, answers must fit the question") {
   second->say(skip);
   CHECK(second->last(Event::Kind::kAnswered) != nullptr);
   REQUIRE(d.run_until([&] { return second->last(Event::Kind::kEnded) != nullptr; }));
-  CHECK(second->last(Event::Kind::kEnded)->outcome == "finished");
+  CHECK(second->last(Event::Kind::kEnded)->outcome == "done");
   for (std::size_t i = errors; i < second->events.size(); ++i)
     CHECK(second->events[i].kind != Event::Kind::kError);
   CHECK(d.h.runner.count("echo after") == 1);

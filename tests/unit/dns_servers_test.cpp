@@ -2,6 +2,7 @@
 // output, the verdict on missing, wrong and extra answers, and the check's
 // commands through the fake runner. (The real c-ares queries against dnsmasq:
 // tests/integration/dns_servers_test.sh.)
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/dns_servers.h"
 
 #include <catch2/catch.hpp>
@@ -117,7 +118,7 @@ TEST_CASE("dns_critical check with servers: one resolve command per server, answ
       "  dns: {kind: dns_critical, addresses: addresses.yaml, domain: lab., nss: false,\n"
       "        servers: ['127.0.0.53:5353', '::1'], resolve_command: [/opt/gl, resolve],\n"
       "        timeout: 5s, server_records: all}\n";
-  auto site = config::read_site(config::load_yaml_text(text, dir + "/site.yaml", diagnostics),
+  auto site = checks::read_site(config::load_yaml_text(text, dir + "/site.yaml", diagnostics),
                                 dir + "/site.yaml", diagnostics);
   auto groups = site.group_resolver();
   auto check = make_check(site.checks.at(0), site, *groups, diagnostics);
@@ -149,7 +150,7 @@ TEST_CASE("dns_critical check with servers: one resolve command per server, answ
   const std::string wrong =
       "hosts:\n  top1: {self: true}\nchecks:\n"
       "  dns: {kind: dns_critical, addresses: addresses.yaml, servers: [dns1.lab]}\n";
-  auto bad_site = config::read_site(config::load_yaml_text(wrong, dir + "/site.yaml", bad),
+  auto bad_site = checks::read_site(config::load_yaml_text(wrong, dir + "/site.yaml", bad),
                                     dir + "/site.yaml", bad);
   CHECK(make_check(bad_site.checks.at(0), bad_site, *groups, bad) == nullptr);
   CHECK_THAT(bad.format(), Catch::Contains("site.yaml:4:"));

@@ -1,3 +1,4 @@
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/runbook/notifier.h"
 
 #include <signal.h>
@@ -22,14 +23,14 @@ namespace {
 
 std::string errors_of(const std::string& text) {
   config::Diagnostics diagnostics;
-  config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+  checks::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
                     diagnostics);
   return diagnostics.format();
 }
 
 config::Site site_of(const std::string& text) {
   config::Diagnostics diagnostics;
-  auto site = config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+  auto site = checks::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
                                 diagnostics);
   REQUIRE(diagnostics.format().empty());
   return site;

@@ -1,5 +1,6 @@
 // Firing alerts from Prometheus and Alertmanager answers (real captures), the
 // name filters, the verdict, failing closed, and hostile input.
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/prometheus_alerts.h"
 
 #include <catch2/catch.hpp>
@@ -162,7 +163,7 @@ struct Harness {
 
   explicit Harness(const std::string& checks) {
     const std::string text = "hosts:\n  vm: {self: true}\nchecks:\n" + checks;
-    site = config::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
+    site = checks::read_site(config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml",
                              diagnostics);
   }
   void answer(const std::string& contains, const std::string& out, int exit_code = 0,

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "greenlight/control/protocol.h"
 #include "greenlight/control/published_run.h"
+#include "greenlight/runbook/executor.h"
 
 using namespace greenlight;
 using runbook::PhaseState;
@@ -60,20 +62,36 @@ const exporter::PhaseState& phase(const exporter::RunState& run, const std::stri
 
 }  // namespace
 
-TEST_CASE("every run state has the exporter's name") {
-  CHECK(std::string(control::published_state(State::kRunning)) == "running");
-  CHECK(std::string(control::published_state(State::kWaitingForGate)) == "waiting");
-  CHECK(std::string(control::published_state(State::kWaitingForOperator)) == "asking");
-  CHECK(std::string(control::published_state(State::kPaused)) == "paused");
-  CHECK(std::string(control::published_state(State::kFinished)) == "done");
-  CHECK(std::string(control::published_state(State::kAborted)) == "aborted");
-  CHECK(std::string(control::published_state(State::kPoweredOff)) == "powered-off");
-  for (const auto state : {State::kRunning, State::kWaitingForGate, State::kWaitingForOperator,
-                           State::kPaused, State::kFinished, State::kAborted, State::kPoweredOff}) {
-    const std::string name = control::published_state(state);
-    CHECK(std::find(std::begin(exporter::kRunStates), std::end(exporter::kRunStates), name) !=
-          std::end(exporter::kRunStates));
+TEST_CASE("a run's state has one vocabulary: the protocol's, the exporter's, the terminal's") {
+  CHECK(std::string(runbook::to_string(State::kRunning)) == "running");
+  CHECK(std::string(runbook::to_string(State::kWaitingForGate)) == "waiting");
+  CHECK(std::string(runbook::to_string(State::kWaitingForOperator)) == "asking");
+  CHECK(std::string(runbook::to_string(State::kPaused)) == "paused");
+  CHECK(std::string(runbook::to_string(State::kFinished)) == "done");
+  CHECK(std::string(runbook::to_string(State::kAborted)) == "aborted");
+  CHECK(std::string(runbook::to_string(State::kPoweredOff)) == "powered-off");
+  // The exporter's series (greenlight_run_state{state}) name the same
+  // states, in the same order, and nothing else.
+  REQUIRE(std::size(exporter::kRunStates) == std::size(runbook::kRunSnapshotStates));
+  for (std::size_t i = 0; i < std::size(exporter::kRunStates); ++i) {
+    const auto state = runbook::kRunSnapshotStates[i];
+    CHECK(std::string(exporter::kRunStates[i]) == runbook::to_string(state));
+    // Every word reads back as its state (the terminal parses the protocol's).
+    CHECK(runbook::parse_run_state(runbook::to_string(state)) == state);
+    // A run that stopped has an outcome whose word is its state's.
+    if (const auto outcome = runbook::outcome_of(state)) {
+      CHECK(runbook::state_of(*outcome) == state);
+      CHECK(std::string(runbook::to_string(*outcome)) == runbook::to_string(state));
+    }
   }
+  CHECK_FALSE(runbook::outcome_of(State::kRunning));
+  CHECK_FALSE(runbook::outcome_of(State::kWaitingForGate));
+  CHECK_FALSE(runbook::outcome_of(State::kWaitingForOperator));
+  CHECK_FALSE(runbook::parse_run_state("finished"));
+  CHECK_FALSE(runbook::parse_run_state(control::kStoppedOutcome));
+  // Sentences keep the operator's words.
+  CHECK(std::string(runbook::describe(State::kWaitingForOperator)) == "waiting for the operator");
+  CHECK(std::string(runbook::describe(State::kFinished)) == "finished");
 }
 
 TEST_CASE("a run's phases, steps, times and messages") {

@@ -1,3 +1,4 @@
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/runbook/run_adoption.h"
 
 #include <catch2/catch.hpp>
@@ -185,7 +186,7 @@ runbooks:
             - run: {id: "Bad id", on: self, command: "false"}
 )";
   greenlight::config::Diagnostics diagnostics;
-  const auto site = greenlight::config::read_site(
+  const auto site = greenlight::checks::read_site(
       greenlight::config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml", diagnostics);
   const auto books = load_runbooks(site, diagnostics);
   CHECK_THAT(

@@ -1,3 +1,4 @@
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_outline.h"
 #include "support/runbook_fakes.h"
@@ -276,7 +277,7 @@ power: {{command: "ipmitool -H {{bmc}} chassis power {{action}}"}}
 )",
                                        bmc, top_nodes, other, volume);
   greenlight::config::Diagnostics diagnostics;
-  const auto site = greenlight::config::read_site(
+  const auto site = greenlight::checks::read_site(
       greenlight::config::load_yaml_text(text, "site.yaml", diagnostics), "site.yaml", diagnostics);
   auto loaded = load_runbooks(site, diagnostics);
   INFO(diagnostics.format());

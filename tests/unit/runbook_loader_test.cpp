@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/runbook/plan.h"
 #include "greenlight/runbook/runbook.h"
@@ -25,7 +26,7 @@ runbooks:
 std::string errors_of(const std::string& book) {
   config::Diagnostics diagnostics;
   auto site =
-      config::read_site(config::load_yaml_text(std::string(kSite) + book, "site.yaml", diagnostics),
+      checks::read_site(config::load_yaml_text(std::string(kSite) + book, "site.yaml", diagnostics),
                         "site.yaml", diagnostics);
   runbook::load_runbooks(site, diagnostics);
   return diagnostics.format();
@@ -35,7 +36,7 @@ std::string errors_of(const std::string& book) {
 
 TEST_CASE("the ocean runbooks load and follow the procedure's order") {
   config::Diagnostics diagnostics;
-  auto site = config::load_site(GREENLIGHT_SOURCE_DIR "/examples/ocean/site.yaml", diagnostics);
+  auto site = checks::load_site(GREENLIGHT_SOURCE_DIR "/examples/ocean/site.yaml", diagnostics);
   auto books = runbook::load_runbooks(site, diagnostics);
   INFO(diagnostics.format());
   REQUIRE(diagnostics.ok());
@@ -57,7 +58,7 @@ TEST_CASE("the ocean runbooks load and follow the procedure's order") {
 
 TEST_CASE("the plan expands static node sets and leaves dynamic ones to run time") {
   config::Diagnostics diagnostics;
-  auto site = config::load_site(GREENLIGHT_SOURCE_DIR "/examples/ocean/site.yaml", diagnostics);
+  auto site = checks::load_site(GREENLIGHT_SOURCE_DIR "/examples/ocean/site.yaml", diagnostics);
   auto books = runbook::load_runbooks(site, diagnostics);
   REQUIRE(diagnostics.ok());
   const std::string plan = runbook::render_plan(books[0], site);

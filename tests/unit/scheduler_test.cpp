@@ -1,3 +1,4 @@
+#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/scheduler.h"
 
 #include <catch2/catch.hpp>
@@ -20,7 +21,7 @@ struct Harness {
       io, [this](const std::string& name, const checks::CheckResult&) { reports.push_back(name); }};
 
   explicit Harness(const std::string& checks) {
-    site = config::read_site(config::load_yaml_text("hosts: {me: {self: true}}\nchecks:\n" + checks,
+    site = checks::read_site(config::load_yaml_text("hosts: {me: {self: true}}\nchecks:\n" + checks,
                                                     "site.yaml", diagnostics),
                              "site.yaml", diagnostics);
     auto groups = site.group_resolver();
@@ -82,6 +83,19 @@ TEST_CASE("a faster pace while a gate waits") {
   Harness h("  gated: {kind: command, interval: 10s, command: ['true']}\n");
   CHECK(h.scheduler.set_pace("gated", 50ms));
   h.run_for(400ms);
+  CHECK(h.scheduler.runs("gated") >= 4);
+}
+
+TEST_CASE("a gate's pace is kept without the check's jitter") {
+  // A jitter of 10 s would allow one run in 400 ms; the pace alone, several.
+  Harness h("  gated: {kind: command, interval: 10s, jitter: 10s, command: ['true']}\n");
+  REQUIRE(h.diagnostics.ok());
+  CHECK(h.scheduler.set_pace("gated", 50ms));
+  asio::steady_timer stop(h.io, 400ms);
+  stop.async_wait([&h](auto) { h.scheduler.stop(); });
+  h.scheduler.start();
+  CHECK(h.scheduler.run_now("gated"));  // as a gate does: now, then at its pace
+  h.io.run();
   CHECK(h.scheduler.runs("gated") >= 4);
 }
 

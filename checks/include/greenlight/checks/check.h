@@ -2,10 +2,10 @@
 //
 // make_check() turns a site's check specification (kind and parameters)
 // into a Check; run_check() runs it through a CommandRunner and hands back
-// its CheckResult. Every kind of config::check_kinds() runs: fping,
-// gluster_peers, gluster_volumes, gluster_heal, gluster_clients, fleet_units,
-// dns_critical (hosts files and DNS servers), name_resolution, power,
-// prometheus_alerts, nagios and command.
+// its CheckResult. Every kind of the registry (check_kinds(), check_kind.h)
+// runs: fping, gluster_peers, gluster_volumes, gluster_heal,
+// gluster_clients, fleet_units, dns_critical (hosts files and DNS servers),
+// name_resolution, power, prometheus_alerts, nagios and command.
 #pragma once
 
 #include <functional>
@@ -44,8 +44,8 @@ class Check {
   virtual std::optional<std::chrono::milliseconds> min_interval() const { return std::nullopt; }
   /// The variables of greenlight's environment its commands started on
   /// greenlight's host do not get: config::secret_environment() but those
-  /// the check's `pass_environment` names (none for the power kind, whose
-  /// power command may read IPMI_PASSWORD). Set by make_check.
+  /// the check's `pass_environment` names (none for a kind that keeps
+  /// them, CheckKind::keeps_secrets: power). Set by make_check.
   const std::vector<std::string>& withheld_environment() const { return withheld_environment_; }
   void set_withheld_environment(std::vector<std::string> names) {
     withheld_environment_ = std::move(names);

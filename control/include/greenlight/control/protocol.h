@@ -8,7 +8,7 @@
 //   <- {"event": "question", "run": "...", "id": 1, "kind": "confirm", "text": "..."}
 //   -> {"request": "answer", "run": "...", "question": 1, "yes": true}
 //   <- {"event": "answered", "run": "...", "id": 1, "by": "uid 0 pid 4242"}
-//   <- {"event": "ended", "run": "...", "outcome": "finished"}
+//   <- {"event": "ended", "run": "...", "outcome": "done"}
 //
 // Pure functions: decoding never trusts its input (a malformed line is a
 // ProtocolError saying what is wrong, never a crash).
@@ -57,6 +57,11 @@ struct Question {
   runbook::Pause pause;  ///< decide
 };
 
+/// The `ended` outcome of a run serve stopped following without a run state
+/// of its own to tell (it could not start, serve stops, an abort that
+/// could not be journaled): the run stays as its journal says.
+inline constexpr const char* kStoppedOutcome = "stopped";
+
 /// From the daemon to a client.
 struct Event {
   enum class Kind { kAccepted, kReport, kQuestion, kAnswered, kEnded, kError };
@@ -67,7 +72,11 @@ struct Event {
   std::string line;     ///< report
   Question question;    ///< question; answered: its id
   std::string by;       ///< answered: who answered ("uid 0 pid 4242")
-  std::string outcome;  ///< ended: finished, paused, aborted, powered-off, stopped
+  /// ended: the run's state as it stopped, in the run's one vocabulary
+  /// (runbook::to_string of RunOutcome: done, paused, aborted, powered-off),
+  /// or kStoppedOutcome when serve stopped following it (it stays as
+  /// journaled).
+  std::string outcome;
   std::string message;  ///< error: what was refused and why; ended: details
   /// error: "not-held" when the daemon does not execute the run;
   /// "answer-refused" for an answer not taken (the run goes on).

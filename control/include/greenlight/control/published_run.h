@@ -14,11 +14,6 @@ namespace greenlight::control {
 
 using SystemTime = std::chrono::system_clock::time_point;
 
-/// The run's state as the exporter names it (one of exporter::kRunStates):
-/// running, waiting (on a gate), asking (a question is open), paused, done,
-/// aborted, powered-off.
-const char* published_state(runbook::RunSnapshot::State state);
-
 /// The run as the exporter shows it. `started`: when the run started;
 /// `now`: the time the snapshot was taken. Phase times come from the
 /// snapshot's durations; `previous` (the last publication of the same run,

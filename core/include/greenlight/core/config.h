@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,8 +110,17 @@ struct CheckSpec {
   Mark mark;
 };
 
-/// The check kinds greenlight knows; `kind:` must name one of them.
-const std::vector<std::string>& check_kinds();
+/// What the site reader asks about check kinds, which core does not know:
+/// the checks module's registry answers (checks::kind_catalogue(),
+/// checks/include/greenlight/checks/check_kind.h).
+struct CheckKindCatalogue {
+  /// Every kind `kind:` may name; any other is an error at its position.
+  std::vector<std::string> names;
+  /// The dynamic group source a check of that specification feeds with its
+  /// results (fleet_units: its `group_source`, "vm" by default), or nullopt.
+  /// May be empty: no kind feeds one.
+  std::function<std::optional<std::string>(const CheckSpec&)> group_source;
+};
 
 /// The variables of greenlight's environment that are secrets: IPMI_PASSWORD
 /// (the BMC password of ipmitool -E). A check's commands started on
@@ -158,8 +168,12 @@ struct Site {
   /// The node set text with every item "self" (between ClusterShell's
   /// operators , ! & ^) replaced by self_name(): "@top!self" -> "@top!top1".
   std::string with_self_named(std::string_view nodes) const;
+  /// The dynamic group sources the site's checks feed (`@vm:running`), in
+  /// the order their checks come; set at load from the kinds' catalogue.
+  std::vector<std::string> dynamic_sources;
+
   /// Group sources for node sets: the site's groups as the default source
-  /// ("site"), plus empty placeholders for dynamic sources fed by checks.
+  /// ("site"), plus empty placeholders for dynamic_sources.
   std::shared_ptr<GroupResolver> group_resolver() const;
 };
 
@@ -169,10 +183,14 @@ struct Site {
 /// its reason: Debian 12's CivetWeb is built without it.
 std::optional<std::string> listen_address_error(std::string_view listen);
 
-/// Loads and validates `path`. Never throws for configuration errors: they
-/// are all in `diagnostics`, and the Site holds what was valid.
-Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics);
-/// The same from a value tree (for tests).
-Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics);
+/// Loads and validates `path`, each check's kind against `kinds` (programs
+/// call checks::load_site, which passes the checks module's registry).
+/// Never throws for configuration errors: they are all in `diagnostics`,
+/// and the Site holds what was valid.
+Site load_site(const std::filesystem::path& path, Diagnostics& diagnostics,
+               const CheckKindCatalogue& kinds);
+/// The same from a value tree.
+Site read_site(const Value& root, const std::filesystem::path& file, Diagnostics& diagnostics,
+               const CheckKindCatalogue& kinds);
 
 }  // namespace greenlight::config

@@ -122,7 +122,15 @@ struct ExecutorOptions {
   GateWait::Options gate;
 };
 
+/// How a run stopped in this process: a subset of the run's states.
 enum class RunOutcome { kFinished, kPaused, kAborted, kPoweredOff };
+/// The state a run that stopped so is in.
+RunSnapshot::State state_of(RunOutcome outcome);
+/// The outcome a run in `state` stopped with; nullopt while it goes on
+/// (running, waiting, asking).
+std::optional<RunOutcome> outcome_of(RunSnapshot::State state);
+/// The state's word (to_string(state_of(outcome))): "done", "paused",
+/// "aborted", "powered-off".
 const char* to_string(RunOutcome outcome);
 
 /// Runs one run of one runbook. Everything it refers to must outlive it.

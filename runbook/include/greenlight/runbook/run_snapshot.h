@@ -17,7 +17,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "greenlight/runbook/gate.h"
@@ -89,6 +91,23 @@ struct RunSnapshot {
 /// (resume names its step in flight and runs the steps that never started).
 std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord>& records,
                                                  bool live);
+/// A run's state in the one vocabulary every reader of a run uses: the
+/// control protocol's `ended` events, /api/v1/runs, greenlight_run_state's
+/// `state` label (exporter::kRunStates holds the same words, in this
+/// order), the status page and the terminal: "running", "waiting",
+/// "asking", "paused", "done", "aborted", "powered-off".
 const char* to_string(RunSnapshot::State state);
+/// The same state in the operator's words, for sentences ("run X of Y is
+/// waiting for a gate"): "running", "waiting for a gate", "waiting for the
+/// operator", "paused", "finished", "aborted", "powered off".
+const char* describe(RunSnapshot::State state);
+/// The state to_string() names `word`, or nullopt for any other word.
+std::optional<RunSnapshot::State> parse_run_state(std::string_view word);
+/// Every state, in to_string()'s order.
+inline constexpr RunSnapshot::State kRunSnapshotStates[] = {
+    RunSnapshot::State::kRunning,  RunSnapshot::State::kWaitingForGate,
+    RunSnapshot::State::kWaitingForOperator, RunSnapshot::State::kPaused,
+    RunSnapshot::State::kFinished, RunSnapshot::State::kAborted,
+    RunSnapshot::State::kPoweredOff};
 
 }  // namespace greenlight::runbook

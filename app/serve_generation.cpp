@@ -1,0 +1,143 @@
+#include "serve_generation.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "greenlight/checks/check_kind.h"
+#include "greenlight/control/published_readiness.h"
+#include "greenlight/core/log.h"
+#include "greenlight/runbook/journal.h"
+#include "runbook_wiring.h"
+
+namespace greenlight::app {
+
+void log_errors(const config::Diagnostics& diagnostics) {
+  // "FILE:L:C: message": the log line's level already says error.
+  std::istringstream lines(diagnostics.format());
+  for (std::string line; std::getline(lines, line);) {
+    if (const auto at = line.find(": error: "); at != std::string::npos) line.erase(at, 7);
+    log::error("{}", line);
+  }
+}
+
+std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics) {
+  auto next = std::make_unique<Generation>();
+  next->site = checks::load_site(path, diagnostics);
+  // Every check is built even when the site has errors elsewhere, so that
+  // all of them are reported at once (make_check never throws).
+  next->groups = next->site.group_resolver();
+  for (const auto& spec : next->site.checks) {
+    next->checks.push_back(checks::make_check(spec, next->site, *next->groups, diagnostics));
+  }
+  if (!diagnostics.ok()) return nullptr;
+  config::Diagnostics runbook_diagnostics;
+  next->books = runbook::load_runbooks(next->site, runbook_diagnostics);
+  if (!runbook_diagnostics.ok()) {
+    log_errors(runbook_diagnostics);
+    next->runbook_errors = fmt::format(
+        "the site's runbooks have {} error(s) (see greenlight config check): greenlight serve "
+        "takes no run until they are fixed and it is reloaded",
+        runbook_diagnostics.errors().size());
+  }
+  next->run_groups = runbook_groups(next->site);
+  next->readiness_groups = next->site.group_resolver();
+  next->readiness_groups->set_default("site");
+  return next;
+}
+
+void Service::run(std::unique_ptr<Generation> next) {
+  if (current_) {
+    current_->scheduler->stop();
+    retired_.push_back(std::move(current_));
+  }
+  const unsigned generation = ++generation_;
+  Generation* current = next.get();
+  next->scheduler = std::make_unique<checks::Scheduler>(
+      io_,
+      [this, generation, current](const std::string& name, const checks::CheckResult& result) {
+        // Checks cut because serve stops say nothing of the cluster:
+        // neither published nor logged as a change.
+        if (generation == generation_ && !stopping_) {
+          snapshot_.update(name, result);
+          verdicts_.follow(name, result);
+        }
+        follow_result(current->site, *current->run_groups, name, result);
+        follow_result(current->site, *current->readiness_groups, name, result);
+        if (generation == generation_) judge_readiness_soon();
+      });
+  const config::Site& site = next->site;
+  next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
+  next->results = std::make_unique<runbook::SchedulerResults>(
+      *next->scheduler, site, *next->run_groups, [current](const std::string& host) {
+        return std::make_pair(site_endpoint(&current->site, host),
+                              static_cast<CommandRunner*>(current->runner.get()));
+      });
+  std::vector<exporter::CheckState> declared;
+  for (std::size_t i = 0; i < next->checks.size(); ++i) {
+    const auto& spec = site.checks[i];
+    Endpoint endpoint = site_endpoint(&site, spec.host);
+    exporter::CheckState state;
+    state.name = spec.name;
+    state.kind = spec.kind;
+    state.host = endpoint.node;
+    declared.push_back(std::move(state));
+    checks::Scheduler::Entry entry;
+    entry.check = std::move(next->checks[i]);
+    entry.endpoint = std::move(endpoint);
+    entry.runner = next->runner.get();
+    entry.interval = spec.interval;
+    entry.timeout = spec.timeout;
+    entry.jitter = spec.jitter;
+    next->scheduler->add(std::move(entry));
+  }
+  snapshot_.redeclare(declared);
+  next->scheduler->start();
+  current_ = std::move(next);
+  judge_readiness_soon();
+}
+
+control::RunPlace Service::place() const {
+  Generation& g = *current_;
+  control::RunPlace place;
+  place.site = &g.site;
+  place.books = &g.books;
+  place.groups = g.run_groups.get();
+  place.runner = g.runner.get();
+  place.results = g.results.get();
+  place.refresh_groups = [site = &g.site, groups = g.run_groups.get()] {
+    refresh_dynamic_groups(*site, *groups);
+  };
+  place.endpoint_for = [site = &g.site](const std::string& node) {
+    return endpoint_of(*site, node);
+  };
+  place.runs = runs_directory(g.site, "");
+  place.refusal = g.runbook_errors;
+  return place;
+}
+
+void Service::stop() {
+  stopping_ = true;
+  if (current_) current_->scheduler->stop();
+  readiness_timer_.cancel();
+}
+
+void Service::judge_readiness_soon() {
+  if (readiness_pending_) return;
+  readiness_pending_ = true;
+  readiness_timer_.expires_after(std::chrono::seconds(1));
+  readiness_timer_.async_wait([this](const boost::system::error_code& ec) {
+    readiness_pending_ = false;
+    if (ec || !current_) return;
+    const Generation& g = *current_;
+    try {
+      snapshot_.publish_readiness(
+          control::judge_runbooks(g.site, *g.readiness_groups, g.books, *g.scheduler));
+    } catch (const std::exception& error) {
+      // The checks and runs go on; the page keeps the last judgement.
+      log::error("cannot judge the runbooks' readiness: {}", error.what());
+    }
+  });
+}
+
+}  // namespace greenlight::app
