@@ -6,12 +6,19 @@
 # restart itself would make every later gate's checks new ones (their node
 # sets rewritten without it), each then green for its whole stable_for: a
 # minute more at the closing validation.
-# islet02's BMC stops answering (lab fault bmc-down); serve is killed while
+# Both islets are powered off first (their BMCs), as the shutdown leaves
+# them; then islet02's BMC stops answering (lab fault bmc-down); serve is killed while
 # the power step waits for it; resumed, the step is put to the operator;
 # once its earlier ipmitool gave up (top1's process table), retry: islet01
 # powers on, islet02's BMC does not answer and the step pauses naming it
 # and ipmitool's reason; `resume --exclude islet02` goes on without it,
 # journaled. Sets bmc_ms.
+for islet in islet01 islet02; do "${lab[@]}" power "$islet" off >/dev/null; done
+both_off() {
+  [[ $("${lab[@]}" power islet01 status 2>&1) == *off && $("${lab[@]}" power islet02 status 2>&1) == *off ]]
+}
+wait_for 30 both_off
+check "BMC down: both islets are off first (their BMCs)" both_off
 since=$(now_ms)
 "${lab[@]}" fault bmc-down islet02 >/dev/null
 timeout -k 10 300 "$gl" runbook exec islet-power-on --yes </dev/null >"$work/bmc.exec.out" 2>&1 &
@@ -53,6 +60,11 @@ finished_run "BMC down: --exclude islet02" "$client" "$work/bmc.exclude.out"
 exec {tty}>&-
 check "BMC down: the retry powered islet01 alone (the output)" \
   says "$(sed -n '/: retry$/,$p' "$work/bmc.exclude.out")" 'power on @island_worker: .*-H 10\.2\.4\.1 .*\(1 node\)'
+check "BMC down: hosts: islet01's BMC powered it on, and it booted" \
+  test -n "$(first_at "$since" 'bmc chassis power 1$' islet01)" -a -n "$(first_at "$since" 'systemctl start sshd$' islet01)"
+check "BMC down: hosts: islet02 was never powered on (its BMC's record)" \
+  test -z "$(first_at "$since" 'bmc chassis power 1$' islet02)" -a -z "$(first_at "$since" 'systemctl start sshd$' islet02)"
 "${lab[@]}" repair bmc islet02 >/dev/null
-check "BMC down: repaired, islet02's BMC answers again" grep -q 'is on' <<<"$("${lab[@]}" power islet02 status 2>&1)"
+check "BMC down: repaired, islet02's BMC answers again, the chassis off" grep -q 'is off' <<<"$("${lab[@]}" power islet02 status 2>&1)"
+"${lab[@]}" power islet02 on >/dev/null
 bmc_ms=$(($(now_ms) - since))

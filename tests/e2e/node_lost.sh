@@ -8,7 +8,7 @@
 # received it once, worker02 twice, the second time after the answer).
 # Sets lost_ms.
 since=$(now_ms)
-command='sleep 3 && cat /proc/sys/kernel/random/boot_id'
+command='sleep 8 && cat /proc/sys/kernel/random/boot_id'
 terminal lost
 timeout -k 10 120 "$gl" runbook exec node-lost --yes <"$work/lost" >"$work/lost.out" 2>&1 &
 client=$!
@@ -23,6 +23,7 @@ wait_for 30 grep -q 'choice: ' "$work/lost.out"
 failure=$(record "$journal" step-failed worker-command 1)
 check "lost: journal: the step failed on worker02 alone, with the reason ($failure)" \
   grep -Eq $'\tfailed on worker02 \\(.*(timeout|timed out)' <<<"$failure"
+check "lost: journal: ... and not on worker01" bash -c '! grep -q worker01 <<<"$1"' _ "$failure"
 check "lost: the pause names worker02 and offers retry-failed on it" \
   grep -q 'retry-failed  run the step again on worker02 only' "$work/lost.out"
 state=$(run_state "$run")
