@@ -146,8 +146,9 @@ class GateWait {
   struct Options {
     std::chrono::milliseconds poll{100};   ///< how often results are read
     /// The checks' interval while waiting (from the end of one run to the
-    /// start of the next, no jitter): a phase starts within this, plus one
-    /// run of the slowest check and one `poll`, of its gate's condition
+    /// start of the next, no jitter; a check whose last run took longer
+    /// waits that long instead): a phase starts within this, plus two runs
+    /// of its slowest check and one `poll`, of its gate's condition
     /// becoming true on the hosts.
     std::chrono::milliseconds pace{250};
     /// While no check is red and results are still coming in, `changed` is
