@@ -13,19 +13,14 @@ struct Scheduler::State {
   std::optional<CheckResult> latest;
   GreenRun green;
   std::chrono::steady_clock::time_point launched{};
-  std::chrono::milliseconds last_duration{0};  ///< of the last run, launch to result
   std::size_t runs = 0;
 
   State(asio::io_context& io, Entry e) : entry(std::move(e)), timer(io) {}
-  // A gate's pace, but never faster than the check allows (heal info), never
-  // busier than half the time (a check that took longer than the pace waits
-  // as long as it took: a slow check hurried back to back loads the hosts it
-  // measures, and their answers slow down in turn), and never slower than
-  // the check's own interval.
+  // A gate's pace, but never faster than the check allows (heal info), and
+  // never slower than the check's own interval.
   std::chrono::milliseconds interval() const {
     if (!pace) return entry.interval;
-    return std::min(entry.interval,
-                    std::max({*pace, entry.check->min_interval().value_or(*pace), last_duration}));
+    return std::min(entry.interval, std::max(*pace, entry.check->min_interval().value_or(*pace)));
   }
 };
 
@@ -81,8 +76,6 @@ void Scheduler::launch(State& state) {
               if (!*alive) return;
               state.in_flight = false;
               ++state.runs;
-              state.last_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - state.launched);
               // A run that ends after stop() does not start a new green run.
               if (running_) {
                 state.green.add(result.green(), state.launched, std::chrono::steady_clock::now());

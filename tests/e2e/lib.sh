@@ -199,11 +199,8 @@ twice() {
     host_records "$host" "$1" |
       awk -F'\t' -v from="${2:-0}" -v to="${3:-0}" '
         $1 >= from && $1 <= to { next }   # a gate remedy: the procedure says to do these again
-        # Each host powered off once and on once by its BMC (bmc chassis
-        # power 0|1), through the shutdown and the startup alike.
         ($2 == "ssh" && $3 ~ /^(umount |systemctl (stop|start) (glusterd|fleet)$|pkill |poweroff$)/) ||
-        $2 == "poweroff" || ($2 == "fleetctl" && $3 ~ /^(start|stop) /) ||
-        $2 == "bmc" { print $2 " " $3 }' |
+        $2 == "poweroff" || ($2 == "fleetctl" && $3 ~ /^(start|stop) /) { print $2 " " $3 }' |
       sort | uniq -c | awk -v host="$host" '$1 > 1 { print host, $0 }'
   done
   # Never "nothing twice" for want of glusterd's record.
