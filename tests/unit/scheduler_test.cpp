@@ -86,19 +86,6 @@ TEST_CASE("a faster pace while a gate waits") {
   CHECK(h.scheduler.runs("gated") >= 4);
 }
 
-TEST_CASE("a gate's pace is kept without the check's jitter") {
-  // A jitter of 10 s would allow one run in 400 ms; the pace alone, several.
-  Harness h("  gated: {kind: command, interval: 10s, jitter: 10s, command: ['true']}\n");
-  REQUIRE(h.diagnostics.ok());
-  CHECK(h.scheduler.set_pace("gated", 50ms));
-  asio::steady_timer stop(h.io, 400ms);
-  stop.async_wait([&h](auto) { h.scheduler.stop(); });
-  h.scheduler.start();
-  CHECK(h.scheduler.run_now("gated"));  // as a gate does: now, then at its pace
-  h.io.run();
-  CHECK(h.scheduler.runs("gated") >= 4);
-}
-
 TEST_CASE(
     "a gate's pace never hurries a check beyond its min_interval (heal info's wait_interval)") {
   Harness h(

@@ -43,7 +43,7 @@ class Scheduler {
   /// Runs the check as soon as it is not running. False for an unknown name.
   bool run_now(const std::string& name);
   /// Overrides the interval (a gate's fast pace, never below the check's
-  /// min_interval(), without jitter); nullopt restores the configured one.
+  /// min_interval(), its jitter added); nullopt restores the configured one.
   bool set_pace(const std::string& name, std::optional<std::chrono::milliseconds> interval);
   /// True when a check of that name was added.
   bool knows(const std::string& name) const { return states_.count(name) != 0; }

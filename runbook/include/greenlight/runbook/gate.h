@@ -146,11 +146,11 @@ class GateWait {
   struct Options {
     std::chrono::milliseconds poll{100};   ///< how often results are read
     /// The checks' interval while waiting (from the end of one run to the
-    /// start of the next, no jitter): a phase starts within this, plus two
-    /// runs of its slowest check and one `poll`, of its gate's condition
-    /// becoming true on the hosts. Faster paces were tried on the lab: at
-    /// 250 ms the hurried name lookups loaded the hosts until the lookups
-    /// themselves were too slow for the peers gate.
+    /// start of the next, plus the check's jitter): a phase starts within
+    /// this, plus two runs of its slowest check and one `poll`, of its
+    /// gate's condition becoming true on the hosts. Faster paces were tried
+    /// on the lab: at 250 ms the hurried name lookups loaded the hosts until
+    /// the lookups themselves were too slow for the peers gate.
     std::chrono::milliseconds pace{1000};
     /// While no check is red and results are still coming in, `changed` is
     /// not called for this long (checks asked at the start take seconds).
