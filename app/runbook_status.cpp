@@ -257,7 +257,8 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     request.run = run;
     request.reason = arguments.reason;
     const auto answer = ask_daemon(control_socket(site), request, false, true);
-    if (answer.kind == DaemonAnswer::Kind::kDone) return answer.outcome == runbook::to_string(runbook::RunOutcome::kAborted) ? 0 : 1;
+    if (answer.kind == DaemonAnswer::Kind::kDone)
+      return answer.outcome == runbook::to_string(runbook::RunOutcome::kAborted) ? 0 : 1;
   }
   std::optional<runbook::RunLock> lock;
   try {

@@ -120,49 +120,39 @@ const char* to_string(PhaseState state) {
   return "?";
 }
 
-const char* to_string(RunSnapshot::State state) {
-  switch (state) {
-    case RunSnapshot::State::kRunning:
-      return "running";
-    case RunSnapshot::State::kWaitingForGate:
-      return "waiting";
-    case RunSnapshot::State::kWaitingForOperator:
-      return "asking";
-    case RunSnapshot::State::kPaused:
-      return "paused";
-    case RunSnapshot::State::kFinished:
-      return "done";
-    case RunSnapshot::State::kAborted:
-      return "aborted";
-    case RunSnapshot::State::kPoweredOff:
-      return "powered-off";
-  }
-  return "running";
+namespace {
+
+// Each state's word (the protocol's, the exporter's) and its sentence form.
+struct StateWords {
+  RunSnapshot::State state;
+  const char* word;
+  const char* sentence;
+};
+constexpr StateWords kStateWords[] = {
+    {RunSnapshot::State::kRunning, "running", "running"},
+    {RunSnapshot::State::kWaitingForGate, "waiting", "waiting for a gate"},
+    {RunSnapshot::State::kWaitingForOperator, "asking", "waiting for the operator"},
+    {RunSnapshot::State::kPaused, "paused", "paused"},
+    {RunSnapshot::State::kFinished, "done", "finished"},
+    {RunSnapshot::State::kAborted, "aborted", "aborted"},
+    {RunSnapshot::State::kPoweredOff, "powered-off", "powered off"},
+};
+
+const StateWords& words_of(RunSnapshot::State state) {
+  for (const auto& words : kStateWords)
+    if (words.state == state) return words;
+  return kStateWords[0];
 }
 
-const char* describe(RunSnapshot::State state) {
-  switch (state) {
-    case RunSnapshot::State::kRunning:
-      return "running";
-    case RunSnapshot::State::kWaitingForGate:
-      return "waiting for a gate";
-    case RunSnapshot::State::kWaitingForOperator:
-      return "waiting for the operator";
-    case RunSnapshot::State::kPaused:
-      return "paused";
-    case RunSnapshot::State::kFinished:
-      return "finished";
-    case RunSnapshot::State::kAborted:
-      return "aborted";
-    case RunSnapshot::State::kPoweredOff:
-      return "powered off";
-  }
-  return "running";
-}
+}  // namespace
+
+const char* to_string(RunSnapshot::State state) { return words_of(state).word; }
+
+const char* describe(RunSnapshot::State state) { return words_of(state).sentence; }
 
 std::optional<RunSnapshot::State> parse_run_state(std::string_view word) {
-  for (const auto state : kRunSnapshotStates)
-    if (word == to_string(state)) return state;
+  for (const auto& words : kStateWords)
+    if (word == words.word) return words.state;
   return std::nullopt;
 }
 

@@ -1,7 +1,8 @@
-#include "greenlight/checks/check_kind.h"
 #include "greenlight/checks/scheduler.h"
 
 #include <catch2/catch.hpp>
+
+#include "greenlight/checks/check_kind.h"
 #include <cstdio>
 #include <filesystem>
 #include <functional>
