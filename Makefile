@@ -27,14 +27,17 @@ unit: build
 integration: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L integration
 
-# The unit and integration tests again, built with ASan + UBSan in their own
-# tree, LeakSanitizer on: any report fails the suite (tests/sanitize/run.sh).
-# The e2e label (whole restarts on the lab, 12 minutes uninstrumented) is
-# left out so that CI stays under its hour: SANITIZE_LABELS.
+# One instrumented tree, built by clang with ASan + UBSan and libFuzzer's
+# coverage: the unit and integration tests run again there with
+# LeakSanitizer on, any report failing the suite (tests/sanitize/run.sh),
+# and the fuzz targets of fuzz/ link against the same libraries. The e2e
+# label (whole restarts on the lab) is left out: SANITIZE_LABELS.
 SANITIZE_DIR ?= build-sanitize
 SANITIZE_LABELS ?= unit|integration
+SANITIZE_CONFIGURE = cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
+	  -DGREENLIGHT_SANITIZE=ON -DGREENLIGHT_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
 build-sanitize: deps
-	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DGREENLIGHT_WERROR=$(WERROR) -DGREENLIGHT_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@$(SANITIZE_CONFIGURE)
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
 
 test-sanitize: build-sanitize
@@ -45,18 +48,16 @@ deb: build
 	@cd $(BUILD_DIR) && cpack -G DEB
 	@lintian --fail-on error --tag-display-limit 0 $(BUILD_DIR)/greenlight_*.deb
 
-# The libFuzzer targets of fuzz/ (clang, ASan + UBSan) in their own tree,
-# each run FUZZ_SECONDS; fails on any crash or broken property.
-FUZZ_DIR ?= build-fuzz
+# The libFuzzer targets of fuzz/, from the instrumented tree above, each run
+# FUZZ_SECONDS; fails on any crash or broken property.
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?=
 build-fuzz: deps
-	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DGREENLIGHT_FUZZ=ON \
-	  -DBUILD_TESTING=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	@$(SANITIZE_CONFIGURE)
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target fuzz_targets
 
 fuzz: build-fuzz
-	@FUZZ_SEED=$(FUZZ_SEED) bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+	@FUZZ_SEED=$(FUZZ_SEED) bash fuzz/run.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
 
 demo: build
 	@bash examples/demo.sh $(BUILD_DIR)

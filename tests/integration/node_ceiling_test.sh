@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A node set far above any real cluster (a typo such as n[1-1000000000]) is
+# A node set far above any real cluster (a typo such as n[1-999999999]) is
 # refused with the size and the ceiling before memory grows, by every command
 # that would expand it: nodeset -e, nodeset -R -e, exec -w. Counting and
 # folding such a set stay fine (they never expand it). GREENLIGHT_MAX_NODES
-# raises the ceiling.
+# raises the ceiling. A single range of 10^9 indexes or more is refused as
+# ClusterShell refuses it ("range too large").
 set -uo pipefail
 gl=${GREENLIGHT:?}
 src=${GREENLIGHT_SOURCE_DIR:?}
@@ -20,12 +21,14 @@ refused() {  # command words...: fails within 5 s, naming the ceiling, its peak 
   peak=$(grep -o 'peak [0-9]*' <<<"$out" | awk '{print $2}')
   [ "${peak:-999999999}" -lt $((204800 * asan_factor)) ] || { echo "  peak ${peak} KB"; return 1; }
 }
-check "nodeset -e of 10^9 names is refused" refused nodeset -e 'n[1-1000000000]'
-check "nodeset -R -e of 10^9 indexes is refused" refused nodeset -R -e '1-1000000000'
+check "nodeset -e of 10^9 - 1 names is refused" refused nodeset -e 'n[1-999999999]'
+check "nodeset -R -e of 10^9 - 1 indexes is refused" refused nodeset -R -e '1-999999999'
 check "exec -w of 2*10^6 nodes is refused" refused -c "$src/examples/loopback/site.yaml" \
   exec -w 'n[1-2000000]' -- true
-check "nodeset -c of 10^9 names counts" test "$("$gl" nodeset -c 'n[1-1000000000]')" = 1000000000
-check "nodeset -f of 10^9 names folds" test "$("$gl" nodeset -f 'n[1-1000000000]')" = 'n[1-1000000000]'
+check "nodeset -c of 10^9 - 1 names counts" test "$("$gl" nodeset -c 'n[1-999999999]')" = 999999999
+check "nodeset -f of 10^9 - 1 names folds" test "$("$gl" nodeset -f 'n[1-999999999]')" = 'n[1-999999999]'
+check "a range of 10^9 indexes is refused as ClusterShell refuses it" \
+  bash -c "! '$gl' nodeset -c 'n[1-1000000000]' 2>&1 | grep -q '^[0-9]' && '$gl' nodeset -c 'n[1-1000000000]' 2>&1 | grep -q 'range too large'"
 check "GREENLIGHT_MAX_NODES raises the ceiling" \
   test "$(GREENLIGHT_MAX_NODES=3000000 "$gl" nodeset -e 'n[1-2000000]' | wc -w)" = 2000000
 

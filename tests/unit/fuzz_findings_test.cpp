@@ -6,6 +6,8 @@
 #include "greenlight/checks/prometheus_rules.h"
 #include "greenlight/control/protocol.h"
 #include "greenlight/core/config_value.h"
+#include "greenlight/core/nodeset.h"
+#include "greenlight/core/rangeset.h"
 #include "greenlight/runbook/command_template.h"
 
 using greenlight::runbook::CommandTemplate;
@@ -39,7 +41,8 @@ TEST_CASE("a YAML error quoting a control byte stays one line") {
   CHECK_THAT(text, Catch::StartsWith("site.yaml:") && Catch::Contains(": error: YAML syntax: "));
   greenlight::config::Diagnostics quoted;
   quoted.error({"f.yaml", 3, 5}, "unknown key 'a\nb\x1b[31m'", "did you mean\t'ab'?");
-  CHECK(quoted.format() == "f.yaml:3:5: error: unknown key 'a\\nb\\x1b[31m' (did you mean\\t'ab'?)\n");
+  CHECK(quoted.format() ==
+        "f.yaml:3:5: error: unknown key 'a\\nb\\x1b[31m' (did you mean\\t'ab'?)\n");
 }
 
 TEST_CASE("a control line with a number too large is a protocol error") {
@@ -62,4 +65,42 @@ TEST_CASE("a Prometheus time past system_clock's range is refused, not overflowe
   const auto start = greenlight::checks::parse_runtimeinfo_start(
       R"({"status":"success","data":{"startTime":"4102-11-30T19:32:24.879468821Z"}})");
   CHECK_FALSE(start.ok());
+}
+
+TEST_CASE("a node set reads its blanks as ClusterShell does, and refuses a NUL byte") {
+  // fuzz_nodeset's differential: "*\0x" matched every node here (fnmatch
+  // stops at the NUL) and none in ClusterShell; "\x1cn1" kept a separator
+  // that Python's strip() removes.
+  using greenlight::NodeSet;
+  using greenlight::NodeSetParseError;
+  const auto refused_at = [](const std::string& text) -> std::size_t {
+    try {
+      (void)NodeSet::parse(text);
+    } catch (const NodeSetParseError& error) {
+      CHECK(std::string(error.what()) == "a node set cannot hold a NUL byte");
+      return error.position();
+    }
+    FAIL("accepted a NUL byte");
+    return 0;
+  };
+  CHECK(refused_at(std::string("*\0x", 3)) == 1);
+  CHECK(refused_at(std::string("n1,n2\0", 6)) == 5);
+  CHECK(NodeSet::parse("\x1cn1").fold() == "n1");
+  CHECK(NodeSet::parse("n[1-2],n3\x1f").fold() == "n[1-3]");
+  CHECK(NodeSet::parse(" \x1dn[1-2]\t,\nn3\x1e\r\n").fold() == "n[1-3]");
+  CHECK(greenlight::RangeSet::parse("\x1f" "1-3\x1c").fold() == "1-3");
+  // Inside a name, ClusterShell keeps a separator as a byte of the name.
+  CHECK(NodeSet::parse("b\x1f" "c").size() == 1);
+}
+
+TEST_CASE("a range ClusterShell refuses as too large is refused here too") {
+  // fuzz_nodeset's differential: "n[1-100000]99999" is the range
+  // 199999-10000099999/100000, whose span ClusterShell refuses (its
+  // add_range asserts stop - start < 1e9); greenlight counted 100000 nodes.
+  using greenlight::NodeSet;
+  using greenlight::RangeSet;
+  CHECK_THROWS_WITH(NodeSet::parse("n[1-100000]99999"), Catch::Contains("range too large"));
+  CHECK_THROWS_WITH(RangeSet::parse("0-999999999"), Catch::Contains("range too large"));
+  CHECK(RangeSet::parse("1-999999999").size() == 999999999);
+  CHECK(NodeSet::parse("n[1-100000]9999").size() == 100000);
 }

@@ -41,7 +41,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // instrumentation (make test-sanitize: every access checked, every
 // allocation with redzones), which makes the same work several times slower.
 constexpr int kNames = 200000;
-#ifdef __SANITIZE_ADDRESS__
+// GCC says ASan with __SANITIZE_ADDRESS__, clang with __has_feature.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GREENLIGHT_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(GREENLIGHT_TEST_ASAN)
 constexpr double kBoundSeconds = 20.0;
 #else
 constexpr double kBoundSeconds = 4.0;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "greenlight/core/node_name.h"
+#include "python_space.h"
 
 namespace greenlight::detail {
 namespace {
@@ -14,16 +15,12 @@ constexpr int kMaxGroupDepth = 32;
 constexpr std::string_view kOperators = ",!&^";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 std::string_view lstrip(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_python_space(s.front())) s.remove_prefix(1);
   return s;
 }
 std::string_view rstrip(std::string_view s) {
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_python_space(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -299,6 +296,12 @@ std::string escape(std::string_view text) {
 }
 
 }  // namespace
+
+NodeSet::Impl NodeSetParser::parse(std::string_view text) {
+  if (const auto at = text.find('\0'); at != std::string_view::npos)
+    throw NodeSetParseError("a node set cannot hold a NUL byte", std::string(text), at);
+  return parse_string(text, text, std::nullopt, 0);
+}
 
 NodeSet::Impl NodeSetParser::parse_single(std::string_view name) {
   const std::string escaped = escape(name);

@@ -19,7 +19,9 @@ class NodeSetParser {
 
   /// Parses a whole node set string. Throws NodeSetParseError,
   /// RangeSetParseError (wrapped as NodeSetParseError) or GroupResolutionError.
-  NodeSet::Impl parse(std::string_view text) { return parse_string(text, text, std::nullopt, 0); }
+  /// A NUL byte is refused at its offset: fnmatch(3) and every C string
+  /// end there, ClusterShell reads on, so such a set has no one meaning.
+  NodeSet::Impl parse(std::string_view text);
 
   /// One node name: no brackets, no operators, no groups.
   NodeSet::Impl parse_single(std::string_view name);

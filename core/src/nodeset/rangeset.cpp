@@ -6,10 +6,16 @@
 #include <charconv>
 #include <cstring>
 
+#include "python_space.h"
 #include "run_list.h"
 
 namespace greenlight {
 namespace {
+
+using detail::python_strip;
+
+// The widest single range ClusterShell 1.9 builds, exclusive.
+constexpr std::int64_t kMaxRangeSpan = 1000000000;
 
 using detail::append_run;
 using detail::run_less;
@@ -35,19 +41,9 @@ std::int64_t power_of_ten(std::int32_t exponent) {
   return result;
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view strip(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // Like Python's int() on a plain decimal: surrounding blanks allowed.
 bool parse_integer(std::string_view text, std::int64_t& value) {
-  text = strip(text);
+  text = python_strip(text);
   if (text.empty() || text.size() > kMaxWidth) return false;
   if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return false;
@@ -63,13 +59,14 @@ std::string_view lstrip_zeros(std::string_view text) {
 // A number beyond the largest index is named as such, rather than as a word
 // that is no integer.
 void check_index_size(const std::string& part, std::string_view text) {
-  text = strip(text);
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  text = python_strip(text);
+  if (text.empty() ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return;
   if (lstrip_zeros(text).size() > static_cast<std::size_t>(kMaxWidth)) {
-    throw RangeSetIndexError(part, std::string(text),
-                             fmt::format("{} is too large for a node index (at most {})", text,
-                                         kMaxIndex));
+    throw RangeSetIndexError(
+        part, std::string(text),
+        fmt::format("{} is too large for a node index (at most {})", text, kMaxIndex));
   }
 }
 
@@ -190,7 +187,7 @@ RangeSet RangeSet::parse(std::string_view text) {
     const std::size_t comma = text.find(',', pos);
     const std::string_view raw =
         text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    const std::string_view subrange = strip(raw);
+    const std::string_view subrange = python_strip(raw);
     const std::string part(subrange);
     std::string_view base = subrange;
     std::int64_t step = 1;
@@ -213,7 +210,7 @@ RangeSet RangeSet::parse(std::string_view text) {
       std::size_t from = 0;
       for (;;) {
         const auto dash = base.find('-', from);
-        pieces.push_back(strip(base.substr(
+        pieces.push_back(python_strip(base.substr(
             from, dash == std::string_view::npos ? std::string_view::npos : dash - from)));
         if (dash == std::string_view::npos) break;
         from = dash + 1;
@@ -263,6 +260,9 @@ RangeSet RangeSet::parse(std::string_view text) {
     if (first > last || step < 1 || last > kMaxIndex) {
       throw RangeSetParseError(part, "invalid values in range");
     }
+    // ClusterShell's RangeSet.add_range(): stop - start < 1e9, stop being
+    // last + 1 (a range it refuses has no meaning to share with it).
+    if (last - first + 1 >= kMaxRangeSpan) throw RangeSetParseError(part, "range too large");
     set.add_range(first, last, step, pad);
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
@@ -299,12 +299,11 @@ std::vector<std::string> RangeSet::expand() const {
   return out;
 }
 
-
 bool RangeSet::contains(std::string_view text) const {
   std::int64_t value = 0;
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits_part = negative ? text.substr(1) : text;
-  if (!parse_integer(digits_part, value) || strip(digits_part).size() != digits_part.size())
+  if (!parse_integer(digits_part, value) || python_strip(digits_part).size() != digits_part.size())
     return false;
   if (negative) value = -value;
   const Run probe{negative ? 0 : static_cast<std::int32_t>(text.size()), value, value};
@@ -351,7 +350,8 @@ void RangeSet::intersection_update(const RangeSet& other) {
 void RangeSet::symmetric_difference_update(const RangeSet& other) {
   const auto& mine = runs();
   const auto& theirs = other.runs();
-  runs_ = detail::run_union(detail::run_difference(mine, theirs), detail::run_difference(theirs, mine));
+  runs_ =
+      detail::run_union(detail::run_difference(mine, theirs), detail::run_difference(theirs, mine));
 }
 
 }  // namespace greenlight
