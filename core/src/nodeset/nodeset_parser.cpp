@@ -15,14 +15,6 @@ constexpr int kMaxGroupDepth = 32;
 constexpr std::string_view kOperators = ",!&^";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-std::string_view lstrip(std::string_view s) {
-  while (!s.empty() && is_python_space(s.front())) s.remove_prefix(1);
-  return s;
-}
-std::string_view rstrip(std::string_view s) {
-  while (!s.empty() && is_python_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // ClusterShell's messages read `message: "part"`; ours add where the part
 // stands in the input.
@@ -196,7 +188,7 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
                : std::string_view::npos;
   };
   while (rest && !rest->empty()) {
-    std::string_view current = lstrip(*rest);
+    std::string_view current = python_lstrip(*rest);
     rest.reset();
     std::vector<RangeSet> sets;
     const char op = next_op;
@@ -246,7 +238,7 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
           fail(whole, "", fmt::format("missing nodeset operand with '{}' operator", next_op));
         }
       }
-      suffix = rstrip(suffix);
+      suffix = python_rstrip(suffix);
       if (!suffix.empty()) scan_single(whole, suffix, pattern, sets);
     } else {
       std::string_view node = current;
@@ -259,7 +251,7 @@ std::vector<Term> scan(std::string_view whole, std::string_view text) {
         }
       }
       if (node.find(']') != std::string_view::npos) fail(whole, node, "illegal closing bracket");
-      scan_single(whole, rstrip(node), pattern, sets);
+      scan_single(whole, python_rstrip(node), pattern, sets);
     }
     terms.push_back({op, std::move(pattern), to_indexes(std::move(sets))});
   }
@@ -285,7 +277,7 @@ void apply(NodeSet::Impl& target, char op, const NodeSet::Impl& operand) {
 
 std::string escape(std::string_view text) {
   // strip() then '%' doubled, so that names may hold '%'.
-  text = rstrip(lstrip(text));
+  text = python_strip(text);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {

@@ -14,11 +14,21 @@ constexpr bool is_python_space(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
 }
 
-/// `text` without leading and trailing Python blanks (a view into it).
-constexpr std::string_view python_strip(std::string_view text) {
+/// `text` without its leading Python blanks (a view into it): lstrip().
+constexpr std::string_view python_lstrip(std::string_view text) {
   while (!text.empty() && is_python_space(text.front())) text.remove_prefix(1);
+  return text;
+}
+
+/// `text` without its trailing Python blanks (a view into it): rstrip().
+constexpr std::string_view python_rstrip(std::string_view text) {
   while (!text.empty() && is_python_space(text.back())) text.remove_suffix(1);
   return text;
+}
+
+/// `text` without leading and trailing Python blanks (a view into it).
+constexpr std::string_view python_strip(std::string_view text) {
+  return python_rstrip(python_lstrip(text));
 }
 
 }  // namespace greenlight::detail
