@@ -39,11 +39,16 @@ Argv gluster_heal_info_argv(std::string_view volume, HealListing listing) {
   return argv;
 }
 
-Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_ms) {
+Argv fping_argv(const std::vector<std::string>& targets, int count, int timeout_ms,
+                int period_ms) {
   Argv argv{"fping", "-C", std::to_string(count > 0 ? count : 1), "-q"};
   if (timeout_ms > 0) {
     argv.emplace_back("-t");
     argv.push_back(std::to_string(timeout_ms));
+  }
+  if (period_ms > 0) {
+    argv.emplace_back("-p");
+    argv.push_back(std::to_string(period_ms));
   }
   // "--" keeps a target name from being read as an option.
   argv.emplace_back("--");

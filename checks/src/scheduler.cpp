@@ -16,11 +16,11 @@ struct Scheduler::State {
   std::size_t runs = 0;
 
   State(asio::io_context& io, Entry e) : entry(std::move(e)), timer(io) {}
-  // A gate's pace, but never faster than the check allows (heal info), and
-  // never slower than the check's own interval.
+  // A gate's pace, or the check's own pace under a gate (heal info slower,
+  // a power reading faster), never slower than the check's own interval.
   std::chrono::milliseconds interval() const {
     if (!pace) return entry.interval;
-    return std::min(entry.interval, std::max(*pace, entry.check->min_interval().value_or(*pace)));
+    return std::min(entry.interval, entry.check->gate_interval().value_or(*pace));
   }
 };
 

@@ -68,6 +68,9 @@ halt_host() {
   local host=$1 vm
   kill_netns "$(ns_of "$host")"
   ip -n "$(ns_of "$host")" link set eth0 down 2>/dev/null || true
+  # The moment its address went silent, in the host's own record: with the
+  # BMC's "chassis power 0" before it, the whole of a power gate's "off".
+  printf '%s\tlab\tlink down\n' "$(date +%s%3N)" >>"$dir/$host/commands.log" 2>/dev/null || true
   for vm in "${vms[@]}"; do
     [[ ${placed[$vm]} == "$host" ]] || continue
     kill_netns "$(ns_of "$vm")"

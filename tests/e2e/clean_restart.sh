@@ -152,7 +152,7 @@ check "clean: gate latency p99 under 1 s ($latency)" test "${p99:-99999}" -lt 10
 # gate's condition became true: from then to the next phase's first step
 # (its start when a require gate comes first), less the gate's stable_for.
 # Every gate whose whole condition the hosts record: VMs down and up (the
-# fleet agent, in each VM's record), machines off (their BMC's record) and
+# fleet agent, in each VM's record), machines off (their BMC's record, then the lab's of their link going down) and
 # booted (their sshd), the volumes' commands (glusterd's cmd_history) and
 # the clients' unmount. Not the preflight's three and the startup's require
 # gates (their conditions hold before the wait), nor the heal gate and
@@ -172,10 +172,10 @@ others=(top2 top3 worker01 worker02)
 host_latency=$(
   from_host vms-stopped-except-dns "$(last_at "$since" 'fleet-agent down' admin1 batch1 infra1 infra2)" 10000 stop-dns-vms
   from_host all-vms-stopped "$(last_at "$since" 'fleet-agent down' ns1 ns2)" 10000 poweroff-islet-workers
-  from_host islet-workers-down "$(last_at "$since" 'bmc chassis power 0' "${islets[@]}")" 10000 unmount-glusterfs
+  from_host islet-workers-down "$(last_at "$since" 'bmc chassis power 0|lab link down' "${islets[@]}")" 10000 unmount-glusterfs
   from_host no-glusterfs-clients "$(last_at "$since" 'ssh umount -a' "${hypervisors[@]}")" 10000 stop-volumes
   from_host volumes-stopped "$(first_at "$since" 'volume stop volspoms2$' top1)" 0 stop-glusterfs
-  from_host other-hypervisors-down "$(last_at "$since" 'bmc chassis power 0' "${others[@]}")" 10000 poweroff-self
+  from_host other-hypervisors-down "$(last_at "$since" 'bmc chassis power 0|lab link down' "${others[@]}")" 10000 poweroff-self
   from_host hypervisors-reachable "$(last_at "$off" 'systemctl start sshd$' "${others[@]}")" 10000 check-peers phase-started
   from_host volumes-started "$(first_at "$off" 'volume start volspoms2$' top1)" 0 heal-volumes
   from_host islet-workers-reachable "$(last_at "$off" 'systemctl start sshd$' "${islets[@]}")" 10000 start-fleet

@@ -136,6 +136,8 @@ TEST_CASE("fping command line: -C count, quiet, optional timeout, -- before targ
   CHECK(fping_argv({"top1", "top2"}) == V{"fping", "-C", "3", "-q", "--", "top1", "top2"});
   CHECK(fping_argv({"-x"}, 5, 500) == V{"fping", "-C", "5", "-q", "-t", "500", "--", "-x"});
   CHECK(fping_argv({}, 0).at(2) == "1");
+  CHECK(fping_argv({"10.0.0.1"}, 2, 500, 100) ==
+        V{"fping", "-C", "2", "-q", "-t", "500", "-p", "100", "--", "10.0.0.1"});
 }
 
 TEST_CASE("fping -q is silent about an unresolvable name: exit status 2 tells") {

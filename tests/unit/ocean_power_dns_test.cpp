@@ -108,7 +108,7 @@ TEST_CASE("ocean power gates: chassis off from every BMC and silent addresses, f
   CHECK_THAT(
       recorded.at(0),
       Catch::Contains("ipmitool -I lanplus -H 10.2.4.1 -U admin -E -C 3 chassis power status"));
-  CHECK_THAT(recorded.at(16), Catch::Contains("fping -C 2 -q -t 500 -- 10.1.4.1 10.1.4.2"));
+  CHECK_THAT(recorded.at(16), Catch::Contains("fping -C 2 -q -t 500 -p 100 -- 10.1.4.1 10.1.4.2"));
   std::string all_silent;
   for (int i = 1; i <= 16; ++i) all_silent += "10.1.4." + std::to_string(i) + " : - -\n";
   CHECK(ocean
@@ -140,7 +140,7 @@ TEST_CASE("ocean volumes-healed: the summary, at most every 10 s, for hours") {
   const auto& gate = ocean.gate("startup", "volumes-healed");
   CHECK(gate.timeout >= std::chrono::hours(2));
   const auto check = ocean.build(gate.checks.at(0));
-  CHECK(check->min_interval() == std::chrono::seconds(10));
+  CHECK(check->gate_interval() == std::chrono::seconds(10));
   bool summary = false;
   for (const auto& command : check->commands())
     summary =

@@ -88,7 +88,7 @@ TEST_CASE("a faster pace while a gate waits") {
 }
 
 TEST_CASE(
-    "a gate's pace never hurries a check beyond its min_interval (heal info's wait_interval)") {
+    "a gate's pace gives way to a check's own gate_interval (heal info's wait_interval)") {
   Harness h(
       "  heal: {kind: gluster_heal, volumes: [v1], interval: 10s, wait_interval: 300ms,"
       " command: ['true']}\n"

@@ -125,7 +125,7 @@ class HealCheck : public Check {
   }
   // heal info crawls the bricks' indices: a gate waiting on a heal of
   // millions of entries must not ask every second.
-  std::optional<std::chrono::milliseconds> min_interval() const override { return wait_interval_; }
+  std::optional<std::chrono::milliseconds> gate_interval() const override { return wait_interval_; }
   std::vector<Command> commands() const override {
     std::vector<Command> out{with_program(gluster_volume_info_argv(), program_)};
     for (const auto& volume : volumes_)

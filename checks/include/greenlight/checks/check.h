@@ -38,10 +38,13 @@ class Check {
   /// per BMC): run_check starts them all at once, within the check's one
   /// deadline, so that a node that does not answer holds up only its own.
   virtual bool concurrent() const { return false; }
-  /// The shortest interval a waiting gate may hurry this check to (the
-  /// heal check's `wait_interval`: heal info crawls a healing volume);
-  /// nullopt: a gate's pace (a second) is fine.
-  virtual std::optional<std::chrono::milliseconds> min_interval() const { return std::nullopt; }
+  /// The interval a waiting gate hurries this check to, in place of the
+  /// gate's pace (a second; never slower than the check's own interval):
+  /// longer for heal info (its `wait_interval`: heal info crawls a healing
+  /// volume), shorter for a power reading (ipmitool and one fping on
+  /// greenlight's host, so that a power gate sees a machine go off within
+  /// a second). nullopt: the gate's pace.
+  virtual std::optional<std::chrono::milliseconds> gate_interval() const { return std::nullopt; }
   /// The variables of greenlight's environment its commands started on
   /// greenlight's host do not get: config::secret_environment() but those
   /// the check's `pass_environment` names (none for a kind that keeps

@@ -26,8 +26,11 @@ Argv gluster_client_list_argv();
 /// gluster --mode=script volume heal VOL info [summary|split-brain] --xml
 /// (HealInfoParser with the same listing)
 Argv gluster_heal_info_argv(std::string_view volume, HealListing listing);
-/// fping -C COUNT -q [-t TIMEOUT_MS] TARGETS...  (parse_fping; results on stderr)
-Argv fping_argv(const std::vector<std::string>& targets, int count = 3, int timeout_ms = 0);
+/// fping -C COUNT -q [-t TIMEOUT_MS] [-p PERIOD_MS] -- TARGETS...  (parse_fping;
+/// results on stderr). A silent target costs (COUNT - 1) * PERIOD + TIMEOUT
+/// (fping's defaults: 1000 ms and 500 ms).
+Argv fping_argv(const std::vector<std::string>& targets, int count = 3, int timeout_ms = 0,
+                int period_ms = 0);
 /// Shell text looking every name up in the hosts file only, one getent per
 /// name: `for n in NAME...; do echo "== $n"; getent -s hosts:files hosts
 /// "$n"; echo "== rc $?"; done` (parse_hosts_file_lookups). `-s

@@ -42,8 +42,9 @@ class Scheduler {
   void stop();
   /// Runs the check as soon as it is not running. False for an unknown name.
   bool run_now(const std::string& name);
-  /// Overrides the interval (a gate's fast pace, never below the check's
-  /// min_interval(), its jitter added); nullopt restores the configured one.
+  /// Overrides the interval (a gate's fast pace, or the check's own
+  /// gate_interval() in its place, its jitter added); nullopt restores the
+  /// configured one.
   bool set_pace(const std::string& name, std::optional<std::chrono::milliseconds> interval);
   /// True when a check of that name was added.
   bool knows(const std::string& name) const { return states_.count(name) != 0; }
