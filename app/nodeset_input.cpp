@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "greenlight/core/percent_format.h"
+#include "greenlight/core/python_space.h"
 #include "nodeset_output.h"
 
 namespace greenlight::app {
@@ -20,12 +21,14 @@ namespace {
 // How standard input's characters are read, as ClusterShell reads them:
 // lines (Python's sys.stdin ends them at "\n" only, on POSIX: a "\r" is a
 // blank), a '#' starting a comment to the end of the line, words between
-// blanks (str.split()).
+// blanks (str.split(): Unicode ones too, whose UTF-8 starts with one of
+// the kMaybeBlank bytes, python_space.h).
 constexpr std::uint8_t kWordChar = 0;
 constexpr std::uint8_t kBlank = 1;
 constexpr std::uint8_t kLineEnd = 2;
 constexpr std::uint8_t kComment = 4;
 constexpr std::uint8_t kSyntax = 8;  // in a word: brackets, operators, groups, wildcards or '%'
+constexpr std::uint8_t kMaybeBlank = 16;  // the first byte of a Unicode blank's UTF-8
 
 constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
   std::array<std::uint8_t, 256> classes{};
@@ -35,8 +38,33 @@ constexpr std::array<std::uint8_t, 256> kCharClasses = [] {
   classes['#'] = kComment;
   for (const unsigned char c : {'[', ']', '@', ',', '!', '&', '^', '*', '?', '%'})
     classes[c] = kSyntax;
+  for (const unsigned char c : {0xc2, 0xe1, 0xe2, 0xe3}) classes[c] = kMaybeBlank;
   return classes;
 }();
+
+// The bytes of `text`'s last character as Python reads UTF-8: a whole
+// sequence when `text` ends with a valid one (U+2003 is 3 bytes), else one
+// byte (a byte that is not UTF-8 is one surrogate escape).
+std::size_t last_character_bytes(std::string_view text) {
+  std::size_t continuation = 0;
+  while (continuation < 3 && continuation < text.size() &&
+         (static_cast<unsigned char>(text[text.size() - 1 - continuation]) & 0xc0) == 0x80)
+    ++continuation;
+  if (continuation == 0 || continuation == text.size()) return 1;
+  const auto lead = static_cast<unsigned char>(text[text.size() - 1 - continuation]);
+  const std::size_t length = lead >= 0xf0 && lead < 0xf5 ? 4
+                             : lead >= 0xe0 && lead < 0xf0 ? 3
+                             : lead >= 0xc2 && lead < 0xe0 ? 2
+                                                          : 0;
+  if (length != continuation + 1) return 1;
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are
+  // not UTF-8 either (RFC 3629, section 4).
+  const auto second = static_cast<unsigned char>(text[text.size() - continuation]);
+  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second >= 0xa0) ||
+      (lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second >= 0x90))
+    return 1;
+  return length;
+}
 
 // Calls f(std::string_view word, bool plain) for every word of `input`
 // (standard input), in one pass; `plain` words parse as one node name (no
@@ -48,16 +76,22 @@ void for_each_word(std::string_view input, F&& f) {
   // itself on an unterminated last line.
   if (!input.empty() && kCharClasses[static_cast<unsigned char>(input.back())] != kLineEnd) {
     const std::size_t last_line = input.rfind('\n') + 1;  // npos + 1 == 0
-    if (input.find('#', last_line) == std::string_view::npos) input.remove_suffix(1);
+    if (input.find('#', last_line) == std::string_view::npos)
+      input.remove_suffix(last_character_bytes(input));
   }
   const auto class_of = [&](std::size_t i) {
     return kCharClasses[static_cast<unsigned char>(input[i])];
   };
+  // The length of the blank at i (0: none there).
+  const auto blank_at = [&](std::size_t i, std::uint8_t c) -> std::size_t {
+    if (c == kBlank || c == kLineEnd) return 1;
+    return c == kMaybeBlank ? python_space_at_front(input.substr(i)) : 0;
+  };
   std::size_t i = 0;
   while (i < input.size()) {
     std::uint8_t c = class_of(i);
-    if (c == kBlank || c == kLineEnd) {
-      ++i;
+    if (const std::size_t blank = blank_at(i, c)) {
+      i += blank;
     } else if (c == kComment) {
       while (i < input.size() && class_of(i) != kLineEnd) ++i;
     } else {
@@ -66,7 +100,8 @@ void for_each_word(std::string_view input, F&& f) {
       do {
         seen |= c;
         ++i;
-      } while (i < input.size() && ((c = class_of(i)) & (kBlank | kLineEnd | kComment)) == 0);
+      } while (i < input.size() && ((c = class_of(i)) & (kBlank | kLineEnd | kComment)) == 0 &&
+               blank_at(i, c) == 0);
       f(input.substr(start, i - start), (seen & kSyntax) == 0);
     }
   }

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "greenlight/core/python_space.h"
+
 namespace greenlight::app {
 
 const char* const kNodesetUsage =
@@ -124,9 +126,7 @@ std::string python_repr_ascii(const std::string& value) {
 // Python's int(text, radix): blanks around, a sign, single underscores
 // between digits.
 std::optional<long long> python_int(std::string text, int radix) {
-  const auto not_blank = [](unsigned char c) { return !std::isspace(c); };
-  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_blank));
-  text.erase(std::find_if(text.rbegin(), text.rend(), not_blank).base(), text.end());
+  text = std::string(python_strip(text));
   bool negative = false;
   if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
     negative = text[0] == '-';
@@ -354,3 +354,4 @@ NodesetOptions parse_nodeset_options(const std::vector<std::string>& argv) {
 }
 
 }  // namespace greenlight::app
+

@@ -81,6 +81,10 @@ GOLDEN = [
     ["--groupsconf", "/nonexistent/groups.conf", "-s", "x", "-f", "n1"],
     # An operand's lines end where Python's str.splitlines() ends them.
     ["-f", "a\rb"], ["-f", "a\x0bb,c\x1cd\x0ce"], ["-e", "a\r\nb\u2028c\x85d"], ["-f", "a\n\nb\x1fc"],
+    # Unicode blanks (a no-break space from a copied web page, ...) are
+    # stripped as Python strips them; inside a name they stay bytes of it.
+    ["-f", "n[1-3]", "-x", "n1\u00a0"], ["-e", "n1 \u00a0"], ["-f", "\u3000n[1-2],\u2003n3\u202f"],
+    ["-f", "n[\u00a01-3\u2009]"], ["-c", "n\u00a0x"], ["-f", "n1\u205f,\u1680n2\u200a"],
 ]
 
 # Options whose output is not ClusterShell's text (help, version): only the
@@ -102,6 +106,8 @@ STDIN_CASES = [
     (["--split=2", "-e"], "n3 n1 n2 n4\n"),
     # sys.stdin ends lines at "\n" only: a "\r" is a blank, even in a comment.
     (["-f"], "a\rb #c\rd\n"), (["-e"], "#x\rn1\nn2\rn3\n"),
+    # str.split() splits at Unicode blanks too.
+    (["-f"], "n1\u00a0n2\u3000n3\u2028n4\x85n5\n"), (["-c"], "n\u20ac1 n1\u00a0\n"),
 ]
 
 PREFIXES = ["n", "node", "cn", "da", "x-", "r1n", "top", "c-ib", "a.b"]
@@ -275,7 +281,8 @@ def rand_stdin_case(rng):
             words.append("#" + rng.choice(["", " n5", "x"]))
     text = ""
     for word in words:
-        text += word + rng.choice([" ", " ", "\n", "\n", "\t", "  ", "\r\n", "\r", "\x1c", "\v"])
+        text += word + rng.choice([" ", " ", "\n", "\n", "\t", "  ", "\r\n", "\r", "\x1c", "\v",
+                                   "\u00a0", "\u2003"])
     if rng.random() < 0.3:
         text = text[:-1]  # an unterminated last line
     return [rng.choice(["-f", "-f", "-c", "-e"])], text

@@ -91,6 +91,18 @@ TEST_CASE("a node set reads its blanks as ClusterShell does, and refuses a NUL b
   CHECK(greenlight::RangeSet::parse("\x1f" "1-3\x1c").fold() == "1-3");
   // Inside a name, ClusterShell keeps a separator as a byte of the name.
   CHECK(NodeSet::parse("b\x1f" "c").size() == 1);
+  // Python's Unicode blanks, in UTF-8: a no-break space copied from a web
+  // page, U+2009, U+3000 are stripped; inside a name they stay its bytes.
+  CHECK(NodeSet::parse("n1\xc2\xa0").fold() == "n1");
+  CHECK(NodeSet::parse("n1 \xc2\xa0").fold() == "n1");
+  CHECK(NodeSet::parse("\xe3\x80\x80n[1-2],\xe2\x80\x83n3\xe2\x80\xaf").fold() == "n[1-3]");
+  CHECK(NodeSet::parse("n[\xc2\xa0" "1-3\xe2\x80\x89]").fold() == "n[1-3]");
+  CHECK(NodeSet::parse("n\xc2\xa0x").size() == 1);
+  CHECK(NodeSet::parse("n\xc2\xa0x").fold() == "n\xc2\xa0x");
+  // Bytes that only look like the start of one are no blank: U+20AC, a
+  // lone lead byte.
+  CHECK(NodeSet::parse("n1\xe2\x82\xac").fold() == "n1\xe2\x82\xac");
+  CHECK(NodeSet::parse("n1\xc2").fold() == "n1\xc2");
   // A blank before a range's '-' leaves a negative index, as in Python:
   // "dn[\x1e-3]" is "dn[-3]", folded "dn-3" (fuzz_nodeset's oracle had
   // taken \x1e for a name byte and expected the fold to read back).

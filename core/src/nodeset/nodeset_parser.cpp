@@ -6,7 +6,7 @@
 #include <set>
 
 #include "greenlight/core/node_name.h"
-#include "python_space.h"
+#include "greenlight/core/python_space.h"
 
 namespace greenlight::detail {
 namespace {

@@ -6,13 +6,13 @@
 #include <charconv>
 #include <cstring>
 
-#include "python_space.h"
+#include "greenlight/core/python_space.h"
 #include "run_list.h"
 
 namespace greenlight {
 namespace {
 
-using detail::python_strip;
+using greenlight::python_strip;
 
 // The widest single range ClusterShell 1.9 builds, exclusive.
 constexpr std::int64_t kMaxRangeSpan = 1000000000;
