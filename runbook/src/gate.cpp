@@ -224,13 +224,20 @@ std::string without_figures(const std::string& text) {
   return out;
 }
 
-std::string check_node_sets(const config::CheckSpec& spec) {
-  std::string out;
+std::vector<std::pair<std::string, std::string>> check_node_set_parameters(
+    const config::CheckSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
   for (const std::string_view key : kNodeSetKeys) {
     const config::Value* value = spec.parameters.find(key);
-    if (value == nullptr || !value->is_scalar()) continue;
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, value->scalar);
+    if (value != nullptr && value->is_scalar()) out.emplace_back(key, value->scalar);
   }
+  return out;
+}
+
+std::string check_node_sets(const config::CheckSpec& spec) {
+  std::string out;
+  for (const auto& [key, nodes] : check_node_set_parameters(spec))
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", key, nodes);
   return out;
 }
 

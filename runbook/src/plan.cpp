@@ -4,6 +4,7 @@
 
 #include "greenlight/core/clustershell_groups.h"
 #include "greenlight/runbook/gate.h"
+#include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/step_jobs.h"
 
 namespace greenlight::runbook {
@@ -127,12 +128,8 @@ Plan plan_runbook(const Runbook& book, const config::Site& site, const PlanOptio
   plan.from_run = options.from_run;
   plan.run_groups = options.run_groups;
   if (!options.exclude.empty()) {
-    try {
-      NodeSet excluded = NodeSet::parse(site.with_self_named(options.exclude), &groups);
-      if (!excluded.empty()) plan.excluded = std::move(excluded);
-    } catch (const std::exception& error) {
-      throw std::runtime_error(fmt::format("--exclude '{}': {}", options.exclude, error.what()));
-    }
+    check_exclusion(site, groups, options.exclude);  // as exec refuses it
+    plan.excluded = NodeSet::parse(site.with_self_named(options.exclude), &groups);
   }
   const NodeSet* without = plan.excluded ? &*plan.excluded : nullptr;
   // The @run: groups this run has at each step: --from-run's, then those

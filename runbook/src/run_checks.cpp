@@ -10,7 +10,10 @@
 #include <cstring>
 #include <fstream>
 
+#include "greenlight/core/node_name.h"
 #include "greenlight/core/nodeset.h"
+#include "greenlight/core/percent_format.h"
+#include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/run_outline.h"
 
@@ -281,11 +284,43 @@ std::map<std::string, std::string> saved_groups_of(const RunStore& store, const 
 void check_exclusion(const config::Site& site, const GroupResolver& groups,
                      const std::string& nodes) {
   if (nodes.empty()) return;
+  std::vector<std::string> names;
   try {
-    if (NodeSet::parse(site.with_self_named(nodes), &groups).empty())
-      throw std::runtime_error("it names no node");
+    const NodeSet excluded = NodeSet::parse(site.with_self_named(nodes), &groups);
+    if (excluded.empty()) throw std::runtime_error("it names no node");
+    names = excluded.expand();
   } catch (const std::exception& error) {
     throw std::runtime_error(fmt::format("--exclude '{}': {}", nodes, error.what()));
+  }
+  std::vector<std::string> known;
+  for (const auto& host : site.hosts) known.push_back(host.name);
+  NodeSet site_nodes = NodeSet::from_names(known);
+  std::vector<std::string> sets;
+  for (const auto& [group, set] : site.groups) sets.push_back(set);
+  for (const auto& check : site.checks) {
+    for (const auto& [key, set] : check_node_set_parameters(check)) sets.push_back(set);
+  }
+  for (const auto& set : sets) {
+    try {
+      site_nodes.update(NodeSet::parse(site.with_self_named(set), &groups));
+    } catch (const std::exception&) {
+      // one that reads a dynamic source, known only while checks run
+    }
+  }
+  std::vector<std::string> unknown;
+  for (const auto& name : names) {
+    if (!is_plain_name(name)) {
+      throw std::runtime_error(fmt::format("--exclude '{}': no host can have the node name {}: {}",
+                                           nodes, python_repr(name), why_not_plain(name)));
+    }
+    if (!site_nodes.contains(name)) unknown.push_back(name);
+  }
+  if (!unknown.empty()) {
+    throw std::runtime_error(fmt::format(
+        "--exclude '{}': {} {} not a node of the site ({}: none of its hosts or groups); nothing "
+        "would be left out",
+        nodes, NodeSet::from_names(unknown).fold(), unknown.size() == 1 ? "is" : "are",
+        site.file.string()));
   }
 }
 

@@ -116,6 +116,18 @@ out=$("$gl" runbook exec ex --yes --exclude '@nosuch' 2>&1 </dev/null); rc=$?
 check "a bad --exclude is refused before the run exists (rc $rc: $out)" test "$rc" -eq 1
 check "  and named" grep -q -- "--exclude '@nosuch'" <<<"$out"
 check "  no run left behind" test "$(ls "$dir/runs" | grep -c '^ex-')" -eq 1
+# A node the site does not know, or a name no host can have ("a1 a2" is one
+# name, as ClusterShell reads it), would leave out nothing: refused by exec
+# and plan alike, naming it.
+out=$("$gl" runbook exec ex --yes --exclude a9 2>&1 </dev/null); rc=$?
+check "an --exclude of a node the site does not know is refused (rc $rc: $out)" test "$rc" -eq 1
+check "  naming it" grep -q "a9 is not a node of the site" <<<"$out"
+out=$("$gl" runbook exec ex --yes --exclude 'a1 a2' 2>&1 </dev/null); rc=$?
+check "an --exclude of a name with a space is refused (rc $rc: $out)" test "$rc" -eq 1
+check "  saying why" grep -q "no host can have the node name 'a1 a2': it holds a space" <<<"$out"
+out=$("$gl" runbook plan dyn --exclude a9 2>&1); rc=$?
+check "plan refuses it as exec does (rc $rc: $out)" grep -q "a9 is not a node of the site" <<<"$out"
+check "  no run left behind" test "$(ls "$dir/runs" | grep -c '^ex-')" -eq 1
 
 # 3. the start list: the site's fallback alone, an earlier run's with --from-run.
 out=$("$gl" runbook plan st 2>&1)

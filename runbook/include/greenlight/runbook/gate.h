@@ -127,9 +127,14 @@ struct GateStatus {
 /// up, a heal count going down) compare equal. Pure.
 std::string without_figures(const std::string& text);
 
-/// The node sets `spec` is asked about, from its parameters `targets`,
-/// `peers`, `vms`, `hosts` and `nodes` in that order: "vms=a[1-2]
-/// peers=top[1-3]"; empty when it has none. Pure.
+/// The node sets `spec` is asked about: its parameters `targets`, `peers`,
+/// `vms`, `hosts` and `nodes` that it has, in that order, as (key, node
+/// set as written). Pure.
+std::vector<std::pair<std::string, std::string>> check_node_set_parameters(
+    const config::CheckSpec& spec);
+
+/// check_node_set_parameters() in words: "vms=a[1-2] peers=top[1-3]";
+/// empty when it has none. Pure.
 std::string check_node_sets(const config::CheckSpec& spec);
 
 /// The nodes a check of a gate looks at, in the operator's words: where it

@@ -117,7 +117,13 @@ void mark_dry_run(const RunStore& store, const std::string& run);
 std::map<std::string, std::string> saved_groups_of(const RunStore& store, const std::string& run);
 
 /// `--exclude NODES`: throws std::runtime_error saying why when `nodes` is
-/// not a node set of the site ("self" allowed); empty is fine (none).
+/// not a node set of the site ("self" allowed), or names a node that is not
+/// plain (node_name.h) or that the site does not know (none of its hosts,
+/// of its groups, of its checks' node sets that resolve without the checks
+/// running: `vms: a[1-2]`, not @vm:running): a typo, or "bn1 bn2"
+/// read as one name as ClusterShell reads it, would leave out nothing while
+/// the operator believes it left out); empty is fine (none). The one check
+/// of an exclusion: exec, plan and the control socket's exclude call it.
 void check_exclusion(const config::Site& site, const GroupResolver& groups,
                      const std::string& nodes);
 
