@@ -64,6 +64,10 @@ std::string Fields::string(const char* key, bool required) {
   if (!v->is_string()) throw ProtocolError(fmt::format("{}: \"{}\" must be a string", what_, key));
   std::string out = v->get<std::string>();
   if (required && out.empty()) throw ProtocolError(fmt::format("{}: \"{}\" is empty", what_, key));
+  // "\u0000" is valid JSON, but a run name, path or reason cut at it would
+  // name something else (a run "r\u0000x" acted on run r).
+  if (out.find('\0') != std::string::npos)
+    throw ProtocolError(fmt::format("{}: \"{}\" holds a NUL byte (\\u0000)", what_, key));
   return out;
 }
 

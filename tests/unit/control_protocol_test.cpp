@@ -235,6 +235,12 @@ TEST_CASE("bad requests are refused with what is wrong") {
   // The same key in two sibling objects is no duplicate.
   CHECK(refusal(R"({"request": "exec", "runbook": "r", "a": {"k": 1}, "b": {"k": 2}})")
             .find("given twice") == std::string::npos);
+  // A NUL in a string would cut it where a path is opened: "r1\u0000x"
+  // resumed run r1.
+  CHECK(refusal(R"({"request": "resume", "run": "r1\u0000x"})") ==
+        "resume: \"run\" holds a NUL byte (\\u0000)");
+  CHECK(refusal(R"({"request": "exec", "runbook": "restart\u0000", "yes": true})")
+            .find("holds a NUL byte") != std::string::npos);
 }
 
 TEST_CASE("bad events are refused too") {
