@@ -2,6 +2,7 @@
 // configuration at once, gcc style (or as one JSON document); exit 0 valid,
 // 1 invalid, 2 usage.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
+#include "greenlight/exporter/access.h"
 #include "greenlight/runbook/runbook.h"
 #include "output.h"
 
@@ -82,6 +84,19 @@ int run_config(const Invocation& invocation, const std::vector<std::string>& arg
   // found twice (the check's and a gate's built on it) is listed once.
   const auto groups = site.group_resolver();
   for (const auto& spec : site.checks) checks::make_check(spec, site, *groups, diagnostics);
+  // The access files as serve reads them at start: a line serve refuses
+  // (a password in clear, no colon) is an error now, not when serve starts.
+  // (An unreadable one was said above.)
+  const auto readable = [](const std::string& file) {
+    return file.empty() || ::access(file.c_str(), R_OK) == 0;
+  };
+  if (readable(site.exporter.basic_auth_file) && readable(site.exporter.bearer_token_file)) {
+    try {
+      (void)exporter::Access(site.exporter.basic_auth_file, site.exporter.bearer_token_file);
+    } catch (const std::exception& error) {
+      diagnostics.error(site.exporter.mark, fmt::format("exporter: {}", error.what()));
+    }
+  }
   if (output == OutputFormat::kJson) {
     // The errors are the command's results: in the document, not on stderr.
     print_json_document("config-check", config_check_json(path, diagnostics, site, runbooks));

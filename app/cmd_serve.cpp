@@ -35,16 +35,12 @@
 namespace greenlight::app {
 namespace {
 
-// The server's settings from the site's `exporter:`; its files are relative
-// to the configuration file.
+// The server's settings from the site's `exporter:` (its files resolved by
+// the site's reader).
 exporter::ServerOptions server_options(const config::Site& site, const std::string& listen) {
-  auto file = [&site](const std::string& path) {
-    if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
-    return (site.file.parent_path() / path).string();
-  };
   const config::ExporterSettings& settings = site.exporter;
-  return {listen.empty() ? settings.listen : listen, file(settings.tls_certificate),
-          file(settings.tls_key), file(settings.basic_auth_file), file(settings.bearer_token_file)};
+  return {listen.empty() ? settings.listen : listen, settings.tls_certificate, settings.tls_key,
+          settings.basic_auth_file, settings.bearer_token_file};
 }
 
 // What serve's command line sets over each configuration it loads: the log

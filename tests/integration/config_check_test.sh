@@ -62,6 +62,19 @@ done
 printf 'site: t\nhosts:\n  a: {self: true}\nexporter:\n  basic_auth_file: %s/none.htpasswd\n' "$work" >"$work/auth.yaml"
 out=$("$gl" config check "$work/auth.yaml" 2>&1); rc=$?
 check "a missing authentication file is an error at load (rc $rc: $out)" grep -q "auth.yaml:5:.*basic_auth_file: .*none.htpasswd is not a readable file" <<<"$out"
+# A file serve would refuse at start is refused by config check too, and
+# neither says what the file holds.
+printf 'ops:ClearPassw0rd\n' >"$work/clear.htpasswd"
+printf 'site: t\nhosts:\n  a: {self: true}\nexporter:\n  basic_auth_file: clear.htpasswd\n' >"$work/clear.yaml"
+out=$("$gl" config check "$work/clear.yaml" 2>&1); rc=$?
+check "a password in clear in the basic-auth file is refused by config check (rc $rc: $out)" \
+  grep -q "clear.yaml:5:3: error: exporter: .*clear.htpasswd:1: user ops: not a password hash" <<<"$out"
+check "  without showing it" test "$(grep -c ClearPassw0rd <<<"$out")" -eq 0
+printf 'S3cr3tT0ken-abc\n' >"$work/tokens"
+printf 'site: t\ninclude: tokens\nhosts:\n  a: {self: true}\n' >"$work/inc.yaml"
+out=$("$gl" config check "$work/inc.yaml" 2>&1); rc=$?
+check "a file of tokens given to include: is refused (rc $rc: $out)" grep -q "tokens:1:1: error: a configuration file must be a mapping, not a single value" <<<"$out"
+check "  without showing the token" test "$(grep -c S3cr3tT0ken <<<"$out")" -eq 0
 cat >"$work/book.yaml" <<'YAML'
 site: t
 hosts:

@@ -1,6 +1,8 @@
 #include "greenlight/core/config.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "greenlight/checks/check_kind.h"
 #include "greenlight/core/nodeset.h"
@@ -136,6 +138,26 @@ TEST_CASE("YAML syntax errors carry their position") {
   CHECK(errors_of("hosts:\n  a: [1, 2\n").find("site.yaml:3:1: error: YAML syntax:") == 0);
 }
 
+TEST_CASE("a second YAML document is refused, not ignored") {
+  CHECK(errors_of("site: a\n---\nsite: b\n") ==
+        "site.yaml:3:1: error: a configuration file holds one YAML document; this is a second "
+        "one (of 2), after a '---' line\n");
+  // A leading "---", or an empty document at the end, holds nothing to lose.
+  CHECK(errors_of("---\nsite: a\n").empty());
+  CHECK(errors_of("site: a\n---\n").empty());
+}
+
+TEST_CASE("a file over the value cap gets one error, at its place, and no other") {
+  // 250,000 items, no alias: the cap's error alone, not those of a tree cut
+  // short (an "include: expected a string" without a file named).
+  std::string text = "groups:\n  g:\n";
+  for (int i = 0; i < 250000; ++i) text += "    - n\n";
+  const std::string errors = errors_of(text);
+  CHECK_THAT(errors, Catch::StartsWith("site.yaml:") &&
+                         Catch::Contains("more than 200000 values once aliases are expanded"));
+  CHECK(std::count(errors.begin(), errors.end(), '\n') == 1);
+}
+
 TEST_CASE("keys defined twice are errors naming the first definition") {
   CHECK(errors_of("groups:\n  a: x1\n  a: x2\n") ==
         "site.yaml:3:3: error: 'a' is defined twice (first defined at site.yaml:2:3)\n");
@@ -190,6 +212,18 @@ TEST_CASE("a BMC password on the power command line is refused, -E and -f are no
                          Catch::Contains("use -E"));
   CHECK_THAT(errors_of("power: {command: 'ipmitool -H {bmc} -Ps3cret chassis power {action}'}\n"),
              Catch::Contains("ipmitool's -P"));
+  // By its path, bundled with another flag, or the password set in the
+  // command for -E: each would be on the command line all the same.
+  for (const char* command : {"/usr/bin/ipmitool -H {bmc} -U admin -P s3cret chassis power {action}",
+                              "ipmitool -H {bmc} -U admin -EP s3cret chassis power {action}",
+                              "ipmitool -H {bmc} -vP s3cret chassis power {action}",
+                              "sudo ipmitool -H {bmc} -P s3cret chassis power {action}",
+                              "IPMI_PASSWORD=s3cret ipmitool -H {bmc} -E chassis power {action}",
+                              "env IPMI_PASSWORD=s3cret ipmitool -E -H {bmc} power {action}"}) {
+    INFO(command);
+    CHECK_THAT(errors_of(fmt::format("power: {{command: '{}'}}\n", command)),
+               Catch::Contains("ipmitool's -P"));
+  }
   CHECK(errors_of("power: {command: 'ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power "
                   "{action}'}\n")
             .empty());

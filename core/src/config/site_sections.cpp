@@ -31,6 +31,7 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
   if (exporter == nullptr) return;
   MapReader reader(*exporter, diagnostics, "exporter", "exporter");
   auto& e = site.exporter;
+  e.mark = exporter->mark;
   if (auto listen = reader.string("listen")) {
     if (const auto why = listen_address_error(*listen)) {
       diagnostics.error(exporter->find("listen")->mark, fmt::format("exporter: listen: {}", *why),
@@ -51,7 +52,7 @@ void read_exporter(const Value* exporter, Site& site, Diagnostics& diagnostics) 
       diagnostics.error(exporter->find(key)->mark,
                         fmt::format("exporter: {}: {} is not a readable file", key, *path));
     }
-    return *path;
+    return full.string();
   };
   e.tls_certificate = file("tls_certificate");
   e.tls_key = file("tls_key");
@@ -126,8 +127,11 @@ void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
                       "e.g. ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}");
   }
   // A password on a command line is readable by every user (ps, /proc) and
-  // kept by the journal and the plan: ipmitool's -P is refused.
-  static const std::regex password_flag(R"((^|[\s;|&])ipmitool\s(.*\s)?-P)");
+  // kept by the journal and the plan: ipmitool's -P is refused, by any path
+  // (/usr/bin/ipmitool) and bundled with other flags (-EP, -vP), and so is
+  // IPMI_PASSWORD set in the command itself.
+  static const std::regex password_flag(
+      R"((^|[\s;|&(`])(\S*/)?ipmitool\s(.*\s)?-[A-Za-z]*P|IPMI_PASSWORD=)");
   if (std::regex_search(site.power.command, password_flag)) {
     diagnostics.error(power->find("command")->mark,
                       "power: command: ipmitool's -P puts the BMC password on the command line, "

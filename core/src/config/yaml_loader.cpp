@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "greenlight/core/config_value.h"
 
@@ -68,8 +69,11 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
         value.items.push_back(convert(item, file, diagnostics, budget));
       }
       break;
-    case YAML::NodeType::Map:
+    case YAML::NodeType::Map: {
       value.kind = Value::Kind::kMapping;
+      // key -> its index in entries: a mapping of 100,000 keys is read in
+      // linear time, not by a search per key.
+      std::unordered_map<std::string, std::size_t> seen;
       for (const auto& entry : node) {
         if (budget.exceeded) break;
         Value key = convert(entry.first, file, diagnostics, budget);
@@ -77,16 +81,17 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
           diagnostics.error(key.mark, "mapping keys must be plain names");
           continue;
         }
-        auto same = std::find_if(value.entries.begin(), value.entries.end(),
-                                 [&](const auto& e) { return e.first.scalar == key.scalar; });
-        if (same != value.entries.end()) {
+        if (auto same = seen.find(key.scalar); same != seen.end()) {
           diagnostics.error(key.mark, fmt::format("'{}' is defined twice", key.scalar),
-                            fmt::format("first defined at {}", same->first.mark.str()));
+                            fmt::format("first defined at {}",
+                                        value.entries[same->second].first.mark.str()));
           continue;
         }
+        seen.emplace(key.scalar, value.entries.size());
         value.entries.push_back({std::move(key), convert(entry.second, file, diagnostics, budget)});
       }
       break;
+    }
     default:
       value.kind = Value::Kind::kNull;
   }
@@ -114,9 +119,22 @@ bool tab_indented(std::string_view text, int line) {
 
 Value parse(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
   try {
-    YAML::Node root = YAML::Load(std::string(text));
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    // An empty document ("---" at the end, alone) holds nothing to lose.
+    std::erase_if(documents, [](const YAML::Node& document) { return document.IsNull(); });
+    if (documents.empty()) return Value{};
+    if (documents.size() > 1) {
+      // yaml-cpp gives a document's first node's mark, after its "---".
+      diagnostics.error(mark_of(documents[1].Mark(), name),
+                        fmt::format("a configuration file holds one YAML document; this is a "
+                                    "second one (of {}), after a '---' line",
+                                    documents.size()));
+      return Value{};
+    }
     Budget budget;
-    return convert(root, name, diagnostics, budget);
+    Value root = convert(documents.front(), name, diagnostics, budget);
+    // A tree cut short would give errors of its own about what is missing.
+    return budget.exceeded ? Value{} : root;
   } catch (const YAML::Exception& error) {
     std::string why = fmt::format("YAML syntax: {}", error.msg);
     if (tab_indented(text, error.mark.line))
@@ -189,8 +207,11 @@ Value load(const fs::path& path, Diagnostics& diagnostics, std::vector<fs::path>
   Value root = parse(text.str(), path.string(), diagnostics);
   if (root.is_null()) return root;
   if (!root.is_mapping()) {
-    diagnostics.error(
-        root.mark, fmt::format("a configuration file must be a mapping, not {}", root.describe()));
+    // Its kind only, never its text: a file of tokens or password hashes
+    // given to include: would be shown on the terminal and in logs.
+    diagnostics.error(root.mark,
+                      fmt::format("a configuration file must be a mapping, not {}",
+                                  root.is_scalar() ? "a single value" : root.describe()));
     return Value{};
   }
   auto include = std::find_if(root.entries.begin(), root.entries.end(),

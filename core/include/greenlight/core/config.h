@@ -54,12 +54,15 @@ struct SshSettings {
   int fanout = 64;
 };
 
+/// The site's `exporter:`. Its files are paths resolved against the
+/// configuration file's folder (as written when absolute); empty when unset.
 struct ExporterSettings {
   std::string listen = "127.0.0.1:9877";
   std::string tls_certificate;
   std::string tls_key;
   std::string basic_auth_file;
   std::string bearer_token_file;
+  Mark mark;  ///< where `exporter:` is written; empty when the site has none
 };
 
 /// How `power` steps reach the nodes' BMCs: a shell command with `{node}`,
