@@ -43,14 +43,20 @@ for target in "${targets[@]}"; do
   log="$work/$target.log"
   # -timeout: one input may take this long (wall clock: generous, for a
   # loaded machine; sh and a loopback request are inside it);
-  # -rss_limit_mb: a parser that grows without bound is a find too.
+  # -rss_limit_mb: a parser that grows without bound is a find too;
+  # -malloc_limit_mb: one allocation past it is reported with its stack
+  # and input at once (past the RSS limit alone, libFuzzer's report of an
+  # instrumented process was seen to hang for minutes instead).
+  # timeout(1): the whole target's deadline, whatever libFuzzer does.
   # FUZZ_SEED: the same exploration on every run (CI), else a new one each time.
-  if ! "$binary" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -max_total_time="$seconds" -max_len=65536 \
-      -timeout=60 -rss_limit_mb=2048 \
+  if ! timeout --kill-after=10 "$((seconds + 180))" \
+      "$binary" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -max_total_time="$seconds" -max_len=65536 \
+      -timeout=60 -rss_limit_mb=2048 -malloc_limit_mb=512 \
       -print_final_stats=1 -artifact_prefix="$work/$target-" "$corpus" "$work/seeds/$target" \
       >"$log" 2>&1; then
     echo "fuzz $target: FAILED (log: $log)"
     grep -E -A40 'ERROR: |==ERROR|fuzz: property failed|runtime error|Test unit written' "$log" | head -60 || true
+    tail -3 "$log"
     status=1
     continue
   fi

@@ -93,7 +93,7 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 check "an alias bomb on SIGHUP is refused, serve keeps running" kill -0 "$pid"
-check "the refusal says why" grep -q "values once aliases are expanded" "$work/out"
+check "the refusal says why" grep -q "values, aliases expanded" "$work/out"
 : >"$site"
 kill -HUP "$pid"
 for _ in $(seq 50); do

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 namespace greenlight::config {
@@ -115,27 +116,59 @@ void read_runbooks(const Value* runbooks, Site& site, Diagnostics& diagnostics) 
   reader.finish();
 }
 
+namespace {
+
+// How `command` (a power command) writes a BMC password on its command
+// line, in words ("ipmitool's -P"); nullopt when it does not.
+std::optional<std::string> password_in_command(std::string command) {
+  // One line: a wrapped command reads as the shell joins it.
+  for (auto& c : command) {
+    if (c == '\n' || c == '\\' || c == '\r') c = ' ';
+  }
+  // A program starts after a blank, an operator, a quote or a path.
+  static const std::string start = R"((^|[\s;|&(`'"])(\S*/)?)";
+  static const std::regex ipmitool(start + R"(ipmitool\s(.*\s)?-[A-Za-z]*P)");
+  static const std::regex freeipmi(
+      start + R"((ipmipower|ipmiconsole|ipmi-[a-z-]+|bmc-[a-z-]+)\s(.*\s)?-[A-Za-z]*p)");
+  static const std::regex long_option(R"((^|\s)--password(=|\s|$))");
+  static const std::regex environment(R"((^|[\s;&|(`'"])IPMI_PASSWORD=)");
+  if (std::regex_search(command, environment)) return "IPMI_PASSWORD= written in the command";
+  if (std::regex_search(command, long_option)) return "--password";
+  if (std::regex_search(command, ipmitool)) return "ipmitool's -P";
+  if (std::regex_search(command, freeipmi)) return "FreeIPMI's -p";
+  return std::nullopt;
+}
+
+}  // namespace
+
 void read_power(const Value* power, Site& site, Diagnostics& diagnostics) {
   if (power == nullptr) return;
   MapReader reader(*power, diagnostics, "power", "power");
   site.power.mark = power->mark;
   site.power.command = reader.string("command", true).value_or("");
   site.power.timeout = reader.positive_duration("timeout").value_or(site.power.timeout);
-  if (!site.power.command.empty() && site.power.command.find("{action}") == std::string::npos) {
+  if (const Value* command = power->find("command"); command != nullptr && command->is_scalar() &&
+      command->scalar.find_first_not_of(" \t\n") == std::string::npos) {
+    diagnostics.error(command->mark, "power: command: is empty",
+                      "e.g. ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}");
+  } else if (!site.power.command.empty() &&
+             site.power.command.find("{action}") == std::string::npos) {
     diagnostics.error(power->find("command")->mark,
                       "power: command: needs the {action} placeholder (on, off, status, cycle)",
                       "e.g. ipmitool -I lanplus -H {bmc} -U admin -E -C 3 chassis power {action}");
   }
   // A password on a command line is readable by every user (ps, /proc) and
-  // kept by the journal and the plan: ipmitool's -P is refused, by any path
-  // (/usr/bin/ipmitool) and bundled with other flags (-EP, -vP), and so is
-  // IPMI_PASSWORD set in the command itself.
-  static const std::regex password_flag(
-      R"((^|[\s;|&(`])(\S*/)?ipmitool\s(.*\s)?-[A-Za-z]*P|IPMI_PASSWORD=)");
-  if (std::regex_search(site.power.command, password_flag)) {
+  // kept by the journal and the plan. Refused, wherever the command wraps
+  // (a backslash and a newline, a `|` block) or quotes (sh -c '...'):
+  // ipmitool's -P, by any path and bundled with other flags (-EP, -vP);
+  // FreeIPMI's -p (ipmi-power, ipmipower, ipmi-chassis, ...); --password
+  // of any program; IPMI_PASSWORD set in the command itself. A guard
+  // against a mistake, not against a command written to hide one.
+  if (const auto why = password_in_command(site.power.command)) {
     diagnostics.error(power->find("command")->mark,
-                      "power: command: ipmitool's -P puts the BMC password on the command line, "
-                      "where ps shows it to every user and the journal keeps it",
+                      fmt::format("power: command: {} puts the BMC password on the command line, "
+                                  "where ps shows it to every user and the journal keeps it",
+                                  *why),
                       "use -E (the password from IPMI_PASSWORD in greenlight's environment) or "
                       "-f FILE (a file only greenlight's user can read)");
   }

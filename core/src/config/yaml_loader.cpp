@@ -1,10 +1,12 @@
 // YAML to config::Value, with includes. yaml-cpp stays in this file.
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -45,8 +47,9 @@ Value convert(const YAML::Node& node, const std::string& file, Diagnostics& diag
         mark_of(node.Mark(), file),
         budget.depth >= kMaxDepth
             ? fmt::format("YAML: nested more than {} levels deep", kMaxDepth)
-            : fmt::format("YAML: more than {} values once aliases are expanded (an alias "
-                          "repeated inside aliases?)",
+            : fmt::format("YAML: more than {} values, aliases expanded (a site holds a few "
+                          "thousand; split it with include:, or look for an alias repeated "
+                          "inside aliases)",
                           kMaxValues));
     return value;
   }
@@ -117,24 +120,70 @@ bool tab_indented(std::string_view text, int line) {
   return false;
 }
 
+// What one document of a stream holds: whether anything but a lone null,
+// and where its first node is. Documents are read one at a time through
+// it: yaml-cpp 0.7's LoadAll was seen to return empty documents without end
+// on a malformed stream (fuzz_api_parsers: 2 GB from 318 bytes).
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  bool content = false;
+  std::optional<YAML::Mark> first;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, false); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, true); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    note(mark, true);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    note(mark, true);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    note(mark, true);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& mark, bool is_content) {
+    if (!first) first = mark;
+    content = content || is_content;
+  }
+};
+
+// The first node of a second document that holds something, if the
+// stream has one (empty documents, a "---" alone, do not count; at most 64
+// documents are looked at).
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  int documents = 0;
+  for (int read = 0; read < 64; ++read) {
+    DocumentProbe probe;
+    if (!parser.HandleNextDocument(probe)) break;
+    if (probe.content && ++documents == 2) return probe.first;
+  }
+  return std::nullopt;
+}
+
 Value parse(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    // An empty document ("---" at the end, alone) holds nothing to lose.
-    std::erase_if(documents, [](const YAML::Node& document) { return document.IsNull(); });
-    if (documents.empty()) return Value{};
-    if (documents.size() > 1) {
-      // yaml-cpp gives a document's first node's mark, after its "---".
-      diagnostics.error(mark_of(documents[1].Mark(), name),
-                        fmt::format("a configuration file holds one YAML document; this is a "
-                                    "second one (of {}), after a '---' line",
-                                    documents.size()));
+    const std::string whole(text);
+    if (const auto second = second_document(whole)) {
+      diagnostics.error(mark_of(*second, name),
+                        "a configuration file holds one YAML document; this is a second one, "
+                        "after a '---' line");
       return Value{};
     }
+    YAML::Node root = YAML::Load(whole);
     Budget budget;
-    Value root = convert(documents.front(), name, diagnostics, budget);
+    Value value = convert(root, name, diagnostics, budget);
     // A tree cut short would give errors of its own about what is missing.
-    return budget.exceeded ? Value{} : root;
+    return budget.exceeded ? Value{} : value;
   } catch (const YAML::Exception& error) {
     std::string why = fmt::format("YAML syntax: {}", error.msg);
     if (tab_indented(text, error.mark.line))
