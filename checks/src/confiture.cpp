@@ -47,6 +47,10 @@ std::optional<bool> to_bool(std::string text) {
   return std::nullopt;
 }
 
+// A site's address file holds thousands of records; this many is a mistake
+// (or an attack), refused before memory grows.
+constexpr std::size_t kMaxRecords = 1'000'000;
+
 void read_entry(const Value& key, const Value& body, const NodeSetExpander& expand,
                 std::vector<AddressRecord>& records) {
   const std::string where = at(key);
@@ -96,6 +100,12 @@ void read_entry(const Value& key, const Value& body, const NodeSetExpander& expa
                      [&](const auto& n) { return n.first == d; })) {
       throw Failure{where + node_expr + ": default network '" + d + "' has no addresses"};
     }
+  }
+  // Each node set is under the node ceiling, but nodes times networks, over
+  // every entry, could ask for billions of records from a few lines.
+  if (records.size() + nodes.size() * networks.size() > kMaxRecords) {
+    throw Failure{where + node_expr + ": more than " + std::to_string(kMaxRecords) +
+                  " address records in the file (nodes times networks, every entry)"};
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     for (const auto& [network, addrs] : networks) {

@@ -86,6 +86,19 @@ TEST_CASE("a site: lists of address sets, string default, non-critical entries")
   CHECK(records->back().names == std::vector<std::string>{"admin2", "admin2-adm"});
 }
 
+TEST_CASE("an address file asking for more than a million records is refused before they exist") {
+  // fuzz_api_parsers: node sets under the node ceiling, times networks,
+  // over every entry, grew past 2 GB from a few kilobytes.
+  std::string yaml = "addresses:\n  n[1-1000]:\n";
+  for (int network = 0; network < 1001; ++network)
+    yaml += "    net" + std::to_string(network) + ": a[1-1000]\n";
+  const auto r = parse_confiture_addresses(yaml, expand, "addresses.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().reason ==
+        "addresses.yaml:2:3: n[1-1000]: more than 1000000 address records in the file (nodes "
+        "times networks, every entry)");
+}
+
 TEST_CASE("confiture errors name the file, line and column") {
   auto error = [](const std::string& yaml) {
     const auto r = parse_confiture_addresses(yaml, expand, "site.yaml");

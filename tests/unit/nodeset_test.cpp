@@ -114,6 +114,18 @@ TEST_CASE("a group that contains itself is refused, not followed forever") {
   CHECK_THROWS_WITH(NodeSet::parse("@loop", &groups), Catch::Contains("levels deep"));
 }
 
+TEST_CASE("a group named twice in one set is resolved once") {
+  // g30 = @g29,@g29 = ...: followed name by name, 2^30 resolutions (this
+  // test would not end); resolved once per group, 31.
+  std::map<std::string, std::string, std::less<>> doubling{{"g0", "n[1-2]"}};
+  for (int i = 1; i <= 30; ++i)
+    doubling["g" + std::to_string(i)] = "@g" + std::to_string(i - 1) + ",@g" + std::to_string(i - 1);
+  GroupResolver groups;
+  groups.add_source("site", std::make_shared<StaticGroupSource>(doubling));
+  CHECK(NodeSet::parse("@g30", &groups).fold() == "n[1-2]");
+  CHECK(NodeSet::parse("@g30!n1,@g3", &groups).fold() == "n[1-2]");
+}
+
 TEST_CASE("large sets stay cheap") {
   NodeSet big = NodeSet::parse("node[1-1000000]");
   CHECK(big.size() == 1000000);

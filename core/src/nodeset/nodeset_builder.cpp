@@ -13,12 +13,32 @@
 namespace greenlight {
 namespace {
 
+constexpr std::uint8_t kDigit = 1;
+// '%' and blanks, Python's (python_space.h): the ASCII ones and the first
+// byte of a Unicode one's UTF-8, which the parser strips or keeps.
+constexpr std::uint8_t kParserOnly = 2;
+constexpr auto kNameChars = [] {
+  std::array<std::uint8_t, 256> classes{};
+  for (unsigned char c = '0'; c <= '9'; ++c) classes[c] = kDigit;
+  for (const unsigned char c : {'%', ' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e',
+                                '\x1f', '\xc2', '\xe1', '\xe2', '\xe3'})
+    classes[c] = kParserOnly;
+  return classes;
+}();
+
+bool parser_only(std::string_view name) {
+  for (const char c : name) {
+    if (kNameChars[static_cast<unsigned char>(c)] == kParserOnly) return true;
+  }
+  return false;
+}
+
 // A plain name with several numeric parts (r12n3, da2c1p0) added straight
 // to its pattern's multi-dimensional set, as the parser would add it; false
 // (nothing added) for anything the parser must see: '%', blanks, a part too
 // long for a range set, a pattern already holding another kind of indexes.
 bool add_multi_index_name(NodeSet::Impl& impl, std::string_view name, std::string& pattern) {
-  if (name.find_first_of("% \t\n\r\v\f") != std::string_view::npos) return false;
+  if (parser_only(name)) return false;
   detail::RangeVector vector;
   pattern.clear();
   std::size_t pos = 0;
@@ -57,15 +77,6 @@ struct NumericPart {
   std::uint64_t value = 0;  // when single
   bool single = false;
 };
-
-constexpr std::uint8_t kDigit = 1;
-constexpr std::uint8_t kParserOnly = 2;  // '%' and blanks
-constexpr auto kNameChars = [] {
-  std::array<std::uint8_t, 256> classes{};
-  for (unsigned char c = '0'; c <= '9'; ++c) classes[c] = kDigit;
-  for (const unsigned char c : {'%', ' ', '\t', '\n', '\v', '\f', '\r'}) classes[c] = kParserOnly;
-  return classes;
-}();
 
 NumericPart numeric_part(std::string_view name) {
   const auto class_of = [&](std::size_t i) {

@@ -51,6 +51,16 @@ std::shared_ptr<const GroupSource> NodeSetParser::group_source(
 NodeSet::Impl NodeSetParser::resolve_group(const std::string& group_word,
                                            const std::optional<std::string>& source,
                                            std::string_view whole, int depth) {
+  auto key = std::make_tuple(group_word, source, dynamic_origin_);
+  if (auto known = resolved_.find(key); known != resolved_.end()) return known->second;
+  NodeSet::Impl nodes = resolve_group_once(group_word, source, whole, depth);
+  resolved_.emplace(std::move(key), nodes);
+  return nodes;
+}
+
+NodeSet::Impl NodeSetParser::resolve_group_once(const std::string& group_word,
+                                                const std::optional<std::string>& source,
+                                                std::string_view whole, int depth) {
   const std::string body = group_word.substr(1);
   std::optional<std::string> namespace_name = source;
   std::string group = body;

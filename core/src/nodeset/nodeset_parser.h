@@ -3,9 +3,11 @@
 // groups resolved recursively in their source).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "greenlight/core/group_source.h"
 #include "nodeset_impl.h"
@@ -32,6 +34,9 @@ class NodeSetParser {
   NodeSet::Impl resolve_group(const std::string& group_word,
                               const std::optional<std::string>& source, std::string_view whole,
                               int depth);
+  NodeSet::Impl resolve_group_once(const std::string& group_word,
+                                   const std::optional<std::string>& source,
+                                   std::string_view whole, int depth);
   std::vector<std::string> group_names(const std::optional<std::string>& source);
   std::vector<std::string> all_nodes(const std::optional<std::string>& source);
   std::shared_ptr<const GroupSource> group_source(const std::optional<std::string>& source) const;
@@ -47,6 +52,11 @@ class NodeSetParser {
   /// Not empty while an answer of a dynamic source is parsed: names the
   /// source, for the groups named inside it.
   std::string dynamic_origin_;
+  /// Each group resolved once in this parse, by (group word, source,
+  /// dynamic origin): "@g2" = "@g1,@g1" nested 22 levels deep would
+  /// otherwise ask 4 million times (a source is asked once per group).
+  std::map<std::tuple<std::string, std::optional<std::string>, std::string>, NodeSet::Impl>
+      resolved_;
 };
 
 }  // namespace greenlight::detail
