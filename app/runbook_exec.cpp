@@ -172,7 +172,7 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
   const runbook::Runbook* book = check.book;
   try {
     // Refused before the run exists: a wrong --from-run or --exclude leaves nothing behind.
-    runbook::check_exclusion(site, *runbook_groups(site), arguments.exclude);
+    runbook::check_exclusion(site, *runbook_groups(site), arguments.exclude, {book, 1});
     if (!arguments.from_run.empty())
       runbook::saved_groups_of(runbook::RunStore(runs_directory(site, arguments.runs)),
                                arguments.from_run);

@@ -33,7 +33,9 @@ std::string describe(const Request& request) {
 // --exclude is not a node set of the site.
 runbook::ExecutorOptions options_of(const Request& request, const Connection& connection,
                                     const RunPlace& place) {
-  runbook::check_exclusion(*place.site, *place.groups, request.exclude);
+  runbook::check_exclusion(*place.site, *place.groups, request.exclude,
+                           place.books != nullptr ? std::span<const runbook::Runbook>(*place.books)
+                                                  : std::span<const runbook::Runbook>());
   runbook::ExecutorOptions options;
   options.assume_yes = request.yes;
   options.exclude = request.exclude;

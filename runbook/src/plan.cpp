@@ -128,7 +128,7 @@ Plan plan_runbook(const Runbook& book, const config::Site& site, const PlanOptio
   plan.from_run = options.from_run;
   plan.run_groups = options.run_groups;
   if (!options.exclude.empty()) {
-    check_exclusion(site, groups, options.exclude);  // as exec refuses it
+    check_exclusion(site, groups, options.exclude, {&book, 1});  // as exec refuses it
     plan.excluded = NodeSet::parse(site.with_self_named(options.exclude), &groups);
   }
   const NodeSet* without = plan.excluded ? &*plan.excluded : nullptr;

@@ -282,7 +282,7 @@ std::map<std::string, std::string> saved_groups_of(const RunStore& store, const 
 }
 
 void check_exclusion(const config::Site& site, const GroupResolver& groups,
-                     const std::string& nodes) {
+                     const std::string& nodes, std::span<const Runbook> books) {
   if (nodes.empty()) return;
   std::vector<std::string> names;
   try {
@@ -290,7 +290,7 @@ void check_exclusion(const config::Site& site, const GroupResolver& groups,
     if (excluded.empty()) throw std::runtime_error("it names no node");
     names = excluded.expand();
   } catch (const std::exception& error) {
-    throw std::runtime_error(fmt::format("--exclude '{}': {}", nodes, error.what()));
+    throw std::runtime_error(fmt::format("--exclude {}: {}", python_repr(nodes), error.what()));
   }
   std::vector<std::string> known;
   for (const auto& host : site.hosts) known.push_back(host.name);
@@ -299,6 +299,24 @@ void check_exclusion(const config::Site& site, const GroupResolver& groups,
   for (const auto& [group, set] : site.groups) sets.push_back(set);
   for (const auto& check : site.checks) {
     for (const auto& [key, set] : check_node_set_parameters(check)) sets.push_back(set);
+  }
+  const auto add_steps = [&sets](const std::vector<Step>& steps) {
+    for (const auto& step : steps) {
+      sets.push_back(step.nodes);
+      sets.push_back(step.exclude);
+      sets.push_back(step.fallback);
+    }
+  };
+  for (const auto& book : books) {
+    for (const auto& phase : book.phases) add_steps(phase.steps);
+    for (const auto& gate : book.gates) {
+      if (gate.remedy) add_steps(gate.remedy->steps);
+      for (const auto& check : gate.checks) {
+        config::CheckSpec overrides;
+        overrides.parameters = check.overrides;
+        for (const auto& [key, set] : check_node_set_parameters(overrides)) sets.push_back(set);
+      }
+    }
   }
   for (const auto& set : sets) {
     try {
@@ -310,16 +328,17 @@ void check_exclusion(const config::Site& site, const GroupResolver& groups,
   std::vector<std::string> unknown;
   for (const auto& name : names) {
     if (!is_plain_name(name)) {
-      throw std::runtime_error(fmt::format("--exclude '{}': no host can have the node name {}: {}",
-                                           nodes, python_repr(name), why_not_plain(name)));
+      throw std::runtime_error(fmt::format("--exclude {}: no host can have the node name {}: {}",
+                                           python_repr(nodes), python_repr(name),
+                                           why_not_plain(name)));
     }
     if (!site_nodes.contains(name)) unknown.push_back(name);
   }
   if (!unknown.empty()) {
     throw std::runtime_error(fmt::format(
-        "--exclude '{}': {} {} not a node of the site ({}: none of its hosts or groups); nothing "
-        "would be left out",
-        nodes, NodeSet::from_names(unknown).fold(), unknown.size() == 1 ? "is" : "are",
+        "--exclude {}: {} {} not a node of the site ({}: none of its hosts, groups or checks) "
+        "nor of the runbook; nothing would be left out",
+        python_repr(nodes), NodeSet::from_names(unknown).fold(), unknown.size() == 1 ? "is" : "are",
         site.file.string()));
   }
 }

@@ -127,6 +127,9 @@ check "an --exclude of a name with a space is refused (rc $rc: $out)" test "$rc"
 check "  saying why" grep -q "no host can have the node name 'a1 a2': it holds a space" <<<"$out"
 out=$("$gl" runbook plan dyn --exclude a9 2>&1); rc=$?
 check "plan refuses it as exec does (rc $rc: $out)" grep -q "a9 is not a node of the site" <<<"$out"
+# A node the runbook itself names (st's fallback a9) is known to it.
+out=$("$gl" runbook plan st --exclude a9 2>&1); rc=$?
+check "a node named only by the runbook is excluded from it (rc $rc: $out)" grep -q "excluding a9 from every step and gate" <<<"$out"
 check "  no run left behind" test "$(ls "$dir/runs" | grep -c '^ex-')" -eq 1
 
 # 3. the start list: the site's fallback alone, an earlier run's with --from-run.

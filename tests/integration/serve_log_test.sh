@@ -60,11 +60,13 @@ out=$("$gl" -c "$work/site.yaml" runbook exec short --yes </dev/null 2>&1); rc=$
 check "serve executed the run (rc $rc: $out)" test "$rc" -eq 0
 run=$(ls "$work/runs" | grep '^short-')
 "$gl" -c "$work/site.yaml" runbook attach short-nosuch </dev/null >/dev/null 2>&1
-# A request naming a runbook with a NUL and an ESC, and a line too long:
-# each refused and logged once, the control bytes escaped.
+# A request naming a runbook with an ESC, one with a NUL (refused by the
+# protocol: a name cut there names another), and a line too long: each
+# refused and logged once, the control bytes escaped.
 python3 - "${GREENLIGHT_CONTROL_SOCKET:?}" <<'PY'
 import socket, sys
-for payload in [b'{"request":"exec","runbook":"a\\u0000b\\u001b[31m"}\n', b"x" * 300000 + b"\n"]:
+for payload in [b'{"request":"exec","runbook":"a\\u001b[31m"}\n',
+                b'{"request":"exec","runbook":"a\\u0000b"}\n', b"x" * 300000 + b"\n"]:
     s = socket.socket(socket.AF_UNIX)
     s.connect(sys.argv[1])
     s.settimeout(3)
@@ -92,10 +94,12 @@ check "the refused attach: once, a warning with why" \
   test "$(count 'warning control: attach run short-nosuch from uid 0 \(root\) pid [0-9]+: refused: .*')" -eq 1
 check "the line too long: once, a warning with who" \
   test "$(count 'warning control: a request from uid 0 \(root\) pid [0-9]+: refused: line longer than 262144 bytes')" -eq 1
-check "the NUL and the ESC of a request are escaped in the log" \
-  test "$(grep -c 'control: exec a\\x00b\\x1b\[31m from' "$work/serve.log")" -eq 1
+check "the ESC of a request is escaped in the log" \
+  test "$(grep -c 'control: exec a\\x1b\[31m from' "$work/serve.log")" -eq 1
+check "a NUL in a request: refused by the protocol, once, a warning with who" \
+  test "$(count 'warning control: a malformed request from uid 0 \(root\) pid [0-9]+: refused: bad request: exec: "runbook" holds a NUL byte .*')" -eq 1
 check "no raw control byte in the log" bash -c '! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' _ "$work/serve.log"
-check "no other control line" test "$(grep -c ' control: ' "$work/serve.log")" -eq 4
+check "no other control line" test "$(grep -c ' control: ' "$work/serve.log")" -eq 5
 records=0 missing=""
 # (fields split on a separator that is not a blank: empty fields stay)
 while IFS=$'\037' read -r _ _ event phase step detail _; do

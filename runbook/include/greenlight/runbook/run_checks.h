@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -118,13 +119,15 @@ std::map<std::string, std::string> saved_groups_of(const RunStore& store, const 
 
 /// `--exclude NODES`: throws std::runtime_error saying why when `nodes` is
 /// not a node set of the site ("self" allowed), or names a node that is not
-/// plain (node_name.h) or that the site does not know (none of its hosts,
-/// of its groups, of its checks' node sets that resolve without the checks
-/// running: `vms: a[1-2]`, not @vm:running): a typo, or "bn1 bn2"
-/// read as one name as ClusterShell reads it, would leave out nothing while
-/// the operator believes it left out); empty is fine (none). The one check
-/// of an exclusion: exec, plan and the control socket's exclude call it.
+/// plain (node_name.h) or that neither the site nor `books` know: none of
+/// the site's hosts, groups and checks' node sets, none of the books'
+/// steps' `on`, `exclude` and `fallback` and gates' node set overrides
+/// (`vms: web7`; `books`: the runbook run, or all when it is not known),
+/// as they resolve before anything runs (@vm:running is not read): a typo,
+/// or "bn1 bn2" read as one name as ClusterShell reads it, would leave out
+/// nothing while the operator believes it left out. Empty is fine (none).
+/// The one check of an exclusion: exec, plan and the control socket call it.
 void check_exclusion(const config::Site& site, const GroupResolver& groups,
-                     const std::string& nodes);
+                     const std::string& nodes, std::span<const Runbook> books = {});
 
 }  // namespace greenlight::runbook
