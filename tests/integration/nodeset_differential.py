@@ -314,6 +314,36 @@ def run(program, args, stdin=""):
     return proc.stdout.decode("utf-8", "replace"), proc.returncode
 
 
+def digit_table_failures(greenlight):
+    """Every run of decimal digits outside ASCII (str.isdecimal(), as
+    ClusterShell's \\d and int() read them) is refused at both its ends, and
+    the characters around each run are kept as name bytes, as ClusterShell
+    keeps them. ClusterShell reads such a digit as the ASCII one."""
+    runs = []
+    for cp in range(0x80, 0x110000):
+        if chr(cp).isdecimal():
+            if runs and runs[-1][1] == cp - 1:
+                runs[-1][1] = cp
+            else:
+                runs.append([cp, cp])
+    failures = []
+    for first, last in runs:
+        for cp in (first, last):
+            name = "n" + chr(cp)
+            out, code = run(greenlight, ["-f", name])
+            if code == 0 or clustershell(["-f", name]) != ("n%d\n" % int(chr(cp)), 0):
+                failures.append((["-f", name], ("refused", 1), (out, code)))
+        for cp in (first - 1, last + 1):
+            if chr(cp).isdecimal() or chr(cp).isspace() or not chr(cp).isprintable():
+                continue
+            name = "n" + chr(cp)
+            expected = clustershell(["-f", name])
+            got = run(greenlight, ["-f", name])
+            if expected != got:
+                failures.append((["-f", name], expected, got))
+    return runs, failures
+
+
 def main():
     greenlight = [sys.argv[1], "nodeset"]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
@@ -351,6 +381,10 @@ def main():
         if expected != got:
             failures.append((args + ["<stdin>", text[:60]], expected, got))
         cases.append(args)
+    runs, digit_failures = digit_table_failures(greenlight)
+    failures += digit_failures
+    print("digits outside ASCII: %d runs, both ends refused, neighbours kept: %d differences"
+          % (len(runs), len(digit_failures)))
     # The in-process harness must say what the real program says.
     harness_mismatch = []
     for args in GOLDEN + cases[len(GOLDEN):len(GOLDEN) + 150]:

@@ -110,6 +110,39 @@ TEST_CASE("a node set reads its blanks as ClusterShell does, and refuses a NUL b
   CHECK(NodeSet::parse("dn[\x1e-3]-i").fold() == "dn-3-i");
 }
 
+TEST_CASE("a digit outside ASCII is refused where ClusterShell reads it as an ASCII one") {
+  // fuzz_nodeset's differential: ClusterShell matches digits with \d and
+  // reads them with int(), so "top[1-3]\u07c4op2" (NKo digit four) was
+  // top[1-3]4op2 to it and a name of its own bytes here.
+  using greenlight::NodeSet;
+  using greenlight::NodeSetParseError;
+  using greenlight::RangeSet;
+  const auto refusal = [](const std::string& text) -> std::pair<std::size_t, std::string> {
+    try {
+      (void)NodeSet::parse(text);
+    } catch (const NodeSetParseError& error) {
+      return {error.position(), error.what()};
+    }
+    FAIL("accepted " << text);
+    return {};
+  };
+  const auto [at, message] = refusal("top[1-3]\xdf\x84op2");
+  CHECK(at == 8);
+  CHECK(message ==
+        "a digit outside ASCII, U+07C4 \"\xdf\x84\" (ClusterShell reads it as 4): node names "
+        "take the ASCII digits 0-9");
+  CHECK(refusal("n\xd9\xa1").first == 1);                // U+0661, the first of a run
+  CHECK(refusal("n[1-2],x\xef\xbc\x99").first == 8);     // U+FF19, the last
+  CHECK(refusal("m\xf0\x9d\x9f\xbf").first == 1);        // U+1D7FF, four bytes
+  CHECK_THROWS_WITH(RangeSet::parse("\xd9\xa1-\xd9\xa3"), Catch::Contains("U+0661"));
+  CHECK_THROWS_AS(NodeSet::from_names({"n1", "n\xd9\xa2"}), NodeSetParseError);
+  // Letters and blanks past ASCII, digits' neighbours, stay bytes of a name.
+  CHECK(NodeSet::parse("n\xd9\x9f").fold() == "n\xd9\x9f");    // U+065F, before the run
+  CHECK(NodeSet::parse("n\xd9\xaa").fold() == "n\xd9\xaa");    // U+066A, after it
+  CHECK(NodeSet::from_names({"n\xc3\xa9" "1", "n\xc3\xa9" "2"}).fold() == "n\xc3\xa9[1-2]");
+  CHECK(NodeSet::parse("n1\xc2").fold() == "n1\xc2");  // a lone lead byte is no character
+}
+
 TEST_CASE("a range ClusterShell refuses as too large is refused here too") {
   // fuzz_nodeset's differential: "n[1-100000]99999" is the range
   // 199999-10000099999/100000, whose span ClusterShell refuses (its

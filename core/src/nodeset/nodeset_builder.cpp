@@ -14,15 +14,16 @@ namespace greenlight {
 namespace {
 
 constexpr std::uint8_t kDigit = 1;
-// '%' and blanks, Python's (python_space.h): the ASCII ones and the first
-// byte of a Unicode one's UTF-8, which the parser strips or keeps.
+// '%', the ASCII blanks of Python (python_space.h) and any byte past ASCII
+// (a Unicode blank the parser strips or keeps, a digit outside ASCII it
+// refuses): names holding one go through the parser.
 constexpr std::uint8_t kParserOnly = 2;
 constexpr auto kNameChars = [] {
   std::array<std::uint8_t, 256> classes{};
   for (unsigned char c = '0'; c <= '9'; ++c) classes[c] = kDigit;
-  for (const unsigned char c : {'%', ' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e',
-                                '\x1f', '\xc2', '\xe1', '\xe2', '\xe3'})
+  for (const unsigned char c : {'%', ' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f'})
     classes[c] = kParserOnly;
+  for (unsigned c = 0x80; c <= 0xff; ++c) classes[c] = kParserOnly;
   return classes;
 }();
 

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <fnmatch.h>
 
+#include <cstdint>
 #include <set>
 
 #include "greenlight/core/node_name.h"
+#include "greenlight/core/python_digit.h"
 #include "greenlight/core/python_space.h"
 
 namespace greenlight::detail {
@@ -287,15 +289,31 @@ std::string escape(std::string_view text) {
   return out;
 }
 
+// ClusterShell matches digits with \d and reads them with int(): "n\u0661"
+// is n1 to it. A name that means another machine to the tool beside is
+// refused, as is a NUL byte.
+void refuse_ambiguous_bytes(std::string_view text) {
+  if (const auto at = text.find('\0'); at != std::string_view::npos)
+    throw NodeSetParseError("a node set cannot hold a NUL byte", std::string(text), at);
+  if (const auto digit = find_non_ascii_digit(text)) {
+    throw NodeSetParseError(
+        fmt::format("a digit outside ASCII, U+{:04X} \"{}\" (ClusterShell reads it as {}): "
+                    "node names take the ASCII digits 0-9",
+                    static_cast<std::uint32_t>(digit->code_point),
+                    text.substr(digit->offset, digit->length), digit->value),
+        std::string(text), digit->offset);
+  }
+}
+
 }  // namespace
 
 NodeSet::Impl NodeSetParser::parse(std::string_view text) {
-  if (const auto at = text.find('\0'); at != std::string_view::npos)
-    throw NodeSetParseError("a node set cannot hold a NUL byte", std::string(text), at);
+  refuse_ambiguous_bytes(text);
   return parse_string(text, text, std::nullopt, 0);
 }
 
 NodeSet::Impl NodeSetParser::parse_single(std::string_view name) {
+  refuse_ambiguous_bytes(name);
   const std::string escaped = escape(name);
   std::string pattern;
   std::vector<RangeSet> sets;

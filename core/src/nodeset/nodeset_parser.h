@@ -23,9 +23,12 @@ class NodeSetParser {
   /// RangeSetParseError (wrapped as NodeSetParseError) or GroupResolutionError.
   /// A NUL byte is refused at its offset: fnmatch(3) and every C string
   /// end there, ClusterShell reads on, so such a set has no one meaning.
+  /// So is a decimal digit outside ASCII (python_digit.h), which
+  /// ClusterShell reads as the ASCII digit of the same value.
   NodeSet::Impl parse(std::string_view text);
 
-  /// One node name: no brackets, no operators, no groups.
+  /// One node name: no brackets, no operators, no groups. Refuses a NUL
+  /// and a digit outside ASCII as parse() does.
   NodeSet::Impl parse_single(std::string_view name);
 
  private:

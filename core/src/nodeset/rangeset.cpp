@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 
+#include "greenlight/core/python_digit.h"
 #include "greenlight/core/python_space.h"
 #include "run_list.h"
 
@@ -181,6 +183,16 @@ void RangeSet::add_range(std::int64_t first, std::int64_t last, std::int64_t ste
 }
 
 RangeSet RangeSet::parse(std::string_view text) {
+  // ClusterShell's int() reads "\u0661-\u0663" as 1-3; refused here, as
+  // the node set parser refuses such a digit (python_digit.h).
+  if (const auto digit = find_non_ascii_digit(text)) {
+    throw RangeSetParseError(
+        std::string(text),
+        fmt::format("a digit outside ASCII, U+{:04X} \"{}\" (ClusterShell reads it as {}): "
+                    "indexes take the ASCII digits 0-9",
+                    static_cast<std::uint32_t>(digit->code_point),
+                    text.substr(digit->offset, digit->length), digit->value));
+  }
   RangeSet set;
   std::size_t pos = 0;
   for (;;) {
