@@ -151,6 +151,11 @@ class FleetCheck : public Check {
   std::vector<Command> commands() const override {
     return {with_program(fleet_list_units_argv(), program_)};
   }
+  // One fleetctl listing: a gate reads the units four times a second, so
+  // that the run goes on within a second of the last VM stopping or running.
+  std::optional<std::chrono::milliseconds> gate_interval() const override {
+    return std::chrono::milliseconds(250);
+  }
   CheckResult judge(const std::vector<RunResult>& results) const override {
     if (auto failed = not_judgeable(results.at(0))) return *failed;
     auto units = parse_fleet_units(results[0].out);

@@ -135,6 +135,19 @@ TEST_CASE("ocean power gates: chassis off from every BMC and silent addresses, f
   CHECK(up.message == "6 nodes powered on: top2, top3, worker01, worker02, worker03, worker04");
 }
 
+TEST_CASE("ocean fleet and power gates read four times a second, heal info its own pace") {
+  Ocean ocean;
+  ocean.for_run("shutdown", "all-vms-stopped", {{"vms_at_shutdown", "admin[1-2]"}});
+  for (const auto& [phase, name] : {std::pair{"shutdown", "all-vms-stopped"},
+                                    {"shutdown", "islet-workers-down"},
+                                    {"startup", "dns-vms-running"}}) {
+    INFO(phase << " " << name);
+    const auto& gate = ocean.gate(phase, name);
+    REQUIRE_FALSE(gate.checks.empty());
+    CHECK(ocean.build(gate.checks.at(0))->gate_interval() == std::chrono::milliseconds(250));
+  }
+}
+
 TEST_CASE("ocean volumes-healed: the summary, at most every 10 s, for hours") {
   Ocean ocean;
   const auto& gate = ocean.gate("startup", "volumes-healed");
