@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -72,10 +74,17 @@ std::vector<std::string> shell_words(const std::string& words) {
   char dash_c[] = "-c";
   char* argv[] = {sh, dash_c, const_cast<char*>(script.c_str()), nullptr};
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, sh, &actions, nullptr, argv, environ);
+  // A spawn refused for want of resources (EAGAIN, ENOMEM) is tried again:
+  // the property is about the words, not about the machine's load.
+  int spawned = 0;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    spawned = posix_spawn(&pid, sh, &actions, nullptr, argv, environ);
+    if (spawned != EAGAIN && spawned != ENOMEM && spawned != EINTR) break;
+    ::usleep(50'000);
+  }
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
-  if (spawned != 0) fail("cannot start /bin/sh", "");
+  if (spawned != 0) fail("cannot start /bin/sh", std::strerror(spawned));
   std::string output;
   char buffer[65536];
   for (;;) {
