@@ -14,6 +14,7 @@
 #include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/error_text.h"
+#include "greenlight/core/python_space.h"
 #include "greenlight/runbook/plan.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
@@ -104,8 +105,18 @@ std::variant<RunbookWords, int> parse(const std::vector<std::string>& args) {
       command->add_flag("-d,--detach", a.detach, "return once greenlight serve took the run");
     }
     if (name == "exec" || name == "resume" || name == "plan")
-      command->add_option("-x,--exclude", a.exclude,
-                          "NODES removed from every step and gate of the run (journaled)");
+      command
+          ->add_option("-x,--exclude", a.exclude,
+                       "NODES removed from every step and gate of the run (journaled)")
+          // An empty value (an unset shell variable) would exclude nothing.
+          ->check(
+              [](const std::string& value) -> std::string {
+                return python_strip(value).empty()
+                           ? "an empty node set excludes no node; name the nodes, or leave "
+                             "--exclude out"
+                           : std::string();
+              },
+              "NODES");
     if (name == "exec" || name == "plan")
       command->add_option("--from-run", a.from_run,
                           "RUN whose saved groups (@run:NAME) this run starts with");
@@ -138,7 +149,13 @@ int runbook_plan(const config::Site& site, const runbook::Runbook& book,
                  const RunbookArguments& arguments) {
   runbook::PlanOptions options;
   options.exclude = arguments.exclude;
+  std::shared_ptr<GroupResolver> live;
   try {
+    if (!arguments.exclude.empty()) {
+      // As exec reads --exclude when the run starts: dynamic groups now.
+      live = runbook_groups(site);
+      options.exclusion_groups = live.get();
+    }
     if (!arguments.from_run.empty()) {
       const runbook::RunStore store(runs_directory(site, arguments.runs));
       options.run_groups = runbook::saved_groups_of(store, arguments.from_run);

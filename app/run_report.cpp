@@ -14,16 +14,6 @@ namespace {
 
 using runbook::JournalEvent;
 
-bool waiting_for_boot(const std::vector<runbook::JournalRecord>& records) {
-  for (auto r = records.rbegin(); r != records.rend(); ++r) {
-    if (r->event == JournalEvent::kSelfPoweroff) return true;
-    if (r->event == JournalEvent::kStepStarted || r->event == JournalEvent::kStepFinished ||
-        r->event == JournalEvent::kStepFailed)
-      return false;
-  }
-  return false;
-}
-
 const runbook::Runbook* book_named(const std::vector<runbook::Runbook>& books,
                                    const std::string& name) {
   for (const auto& book : books) {
@@ -143,24 +133,10 @@ std::vector<PhaseReport> phases_of(const std::filesystem::path& run_directory,
 
 }  // namespace
 
-std::string describe(const RunCondition& condition) {
-  if (condition.state == "executing")
-    return fmt::format("executing (process {})", condition.process);
-  if (condition.state == "powered_off") return "powered off (resume once this host is up)";
-  if (condition.state == "interrupted") return "interrupted (resume to continue)";
-  return condition.state;
-}
-
-RunCondition condition_of(const runbook::RunStore& store, const std::string& run,
-                          const std::vector<runbook::JournalRecord>& records,
-                          const runbook::RunState& state) {
-  if (state.finished) return {"finished", 0};
-  if (state.aborted) return {"aborted", 0};
-  if (const int pid = runbook::RunLock::holder(store.directory(run)); pid != 0)
-    return {"executing", pid};
-  if (waiting_for_boot(records)) return {"powered_off", 0};
-  if (state.paused) return {"paused", 0};
-  return {"interrupted", 0};
+runbook::RunStanding condition_of(const runbook::RunStore& store, const std::string& run,
+                                  const std::vector<runbook::JournalRecord>& records,
+                                  const runbook::RunState& state) {
+  return runbook::standing_of(records, state, runbook::RunLock::holder(store.directory(run)));
 }
 
 RunReport report_run(const runbook::RunStore& store, const std::string& run,
@@ -181,7 +157,8 @@ RunReport report_run(const runbook::RunStore& store, const std::string& run,
   if (state.aborted) report.abort_reason = state.abort_reason;
   report.waiting = waiting_of(store, run, records, state);
   report.exclusions = state.exclusions;
-  report.remedies = runbook::remedies_of(records, report.condition.state == "executing");
+  report.remedies = runbook::remedies_of(
+      records, report.condition.condition == runbook::RunCondition::kExecuting);
   for (const auto& record : records) {
     if (record.detail.find("(answered by ") != std::string::npos)
       report.answers.push_back({record.unix_ms, record.phase, record.step, record.detail});

@@ -10,21 +10,12 @@
 #include <vector>
 
 #include "greenlight/runbook/journal.h"
+#include "greenlight/runbook/run_condition.h"
 #include "greenlight/runbook/run_snapshot.h"
 #include "greenlight/runbook/run_store.h"
 #include "greenlight/runbook/runbook.h"
 
 namespace greenlight::app {
-
-/// Where a run stands as its journal and lock tell.
-struct RunCondition {
-  /// finished, aborted, executing, powered_off, paused or interrupted.
-  std::string state;
-  int process = 0;  ///< executing: the process holding the run's lock
-};
-
-/// "finished", "executing (process 42)", "paused": the condition in words.
-std::string describe(const RunCondition& condition);
 
 /// What a run executed by a process waits on now (or waited on when its
 /// process ended).
@@ -76,7 +67,7 @@ struct RunReport {
   std::string run;
   std::string runbook;
   std::string journal;  ///< the journal's path
-  RunCondition condition;
+  runbook::RunStanding condition;
   std::optional<std::int64_t> started_ms;  ///< the first record
   std::optional<std::int64_t> last_ms;     ///< the last record
   std::string last_event;
@@ -97,15 +88,16 @@ struct RunReport {
 struct RunListing {
   std::string run;
   std::string runbook;
-  RunCondition condition;
+  runbook::RunStanding condition;
   std::string current_phase;  ///< started, not finished; empty when none
   std::string damaged;        ///< why its journal cannot be read; empty when it can
 };
 
-/// A run's condition from its records and state. Reads the run's lock.
-RunCondition condition_of(const runbook::RunStore& store, const std::string& run,
-                          const std::vector<runbook::JournalRecord>& records,
-                          const runbook::RunState& state);
+/// A run's condition from its records and state (runbook::standing_of).
+/// Reads the run's lock.
+runbook::RunStanding condition_of(const runbook::RunStore& store, const std::string& run,
+                                  const std::vector<runbook::JournalRecord>& records,
+                                  const runbook::RunState& state);
 
 /// Reads run `run` of `store` (which must exist). Throws JournalError when its
 /// journal is damaged.

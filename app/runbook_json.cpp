@@ -7,9 +7,11 @@ namespace {
 
 double seconds(std::chrono::milliseconds duration) { return milliseconds_in_seconds(duration); }
 
-// Words of the text output as JSON enumerations: "not run" -> "not_run".
+// Words of the text output as JSON enumerations: "not run" -> "not_run",
+// "powered-off" -> "powered_off".
 std::string enum_word(std::string word) {
   std::replace(word.begin(), word.end(), ' ', '_');
+  std::replace(word.begin(), word.end(), '-', '_');
   return word;
 }
 
@@ -183,7 +185,7 @@ JsonDocument runs_json(const std::string& runs, const std::vector<RunListing>& l
              return JsonDocument{
                  {"run", entry.run},
                  {"runbook", entry.runbook},
-                 {"state", damaged ? "damaged" : entry.condition.state},
+                 {"state", damaged ? "damaged" : enum_word(to_string(entry.condition.condition))},
                  {"process",
                   entry.condition.process ? JsonDocument(entry.condition.process) : JsonDocument()},
                  {"current_phase", entry.current_phase},
@@ -210,7 +212,7 @@ JsonDocument run_json(const RunReport& report) {
   return {{"run", report.run},
           {"runbook", report.runbook},
           {"journal", report.journal},
-          {"state", report.condition.state},
+          {"state", enum_word(to_string(report.condition.condition))},
           {"process",
            report.condition.process ? JsonDocument(report.condition.process) : JsonDocument()},
           {"started", time_or_null(report.started_ms)},

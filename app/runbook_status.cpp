@@ -53,7 +53,7 @@ std::string waiting_line(const RunReport& report) {
 
 void print_run(const RunReport& report) {
   std::cout << fmt::format("run {}  runbook {}  {}\n  journal {}\n", report.run, report.runbook,
-                           describe(report.condition), report.journal);
+                           runbook::describe(report.condition), report.journal);
   if (report.started_ms) {
     std::cout << fmt::format("  started {}, last record {} ({})\n", utc_time(*report.started_ms),
                              utc_time(*report.last_ms), report.last_event);
@@ -183,7 +183,7 @@ int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>
       std::cout << fmt::format("{:<34} {:<10} damaged: {}\n", entry.run, "?", entry.damaged);
     } else {
       std::cout << fmt::format("{:<34} {:<10} {:<44} {}\n", entry.run, entry.runbook,
-                               describe(entry.condition), entry.current_phase);
+                               runbook::describe(entry.condition), entry.current_phase);
     }
   }
   return code;

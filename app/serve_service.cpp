@@ -17,7 +17,7 @@ namespace {
 std::string next_command(const runbook::UnfinishedRun& run) {
   // At serve's start, an executing run is in a process of its own: its
   // terminal follows it, attach does not.
-  if (run.state == "executing")
+  if (run.pid != 0)
     return runbook::holder_advice(run.run, runbook::lock_holder(run.pid));
   return fmt::format(
       "not resumed by serve: greenlight runbook status {}, then greenlight runbook "
@@ -39,12 +39,14 @@ UnfinishedRunsReport unfinished_runs_report(const config::Site& site) {
     const auto runs = runbook::unfinished_runs(runbook::RunStore(runs_directory(site, "")), "");
     for (const auto& run : runs) {
       report.lines.push_back(
-          fmt::format("run {} is {}: {}", run.run, run.state, next_command(run)));
+          fmt::format("run {} is {}: {}", run.run, runbook::describe(run.standing),
+                      next_command(run)));
     }
     report.status =
         runs.empty()
             ? "no unfinished run"
-            : fmt::format("run {} is {}{}", runs.front().run, runs.front().state,
+            : fmt::format("run {} is {}{}", runs.front().run,
+                          runbook::describe(runs.front().standing),
                           runs.size() > 1 ? fmt::format(" ({} more unfinished)", runs.size() - 1)
                                           : std::string());
   } catch (const std::exception& error) {

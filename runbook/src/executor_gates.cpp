@@ -46,9 +46,18 @@ void Executor::Impl::wait_gate(const Phase& phase, const std::string& name, bool
   if (gate_passed(phase.name, name)) return next_item();
   const Gate* gate = ctx_.book.gate(name);
   if (options_.dry_run) {
+    // The checks as this run would wait on them: its exclusions and the
+    // dynamic groups of now in their node sets, as plan shows them.
     std::string checks;
     if (gate != nullptr) {
-      for (const auto& c : gate->checks) checks += (checks.empty() ? "" : ", ") + gate_check_key(c);
+      try {
+        refresh_groups();
+        for (const auto& c : resolved_gate(*gate).checks)
+          checks += (checks.empty() ? "" : ", ") + gate_check_key(c);
+      } catch (const std::exception& error) {
+        checks = fmt::format("its checks, but their node sets do not resolve now: {}",
+                             error.what());
+      }
     }
     report(fmt::format("  gate {}: would wait for {}", name, checks));
     append(JournalEvent::kGateGreen, phase.name, name, "dry run");

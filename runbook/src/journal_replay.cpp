@@ -111,12 +111,15 @@ RunState replay(const std::vector<JournalRecord>& records) {
         break;
       case JournalEvent::kStepStarted:
         state.steps[r.phase][step] = StepState::kStarted;
+        state.self_poweroff_pending = false;
         break;
       case JournalEvent::kStepFinished:
         state.steps[r.phase][step] = StepState::kFinished;
+        state.self_poweroff_pending = false;  // a dry run's, or a host that stayed up
         break;
       case JournalEvent::kStepFailed:
         state.steps[r.phase][step] = StepState::kFailed;
+        state.self_poweroff_pending = false;  // the poweroff command failed
         break;
       case JournalEvent::kStepSkipped:
         state.steps[r.phase][step] = StepState::kSkipped;

@@ -128,8 +128,10 @@ Plan plan_runbook(const Runbook& book, const config::Site& site, const PlanOptio
   plan.from_run = options.from_run;
   plan.run_groups = options.run_groups;
   if (!options.exclude.empty()) {
-    check_exclusion(site, groups, options.exclude, {&book, 1});  // as exec refuses it
-    plan.excluded = NodeSet::parse(site.with_self_named(options.exclude), &groups);
+    // Read as exec reads it when the run starts, with the same refusals.
+    const GroupResolver& live = options.exclusion_groups ? *options.exclusion_groups : groups;
+    check_exclusion(site, live, options.exclude, {&book, 1});
+    plan.excluded = NodeSet::parse(site.with_self_named(options.exclude), &live);
   }
   const NodeSet* without = plan.excluded ? &*plan.excluded : nullptr;
   // The @run: groups this run has at each step: --from-run's, then those

@@ -82,33 +82,27 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
   for (const auto& entry : std::filesystem::directory_iterator(store.root(), ec)) {
     if (!entry.is_directory()) continue;
     const std::string run = entry.path().filename().string();
-    UnfinishedRun unfinished{run, RunLock::holder(entry.path()), "", "",
+    const int holder = RunLock::holder(entry.path());
+    UnfinishedRun unfinished{run, holder, "", {},
                              std::filesystem::exists(entry.path() / kConcurrentMark)};
     try {
       std::error_code missing;
       const auto records = std::filesystem::exists(store.journal(run), missing)
                                ? read_journal(store.journal(run))
                                : std::vector<JournalRecord>{};
-      if (records.empty()) {
-        // Created, its executor not started yet (or never): named after its runbook.
-        const std::string made_for = RunStore::runbook_of(run);
-        if (made_for.empty() || (!name.empty() && made_for != name)) continue;
-        unfinished.state = "starting";
-      } else {
-        const RunState state = replay(records);
-        if ((!name.empty() && state.runbook != name) || state.finished || state.aborted) continue;
-        unfinished.state = state.self_poweroff_pending ? "powered off"
-                           : state.paused              ? "paused"
-                                                       : "interrupted";
-      }
+      const RunState state = replay(records);
+      // Created, its executor not started yet (or never): named after its runbook.
+      const std::string of = records.empty() ? RunStore::runbook_of(run) : state.runbook;
+      if ((records.empty() && of.empty()) || (!name.empty() && of != name) || state.finished ||
+          state.aborted)
+        continue;
+      unfinished.standing = standing_of(records, state, holder);
     } catch (const std::exception& error) {
       if (!name.empty() && run.rfind(name + "-", 0) != 0) continue;
-      unfinished.state = fmt::format("damaged: {}", error.what());
+      unfinished.standing = holder != 0 ? RunStanding{RunCondition::kExecuting, holder, {}}
+                                        : RunStanding{RunCondition::kDamaged, 0, error.what()};
     }
-    if (unfinished.pid != 0) {
-      unfinished.state = "executing";
-      unfinished.user = unfinished.pid > 0 ? lock_holder(unfinished.pid).user : "?";
-    }
+    if (holder != 0) unfinished.user = holder > 0 ? lock_holder(holder).user : "?";
     out.push_back(std::move(unfinished));
   }
   std::sort(out.begin(), out.end(),
@@ -131,8 +125,10 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
     std::string names;
     std::string advice;
     for (const auto& other : others) {
-      names += fmt::format("\n  {}: {}", other.run, other.state);
-      if (other.pid != 0) names += fmt::format(" (process {}, user {})", other.pid, other.user);
+      names += fmt::format("\n  {}: {}", other.run,
+                           other.pid != 0 ? fmt::format("executing (process {}, user {})",
+                                                        other.pid, other.user)
+                                          : describe(other.standing));
       // What to do depends on who holds it: serve is followed with attach;
       // a process of its own only from its terminal (attach, resume and
       // abort refuse it); a run nobody executes is resumed or aborted.

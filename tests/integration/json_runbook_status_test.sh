@@ -15,7 +15,7 @@ check "runs: valid greenlight/runbook-runs/v1, rc 0 (rc $rc: $(head -c 300 "$dir
   json_valid runbook-runs "$dir/runs.json"
 check "runs: both, with their runbooks and states" \
   test "$(json_value "$dir/runs.json" 'sorted((r["runbook"], r["state"], r["current_phase"]) for r in d["runs"])')" = \
-  "[('done', 'finished', ''), ('failing', 'paused', 'only')]"
+  "[('done', 'done', ''), ('failing', 'paused', 'only')]"
 check "runs: the directory" test "$(json_value "$dir/runs.json" 'd["runs_directory"]')" = "$dir/runs"
 
 "$gl" runbook status "$done_run" -o json >"$dir/done.json"
@@ -23,7 +23,7 @@ check "finished run: valid greenlight/runbook-run/v1 ($(head -c 300 "$dir/done.j
   json_valid runbook-run "$dir/done.json"
 check "finished run: its state, nothing paused or waiting" \
   test "$(json_value "$dir/done.json" 'd["run"], d["state"], d["paused"], d["waiting"], d["last_event"]')" = \
-  "('$done_run', 'finished', None, None, 'run-finished')"
+  "('$done_run', 'done', None, None, 'run-finished')"
 check "finished run: the phase skipped by --from, the other done" \
   test "$(json_value "$dir/done.json" '[(p["name"], p["title"], p["state"]) for p in d["phases"]]')" = \
   "[('first', 'skipped by --from', 'skipped'), ('second', 'the last', 'done')]"

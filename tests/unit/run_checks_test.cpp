@@ -111,7 +111,7 @@ TEST_CASE("exec: one run at a time, whatever its runbook, the refusal names the 
     auto lock = RunLock::acquire(store.directory(first.id));
     const auto held = unfinished_runs(store, "restart");
     REQUIRE(held.size() == 1);
-    CHECK(held[0].state == "executing");
+    CHECK(held[0].standing.condition == RunCondition::kExecuting);
     CHECK(held[0].pid == ::getpid());
     CHECK_FALSE(held[0].user.empty());
     const std::string refusal = create_run(store, all[0]).refusal;
@@ -170,7 +170,8 @@ TEST_CASE("exec: a damaged journal of the runbook's run holds it, named with the
   }
   const auto held = unfinished_runs(store, "restart");
   REQUIRE(held.size() == 1);
-  CHECK_THAT(held[0].state, Catch::StartsWith("damaged: "));
+  CHECK(held[0].standing.condition == RunCondition::kDamaged);
+  CHECK_THAT(describe(held[0].standing), Catch::StartsWith("damaged: "));
 }
 
 TEST_CASE("resume refuses a runbook edited since the run started, showing what changed") {

@@ -213,7 +213,9 @@ struct RunState {
   /// Steps recorded as started and never finished: they may or may not have
   /// run, so they are never re-run without the operator (unless idempotent).
   std::vector<std::pair<std::string, int>> interrupted_steps;
-  bool self_poweroff_pending = false;  ///< the host went down on purpose
+  /// The host went down on purpose: a self-poweroff record with no step
+  /// record or resume after it.
+  bool self_poweroff_pending = false;
   /// Node sets excluded from the run (`--exclude`), in order, with who
   /// excluded each.
   std::vector<std::pair<std::string, std::string>> exclusions;

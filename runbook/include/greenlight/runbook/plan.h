@@ -21,6 +21,11 @@ namespace greenlight::runbook {
 struct PlanOptions {
   /// --exclude NODES: removed from every step and gate, as exec does.
   std::string exclude;
+  /// The groups `exclude` is read with, as exec reads it when the run
+  /// starts (the site's and the dynamic sources', runbook_groups): a
+  /// dynamic group (@vm:dead) there is read now, not at each step. Null:
+  /// the site's groups only. Not owned; outlives plan_runbook().
+  const GroupResolver* exclusion_groups = nullptr;
   /// --from-run RUN: the @run: groups that run saved (saved_groups_of), which
   /// a new run started with --from-run RUN begins with; `from_run` names it.
   std::map<std::string, std::string> run_groups;

@@ -13,6 +13,7 @@
 #include "greenlight/core/group_source.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_store.h"
+#include "greenlight/runbook/run_condition.h"
 #include "greenlight/runbook/runbook.h"
 
 namespace greenlight::runbook {
@@ -49,7 +50,9 @@ struct UnfinishedRun {
   std::string run;
   int pid = 0;        ///< the process executing it; 0 when none
   std::string user;   ///< that process's user; empty when none
-  std::string state;  ///< "executing", "paused", "powered off", "interrupted", "damaged: WHY"
+  /// Executing, starting, paused, powered off, interrupted or damaged
+  /// (never done nor aborted); its process is `pid`.
+  RunStanding standing;
   bool concurrent = false;  ///< of a runbook with `concurrent_runs: true`
 };
 
