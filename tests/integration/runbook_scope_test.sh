@@ -131,6 +131,27 @@ check "plan refuses it as exec does (rc $rc: $out)" grep -q "a9 is not a node of
 out=$("$gl" runbook plan st --exclude a9 2>&1); rc=$?
 check "a node named only by the runbook is excluded from it (rc $rc: $out)" grep -q "excluding a9 from every step and gate" <<<"$out"
 check "  no run left behind" test "$(ls "$dir/runs" | grep -c '^ex-')" -eq 1
+# An empty --exclude (an unset shell variable) would exclude nothing.
+for sub in "exec ex --yes" "plan ex"; do
+  out=$("$gl" runbook $sub --exclude '' 2>&1 </dev/null); rc=$?
+  check "$sub --exclude '' is refused (rc $rc)" test "$rc" -eq 2
+  check "  saying why" grep -q -- "--exclude: an empty node set excludes no node" <<<"$out"
+done
+check "  no run left behind" test "$(ls "$dir/runs" | grep -c '^ex-')" -eq 1
+# A dynamic group in --exclude is read when the run starts: plan reads it
+# now as exec would, and the dry run shows it, in steps and gates alike.
+units "active	running" a1
+printf 'pcocc-vm-a2.service\tm1/10.1.0.1\tinactive\tdead\n' >>"$dir/units"
+out=$("$gl" runbook plan ex --exclude '@vm:dead' 2>&1); rc=$?
+check "plan --exclude @vm:dead reads fleet now, as exec does (rc $rc: $out)" \
+  grep -q "excluding a2 from every step and gate" <<<"$out"
+out=$("$gl" runbook exec ex --dry-run --exclude '@vm:dead' 2>&1 </dev/null); rc=$?
+check "exec --dry-run --exclude @vm:dead: the same (rc $rc: $out)" \
+  grep -q "excluded from every step and gate of this run: a2 " <<<"$out"
+units "active	running" a1 a2
+out=$("$gl" runbook exec dyn --dry-run --exclude a2 2>&1 </dev/null); rc=$?
+check "exec --dry-run: the gate as the run waits on it, a2 excluded (rc $rc: $out)" \
+  grep -q "gate acted-stopped: would wait for fleet{expect=stopped,vms=a1,no_other_active=pcocc-vm-,active_allowed=a2}" <<<"$out"
 
 # 3. the start list: the site's fallback alone, an earlier run's with --from-run.
 out=$("$gl" runbook plan st 2>&1)
