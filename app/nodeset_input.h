@@ -134,7 +134,12 @@ void compute_from_args(typename Ops::Set& set, const std::vector<std::string>& a
       return value == "-" ? read_stdin_set(ops) : parse_lines(value, ops);
     };
     if (arg == "-i" || arg == "--intersection") {
-      set = ops.intersection(std::move(set), operand(next()));
+      const std::string& value = next();
+      auto other = operand(value);
+      // process_stdin applies an operation only with a set that is not
+      // empty: `-i -` over an empty standard input changes nothing.
+      if (value == "-" && ops.empty(other)) continue;
+      set = ops.intersection(std::move(set), std::move(other));
     } else if (arg == "-x" || arg == "--exclude") {
       ops.difference(set, operand(next()));
     } else if (arg == "-X" || arg == "--xor") {

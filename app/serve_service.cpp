@@ -39,14 +39,14 @@ UnfinishedRunsReport unfinished_runs_report(const config::Site& site) {
     const auto runs = runbook::unfinished_runs(runbook::RunStore(runs_directory(site, "")), "");
     for (const auto& run : runs) {
       report.lines.push_back(
-          fmt::format("run {} is {}: {}", run.run, runbook::describe(run.standing),
+          fmt::format("run {} is {}: {}", run.run, runbook::name_of(run.standing),
                       next_command(run)));
     }
     report.status =
         runs.empty()
             ? "no unfinished run"
             : fmt::format("run {} is {}{}", runs.front().run,
-                          runbook::describe(runs.front().standing),
+                          runbook::name_of(runs.front().standing),
                           runs.size() > 1 ? fmt::format(" ({} more unfinished)", runs.size() - 1)
                                           : std::string());
   } catch (const std::exception& error) {

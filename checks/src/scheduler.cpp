@@ -82,6 +82,11 @@ void Scheduler::launch(State& state) {
               }
               state.latest = std::move(result);
               on_result_(state.entry.check->name(), *state.latest);
+              std::erase_if(listeners_, [](const auto& weak) { return weak.expired(); });
+              for (const auto& weak : std::vector(listeners_)) {
+                if (const auto listener = weak.lock()) (*listener)(state.entry.check->name());
+              }
+              if (!*alive) return;
               if (!running_) return;
               if (state.again) {
                 state.again = false;
@@ -95,6 +100,12 @@ void Scheduler::launch(State& state) {
               std::uniform_int_distribution<long long> spread(0, jitter > 0 ? jitter : 0);
               schedule(state, state.interval() + std::chrono::milliseconds(spread(random_)));
             });
+}
+
+std::shared_ptr<const Scheduler::Listener> Scheduler::listen(Listener listener) {
+  auto handle = std::make_shared<const Listener>(std::move(listener));
+  listeners_.push_back(handle);
+  return handle;
 }
 
 bool Scheduler::run_now(const std::string& name) {

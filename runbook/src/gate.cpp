@@ -211,6 +211,10 @@ void SchedulerResults::hurry(const std::string& key, std::optional<milliseconds>
 
 void SchedulerResults::run_now(const std::string& key) { scheduler_.run_now(key); }
 
+std::shared_ptr<const CheckResults::Listener> SchedulerResults::listen(Listener listener) {
+  return scheduler_.listen(std::move(listener));
+}
+
 std::string without_figures(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -313,6 +317,15 @@ void GateWait::start(Done done, Changed changed,
                           started_wall_ - evidence_since.value_or(started_wall_));
   last_signature_.clear();
   active_ = true;
+  // Each new result of one of the gate's checks is read as it comes: the
+  // reading is posted, so that it never runs inside the scheduler's
+  // handler (a green gate goes on to the next step from here).
+  listening_ = results_.listen([this, alive = alive_](const std::string& key) {
+    if (!*alive || !active_ || std::find(keys_.begin(), keys_.end(), key) == keys_.end()) return;
+    asio::post(io_, [this, alive] {
+      if (*alive && active_) evaluate();
+    });
+  });
   for (const auto& key : keys_) results_.hurry(key, options_.pace);
   evaluate();
 }
@@ -320,12 +333,13 @@ void GateWait::start(Done done, Changed changed,
 void GateWait::cancel() {
   if (!active_) return;
   active_ = false;
+  listening_.reset();
   timer_.cancel();
   for (const auto& key : keys_) results_.hurry(key, std::nullopt);
 }
 
-void GateWait::poll() {
-  timer_.expires_after(options_.poll);
+void GateWait::wake_at(std::chrono::steady_clock::time_point when) {
+  timer_.expires_at(when);
   timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
     if (ec || !*alive || !active_) return;
     evaluate();
@@ -336,6 +350,7 @@ void GateWait::evaluate() {
   const auto now = Clock::now();
   auto green_since = evidence_since_;  // of every check at once
   bool held = true;  // every green check green for its own hold
+  auto held_at = now;  // when the last of the holds ends, if all stay green
   bool green = true;
   bool any_red = false;
   std::string signature;
@@ -361,7 +376,9 @@ void GateWait::evaluate() {
       const auto since =
           std::max(evidence_since_, results_.green_since(keys_[i], evidence_since_).value_or(now));
       green_since = std::max(green_since, since);
-      held = held && now - since >= gate_.checks[i].stable_for.value_or(gate_.stable_for);
+      const auto hold = gate_.checks[i].stable_for.value_or(gate_.stable_for);
+      held = held && now - since >= hold;
+      held_at = std::max(held_at, since + hold);
     }
     green = green && check.state == GateCheckState::State::kGreen;
     any_red = any_red || check.state == GateCheckState::State::kRed;
@@ -387,7 +404,13 @@ void GateWait::evaluate() {
   } else if (status_.waited >= gate_.timeout) {
     finish(GateOutcome::kTimedOut);
   } else {
-    poll();
+    // Results wake the wait as they come; on its own it wakes only when
+    // something changes with time alone: the holds end, the settle time
+    // ends (its news is then told), the timeout.
+    auto next = waiting_since_ + gate_.timeout;
+    if (green) next = std::min(next, held_at);
+    if (settling) next = std::min(next, started_ + options_.settle);
+    wake_at(next);
   }
 }
 

@@ -128,7 +128,7 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
       names += fmt::format("\n  {}: {}", other.run,
                            other.pid != 0 ? fmt::format("executing (process {}, user {})",
                                                         other.pid, other.user)
-                                          : describe(other.standing));
+                                          : name_of(other.standing));
       // What to do depends on who holds it: serve is followed with attach;
       // a process of its own only from its terminal (attach, resume and
       // abort refuse it); a run nobody executes is resumed or aborted.

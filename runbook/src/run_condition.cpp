@@ -40,15 +40,10 @@ const char* to_string(RunCondition condition) {
   return "?";
 }
 
-std::string describe(const RunStanding& standing) {
+std::string name_of(const RunStanding& standing) {
   switch (standing.condition) {
-    case RunCondition::kExecuting:
-      return fmt::format("executing (process {})", standing.process);
     case RunCondition::kPoweredOff:
-      return fmt::format("{} (resume once this host is up)",
-                         describe(RunSnapshot::State::kPoweredOff));
-    case RunCondition::kInterrupted:
-      return "interrupted (resume to continue)";
+      return describe(RunSnapshot::State::kPoweredOff);
     case RunCondition::kDamaged:
       return "damaged: " + standing.damage;
     case RunCondition::kPaused:
@@ -58,9 +53,24 @@ std::string describe(const RunStanding& standing) {
     case RunCondition::kAborted:
       return describe(RunSnapshot::State::kAborted);
     case RunCondition::kStarting:
+    case RunCondition::kExecuting:
+    case RunCondition::kInterrupted:
       break;
   }
   return to_string(standing.condition);
+}
+
+std::string describe(const RunStanding& standing) {
+  switch (standing.condition) {
+    case RunCondition::kExecuting:
+      return fmt::format("executing (process {})", standing.process);
+    case RunCondition::kPoweredOff:
+      return name_of(standing) + " (resume once this host is up)";
+    case RunCondition::kInterrupted:
+      return name_of(standing) + " (resume to continue)";
+    default:
+      return name_of(standing);
+  }
 }
 
 }  // namespace greenlight::runbook

@@ -35,7 +35,6 @@ struct ExecutorHarness {
     for (auto& loaded : books) loaded.file.clear();  // read from a string: no file to copy
     groups = site.group_resolver();
     options.assume_yes = true;
-    options.gate.poll = std::chrono::milliseconds(20);
     options.gate.pace = std::chrono::milliseconds(50);
   }
 

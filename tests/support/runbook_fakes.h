@@ -51,6 +51,11 @@ class FakeResults : public runbook::CheckResults {
     if (pace && on_hurry) on_hurry(key);
   }
   void run_now(const std::string& key) override { ran_now.push_back(key); }
+  std::shared_ptr<const Listener> listen(Listener listener) override {
+    auto handle = std::make_shared<const Listener>(std::move(listener));
+    listeners_.push_back(handle);
+    return handle;
+  }
   void set(const std::string& key, checks::Status status, std::string message = "",
            std::vector<checks::Fact> facts = {}) {
     checks::CheckResult result;
@@ -61,6 +66,10 @@ class FakeResults : public runbook::CheckResults {
     const auto now = std::chrono::steady_clock::now();
     green_[key].add(status == checks::Status::ok, now, now);
     results_[key] = result;
+    std::erase_if(listeners_, [](const auto& weak) { return weak.expired(); });
+    for (const auto& weak : std::vector(listeners_)) {
+      if (const auto listener = weak.lock()) (*listener)(key);
+    }
   }
   /// Backdates the current run of green results under `key` (as a scheduler
   /// that has been running the check for a while would report it).
@@ -75,6 +84,7 @@ class FakeResults : public runbook::CheckResults {
  private:
   std::map<std::string, checks::CheckResult> results_;
   std::map<std::string, checks::GreenRun> green_;
+  std::vector<std::weak_ptr<const Listener>> listeners_;
 };
 
 /// Answers from queues; confirm and acknowledge say yes when their queue is

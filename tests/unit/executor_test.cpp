@@ -61,7 +61,7 @@ TEST_CASE("phases, steps and gates run in the runbook's order, each journaled fi
   CHECK(h.results.ran_now == std::vector<std::string>{"a"});
 }
 
-TEST_CASE("a gate blocks until a fresh green result, and releases within a poll") {
+TEST_CASE("a gate blocks until a fresh green result, and releases as that result comes") {
   ExecutorHarness h(kTwoPhases);
   // Green before the gate started waiting: not trusted.
   h.results.set("a", checks::Status::ok);

@@ -143,6 +143,26 @@ TEST_CASE("a digit outside ASCII is refused where ClusterShell reads it as an AS
   CHECK(NodeSet::parse("n1\xc2").fold() == "n1\xc2");  // a lone lead byte is no character
 }
 
+TEST_CASE("a step is read as Python's int() reads it, and a long index is named") {
+  // A newcomer's differential: int() skips C's six blanks and the Unicode
+  // ones, not the separators \x1c-\x1f, and ClusterShell strips only the
+  // whole subrange before reading its step: "1-3/\x1f2" is refused there.
+  using greenlight::NodeSet;
+  using greenlight::RangeSet;
+  CHECK_THROWS_WITH(RangeSet::parse("1-3/\x1f" "2"), Catch::Contains("cannot convert"));
+  CHECK_THROWS_WITH(RangeSet::parse("5\x1f/1"), Catch::Contains("cannot convert"));
+  CHECK_THROWS(NodeSet::parse("n[1-3/\x1f" "2]"));
+  CHECK(RangeSet::parse("1-3/ 2 ").fold() == "1,3");
+  CHECK(RangeSet::parse("1-3/\t2").fold() == "1,3");
+  CHECK(RangeSet::parse("1-3/\xc2\xa0" "2").fold() == "1,3");
+  CHECK(RangeSet::parse("1-3/2\x1f").fold() == "1,3");  // the subrange is stripped
+  CHECK(RangeSet::parse("1\x1f-3").fold() == "1-3");    // so is each end
+  // 19 digits, leading zeros included, are named as such.
+  CHECK_THROWS_WITH(NodeSet::parse("n0000000000000000001"),
+                    Catch::Contains("0000000000000000001 is 19 digits long"));
+  CHECK(NodeSet::parse("n000000000000000001").fold() == "n000000000000000001");
+}
+
 TEST_CASE("a range ClusterShell refuses as too large is refused here too") {
   // fuzz_nodeset's differential: "n[1-100000]99999" is the range
   // 199999-10000099999/100000, whose span ClusterShell refuses (its

@@ -63,7 +63,10 @@ TEST_CASE("a gate times out when its checks stay red, with the checks' messages"
   gate.name = "volumes-stopped";
   gate.checks.push_back(reference("gluster-volumes", "stopped"));
   gate.timeout = milliseconds(150);
-  runbook::GateWait wait(io, results, gate, {milliseconds(10), milliseconds(1000)});
+  runbook::GateWait::Options options;
+  options.pace = milliseconds(10);
+  options.settle = milliseconds(1000);
+  runbook::GateWait wait(io, results, gate, options);
   std::optional<runbook::GateOutcome> outcome;
   std::string why;
   int changes = 0;
@@ -80,6 +83,44 @@ TEST_CASE("a gate times out when its checks stay red, with the checks' messages"
   CHECK(changes == 1);  // reported once, not at every poll
   // Pace restored when the wait ended.
   CHECK_FALSE(results.hurried.back().second.has_value());
+}
+
+TEST_CASE("a gate reads each result as it comes, and wakes on its own only when a hold ends") {
+  asio::io_context io;
+  FakeResults results;
+  runbook::Gate gate;
+  gate.name = "volumes-stopped";
+  gate.checks.push_back(reference("gluster-volumes", "stopped"));
+  gate.timeout = std::chrono::hours(1);
+  runbook::GateWait wait(io, results, gate, {});
+  std::optional<runbook::GateOutcome> outcome;
+  wait.start([&](runbook::GateOutcome o, const runbook::GateStatus&) { outcome = o; });
+  const std::string key = runbook::gate_check_key(gate.checks[0]);
+  // Nothing is due: the wait sleeps until its settle time (no result yet).
+  io.poll();
+  CHECK_FALSE(outcome);
+  // A result wakes it at once, with no clock advancing: no poll in between.
+  results.set(key, checks::Status::ok, "volspoms1 is stopped");
+  io.poll();
+  CHECK(outcome == runbook::GateOutcome::kGreen);
+
+  // With a hold, the green result starts it, and the wait wakes when it ends.
+  runbook::Gate held = gate;
+  held.stable_for = milliseconds(300);
+  FakeResults slow;
+  asio::io_context later;  // `io` ran out of work: it stopped
+  runbook::GateWait hold(later, slow, held, {});
+  std::optional<std::chrono::steady_clock::time_point> released;
+  hold.start([&](runbook::GateOutcome o, const runbook::GateStatus&) {
+    if (o == runbook::GateOutcome::kGreen) released = std::chrono::steady_clock::now();
+  });
+  const auto green_at = std::chrono::steady_clock::now();
+  slow.set(key, checks::Status::ok);
+  later.poll();
+  CHECK_FALSE(released);
+  later.run_for(std::chrono::seconds(2));
+  REQUIRE(released);
+  CHECK(*released - green_at >= milliseconds(300));
 }
 
 TEST_CASE("gate checks run through the scheduler with the gate's expectation and overrides") {

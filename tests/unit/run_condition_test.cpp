@@ -90,4 +90,9 @@ TEST_CASE("a condition's word is the run state's word where both have the state"
         "interrupted (resume to continue)");
   CHECK(describe(RunStanding{RunCondition::kDamaged, 0, "journal x:3: bad field"}) ==
         "damaged: journal x:3: bad field");
+  // Without the advice, as serve's account of the runs at start and the
+  // refusal of a second run say it.
+  CHECK(name_of(RunStanding{RunCondition::kInterrupted, 0, {}}) == "interrupted");
+  CHECK(name_of(RunStanding{RunCondition::kPoweredOff, 0, {}}) == "powered off");
+  CHECK(name_of(RunStanding{RunCondition::kExecuting, 42, {}}) == "executing");
 }

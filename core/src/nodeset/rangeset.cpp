@@ -44,8 +44,10 @@ std::int64_t power_of_ten(std::int32_t exponent) {
 }
 
 // Like Python's int() on a plain decimal: surrounding blanks allowed.
+// As Python's int() reads it (ClusterShell's reading of a step, and of an
+// index it did not strip itself): "5\x1f" is no integer.
 bool parse_integer(std::string_view text, std::int64_t& value) {
-  text = python_strip(text);
+  text = python_int_strip(text);
   if (text.empty() || text.size() > kMaxWidth) return false;
   if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return false;
@@ -69,6 +71,12 @@ void check_index_size(const std::string& part, std::string_view text) {
     throw RangeSetIndexError(
         part, std::string(text),
         fmt::format("{} is too large for a node index (at most {})", text, kMaxIndex));
+  }
+  if (text.size() > static_cast<std::size_t>(kMaxWidth)) {
+    throw RangeSetIndexError(part, std::string(text),
+                             fmt::format("{} is {} digits long: a node index, its leading zeros "
+                                         "included, has at most {}",
+                                         text, text.size(), kMaxWidth));
   }
 }
 

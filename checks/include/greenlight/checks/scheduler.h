@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/green_run.h"
@@ -21,6 +22,8 @@ namespace greenlight::checks {
 class Scheduler {
  public:
   using ResultHandler = std::function<void(const std::string& check, const CheckResult& result)>;
+  /// Told the name of the check after each of its results.
+  using Listener = std::function<void(const std::string& check)>;
 
   struct Entry {
     std::unique_ptr<Check> check;
@@ -58,6 +61,10 @@ class Scheduler {
   std::optional<std::chrono::steady_clock::time_point> green_since(
       const std::string& name, std::chrono::steady_clock::time_point from) const;
   std::size_t runs(const std::string& name) const;
+  /// Calls `listener` after each result of any check (after the handler
+  /// given to the constructor), until the returned handle is destroyed.
+  /// The listener may drop its own or another handle while called.
+  std::shared_ptr<const Listener> listen(Listener listener);
 
  private:
   struct State;
@@ -67,6 +74,7 @@ class Scheduler {
   asio::io_context& io_;
   ResultHandler on_result_;
   std::map<std::string, std::unique_ptr<State>> states_;
+  std::vector<std::weak_ptr<const Listener>> listeners_;
   std::mt19937 random_{std::random_device{}()};
   bool running_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

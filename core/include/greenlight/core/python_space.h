@@ -67,4 +67,23 @@ constexpr std::string_view python_strip(std::string_view text) {
   return python_rstrip(python_lstrip(text));
 }
 
+/// `text` without the blanks Python's int() skips around a number: every
+/// blank of python_strip() but the separators \x1c-\x1f (CPython's
+/// _PyUnicode_TransformDecimalAndSpaceToASCII turns the Unicode ones into
+/// spaces, then PyLong_FromString skips C's six). A view into it. Pure.
+constexpr std::string_view python_int_strip(std::string_view text) {
+  const auto separator = [](char c) { return c >= '\x1c' && c <= '\x1f'; };
+  while (!text.empty() && !separator(text.front())) {
+    const std::size_t n = python_space_at_front(text);
+    if (n == 0) break;
+    text.remove_prefix(n);
+  }
+  while (!text.empty() && !separator(text.back())) {
+    const std::size_t n = python_space_at_back(text);
+    if (n == 0) break;
+    text.remove_suffix(n);
+  }
+  return text;
+}
+
 }  // namespace greenlight

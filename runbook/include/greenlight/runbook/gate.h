@@ -49,6 +49,11 @@ class CheckResults {
   /// Runs the check now, once, its pace untouched (a gate ahead of the
   /// run starts gathering evidence from the run's last action).
   virtual void run_now(const std::string& key) = 0;
+  /// Told the key of each new result.
+  using Listener = std::function<void(const std::string& key)>;
+  /// Calls `listener` after each new result under any key, on the
+  /// io_context's thread, until the returned handle is destroyed.
+  virtual std::shared_ptr<const Listener> listen(Listener listener) = 0;
 };
 
 /// CheckResults over the check scheduler. Checks of gate references are
@@ -69,6 +74,7 @@ class SchedulerResults : public CheckResults {
       const std::string& key, std::chrono::steady_clock::time_point from) const override;
   void hurry(const std::string& key, std::optional<std::chrono::milliseconds> pace) override;
   void run_now(const std::string& key) override;
+  std::shared_ptr<const Listener> listen(Listener listener) override;
 
  private:
   checks::Scheduler& scheduler_;
@@ -149,11 +155,12 @@ enum class GateOutcome { kGreen, kTimedOut, kCancelled };
 class GateWait {
  public:
   struct Options {
-    std::chrono::milliseconds poll{100};   ///< how often results are read
     /// The checks' interval while waiting (from the end of one run to the
-    /// start of the next, plus the check's jitter): a phase starts within
-    /// this, plus two runs of its slowest check and one `poll`, of its
-    /// gate's condition becoming true on the hosts. Faster paces were tried
+    /// start of the next, plus the check's jitter; a check's own
+    /// gate_interval() in its place): a phase starts within this, plus two
+    /// runs of its slowest check, of its gate's condition becoming true on
+    /// the hosts. The wait reads the results as each arrives (listen), and
+    /// wakes on its own only when a hold or the timeout ends. Faster paces were tried
     /// on the lab: at 250 ms the hurried name lookups loaded the hosts until
     /// the lookups themselves were too slow for the peers gate.
     std::chrono::milliseconds pace{1000};
@@ -185,12 +192,13 @@ class GateWait {
   void cancel();
   const GateStatus& status() const { return status_; }
   /// `each` (may be empty) is called after every reading of the results
-  /// (every `poll`, while settling too), before `done`, on the io_context's
-  /// thread. For observers that decide themselves what is news.
+  /// (each new result, the end of a hold, of the settle time, the timeout),
+  /// before `done`, on the io_context's thread. For observers that decide
+  /// themselves what is news.
   void set_observer(Changed each) { observer_ = std::move(each); }
 
  private:
-  void poll();
+  void wake_at(std::chrono::steady_clock::time_point when);
   void evaluate();
   void finish(GateOutcome outcome);
 
@@ -199,6 +207,7 @@ class GateWait {
   const Gate& gate_;
   Options options_;
   asio::steady_timer timer_;
+  std::shared_ptr<const CheckResults::Listener> listening_;  ///< while active
   std::vector<std::string> keys_;
   std::chrono::system_clock::time_point started_wall_{};
   std::chrono::steady_clock::time_point started_{};

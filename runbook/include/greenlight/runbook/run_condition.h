@@ -43,6 +43,10 @@ RunStanding standing_of(const std::vector<JournalRecord>& records, const RunStat
 /// also has take its to_string() words. Static storage.
 const char* to_string(RunCondition condition);
 
+/// The standing in a sentence's words: "executing", "paused", "powered
+/// off", "interrupted", "finished", "aborted", "starting", "damaged: WHY".
+std::string name_of(const RunStanding& standing);
+
 /// The standing in a sentence, with what the operator does next:
 /// "executing (process 42)", "powered off (resume once this host is up)",
 /// "interrupted (resume to continue)", "damaged: WHY", "finished".
