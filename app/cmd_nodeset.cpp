@@ -142,13 +142,7 @@ int run(const NodesetOptions& o, const Ops& ops, GroupResolver& groups) {
   auto operand = [&](const std::string& nodes) {
     return nodes == "-" ? read_stdin_set(ops) : ops.parse(nodes);
   };
-  for (const auto& nodes : o.and_nodes) {
-    auto other = operand(nodes);
-    // ClusterShell's process_stdin applies an operation only with a set
-    // that is not empty: `-i -` over an empty standard input changes nothing.
-    if (nodes == "-" && ops.empty(other)) continue;
-    xset = ops.intersection(xset, other);
-  }
+  for (const auto& nodes : o.and_nodes) intersect_operand(xset, nodes, operand(nodes), ops);
   for (const auto& nodes : o.sub_nodes) ops.difference(xset, operand(nodes));
   for (const auto& nodes : o.xor_nodes) ops.symmetric_difference(xset, operand(nodes));
   compute_from_args(xset, o.args, ops);

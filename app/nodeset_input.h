@@ -121,6 +121,16 @@ typename Ops::Set parse_lines(const std::string& text, const Ops& ops) {
   return set;
 }
 
+/// `set` intersected with `other`, read from `value` (a node set, or "-":
+/// standard input). An empty standard input changes nothing: ClusterShell's
+/// process_stdin applies an operation only with a set that is not empty.
+template <typename Ops>
+void intersect_operand(typename Ops::Set& set, const std::string& value,
+                       typename Ops::Set other, const Ops& ops) {
+  if (value == "-" && ops.empty(other)) return;
+  set = ops.intersection(std::move(set), std::move(other));
+}
+
 template <typename Ops>
 void compute_from_args(typename Ops::Set& set, const std::vector<std::string>& args,
                        const Ops& ops) {
@@ -135,11 +145,7 @@ void compute_from_args(typename Ops::Set& set, const std::vector<std::string>& a
     };
     if (arg == "-i" || arg == "--intersection") {
       const std::string& value = next();
-      auto other = operand(value);
-      // process_stdin applies an operation only with a set that is not
-      // empty: `-i -` over an empty standard input changes nothing.
-      if (value == "-" && ops.empty(other)) continue;
-      set = ops.intersection(std::move(set), std::move(other));
+      intersect_operand(set, value, operand(value), ops);
     } else if (arg == "-x" || arg == "--exclude") {
       ops.difference(set, operand(next()));
     } else if (arg == "-X" || arg == "--xor") {

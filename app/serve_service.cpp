@@ -17,8 +17,7 @@ namespace {
 std::string next_command(const runbook::UnfinishedRun& run) {
   // At serve's start, an executing run is in a process of its own: its
   // terminal follows it, attach does not.
-  if (run.pid != 0)
-    return runbook::holder_advice(run.run, runbook::lock_holder(run.pid));
+  if (run.holder.pid != 0) return runbook::holder_advice(run.run, run.holder);
   return fmt::format(
       "not resumed by serve: greenlight runbook status {}, then greenlight runbook "
       "resume {} (or abort {})",

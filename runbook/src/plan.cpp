@@ -130,8 +130,7 @@ Plan plan_runbook(const Runbook& book, const config::Site& site, const PlanOptio
   if (!options.exclude.empty()) {
     // Read as exec reads it when the run starts, with the same refusals.
     const GroupResolver& live = options.exclusion_groups ? *options.exclusion_groups : groups;
-    check_exclusion(site, live, options.exclude, {&book, 1});
-    plan.excluded = NodeSet::parse(site.with_self_named(options.exclude), &live);
+    plan.excluded = check_exclusion(site, live, options.exclude, {&book, 1});
   }
   const NodeSet* without = plan.excluded ? &*plan.excluded : nullptr;
   // The @run: groups this run has at each step: --from-run's, then those

@@ -83,8 +83,7 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
     if (!entry.is_directory()) continue;
     const std::string run = entry.path().filename().string();
     const int holder = RunLock::holder(entry.path());
-    UnfinishedRun unfinished{run, holder, "", {},
-                             std::filesystem::exists(entry.path() / kConcurrentMark)};
+    UnfinishedRun unfinished{run, {}, {}, std::filesystem::exists(entry.path() / kConcurrentMark)};
     try {
       std::error_code missing;
       const auto records = std::filesystem::exists(store.journal(run), missing)
@@ -102,7 +101,10 @@ std::vector<UnfinishedRun> unfinished_runs(const RunStore& store, const std::str
       unfinished.standing = holder != 0 ? RunStanding{RunCondition::kExecuting, holder, {}}
                                         : RunStanding{RunCondition::kDamaged, 0, error.what()};
     }
-    if (holder != 0) unfinished.user = holder > 0 ? lock_holder(holder).user : "?";
+    if (holder != 0) {
+      unfinished.holder = lock_holder(holder);
+      if (holder < 0) unfinished.holder.user = "?";
+    }
     out.push_back(std::move(unfinished));
   }
   std::sort(out.begin(), out.end(),
@@ -126,14 +128,15 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
     std::string advice;
     for (const auto& other : others) {
       names += fmt::format("\n  {}: {}", other.run,
-                           other.pid != 0 ? fmt::format("executing (process {}, user {})",
-                                                        other.pid, other.user)
-                                          : name_of(other.standing));
+                           other.holder.pid != 0
+                               ? fmt::format("executing (process {}, user {})", other.holder.pid,
+                                             other.holder.user)
+                               : name_of(other.standing));
       // What to do depends on who holds it: serve is followed with attach;
       // a process of its own only from its terminal (attach, resume and
       // abort refuse it); a run nobody executes is resumed or aborted.
-      advice += other.pid != 0
-                    ? fmt::format("\n{}.", holder_advice(other.run, lock_holder(other.pid)))
+      advice += other.holder.pid != 0
+                    ? fmt::format("\n{}.", holder_advice(other.run, other.holder))
                     : fmt::format("\nRun {}: resume it (greenlight runbook resume {}) or end it "
                                   "(greenlight runbook abort {}) first.",
                                   other.run, other.run, other.run);
@@ -277,12 +280,13 @@ std::map<std::string, std::string> saved_groups_of(const RunStore& store, const 
   return groups;
 }
 
-void check_exclusion(const config::Site& site, const GroupResolver& groups,
-                     const std::string& nodes, std::span<const Runbook> books) {
-  if (nodes.empty()) return;
+NodeSet check_exclusion(const config::Site& site, const GroupResolver& groups,
+                        const std::string& nodes, std::span<const Runbook> books) {
+  if (nodes.empty()) return {};
   std::vector<std::string> names;
+  NodeSet excluded;
   try {
-    const NodeSet excluded = NodeSet::parse(site.with_self_named(nodes), &groups);
+    excluded = NodeSet::parse(site.with_self_named(nodes), &groups);
     if (excluded.empty()) throw std::runtime_error("it names no node");
     names = excluded.expand();
   } catch (const std::exception& error) {
@@ -337,6 +341,7 @@ void check_exclusion(const config::Site& site, const GroupResolver& groups,
         python_repr(nodes), NodeSet::from_names(unknown).fold(), unknown.size() == 1 ? "is" : "are",
         site.file.string()));
   }
+  return excluded;
 }
 
 std::set<std::string> runbook_files(const Runbook& book) {

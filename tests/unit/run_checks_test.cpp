@@ -112,8 +112,9 @@ TEST_CASE("exec: one run at a time, whatever its runbook, the refusal names the 
     const auto held = unfinished_runs(store, "restart");
     REQUIRE(held.size() == 1);
     CHECK(held[0].standing.condition == RunCondition::kExecuting);
-    CHECK(held[0].pid == ::getpid());
-    CHECK_FALSE(held[0].user.empty());
+    CHECK(held[0].holder.pid == ::getpid());
+    CHECK(held[0].standing.process == ::getpid());
+    CHECK_FALSE(held[0].holder.user.empty());
     const std::string refusal = create_run(store, all[0]).refusal;
     CHECK_THAT(refusal, Catch::Contains(fmt::format("(process {}, user ", ::getpid())));
     // A process of its own (not greenlight serve): attach, resume and abort

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fnmatch.h>
 
-#include <cstdint>
 #include <set>
 
 #include "greenlight/core/node_name.h"
@@ -297,11 +296,8 @@ void refuse_ambiguous_bytes(std::string_view text) {
     throw NodeSetParseError("a node set cannot hold a NUL byte", std::string(text), at);
   if (const auto digit = find_non_ascii_digit(text)) {
     throw NodeSetParseError(
-        fmt::format("a digit outside ASCII, U+{:04X} \"{}\" (ClusterShell reads it as {}): "
-                    "node names take the ASCII digits 0-9",
-                    static_cast<std::uint32_t>(digit->code_point),
-                    text.substr(digit->offset, digit->length), digit->value),
-        std::string(text), digit->offset);
+        describe(*digit, text) + ": node names take the ASCII digits 0-9", std::string(text),
+        digit->offset);
   }
 }
 

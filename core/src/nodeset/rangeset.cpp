@@ -194,12 +194,8 @@ RangeSet RangeSet::parse(std::string_view text) {
   // ClusterShell's int() reads "\u0661-\u0663" as 1-3; refused here, as
   // the node set parser refuses such a digit (python_digit.h).
   if (const auto digit = find_non_ascii_digit(text)) {
-    throw RangeSetParseError(
-        std::string(text),
-        fmt::format("a digit outside ASCII, U+{:04X} \"{}\" (ClusterShell reads it as {}): "
-                    "indexes take the ASCII digits 0-9",
-                    static_cast<std::uint32_t>(digit->code_point),
-                    text.substr(digit->offset, digit->length), digit->value));
+    throw RangeSetParseError(std::string(text),
+                             describe(*digit, text) + ": indexes take the ASCII digits 0-9");
   }
   RangeSet set;
   std::size_t pos = 0;

@@ -10,29 +10,14 @@
 #include <optional>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace greenlight {
 namespace {
 
-// One code point of UTF-8 text, or a byte that is not valid UTF-8 (held as
-// Python's surrogateescape does: U+DC80..U+DCFF).
-struct CodePoint {
-  char32_t value;
-  std::size_t length;  // bytes
-};
+using detail::CodePoint;
 
-CodePoint decode(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = lead >= 0xf0 && lead < 0xf5 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
-  if (length == 0 || at + length > text.size()) return {0xdc00u + lead, 1};
-  char32_t value = lead & (0x7f >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xc0) != 0x80) return {0xdc00u + lead, 1};
-    value = (value << 6) | (byte(at + i) & 0x3f);
-  }
-  return {value, length};
-}
+CodePoint decode(std::string_view text, std::size_t at) { return detail::decode_utf8(text, at); }
 
 void encode(std::string& out, char32_t c) {
   if (c >= 0xdc80 && c <= 0xdcff) {  // an undecodable byte goes back as it came

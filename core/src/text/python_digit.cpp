@@ -1,8 +1,13 @@
 // Unicode decimal digits outside ASCII (python_digit.h).
 #include "greenlight/core/python_digit.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <array>
+
+#include "text/utf8.h"
 
 namespace greenlight {
 namespace {
@@ -34,60 +39,32 @@ constexpr std::array<DigitRun, 61> kRuns{{
     {0x1FBF0, 0x1FBF9},
 }};
 
-// The code point a well-formed UTF-8 sequence at text[at] encodes and its
-// length, or length 0 for a byte that starts none.
-struct Decoded {
-  char32_t code_point = 0;
-  std::size_t length = 0;
-};
-
-Decoded decode(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  char32_t cp = 0;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-    cp = lead & 0x1f;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    cp = lead & 0x0f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    cp = lead & 0x07;
-  } else {
-    return {};
-  }
-  if (at + length > text.size()) return {};
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xc0) != 0x80) return {};
-    cp = (cp << 6) | (byte(i) & 0x3f);
-  }
-  // Overlong forms, surrogates and code points past U+10FFFF are not
-  // characters to Python's UTF-8 decoder either.
-  if ((length == 3 && cp < 0x800) || (length == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return {};
-  return {cp, length};
-}
-
 }  // namespace
 
 std::optional<NonAsciiDigit> find_non_ascii_digit(std::string_view text) {
-  for (std::size_t at = 0; at < text.size(); ++at) {
-    if (static_cast<unsigned char>(text[at]) < 0x80) continue;
-    const Decoded decoded = decode(text, at);
-    if (decoded.length == 0) continue;
-    const auto run = std::upper_bound(
-        kRuns.begin(), kRuns.end(), decoded.code_point,
-        [](char32_t cp, const DigitRun& candidate) { return cp < candidate.first; });
-    if (run != kRuns.begin() && decoded.code_point <= std::prev(run)->last) {
-      const int value = static_cast<int>((decoded.code_point - std::prev(run)->first) % 10);
-      return NonAsciiDigit{at, decoded.length, decoded.code_point, value};
+  for (std::size_t at = 0; at < text.size();) {
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
+      ++at;
+      continue;
     }
-    at += decoded.length - 1;
+    const detail::CodePoint decoded = detail::decode_utf8(text, at);
+    // The escapes of bytes that are no UTF-8 are not in the table.
+    const auto run = std::upper_bound(
+        kRuns.begin(), kRuns.end(), decoded.value,
+        [](char32_t cp, const DigitRun& candidate) { return cp < candidate.first; });
+    if (run != kRuns.begin() && decoded.value <= std::prev(run)->last) {
+      const int value = static_cast<int>((decoded.value - std::prev(run)->first) % 10);
+      return NonAsciiDigit{at, decoded.length, decoded.value, value};
+    }
+    at += decoded.length;
   }
   return std::nullopt;
+}
+
+std::string describe(const NonAsciiDigit& digit, std::string_view text) {
+  return fmt::format("a digit outside ASCII, U+{:04X} \"{}\" (ClusterShell reads it as {})",
+                     static_cast<std::uint32_t>(digit.code_point),
+                     text.substr(digit.offset, digit.length), digit.value);
 }
 
 }  // namespace greenlight

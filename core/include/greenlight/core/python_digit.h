@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace greenlight {
@@ -26,5 +27,9 @@ struct NonAsciiDigit {
 /// ClusterShell 1.9. Bytes that are not valid UTF-8 are skipped (Python
 /// reads them as surrogate escapes, none a digit). Pure; any thread.
 std::optional<NonAsciiDigit> find_non_ascii_digit(std::string_view text);
+
+/// `digit` (found in `text`) in an error's words: `a digit outside ASCII,
+/// U+0661 "\u0661" (ClusterShell reads it as 1)`. Pure; any thread.
+std::string describe(const NonAsciiDigit& digit, std::string_view text);
 
 }  // namespace greenlight

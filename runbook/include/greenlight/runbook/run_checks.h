@@ -11,9 +11,11 @@
 
 #include "greenlight/core/config.h"
 #include "greenlight/core/group_source.h"
+#include "greenlight/core/nodeset.h"
 #include "greenlight/runbook/journal.h"
-#include "greenlight/runbook/run_store.h"
+#include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/run_condition.h"
+#include "greenlight/runbook/run_store.h"
 #include "greenlight/runbook/runbook.h"
 
 namespace greenlight::runbook {
@@ -48,11 +50,12 @@ ExecCheck check_exec(const std::vector<Runbook>& books, const std::string& name,
 /// paused, waiting for its host to boot, or with a journal that cannot be read.
 struct UnfinishedRun {
   std::string run;
-  int pid = 0;        ///< the process executing it; 0 when none
-  std::string user;   ///< that process's user; empty when none
   /// Executing, starting, paused, powered off, interrupted or damaged
-  /// (never done nor aborted); its process is `pid`.
+  /// (never done nor aborted).
   RunStanding standing;
+  /// Executing: the process holding its lock, as /proc tells (pid
+  /// standing.process, its user "?" when unknown); else pid 0.
+  LockHolder holder;
   bool concurrent = false;  ///< of a runbook with `concurrent_runs: true`
 };
 
@@ -130,7 +133,8 @@ std::map<std::string, std::string> saved_groups_of(const RunStore& store, const 
 /// or "bn1 bn2" read as one name as ClusterShell reads it, would leave out
 /// nothing while the operator believes it left out. Empty is fine (none).
 /// The one check of an exclusion: exec, plan and the control socket call it.
-void check_exclusion(const config::Site& site, const GroupResolver& groups,
-                     const std::string& nodes, std::span<const Runbook> books = {});
+/// Returns the nodes excluded (empty for none).
+NodeSet check_exclusion(const config::Site& site, const GroupResolver& groups,
+                        const std::string& nodes, std::span<const Runbook> books = {});
 
 }  // namespace greenlight::runbook
