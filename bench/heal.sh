@@ -2,12 +2,19 @@
 # Heal info parsing at scale, side by side: greenlight's streaming parser, a
 # pugixml DOM, xmllint --stream and Python's xml.etree iterparse, on a
 # generated `heal info --xml` with 1,000,000 entries and on a summary with
-# large counts. Writes the "## Checks" section of bench/RESULTS.md.
-# Usage: bench/heal.sh BUILD_DIR [ENTRIES]
+# large counts. Then the whole heal check, `greenlight check` of a
+# gluster_heal check whose gluster is tests/fixtures/gluster/heal-listing-gluster
+# printing CHECK_ENTRIES entries per brick (about 100 MB), read as it arrives,
+# beside the same listing piped to xmllint --stream and to Python's iterparse.
+# Writes the "## Checks" section of bench/RESULTS.md.
+# Usage: bench/heal.sh BUILD_DIR [ENTRIES [CHECK_ENTRIES]]
 set -euo pipefail
 build=$(cd "${1:?usage: heal.sh BUILD_DIR [ENTRIES]}" && pwd)
 entries=${2:-1000000}
+check_entries=${3:-400000}
 here=$(cd "$(dirname "$0")" && pwd)
+gl="$build/app/greenlight"
+listing="$here/../tests/fixtures/gluster/heal-listing-gluster"
 bench="$build/bench/heal_bench"
 [[ -x "$bench" ]] || { echo "heal.sh: $bench not built" >&2; exit 1; }
 work=$(mktemp -d /tmp/glheal.XXXXXX)
@@ -20,7 +27,9 @@ size_mib=$(( $(stat -c %s "$work/heal.xml") / 1048576 ))
 cat > "$work/iterparse.py" <<'PY'
 import sys, xml.etree.ElementTree as ET
 files = 0
-for event, elem in ET.iterparse(sys.argv[1], events=("end",)):
+# "-": standard input, as a pipe from gluster would give it.
+source = sys.stdin.buffer if sys.argv[1] == "-" else sys.argv[1]
+for event, elem in ET.iterparse(source, events=("end",)):
     if elem.tag == "file":
         files += 1
         elem.clear()
@@ -50,6 +59,28 @@ run "xmllint --stream --noout (libxml2 2.9.14)" xmllint --stream --noout "$work/
 run "python3 xml.etree iterparse + clear" python3 "$work/iterparse.py" "$work/heal.xml"
 run "greenlight HealInfoParser, summary" "$bench" stream "$work/summary.xml" summary
 
+# The whole check: gluster's listing read from a pipe as it is printed.
+check_rows=("${rows[@]}")
+rows=()
+cat >"$work/site.yaml" <<YAML
+site: heal-bench
+hosts:
+  vm: {self: true}
+checks:
+  heal: {kind: gluster_heal, volumes: [v1], command: [$listing, $check_entries], timeout: 120s}
+YAML
+heal_argv=("$listing" "$check_entries" --mode=script volume heal v1 info --xml)
+check_mib=$(( $("${heal_argv[@]}" | wc -c) / 1048576 ))
+run "the listing alone, piped to wc -c" sh -c '"$@" | wc -c' sh "${heal_argv[@]}"
+# greenlight check exits 1 on the warning a pending heal is.
+run "greenlight check heal (gluster_heal, LocalRunner, output read as it arrives)" \
+  sh -c '"$0" -c "$1" check heal >"$2"; rc=$?; tail -1 "$2" | tr -s " "; test $rc -eq 1' \
+  "$gl" "$work/site.yaml" "$work/check.out"
+run "the listing piped to xmllint --stream --noout -" sh -c '"$@" | xmllint --stream --noout -' sh "${heal_argv[@]}"
+run "the listing piped to python3 iterparse + clear" sh -c '"$@" | python3 "$0" -' "$work/iterparse.py" "${heal_argv[@]}"
+through_rows=("${rows[@]}")
+rows=("${check_rows[@]}")
+
 section="$work/section.md"
 {
   echo "## Checks"
@@ -68,6 +99,18 @@ section="$work/section.md"
   echo
   echo "The DOM row is why the full listing is not parsed with pugixml: its"
   echo "memory grows with the entry count; the streaming parser holds one tag."
+  echo
+  echo "The whole heal check, \`greenlight check heal\`: a gluster_heal check on"
+  echo "volume v1 whose \`gluster\` is tests/fixtures/gluster/heal-listing-gluster, which"
+  echo "prints $((check_entries * 3)) entries ($check_entries per brick, three bricks, $check_mib MiB)"
+  echo "to a pipe; the check reads it as it arrives (its command's output sink) and"
+  echo "judges from the counts. Beside it, the same listing piped to xmllint and to"
+  echo "Python. Each row includes the listing's printing (first row: that alone);"
+  echo "peak RSS is the largest single process."
+  echo
+  echo "| command | seconds | peak RSS MiB | answer |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${through_rows[@]}"
 }  > "$section"
 
 results="$here/RESULTS.md"

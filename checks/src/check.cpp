@@ -298,6 +298,7 @@ void judge_all(const std::shared_ptr<Progress>& progress) {
 void launch_next(const std::shared_ptr<Progress>& progress);
 
 void finished_one(const std::shared_ptr<Progress>& progress, std::size_t i, RunResult result) {
+  result.output_sink = progress->commands[i].output_sink;
   progress->results[i] = std::move(result);
   if (++progress->finished_count == progress->commands.size()) {
     judge_all(progress);
@@ -349,9 +350,12 @@ void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoi
                                                       timeout,
                                                       std::chrono::steady_clock::now() + timeout});
   progress->results.resize(progress->commands.size());
-  for (auto& command : progress->commands) {
+  for (std::size_t i = 0; i < progress->commands.size(); ++i) {
+    Command& command = progress->commands[i];
     if (command.withheld_environment.empty())
       command.withheld_environment = check.withheld_environment();
+    // A fresh reader per run: what it gathers is this run's alone.
+    if (auto reader = check.output_reader(i)) command.output_sink = std::move(reader);
   }
   if (progress->commands.empty()) {
     judge_all(progress);

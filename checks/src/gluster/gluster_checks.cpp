@@ -128,9 +128,19 @@ class HealCheck : public Check {
   std::optional<std::chrono::milliseconds> gate_interval() const override { return wait_interval_; }
   std::vector<Command> commands() const override {
     std::vector<Command> out{with_program(gluster_volume_info_argv(), program_)};
-    for (const auto& volume : volumes_)
+    for (const auto& volume : volumes_) {
       out.push_back(with_program(gluster_heal_info_argv(volume, listing_), program_));
+      // The listing goes through output_reader(); out keeps a head for
+      // gluster's messages.
+      out.back().output_cap = kListingHead;
+    }
     return out;
+  }
+  // Each `heal VOL info` is parsed as it arrives: a listing of millions of
+  // entries (hundreds of MB) is read in bounded memory, never cut at a cap.
+  std::shared_ptr<OutputSink> output_reader(std::size_t index) const override {
+    if (index == 0) return nullptr;  // gluster volume info
+    return std::make_shared<HealListingReader>(listing_);
   }
   CheckResult judge(const std::vector<RunResult>& results) const override {
     if (auto failed = gluster_failed(results.at(0))) return *failed;
@@ -140,7 +150,10 @@ class HealCheck : public Check {
     for (std::size_t i = 0; i < volumes_.size(); ++i) {
       const RunResult& run = results.at(i + 1);
       if (auto failed = not_judgeable(run)) return *failed;
-      VolumeHeal heal{volumes_[i], parse_gluster_heal_info(run.out, run.exit_code, listing_)};
+      auto* reader = dynamic_cast<HealListingReader*>(run.output_sink.get());
+      VolumeHeal heal{volumes_[i], reader != nullptr
+                                       ? reader->finish(run.exit_code)
+                                       : parse_gluster_heal_info(run.out, run.exit_code, listing_)};
       // Nothing said on stdout: gluster's reason may be on stderr.
       if (heal.heal.ok() && run.exit_code != 0 && heal.heal->error.rfind("exit status ", 0) == 0) {
         heal.heal.value().error = gluster_failure_reason(run);
@@ -159,6 +172,7 @@ class HealCheck : public Check {
   }
 
  private:
+  static constexpr std::size_t kListingHead = 64 * 1024;
   std::vector<std::string> program_;
   std::vector<std::string> volumes_;
   HealListing listing_ = HealListing::entries;

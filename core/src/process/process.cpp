@@ -82,8 +82,8 @@ class Running : public std::enable_shared_from_this<Running> {
       asio::post(io_, [self = shared_from_this()] { self->finish(); });
       return;
     }
-    read(out_, out_buffer_, result_.out, result_.out_truncated, out_open_);
-    read(err_, err_buffer_, result_.err, result_.err_truncated, err_open_);
+    read(out_, out_buffer_, result_.out, result_.out_truncated, out_open_, &spec_.on_output);
+    read(err_, err_buffer_, result_.err, result_.err_truncated, err_open_, nullptr);
     if (spec_.input) {
       asio::async_write(in_, asio::buffer(*spec_.input),
                         [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
@@ -171,11 +171,14 @@ class Running : public std::enable_shared_from_this<Running> {
     return true;
   }
 
+  // `tee`, when it holds a function, gets every chunk read, cap or no cap.
   void read(asio::posix::stream_descriptor& stream, std::array<char, 65536>& buffer,
-            std::string& sink, bool& truncated, bool& open) {
+            std::string& sink, bool& truncated, bool& open,
+            const std::function<void(std::string_view)>* tee) {
     stream.async_read_some(
         asio::buffer(buffer), [self = shared_from_this(), &stream, &buffer, &sink, &truncated,
-                               &open](const boost::system::error_code& ec, std::size_t n) {
+                               &open, tee](const boost::system::error_code& ec, std::size_t n) {
+          if (n > 0 && tee != nullptr && *tee) (*tee)(std::string_view(buffer.data(), n));
           if (n > 0) {
             const std::size_t room =
                 self->spec_.output_cap > sink.size() ? self->spec_.output_cap - sink.size() : 0;
@@ -189,7 +192,7 @@ class Running : public std::enable_shared_from_this<Running> {
             self->maybe_finish();
             return;
           }
-          self->read(stream, buffer, sink, truncated, open);
+          self->read(stream, buffer, sink, truncated, open, tee);
         });
   }
 

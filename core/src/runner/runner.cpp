@@ -116,6 +116,9 @@ void LocalRunner::run(const Endpoint& endpoint, const Command& command,
   spec.output_cap = command.output_cap;
   spec.input = command.input;
   spec.started = command.started;
+  if (command.output_sink) {
+    spec.on_output = [sink = command.output_sink](std::string_view bytes) { sink->write(bytes); };
+  }
   if (!command.withheld_environment.empty())
     spec.env = environment_without(command.withheld_environment);
   start_process(io_, std::move(spec),
@@ -166,6 +169,7 @@ void FakeRunner::run(const Endpoint& endpoint, const Command& command,
   }
   result.node = endpoint.node;
   result.command = text;
+  if (command.output_sink && !result.out.empty()) command.output_sink->write(result.out);
   if (result.reason.empty()) {
     result.reason = result.status == RunStatus::kExit ? fmt::format("exit {}", result.exit_code)
                                                       : to_string(result.status);

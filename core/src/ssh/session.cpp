@@ -242,6 +242,8 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
           static_cast<uint32_t>(std::min<std::size_t>(sizeof buffer, available)), is_stderr);
       if (n == SSH_ERROR) return false;
       if (n <= 0) return true;
+      if (is_stderr == 0 && command.output_sink)
+        command.output_sink->write(std::string_view(buffer, static_cast<std::size_t>(n)));
       append_capped(into, buffer, static_cast<std::size_t>(n), cap, truncated);
     }
   };

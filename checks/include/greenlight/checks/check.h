@@ -45,6 +45,16 @@ class Check {
   /// greenlight's host, so that a power gate sees a machine go off within
   /// a second). nullopt: the gate's pace.
   virtual std::optional<std::chrono::milliseconds> gate_interval() const { return std::nullopt; }
+  /// A reader of the standard output of command `index` of commands() as
+  /// it arrives, for an output too large to hold whole (a heal listing):
+  /// run_check asks for one per command and run, installs it as the
+  /// command's output_sink, and hands it back in RunResult::output_sink,
+  /// where judge() reads what it gathered. nullptr (the default): judge()
+  /// reads RunResult::out.
+  virtual std::shared_ptr<OutputSink> output_reader(std::size_t index) const {
+    (void)index;
+    return nullptr;
+  }
   /// The variables of greenlight's environment its commands started on
   /// greenlight's host do not get: config::secret_environment() but those
   /// the check's `pass_environment` names (none for a kind that keeps

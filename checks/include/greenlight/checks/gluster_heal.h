@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "greenlight/checks/parsed.h"
+#include "greenlight/core/runner.h"
 
 namespace greenlight::checks {
 
@@ -105,6 +106,28 @@ class HealInfoParser {
   std::string op_errstr_;
   bool heal_info_seen_ = false;
   std::optional<std::string> error_;
+};
+
+/// A heal listing read as the command prints it: the OutputSink a heal
+/// check gives run_check for each `heal VOL info` command, so that a listing
+/// of millions of entries is parsed in bounded memory (one token, the
+/// bricks' counts). Written by the thread that reads the output (see
+/// OutputSink::write); finish() on the thread `done` runs on, once.
+class HealListingReader : public OutputSink {
+ public:
+  explicit HealListingReader(HealListing listing) : parser_(listing) {}
+  void write(std::string_view bytes) override {
+    parser_.feed(bytes);
+    bytes_ += bytes.size();
+  }
+  /// The listing, as parse_gluster_heal_info would read the whole output.
+  Parsed<HealInfo> finish(int exit_status) { return parser_.finish(exit_status); }
+  /// Bytes read so far.
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  HealInfoParser parser_;
+  std::uint64_t bytes_ = 0;
 };
 
 /// Whole-output convenience over HealInfoParser.

@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "greenlight/core/asio.h"
@@ -31,6 +32,9 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{0};        ///< 0: none
   std::chrono::milliseconds kill_grace{2000};  ///< between SIGTERM and SIGKILL
   std::size_t output_cap = 4 * 1024 * 1024;    ///< per stream; the rest is dropped
+  /// When set, called on the io_context's thread with each chunk of
+  /// standard output as it is read, cap or no cap, before `done`.
+  std::function<void(std::string_view)> on_output;
   /// Called once, on the io_context's thread, right after the process
   /// started, with its pid (which is also its process group's id); the
   /// process cannot have been reaped yet, so /proc/PID still describes it.

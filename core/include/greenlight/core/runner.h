@@ -9,11 +9,26 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "greenlight/core/asio.h"
 
 namespace greenlight {
+
+/// Reads a command's standard output as it arrives, so that an output too
+/// large to hold (a heal listing of millions of entries) is read in bounded
+/// memory: each byte is given once, in order, whatever the runner.
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  /// The next bytes of standard output (never empty). Called one call at a
+  /// time by the thread that reads the output: the io_context's for a
+  /// local command, an SSH worker's for a remote one; never after the
+  /// command's `done` was called, so `done`'s thread may read the sink's
+  /// state. Must not block: the command's reading waits on it.
+  virtual void write(std::string_view bytes) = 0;
+};
 
 /// Where a command runs.
 struct Endpoint {
@@ -31,7 +46,15 @@ struct Command {
   std::vector<std::string> argv;
   bool shell_line = false;
   std::chrono::milliseconds timeout{60'000};
+  /// Bytes of each stream kept in RunResult::out and ::err; the rest is
+  /// read and dropped (RunResult::truncated), never left to block the
+  /// command.
   std::size_t output_cap = 4 * 1024 * 1024;
+  /// When set, every byte of standard output also goes to it as it arrives,
+  /// cap or no cap (RunResult::out still keeps the first output_cap bytes,
+  /// a head for messages). Shared: the caller keeps it to read its state
+  /// once `done` was called.
+  std::shared_ptr<OutputSink> output_sink;
   std::optional<std::string> input;
   /// Local commands only: the names of greenlight's environment the command
   /// does not get (a check's secrets, config::secret_environment()); empty:
@@ -76,6 +99,11 @@ struct RunResult {
   bool truncated = false;
   std::string reason;  ///< why, in words: "exit 2", "connection refused", ...
   std::chrono::milliseconds duration{0};
+  /// The command's Command::output_sink, which read the whole of standard
+  /// output (out then holds only its head): handed back by checks'
+  /// run_check so that a verdict reads what the sink gathered. Runners
+  /// leave it empty.
+  std::shared_ptr<OutputSink> output_sink;
 
   bool ok() const { return status == RunStatus::kOk; }
   /// True when the node itself could not be reached, timed out, or closed
