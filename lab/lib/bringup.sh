@@ -44,6 +44,9 @@ ENV
     cp -a /var/lib/glusterd/hooks /var/lib/glusterd/groups "$dir/$host/glusterd/"
   done
   sed -e "s|@DIR@|$dir|g" -e "s|@SRC@|$src|g" "$src/examples/lab/site.yaml" >"$dir/site/site.yaml"
+  # LAB_LOG_LEVEL=debug: serve on top1 logs every check result and each
+  # reading a gate waits on (DIR/top1/greenlight.log).
+  if [[ -n ${LAB_LOG_LEVEL:-} ]]; then printf 'log: {level: %s}\n' "$LAB_LOG_LEVEL" >>"$dir/site/site.yaml"; fi
   ln -s "$src/examples/ocean/confiture" "$dir/site/confiture"
   write_fleet_state
 }

@@ -55,6 +55,12 @@ boot_host() {
   host_init "$host" >/dev/null && return 0
   cat /proc/sys/kernel/random/uuid >"$dir/$host/boot_id"
   ip -n "$ns" link set eth0 up
+  # The moment its link came back, in the host's own record (as "link
+  # down" in halt_host): from then on its address answers.
+  printf '%s\tlab\tlink up\n' "$(date +%s%3N)" >>"$dir/$host/commands.log" 2>/dev/null || true
+  # Its address announced, as a host's network bring-up does (lab/bin/lab-announce).
+  setsid ip netns exec "$ns" /usr/bin/python3 "$here/bin/lab-announce" eth0 "${address[$host]}" \
+    </dev/null >/dev/null 2>&1 &
   # Nothing of the caller (a BMC's sockets, its environment) is inherited
   # by the host.
   /usr/bin/python3 -c 'import os, sys; os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])' \

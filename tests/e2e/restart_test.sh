@@ -18,6 +18,10 @@
 # E2E_FIGURES=FILE appends the clean run's figures and every part's
 # duration to FILE. KEEP=1 leaves the lab up. E2E_PARTS="clean stuck
 # faulted lost bmc" (the default: all) names the parts to run.
+# E2E_RECORDS=FOLDER keeps the journals and the hosts' records there (see
+# finish); LAB_LOG_LEVEL=debug makes serve on top1 log each reading a gate
+# waits on; tests/e2e/gate-timeline FOLDER then prints the power gates
+# reading by reading.
 set -uo pipefail
 parts=" ${E2E_PARTS:-clean stuck faulted lost bmc} "
 part() { [[ $parts == *" $1 "* ]]; }
@@ -33,6 +37,22 @@ lab=(bash "$src/lab/lab" -d "$dir")
 sampler=""
 finish() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+  # E2E_RECORDS=FOLDER: the records to read a run again from, kept there
+  # before the lab goes down: the journals (runs/), each host's
+  # commands.log, serve's log on top1 (greenlight.log; with
+  # LAB_LOG_LEVEL=debug every reading a gate waited on), glusterd's
+  # cmd_history.log on top1, the clients' output.
+  if [ -n "${E2E_RECORDS:-}" ] && [ -d "$dir" ]; then
+    mkdir -p "$E2E_RECORDS"
+    cp -a "$dir/runs" "$E2E_RECORDS/" 2>/dev/null
+    for log in "$dir"/*/commands.log "$dir/top1/greenlight.log" "$dir/top1/glusterfs-log/cmd_history.log"; do
+      [ -f "$log" ] || continue
+      mkdir -p "$E2E_RECORDS/$(dirname "${log#"$dir"/}")"
+      cp "$log" "$E2E_RECORDS/${log#"$dir"/}"
+    done
+    cp "$work"/*.out "$E2E_RECORDS/" 2>/dev/null
+    echo "records kept in $E2E_RECORDS"
+  fi
   if [ -n "${KEEP:-}" ]; then echo "keeping $work (lab: ${lab[*]})"; return; fi
   "${lab[@]}" down >/dev/null 2>&1
   rm -rf "$work"
