@@ -151,10 +151,11 @@ int serve(const Invocation& invocation, const std::string& listen, const ServeOv
   const std::size_t count = first->site.checks.size();
 
   asio::io_context io;
-  exporter::Snapshot snapshot;
+  auto results = std::make_shared<checks::ResultStore>();
+  exporter::Snapshot snapshot(*results);
   // The checks are declared before the server answers: /-/ready must not
-  // say "every check has run" of a snapshot that lists none yet.
-  Service service(io, snapshot);
+  // say "every check has run" of a store that lists none yet.
+  Service service(io, results, snapshot);
   service.run(std::move(first));
   control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
   // Before "listening on port": once that line is out, runs can be submitted.

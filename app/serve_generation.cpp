@@ -56,16 +56,14 @@ void Service::run(std::unique_ptr<Generation> next) {
   next->scheduler = std::make_unique<checks::Scheduler>(
       io_,
       [this, generation, current](const std::string& name, const checks::CheckResult& result) {
-        // Checks cut because serve stops say nothing of the cluster:
-        // neither published nor logged as a change.
-        if (generation == generation_ && !stopping_) {
-          snapshot_.update(name, result);
-          verdicts_.follow(name, result);
-        }
+        // Checks cut because serve stops say nothing of the cluster: not
+        // logged as a change (nor stored: the scheduler is stopped).
+        if (generation == generation_ && !stopping_) verdicts_.follow(name, result);
         follow_result(current->site, *current->run_groups, name, result);
         follow_result(current->site, *current->readiness_groups, name, result);
         if (generation == generation_) judge_readiness_soon();
-      });
+      },
+      results_);
   const config::Site& site = next->site;
   next->runner = std::make_unique<SiteRunner>(io_, ssh_options(site.ssh));
   next->results = std::make_unique<runbook::SchedulerResults>(
@@ -73,17 +71,19 @@ void Service::run(std::unique_ptr<Generation> next) {
         return std::make_pair(site_endpoint(&current->site, host),
                               static_cast<CommandRunner*>(current->runner.get()));
       });
-  std::vector<exporter::CheckState> declared;
+  // The site's checks, in its order: those of the previous configuration
+  // with the same name and kind keep their results, the others go (a
+  // gate's own variant comes back when a run waits on its gate).
+  std::vector<checks::CheckDeclaration> declared;
+  for (const auto& spec : site.checks)
+    declared.push_back({spec.name, spec.kind, site_endpoint(&site, spec.host).node});
+  results_->redeclare(declared);
   for (std::size_t i = 0; i < next->checks.size(); ++i) {
     const auto& spec = site.checks[i];
     Endpoint endpoint = site_endpoint(&site, spec.host);
-    exporter::CheckState state;
-    state.name = spec.name;
-    state.kind = spec.kind;
-    state.host = endpoint.node;
-    declared.push_back(std::move(state));
     checks::Scheduler::Entry entry;
     entry.check = std::move(next->checks[i]);
+    entry.kind = spec.kind;
     entry.endpoint = std::move(endpoint);
     entry.runner = next->runner.get();
     entry.interval = spec.interval;
@@ -91,7 +91,6 @@ void Service::run(std::unique_ptr<Generation> next) {
     entry.jitter = spec.jitter;
     next->scheduler->add(std::move(entry));
   }
-  snapshot_.redeclare(declared);
   next->scheduler->start();
   current_ = std::move(next);
   judge_readiness_soon();

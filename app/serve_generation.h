@@ -1,6 +1,7 @@
 // What greenlight serve runs under one loaded configuration (a generation)
 // and the service that swaps generations on SIGHUP: the checks on their
-// schedule, the exporter's snapshot they feed, the place where runs
+// schedule, the result store they write (which the exporter reads), the
+// readiness published to the exporter's snapshot, the place where runs
 // submitted on the control socket execute, and the runbooks' readiness
 // judged again as results come in (control/published_readiness.h).
 #pragma once
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "greenlight/checks/check.h"
+#include "greenlight/checks/result_store.h"
 #include "greenlight/checks/scheduler.h"
 #include "greenlight/checks/verdict_log.h"
 #include "greenlight/control/daemon_runs.h"
@@ -55,12 +57,17 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
 /// io_context's thread.
 class Service {
  public:
-  /// Keeps references to both; they must outlive it.
-  Service(asio::io_context& io, exporter::Snapshot& snapshot)
-      : io_(io), snapshot_(snapshot), readiness_timer_(io) {}
+  /// Keeps references to `io` and `snapshot`, which must outlive it; every
+  /// generation's scheduler writes into `results` (the store `snapshot`
+  /// reads).
+  Service(asio::io_context& io, std::shared_ptr<checks::ResultStore> results,
+          exporter::Snapshot& snapshot)
+      : io_(io), results_(std::move(results)), snapshot_(snapshot), readiness_timer_(io) {}
 
-  /// Declares the generation's checks in the snapshot and starts them; the
-  /// previous generation stops and its late results are ignored.
+  /// Declares the generation's checks in the result store (those of the
+  /// previous one with the same name and kind keep their results) and
+  /// starts them; the previous generation stops and its late results are
+  /// ignored.
   void run(std::unique_ptr<Generation> next);
 
   const config::Site& site() const { return current_->site; }
@@ -83,6 +90,7 @@ class Service {
   void judge_readiness_soon();
 
   asio::io_context& io_;
+  std::shared_ptr<checks::ResultStore> results_;
   exporter::Snapshot& snapshot_;
   std::unique_ptr<Generation> current_;
   std::vector<std::unique_ptr<Generation>> retired_;

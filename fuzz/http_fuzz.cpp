@@ -40,7 +40,8 @@ constexpr const char* kBasic = "b3BlcmF0b3I6cmVzdGFydC0yMDI2";  // operator:rest
 
 struct Serving {
   exporter::ServerOptions options;
-  exporter::Snapshot snapshot;
+  checks::ResultStore results;
+  exporter::Snapshot snapshot{results};
   std::unique_ptr<exporter::Server> server;
   std::unique_ptr<exporter::Access> access;
 };
@@ -59,13 +60,13 @@ Serving& serving() {
     made->options.listen = "127.0.0.1:0";
     made->options.basic_auth_file = dir + "/htpasswd";
     made->options.bearer_token_file = dir + "/tokens";
-    made->snapshot.declare("peers", "gluster_peers", "top1");
-    made->snapshot.declare("ping", "fping", "top1");
+    made->results.declare({"peers", "gluster_peers", "top1"});
+    made->results.declare({"ping", "fping", "top1"});
     checks::CheckResult peers;
     peers.status = checks::Status::ok;
     peers.message = "3 peers connected";
     peers.add_sample("greenlight_gluster_peer_connected", {{"peer", "top2"}}, 1);
-    made->snapshot.update("peers", peers);
+    made->results.record("peers", peers);
     made->server = std::make_unique<exporter::Server>(made->options, made->snapshot, "fuzz");
     made->access = std::make_unique<exporter::Access>(made->options.basic_auth_file,
                                                       made->options.bearer_token_file);

@@ -10,7 +10,7 @@ struct Scheduler::State {
   std::optional<std::chrono::milliseconds> pace;
   bool in_flight = false;
   bool again = false;  // run_now() arrived while running
-  std::optional<CheckResult> latest;
+  std::shared_ptr<const CheckResult> latest;  ///< the store's, or its own after stop()
   GreenRun green;
   std::chrono::steady_clock::time_point launched{};
   std::size_t runs = 0;
@@ -24,8 +24,11 @@ struct Scheduler::State {
   }
 };
 
-Scheduler::Scheduler(asio::io_context& io, ResultHandler on_result)
-    : io_(io), on_result_(std::move(on_result)) {}
+Scheduler::Scheduler(asio::io_context& io, ResultHandler on_result,
+                     std::shared_ptr<ResultStore> store)
+    : io_(io),
+      on_result_(std::move(on_result)),
+      store_(store ? std::move(store) : std::make_shared<ResultStore>()) {}
 
 Scheduler::~Scheduler() {
   *alive_ = false;
@@ -34,6 +37,7 @@ Scheduler::~Scheduler() {
 
 void Scheduler::add(Entry entry) {
   const std::string name = entry.check->name();
+  store_->declare({name, entry.kind, entry.endpoint.node, entry.variant_of});
   auto& state = states_[name] = std::make_unique<State>(io_, std::move(entry));
   if (running_) schedule(*state, std::chrono::milliseconds(0));
 }
@@ -80,7 +84,12 @@ void Scheduler::launch(State& state) {
               if (running_) {
                 state.green.add(result.green(), state.launched, std::chrono::steady_clock::now());
               }
-              state.latest = std::move(result);
+              // The store keeps the result once; a result after stop() is
+              // a late one of a configuration that is no longer in force.
+              std::shared_ptr<const CheckResult> stored;
+              if (running_) stored = store_->record(state.entry.check->name(), result);
+              state.latest =
+                  stored ? std::move(stored) : std::make_shared<const CheckResult>(std::move(result));
               on_result_(state.entry.check->name(), *state.latest);
               std::erase_if(listeners_, [](const auto& weak) { return weak.expired(); });
               for (const auto& weak : std::vector(listeners_)) {
@@ -129,7 +138,7 @@ bool Scheduler::set_pace(const std::string& name,
 
 const CheckResult* Scheduler::latest(const std::string& name) const {
   auto it = states_.find(name);
-  return it == states_.end() || !it->second->latest ? nullptr : &*it->second->latest;
+  return it == states_.end() ? nullptr : it->second->latest.get();
 }
 
 std::optional<std::chrono::steady_clock::time_point> Scheduler::green_since(

@@ -38,7 +38,9 @@ std::string json_list(const std::vector<T>& items, F item) {
 }  // namespace
 
 std::string render_checks_json(const Snapshot& snapshot) {
-  const auto body = json_list(snapshot.checks(), [](const CheckState& check) {
+  const auto version = snapshot.checks();
+  const auto body = json_list(version->checks, [](const auto& stored) {
+    const checks::StoredCheck& check = *stored;
     std::string out =
         fmt::format(R"({{"check": {}, "kind": {}, "host": {})", json_string(check.name),
                     json_string(check.kind), json_string(check.host));

@@ -42,7 +42,7 @@ PromLabels with_check(const std::string& check, const Labels& labels) {
   return out;
 }
 
-ClientMetric histogram(PromLabels labels, const Histogram& h) {
+ClientMetric histogram(PromLabels labels, const checks::Histogram& h) {
   ClientMetric metric;
   metric.label = std::move(labels);
   metric.histogram.sample_count = h.count;
@@ -73,7 +73,9 @@ void add_check_families(const Snapshot& snapshot, std::vector<MetricFamily>& out
                         "When the check was last ok (Unix time), 0 never.");
   std::map<std::string, MetricFamily> samples;
   std::map<std::string, MetricFamily> histograms;
-  for (const auto& check : snapshot.checks()) {
+  const auto version = snapshot.checks();
+  for (const auto& stored : version->checks) {
+    const checks::StoredCheck& check = *stored;
     const PromLabels labels{{"check", check.name}, {"kind", check.kind}};
     last_success.metric.push_back(gauge(labels, seconds_or_zero(check.last_success)));
     last_ok.metric.push_back(gauge(labels, seconds_or_zero(check.last_ok)));

@@ -184,6 +184,8 @@ std::string SchedulerResults::watch(const GateCheck& check) {
   auto [endpoint, runner] = placement_(spec->host);
   checks::Scheduler::Entry entry;
   entry.check = std::move(built);
+  entry.kind = spec->kind;
+  entry.variant_of = spec->name;
   entry.endpoint = endpoint;
   entry.runner = runner;
   entry.interval = spec->interval;

@@ -65,7 +65,8 @@ const char* kFailing = R"(      phases:
 
 struct Daemon {
   ExecutorHarness h{kFailing};
-  exporter::Snapshot snapshot;
+  checks::ResultStore results;
+  exporter::Snapshot snapshot{results};
   std::vector<std::string> log;  ///< serve's log lines about requests
   /// serve's log lines about runs, with their levels
   std::vector<std::pair<greenlight::log::Level, std::string>> transitions;

@@ -26,10 +26,11 @@ bool has_line(const std::string& text, const std::string& line) {
 }  // namespace
 
 TEST_CASE("every check has status, success, duration and timestamps") {
-  Snapshot snapshot;
-  snapshot.declare("heal", "gluster_heal", "top1");
-  snapshot.declare("later", "command", "top1");
-  snapshot.update("heal", result(Status::ok, std::chrono::seconds(1000)));
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"heal", "gluster_heal", "top1"});
+  store.declare({"later", "command", "top1"});
+  store.record("heal", result(Status::ok, std::chrono::seconds(1000)));
   const auto text = render_metrics(snapshot, "1.2.3");
   CHECK(has_line(text, R"(greenlight_build_info{version="1.2.3"} 1)"));
   CHECK(has_line(text, R"(greenlight_check_status{check="heal",kind="gluster_heal"} 0)"));
@@ -48,14 +49,15 @@ TEST_CASE("every check has status, success, duration and timestamps") {
 }
 
 TEST_CASE("a check that cannot read its source keeps its series, NaN, with success 0") {
-  Snapshot snapshot;
-  snapshot.declare("heal", "gluster_heal", "top1");
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"heal", "gluster_heal", "top1"});
   auto ok = result(Status::warning, std::chrono::seconds(1000));
   ok.add_sample("gluster_volume_heal_count", {{"volume", "v1"}, {"brick", "top1:/b"}}, 4);
-  snapshot.update("heal", ok);
+  store.record("heal", ok);
   CHECK(has_line(render_metrics(snapshot, "x"),
                  R"(gluster_volume_heal_count{check="heal",volume="v1",brick="top1:/b"} 4)"));
-  snapshot.update("heal", result(Status::unknown, std::chrono::seconds(1030)));
+  store.record("heal", result(Status::unknown, std::chrono::seconds(1030)));
   const auto text = render_metrics(snapshot, "x");
   CHECK(
       has_line(text, R"(gluster_volume_heal_count{check="heal",volume="v1",brick="top1:/b"} Nan)"));
@@ -69,28 +71,30 @@ TEST_CASE("a check that cannot read its source keeps its series, NaN, with succe
 }
 
 TEST_CASE("a judged result replaces the series: a peer removed from the pool goes away") {
-  Snapshot snapshot;
-  snapshot.declare("peers", "gluster_peers", "top1");
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"peers", "gluster_peers", "top1"});
   auto two = result(Status::ok, std::chrono::seconds(10));
   two.add_sample("gluster_peer_connected", {{"hostname", "top2"}}, 1);
   two.add_sample("gluster_peer_connected", {{"hostname", "top3"}}, 1);
-  snapshot.update("peers", two);
+  store.record("peers", two);
   auto one = result(Status::ok, std::chrono::seconds(20));
   one.add_sample("gluster_peer_connected", {{"hostname", "top2"}}, 1);
-  snapshot.update("peers", one);
+  store.record("peers", one);
   CHECK(render_metrics(snapshot, "x").find("top3") == std::string::npos);
 }
 
 TEST_CASE("probe RTTs accumulate into a histogram across runs") {
-  Snapshot snapshot;
-  snapshot.declare("ping", "fping", "top1");
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"ping", "fping", "top1"});
   auto first = result(Status::ok, std::chrono::seconds(10));
   first.add_observation("greenlight_ping_probe_rtt_seconds", {{"target", "top2"}}, 0.0003);
   first.add_observation("greenlight_ping_probe_rtt_seconds", {{"target", "top2"}}, 0.02);
-  snapshot.update("ping", first);
+  store.record("ping", first);
   auto second = result(Status::ok, std::chrono::seconds(20));
   second.add_observation("greenlight_ping_probe_rtt_seconds", {{"target", "top2"}}, 3.0);
-  snapshot.update("ping", second);
+  store.record("ping", second);
   const auto text = render_metrics(snapshot, "x");
   CHECK(text.find("# TYPE greenlight_ping_probe_rtt_seconds histogram") != std::string::npos);
   CHECK(has_line(
@@ -110,7 +114,8 @@ TEST_CASE("probe RTTs accumulate into a histogram across runs") {
 }
 
 TEST_CASE("runs and gates: empty lists and one active-run series until published") {
-  Snapshot snapshot;
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
   CHECK(render_runs_json(snapshot).find(R"("runs": [])") != std::string::npos);
   CHECK(render_gates_json(snapshot).find(R"("gates": [])") != std::string::npos);
   const auto text = render_metrics(snapshot, "x");
@@ -119,7 +124,8 @@ TEST_CASE("runs and gates: empty lists and one active-run series until published
 }
 
 TEST_CASE("published runs and gates become series and JSON") {
-  Snapshot snapshot;
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
   const auto now = std::chrono::system_clock::now();
   RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {},
                "waiting for gate volumes-healed", ""};
@@ -186,7 +192,8 @@ TEST_CASE("published runs and gates become series and JSON") {
 }
 
 TEST_CASE("a gate's remedies: a counter per gate, the run's and the gate's JSON") {
-  Snapshot snapshot;
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
   const auto now = std::chrono::system_clock::now();
   RunState run{"r1", "shutdown", "waiting", now, {}, "waiting for gate g", ""};
   run.remedies.push_back(
@@ -208,11 +215,35 @@ TEST_CASE("a gate's remedies: a counter per gate, the run's and the gate's JSON"
             R"("remedy": "attempt 2 of 2: admin1 (running) on top2: ok")") != std::string::npos);
 }
 
+TEST_CASE("a gate's own variant of a check has series and JSON under its own name") {
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"fleet-units", "fleet_units", "top1"});
+  store.declare({"fleet-units{expect=stopped,vms=admin[1-2]}", "fleet_units", "top1"});
+  auto red = result(Status::critical, std::chrono::seconds(1000));
+  red.add_sample("greenlight_fleet_unit_active", {{"unit", "pcocc-vm-admin1.service"}}, 1);
+  store.record("fleet-units{expect=stopped,vms=admin[1-2]}", red);
+  store.record("fleet-units", result(Status::ok, std::chrono::seconds(1000)));
+  const auto text = render_metrics(snapshot, "x");
+  CHECK(has_line(
+      text,
+      R"(greenlight_check_status{check="fleet-units{expect=stopped,vms=admin[1-2]}",kind="fleet_units"} 2)"));
+  CHECK(has_line(text, R"(greenlight_check_status{check="fleet-units",kind="fleet_units"} 0)"));
+  CHECK(has_line(
+      text,
+      R"(greenlight_fleet_unit_active{check="fleet-units{expect=stopped,vms=admin[1-2]}",unit="pcocc-vm-admin1.service"} 1)"));
+  const auto json = render_checks_json(snapshot);
+  CHECK(json.find(
+            R"({"check": "fleet-units{expect=stopped,vms=admin[1-2]}", "kind": "fleet_units", "host": "top1", "status": "CRITICAL")") !=
+        std::string::npos);
+}
+
 TEST_CASE("the checks JSON escapes messages and carries the server's time") {
-  Snapshot snapshot;
-  snapshot.declare("heal", "gluster_heal", "top1");
-  snapshot.declare("later", "command", "top1");
-  snapshot.update("heal", result(Status::critical, std::chrono::seconds(1000)));
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"heal", "gluster_heal", "top1"});
+  store.declare({"later", "command", "top1"});
+  store.record("heal", result(Status::critical, std::chrono::seconds(1000)));
   const auto json = render_checks_json(snapshot);
   CHECK(json.find(R"("now": )") != std::string::npos);
   CHECK(json.find(R"("message": "a \"quoted\" message\nsecond line")") != std::string::npos);
@@ -222,21 +253,22 @@ TEST_CASE("the checks JSON escapes messages and carries the server's time") {
 }
 
 TEST_CASE("reload keeps the results of checks declared again, drops the others") {
-  Snapshot snapshot;
-  snapshot.declare("heal", "gluster_heal", "top1");
-  snapshot.declare("gone", "command", "top1");
-  snapshot.update("heal", result(Status::ok, std::chrono::seconds(1000)));
-  snapshot.redeclare({CheckState{"heal", "gluster_heal", "top1", {}, {}, {}, {}},
-                      CheckState{"new", "command", "top1", {}, {}, {}, {}}});
-  const auto checks = snapshot.checks();
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  store.declare({"heal", "gluster_heal", "top1"});
+  store.declare({"gone", "command", "top1"});
+  store.record("heal", result(Status::ok, std::chrono::seconds(1000)));
+  store.redeclare({{"heal", "gluster_heal", "top1"}, {"new", "command", "top1"}});
+  const auto checks = snapshot.checks()->checks;
   REQUIRE(checks.size() == 2);
-  CHECK(checks[0].result != nullptr);
-  CHECK(checks[1].name == "new");
-  CHECK(checks[1].result == nullptr);
+  CHECK(checks[0]->result != nullptr);
+  CHECK(checks[1]->name == "new");
+  CHECK(checks[1]->result == nullptr);
 }
 
 TEST_CASE("readiness JSON: null until judged, then every runbook's gates and checks") {
-  Snapshot snapshot;
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
   CHECK(render_readiness_json(snapshot).find(R"("judged": null, "runbooks": [])") !=
         std::string::npos);
   ReadinessCheckState flag{"flag", "flag", "", "CRITICAL", "no \"flag\" file", true,

@@ -6,7 +6,7 @@
 //   /api/v1/gates    their gates (JSON)
 //   /api/v1/readiness which gates of each runbook would block now (JSON)
 //   /-/healthy       200 while the server runs
-//   /-/ready         200 once every check has run, 503 before
+//   /-/ready         200 once every site's check has run, 503 before
 // CivetWeb types stay inside this module.
 #pragma once
 

@@ -1,6 +1,7 @@
-// The latest result of every check, and the state of runs and gates, written
-// by the scheduler's (and the runbook executor's) thread and read by the HTTP
-// server's threads. Scrapes never wait on a check: they copy what is there.
+// What the HTTP server shows: the checks' results, read from the one result
+// store (checks/result_store.h) as an immutable version, and the state of
+// runs and gates, written by the runbook executor's thread. Read by the HTTP
+// server's threads; scrapes never wait on a check.
 #pragma once
 
 #include <chrono>
@@ -12,40 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "greenlight/checks/check_result.h"
+#include "greenlight/checks/result_store.h"
 
 namespace greenlight::exporter {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
-
-/// A cumulative histogram of the observations of one series (name, labels)
-/// across every run of a check.
-struct Histogram {
-  std::string name;
-  Labels labels;
-  std::vector<double> bounds;         ///< upper bounds, ascending, without +Inf
-  std::vector<std::uint64_t> counts;  ///< per bucket, not cumulative; last is +Inf
-  std::uint64_t count = 0;
-  double sum = 0;
-};
-
-/// Upper bounds of the round-trip histograms, in seconds (loopback to WAN).
-const std::vector<double>& rtt_buckets();
-
-struct CheckState {
-  std::string name;
-  std::string kind;
-  std::string host;
-  /// Null until it first ran. Shared and never changed once published: a
-  /// copy of the snapshot (each /api/v1/checks answer, each /metrics
-  /// rendering) does not copy the result's samples (1000s per check).
-  std::shared_ptr<const checks::CheckResult> result;
-  /// End of the latest run that could judge (status not unknown).
-  std::optional<std::chrono::system_clock::time_point> last_success;
-  /// End of the latest run whose status was ok.
-  std::optional<std::chrono::system_clock::time_point> last_ok;
-  std::vector<Histogram> histograms;
-};
 
 /// A gate as the runbook executor publishes it. status: "green", "red" or
 /// "unknown"; waiting_since is set while a phase waits on it.
@@ -159,22 +131,18 @@ inline constexpr const char* kRunStates[] = {"running", "waiting", "asking",    
 inline constexpr const char* kPhaseStates[] = {"pending", "waiting", "running",
                                                "done",    "failed",  "skipped"};
 
-/// Thread-safe.
+/// Thread-safe: publish() and publish_readiness() from the io_context's
+/// thread, every reader from any thread (the HTTP server's).
 class Snapshot {
  public:
-  /// Declares a check (it shows as not yet run until update()).
-  void declare(std::string name, std::string kind, std::string host);
-  /// Replaces the declared checks (configuration reload). A check declared
-  /// again with the same name and kind keeps its results and histograms.
-  void redeclare(const std::vector<CheckState>& checks);
-  /// Records a result. When it is unknown (the source could not be read),
-  /// every series of the previous result that it lacks is kept with value
-  /// NaN, so series never vanish while their check fails; observations are
-  /// added to the check's histograms.
-  void update(const std::string& name, const checks::CheckResult& result);
-  std::vector<CheckState> checks() const;
-  /// True once every declared check has a result.
-  bool complete() const;
+  /// Shows the checks of `results`, which must outlive it.
+  explicit Snapshot(const checks::ResultStore& results) : results_(results) {}
+
+  /// The checks as they are now: one immutable version of the store, not a
+  /// copy of it.
+  std::shared_ptr<const checks::ResultsVersion> checks() const { return results_.current(); }
+  /// True once every site's check has a result (ResultsVersion::complete).
+  bool complete() const { return checks()->complete(); }
 
   /// Called by the runbook executor on every transition; until then both
   /// lists are empty ("no run").
@@ -187,14 +155,15 @@ class Snapshot {
   /// is unchanged.
   void publish_readiness(std::vector<RunbookReadiness> runbooks);
   Readiness readiness() const;
-  /// Changes on every declare, redeclare, update and publish: a body built
-  /// from the same version is still current (apart from run durations).
+  /// Changes with every version of the result store and every publish: a
+  /// body built from the same version is still current (apart from run
+  /// durations).
   std::uint64_t version() const;
 
  private:
+  const checks::ResultStore& results_;
   mutable std::mutex mutex_;
-  std::uint64_t version_ = 0;
-  std::vector<CheckState> checks_;
+  std::uint64_t version_ = 0;  ///< publications
   std::vector<RunState> runs_;
   std::vector<GateState> gates_;
   Readiness readiness_;
