@@ -145,8 +145,10 @@ std::vector<exporter::GateState> published_gates(const RunSnapshot& run, SystemT
   bool red = false;
   for (const auto& check : status.checks) {
     red = red || check.state == runbook::GateCheckState::State::kRed;
-    if (std::find(gate.checks.begin(), gate.checks.end(), check.check) == gate.checks.end())
-      gate.checks.push_back(check.check);
+    // Named as the gate reads it: a gate's own variant of a check
+    // ("fleet-units{expect=stopped,...}") under the name its results have.
+    if (std::find(gate.checks.begin(), gate.checks.end(), check.key) == gate.checks.end())
+      gate.checks.push_back(check.key);
   }
   gate.status = status.green ? "green" : red ? "red" : "unknown";
   gate.message = status.green ? "green" : status.why_red();

@@ -3,8 +3,10 @@
 #include "greenlight/runbook/gate.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "greenlight/checks/scheduler.h"
+#include "greenlight/exporter/server.h"
 #include "support/read_file.h"
 #include "support/runbook_fakes.h"
 
@@ -172,4 +174,21 @@ TEST_CASE("gate checks run through the scheduler with the gate's expectation and
   // The fast pace ran the stopped gate's check several times within its 300 ms.
   CHECK(scheduler.runs("fleet{expect=stopped,vms=admin1}") >= 3);
   scheduler.stop();
+  // Each gate's own variant is a check of its own in the result store, so
+  // the exporter shows it under its own name, with the site check's kind.
+  exporter::Snapshot snapshot(scheduler.store());
+  const auto metrics = exporter::render_metrics(snapshot, "x");
+  const auto* stopped_result = scheduler.latest("fleet{expect=stopped,vms=admin1}");
+  REQUIRE(stopped_result != nullptr);
+  CHECK(metrics.find(fmt::format(
+            "\ngreenlight_check_status{{check=\"fleet{{expect=stopped,vms=admin1}}\",kind=\"fleet_units\"}} {}\n",
+            static_cast<int>(stopped_result->status))) != std::string::npos);
+  CHECK(metrics.find(
+            "\ngreenlight_check_status{check=\"fleet{expect=running,vms=ns1}\",kind=\"fleet_units\"} 0\n") !=
+        std::string::npos);
+  CHECK_FALSE(stopped_result->green());
+  const auto json = exporter::render_checks_json(snapshot);
+  CHECK(json.find(fmt::format(
+            R"({{"check": "fleet{{expect=stopped,vms=admin1}}", "kind": "fleet_units", "host": "n1", "status": "{}")",
+            checks::to_string(stopped_result->status))) != std::string::npos);
 }

@@ -233,6 +233,13 @@ TEST_CASE("the gate waited on: red, why, its checks and since when") {
   CHECK(run.message.rfind("waiting for gate volumes-healed: ", 0) == 0);
   CHECK(run.message.find("24 entries pending") != std::string::npos);
 
+  // A gate's own variant of a check is named as the gate reads it, the name
+  // its results have in /api/v1/checks and /metrics.
+  auto narrowed = snapshot;
+  narrowed.gate_status.checks[0].key = "heal{expect=healed,volumes=v1}";
+  CHECK(control::published_gates(narrowed, kNow)[0].checks ==
+        std::vector<std::string>{"heal{expect=healed,volumes=v1}", "peers"});
+
   snapshot.gate_status.checks[0].state = runbook::GateCheckState::State::kNoResult;
   CHECK(control::published_gates(snapshot, kNow)[0].status == "unknown");
   snapshot.gate_status.checks[0].state = runbook::GateCheckState::State::kGreen;

@@ -23,8 +23,9 @@ exporter::RunState published_run(const runbook::RunSnapshot& run, SystemTime sta
                                  SystemTime now, const exporter::RunState* previous = nullptr);
 
 /// The gate the run waits on (none when it does not wait): green, red (a
-/// check of it is red) or unknown (no fresh result yet), why, its checks and
-/// since when the phase waits.
+/// check of it is red) or unknown (no fresh result yet), why, its checks
+/// (each named as the gate reads it: its key, the name of its results in
+/// the result store) and since when the phase waits.
 std::vector<exporter::GateState> published_gates(const runbook::RunSnapshot& run, SystemTime now);
 
 }  // namespace greenlight::control
