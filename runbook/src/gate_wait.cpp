@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "greenlight/core/log.h"
 #include "greenlight/runbook/gate.h"
 
 namespace greenlight::runbook {
@@ -13,6 +14,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
+
+long long unix_ms(std::chrono::system_clock::time_point at) {
+  return duration_cast<milliseconds>(at.time_since_epoch()).count();
+}
 
 }  // namespace
 
@@ -53,8 +58,21 @@ void GateWait::start(Done done, Changed changed,
   // Each new result of one of the gate's checks is read as it comes: the
   // reading is posted, so that it never runs inside the scheduler's
   // handler (a green gate goes on to the next step from here).
-  listening_ = results_.listen([this, alive = alive_](const std::string& key) {
+  const auto evidence_wall = std::min(started_wall_, evidence_since.value_or(started_wall_));
+  log::debug("gate {}: waiting; evidence from readings started at or after {} (Unix ms)",
+             gate_.name, unix_ms(evidence_wall));
+  listening_ = results_.listen([this, alive = alive_, evidence_wall](const std::string& key) {
     if (!*alive || !active_ || std::find(keys_.begin(), keys_.end(), key) == keys_.end()) return;
+    // Each reading the wait is told of, with its start and end (Unix ms):
+    // the timeline of a gate, from the condition on the hosts to green.
+    if (const checks::CheckResult* result = results_.latest(key);
+        result != nullptr && log::enabled(log::Level::kDebug)) {
+      log::debug("gate {}: {}: reading {} to {} ({} ms): {}{}", gate_.name, key,
+                 unix_ms(result->started), unix_ms(result->finished),
+                 unix_ms(result->finished) - unix_ms(result->started),
+                 checks::to_string(result->status),
+                 result->started < evidence_wall ? " (started before the evidence counts)" : "");
+    }
     asio::post(io_, [this, alive] {
       if (*alive && active_) evaluate();
     });
