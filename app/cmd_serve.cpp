@@ -157,7 +157,10 @@ int serve(const Invocation& invocation, const std::string& listen, const ServeOv
   // say "every check has run" of a store that lists none yet.
   Service service(io, results, snapshot);
   service.run(std::move(first));
-  control::DaemonRuns runs(io, snapshot, [&service] { return service.place(); });
+  control::DaemonRuns runs(io, [&service] { return service.place(); });
+  // The exporter collects the runs at each request; the server goes before
+  // `runs` does.
+  snapshot.collect_runs(&runs);
   // Before "listening on port": once that line is out, runs can be submitted.
   auto run_submissions = open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;

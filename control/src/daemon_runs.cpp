@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "greenlight/control/published_run.h"
 #include "greenlight/core/log.h"
 #include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/journal.h"
@@ -47,9 +48,8 @@ runbook::ExecutorOptions options_of(const Request& request, const Connection& co
 
 }  // namespace
 
-DaemonRuns::DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot,
-                       std::function<RunPlace()> place)
-    : io_(io), snapshot_(snapshot), place_(std::move(place)), timer_(io) {}
+DaemonRuns::DaemonRuns(asio::io_context& io, std::function<RunPlace()> place)
+    : io_(io), place_(std::move(place)), timer_(io) {}
 
 void DaemonRuns::refuse(const std::shared_ptr<Connection>& connection, std::string message,
                         std::string code) {
@@ -335,16 +335,24 @@ void DaemonRuns::publish_soon() {
 
 void DaemonRuns::publish() {
   const auto now = std::chrono::system_clock::now();
-  std::vector<exporter::RunState> runs = ended_;
-  std::vector<exporter::GateState> gates;
+  auto next = std::make_shared<exporter::CollectedRuns>();
+  next->run_states = run_state_words();
+  next->runs = ended_;
   for (const auto& [id, run] : runs_) {
     const auto previous = published_.find(id);
     auto state = run->publication(now, previous == published_.end() ? nullptr : &previous->second);
     published_[id] = state;
-    runs.push_back(std::move(state));
-    for (auto& gate : run->gates(now)) gates.push_back(std::move(gate));
+    next->runs.push_back(std::move(state));
+    for (auto& gate : run->gates(now)) next->gates.push_back(std::move(gate));
   }
-  snapshot_.publish(std::move(runs), std::move(gates));
+  std::lock_guard lock(publication_mutex_);
+  next->number = publication_->number + 1;
+  publication_ = std::move(next);
+}
+
+std::shared_ptr<const exporter::CollectedRuns> DaemonRuns::collect() const {
+  std::lock_guard lock(publication_mutex_);
+  return publication_;
 }
 
 void DaemonRuns::tick() {

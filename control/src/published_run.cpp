@@ -90,6 +90,12 @@ const exporter::PhaseState* previous_phase(const exporter::RunState* previous,
 
 }  // namespace
 
+std::vector<std::string> run_state_words() {
+  std::vector<std::string> words;
+  for (const auto state : runbook::kRunSnapshotStates) words.emplace_back(runbook::to_string(state));
+  return words;
+}
+
 exporter::RunState published_run(const RunSnapshot& run, SystemTime started, SystemTime now,
                                  const exporter::RunState* previous) {
   exporter::RunState out;

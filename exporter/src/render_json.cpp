@@ -61,7 +61,8 @@ std::string render_checks_json(const Snapshot& snapshot) {
 }
 
 std::string render_runs_json(const Snapshot& snapshot) {
-  const auto body = json_list(snapshot.runs(), [](const RunState& run) {
+  const auto collected = snapshot.runs();
+  const auto body = json_list(collected->runs, [](const RunState& run) {
     const auto phases = json_list(run.phases, [](const PhaseState& p) {
       std::string steps = "[";
       for (std::size_t i = 0; i < p.steps.size(); ++i) {
@@ -94,7 +95,8 @@ std::string render_runs_json(const Snapshot& snapshot) {
 }
 
 std::string render_gates_json(const Snapshot& snapshot) {
-  const auto body = json_list(snapshot.gates(), [](const GateState& gate) {
+  const auto collected = snapshot.runs();
+  const auto body = json_list(collected->gates, [](const GateState& gate) {
     std::string checks = "[";
     for (std::size_t i = 0; i < gate.checks.size(); ++i) {
       checks += (i ? ", " : "") + json_string(gate.checks[i]);

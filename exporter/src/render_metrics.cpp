@@ -1,6 +1,6 @@
 // The /metrics body, built from a snapshot on each request: per-check
-// series, the checks' own samples, their histograms, and the runs and gates
-// the runbook executor publishes.
+// series, the checks' own samples, their histograms (one version of the
+// result store), and the runs and gates collected from their source.
 #include <fmt/format.h>
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
@@ -119,10 +119,10 @@ void add_check_families(const Snapshot& snapshot, std::vector<MetricFamily>& out
 // One series per state in `states`, 1 for `current`: the pattern of
 // node_exporter's node_systemd_unit_state, so a state change never makes a
 // series vanish.
-template <std::size_t N>
-void add_states(MetricFamily& f, const PromLabels& labels, const char* const (&states)[N],
+template <typename States>
+void add_states(MetricFamily& f, const PromLabels& labels, const States& states,
                 const std::string& current) {
-  for (const char* state : states) {
+  for (const auto& state : states) {
     PromLabels l = labels;
     l.push_back({"state", state});
     f.metric.push_back(gauge(std::move(l), current == state ? 1 : 0));
@@ -131,7 +131,8 @@ void add_states(MetricFamily& f, const PromLabels& labels, const char* const (&s
 
 void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) {
   const auto now = std::chrono::system_clock::now();
-  const auto runs = snapshot.runs();
+  const auto collected = snapshot.runs();  // one collection: runs and gates agree
+  const auto& runs = collected->runs;
   auto active = family("greenlight_runs_active",
                        "Runs of a runbook in progress (running, waiting on a gate or asking).");
   double in_progress = 0;
@@ -156,7 +157,8 @@ void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) 
       remedies.metric.push_back(std::move(metric));
     }
     if (run.state == "running" || run.state == "waiting" || run.state == "asking") ++in_progress;
-    add_states(run_state, {{"run", run.id}, {"runbook", run.runbook}}, kRunStates, run.state);
+    add_states(run_state, {{"run", run.id}, {"runbook", run.runbook}}, collected->run_states,
+               run.state);
     for (const auto& phase : run.phases) {
       const PromLabels labels{{"run", run.id}, {"runbook", run.runbook}, {"phase", phase.name}};
       add_states(phase_state, labels, kPhaseStates, phase.state);
@@ -181,7 +183,7 @@ void add_run_families(const Snapshot& snapshot, std::vector<MetricFamily>& out) 
   auto green = family("greenlight_gate_green", "1 when the gate is green, 0 red or unknown.");
   auto waiting = family("greenlight_gate_waiting_seconds",
                         "How long the run has been waiting on the gate, 0 when it does not wait.");
-  for (const auto& gate : snapshot.gates()) {
+  for (const auto& gate : collected->gates) {
     const PromLabels labels{{"run", gate.run}, {"phase", gate.phase}, {"gate", gate.name}};
     green.metric.push_back(gauge(labels, gate.status == "green" ? 1 : 0));
     waiting.metric.push_back(gauge(

@@ -2,21 +2,22 @@
 
 namespace greenlight::exporter {
 
-void Snapshot::publish(std::vector<RunState> runs, std::vector<GateState> gates) {
+void Snapshot::collect_runs(const RunCollectable* runs) {
   std::lock_guard lock(mutex_);
-  ++version_;
-  runs_ = std::move(runs);
-  gates_ = std::move(gates);
+  runs_ = runs;
 }
 
-std::vector<RunState> Snapshot::runs() const {
-  std::lock_guard lock(mutex_);
-  return runs_;
-}
-
-std::vector<GateState> Snapshot::gates() const {
-  std::lock_guard lock(mutex_);
-  return gates_;
+std::shared_ptr<const CollectedRuns> Snapshot::runs() const {
+  const RunCollectable* source = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    source = runs_;
+  }
+  if (source == nullptr) {
+    static const auto none = std::make_shared<const CollectedRuns>();
+    return none;
+  }
+  return source->collect();
 }
 
 void Snapshot::publish_readiness(std::vector<RunbookReadiness> runbooks) {
@@ -31,10 +32,8 @@ Readiness Snapshot::readiness() const {
 }
 
 std::uint64_t Snapshot::version() const {
-  // Both counters only grow: their sum changes whenever either does.
-  const std::uint64_t results = results_.current()->number;
-  std::lock_guard lock(mutex_);
-  return results + version_;
+  // Both numbers only grow: their sum changes whenever either does.
+  return results_.current()->number + runs()->number;
 }
 
 }  // namespace greenlight::exporter

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "greenlight/control/daemon_runs.h"
+#include "greenlight/control/published_run.h"
 #include "greenlight/core/log.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_store.h"
@@ -65,8 +66,6 @@ const char* kFailing = R"(      phases:
 
 struct Daemon {
   ExecutorHarness h{kFailing};
-  checks::ResultStore results;
-  exporter::Snapshot snapshot{results};
   std::vector<std::string> log;  ///< serve's log lines about requests
   /// serve's log lines about runs, with their levels
   std::vector<std::pair<greenlight::log::Level, std::string>> transitions;
@@ -74,7 +73,7 @@ struct Daemon {
     if (line.rfind("control: ", 0) == 0) log.push_back(line);
     if (line.rfind("run ", 0) == 0) transitions.emplace_back(level, line);
   }};
-  control::DaemonRuns runs{h.io, snapshot,
+  control::DaemonRuns runs{h.io,
                            [this] {
                              control::RunPlace place;
                              place.site = &h.site;
@@ -178,10 +177,12 @@ TEST_CASE("a pause waits for whoever attaches, answers must fit the question") {
   CHECK(d.h.runner.count("echo after") == 1);
   CHECK(d.runs.active().empty());
   CHECK(d.run_until([&] {  // the publication comes on the io_context
-    const auto runs = d.snapshot.runs();
+    const auto runs = d.runs.collect()->runs;
     return !runs.empty() && runs[0].state == "done";
   }));
-  const auto published = d.snapshot.runs();
+  const auto collected = d.runs.collect();
+  CHECK(collected->run_states == control::run_state_words());
+  const auto& published = collected->runs;
   REQUIRE(published.size() == 1);
   CHECK(published[0].id == run);
   CHECK(published[0].state == "done");

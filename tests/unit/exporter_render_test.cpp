@@ -2,6 +2,7 @@
 // check fails, histograms across runs, runs and gates), the /api/v1 JSON.
 #include <catch2/catch.hpp>
 
+#include "greenlight/control/published_run.h"
 #include "greenlight/exporter/server.h"
 
 using greenlight::checks::CheckResult;
@@ -18,6 +19,24 @@ CheckResult result(Status status, std::chrono::seconds at) {
   r.finished = std::chrono::system_clock::time_point(at);
   return r;
 }
+
+// Runs and gates as a source publishes them, with the run states' words
+// from their owner (runbook, through control).
+class PublishedRuns : public RunCollectable {
+ public:
+  void publish(std::vector<RunState> runs, std::vector<GateState> gates) {
+    auto next = std::make_shared<CollectedRuns>();
+    next->number = collected_->number + 1;
+    next->run_states = greenlight::control::run_state_words();
+    next->runs = std::move(runs);
+    next->gates = std::move(gates);
+    collected_ = std::move(next);
+  }
+  std::shared_ptr<const CollectedRuns> collect() const override { return collected_; }
+
+ private:
+  std::shared_ptr<const CollectedRuns> collected_ = std::make_shared<const CollectedRuns>();
+};
 
 bool has_line(const std::string& text, const std::string& line) {
   return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
@@ -116,16 +135,36 @@ TEST_CASE("probe RTTs accumulate into a histogram across runs") {
 TEST_CASE("runs and gates: empty lists and one active-run series until published") {
   greenlight::checks::ResultStore store;
   Snapshot snapshot(store);
-  CHECK(render_runs_json(snapshot).find(R"("runs": [])") != std::string::npos);
-  CHECK(render_gates_json(snapshot).find(R"("gates": [])") != std::string::npos);
-  const auto text = render_metrics(snapshot, "x");
-  CHECK(has_line(text, "greenlight_runs_active 0"));
-  CHECK(text.find("greenlight_gate_waiting_seconds") == std::string::npos);
+  for (const bool with_source : {false, true}) {
+    PublishedRuns runs;
+    if (with_source) snapshot.collect_runs(&runs);
+    CHECK(render_runs_json(snapshot).find(R"("runs": [])") != std::string::npos);
+    CHECK(render_gates_json(snapshot).find(R"("gates": [])") != std::string::npos);
+    const auto text = render_metrics(snapshot, "x");
+    CHECK(has_line(text, "greenlight_runs_active 0"));
+    CHECK(text.find("greenlight_gate_waiting_seconds") == std::string::npos);
+    snapshot.collect_runs(nullptr);
+  }
+}
+
+TEST_CASE("each publication of the runs' source makes the snapshot's version change") {
+  greenlight::checks::ResultStore store;
+  Snapshot snapshot(store);
+  PublishedRuns runs;
+  snapshot.collect_runs(&runs);
+  const auto before = snapshot.version();
+  runs.publish({}, {});
+  CHECK(snapshot.version() != before);
+  const auto published = snapshot.version();
+  store.declare({"heal", "gluster_heal", "top1"});
+  CHECK(snapshot.version() != published);
 }
 
 TEST_CASE("published runs and gates become series and JSON") {
   greenlight::checks::ResultStore store;
   Snapshot snapshot(store);
+  PublishedRuns source;
+  snapshot.collect_runs(&source);
   const auto now = std::chrono::system_clock::now();
   RunState run{"r1", "restart", "waiting", now - std::chrono::minutes(10), {},
                "waiting for gate volumes-healed", ""};
@@ -145,7 +184,7 @@ TEST_CASE("published runs and gates become series and JSON") {
                  "24 entries pending",
                  {"heal"},
                  now - std::chrono::minutes(5)};
-  snapshot.publish({run}, {gate});
+  source.publish({run}, {gate});
   const auto text = render_metrics(snapshot, "x");
   CHECK(has_line(text, "greenlight_runs_active 1"));
   CHECK(has_line(
@@ -194,6 +233,8 @@ TEST_CASE("published runs and gates become series and JSON") {
 TEST_CASE("a gate's remedies: a counter per gate, the run's and the gate's JSON") {
   greenlight::checks::ResultStore store;
   Snapshot snapshot(store);
+  PublishedRuns source;
+  snapshot.collect_runs(&source);
   const auto now = std::chrono::system_clock::now();
   RunState run{"r1", "shutdown", "waiting", now, {}, "waiting for gate g", ""};
   run.remedies.push_back(
@@ -201,7 +242,7 @@ TEST_CASE("a gate's remedies: a counter per gate, the run's and the gate's JSON"
   GateState gate{"vms-stopped",   "r1", "stop-vms", "red", "1 unit not stopped",
                  {"fleet-units"}, now};
   gate.remedy = "attempt 2 of 2: admin1 (running) on top2: ok";
-  snapshot.publish({run}, {gate});
+  source.publish({run}, {gate});
   const auto text = render_metrics(snapshot, "x");
   CHECK(text.find("# TYPE greenlight_gate_remedy_attempts_total counter") != std::string::npos);
   CHECK(has_line(

@@ -1,7 +1,8 @@
 // The runs `greenlight serve` executes: requests from the control socket
 // (exec, resume, attach, abort, answer), one Executor per run on serve's
 // io_context, their questions held open until an attached client answers,
-// and their state published to the exporter.
+// and their state, published on each transition and every second while they
+// run, for the exporter to collect (exporter::RunCollectable).
 #pragma once
 
 #include <filesystem>
@@ -17,7 +18,9 @@
 #include "greenlight/core/config.h"
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/runner.h"
-#include "greenlight/exporter/snapshot.h"
+#include <mutex>
+
+#include "greenlight/exporter/run_collectable.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/journal.h"
@@ -44,15 +47,16 @@ struct RunPlace {
 
 class HeldRun;
 
-/// Not thread-safe: use on the io_context's thread only.
-class DaemonRuns {
+/// Not thread-safe: use on the io_context's thread only, but for collect(),
+/// which the exporter calls from any thread.
+class DaemonRuns : public exporter::RunCollectable {
  public:
   /// Logs one line per request from the control socket (greenlight/core/
   /// log.h): what was asked, by whom (uid, user, pid) and whether it was
   /// accepted (info, with the run) or refused (warning, with why). Each
   /// run it executes logs its transitions (HeldRun).
-  DaemonRuns(asio::io_context& io, exporter::Snapshot& snapshot, std::function<RunPlace()> place);
-  ~DaemonRuns();
+  DaemonRuns(asio::io_context& io, std::function<RunPlace()> place);
+  ~DaemonRuns() override;
   DaemonRuns(const DaemonRuns&) = delete;
   DaemonRuns& operator=(const DaemonRuns&) = delete;
 
@@ -65,6 +69,10 @@ class DaemonRuns {
   /// a journal write failed): each stays as its journal says, to resume.
   /// Attached clients get `ended` "stopped" with `why`.
   void stop_all(const std::string& why);
+  /// The runs and gates as last published (the runs executing and the last
+  /// ones that ended here, with the run states' words from runbook). Any
+  /// thread; never waits on the io_context.
+  std::shared_ptr<const exporter::CollectedRuns> collect() const override;
 
  private:
   void handle(const std::shared_ptr<Connection>& connection, const std::string& line);
@@ -85,7 +93,6 @@ class DaemonRuns {
   void tick();
 
   asio::io_context& io_;
-  exporter::Snapshot& snapshot_;
   std::function<RunPlace()> place_;
   std::string refused_;  ///< the request being handled: its first refusal
   std::string started_;  ///< the request being handled: the run it started
@@ -97,6 +104,9 @@ class DaemonRuns {
   std::map<std::string, exporter::RunState> published_;
   asio::steady_timer timer_;
   bool publication_pending_ = false;
+  mutable std::mutex publication_mutex_;  ///< held only to copy or replace `publication_`
+  std::shared_ptr<const exporter::CollectedRuns> publication_ =
+      std::make_shared<const exporter::CollectedRuns>();
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -5,14 +5,20 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <vector>
 
-#include "greenlight/exporter/snapshot.h"
+#include "greenlight/exporter/run_collectable.h"
 #include "greenlight/runbook/run_snapshot.h"
 
 namespace greenlight::control {
 
 using SystemTime = std::chrono::system_clock::time_point;
+
+/// Every word a run's state may be (runbook's to_string of each of
+/// runbook::kRunSnapshotStates, in that order): the states the exporter
+/// gives a series each (CollectedRuns::run_states). Pure.
+std::vector<std::string> run_state_words();
 
 /// The run as the exporter shows it. `started`: when the run started;
 /// `now`: the time the snapshot was taken. Phase times come from the

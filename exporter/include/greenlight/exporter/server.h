@@ -2,7 +2,7 @@
 //   /                the status page (self-contained HTML, polls the API)
 //   /metrics         the checks' series in the Prometheus text format
 //   /api/v1/checks   the latest results as JSON
-//   /api/v1/runs     the runs the runbook executor publishes (JSON)
+//   /api/v1/runs     the runs collected from their source (JSON)
 //   /api/v1/gates    their gates (JSON)
 //   /api/v1/readiness which gates of each runbook would block now (JSON)
 //   /-/healthy       200 while the server runs

@@ -93,8 +93,8 @@ std::vector<RunSnapshot::RemedyView> remedies_of(const std::vector<JournalRecord
                                                  bool live);
 /// A run's state in the one vocabulary every reader of a run uses: the
 /// control protocol's `ended` events, /api/v1/runs, greenlight_run_state's
-/// `state` label (exporter::kRunStates holds the same words, in this
-/// order), the status page and the terminal: "running", "waiting",
+/// `state` label (one series per word of kRunSnapshotStates, which control
+/// hands the exporter), the status page and the terminal: "running", "waiting",
 /// "asking", "paused", "done", "aborted", "powered-off".
 const char* to_string(RunSnapshot::State state);
 /// The same state in the operator's words, for sentences ("run X of Y is
