@@ -78,8 +78,9 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) std::signal(SIGPIPE, SIG_IGN);
-    runner.ssh().interrupt();
+    // Local commands first, counted as they are ended; then SSH channels.
     const std::size_t ended = end_running_processes(std::chrono::milliseconds(500));
+    runner.interrupt();
     std::cerr << fmt::format("greenlight check: signal {}: stopped ({} local command{} ended)\n",
                              signal, ended, ended == 1 ? "" : "s");
     std::exit(3);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <thread>
 #include <cstdio>
 #include <iostream>
 
@@ -155,12 +154,11 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   std::size_t next_command = 0;
   // SIGHUP (the terminal or the SSH session lost) is taken as Ctrl-C.
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
-  // The first Ctrl-C stops in order: no new command, SSH channels closed,
-  // local commands (greenlight's own host, their groups included) sent
-  // SIGTERM then SIGKILL after a grace, on a thread of its own so that the
-  // loop still hears a second Ctrl-C, which kills what is left and exits at
-  // once.
-  std::thread ending;
+  // The first Ctrl-C stops in order (runner.interrupt()): no new command,
+  // SSH channels closed, local commands (greenlight's own host, their
+  // groups included) sent SIGTERM then SIGKILL after a grace, each ending
+  // as "interrupted"; the loop still hears a second Ctrl-C, which kills
+  // what is left and exits at once.
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
@@ -176,8 +174,7 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
         interrupted = true;
         std::fprintf(stderr, "greenlight exec: interrupted, stopping (Ctrl-C again to exit now)\n");
         if (current) current->stop();
-        runner.ssh().interrupt();
-        ending = std::thread([] { end_running_processes(std::chrono::milliseconds(500)); });
+        runner.interrupt();
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
@@ -194,21 +191,11 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
       std::fflush(stderr);
       std::printf("== %s\n", command.text().c_str());
     }
-    // A local command greenlight itself ended on Ctrl-C is "interrupted",
-    // as an SSH command whose channel it closed, not "killed by a signal".
-    auto as_told = [&interrupted](RunResult r) {
-      if (interrupted && r.status == RunStatus::kSignal) {
-        r.status = RunStatus::kTimeout;
-        r.reason = "interrupted";
-      }
-      return r;
-    };
     FanOut::OnResult each;
     if (!o.gather && !o.json)
-      each = [as_told](const RunResult& r) { print_node_lines(as_told(r), stdout, stderr); };
+      each = [](const RunResult& r) { print_node_lines(r, stdout, stderr); };
     current = FanOut::start(runner, endpoints, command, site.ssh.fanout, each,
-                            [&, as_told](std::vector<RunResult> results) {
-                              for (auto& r : results) r = as_told(std::move(r));
+                            [&](std::vector<RunResult> results) {
                               if (o.gather && !o.json) print_gathered(results, stdout, stderr);
                               std::fflush(stdout);
                               for (auto& r : results) all.push_back(std::move(r));
@@ -217,7 +204,6 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   };
   start_next();
   io.run();
-  if (ending.joinable()) ending.join();
   current.reset();
 
   if (o.json) print_json_document("exec", {{"results", results_json(all)}});

@@ -23,9 +23,6 @@ void print_lines(std::FILE* to, const std::string& prefix, const std::string& te
 
 std::string failure_category(const RunResult& result) {
   if (result.status == RunStatus::kExit) return fmt::format("exit code {}", result.exit_code);
-  if (result.status == RunStatus::kTimeout && result.reason.rfind("cannot connect", 0) == 0)
-    return "connect timeout";
-  if (result.status == RunStatus::kTimeout && result.reason == "interrupted") return "interrupted";
   return to_string(result.status);
 }
 

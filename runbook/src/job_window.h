@@ -1,6 +1,6 @@
 // Runs one command per node (each its own command and endpoint, as power
-// steps need: every BMC command runs on greenlight's host), at most
-// `fanout` at a time, refilling a slot as soon as a node answers.
+// steps need: every BMC command runs on greenlight's host) through core's
+// one sliding window (FanOut), each result named by its job's node.
 #pragma once
 
 #include <functional>

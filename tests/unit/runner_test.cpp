@@ -1,5 +1,7 @@
 #include "greenlight/core/runner.h"
 
+#include "greenlight/core/fanout.h"
+
 #include <catch2/catch.hpp>
 
 using namespace greenlight;
@@ -63,7 +65,7 @@ TEST_CASE("fan-out keeps at most FANOUT commands in flight and keeps the nodes' 
   asio::io_context io;
   CountingRunner runner(io);
   std::vector<RunResult> results;
-  run_on_all(runner, nodes(12), Command::shell("sleep 0.1; echo done"), 4,
+  FanOut::start(runner, nodes(12), Command::shell("sleep 0.1; echo done"), 4, nullptr,
              [&](std::vector<RunResult> r) { results = std::move(r); });
   io.run();
   REQUIRE(results.size() == 12);
@@ -87,8 +89,8 @@ TEST_CASE("identical outputs gather under one folded node set, as clush -b") {
   other.out = "mounted\n";
   runner.answer({"node5", "mount", other});
   std::vector<RunResult> results;
-  run_on_all(runner, nodes(6), Command::program({"mount"}), 64,
-             [&](std::vector<RunResult> r) { results = std::move(r); });
+  FanOut::start(runner, nodes(6), Command::program({"mount"}), 64, nullptr,
+                [&](std::vector<RunResult> r) { results = std::move(r); });
   io.run();
   const auto gathered = gather_identical(results);
   REQUIRE(gathered.size() == 3);
@@ -104,10 +106,44 @@ TEST_CASE("a dry run records and touches nothing") {
   asio::io_context io;
   DryRunRunner runner(io);
   std::vector<RunResult> results;
-  run_on_all(runner, nodes(3), Command::shell("poweroff"), 64,
-             [&](std::vector<RunResult> r) { results = std::move(r); });
+  FanOut::start(runner, nodes(3), Command::shell("poweroff"), 64, nullptr,
+                [&](std::vector<RunResult> r) { results = std::move(r); });
   io.run();
   CHECK(runner.recorded() ==
         std::vector<std::string>{"node1: poweroff", "node2: poweroff", "node3: poweroff"});
   CHECK(std::all_of(results.begin(), results.end(), [](const RunResult& r) { return r.ok(); }));
+}
+
+TEST_CASE("an interrupted local runner ends its commands and their groups as interrupted") {
+  asio::io_context io;
+  LocalRunner runner(io);
+  std::vector<RunResult> results;
+  // One ignores SIGTERM: SIGKILL follows after the grace.
+  for (const char* line : {"sleep 30", "trap '' TERM; sleep 30 & wait"}) {
+    runner.run(Endpoint{"n1", "", 22, "", true}, Command::shell(line),
+               [&](RunResult r) { results.push_back(std::move(r)); });
+  }
+  asio::steady_timer later(io, std::chrono::milliseconds(200));
+  later.async_wait([&](const boost::system::error_code&) { runner.interrupt(); });
+  const auto started = std::chrono::steady_clock::now();
+  io.run();
+  const auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(results.size() == 2);
+  for (const auto& r : results) {
+    CHECK(r.status == RunStatus::kInterrupted);
+    CHECK(r.reason == "interrupted");
+    CHECK_FALSE(r.unreachable());
+  }
+  CHECK(took < std::chrono::seconds(5));
+
+  // Later commands never start.
+  io.restart();
+  RunResult after;
+  runner.run(Endpoint{"n1", "", 22, "", true}, Command::shell("touch /nonexistent-dir/x"),
+             [&](RunResult r) { after = std::move(r); });
+  io.run();
+  CHECK(after.status == RunStatus::kInterrupted);
+  CHECK(after.reason == "not started: interrupted");
+  CHECK(std::string(to_string(RunStatus::kInterrupted)) == "interrupted");
+  CHECK(std::string(to_string(RunStatus::kConnectTimeout)) == "connect timeout");
 }

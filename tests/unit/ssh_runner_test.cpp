@@ -60,8 +60,8 @@ RunResult run_one(const Endpoint& endpoint, SshOptions options, Command command)
 
 TEST_CASE("libssh connection errors map to the operator's categories") {
   CHECK(classify_connect_error("Failed to connect: Connection refused") == RunStatus::kRefused);
-  CHECK(classify_connect_error("Timeout connecting to 10.0.0.1") == RunStatus::kTimeout);
-  CHECK(classify_connect_error("Connection timed out") == RunStatus::kTimeout);
+  CHECK(classify_connect_error("Timeout connecting to 10.0.0.1") == RunStatus::kConnectTimeout);
+  CHECK(classify_connect_error("Connection timed out") == RunStatus::kConnectTimeout);
   CHECK(classify_connect_error("Failed to connect: No route to host") == RunStatus::kUnreachable);
   CHECK(classify_connect_error("Failed to resolve hostname nosuch (Name or service not known)") ==
         RunStatus::kUnreachable);
@@ -101,7 +101,7 @@ TEST_CASE("a host that accepts but never speaks SSH is a connect timeout") {
   const auto r = run_one(Endpoint{"n1", "127.0.0.1", silent.port, "root", false}, options,
                          Command::shell("true"));
   const auto took = std::chrono::steady_clock::now() - started;
-  CHECK(r.status == RunStatus::kTimeout);
+  CHECK(r.status == RunStatus::kConnectTimeout);
   CHECK(r.reason.find("cannot connect") == 0);
   CHECK(took < std::chrono::seconds(5));
 }

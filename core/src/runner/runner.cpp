@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -14,6 +17,9 @@ extern char** environ;
 
 namespace greenlight {
 namespace {
+
+// Between an interrupt's SIGTERM and its SIGKILL.
+constexpr std::chrono::milliseconds kInterruptGrace{500};
 
 RunResult from_process(const Endpoint& endpoint, const Command& command, ProcessResult process) {
   RunResult result;
@@ -74,6 +80,10 @@ const char* to_string(RunStatus status) {
       return "killed by a signal";
     case RunStatus::kTimeout:
       return "timeout";
+    case RunStatus::kConnectTimeout:
+      return "connect timeout";
+    case RunStatus::kInterrupted:
+      return "interrupted";
     case RunStatus::kRefused:
       return "connection refused";
     case RunStatus::kUnreachable:
@@ -91,7 +101,8 @@ const char* to_string(RunStatus status) {
 }
 
 bool RunResult::unreachable() const {
-  return status == RunStatus::kTimeout || status == RunStatus::kRefused ||
+  return status == RunStatus::kTimeout || status == RunStatus::kConnectTimeout ||
+         status == RunStatus::kRefused ||
          status == RunStatus::kUnreachable || status == RunStatus::kAuth ||
          status == RunStatus::kHostKey || status == RunStatus::kClosed;
 }
@@ -107,23 +118,69 @@ std::vector<std::string> environment_without(const std::vector<std::string>& wit
   return out;
 }
 
+// The process groups a LocalRunner started and that still run, and whether
+// it was interrupted. The io_context's thread only.
+struct LocalRunner::Running {
+  std::set<int> groups;
+  bool interrupted = false;
+};
+
+LocalRunner::LocalRunner(asio::io_context& io) : io_(io), running_(std::make_shared<Running>()) {}
+
+void LocalRunner::interrupt() {
+  running_->interrupted = true;
+  // SIGTERM now, SIGKILL to the groups still there after the grace (a
+  // group leaves the set when its leader is reaped, on this thread, so an
+  // id in it is never another process's).
+  for (const int group : running_->groups) ::kill(-group, SIGTERM);
+  auto timer = std::make_shared<asio::steady_timer>(io_, kInterruptGrace);
+  timer->async_wait([timer, running = running_](const boost::system::error_code&) {
+    for (const int group : running->groups) ::kill(-group, SIGKILL);
+  });
+}
+
 void LocalRunner::run(const Endpoint& endpoint, const Command& command,
                       std::function<void(RunResult)> done) {
+  if (running_->interrupted) {
+    RunResult result;
+    result.node = endpoint.node;
+    result.command = command.text();
+    result.status = RunStatus::kInterrupted;
+    result.reason = "not started: interrupted";
+    asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
+    return;
+  }
   ProcessSpec spec;
   spec.argv =
       command.shell_line ? std::vector<std::string>{"/bin/sh", "-c", command.text()} : command.argv;
   spec.timeout = command.timeout;
   spec.output_cap = command.output_cap;
   spec.input = command.input;
-  spec.started = command.started;
+  auto pid = std::make_shared<int>(0);
+  spec.started = [running = running_, pid, started = command.started](int group) {
+    *pid = group;
+    running->groups.insert(group);
+    if (started) started(group);
+  };
   if (command.output_sink) {
     spec.on_output = [sink = command.output_sink](std::string_view bytes) { sink->write(bytes); };
   }
   if (!command.withheld_environment.empty())
     spec.env = environment_without(command.withheld_environment);
   start_process(io_, std::move(spec),
-                [endpoint, command, done = std::move(done)](ProcessResult process) {
-                  done(from_process(endpoint, command, std::move(process)));
+                [endpoint, command, done = std::move(done), running = running_,
+                 pid](ProcessResult process) {
+                  running->groups.erase(*pid);
+                  RunResult result = from_process(endpoint, command, std::move(process));
+                  // Ended by the interrupt, not by itself or its deadline.
+                  if (running->interrupted && (result.status == RunStatus::kSignal ||
+                                               result.status == RunStatus::kTimeout)) {
+                    result.status = RunStatus::kInterrupted;
+                    result.reason = "interrupted";
+                  }
+                  done(std::move(result));
                 });
 }
 
@@ -177,42 +234,6 @@ void FakeRunner::run(const Endpoint& endpoint, const Command& command,
   asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
     done(std::move(result));
   });
-}
-
-void run_on_all(CommandRunner& runner, const std::vector<Endpoint>& endpoints,
-                const Command& command, int fanout,
-                std::function<void(std::vector<RunResult>)> done) {
-  struct Window {
-    CommandRunner& runner;
-    std::vector<Endpoint> endpoints;
-    Command command;
-    std::vector<RunResult> results;
-    std::size_t next = 0;
-    std::size_t finished = 0;
-    std::function<void(std::vector<RunResult>)> done;
-  };
-  auto window = std::make_shared<Window>(Window{
-      runner, endpoints, command, std::vector<RunResult>(endpoints.size()), 0, 0, std::move(done)});
-  if (endpoints.empty()) {
-    window->done({});
-    return;
-  }
-  auto launch = std::make_shared<std::function<void()>>();
-  *launch = [window, launch]() {
-    const std::size_t index = window->next++;
-    window->runner.run(
-        window->endpoints[index], window->command, [window, launch, index](RunResult result) {
-          window->results[index] = std::move(result);
-          if (window->next < window->endpoints.size()) (*launch)();
-          if (++window->finished == window->endpoints.size()) {
-            auto finish = std::move(window->done);
-            finish(std::move(window->results));
-            *launch = nullptr;  // breaks the cycle between the launcher and its handlers
-          }
-        });
-  };
-  const std::size_t width = std::min<std::size_t>(std::max(1, fanout), endpoints.size());
-  for (std::size_t i = 0; i < width; ++i) (*launch)();
 }
 
 std::vector<GatheredOutput> gather_identical(const std::vector<RunResult>& results) {

@@ -19,7 +19,7 @@ bool contains(std::string_view text, std::string_view word) {
 
 RunStatus classify_connect_error(std::string_view error) {
   if (contains(error, "refused")) return RunStatus::kRefused;
-  if (contains(error, "timeout") || contains(error, "timed out")) return RunStatus::kTimeout;
+  if (contains(error, "timeout") || contains(error, "timed out")) return RunStatus::kConnectTimeout;
   if (contains(error, "authentication") || contains(error, "permission denied"))
     return RunStatus::kAuth;
   // No route, network unreachable, unresolvable name, connection reset or

@@ -73,6 +73,7 @@ struct SshRunner::Pool {
     result.command = job.command.text();
     result.status = RunStatus::kCannotStart;
     if (interrupted.load()) {
+      result.status = RunStatus::kInterrupted;
       result.reason = "not started: interrupted";
       return result;
     }
@@ -134,8 +135,10 @@ struct SshRunner::Pool {
           session.reset();
           break;
         case SshSession::Outcome::kTimedOut:
-        case SshSession::Outcome::kInterrupted:
           result.status = RunStatus::kTimeout;
+          break;
+        case SshSession::Outcome::kInterrupted:
+          result.status = RunStatus::kInterrupted;
           break;
       }
       break;

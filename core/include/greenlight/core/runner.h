@@ -77,7 +77,10 @@ enum class RunStatus {
   kOk,
   kExit,
   kSignal,
-  kTimeout,
+  kTimeout,  ///< the command outlived its deadline (queue time included)
+  /// No session within the connect timeout (TCP, key exchange,
+  /// authentication): nothing was sent.
+  kConnectTimeout,
   kRefused,      ///< the connection was refused: nothing was sent
   kUnreachable,  ///< no connection, or lost before the command was sent
   kAuth,         ///< authentication failed: nothing was sent
@@ -85,7 +88,11 @@ enum class RunStatus {
   kCannotStart,
   /// The connection closed after the command was sent and before its exit
   /// status came back: what `poweroff` or `reboot` over SSH does.
-  kClosed
+  kClosed,
+  /// greenlight was told to stop (CommandRunner::interrupt: Ctrl-C, an
+  /// orderly stop): a running command was ended (its channel closed, its
+  /// process group sent SIGTERM then SIGKILL), a queued one never started.
+  kInterrupted
 };
 const char* to_string(RunStatus status);
 
@@ -106,8 +113,8 @@ struct RunResult {
   std::shared_ptr<OutputSink> output_sink;
 
   bool ok() const { return status == RunStatus::kOk; }
-  /// True when the node itself could not be reached, timed out, or closed
-  /// the connection (clush's 255).
+  /// True when the node itself could not be reached, timed out (connecting
+  /// or running), or closed the connection (clush's 255).
   bool unreachable() const;
 };
 
@@ -118,6 +125,13 @@ class CommandRunner {
   /// Starts `command` on `endpoint`; `done` is called exactly once.
   virtual void run(const Endpoint& endpoint, const Command& command,
                    std::function<void(RunResult)> done) = 0;
+  /// Stops everything this runner runs or holds queued, for good: running
+  /// commands end as RunStatus::kInterrupted (SSH channels closed, local
+  /// process groups sent SIGTERM, then SIGKILL after the process's grace),
+  /// queued and later ones never start (kInterrupted, "not started:
+  /// interrupted"). Each `done` is still called once. Thread: the
+  /// io_context's. Default: nothing to stop (runners that answer at once).
+  virtual void interrupt() {}
 };
 
 /// greenlight's environment ("NAME=value") without the variables `withheld`
@@ -128,12 +142,18 @@ std::vector<std::string> environment_without(const std::vector<std::string>& wit
 /// Runs every command on this host (for `local` endpoints and local checks).
 class LocalRunner : public CommandRunner {
  public:
-  explicit LocalRunner(asio::io_context& io) : io_(io) {}
+  explicit LocalRunner(asio::io_context& io);
   void run(const Endpoint& endpoint, const Command& command,
            std::function<void(RunResult)> done) override;
+  /// Ends the process groups this runner started that still run (SIGTERM,
+  /// SIGKILL after the grace; not blocking); see CommandRunner::interrupt.
+  void interrupt() override;
+
+  struct Running;
 
  private:
   asio::io_context& io_;
+  std::shared_ptr<Running> running_;
 };
 
 /// Answers every command with "cannot start" and a fixed reason: stands for
@@ -185,13 +205,6 @@ class FakeRunner : public CommandRunner {
   std::vector<Rule> rules_;
   std::vector<std::string> recorded_;
 };
-
-/// Runs `command` on every endpoint, at most `fanout` at a time (a sliding
-/// window: a slot is refilled as soon as a node answers). `done` gets the
-/// results in the endpoints' order.
-void run_on_all(CommandRunner& runner, const std::vector<Endpoint>& endpoints,
-                const Command& command, int fanout,
-                std::function<void(std::vector<RunResult>)> done);
 
 /// Results gathered by identical output and exit code, as `clush -b` prints
 /// them: the folded node set of each group, groups in order of first node.

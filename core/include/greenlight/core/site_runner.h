@@ -28,6 +28,11 @@ class SiteRunner : public CommandRunner {
   SiteRunner(asio::io_context& io, SshOptions options) : local_(io), ssh_(io, std::move(options)) {}
   void run(const Endpoint& endpoint, const Command& command,
            std::function<void(RunResult)> done) override;
+  /// Both runners: local process groups and SSH channels alike.
+  void interrupt() override {
+    local_.interrupt();
+    ssh_.interrupt();
+  }
   SshRunner& ssh() { return ssh_; }
 
  private:

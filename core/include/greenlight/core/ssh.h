@@ -80,9 +80,10 @@ class SshRunner : public CommandRunner {
   void run(const Endpoint& endpoint, const Command& command,
            std::function<void(RunResult)> done) override;
 
-  /// Closes the channels of running commands (they end as kTimeout,
-  /// "interrupted") and refuses queued ones. Any thread.
-  void interrupt();
+  /// Closes the channels of running commands (they end as kInterrupted)
+  /// and refuses queued ones (kInterrupted, "not started: interrupted").
+  /// Any thread.
+  void interrupt() override;
 
   /// Sessions opened so far (reconnections included), for tests and benchmarks.
   std::size_t connections_opened() const;
