@@ -37,13 +37,16 @@ Scheduler::~Scheduler() {
 
 void Scheduler::add(Entry entry) {
   const std::string name = entry.check->name();
-  store_->declare({name, entry.kind, entry.endpoint.node, entry.variant_of});
+  // A stopped scheduler (a configuration no longer in force) never runs
+  // what is added to it: the store does not show it.
+  if (!stopped_) store_->declare({name, entry.kind, entry.endpoint.node, entry.variant_of});
   auto& state = states_[name] = std::make_unique<State>(io_, std::move(entry));
   if (running_) schedule(*state, std::chrono::milliseconds(0));
 }
 
 void Scheduler::start() {
   running_ = true;
+  stopped_ = false;
   for (auto& [name, state] : states_) {
     state->green.clear();
     const auto jitter = state->entry.jitter.count();
@@ -54,6 +57,7 @@ void Scheduler::start() {
 
 void Scheduler::stop() {
   running_ = false;
+  stopped_ = true;
   for (auto& [name, state] : states_) {
     state->timer.cancel();
     state->green.clear();

@@ -184,4 +184,14 @@ TEST_CASE("the scheduler declares its checks and writes each result into the sto
   REQUIRE(told.size() == 1);
   CHECK(told[0] == stored->result.get());
   CHECK(&scheduler.store() == store.get());
+  // A check added to a stopped scheduler never runs: the store does not show it.
+  auto late = std::make_unique<Once>();
+  checks::Scheduler::Entry added;
+  added.check = std::move(late);
+  added.kind = "command";
+  added.endpoint = Endpoint{"self", "", 22, "", true};
+  added.runner = &runner;
+  store->redeclare({});
+  scheduler.add(std::move(added));
+  CHECK(store->current()->checks.empty());
 }

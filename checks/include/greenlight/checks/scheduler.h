@@ -50,7 +50,7 @@ class Scheduler {
   ~Scheduler();
 
   /// Adds a check and declares it in the store (entry.kind and variant_of,
-  /// the endpoint's node as its host); it first runs after a random delay within its
+  /// the endpoint's node as its host; not after stop() until start()); it first runs after a random delay within its
   /// jitter once start() was called.
   void add(Entry entry);
   void start();
@@ -95,6 +95,7 @@ class Scheduler {
   std::vector<std::weak_ptr<const Listener>> listeners_;
   std::mt19937 random_{std::random_device{}()};
   bool running_ = false;
+  bool stopped_ = false;  ///< stop() was called, start() not since
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
