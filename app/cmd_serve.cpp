@@ -155,7 +155,8 @@ int serve(const Invocation& invocation, const std::string& listen, const ServeOv
   exporter::Snapshot snapshot(*results);
   // The checks are declared before the server answers: /-/ready must not
   // say "every check has run" of a store that lists none yet.
-  Service service(io, results, snapshot);
+  Service service(io, results);
+  snapshot.collect_readiness(&service);
   service.run(std::move(first));
   control::DaemonRuns runs(io, [&service] { return service.place(); });
   // The exporter collects the runs at each request; the server goes before

@@ -121,6 +121,11 @@ void Service::stop() {
   readiness_timer_.cancel();
 }
 
+std::shared_ptr<const exporter::Readiness> Service::collect_readiness() const {
+  std::lock_guard lock(readiness_mutex_);
+  return readiness_;
+}
+
 void Service::judge_readiness_soon() {
   if (readiness_pending_) return;
   readiness_pending_ = true;
@@ -130,8 +135,12 @@ void Service::judge_readiness_soon() {
     if (ec || !current_) return;
     const Generation& g = *current_;
     try {
-      snapshot_.publish_readiness(
-          control::judge_runbooks(g.site, *g.readiness_groups, g.books, *g.scheduler));
+      auto judged = std::make_shared<exporter::Readiness>();
+      judged->runbooks =
+          control::judge_runbooks(g.site, *g.readiness_groups, g.books, *g.scheduler);
+      judged->judged = std::chrono::system_clock::now();
+      std::lock_guard lock(readiness_mutex_);
+      readiness_ = std::move(judged);
     } catch (const std::exception& error) {
       // The checks and runs go on; the page keeps the last judgement.
       log::error("cannot judge the runbooks' readiness: {}", error.what());

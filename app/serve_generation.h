@@ -1,12 +1,13 @@
 // What greenlight serve runs under one loaded configuration (a generation)
 // and the service that swaps generations on SIGHUP: the checks on their
 // schedule, the result store they write (which the exporter reads), the
-// readiness published to the exporter's snapshot, the place where runs
+// readiness the exporter collects, the place where runs
 // submitted on the control socket execute, and the runbooks' readiness
 // judged again as results come in (control/published_readiness.h).
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,15 +55,13 @@ struct Generation {
 std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics);
 
 /// The running generation and those it replaced. Everything on the
-/// io_context's thread.
-class Service {
+/// io_context's thread, but for collect_readiness() (any thread).
+class Service : public exporter::ReadinessCollectable {
  public:
-  /// Keeps references to `io` and `snapshot`, which must outlive it; every
-  /// generation's scheduler writes into `results` (the store `snapshot`
-  /// reads).
-  Service(asio::io_context& io, std::shared_ptr<checks::ResultStore> results,
-          exporter::Snapshot& snapshot)
-      : io_(io), results_(std::move(results)), snapshot_(snapshot), readiness_timer_(io) {}
+  /// Keeps a reference to `io`, which must outlive it; every generation's
+  /// scheduler writes into `results` (the store the exporter reads).
+  Service(asio::io_context& io, std::shared_ptr<checks::ResultStore> results)
+      : io_(io), results_(std::move(results)), readiness_timer_(io) {}
 
   /// Declares the generation's checks in the result store (those of the
   /// previous one with the same name and kind keep their results) and
@@ -84,6 +83,11 @@ class Service {
   /// Stops the checks; results that arrive later are dropped.
   void stop();
 
+  /// The runbooks' readiness as last judged (within a second of each
+  /// result; not judged before the first). Any thread: the exporter
+  /// collects it at each request.
+  std::shared_ptr<const exporter::Readiness> collect_readiness() const override;
+
  private:
   // Results come in bursts (every check at start): one judgement per second
   // at most.
@@ -91,7 +95,9 @@ class Service {
 
   asio::io_context& io_;
   std::shared_ptr<checks::ResultStore> results_;
-  exporter::Snapshot& snapshot_;
+  mutable std::mutex readiness_mutex_;  ///< held only to copy or replace `readiness_`
+  std::shared_ptr<const exporter::Readiness> readiness_ =
+      std::make_shared<const exporter::Readiness>();
   std::unique_ptr<Generation> current_;
   std::vector<std::unique_ptr<Generation>> retired_;
   unsigned generation_ = 0;

@@ -113,7 +113,8 @@ std::string render_gates_json(const Snapshot& snapshot) {
 
 std::string render_readiness_json(const Snapshot& snapshot) {
   auto boolean = [](bool value) { return value ? "true" : "false"; };
-  const Readiness readiness = snapshot.readiness();
+  const auto collected = snapshot.readiness();
+  const Readiness& readiness = *collected;
   const auto body = json_list(readiness.runbooks, [&](const RunbookReadiness& book) {
     const auto gates = json_list(book.gates, [&](const ReadinessGateState& gate) {
       const auto checks = json_list(gate.checks, [&](const ReadinessCheckState& check) {

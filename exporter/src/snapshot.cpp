@@ -20,15 +20,22 @@ std::shared_ptr<const CollectedRuns> Snapshot::runs() const {
   return source->collect();
 }
 
-void Snapshot::publish_readiness(std::vector<RunbookReadiness> runbooks) {
+void Snapshot::collect_readiness(const ReadinessCollectable* readiness) {
   std::lock_guard lock(mutex_);
-  readiness_.judged = std::chrono::system_clock::now();
-  readiness_.runbooks = std::move(runbooks);
+  readiness_ = readiness;
 }
 
-Readiness Snapshot::readiness() const {
-  std::lock_guard lock(mutex_);
-  return readiness_;
+std::shared_ptr<const Readiness> Snapshot::readiness() const {
+  const ReadinessCollectable* source = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    source = readiness_;
+  }
+  if (source == nullptr) {
+    static const auto not_judged = std::make_shared<const Readiness>();
+    return not_judged;
+  }
+  return source->collect_readiness();
 }
 
 std::uint64_t Snapshot::version() const {

@@ -316,9 +316,16 @@ TEST_CASE("readiness JSON: null until judged, then every runbook's gates and che
                            "CRITICAL now", std::chrono::system_clock::time_point{}};
   ReadinessCheckState ping{"ping", "ping{expect=unreachable}", "targets=@loopback", "UNKNOWN",
                            "not evaluated yet", true, "cannot look now", std::nullopt};
-  snapshot.publish_readiness(
+  class Judged : public ReadinessCollectable {
+   public:
+    std::shared_ptr<const Readiness> collect_readiness() const override { return readiness; }
+    std::shared_ptr<const Readiness> readiness;
+  } judged;
+  judged.readiness = std::make_shared<const Readiness>(Readiness{
+      std::chrono::system_clock::now(),
       {{"day", true, "would block at gate armed", {{"armed", "pre", "", true, true, {flag}},
-                                                    {"gone", "pre", "", false, true, {ping}}}}});
+                                                   {"gone", "pre", "", false, true, {ping}}}}}});
+  snapshot.collect_readiness(&judged);
   const auto json = render_readiness_json(snapshot);
   CHECK(json.find(R"("judged": null)") == std::string::npos);
   CHECK(json.find(R"({"runbook": "day", "blocks": true, "summary": "would block at gate armed")") !=

@@ -1,8 +1,9 @@
 // What the HTTP server shows: the checks' results, read from the one result
 // store (checks/result_store.h) as an immutable version, the runs and gates
 // collected from their source (run_collectable.h), and the readiness of the
-// site's runbooks as serve last judged it. Read by the HTTP server's
-// threads; a request never waits on a check or a run.
+// site's runbooks as serve last judged it, collected likewise. Read by the
+// HTTP server's threads; a request never waits on a check or a run, and
+// nothing is pushed into it.
 #pragma once
 
 #include <chrono>
@@ -64,9 +65,19 @@ struct Readiness {
   std::vector<RunbookReadiness> runbooks;
 };
 
-/// Thread-safe: collect_runs() and publish_readiness() from any thread
-/// (serve's io_context thread), every reader from any thread (the HTTP
-/// server's).
+/// A source of the readiness of the site's runbooks for the exporter,
+/// collected at each request (as runs are, RunCollectable).
+class ReadinessCollectable {
+ public:
+  virtual ~ReadinessCollectable() = default;
+  /// The latest judgement, never null. Called from the HTTP server's
+  /// threads, concurrently: returns at once.
+  virtual std::shared_ptr<const Readiness> collect_readiness() const = 0;
+};
+
+/// Thread-safe: collect_runs() and collect_readiness() from any thread
+/// (serve's main thread, before the server starts), every reader from any
+/// thread (the HTTP server's).
 class Snapshot {
  public:
   /// Shows the checks of `results`, which must outlive it.
@@ -85,11 +96,13 @@ class Snapshot {
   /// lists without a source).
   std::shared_ptr<const CollectedRuns> runs() const;
 
-  /// Replaces the readiness of the site's runbooks, judged now (greenlight
-  /// serve, as its checks' results come in). No metric reads it: version()
-  /// is unchanged.
-  void publish_readiness(std::vector<RunbookReadiness> runbooks);
-  Readiness readiness() const;
+  /// Collects the readiness of the site's runbooks from `readiness` at
+  /// each request from now on; nullptr (the default): not judged. It must
+  /// outlive every reader. No metric reads it: version() ignores it.
+  void collect_readiness(const ReadinessCollectable* readiness);
+  /// The readiness as its source last judged it (never null; not judged,
+  /// with no runbook, without a source).
+  std::shared_ptr<const Readiness> readiness() const;
   /// Changes with every version of the result store and every publication
   /// of the runs' source: a body built from the same version is still
   /// current (apart from run durations).
@@ -99,7 +112,7 @@ class Snapshot {
   const checks::ResultStore& results_;
   mutable std::mutex mutex_;
   const RunCollectable* runs_ = nullptr;
-  Readiness readiness_;
+  const ReadinessCollectable* readiness_ = nullptr;
 };
 
 }  // namespace greenlight::exporter
