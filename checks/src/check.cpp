@@ -354,6 +354,7 @@ void run_check(const Check& check, CommandRunner& runner, const Endpoint& endpoi
     Command& command = progress->commands[i];
     if (command.withheld_environment.empty())
       command.withheld_environment = check.withheld_environment();
+    command.reading = true;
     // A fresh reader per run: what it gathers is this run's alone.
     if (auto reader = check.output_reader(i)) command.output_sink = std::move(reader);
   }

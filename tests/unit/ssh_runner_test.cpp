@@ -189,3 +189,41 @@ TEST_CASE("a fan-out reports every node once, in order at the end") {
   CHECK(final[1].status == RunStatus::kExit);
   CHECK(final[2].node == "n3");
 }
+
+TEST_CASE("a check's command never waits behind steps' commands: readings have workers of their own") {
+  // One worker for steps, busy with two commands that each take the
+  // connect timeout (a host that never speaks SSH); a check's command queued
+  // after them starts at once on a reading worker.
+  Listener silent;
+  SshOptions options;
+  options.workers = 1;
+  options.reading_workers = 1;
+  options.connect_timeout = std::chrono::milliseconds(600);
+  asio::io_context io;
+  SshRunner runner(io, options);
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> ended;
+  auto note = [&](std::string what) {
+    return [&, what](RunResult r) {
+      CHECK(r.status == RunStatus::kConnectTimeout);
+      ended.emplace_back(what, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - started));
+    };
+  };
+  const Endpoint host{"n1", "127.0.0.1", silent.port, "root", false};
+  runner.run(host, Command::shell("step 1"), note("step 1"));
+  runner.run(host, Command::shell("step 2"), note("step 2"));
+  Command check = Command::shell("check");
+  check.reading = true;
+  runner.run(host, check, note("check"));
+  io.run();
+  REQUIRE(ended.size() == 3);
+  // The check ends with the first step, not after the second.
+  CHECK(ended[0].second < std::chrono::milliseconds(1100));
+  CHECK(ended[1].second < std::chrono::milliseconds(1100));
+  CHECK(ended[2].first == "step 2");
+  CHECK(ended[2].second >= std::chrono::milliseconds(1150));
+  // Steps still run one at a time: their capacity is `workers`.
+  INFO(ended[0].first << " " << ended[1].first);
+  CHECK((ended[0].first == "check" || ended[1].first == "check"));
+}

@@ -29,7 +29,9 @@ struct SshRunner::Pool {
   SshOptions options;
   std::mutex mutex;
   std::condition_variable wake;
-  std::deque<Job> queue;
+  std::deque<Job> readings;  ///< queued Command::reading jobs, taken first
+  std::deque<Job> queue;     ///< the other queued jobs
+  int actions_running = 0;   ///< jobs from `queue` running, at most options.workers
   std::unordered_multimap<std::string, std::unique_ptr<SshSession>> idle;  ///< by target key
   std::vector<std::thread> threads;
   std::size_t waiting = 0;  ///< threads waiting for a job
@@ -148,21 +150,34 @@ struct SshRunner::Pool {
     return result;
   }
 
+  bool action_may_start() const {
+    return !queue.empty() && actions_running < std::max(1, options.workers);
+  }
+
   void work() {
     for (;;) {
       std::unique_lock<std::mutex> lock(mutex);
       ++waiting;
-      wake.wait(lock, [this] { return stopping || !queue.empty(); });
+      wake.wait(lock, [this] { return stopping || !readings.empty() || action_may_start(); });
       --waiting;
       if (stopping) return;
-      Job job = std::move(queue.front());
-      queue.pop_front();
+      const bool reading = !readings.empty();
+      std::deque<Job>& from = reading ? readings : queue;
+      Job job = std::move(from.front());
+      from.pop_front();
+      if (!reading) ++actions_running;
       lock.unlock();
       RunResult result = execute(job);
       asio::post(io, [done = std::move(job.done), result = std::move(result)]() mutable {
         done(std::move(result));
       });
       job.busy.reset();
+      if (!reading) {
+        lock.lock();
+        --actions_running;
+        lock.unlock();
+        wake.notify_all();  // a queued action may start now
+      }
     }
   }
 };
@@ -175,6 +190,7 @@ SshRunner::~SshRunner() {
     std::lock_guard<std::mutex> lock(pool_->mutex);
     pool_->stopping = true;
     pool_->queue.clear();
+    pool_->readings.clear();
   }
   pool_->interrupted = true;
   pool_->wake.notify_all();
@@ -187,12 +203,15 @@ void SshRunner::run(const Endpoint& endpoint, const Command& command,
   SshTarget target{endpoint.node, endpoint.address.empty() ? endpoint.node : endpoint.address,
                    endpoint.port, endpoint.user.empty() ? pool_->options.user : endpoint.user};
   std::lock_guard<std::mutex> lock(pool_->mutex);
-  pool_->queue.push_back(
-      Pool::Job{std::move(target), command, std::move(done), asio::make_work_guard(pool_->io),
-                Clock::now()});
-  // Threads start on demand, up to the bound: a run over three hosts starts three.
-  if (pool_->waiting < pool_->queue.size() &&
-      pool_->threads.size() < static_cast<std::size_t>(std::max(1, pool_->options.workers))) {
+  (command.reading ? pool_->readings : pool_->queue)
+      .push_back(Pool::Job{std::move(target), command, std::move(done),
+                           asio::make_work_guard(pool_->io), Clock::now()});
+  // Threads start on demand, up to the bound: a run over three hosts starts
+  // three.
+  const std::size_t bound = static_cast<std::size_t>(std::max(1, pool_->options.workers) +
+                                                     std::max(0, pool_->options.reading_workers));
+  if (pool_->waiting < pool_->queue.size() + pool_->readings.size() &&
+      pool_->threads.size() < bound) {
     Pool* pool = pool_.get();
     pool_->threads.emplace_back([pool] { pool->work(); });
   }

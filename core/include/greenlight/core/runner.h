@@ -55,6 +55,12 @@ struct Command {
   /// a head for messages). Shared: the caller keeps it to read its state
   /// once `done` was called.
   std::shared_ptr<OutputSink> output_sink;
+  /// A check's command, which only reads the node (checks' run_check sets
+  /// it): runners that queue give readings capacity of their own, taken
+  /// before any other command's, so that a step's fan-out over hundreds of
+  /// nodes never starves the checks its gates wait on (SshOptions::
+  /// reading_workers).
+  bool reading = false;
   std::optional<std::string> input;
   /// Local commands only: the names of greenlight's environment the command
   /// does not get (a check's secrets, config::secret_environment()); empty:

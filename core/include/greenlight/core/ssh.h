@@ -54,7 +54,14 @@ struct SshOptions {
   std::string known_hosts = "/etc/greenlight/known_hosts";
   bool accept_new = false;  ///< record unknown host keys
   std::chrono::milliseconds connect_timeout{10'000};
-  int workers = 64;  ///< threads, hence sessions busy at once
+  /// Threads, hence sessions busy at once, for commands other than
+  /// readings (Command::reading: checks).
+  int workers = 64;
+  /// Threads beyond `workers` that only readings use; a reading also takes
+  /// any free thread, and a queued reading starts before any queued other
+  /// command. Checks are never starved by steps: at most `workers` step
+  /// commands hold threads, whatever their number and length.
+  int reading_workers = 8;
 };
 
 /// The category of a failed connection, from libssh's error text.
