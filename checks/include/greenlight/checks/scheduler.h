@@ -50,8 +50,9 @@ class Scheduler {
   ~Scheduler();
 
   /// Adds a check and declares it in the store (entry.kind and variant_of,
-  /// the endpoint's node as its host; not after stop() until start()); it first runs after a random delay within its
-  /// jitter once start() was called.
+  /// the endpoint's node as its host; not after stop() until start()); it
+  /// first runs after a random delay within its jitter once start() was
+  /// called.
   void add(Entry entry);
   void start();
   /// Stops scheduling; runs in flight finish but are not rescheduled, and
