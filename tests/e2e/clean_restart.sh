@@ -140,6 +140,15 @@ metrics=$(api /metrics)
 check "clean: /metrics: validate's phase done" \
   grep -q "^greenlight_run_phase_state{run=\"$run\",runbook=\"restart\",phase=\"validate\",state=\"done\"} 1$" <<<"$metrics"
 check "clean: /metrics: no run active" grep -Eq '^greenlight_runs_active(\{[^}]*\})? 0$' <<<"$metrics"
+# A gate's own variant of a check (dns-vms-running's fleet-units with its
+# expect and VMs) is a check of its own in /metrics and /api/v1/checks,
+# under the name the gate reads it by, green at the end.
+check "clean: /metrics: the startup gates' variant of fleet-units under its own name, OK" \
+  grep -Eq '^greenlight_check_status\{.*check="fleet-units\{expect=running.*\} 0$' <<<"$metrics"
+check "clean: /api/v1/checks: the same variant, OK" /usr/bin/python3 -c '
+import json, sys
+names = [c for c in json.loads(sys.argv[1])["checks"] if c["check"].startswith("fleet-units{expect=running")]
+sys.exit(0 if names and all(c["status"] == "OK" for c in names) else 1)' "$(api /api/v1/checks)"
 
 # Figures: total, greenlight's own share, gate latency, serve's RSS and CPU.
 summary=$(/usr/bin/python3 "$src/lab/bin/run-summary" "$journal" | tail -1)
