@@ -18,7 +18,7 @@
 #include "greenlight/runbook/plan.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 #include "greenlight/runbook/runbook.h"
 #include "runbook_commands.h"
 #include "runbook_json.h"
@@ -153,11 +153,11 @@ int runbook_plan(const config::Site& site, const runbook::Runbook& book,
   try {
     if (!arguments.exclude.empty()) {
       // As exec reads --exclude when the run starts: dynamic groups now.
-      live = runbook_groups(site);
+      live = runbook::runbook_groups(site);
       options.exclusion_groups = live.get();
     }
     if (!arguments.from_run.empty()) {
-      const runbook::RunStore store(runs_directory(site, arguments.runs));
+      const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
       options.run_groups = runbook::saved_groups_of(store, arguments.from_run);
       options.from_run = arguments.from_run;
     }
@@ -188,7 +188,7 @@ int run_runbook(const Invocation& invocation, const std::vector<std::string>& ar
   auto books = runbook::load_runbooks(site, diagnostics);
   if (!diagnostics.ok() && sub == "resume" && arguments->words.size() == 1 &&
       runbook::errors_concerning_run(site, books, diagnostics,
-                                     runbook::RunStore(runs_directory(site, arguments->runs)),
+                                     runbook::RunStore(runbook::runs_directory(site, arguments->runs)),
                                      arguments->words[0])
           .empty()) {
     // Only other runbooks' files are broken: the run resumes with its own.

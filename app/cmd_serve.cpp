@@ -3,7 +3,7 @@
 // or SIGINT. SIGHUP re-reads the configuration: a valid one replaces the
 // checks, an invalid one is refused (its errors logged) and the running one
 // stays. Runs submitted on the control socket (`greenlight runbook exec`)
-// execute here, their gates fed by the same scheduler (serve_runs.cpp).
+// execute here, their gates fed by the same scheduler (control/serve_runs.h).
 // Every runbook's readiness (`runbook check`) is judged again on the
 // scheduler's results as they come in (control/published_readiness.h).
 // Everything serve has to say goes to its log (greenlight/core/log.h): one
@@ -27,10 +27,10 @@
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
-#include "runbook_wiring.h"
-#include "serve_runs.h"
-#include "serve_generation.h"
-#include "serve_service.h"
+#include "greenlight/runbook/site_wiring.h"
+#include "greenlight/control/serve_generation.h"
+#include "greenlight/control/serve_runs.h"
+#include "greenlight/control/serve_service.h"
 
 namespace greenlight::app {
 namespace {
@@ -61,7 +61,7 @@ struct ServeOverrides {
 
 // Waits for SIGHUP again after each one. A run in progress keeps the
 // scheduler that feeds its gates: the reload waits until no run executes.
-void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& server,
+void on_hangup(asio::signal_set& hangup, control::Service& service, exporter::Server& server,
                const control::DaemonRuns& runs, const std::string& path,
                const ServeOverrides& verbosity) {
   hangup.async_wait([&hangup, &service, &server, &runs, &path, &verbosity](
@@ -76,13 +76,13 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
           active.front());
       return on_hangup(hangup, service, server, runs, path, verbosity);
     }
-    notify_service_manager("RELOADING=1");
+    control::notify_service_manager("RELOADING=1");
     config::Diagnostics diagnostics;
-    decltype(load(path, diagnostics)) next;
+    decltype(control::load_generation(path, diagnostics)) next;
     // What refused the reload, named in its last line.
     std::string refused = fmt::format("{} is not valid", path);
     try {
-      next = load(path, diagnostics);
+      next = control::load_generation(path, diagnostics);
     } catch (const std::exception& error) {
       // Whatever the reason (bad_alloc included), a failed reload keeps the
       // running configuration.
@@ -108,8 +108,8 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
     if (next) {
       // Unfinished runs live in the runs directory: a reload that moves it
       // would hide them, and a new run of the same runbook would start.
-      const auto before = runs_directory(service.site(), "");
-      const auto after = runs_directory(next->site, "");
+      const auto before = runbook::runs_directory(service.site(), "");
+      const auto after = runbook::runs_directory(next->site, "");
       if (before != after) {
         const auto unfinished = runbook::unfinished_runs(runbook::RunStore(before), "");
         if (!unfinished.empty()) {
@@ -122,7 +122,7 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
       }
     }
     if (!next) {
-      log_errors(diagnostics);
+      control::log_errors(diagnostics);
       log::error("SIGHUP: {}, keeping the running configuration", refused);
     } else {
       verbosity.apply(next->site);
@@ -132,16 +132,17 @@ void on_hangup(asio::signal_set& hangup, Service& service, exporter::Server& ser
       service.run(std::move(next));
       log::info("SIGHUP: reloaded {}, {} checks", path, count);
     }
-    notify_service_manager("READY=1");
+    control::notify_service_manager("READY=1");
     on_hangup(hangup, service, server, runs, path, verbosity);
   });
 }
 
-int serve(const Invocation& invocation, const std::string& listen, const ServeOverrides& verbosity) {
+int serve(const Invocation& invocation, const std::string& listen,
+          const ServeOverrides& verbosity) {
   config::Diagnostics diagnostics;
-  auto first = load(invocation.config_path, diagnostics);
+  auto first = control::load_generation(invocation.config_path, diagnostics);
   if (!first) {
-    log_errors(diagnostics);
+    control::log_errors(diagnostics);
     log::error("{}: the configuration is not valid", invocation.config_path);
     return 1;
   }
@@ -155,7 +156,7 @@ int serve(const Invocation& invocation, const std::string& listen, const ServeOv
   exporter::Snapshot snapshot(*results);
   // The checks are declared before the server answers: /-/ready must not
   // say "every check has run" of a store that lists none yet.
-  Service service(io, results);
+  control::Service service(io, results);
   snapshot.collect_readiness(&service);
   service.run(std::move(first));
   control::DaemonRuns runs(io, [&service] { return service.place(); });
@@ -163,7 +164,7 @@ int serve(const Invocation& invocation, const std::string& listen, const ServeOv
   // `runs` does.
   snapshot.collect_runs(&runs);
   // Before "listening on port": once that line is out, runs can be submitted.
-  auto run_submissions = open_control_socket(io, service.site(), runs);
+  auto run_submissions = control::open_control_socket(io, service.site(), runs);
   std::unique_ptr<exporter::Server> server;
   try {
     server = std::make_unique<exporter::Server>(options, snapshot, GREENLIGHT_VERSION);
@@ -182,16 +183,17 @@ int serve(const Invocation& invocation, const std::string& listen, const ServeOv
             server->port(), options.listen, options.tls_certificate.empty() ? "" : ", TLS");
   // After top1 booted: the runs it left unfinished are named, never resumed
   // by serve itself (a step may have to be checked first, docs/install.md).
-  const UnfinishedRunsReport unfinished = unfinished_runs_report(service.site());
+  const control::UnfinishedRunsReport unfinished = control::unfinished_runs_report(service.site());
   for (const auto& line : unfinished.lines) log::warning("{}", line);
-  notify_service_manager(fmt::format("READY=1\nSTATUS={} checks, listening on {} (port {}); {}",
-                                     count, options.listen, server->port(), unfinished.status));
+  control::notify_service_manager(
+      fmt::format("READY=1\nSTATUS={} checks, listening on {} (port {}); {}", count, options.listen,
+                  server->port(), unfinished.status));
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer last_words(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log::info("signal {}, stopping", signal);
-    notify_service_manager("STOPPING=1");
+    control::notify_service_manager("STOPPING=1");
     runs.stop_all("greenlight serve is stopping");
     run_submissions.reset();
     service.stop();

@@ -14,7 +14,7 @@
 #include "greenlight/runbook/run_store.h"
 #include "greenlight/runbook/runbook.h"
 #include "nodeset_output.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
 namespace {
@@ -239,11 +239,11 @@ SiteNames site_names(const std::string& config_path) {
     return out;
   };
   names.runs = [load](const std::string& directory) {
-    return runbook::RunStore(runs_directory(load().site, directory)).list();
+    return runbook::RunStore(runbook::runs_directory(load().site, directory)).list();
   };
   names.unfinished_runs = [load](const std::string& directory) {
     std::vector<std::string> out;
-    const runbook::RunStore store(runs_directory(load().site, directory));
+    const runbook::RunStore store(runbook::runs_directory(load().site, directory));
     for (const auto& run : runbook::unfinished_runs(store, "")) out.push_back(run.run);
     return out;
   };

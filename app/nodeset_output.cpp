@@ -10,7 +10,7 @@
 #include "greenlight/core/config.h"
 #include "greenlight/core/percent_format.h"
 #include "greenlight/core/site_runner.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
 
@@ -31,7 +31,7 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
   auto resolver = site.group_resolver();
   // Sources fed by checks (the fleet check's "vm"): the check runs when a
   // group of it is first asked for.
-  refresh_dynamic_groups(site, *resolver);
+  runbook::refresh_dynamic_groups(site, *resolver);
   GroupResolver clustershell;
   if (load_clustershell_groups(clustershell)) {
     for (const auto& name : clustershell.source_names()) {

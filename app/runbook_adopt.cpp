@@ -10,7 +10,7 @@
 #include "greenlight/runbook/run_store.h"
 #include "runbook_commands.h"
 #include "runbook_terminal.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
 
@@ -18,7 +18,7 @@ std::optional<int> runbook_adopt(const config::Site& site,
                                  const std::vector<runbook::Runbook>& books,
                                  const RunbookArguments& arguments) {
   const std::string& run = arguments.words[0];
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
   if (!store.exists(run)) {
     std::cerr << "greenlight runbook: " << runbook::check_resume(store, books, run).refusal << "\n";
     return kRunFailed;

@@ -10,7 +10,7 @@
 #include "greenlight/runbook/readiness.h"
 #include "runbook_commands.h"
 #include "runbook_json.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
 
@@ -18,7 +18,7 @@ int runbook_check(const config::Site& site, const runbook::Runbook& book,
                   const RunbookArguments& arguments) {
   asio::io_context io;
   SiteRunner runner(io, ssh_options(site.ssh));
-  auto groups = runbook_groups(site);
+  auto groups = runbook::runbook_groups(site);
   runbook::ReadinessReport report = runbook::plan_readiness(site, *groups, book);
   std::map<std::string, checks::CheckResult> results;
   for (auto& [source, probe] : report.probes) {

@@ -20,7 +20,7 @@
 #include "runbook_client.h"
 #include "runbook_commands.h"
 #include "runbook_terminal.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
 namespace {
@@ -32,9 +32,9 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   SiteRunner placed(io, ssh_options(site.ssh));
   DryRunRunner dry(io);
   CommandRunner& runner = arguments.dry_run ? static_cast<CommandRunner&>(dry) : placed;
-  auto groups = runbook_groups(site);
+  auto groups = runbook::runbook_groups(site);
   checks::Scheduler scheduler(io, [&](const std::string& name, const checks::CheckResult& result) {
-    follow_result(site, *groups, name, result);
+    runbook::follow_result(site, *groups, name, result);
   });
   runbook::SchedulerResults results(scheduler, site, *groups, [&](const std::string& host) {
     return std::make_pair(site_endpoint(&site, host), static_cast<CommandRunner*>(&placed));
@@ -74,18 +74,18 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   options.exclude = arguments.exclude;
   options.excluded_by = person.answered_by();
   options.approved_by = person.answered_by();
-  options.refresh_groups = [&site, groups] { refresh_dynamic_groups(site, *groups); };
+  options.refresh_groups = [&site, groups] { runbook::refresh_dynamic_groups(site, *groups); };
   if (!arguments.from_run.empty() && !resuming) {
     // The earlier run is in the runs directory, also for a dry run (whose
     // own run lives in a temporary one).
     options.import_groups = runbook::saved_groups_of(
-        runbook::RunStore(runs_directory(site, arguments.runs)), arguments.from_run);
+        runbook::RunStore(runbook::runs_directory(site, arguments.runs)), arguments.from_run);
     options.import_from = arguments.from_run;
   }
   runbook::Executor executor(
       runbook::Executor::Context{
           io, book, site, *groups, runner,
-          [&site](const std::string& node) { return endpoint_of(site, node); }, results, person},
+          [&site](const std::string& node) { return runbook::endpoint_of(site, node); }, results, person},
       run, std::move(*journal), std::move(history), options);
 
   std::cout << fmt::format(
@@ -148,9 +148,9 @@ std::optional<int> hand_to_daemon(const config::Site& site, const RunbookArgumen
                                   const control::Request& request, std::string& why_here) {
   why_here = "--runs given";
   if (!arguments.runs.empty()) return std::nullopt;
-  const auto answer = ask_daemon(control_socket(site), request, arguments.detach);
+  const auto answer = ask_daemon(runbook::control_socket(site), request, arguments.detach);
   if (answer.kind != DaemonAnswer::Kind::kNobody) return answer.exit_code;
-  why_here = fmt::format("no daemon at {}", control_socket(site).string());
+  why_here = fmt::format("no daemon at {}", runbook::control_socket(site).string());
   return std::nullopt;
 }
 
@@ -172,9 +172,9 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
   const runbook::Runbook* book = check.book;
   try {
     // Refused before the run exists: a wrong --from-run or --exclude leaves nothing behind.
-    runbook::check_exclusion(site, *runbook_groups(site), arguments.exclude, {book, 1});
+    runbook::check_exclusion(site, *runbook::runbook_groups(site), arguments.exclude, {book, 1});
     if (!arguments.from_run.empty())
-      runbook::saved_groups_of(runbook::RunStore(runs_directory(site, arguments.runs)),
+      runbook::saved_groups_of(runbook::RunStore(runbook::runs_directory(site, arguments.runs)),
                                arguments.from_run);
   } catch (const std::exception& error) {
     std::cerr << "greenlight runbook: " << error.what() << "\n";
@@ -206,7 +206,7 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
   request.from_run = arguments.from_run;
   std::string why_here;
   if (const auto code = hand_to_daemon(site, arguments, request, why_here)) return *code;
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
   const runbook::NewRun created = runbook::create_run(store, *book);
   if (created.id.empty()) {
     std::cerr << "greenlight runbook: " << created.refusal << "\n";
@@ -233,7 +233,7 @@ int runbook_resume(const config::Site& site, const std::vector<runbook::Runbook>
   request.exclude = arguments.exclude;
   std::string why_here;
   if (const auto code = hand_to_daemon(site, arguments, request, why_here)) return *code;
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
   using Verdict = runbook::ResumeCheck::Verdict;
   const auto check = runbook::check_resume(store, books, run);
   switch (check.verdict) {
@@ -263,15 +263,15 @@ int runbook_attach(const config::Site& site, const RunbookArguments& arguments) 
   control::Request request;
   request.kind = control::Request::Kind::kAttach;
   request.run = arguments.words[0];
-  const auto answer = ask_daemon(control_socket(site), request, false, false, arguments.watch);
+  const auto answer = ask_daemon(runbook::control_socket(site), request, false, false, arguments.watch);
   switch (answer.kind) {
     case DaemonAnswer::Kind::kNobody: {
       // A run a process of its own executes is followed from its terminal.
-      const runbook::RunStore store(runs_directory(site, arguments.runs));
+      const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
       const int holder = store.exists(request.run) ? runbook::RunLock::holder(store.directory(request.run)) : 0;
       std::cerr << fmt::format(
           "greenlight runbook: no daemon at {}: nothing to attach to ({})\n",
-          control_socket(site).string(),
+          runbook::control_socket(site).string(),
           holder != 0 ? runbook::holder_advice(request.run, runbook::lock_holder(holder))
                       : fmt::format("greenlight runbook status {}; greenlight runbook resume {}",
                                     request.run, request.run));

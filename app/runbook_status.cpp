@@ -19,7 +19,7 @@
 #include "runbook_client.h"
 #include "runbook_commands.h"
 #include "runbook_json.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
 namespace {
@@ -109,7 +109,7 @@ int damaged_run(const std::string& run, const runbook::JournalError& error) {
 
 int runbook_status(const config::Site& site, const std::vector<runbook::Runbook>& books,
                    const RunbookArguments& arguments) {
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
   const bool json = arguments.output == OutputFormat::kJson;
   if (arguments.words.size() > 1) {
     std::cerr << "usage: greenlight runbook status [RUN] [--runs DIR]\n";
@@ -204,7 +204,7 @@ void print_log(const std::vector<runbook::JournalRecord>& records) {
 }  // namespace
 
 int runbook_log(const config::Site& site, const RunbookArguments& arguments) {
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
   if (arguments.words.size() != 1) {
     std::cerr << "usage: greenlight runbook log RUN [--runs DIR]\n";
     return 2;
@@ -232,7 +232,7 @@ int runbook_log(const config::Site& site, const RunbookArguments& arguments) {
 }
 
 int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
-  const runbook::RunStore store(runs_directory(site, arguments.runs));
+  const runbook::RunStore store(runbook::runs_directory(site, arguments.runs));
   if (arguments.words.size() != 1) {
     std::cerr << "usage: greenlight runbook abort RUN [--reason TEXT] [--runs DIR]\n";
     return 2;
@@ -256,7 +256,7 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     request.kind = control::Request::Kind::kAbort;
     request.run = run;
     request.reason = arguments.reason;
-    const auto answer = ask_daemon(control_socket(site), request, false, true);
+    const auto answer = ask_daemon(runbook::control_socket(site), request, false, true);
     if (answer.kind == DaemonAnswer::Kind::kDone)
       return answer.outcome == runbook::to_string(runbook::RunOutcome::kAborted) ? 0 : 1;
   }

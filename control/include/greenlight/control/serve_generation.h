@@ -23,7 +23,7 @@
 #include "greenlight/runbook/gate.h"
 #include "greenlight/runbook/runbook.h"
 
-namespace greenlight::app {
+namespace greenlight::control {
 
 /// Logs each error of `diagnostics` as a line of its own at level error
 /// ("FILE:LINE:COL: message"). Any thread.
@@ -52,7 +52,8 @@ struct Generation {
 /// (each with file:line:col) in `diagnostics` when it is not valid. Errors of
 /// its runbooks alone do not refuse it: they are logged and kept in
 /// `runbook_errors` (no run may start under it).
-std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics);
+std::unique_ptr<Generation> load_generation(const std::string& path,
+                                            config::Diagnostics& diagnostics);
 
 /// The running generation and those it replaced. Everything on the
 /// io_context's thread, but for collect_readiness() (any thread).
@@ -107,4 +108,4 @@ class Service : public exporter::ReadinessCollectable {
   bool stopping_ = false;  ///< serve is stopping: late results are dropped
 };
 
-}  // namespace greenlight::app
+}  // namespace greenlight::control

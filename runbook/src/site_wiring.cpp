@@ -1,4 +1,4 @@
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
 #include <cstdlib>
 
@@ -8,7 +8,7 @@
 #include "greenlight/checks/fact_group_source.h"
 #include "greenlight/core/site_runner.h"
 
-namespace greenlight::app {
+namespace greenlight::runbook {
 
 Endpoint endpoint_of(const config::Site& site, const std::string& node) {
   Endpoint endpoint = site_endpoint(&site, node);
@@ -63,4 +63,4 @@ std::filesystem::path control_socket(const config::Site& site) {
   return site.control_socket;
 }
 
-}  // namespace greenlight::app
+}  // namespace greenlight::runbook

@@ -1,4 +1,4 @@
-#include "serve_generation.h"
+#include "greenlight/control/serve_generation.h"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,9 @@
 #include "greenlight/control/published_readiness.h"
 #include "greenlight/core/log.h"
 #include "greenlight/runbook/journal.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
-namespace greenlight::app {
+namespace greenlight::control {
 
 void log_errors(const config::Diagnostics& diagnostics) {
   // "FILE:L:C: message": the log line's level already says error.
@@ -21,7 +21,8 @@ void log_errors(const config::Diagnostics& diagnostics) {
   }
 }
 
-std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& diagnostics) {
+std::unique_ptr<Generation> load_generation(const std::string& path,
+                                            config::Diagnostics& diagnostics) {
   auto next = std::make_unique<Generation>();
   next->site = checks::load_site(path, diagnostics);
   // Every check is built even when the site has errors elsewhere, so that
@@ -40,7 +41,7 @@ std::unique_ptr<Generation> load(const std::string& path, config::Diagnostics& d
         "takes no run until they are fixed and it is reloaded",
         runbook_diagnostics.errors().size());
   }
-  next->run_groups = runbook_groups(next->site);
+  next->run_groups = runbook::runbook_groups(next->site);
   next->readiness_groups = next->site.group_resolver();
   next->readiness_groups->set_default("site");
   return next;
@@ -59,8 +60,8 @@ void Service::run(std::unique_ptr<Generation> next) {
         // Checks cut because serve stops say nothing of the cluster: not
         // logged as a change (nor stored: the scheduler is stopped).
         if (generation == generation_ && !stopping_) verdicts_.follow(name, result);
-        follow_result(current->site, *current->run_groups, name, result);
-        follow_result(current->site, *current->readiness_groups, name, result);
+        runbook::follow_result(current->site, *current->run_groups, name, result);
+        runbook::follow_result(current->site, *current->readiness_groups, name, result);
         if (generation == generation_) judge_readiness_soon();
       },
       results_);
@@ -105,12 +106,12 @@ control::RunPlace Service::place() const {
   place.runner = g.runner.get();
   place.results = g.results.get();
   place.refresh_groups = [site = &g.site, groups = g.run_groups.get()] {
-    refresh_dynamic_groups(*site, *groups);
+    runbook::refresh_dynamic_groups(*site, *groups);
   };
   place.endpoint_for = [site = &g.site](const std::string& node) {
-    return endpoint_of(*site, node);
+    return runbook::endpoint_of(*site, node);
   };
-  place.runs = runs_directory(g.site, "");
+  place.runs = runbook::runs_directory(g.site, "");
   place.refusal = g.runbook_errors;
   return place;
 }
@@ -148,4 +149,4 @@ void Service::judge_readiness_soon() {
   });
 }
 
-}  // namespace greenlight::app
+}  // namespace greenlight::control

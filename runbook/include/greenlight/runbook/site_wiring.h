@@ -12,7 +12,7 @@
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/runner.h"
 
-namespace greenlight::app {
+namespace greenlight::runbook {
 
 /// A node's endpoint from the site (site_endpoint: its address, port and
 /// user, the ssh defaults otherwise; greenlight's own host runs locally),
@@ -40,4 +40,4 @@ std::filesystem::path runs_directory(const config::Site& site, const std::string
 /// site's `runbooks: {control:}`.
 std::filesystem::path control_socket(const config::Site& site);
 
-}  // namespace greenlight::app
+}  // namespace greenlight::runbook

@@ -9,7 +9,7 @@
 #include "greenlight/control/daemon_runs.h"
 #include "greenlight/core/config.h"
 
-namespace greenlight::app {
+namespace greenlight::control {
 
 /// Opens the site's control socket (runbooks: control, control_group) and
 /// hands every authorised connection to `runs`. When it cannot (another
@@ -19,4 +19,4 @@ std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io
                                                             const config::Site& site,
                                                             control::DaemonRuns& runs);
 
-}  // namespace greenlight::app
+}  // namespace greenlight::control

@@ -1,4 +1,4 @@
-#include "serve_service.h"
+#include "greenlight/control/serve_service.h"
 
 #include <fmt/format.h>
 #include <systemd/sd-daemon.h>
@@ -8,9 +8,9 @@
 #include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/run_checks.h"
 #include "greenlight/runbook/run_store.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
-namespace greenlight::app {
+namespace greenlight::control {
 namespace {
 
 // What the operator does next with a run in `state`.
@@ -35,7 +35,7 @@ void notify_service_manager(const std::string& state) {
 UnfinishedRunsReport unfinished_runs_report(const config::Site& site) {
   UnfinishedRunsReport report;
   try {
-    const auto runs = runbook::unfinished_runs(runbook::RunStore(runs_directory(site, "")), "");
+    const auto runs = runbook::unfinished_runs(runbook::RunStore(runbook::runs_directory(site, "")), "");
     for (const auto& run : runs) {
       report.lines.push_back(
           fmt::format("run {} is {}: {}", run.run, runbook::name_of(run.standing),
@@ -50,10 +50,10 @@ UnfinishedRunsReport unfinished_runs_report(const config::Site& site) {
                                           : std::string());
   } catch (const std::exception& error) {
     report.lines.push_back(fmt::format("cannot list the runs in {}: {}",
-                                       runs_directory(site, "").string(), error.what()));
+                                       runbook::runs_directory(site, "").string(), error.what()));
     report.status = "cannot list the runs";
   }
   return report;
 }
 
-}  // namespace greenlight::app
+}  // namespace greenlight::control

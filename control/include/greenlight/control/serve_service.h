@@ -9,7 +9,7 @@
 
 #include "greenlight/core/config.h"
 
-namespace greenlight::app {
+namespace greenlight::control {
 
 /// Sends `state` to the service manager with sd_notify(3): newline-separated
 /// assignments such as "READY=1\nSTATUS=...", "RELOADING=1", "STOPPING=1".
@@ -28,4 +28,4 @@ struct UnfinishedRunsReport {
 };
 UnfinishedRunsReport unfinished_runs_report(const config::Site& site);
 
-}  // namespace greenlight::app
+}  // namespace greenlight::control

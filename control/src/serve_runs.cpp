@@ -1,4 +1,4 @@
-#include "serve_runs.h"
+#include "greenlight/control/serve_runs.h"
 
 #include <fmt/format.h>
 #include <grp.h>
@@ -7,9 +7,9 @@
 #include <stdexcept>
 
 #include "greenlight/core/log.h"
-#include "runbook_wiring.h"
+#include "greenlight/runbook/site_wiring.h"
 
-namespace greenlight::app {
+namespace greenlight::control {
 
 std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io,
                                                             const config::Site& site,
@@ -27,11 +27,11 @@ std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io
       access.group_name = site.control_group;
     }
     auto socket = std::make_unique<control::ControlSocket>(
-        io, control_socket(site), access,
+        io, runbook::control_socket(site), access,
         [&runs](std::shared_ptr<control::Connection> connection) {
           runs.serve(std::move(connection));
         });
-    log::info("runs are submitted on {} (root{}{})", control_socket(site).string(),
+    log::info("runs are submitted on {} (root{}{})", runbook::control_socket(site).string(),
               access.owner != 0 ? fmt::format(", uid {}", access.owner) : "",
               access.group ? ", group " + access.group_name : "");
     return socket;
@@ -41,4 +41,4 @@ std::unique_ptr<control::ControlSocket> open_control_socket(asio::io_context& io
   }
 }
 
-}  // namespace greenlight::app
+}  // namespace greenlight::control
