@@ -3,36 +3,38 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "cli.h"
 #include "command.h"
-#include "output.h"
 #include "greenlight/checks/check.h"
 #include "greenlight/checks/check_kind.h"
 #include "greenlight/core/config.h"
 #include "greenlight/core/process.h"
 #include "greenlight/core/site_runner.h"
+#include "output.h"
 
 namespace greenlight::app {
 namespace {
 
 double seconds_between(const checks::CheckResult& r) {
-  return milliseconds_in_seconds(std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started));
+  return milliseconds_in_seconds(
+      std::chrono::duration_cast<std::chrono::milliseconds>(r.finished - r.started));
 }
 
 int run_check_command(const Invocation& invocation, const std::vector<std::string>& args) {
   std::vector<std::string> names;
   OutputFormat output = OutputFormat::kText;
-  auto cli = make_cli(
-      "check",
-      "Runs the site's checks once (all, or those named) and prints their verdicts.\n"
-      "Exits as a Nagios plugin: 0 ok, 1 warning, 2 critical, 3 unknown or usage error.",
-      "  greenlight check\n"
-      "  greenlight check gluster-peers gluster-heal\n"
-      "  greenlight -c /etc/greenlight/greenlight.yaml check -o json\n");
+  auto cli =
+      make_cli("check",
+               "Runs the site's checks once (all, or those named) and prints their verdicts.\n"
+               "Exits as a Nagios plugin: 0 ok, 1 warning, 2 critical, 3 unknown or usage error.",
+               "  greenlight check\n"
+               "  greenlight check gluster-peers gluster-heal\n"
+               "  greenlight -c /etc/greenlight/greenlight.yaml check -o json\n");
   cli->add_option("NAME", names, "checks to run (default: every check of the site)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_output_option(*cli, output);
@@ -83,7 +85,12 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
     runner.interrupt();
     std::cerr << fmt::format("greenlight check: signal {}: stopped ({} local command{} ended)\n",
                              signal, ended, ended == 1 ? "" : "s");
-    std::exit(3);
+    // SSH threads may still be reading: exit without running destructors
+    // under them (std::exit would), after what was printed is out.
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(3);
   });
   for (std::size_t i = 0; i < built.size(); ++i) {
     const auto& spec = *selected[i];

@@ -119,3 +119,27 @@ TEST_CASE("the heal reader gives the same listing as the whole-output parser") {
     CHECK(streamed->bricks[i].listed_entries == 5);
   }
 }
+
+TEST_CASE("a brick that gives its status or a count twice is unreadable, never the last word") {
+  const auto listing = [](const std::string& fields) {
+    return "<cliOutput><healInfo><bricks><brick hostUuid=\"a\"><name>vm:/data/brick1</name>" +
+           fields +
+           "</brick></bricks></healInfo><opRet>0</opRet><opErrno>0</opErrno><opErrstr/>"
+           "</cliOutput>";
+  };
+  for (const std::string fields :
+       {"<status>Transport endpoint is not connected</status><status>Connected</status>"
+        "<numberOfEntries>0</numberOfEntries>",
+        "<status>Connected</status><numberOfEntries>5</numberOfEntries>"
+        "<numberOfEntries>0</numberOfEntries>"}) {
+    const auto parsed =
+        checks::parse_gluster_heal_info(listing(fields), 0, checks::HealListing::entries);
+    INFO(fields);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK_THAT(parsed.error().reason, Catch::Contains("given twice for one brick"));
+  }
+  const auto once = checks::parse_gluster_heal_info(
+      listing("<status>Connected</status><numberOfEntries>0</numberOfEntries>"), 0,
+      checks::HealListing::entries);
+  CHECK(once.ok());
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <thread>
 
 #include "greenlight/core/fanout.h"
@@ -226,4 +227,42 @@ TEST_CASE("a check's command never waits behind steps' commands: readings have w
   // Steps still run one at a time: their capacity is `workers`.
   INFO(ended[0].first << " " << ended[1].first);
   CHECK((ended[0].first == "check" || ended[1].first == "check"));
+}
+
+TEST_CASE("checks' commands do not hold the threads a queued step command waits for") {
+  // Two readings start (one on the reading worker, one borrowing the idle
+  // step worker); a step command queued then takes the first thread to free
+  // up, before the third reading would borrow it again.
+  Listener silent;
+  SshOptions options;
+  options.workers = 1;
+  options.reading_workers = 1;
+  options.connect_timeout = std::chrono::milliseconds(600);
+  asio::io_context io;
+  SshRunner runner(io, options);
+  const auto started = std::chrono::steady_clock::now();
+  std::map<std::string, std::chrono::milliseconds> ended;
+  const Endpoint host{"n1", "127.0.0.1", silent.port, "root", false};
+  auto note = [&](std::string what) {
+    return [&, what](RunResult r) {
+      CHECK(r.status == RunStatus::kConnectTimeout);
+      ended[what] = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+    };
+  };
+  for (const char* name : {"check 1", "check 2", "check 3"}) {
+    Command check = Command::shell(name);
+    check.reading = true;
+    runner.run(host, check, note(name));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both readings started
+  runner.run(host, Command::shell("step"), note("step"));
+  io.run();
+  REQUIRE(ended.size() == 4);
+  CHECK(ended["check 1"] < std::chrono::milliseconds(1100));
+  CHECK(ended["check 2"] < std::chrono::milliseconds(1100));
+  // The step starts when the first thread frees up (about 600 ms), not
+  // after the third reading.
+  CHECK(ended["step"] < std::chrono::milliseconds(1500));
+  CHECK(ended["check 3"] < std::chrono::milliseconds(1500));
 }

@@ -229,10 +229,19 @@ void HealInfoParser::start_element(std::string_view name, bool self_closing) {
     heal_info_seen_ = true;
   } else if (depth == 3 && name == "brick" && stack_[1] == "healInfo" && stack_[2] == "bricks") {
     brick_.emplace();
+    brick_fields_.clear();
   } else if (depth == 4 && brick_) {
     if (name == "file") {
       ++brick_->listed_entries;
     } else if (name == "name" || name == "status" || is_count_element(name)) {
+      // glfs-heal.c writes each once: a second one (a status after
+      // another, a count after a count) leaves the brick's state unknown,
+      // never the last one's word.
+      if (std::find(brick_fields_.begin(), brick_fields_.end(), name) != brick_fields_.end()) {
+        fail("<" + std::string(name) + "> given twice for one brick");
+        return;
+      }
+      brick_fields_.emplace_back(name);
       capturing_ = true;
     }
   }

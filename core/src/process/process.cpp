@@ -103,6 +103,13 @@ class Running : public std::enable_shared_from_this<Running> {
     }
   }
 
+  // Ended before its deadline, as the deadline would end it.
+  void end_now(std::chrono::milliseconds grace) {
+    if (finished_ || timed_out_ || pid_ <= 0) return;
+    deadline_.cancel();
+    expire(grace);
+  }
+
  private:
   bool spawn(std::string& why) {
     if (spec_.argv.empty()) {
@@ -240,11 +247,12 @@ class Running : public std::enable_shared_from_this<Running> {
   /// deadline has exited.
   static constexpr std::chrono::milliseconds kDrain{200};
 
-  void expire() {
+  void expire() { expire(spec_.kill_grace); }
+  void expire(std::chrono::milliseconds grace) {
     timed_out_ = true;
     if (exited_) return close_output();
     ::kill(-pid_, SIGTERM);
-    grace_.expires_after(spec_.kill_grace);
+    grace_.expires_after(grace);
     grace_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (!ec && !self->exited_) ::kill(-self->pid_, SIGKILL);
     });
@@ -306,9 +314,10 @@ std::string ProcessResult::describe() const {
     case Outcome::kSignaled:
       return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
     case Outcome::kTimedOut:
-      return output_held ? fmt::format("timed out after {}: a process it started (outside its "
-                                       "process group) still held its output",
-                                       seconds(duration))
+      return output_held ? fmt::format(
+                               "timed out after {}: a process it started (outside its "
+                               "process group) still held its output",
+                               seconds(duration))
                          : fmt::format("timed out after {}", seconds(duration));
     case Outcome::kSpawnFailed:
       return error;
@@ -316,9 +325,13 @@ std::string ProcessResult::describe() const {
   return "?";
 }
 
-void start_process(asio::io_context& io, ProcessSpec spec,
-                   std::function<void(ProcessResult)> done) {
-  std::make_shared<Running>(io, std::move(spec), std::move(done))->start();
+EndProcess start_process(asio::io_context& io, ProcessSpec spec,
+                         std::function<void(ProcessResult)> done) {
+  auto running = std::make_shared<Running>(io, std::move(spec), std::move(done));
+  running->start();
+  return [weak = std::weak_ptr<Running>(running)](std::chrono::milliseconds grace) {
+    if (auto self = weak.lock()) self->end_now(grace);
+  };
 }
 
 std::size_t end_running_processes(std::chrono::milliseconds grace) {

@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <signal.h>
-
 #include <algorithm>
-#include <set>
+#include <cstdint>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -102,9 +101,9 @@ const char* to_string(RunStatus status) {
 
 bool RunResult::unreachable() const {
   return status == RunStatus::kTimeout || status == RunStatus::kConnectTimeout ||
-         status == RunStatus::kRefused ||
-         status == RunStatus::kUnreachable || status == RunStatus::kAuth ||
-         status == RunStatus::kHostKey || status == RunStatus::kClosed;
+         status == RunStatus::kRefused || status == RunStatus::kUnreachable ||
+         status == RunStatus::kAuth || status == RunStatus::kHostKey ||
+         status == RunStatus::kClosed;
 }
 
 std::vector<std::string> environment_without(const std::vector<std::string>& withheld) {
@@ -118,10 +117,11 @@ std::vector<std::string> environment_without(const std::vector<std::string>& wit
   return out;
 }
 
-// The process groups a LocalRunner started and that still run, and whether
-// it was interrupted. The io_context's thread only.
+// The processes a LocalRunner started that have not finished (by a number
+// of its own), and whether it was interrupted. The io_context's thread only.
 struct LocalRunner::Running {
-  std::set<int> groups;
+  std::map<std::uint64_t, EndProcess> processes;
+  std::uint64_t next = 0;
   bool interrupted = false;
 };
 
@@ -129,14 +129,10 @@ LocalRunner::LocalRunner(asio::io_context& io) : io_(io), running_(std::make_sha
 
 void LocalRunner::interrupt() {
   running_->interrupted = true;
-  // SIGTERM now, SIGKILL to the groups still there after the grace (a
-  // group leaves the set when its leader is reaped, on this thread, so an
-  // id in it is never another process's).
-  for (const int group : running_->groups) ::kill(-group, SIGTERM);
-  auto timer = std::make_shared<asio::steady_timer>(io_, kInterruptGrace);
-  timer->async_wait([timer, running = running_](const boost::system::error_code&) {
-    for (const int group : running->groups) ::kill(-group, SIGKILL);
-  });
+  // As each one's deadline would: SIGTERM to its group, SIGKILL after the
+  // grace, its output cut off if a descendant outside the group holds it.
+  const auto processes = running_->processes;  // ending one may finish it
+  for (const auto& [number, end] : processes) end(kInterruptGrace);
 }
 
 void LocalRunner::run(const Endpoint& endpoint, const Command& command,
@@ -145,7 +141,7 @@ void LocalRunner::run(const Endpoint& endpoint, const Command& command,
     RunResult result;
     result.node = endpoint.node;
     result.command = command.text();
-    result.status = RunStatus::kInterrupted;
+    result.status = RunStatus::kCannotStart;
     result.reason = "not started: interrupted";
     asio::post(io_, [done = std::move(done), result = std::move(result)]() mutable {
       done(std::move(result));
@@ -158,30 +154,27 @@ void LocalRunner::run(const Endpoint& endpoint, const Command& command,
   spec.timeout = command.timeout;
   spec.output_cap = command.output_cap;
   spec.input = command.input;
-  auto pid = std::make_shared<int>(0);
-  spec.started = [running = running_, pid, started = command.started](int group) {
-    *pid = group;
-    running->groups.insert(group);
-    if (started) started(group);
-  };
+  spec.started = command.started;
   if (command.output_sink) {
     spec.on_output = [sink = command.output_sink](std::string_view bytes) { sink->write(bytes); };
   }
   if (!command.withheld_environment.empty())
     spec.env = environment_without(command.withheld_environment);
-  start_process(io_, std::move(spec),
-                [endpoint, command, done = std::move(done), running = running_,
-                 pid](ProcessResult process) {
-                  running->groups.erase(*pid);
-                  RunResult result = from_process(endpoint, command, std::move(process));
-                  // Ended by the interrupt, not by itself or its deadline.
-                  if (running->interrupted && (result.status == RunStatus::kSignal ||
-                                               result.status == RunStatus::kTimeout)) {
-                    result.status = RunStatus::kInterrupted;
-                    result.reason = "interrupted";
-                  }
-                  done(std::move(result));
-                });
+  const std::uint64_t number = running_->next++;
+  running_->processes[number] =
+      start_process(io_, std::move(spec),
+                    [endpoint, command, done = std::move(done), running = running_,
+                     number](ProcessResult process) {
+                      running->processes.erase(number);
+                      RunResult result = from_process(endpoint, command, std::move(process));
+                      // Ended by the interrupt, not by itself or its deadline.
+                      if (running->interrupted && (result.status == RunStatus::kSignal ||
+                                                   result.status == RunStatus::kTimeout)) {
+                        result.status = RunStatus::kInterrupted;
+                        result.reason = "interrupted";
+                      }
+                      done(std::move(result));
+                    });
 }
 
 void RefusingRunner::run(const Endpoint& endpoint, const Command& command,

@@ -212,6 +212,10 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
     return Outcome::kNotStarted;
   }
   const std::string text = command.text();
+  if (interrupted.load()) {
+    result.reason = "not started: interrupted";
+    return Outcome::kNotSent;
+  }
   if (libssh().ssh_channel_request_exec(owner.channel, text.c_str()) != SSH_OK) {
     result.reason = fmt::format("cannot start the command: {}", libssh().ssh_get_error(session_));
     return connected() ? Outcome::kDone : Outcome::kLost;
@@ -231,8 +235,10 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
   char buffer[32 * 1024];
   const std::size_t cap = command.output_cap;
   bool truncated = false;
+  std::size_t stderr_read = 0;  // by the last drain of standard error
   // What libssh already holds for a stream, read without waiting.
   auto drain = [&](int is_stderr, std::string& into) {
+    if (is_stderr != 0) stderr_read = 0;
     for (;;) {
       const int available = libssh().ssh_channel_poll(owner.channel, is_stderr);
       if (available == SSH_ERROR) return false;
@@ -242,6 +248,7 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
           static_cast<uint32_t>(std::min<std::size_t>(sizeof buffer, available)), is_stderr);
       if (n == SSH_ERROR) return false;
       if (n <= 0) return true;
+      if (is_stderr != 0) stderr_read += static_cast<std::size_t>(n);
       if (is_stderr == 0 && command.output_sink)
         command.output_sink->write(std::string_view(buffer, static_cast<std::size_t>(n)));
       append_capped(into, buffer, static_cast<std::size_t>(n), cap, truncated);
@@ -273,8 +280,10 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
     }
     const long long left = remaining_ms();
     if (left <= 0) return timed_out();
+    // The wait is for standard output; while standard error is flowing it
+    // does not wait (a command that writes only there is read at full speed).
     const int polled = libssh().ssh_channel_poll_timeout(
-        owner.channel, static_cast<int>(std::min<long long>(left, 250)), 0);
+        owner.channel, stderr_read > 0 ? 0 : static_cast<int>(std::min<long long>(left, 250)), 0);
     if (polled == SSH_ERROR) return lost();
     if (!drain(0, result.out) || !drain(1, result.err)) return lost();
     if (polled == SSH_EOF) break;

@@ -48,6 +48,7 @@ class SshSession {
     kLost,         ///< the connection broke during the command
     kTimedOut,     ///< deadline passed; channel closed; the session is reusable
     kInterrupted,  ///< interrupt flag seen; channel closed
+    kNotSent,      ///< interrupt flag seen before the command was sent
   };
   /// Runs `command`, filling out/err/exit code in `result`. Blocking until
   /// the command ends, `deadline`, or `interrupted`.

@@ -32,6 +32,7 @@ struct SshRunner::Pool {
   std::deque<Job> readings;  ///< queued Command::reading jobs, taken first
   std::deque<Job> queue;     ///< the other queued jobs
   int actions_running = 0;   ///< jobs from `queue` running, at most options.workers
+  int readings_running = 0;  ///< jobs from `readings` running
   std::unordered_multimap<std::string, std::unique_ptr<SshSession>> idle;  ///< by target key
   std::vector<std::thread> threads;
   std::size_t waiting = 0;  ///< threads waiting for a job
@@ -75,7 +76,6 @@ struct SshRunner::Pool {
     result.command = job.command.text();
     result.status = RunStatus::kCannotStart;
     if (interrupted.load()) {
-      result.status = RunStatus::kInterrupted;
       result.reason = "not started: interrupted";
       return result;
     }
@@ -86,9 +86,11 @@ struct SshRunner::Pool {
     if (started >= deadline) {
       result.status = RunStatus::kTimeout;
       result.reason = fmt::format(
-          "timed out after {} ms waiting for a free SSH connection slot (fanout {}), never sent",
+          "timed out after {} ms waiting for a free SSH connection slot ({}), never sent",
           std::chrono::duration_cast<std::chrono::milliseconds>(started - job.queued).count(),
-          options.workers);
+          job.command.reading
+              ? fmt::format("{} for checks, beyond the fanout", options.reading_workers)
+              : fmt::format("fanout {}", options.workers));
       return result;
     }
     const std::string key = job.target.key();
@@ -112,6 +114,16 @@ struct SshRunner::Pool {
             "timed out after {} ms queued and connecting, never sent",
             std::chrono::duration_cast<std::chrono::milliseconds>(now - job.queued).count());
         result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(now - started);
+        return result;
+      }
+      // Interrupted while connecting: nothing is sent (a Ctrl-C before a
+      // slow host answered must not start its poweroff).
+      if (interrupted.load()) {
+        if (session->connected()) give_back(key, std::move(session));
+        result.status = RunStatus::kCannotStart;
+        result.reason = "not started: interrupted";
+        result.duration =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
         return result;
       }
       RunResult attempt_result = result;
@@ -142,6 +154,9 @@ struct SshRunner::Pool {
         case SshSession::Outcome::kInterrupted:
           result.status = RunStatus::kInterrupted;
           break;
+        case SshSession::Outcome::kNotSent:
+          result.status = RunStatus::kCannotStart;
+          break;
       }
       break;
     }
@@ -153,31 +168,39 @@ struct SshRunner::Pool {
   bool action_may_start() const {
     return !queue.empty() && actions_running < std::max(1, options.workers);
   }
+  // A reading takes a thread of its own (reading_workers), or one the other
+  // commands leave free while none of them is queued: readings never hold
+  // a thread a queued step command could have, so neither starves the other.
+  bool reading_may_start() const {
+    if (readings.empty()) return false;
+    const int reserve = std::max(0, options.reading_workers);
+    if (readings_running < reserve) return true;
+    return queue.empty() &&
+           readings_running < reserve + std::max(1, options.workers) - actions_running;
+  }
 
   void work() {
     for (;;) {
       std::unique_lock<std::mutex> lock(mutex);
       ++waiting;
-      wake.wait(lock, [this] { return stopping || !readings.empty() || action_may_start(); });
+      wake.wait(lock, [this] { return stopping || reading_may_start() || action_may_start(); });
       --waiting;
       if (stopping) return;
-      const bool reading = !readings.empty();
+      const bool reading = reading_may_start();
       std::deque<Job>& from = reading ? readings : queue;
       Job job = std::move(from.front());
       from.pop_front();
-      if (!reading) ++actions_running;
+      ++(reading ? readings_running : actions_running);
       lock.unlock();
       RunResult result = execute(job);
       asio::post(io, [done = std::move(job.done), result = std::move(result)]() mutable {
         done(std::move(result));
       });
       job.busy.reset();
-      if (!reading) {
-        lock.lock();
-        --actions_running;
-        lock.unlock();
-        wake.notify_all();  // a queued action may start now
-      }
+      lock.lock();
+      --(reading ? readings_running : actions_running);
+      lock.unlock();
+      wake.notify_all();  // a queued command may start now
     }
   }
 };

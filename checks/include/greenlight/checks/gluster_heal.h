@@ -101,6 +101,7 @@ class HealInfoParser {
   bool capturing_ = false;
   std::string captured_;
   std::optional<BrickHeal> brick_;
+  std::vector<std::string> brick_fields_;  // the fields the current brick gave
   std::vector<BrickHeal> bricks_;
   std::string op_ret_;
   std::string op_errstr_;

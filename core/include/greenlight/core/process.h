@@ -62,9 +62,18 @@ struct ProcessResult {
   std::string describe() const;
 };
 
+/// Ends a process start_process started, before its deadline and as its
+/// deadline would (its result is kTimedOut): SIGTERM to its group, SIGKILL
+/// after `grace`, output a descendant outside the group still holds cut off
+/// once the group is gone. Does nothing once the process finished. Thread:
+/// the io_context's.
+using EndProcess = std::function<void(std::chrono::milliseconds grace)>;
+
 /// Starts `spec` on `io`; `done` runs on the io_context's thread, exactly
-/// once, after the process was reaped and its output read.
-void start_process(asio::io_context& io, ProcessSpec spec, std::function<void(ProcessResult)> done);
+/// once, after the process was reaped and its output read. The returned
+/// function ends it early (an interrupt); it may be dropped.
+EndProcess start_process(asio::io_context& io, ProcessSpec spec,
+                         std::function<void(ProcessResult)> done);
 
 /// Runs `spec` to completion on a private io_context (for command-line
 /// tools and tests).

@@ -96,8 +96,9 @@ enum class RunStatus {
   /// status came back: what `poweroff` or `reboot` over SSH does.
   kClosed,
   /// greenlight was told to stop (CommandRunner::interrupt: Ctrl-C, an
-  /// orderly stop): a running command was ended (its channel closed, its
-  /// process group sent SIGTERM then SIGKILL), a queued one never started.
+  /// orderly stop) while the command ran: it was ended (its channel closed,
+  /// its process group sent SIGTERM then SIGKILL). A command the interrupt
+  /// kept from starting is kCannotStart, "not started: interrupted".
   kInterrupted
 };
 const char* to_string(RunStatus status);
@@ -133,9 +134,11 @@ class CommandRunner {
                    std::function<void(RunResult)> done) = 0;
   /// Stops everything this runner runs or holds queued, for good: running
   /// commands end as RunStatus::kInterrupted (SSH channels closed, local
-  /// process groups sent SIGTERM, then SIGKILL after the process's grace),
-  /// queued and later ones never start (kInterrupted, "not started:
-  /// interrupted"). Each `done` is still called once. Thread: the
+  /// process groups sent SIGTERM, then SIGKILL after 500 ms), queued and
+  /// later ones never start (kCannotStart, "not started: interrupted"),
+  /// nor does one whose connection was being made. A remote command whose
+  /// channel is closed gets no signal (no terminal is asked for), as with
+  /// ssh(1) and clush. Each `done` is still called once. Thread: the
   /// io_context's. Default: nothing to stop (runners that answer at once).
   virtual void interrupt() {}
 };

@@ -57,10 +57,12 @@ struct SshOptions {
   /// Threads, hence sessions busy at once, for commands other than
   /// readings (Command::reading: checks).
   int workers = 64;
-  /// Threads beyond `workers` that only readings use; a reading also takes
-  /// any free thread, and a queued reading starts before any queued other
-  /// command. Checks are never starved by steps: at most `workers` step
-  /// commands hold threads, whatever their number and length.
+  /// Threads beyond `workers` that only readings use. A queued reading
+  /// starts before any queued other command, and also takes a thread of
+  /// `workers` that no other command is queued for. Neither starves the
+  /// other: at most `workers` step commands hold threads, whatever their
+  /// number and length, and readings borrow none while a step command
+  /// waits.
   int reading_workers = 8;
 };
 
@@ -88,7 +90,7 @@ class SshRunner : public CommandRunner {
            std::function<void(RunResult)> done) override;
 
   /// Closes the channels of running commands (they end as kInterrupted)
-  /// and refuses queued ones (kInterrupted, "not started: interrupted").
+  /// and refuses queued ones (kCannotStart, "not started: interrupted").
   /// Any thread.
   void interrupt() override;
 
