@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <map>
+#include <memory>
 #include <thread>
 
 #include "greenlight/core/fanout.h"
@@ -191,78 +191,73 @@ TEST_CASE("a fan-out reports every node once, in order at the end") {
   CHECK(final[2].node == "n3");
 }
 
-TEST_CASE("a check's command never waits behind steps' commands: readings have workers of their own") {
-  // One worker for steps, busy with two commands that each take the
-  // connect timeout (a host that never speaks SSH); a check's command queued
-  // after them starts at once on a reading worker.
+// One step worker and one reading worker towards a host that never speaks
+// SSH: every command takes the connect timeout (600 ms), so when each one
+// ends tells when it got a thread.
+struct SlotRace {
   Listener silent;
-  SshOptions options;
-  options.workers = 1;
-  options.reading_workers = 1;
-  options.connect_timeout = std::chrono::milliseconds(600);
   asio::io_context io;
-  SshRunner runner(io, options);
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<std::pair<std::string, std::chrono::milliseconds>> ended;
-  auto note = [&](std::string what) {
-    return [&, what](RunResult r) {
-      CHECK(r.status == RunStatus::kConnectTimeout);
-      ended.emplace_back(what, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now() - started));
-    };
-  };
-  const Endpoint host{"n1", "127.0.0.1", silent.port, "root", false};
-  runner.run(host, Command::shell("step 1"), note("step 1"));
-  runner.run(host, Command::shell("step 2"), note("step 2"));
-  Command check = Command::shell("check");
-  check.reading = true;
-  runner.run(host, check, note("check"));
-  io.run();
-  REQUIRE(ended.size() == 3);
-  // The check ends with the first step, not after the second.
-  CHECK(ended[0].second < std::chrono::milliseconds(1100));
-  CHECK(ended[1].second < std::chrono::milliseconds(1100));
-  CHECK(ended[2].first == "step 2");
-  CHECK(ended[2].second >= std::chrono::milliseconds(1150));
-  // Steps still run one at a time: their capacity is `workers`.
-  INFO(ended[0].first << " " << ended[1].first);
-  CHECK((ended[0].first == "check" || ended[1].first == "check"));
+  std::unique_ptr<SshRunner> runner;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> ended;  ///< in order
+
+  SlotRace() {
+    SshOptions options;
+    options.workers = 1;
+    options.reading_workers = 1;
+    options.connect_timeout = std::chrono::milliseconds(600);
+    runner = std::make_unique<SshRunner>(io, options);
+  }
+  void run(const std::string& name, bool reading) {
+    Command command = Command::shell(name);
+    command.reading = reading;
+    runner->run(Endpoint{"n1", "127.0.0.1", silent.port, "root", false}, command,
+                [this, name](RunResult r) {
+                  CHECK(r.status == RunStatus::kConnectTimeout);
+                  ended.emplace_back(name, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now() - started));
+                });
+  }
+  std::chrono::milliseconds end_of(const std::string& name) const {
+    for (const auto& [what, when] : ended)
+      if (what == name) return when;
+    FAIL("no result for " << name);
+    return {};
+  }
+};
+
+TEST_CASE(
+    "a check's command never waits behind steps' commands: readings have workers of their own") {
+  // The step worker is busy with two step commands; a check's command
+  // queued after them starts at once on the reading worker.
+  SlotRace race;
+  race.run("step 1", false);
+  race.run("step 2", false);
+  race.run("check", true);
+  race.io.run();
+  REQUIRE(race.ended.size() == 3);
+  // The check ends with the first step, not after the second; steps still
+  // run one at a time (their capacity is `workers`).
+  CHECK(race.end_of("check") < std::chrono::milliseconds(1100));
+  CHECK(race.end_of("step 1") < std::chrono::milliseconds(1100));
+  CHECK(race.ended[2].first == "step 2");
+  CHECK(race.end_of("step 2") >= std::chrono::milliseconds(1150));
 }
 
 TEST_CASE("checks' commands do not hold the threads a queued step command waits for") {
   // Two readings start (one on the reading worker, one borrowing the idle
   // step worker); a step command queued then takes the first thread to free
   // up, before the third reading would borrow it again.
-  Listener silent;
-  SshOptions options;
-  options.workers = 1;
-  options.reading_workers = 1;
-  options.connect_timeout = std::chrono::milliseconds(600);
-  asio::io_context io;
-  SshRunner runner(io, options);
-  const auto started = std::chrono::steady_clock::now();
-  std::map<std::string, std::chrono::milliseconds> ended;
-  const Endpoint host{"n1", "127.0.0.1", silent.port, "root", false};
-  auto note = [&](std::string what) {
-    return [&, what](RunResult r) {
-      CHECK(r.status == RunStatus::kConnectTimeout);
-      ended[what] = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - started);
-    };
-  };
-  for (const char* name : {"check 1", "check 2", "check 3"}) {
-    Command check = Command::shell(name);
-    check.reading = true;
-    runner.run(host, check, note(name));
-  }
+  SlotRace race;
+  for (const char* name : {"check 1", "check 2", "check 3"}) race.run(name, true);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both readings started
-  runner.run(host, Command::shell("step"), note("step"));
-  io.run();
-  REQUIRE(ended.size() == 4);
-  CHECK(ended["check 1"] < std::chrono::milliseconds(1100));
-  CHECK(ended["check 2"] < std::chrono::milliseconds(1100));
+  race.run("step", false);
+  race.io.run();
+  REQUIRE(race.ended.size() == 4);
+  CHECK(race.end_of("check 1") < std::chrono::milliseconds(1100));
+  CHECK(race.end_of("check 2") < std::chrono::milliseconds(1100));
   // The step starts when the first thread frees up (about 600 ms), not
   // after the third reading.
-  CHECK(ended["step"] < std::chrono::milliseconds(1500));
-  CHECK(ended["check 3"] < std::chrono::milliseconds(1500));
+  CHECK(race.end_of("step") < std::chrono::milliseconds(1500));
+  CHECK(race.end_of("check 3") < std::chrono::milliseconds(1500));
 }
