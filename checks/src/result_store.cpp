@@ -97,7 +97,9 @@ void ResultStore::declare(const CheckDeclaration& check) {
   if (at == checks.end()) {
     checks.push_back(declared(check));
   } else {
-    *at = kept_or_declared({*at}, check);
+    auto kept = kept_or_declared({*at}, check);
+    if (kept == *at) return;  // declared as it is already: no new version
+    *at = std::move(kept);
   }
   publish(std::move(checks));
 }

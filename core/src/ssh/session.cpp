@@ -212,6 +212,8 @@ SshSession::Outcome SshSession::exec(const Command& command, Clock::time_point d
     return Outcome::kNotStarted;
   }
   const std::string text = command.text();
+  // Interrupted while connecting or opening the channel: nothing is sent
+  // (a Ctrl-C before a slow host answered must not start its poweroff).
   if (interrupted.load()) {
     result.reason = "not started: interrupted";
     return Outcome::kNotSent;

@@ -116,16 +116,6 @@ struct SshRunner::Pool {
         result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(now - started);
         return result;
       }
-      // Interrupted while connecting: nothing is sent (a Ctrl-C before a
-      // slow host answered must not start its poweroff).
-      if (interrupted.load()) {
-        if (session->connected()) give_back(key, std::move(session));
-        result.status = RunStatus::kCannotStart;
-        result.reason = "not started: interrupted";
-        result.duration =
-            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-        return result;
-      }
       RunResult attempt_result = result;
       const auto outcome = session->exec(job.command, deadline, interrupted, attempt_result);
       if (outcome == SshSession::Outcome::kNotStarted && reused) {

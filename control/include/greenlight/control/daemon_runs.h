@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,6 @@
 #include "greenlight/core/config.h"
 #include "greenlight/core/group_source.h"
 #include "greenlight/core/runner.h"
-#include <mutex>
-
 #include "greenlight/exporter/run_collectable.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/gate.h"
