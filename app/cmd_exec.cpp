@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli.h"
@@ -210,7 +211,14 @@ int run_exec(const Invocation& invocation, const std::vector<std::string>& args)
   std::fflush(stdout);
   if (const std::string summary = failure_summary(all); !summary.empty())
     std::fprintf(stderr, "greenlight exec: %s", summary.c_str());
-  return interrupted ? 130 : exec_exit_code(all);
+  if (interrupted) {
+    // Told to stop, and everything is said: exit now, as `check` does,
+    // without waiting on the SSH threads' teardown (sessions to hosts that
+    // were cut off) nor running destructors under them.
+    std::fflush(nullptr);
+    std::_Exit(130);
+  }
+  return exec_exit_code(all);
 }
 
 const CommandRegistration kRegistration{
