@@ -89,6 +89,18 @@ TEST_CASE("malformed node sets name the wrong part and its position") {
   CHECK_THROWS_AS(NodeSet::parse("n[5-1]"), NodeSetParseError);
 }
 
+TEST_CASE("digits before a bracket join non-negative indexes only") {
+  CHECK(NodeSet::parse("n1[0-2]").fold() == "n[10-12]");
+  CHECK(NodeSet::parse("1[0-2]1").fold() == "[101,111,121]");
+  // "1[-1]" would fold to a range "1-11" nobody wrote (ClusterShell 1.9
+  // refuses it, and folds "1[-2--1]1" to 121 nodes): all are refused.
+  for (const char* text : {"1[-1]", "1[0-3-4]1", "1[-2--1]1", "n1[-3,-1,5]"}) {
+    CAPTURE(text);
+    CHECK_THROWS_WITH(NodeSet::parse(text), Catch::Contains("negative index"));
+  }
+  CHECK(NodeSet::parse("n[-3-4]1").size() == 8);  // no digits before: ClusterShell's reading
+}
+
 TEST_CASE("groups resolve through their source, unknown groups are errors by default") {
   GroupResolver groups;
   groups.add_source(

@@ -63,6 +63,11 @@ std::pair<std::string, std::string> amend_leading_digits(std::string_view whole,
   const std::string digits(outer.substr(keep));
   std::string amended;
   for (const auto& part : parse_range(whole, inner).contiguous()) {
+    // "1[-1]" would read "1-11", a range nobody wrote; ClusterShell refuses
+    // some of these and folds others into such ranges: all are refused here.
+    if (!part.runs().empty() && part.runs().front().first < 0) {
+      fail(whole, outer, "digits before a bracket cannot join a negative index");
+    }
     const std::string folded = part.fold();
     if (!amended.empty()) amended += ',';
     std::size_t from = 0;
