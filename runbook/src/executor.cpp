@@ -84,28 +84,6 @@ bool harmless_to_repeat(const Step& step) {
          step.kind == StepKind::kSaveGroup;
 }
 
-std::string describe_step(const Step& step) {
-  switch (step.kind) {
-    case StepKind::kRun:
-      return fmt::format("run on {}{}: {}", step.nodes,
-                         step.exclude.empty() ? "" : " except " + step.exclude,
-                         step.command ? step.command->text() : "");
-    case StepKind::kPower:
-      return fmt::format("power {} {}{}", step.power_action, step.nodes,
-                         step.exclude.empty() ? "" : " except " + step.exclude);
-    case StepKind::kConfirm:
-      return "confirm: " + step.text;
-    case StepKind::kManual:
-      return "manual: " + step.text;
-    case StepKind::kSaveGroup:
-      return fmt::format("save {} as @run:{}{}", step.nodes, step.group,
-                         step.fallback.empty() ? "" : " (else " + step.fallback + ")");
-    case StepKind::kSelfPoweroff:
-      return "self_poweroff: " + (step.command ? step.command->text() : std::string());
-  }
-  return "?";
-}
-
 // "failed on NODESET (...)" as journaled by a step that failed on nodes.
 std::string failed_nodes_of(const std::string& detail) {
   constexpr std::string_view kPrefix = "failed on ";

@@ -10,6 +10,29 @@
 #include "run_files.h"
 
 namespace greenlight::runbook {
+
+std::string describe_step(const Step& step) {
+  switch (step.kind) {
+    case StepKind::kRun:
+      return fmt::format("run on {}{}: {}", step.nodes,
+                         step.exclude.empty() ? "" : " except " + step.exclude,
+                         step.command ? step.command->text() : "");
+    case StepKind::kPower:
+      return fmt::format("power {} {}{}", step.power_action, step.nodes,
+                         step.exclude.empty() ? "" : " except " + step.exclude);
+    case StepKind::kConfirm:
+      return "confirm: " + step.text;
+    case StepKind::kManual:
+      return "manual: " + step.text;
+    case StepKind::kSaveGroup:
+      return fmt::format("save {} as @run:{}{}", step.nodes, step.group,
+                         step.fallback.empty() ? "" : " (else " + step.fallback + ")");
+    case StepKind::kSelfPoweroff:
+      return "self_poweroff: " + (step.command ? step.command->text() : std::string());
+  }
+  return "?";
+}
+
 namespace {
 
 std::string gate_line(const Gate& gate) {
