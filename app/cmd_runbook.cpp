@@ -153,7 +153,7 @@ int runbook_plan(const config::Site& site, const runbook::Runbook& book,
   try {
     if (!arguments.exclude.empty()) {
       // As exec reads --exclude when the run starts: dynamic groups now.
-      live = runbook::runbook_groups(site);
+      live = runbook::runbook_groups(site, nullptr);
       options.exclusion_groups = live.get();
     }
     if (!arguments.from_run.empty()) {

@@ -31,7 +31,7 @@ std::shared_ptr<GroupResolver> load_nodeset_groups(const Invocation& invocation)
   auto resolver = site.group_resolver();
   // Sources fed by checks (the fleet check's "vm"): the check runs when a
   // group of it is first asked for.
-  runbook::refresh_dynamic_groups(site, *resolver);
+  runbook::refresh_dynamic_groups(site, *resolver, nullptr);
   GroupResolver clustershell;
   if (load_clustershell_groups(clustershell)) {
     for (const auto& name : clustershell.source_names()) {

@@ -18,7 +18,7 @@ int runbook_check(const config::Site& site, const runbook::Runbook& book,
                   const RunbookArguments& arguments) {
   asio::io_context io;
   SiteRunner runner(io, ssh_options(site.ssh));
-  auto groups = runbook::runbook_groups(site);
+  auto groups = runbook::runbook_groups(site, nullptr);
   runbook::ReadinessReport report = runbook::plan_readiness(site, *groups, book);
   std::map<std::string, checks::CheckResult> results;
   for (auto& [source, probe] : report.probes) {

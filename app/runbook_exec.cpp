@@ -32,10 +32,10 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   SiteRunner placed(io, ssh_options(site.ssh));
   DryRunRunner dry(io);
   CommandRunner& runner = arguments.dry_run ? static_cast<CommandRunner&>(dry) : placed;
-  auto groups = runbook::runbook_groups(site);
-  checks::Scheduler scheduler(io, [&](const std::string& name, const checks::CheckResult& result) {
-    runbook::follow_result(site, *groups, name, result);
-  });
+  // The dynamic groups (@vm:running) read the results the scheduler stores.
+  const auto stored = std::make_shared<checks::ResultStore>();
+  auto groups = runbook::runbook_groups(site, stored);
+  checks::Scheduler scheduler(io, nullptr, stored);
   runbook::SchedulerResults results(scheduler, site, *groups, [&](const std::string& host) {
     return std::make_pair(site_endpoint(&site, host), static_cast<CommandRunner*>(&placed));
   });
@@ -74,7 +74,9 @@ int execute(const config::Site& site, const runbook::Runbook& book,
   options.exclude = arguments.exclude;
   options.excluded_by = person.answered_by();
   options.approved_by = person.answered_by();
-  options.refresh_groups = [&site, groups] { runbook::refresh_dynamic_groups(site, *groups); };
+  options.refresh_groups = [&site, groups, stored] {
+    runbook::refresh_dynamic_groups(site, *groups, stored);
+  };
   if (!arguments.from_run.empty() && !resuming) {
     // The earlier run is in the runs directory, also for a dry run (whose
     // own run lives in a temporary one).
@@ -172,7 +174,7 @@ int runbook_exec(const config::Site& site, const std::vector<runbook::Runbook>& 
   const runbook::Runbook* book = check.book;
   try {
     // Refused before the run exists: a wrong --from-run or --exclude leaves nothing behind.
-    runbook::check_exclusion(site, *runbook::runbook_groups(site), arguments.exclude, {book, 1});
+    runbook::check_exclusion(site, *runbook::runbook_groups(site, nullptr), arguments.exclude, {book, 1});
     if (!arguments.from_run.empty())
       runbook::saved_groups_of(runbook::RunStore(runbook::runs_directory(site, arguments.runs)),
                                arguments.from_run);

@@ -94,7 +94,7 @@ void Scheduler::launch(State& state) {
               if (running_) stored = store_->record(state.entry.check->name(), result);
               state.latest =
                   stored ? std::move(stored) : std::make_shared<const CheckResult>(std::move(result));
-              on_result_(state.entry.check->name(), *state.latest);
+              if (on_result_) on_result_(state.entry.check->name(), *state.latest);
               std::erase_if(listeners_, [](const auto& weak) { return weak.expired(); });
               for (const auto& weak : std::vector(listeners_)) {
                 if (const auto listener = weak.lock()) (*listener)(state.entry.check->name());

@@ -41,9 +41,6 @@ std::unique_ptr<Generation> load_generation(const std::string& path,
         "takes no run until they are fixed and it is reloaded",
         runbook_diagnostics.errors().size());
   }
-  next->run_groups = runbook::runbook_groups(next->site);
-  next->readiness_groups = next->site.group_resolver();
-  next->readiness_groups->set_default("site");
   return next;
 }
 
@@ -54,14 +51,17 @@ void Service::run(std::unique_ptr<Generation> next) {
   }
   const unsigned generation = ++generation_;
   Generation* current = next.get();
+  // Dynamic groups (@vm:running) read the results the scheduler stores.
+  next->run_groups = runbook::runbook_groups(next->site, results_);
+  next->readiness_groups = next->site.group_resolver();
+  runbook::add_stored_groups(next->site, *next->readiness_groups, results_);
+  next->readiness_groups->set_default("site");
   next->scheduler = std::make_unique<checks::Scheduler>(
       io_,
-      [this, generation, current](const std::string& name, const checks::CheckResult& result) {
+      [this, generation](const std::string& name, const checks::CheckResult& result) {
         // Checks cut because serve stops say nothing of the cluster: not
         // logged as a change (nor stored: the scheduler is stopped).
         if (generation == generation_ && !stopping_) verdicts_.follow(name, result);
-        runbook::follow_result(current->site, *current->run_groups, name, result);
-        runbook::follow_result(current->site, *current->readiness_groups, name, result);
         if (generation == generation_) judge_readiness_soon();
       },
       results_);
@@ -105,8 +105,8 @@ control::RunPlace Service::place() const {
   place.groups = g.run_groups.get();
   place.runner = g.runner.get();
   place.results = g.results.get();
-  place.refresh_groups = [site = &g.site, groups = g.run_groups.get()] {
-    runbook::refresh_dynamic_groups(*site, *groups);
+  place.refresh_groups = [site = &g.site, groups = g.run_groups.get(), store = results_] {
+    runbook::refresh_dynamic_groups(*site, *groups, store);
   };
   place.endpoint_for = [site = &g.site](const std::string& node) {
     return runbook::endpoint_of(*site, node);

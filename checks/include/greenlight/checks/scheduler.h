@@ -44,7 +44,8 @@ class Scheduler {
 
   /// Writes every result into `store` (a store of its own when null; serve
   /// gives each configuration's scheduler the one store the exporter reads)
-  /// while scheduling, then calls `on_result` with the result as stored.
+  /// while scheduling, then calls `on_result` (when not empty) with the
+  /// result as stored. Readers of results read the store's versions.
   Scheduler(asio::io_context& io, ResultHandler on_result,
             std::shared_ptr<ResultStore> store = nullptr);
   ~Scheduler();

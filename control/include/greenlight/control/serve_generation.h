@@ -44,7 +44,8 @@ struct Generation {
   std::shared_ptr<GroupResolver> run_groups;  ///< with the fleet checks' @vm: sources
   std::unique_ptr<runbook::SchedulerResults> results;
   /// The readiness report's: dynamic sources only from results already in
-  /// (follow_result), so judging never runs a command on the loop's thread.
+  /// the store (add_stored_groups), so judging never runs a command on the
+  /// loop's thread. This and run_groups are made by Service::run.
   std::shared_ptr<GroupResolver> readiness_groups;
 };
 
