@@ -14,8 +14,8 @@
 #include "greenlight/core/site_runner.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/lock_holder.h"
-#include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/run_checks.h"
+#include "greenlight/runbook/run_host.h"
 #include "greenlight/runbook/run_store.h"
 #include "runbook_client.h"
 #include "runbook_commands.h"
@@ -43,30 +43,19 @@ int execute(const config::Site& site, const runbook::Runbook& book,
 
   // Another process executes the run: refused (exit 1), saying who and how
   // to follow or stop it.
-  std::optional<runbook::RunLock> lock;
+  std::optional<runbook::RunHost> host;
   try {
-    lock.emplace(runbook::RunLock::acquire(store.directory(run)));
-  } catch (const std::exception& error) {
-    const int holder = runbook::RunLock::holder(store.directory(run));
-    std::cerr << fmt::format("greenlight runbook: cannot {} run {}: {}{}\n",
-                             resuming ? "resume" : "execute", run, error.what(),
-                             holder == 0 ? ""
-                                         : "; " + runbook::holder_advice(
-                                                      run, runbook::lock_holder(holder)));
+    host.emplace(io, store, run);
+  } catch (const std::exception& error) {  // RunRefused: with who holds it and what to do
+    std::cerr << fmt::format("greenlight runbook: cannot {} run {}: {}\n",
+                             resuming ? "resume" : "execute", run, error.what());
     return kRunFailed;
   }
-  std::vector<runbook::JournalRecord> history;
-  std::optional<runbook::Journal> journal;
   if (resuming) {
-    history = runbook::read_journal(store.journal(run));
-    journal.emplace(runbook::Journal::open(store.journal(run)));
+    host->open_resumed();
   } else {
-    journal.emplace(runbook::Journal::create(store.journal(run)));
+    host->open_new();
   }
-  // A dry run changes nothing and tells nobody.
-  runbook::Notifier notifier(io, arguments.dry_run ? config::NotifySettings{} : site.notify,
-                             runbook::notify_run(site, run, book.name));
-  notifier.watch(*journal);
   runbook::ExecutorOptions options;
   options.assume_yes = arguments.yes;
   options.dry_run = arguments.dry_run;
@@ -84,11 +73,6 @@ int execute(const config::Site& site, const runbook::Runbook& book,
         runbook::RunStore(runbook::runs_directory(site, arguments.runs)), arguments.from_run);
     options.import_from = arguments.from_run;
   }
-  runbook::Executor executor(
-      runbook::Executor::Context{
-          io, book, site, *groups, runner,
-          [&site](const std::string& node) { return runbook::endpoint_of(site, node); }, results, person},
-      run, std::move(*journal), std::move(history), options);
 
   std::cout << fmt::format(
       "greenlight runbook: {}: run {} of {} executes in this process{}\n"
@@ -115,7 +99,7 @@ int execute(const config::Site& site, const runbook::Runbook& book,
     // Each group counted once: the step's by the executor, the rest (the
     // checks' commands) by end_running_processes.
     const std::size_t ended =
-        executor.stop(fmt::format("greenlight runbook stopped by signal {}", signal)) +
+        host->stop(fmt::format("greenlight runbook stopped by signal {}", signal)) +
         end_running_processes(std::chrono::seconds(2));
     if (ended > 0)
       std::cout << fmt::format("greenlight runbook: ended {} running command{}", ended,
@@ -124,18 +108,22 @@ int execute(const config::Site& site, const runbook::Runbook& book,
     scheduler.stop();
     io.stop();
   });
-  executor.start([&](runbook::RunOutcome o) {
+  const runbook::Executor::Context context{
+      io, book, site, *groups, runner,
+      [&site](const std::string& node) { return runbook::endpoint_of(site, node); }, results,
+      person};
+  host->start(context, std::move(options), [&](runbook::RunOutcome o) {
     outcome = o;
     scheduler.stop();
     signals.cancel();
     // The end's notification finishes (within its timeout) and is
     // journaled before the run's journal closes.
-    if (notifier.running() > 0)
+    if (host->notifying() > 0)
       std::cout << fmt::format("greenlight runbook: waiting up to {}s for the notify command\n",
                                std::chrono::duration_cast<std::chrono::seconds>(
                                    site.notify.timeout + std::chrono::seconds(1))
                                    .count());
-    notifier.when_idle([&io] { io.stop(); });
+    host->when_idle([&io] { io.stop(); });
   });
   scheduler.start();
   io.run();

@@ -9,6 +9,7 @@
 #include "greenlight/runbook/lock_holder.h"
 #include "greenlight/runbook/journal.h"
 #include "greenlight/runbook/run_checks.h"
+#include "greenlight/runbook/run_host.h"
 #include "greenlight/runbook/run_store.h"
 #include "held_run.h"
 
@@ -155,13 +156,10 @@ void DaemonRuns::exec(const std::shared_ptr<Connection>& connection, const Reque
   }
   const runbook::NewRun created = runbook::create_run(store, *book);
   if (created.id.empty()) return refuse(connection, created.refusal);
-  const std::string& id = created.id;
-  auto lock = runbook::RunLock::acquire(store.directory(id));
-  auto journal = runbook::Journal::create(store.journal(id));
-  auto run =
-      std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
-                                std::chrono::system_clock::now(), [this] { publish_soon(); });
-  start(std::move(run), connection, std::move(journal), {}, options);
+  auto host = std::make_unique<runbook::RunHost>(io_, store, created.id);
+  host->open_new();
+  start(std::make_unique<HeldRun>(io_, *book, place, std::move(host), [this] { publish_soon(); }),
+        connection, options);
 }
 
 void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Request& request) {
@@ -176,37 +174,28 @@ void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Req
   }
   if (!store.exists(id))
     return refuse(connection, runbook::check_resume(store, *place.books, id).refusal);
-  if (const int pid = runbook::RunLock::holder(store.directory(id)); pid != 0) {
-    return refuse(connection,
-                  fmt::format("resume refused: the run is being executed by process {}; {}", pid,
-                              runbook::holder_advice(id, runbook::lock_holder(pid))));
-  }
-  auto lock = runbook::RunLock::acquire(store.directory(id));
-  // Read under the lock: the history is what the executor continues from.
-  auto check = runbook::check_resume(store, *place.books, id);
+  // Held by another process: refused (by handle) as "resume refused: the run
+  // is being executed by process N; " and who it is, what to do.
+  auto host = std::make_unique<runbook::RunHost>(io_, store, id);
+  // Checked under the lock: the history is what the executor continues from.
+  const auto check = runbook::check_resume(store, *place.books, id);
   if (check.verdict != runbook::ResumeCheck::Verdict::kResumable)
     return refuse(connection, check.refusal);
-  const runbook::Runbook* book = check.book;
-  auto history = std::move(check.history);
-  auto started = std::chrono::system_clock::now();
-  if (!history.empty())
-    started = std::chrono::system_clock::time_point(std::chrono::milliseconds(history[0].unix_ms));
-  auto journal = runbook::Journal::open(store.journal(id));
-  auto run = std::make_unique<HeldRun>(io_, id, *book, place, std::move(lock), store.journal(id),
-                                       started, [this] { publish_soon(); });
+  host->open_resumed();
+  auto run = std::make_unique<HeldRun>(io_, *check.book, place, std::move(host),
+                                       [this] { publish_soon(); });
   runbook::ExecutorOptions options;
   try {
     options = options_of(request, *connection, place);
   } catch (const std::exception& error) {
     return refuse(connection, error.what());
   }
-  start(std::move(run), connection, std::move(journal), std::move(history), options);
+  start(std::move(run), connection, options);
 }
 
 // Registers the run and attaches the client before the executor starts, so
 // that the client sees its first lines. A start that throws ends the run.
 void DaemonRuns::start(std::unique_ptr<HeldRun> run, const std::shared_ptr<Connection>& connection,
-                       runbook::Journal journal, std::vector<runbook::JournalRecord> history,
                        const runbook::ExecutorOptions& options) {
   const std::string id = run->id();
   started_ = id;
@@ -216,12 +205,11 @@ void DaemonRuns::start(std::unique_ptr<HeldRun> run, const std::shared_ptr<Conne
   publish_soon();
   if (runs_.size() == 1) tick();
   try {
-    held.start(std::move(journal), std::move(history), options,
-               [this, id](runbook::RunOutcome outcome) {
-                 auto it = runs_.find(id);
-                 if (it != runs_.end()) it->second->end(runbook::to_string(outcome), "");
-                 ended(id);
-               });
+    held.start(options, [this, id](runbook::RunOutcome outcome) {
+      auto it = runs_.find(id);
+      if (it != runs_.end()) it->second->end(runbook::to_string(outcome), "");
+      ended(id);
+    });
   } catch (const std::exception& error) {
     if (auto it = runs_.find(id); it != runs_.end() && !it->second->ended()) {
       it->second->end(kStoppedOutcome, fmt::format("the run could not start: {}", error.what()));

@@ -77,55 +77,43 @@ std::string choices_of(const runbook::Pause& pause) {
 
 }  // namespace
 
-HeldRun::HeldRun(asio::io_context& io, std::string id, const runbook::Runbook& book,
-                 RunPlace place, runbook::RunLock lock, std::filesystem::path journal,
-                 std::chrono::system_clock::time_point started, std::function<void()> changed)
+HeldRun::HeldRun(asio::io_context& io, const runbook::Runbook& book, RunPlace place,
+                 std::unique_ptr<runbook::RunHost> host, std::function<void()> changed)
     : io_(io),
-      id_(std::move(id)),
       book_(book),
       place_(std::move(place)),
-      lock_(std::move(lock)),
-      journal_(std::move(journal)),
-      started_(started),
+      host_(std::move(host)),
       changed_(std::move(changed)) {}
 
 HeldRun::~HeldRun() {
-  executor_.reset();  // before the lock goes
+  host_.reset();  // the executor, then the lock
   for (const auto& client : clients_) client->close();
 }
 
-void HeldRun::start(runbook::Journal journal, std::vector<runbook::JournalRecord> history,
-                    runbook::ExecutorOptions options,
+void HeldRun::start(runbook::ExecutorOptions options,
                     std::function<void(runbook::RunOutcome)> done) {
-  // A dry run changes nothing and tells nobody.
-  notifier_ = std::make_unique<runbook::Notifier>(
-      io_, options.dry_run ? config::NotifySettings{} : place_.site->notify,
-      runbook::notify_run(*place_.site, id_, book_.name));
-  notifier_->watch(journal,
-                   [id = id_](const runbook::JournalRecord& r) { log_transition(id, r); });
-  executor_ = std::make_unique<runbook::Executor>(
-      runbook::Executor::Context{io_, book_, *place_.site, *place_.groups, *place_.runner,
-                                 place_.endpoint_for, *place_.results, *this},
-      id_, std::move(journal), std::move(history), std::move(options));
-  executor_->start(std::move(done));
+  host_->start(runbook::Executor::Context{io_, book_, *place_.site, *place_.groups, *place_.runner,
+                                          place_.endpoint_for, *place_.results, *this},
+               std::move(options), std::move(done),
+               [id = id()](const runbook::JournalRecord& r) { log_transition(id, r); });
 }
 
 void HeldRun::attach(const std::shared_ptr<Connection>& client) {
   clients_.push_back(client);
   Event accepted;
   accepted.kind = Event::Kind::kAccepted;
-  accepted.run = id_;
+  accepted.run = id();
   accepted.runbook = book_.name;
-  accepted.journal = journal_.string();
+  accepted.journal = host_->journal_path().string();
   client->send(accepted);
   Event line;
-  line.run = id_;
+  line.run = id();
   const std::size_t from = lines_.size() > kReplayed ? lines_.size() - kReplayed : 0;
   for (std::size_t i = from; i < lines_.size(); ++i) {
     line.line = lines_[i];
     client->send(line);
   }
-  if (executor_ || last_) {  // where the run stands (nothing yet for a run starting)
+  if (host_->snapshot()) {  // where the run stands (nothing yet for a run starting)
     line.line = summary();
     client->send(line);
   }
@@ -136,7 +124,7 @@ void HeldRun::ask_again(const std::shared_ptr<Connection>& client) const {
   if (!question_) return;
   Event question;
   question.kind = Event::Kind::kQuestion;
-  question.run = id_;
+  question.run = id();
   question.question = *question_;
   client->send(question);
 }
@@ -158,8 +146,7 @@ std::string HeldRun::refuse_answer(const Request& request, const Peer& by, std::
 
 std::string HeldRun::answer(const Request& request, const Peer& by) {
   if (!question_ || request.question != question_->id) {
-    std::string why =
-        fmt::format("question {} of run {} is not open", request.question, id_);
+    std::string why = fmt::format("question {} of run {} is not open", request.question, id());
     if (last_answered_ != 0 && last_answered_ == request.question)
       why += fmt::format(": question {} was {}", last_answered_, last_answer_);
     if (question_) why += fmt::format(" (question {} is)", question_->id);
@@ -200,7 +187,7 @@ std::string HeldRun::answer(const Request& request, const Peer& by) {
   last_answer_ = fmt::format("answered by {}: {}", by.describe(), said);
   Event answered;
   answered.kind = Event::Kind::kAnswered;
-  answered.run = id_;
+  answered.run = id();
   answered.question.id = question_->id;
   answered.by = by.describe();
   question_.reset();
@@ -223,67 +210,32 @@ void HeldRun::abort(const std::string& reason, const Peer& by) {
       return;  // the executor journals it, with who, and ends the run
     }
   }
-  std::string phase;
-  if (executor_) {
-    executor_->stop("the run was aborted: " + reason);
-    last_ = executor_->snapshot();
-    for (const auto& p : last_->phases) {
-      if (p.state == runbook::PhaseState::kRunning) phase = p.name;
-    }
-    executor_.reset();
-  }
   question_.reset();
-  // The step it stopped at, as a pause names it: the last one started in
-  // that phase (GREENLIGHT_STEP of the notification).
-  std::string step;
-  if (last_) {
-    for (const auto& view : last_->steps) {
-      if (view.phase == phase && view.state != runbook::StepState::kNotStarted)
-        step = std::to_string(view.number);
-    }
-  }
   try {
-    auto journal = runbook::Journal::open(journal_);
-    const auto logged = [id = id_](const runbook::JournalRecord& r) { log_transition(id, r); };
-    if (notifier_) {
-      notifier_->watch(journal, logged);
-    } else {
-      journal.on_append(logged);
-    }
-    journal.append(runbook::JournalEvent::kRunAborted, phase, step,
-                   fmt::format("{} (aborted by {} through the control socket)", reason,
-                               by.describe()));
+    host_->abort(reason, by.describe() + " through the control socket");
   } catch (const std::exception& error) {
     end(kStoppedOutcome, fmt::format("the abort could not be journaled ({}): the run stays as its "
                                "journal says",
                                error.what()));
     throw;
   }
-  if (last_) {
-    last_->state = runbook::RunSnapshot::State::kAborted;
-    last_->abort_reason = reason;
-  }
   report("run aborted: " + reason);
   end(runbook::to_string(runbook::RunOutcome::kAborted), reason);
 }
 
 void HeldRun::end(const std::string& outcome, const std::string& message) {
-  if (executor_) last_ = executor_->snapshot();
   // Stopped from outside the executor (serve stops, a journal failed, the
   // start threw): it goes now, while what it refers to still exists. A run
   // that ended by itself keeps its executor until the call that ended it
   // has returned (DaemonRuns destroys it later).
-  if (outcome == kStoppedOutcome && executor_) {
-    executor_->stop(message);
-    executor_.reset();
-  }
+  if (outcome == kStoppedOutcome) host_->stop(message);
   ended_ = true;
   question_.reset();
   // The other outcomes were journaled, and logged with the journal's record.
-  if (outcome == kStoppedOutcome) log::warning("run {}: stopped: {}", id_, message);
+  if (outcome == kStoppedOutcome) log::warning("run {}: stopped: {}", id(), message);
   Event event;
   event.kind = Event::Kind::kEnded;
-  event.run = id_;
+  event.run = id();
   event.outcome = outcome;
   event.message = message;
   broadcast(event);
@@ -294,19 +246,18 @@ void HeldRun::end(const std::string& outcome, const std::string& message) {
 
 exporter::RunState HeldRun::publication(std::chrono::system_clock::time_point now,
                                         const exporter::RunState* previous) const {
-  return published_run(current(), started_, now, previous);
+  return published_run(current(), host_->started(), now, previous);
 }
 
 std::vector<exporter::GateState> HeldRun::gates(std::chrono::system_clock::time_point now) const {
-  if (ended_ || !executor_) return {};
-  return published_gates(executor_->snapshot(), now);
+  if (ended_ || !host_->executing()) return {};
+  return published_gates(*host_->snapshot(), now);
 }
 
 runbook::RunSnapshot HeldRun::current() const {
-  if (executor_ && !ended_) return executor_->snapshot();
-  if (last_) return *last_;
+  if (auto snapshot = host_->snapshot()) return *std::move(snapshot);
   runbook::RunSnapshot none;  // the executor could not start
-  none.run = id_;
+  none.run = id();
   none.runbook = book_.name;
   none.state = runbook::RunSnapshot::State::kPaused;
   return none;
@@ -314,7 +265,8 @@ runbook::RunSnapshot HeldRun::current() const {
 
 std::string HeldRun::summary() const {
   const auto snapshot = current();
-  const auto published = published_run(snapshot, started_, std::chrono::system_clock::now());
+  const auto published =
+      published_run(snapshot, host_->started(), std::chrono::system_clock::now());
   std::string where;
   std::size_t done = 0;
   for (std::size_t i = 0; i < snapshot.phases.size(); ++i) {
@@ -324,7 +276,7 @@ std::string HeldRun::summary() const {
     if (phase.state == runbook::PhaseState::kRunning)
       where = fmt::format(", phase {} ({}/{})", phase.name, i + 1, snapshot.phases.size());
   }
-  return fmt::format("run {} of {} is {}{}, {} of {} phases done{}", id_, book_.name,
+  return fmt::format("run {} of {} is {}{}, {} of {} phases done{}", id(), book_.name,
                      runbook::describe(snapshot.state), where, done, snapshot.phases.size(),
                      published.message.empty() ? "" : ": " + published.message);
 }
@@ -357,7 +309,7 @@ void HeldRun::report(const std::string& line) {
   lines_.push_back(line);
   if (lines_.size() > kKeptLines) lines_.pop_front();
   Event event;
-  event.run = id_;
+  event.run = id();
   event.line = line;
   broadcast(event);
   changed_();
@@ -368,7 +320,7 @@ void HeldRun::ask(Question question) {
   question_ = std::move(question);
   Event event;
   event.kind = Event::Kind::kQuestion;
-  event.run = id_;
+  event.run = id();
   event.question = *question_;
   broadcast(event);
   changed_();

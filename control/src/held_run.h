@@ -1,6 +1,7 @@
-// One run executed by the daemon: its Executor, its lock, and the operator
-// side of it, which forwards progress lines and questions to the clients
-// attached to it and holds a question open until one of them answers.
+// One run executed by the daemon: its runbook::RunHost (the lock, the
+// journal, the notifier, the Executor), and the operator side of it, which
+// forwards progress lines and questions to the clients attached to it and
+// holds a question open until one of them answers.
 #pragma once
 
 #include <chrono>
@@ -16,24 +17,23 @@
 #include "greenlight/control/daemon_runs.h"
 #include "greenlight/control/protocol.h"
 #include "greenlight/runbook/executor.h"
-#include "greenlight/runbook/notifier.h"
-#include "greenlight/runbook/run_store.h"
+#include "greenlight/runbook/run_host.h"
 
 namespace greenlight::control {
 
 class HeldRun : public runbook::Operator {
  public:
-  /// `changed` is called (on the io_context's thread) whenever there is
-  /// something new to publish.
-  HeldRun(asio::io_context& io, std::string id, const runbook::Runbook& book, RunPlace place,
-          runbook::RunLock lock, std::filesystem::path journal,
-          std::chrono::system_clock::time_point started, std::function<void()> changed);
+  /// `host` holds the run, its journal opened (RunHost::open_new or
+  /// open_resumed). `changed` is called (on the io_context's thread)
+  /// whenever there is something new to publish.
+  HeldRun(asio::io_context& io, const runbook::Runbook& book, RunPlace place,
+          std::unique_ptr<runbook::RunHost> host, std::function<void()> changed);
   ~HeldRun() override;
 
-  /// Builds the executor over the journal and starts it; `done` is called
-  /// once with the outcome. Throws what Executor::start throws.
-  void start(runbook::Journal journal, std::vector<runbook::JournalRecord> history,
-             runbook::ExecutorOptions options, std::function<void(runbook::RunOutcome)> done);
+  /// Starts the run (RunHost::start, with this as its operator and serve's
+  /// log of its transitions); `done` is called once with the outcome.
+  /// Throws what Executor::start throws.
+  void start(runbook::ExecutorOptions options, std::function<void(runbook::RunOutcome)> done);
 
   /// Sends `accepted`, the latest progress lines, where the run stands, and
   /// the open question, then everything new until the client goes away.
@@ -47,14 +47,14 @@ class HeldRun : public runbook::Operator {
   /// answer is reported to every attached terminal with who gave it.
   std::string answer(const Request& request, const Peer& by);
   /// Ends the run as aborted: answers `abort` to an open pause that offers
-  /// it, otherwise stops the executor (a command in flight finishes or times
-  /// out unobserved) and journals the abort with who asked for it (`by`,
-  /// the control socket's peer). Throws JournalError.
+  /// it (the executor journals it), otherwise RunHost::abort (the executor
+  /// stopped, the abort journaled with who asked for it: `by`, the control
+  /// socket's peer). Throws JournalError.
   void abort(const std::string& reason, const Peer& by);
   /// Stops the executor without journaling more; tells the clients `outcome`.
   void end(const std::string& outcome, const std::string& message);
 
-  const std::string& id() const { return id_; }
+  const std::string& id() const { return host_->run(); }
   bool ended() const { return ended_; }
   /// The run as the exporter shows it, and the gate it waits on.
   exporter::RunState publication(std::chrono::system_clock::time_point now,
@@ -80,17 +80,10 @@ class HeldRun : public runbook::Operator {
   runbook::RunSnapshot current() const;
 
   asio::io_context& io_;
-  std::string id_;
   const runbook::Runbook& book_;
   RunPlace place_;
-  runbook::RunLock lock_;
-  std::filesystem::path journal_;
-  std::chrono::system_clock::time_point started_;
+  std::unique_ptr<runbook::RunHost> host_;
   std::function<void()> changed_;
-  /// Before the executor: it goes after it, whose journal tells it.
-  std::unique_ptr<runbook::Notifier> notifier_;
-  std::unique_ptr<runbook::Executor> executor_;
-  std::optional<runbook::RunSnapshot> last_;  ///< after the executor is gone
   std::vector<std::shared_ptr<Connection>> clients_;
   std::deque<std::string> lines_;  ///< the latest progress lines, for clients attaching
   std::optional<Question> question_;

@@ -84,7 +84,6 @@ class DaemonRuns : public exporter::RunCollectable {
   void abort(const std::shared_ptr<Connection>& connection, const Request& request);
   void answer(const std::shared_ptr<Connection>& connection, const Request& request);
   void start(std::unique_ptr<HeldRun> run, const std::shared_ptr<Connection>& connection,
-             runbook::Journal journal, std::vector<runbook::JournalRecord> history,
              const runbook::ExecutorOptions& options);
   void ended(const std::string& run);
   void publish_soon();
