@@ -73,16 +73,55 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   asio::io_context io;
   SiteRunner runner(io, ssh_options(site.ssh));
   std::vector<checks::CheckResult> results(built.size());
+  std::vector<bool> finished(built.size(), false);
   std::size_t done = 0;
+  // The report of every selected check, in the site's order; exit code: the
+  // worst status (Nagios).
+  const auto report = [&] {
+    checks::Status worst = checks::Status::ok;
+    for (const auto& r : results) worst = checks::worst(worst, r.status);
+    if (output == OutputFormat::kJson) {
+      JsonDocument list = JsonDocument::array();
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        list.push_back({{"check", selected[i]->name},
+                        {"kind", selected[i]->kind},
+                        {"host", selected[i]->host},
+                        {"status", checks::to_string(results[i].status)},
+                        {"message", results[i].message},
+                        {"duration_seconds", seconds_between(results[i])}});
+      }
+      print_json_document("check", {{"status", checks::to_string(worst)}, {"checks", list}});
+    } else {
+      std::size_t width = 5;
+      for (const auto* spec : selected) width = std::max(width, spec->name.size());
+      std::cout << fmt::format("{:<{}}  {:<8}  {:>8}  {}\n", "CHECK", width, "STATUS", "DURATION",
+                               "MESSAGE");
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        std::cout << fmt::format("{:<{}}  {:<8}  {:>7.2f}s  {}\n", selected[i]->name, width,
+                                 checks::to_string(results[i].status), seconds_between(results[i]),
+                                 results[i].message);
+      }
+    }
+    return worst;
+  };
   // Ctrl-C, SIGTERM or SIGHUP (the terminal lost): the commands started end
-  // with this process, at once.
+  // with this process, at once; the checks that had finished are reported,
+  // the others as unknown, not finished.
   asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     if (signal == SIGHUP) std::signal(SIGPIPE, SIG_IGN);
+    const std::vector<bool> before = finished;
     // Local commands first, counted as they are ended; then SSH channels.
     const std::size_t ended = end_running_processes(std::chrono::milliseconds(500));
     runner.interrupt();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (before[i]) continue;
+      results[i] = checks::CheckResult{};
+      results[i].status = checks::Status::unknown;
+      results[i].message = fmt::format("not finished: stopped by signal {}", signal);
+    }
+    report();
     std::cerr << fmt::format("greenlight check: signal {}: stopped ({} local command{} ended)\n",
                              signal, ended, ended == 1 ? "" : "s");
     // SSH threads may still be reading: exit without running destructors
@@ -95,38 +134,16 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
   for (std::size_t i = 0; i < built.size(); ++i) {
     const auto& spec = *selected[i];
     checks::run_check(*built[i], runner, site_endpoint(&site, spec.host), spec.timeout,
-                      [&results, &done, &signals, i, n = built.size()](checks::CheckResult result) {
+                      [&results, &finished, &done, &signals, i,
+                       n = built.size()](checks::CheckResult result) {
                         results[i] = std::move(result);
+                        finished[i] = true;
                         if (++done == n) signals.cancel();
                       });
   }
   if (built.empty()) signals.cancel();
   io.run();
-
-  checks::Status worst = checks::Status::ok;
-  for (const auto& r : results) worst = checks::worst(worst, r.status);
-  if (output == OutputFormat::kJson) {
-    JsonDocument list = JsonDocument::array();
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      list.push_back({{"check", selected[i]->name},
-                      {"kind", selected[i]->kind},
-                      {"host", selected[i]->host},
-                      {"status", checks::to_string(results[i].status)},
-                      {"message", results[i].message},
-                      {"duration_seconds", seconds_between(results[i])}});
-    }
-    print_json_document("check", {{"status", checks::to_string(worst)}, {"checks", list}});
-  } else {
-    std::size_t width = 5;
-    for (const auto* spec : selected) width = std::max(width, spec->name.size());
-    std::cout << fmt::format("{:<{}}  {:<8}  {:>8}  {}\n", "CHECK", width, "STATUS", "DURATION",
-                             "MESSAGE");
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      std::cout << fmt::format("{:<{}}  {:<8}  {:>7.2f}s  {}\n", selected[i]->name, width,
-                               checks::to_string(results[i].status), seconds_between(results[i]),
-                               results[i].message);
-    }
-  }
+  const checks::Status worst = report();
   return static_cast<int>(worst);
 }
 

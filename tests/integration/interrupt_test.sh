@@ -29,7 +29,8 @@ site: t
 hosts:
   here: {self: true}
 checks:
-  slow: {kind: command, command: [sh, -c, "sleep 60 & echo \$! > $work/check.pid; wait"], timeout: 2m}
+  fast: {kind: command, command: [sh, -c, "echo fast done; touch $work/fast.done"], timeout: 1m}
+  slow: {kind: command, command: [sh, -c, "while [ ! -e $work/fast.done ]; do sleep 0.05; done; sleep 0.3; sleep 60 & echo \$! > $work/check.pid; wait"], timeout: 2m}
 runbooks:
   runs: $work/runs
   control: $work/control.sock
@@ -53,14 +54,20 @@ stops() {
   check "$what: its command started" wait_file "$pidfile"
   [ -n "${during:-}" ] && "$during"
   start=$(date +%s%N)
-  kill "-$signal" "$pid"; wait "$pid"; rc=$?; pid=
+  kill "-$signal" "$pid"; wait "$pid"; rc=$?; pid=; last_rc=$rc
   took=$(elapsed_ms "$start")
   check "$what stops within $limit ms of SIG$signal (${took} ms, rc $rc)" test "$took" -lt "$limit"
   check "$what: its command is not left running" gone "$(cat "$pidfile")"
 }
 
-stops "check" INT 1500 "$work/check.pid" "$work/check.out" "$gl" -c "$work/site.yaml" check slow
+stops "check" INT 1500 "$work/check.pid" "$work/check.out" "$gl" -c "$work/site.yaml" check fast slow
 check "check says so ($(cat "$work/check.out"))" grep -q "signal 2: stopped (1 local command ended)" "$work/check.out"
+check "check exits 3, unknown (rc $last_rc)" test "$last_rc" -eq 3
+check "the check that had finished is reported with its verdict" \
+  grep -Eq "^fast +OK " "$work/check.out"
+check "the one stopped is unknown, not finished" \
+  grep -Eq "^slow +UNKNOWN .*not finished: stopped by signal 2" "$work/check.out"
+rm -f "$work/fast.done"
 stops "exec on greenlight's own host" INT 1500 "$work/exec.pid" "$work/exec.out" \
   "$gl" -c "$work/site.yaml" exec -w here -- "sleep 60 & echo \$! > $work/exec.pid; wait"
 stops "runbook exec in this process" TERM 2500 "$work/step.pid" "$work/run.out" \
@@ -116,7 +123,8 @@ check "exec takes SIGHUP as Ctrl-C ($(cat "$work/exec-hup.out"))" \
 check "the local command it ended is told as interrupted, not killed ($(cat "$work/exec-hup.out"))" \
   eval 'grep -q "greenlight: here: interrupted" "$work/exec-hup.out" && ! grep -q "killed by" "$work/exec-hup.out"' 
 rm -f "$work/check.pid"
-stops "check" HUP 1500 "$work/check.pid" "$work/check-hup.out" "$gl" -c "$work/site.yaml" check slow
+rm -f "$work/fast.done"
+stops "check" HUP 1500 "$work/check.pid" "$work/check-hup.out" "$gl" -c "$work/site.yaml" check fast slow
 check "check takes SIGHUP as Ctrl-C ($(cat "$work/check-hup.out"))" \
   grep -q "signal 1: stopped (1 local command ended)" "$work/check-hup.out"
 
