@@ -10,9 +10,8 @@
 #include "greenlight/core/one_line.h"
 #include "greenlight/runbook/executor.h"
 #include "greenlight/runbook/journal.h"
-#include "greenlight/runbook/notifier.h"
 #include "greenlight/runbook/reason.h"
-#include "greenlight/runbook/run_abort.h"
+#include "greenlight/runbook/run_host.h"
 #include "greenlight/runbook/run_store.h"
 #include "output.h"
 #include "run_report.h"
@@ -260,14 +259,18 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     if (answer.kind == DaemonAnswer::Kind::kDone)
       return answer.outcome == runbook::to_string(runbook::RunOutcome::kAborted) ? 0 : 1;
   }
-  std::optional<runbook::RunLock> lock;
+  // The notify command of the abort ends (within its timeout) and is
+  // journaled before this command returns, as in the run's own process.
+  asio::io_context io;
+  std::optional<runbook::RunHost> host;
   try {
-    lock.emplace(runbook::RunLock::acquire(store.directory(run)));
+    host.emplace(io, store, run);
   } catch (const std::exception& error) {
+    const auto* refused = dynamic_cast<const runbook::RunRefused*>(&error);
     std::cerr << fmt::format(
         "greenlight runbook: cannot abort run {}: {}; answer 'abort' at its prompt, or stop it "
         "(Ctrl-C) and abort then\n",
-        run, error.what());
+        run, refused != nullptr ? refused->lock_error() : std::string(error.what()));
     return 1;
   }
   const char* user = std::getenv("USER");
@@ -275,52 +278,25 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
       arguments.reason.empty()
           ? fmt::format("aborted with greenlight runbook abort by {}", user ? user : "?")
           : arguments.reason;
-  // A run created but never started (no journal), or whose journal cannot
-  // be read, still holds the site: its abort starts a journal of its own,
-  // the damaged one kept beside it.
-  std::vector<runbook::JournalRecord> records;
-  std::string unreadable;
-  try {
-    if (std::filesystem::exists(store.journal(run))) records = runbook::read_journal(store.journal(run));
-  } catch (const std::exception& error) {
-    unreadable = error.what();
+  // Journaled by the run's holder (runbook::RunHost): a run created but
+  // never started, or whose journal cannot be read, gets a journal of its
+  // own; what an interrupted step still runs ends with it.
+  const auto abort = host->abort(why, "", &site);
+  switch (abort.result) {
+    case runbook::RunAbort::Result::kAlreadyFinished:
+      std::cout << fmt::format("run {} is already finished\n", run);
+      return 1;
+    case runbook::RunAbort::Result::kAlreadyAborted:
+      std::cout << fmt::format("run {} is already aborted\n", run);
+      return 0;
+    case runbook::RunAbort::Result::kAborted:
+      break;
   }
-  if (records.empty()) {
-    const auto journal_path = store.journal(run);
-    if (!unreadable.empty()) {
-      std::filesystem::rename(journal_path, journal_path.string() + ".damaged");
-    } else {
-      std::filesystem::remove(journal_path);  // empty
-    }
-    const std::string detail =
-        unreadable.empty()
-            ? why + " (the run never started)"
-            : fmt::format("{} (its journal could not be read: {}; kept as {}.damaged)", why,
-                          unreadable, journal_path.filename().string());
-    auto journal = runbook::Journal::create(journal_path);
-    journal.append(JournalEvent::kRunStarted, "", "", runbook::RunStore::runbook_of(run));
-    journal.append(JournalEvent::kRunAborted, "", "", detail);
-    std::cout << fmt::format("run {} aborted: {}\n", run, detail);
+  if (abort.new_journal) {
+    std::cout << fmt::format("run {} aborted: {}\n", run, abort.detail);
     return 0;
   }
-  const auto state = runbook::replay(records);
-  if (state.finished || state.aborted) {
-    std::cout << fmt::format("run {} is already {}\n", run,
-                             state.finished ? "finished" : "aborted");
-    return state.finished ? 1 : 0;
-  }
-  // Told like an abort in the run's own process: the notify command ends
-  // (within its timeout) and is journaled before this command returns.
-  asio::io_context io;
-  runbook::Notifier notifier(io, site.notify, runbook::notify_run(site, run, state.runbook));
-  auto journal = runbook::Journal::open(store.journal(run));
-  notifier.watch(journal);
-  // What its interrupted step started and still runs ends with it: a new
-  // run must not start that command beside the old one.
-  for (const auto& line : runbook::end_interrupted_steps(journal, records, state, why,
-                                                         std::chrono::seconds(2)))
-    std::cout << line << "\n";
-  journal.append(JournalEvent::kRunAborted, state.current_phase, "", why);
+  for (const auto& line : abort.lines) std::cout << line << "\n";
   std::cout << fmt::format("run {} aborted\n", run);
   io.run();
   return 0;

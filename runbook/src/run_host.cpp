@@ -142,6 +142,7 @@ RunAbort RunHost::abort_unheld(const std::string& detail, const config::Site* si
                      ? detail + " (the run never started)"
                      : fmt::format("{} (its journal could not be read: {}; kept as {}.damaged)",
                                    detail, unreadable, path.filename().string());
+    out.new_journal = true;
     auto journal = Journal::create(path);
     journal.append(JournalEvent::kRunStarted, "", "", RunStore::runbook_of(run_));
     journal.append(JournalEvent::kRunAborted, "", "", out.detail);

@@ -210,6 +210,7 @@ TEST_CASE("an abort of a run no process executes goes straight into its journal,
     const auto abort = host.abort("aborted with greenlight runbook abort by ops", "", &held.h.site);
     CHECK(abort.result == runbook::RunAbort::Result::kAborted);
     CHECK(abort.detail == "aborted with greenlight runbook abort by ops");
+    CHECK_FALSE(abort.new_journal);
     const auto records = held.records();
     CHECK(records.back().event == JournalEvent::kRunAborted);
     CHECK(records.back().phase == "one");
@@ -227,6 +228,7 @@ TEST_CASE("an abort of a run that never started, or whose journal is damaged, st
     RunHost host(held.h.io, held.store, held.run);
     const auto abort = host.abort("no longer needed", "ops");
     CHECK(abort.detail == "no longer needed (aborted by ops) (the run never started)");
+    CHECK(abort.new_journal);
     const auto records = held.records();
     REQUIRE(records.size() == 2);
     CHECK(records[0].event == JournalEvent::kRunStarted);

@@ -65,6 +65,9 @@ struct RunAbort {
   Result result = Result::kAborted;
   /// The run-aborted record's detail (kAborted).
   std::string detail;
+  /// The run never started or its journal could not be read: a journal of
+  /// its own was made for the abort (no notification is told of it).
+  bool new_journal = false;
   /// For the operator, one line each: the commands of an interrupted step
   /// ended, or left running on remote nodes (end_interrupted_steps).
   std::vector<std::string> lines;
