@@ -101,11 +101,7 @@ void TerminalOperator::decide(const runbook::Pause& pause,
     if (*kind == Kind::kSkip || *kind == Kind::kAbort) {
       out_ << (*kind == Kind::kSkip ? "why is it safe to skip? " : "why abort? ") << std::flush;
       decision.reason = read_line().value_or("");
-      if (decision.reason.empty()) {
-        out_ << "a reason is needed\n";
-        continue;
-      }
-      if (const auto why = runbook::reason_problem(decision.reason)) {
+      if (const auto why = runbook::decision_reason_problem(*kind, decision.reason)) {
         out_ << *why << "\n";
         continue;
       }

@@ -7,6 +7,7 @@
 
 #include "greenlight/control/published_run.h"
 #include "greenlight/core/log.h"
+#include "greenlight/runbook/reason.h"
 
 namespace greenlight::control {
 namespace {
@@ -165,11 +166,8 @@ std::string HeldRun::answer(const Request& request, const Peer& by) {
                            fmt::format("'{}' is not one of the choices: {}",
                                        runbook::to_string(kind), choices_of(question_->pause)));
     }
-    if ((kind == runbook::Decision::Kind::kSkip || kind == runbook::Decision::Kind::kAbort) &&
-        request.reason.empty()) {
-      return refuse_answer(request, by,
-                           fmt::format("a reason is needed to {}", runbook::to_string(kind)));
-    }
+    if (auto why = runbook::decision_reason_problem(kind, request.reason))
+      return refuse_answer(request, by, std::move(*why));
     const runbook::Decision decision{kind, request.reason};
     asio::post(io_, [reply = std::move(on_decision_), decision] { reply(decision); });
     said = runbook::to_string(kind);

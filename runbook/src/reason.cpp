@@ -20,4 +20,10 @@ std::optional<std::string> reason_problem(std::string_view reason) {
   return std::nullopt;
 }
 
+std::optional<std::string> decision_reason_problem(Decision::Kind kind, std::string_view reason) {
+  if (reason.empty() && (kind == Decision::Kind::kSkip || kind == Decision::Kind::kAbort))
+    return fmt::format("a reason is needed to {}", to_string(kind));
+  return reason_problem(reason);
+}
+
 }  // namespace greenlight::runbook
