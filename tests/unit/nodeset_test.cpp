@@ -164,3 +164,16 @@ TEST_CASE("upcall sources: answers as words, failures and hangs named") {
   CHECK_THROWS_WITH(hung.map("x"), Catch::Contains("timed out"));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
+
+TEST_CASE("group words and wildcard masks from a range are held to the node ceiling") {
+  GroupResolver groups;
+  groups.add_source("site", std::make_shared<StaticGroupSource>(
+                                std::map<std::string, std::string, std::less<>>{{"g1", "a1"}}));
+  // 10^10 words: refused at once, before the first is resolved or matched.
+  CHECK_THROWS_WITH(NodeSet::parse("@g[1-100000]x[1-100000]", &groups),
+                    Catch::Contains("group names, more than the"));
+  CHECK_THROWS_WITH(NodeSet::parse("a?[1-100000]x[1-100000]", &groups),
+                    Catch::Contains("wildcard masks, more than the"));
+  CHECK(NodeSet::parse("@g[1-2]", &groups, GroupPolicy::kClusterShell).fold() == "a1");
+  CHECK(NodeSet::parse("a[1-2]", &groups).fold() == "a[1-2]");
+}

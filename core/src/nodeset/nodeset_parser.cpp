@@ -337,13 +337,25 @@ NodeSet::Impl NodeSetParser::parse_string(std::string_view text, std::string_vie
   for (auto& term : scan(whole, escape(text))) {
     NodeSet::Impl operand;
     operand.patterns.emplace(term.pattern, std::move(term.indexes));
-    if (!term.pattern.empty() && term.pattern.front() == '@') {
+    const bool names_groups = !term.pattern.empty() && term.pattern.front() == '@';
+    const bool masks =
+        !names_groups && groups_ != nullptr && term.pattern.find_first_of("*?") != std::string::npos;
+    // Group words and masks are taken one by one: a range there is held to
+    // the node ceiling before any is ("@g[1-100000]x[1-100000]" would never end).
+    if ((names_groups || masks) && operand.size() > node_ceiling()) {
+      throw NodeSetParseError(
+          fmt::format("{} {}, more than the {} greenlight takes at once (a typo in a range?)",
+                      operand.size(), names_groups ? "group names" : "wildcard masks",
+                      node_ceiling()),
+          std::string(whole), 0);
+    }
+    if (names_groups) {
       NodeSet::Impl group_nodes;
       operand.for_each([&](const std::string& group_word) {
         group_nodes.update(resolve_group(group_word, source, whole, depth));
       });
       apply(result, term.op, group_nodes);
-    } else if (groups_ != nullptr && term.pattern.find_first_of("*?") != std::string::npos) {
+    } else if (masks) {
       if (!all_cache) {
         all_cache.emplace();
         NodeSet::Impl all;
