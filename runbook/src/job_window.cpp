@@ -27,4 +27,21 @@ void run_jobs(CommandRunner& runner, std::vector<Job> jobs, int fanout,
                 });
 }
 
+Endpoint self_endpoint(const Executor::Context& context) {
+  Endpoint endpoint = context.endpoint_for(context.site.self_name());
+  endpoint.local = true;
+  return endpoint;
+}
+
+std::vector<Job> jobs_of(const ResolvedStep& resolved, const Executor::Context& context) {
+  std::vector<Job> jobs;
+  for (const auto& job : resolved.jobs) {
+    Command command = Command::shell(job.command);
+    command.timeout = resolved.timeout;
+    jobs.push_back({job.node, job.on_self ? self_endpoint(context) : context.endpoint_for(job.node),
+                    std::move(command)});
+  }
+  return jobs;
+}
+
 }  // namespace greenlight::runbook::detail

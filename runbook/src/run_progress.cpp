@@ -1,35 +1,34 @@
-// The run as progress displays and metrics show it.
-#include <algorithm>
+#include "run_progress.h"
 
-#include "executor_impl.h"
+#include <algorithm>
+#include <vector>
 
 namespace greenlight::runbook {
 
-RunSnapshot Executor::Impl::snapshot() const {
+using std::chrono::milliseconds;
+
+void RunProgress::step_ended(const std::string& phase, int number) {
+  step_durations_[{phase, number}] =
+      std::chrono::duration_cast<milliseconds>(Clock::now() - step_started_[{phase, number}]);
+}
+
+RunSnapshot RunProgress::snapshot(const Runbook& book, const RunJournal& journal,
+                                  Clock::time_point now) const {
   RunSnapshot out;
-  out.run = run_id_;
-  out.runbook = ctx_.book.name;
-  const auto now = Clock::now();
-  if (finished_) {
-    out.state = state_of(outcome_);
-  } else if (waiting_for_operator_) {
-    out.state = RunSnapshot::State::kWaitingForOperator;
-  } else if (!gate_.empty()) {
-    out.state = RunSnapshot::State::kWaitingForGate;
-  }
-  for (const auto& [nodes, who] : state_.exclusions)
+  const RunState& state = journal.state();
+  for (const auto& [nodes, who] : state.exclusions)
     out.excluded += (out.excluded.empty() ? "" : "; ") + nodes + " " + who;
   std::vector<std::string> skipped;
-  for (const auto& record : records_) {
+  for (const auto& record : journal.records()) {
     if (record.event == JournalEvent::kPhaseSkipped) skipped.push_back(record.phase);
   }
-  for (const auto& phase : ctx_.book.phases) {
+  for (const auto& phase : book.phases) {
     RunSnapshot::PhaseView view{phase.name, phase.title, PhaseState::kPending, milliseconds(0)};
     if (std::find(skipped.begin(), skipped.end(), phase.name) != skipped.end()) {
       view.state = PhaseState::kSkipped;
-    } else if (phase_done(phase.name)) {
+    } else if (journal.phase_done(phase.name)) {
       view.state = PhaseState::kDone;
-    } else if (state_.current_phase == phase.name) {
+    } else if (state.current_phase == phase.name) {
       view.state = PhaseState::kRunning;
     }
     if (auto s = phase_started_.find(phase.name); s != phase_started_.end()) {
@@ -42,7 +41,7 @@ RunSnapshot Executor::Impl::snapshot() const {
     for (std::size_t i = 0; i < phase.steps.size(); ++i) {
       const int number = static_cast<int>(i) + 1;
       RunSnapshot::StepView step{phase.name,          number,
-                                 phase.steps[i].kind, step_state(phase.name, number),
+                                 phase.steps[i].kind, journal.step_state(phase.name, number),
                                  milliseconds(0),     {}};
       if (auto d = step_durations_.find({phase.name, number}); d != step_durations_.end()) {
         step.duration = d->second;
@@ -51,20 +50,13 @@ RunSnapshot Executor::Impl::snapshot() const {
         step.duration = std::chrono::duration_cast<milliseconds>(now - s->second);
         step.timed = true;
       }
-      if (auto p = state_.step_details.find(phase.name); p != state_.step_details.end()) {
-        if (auto d = p->second.find(number); d != p->second.end()) step.detail = d->second;
-      }
+      step.detail = journal.step_detail(phase.name, number);
       out.steps.push_back(step);
     }
   }
-  if (!gate_.empty()) {
-    out.gate = gate_;
-    out.gate_status = gate_wait_ ? gate_wait_->status() : last_gate_status_;
-    out.gate_waited = std::chrono::duration_cast<milliseconds>(now - gate_started_);
-  }
-  if (state_.paused) out.pause_reason = state_.pause_reason;
-  if (state_.aborted) out.abort_reason = state_.abort_reason;
-  out.remedies = remedies_of(records_, true);
+  if (state.paused) out.pause_reason = state.pause_reason;
+  if (state.aborted) out.abort_reason = state.abort_reason;
+  out.remedies = remedies_of(journal.records(), true);
   return out;
 }
 

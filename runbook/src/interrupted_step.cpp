@@ -1,50 +1,40 @@
-// The commands a step starts, seen from a crash or a stop: each local
-// process group is journaled when it starts; an orderly stop ends them and
-// journals it; a step found started but never finished is put to the
-// operator with what may still run, and is not started a second time while
-// its earlier command lives (unless the operator forces it).
+// The commands a step starts, seen from a crash: a step found started but
+// never finished is put to the operator with what may still run, and is not
+// started a second time while its earlier command lives (unless the
+// operator forces it).
+#include "interrupted_step.h"
+
 #include <fmt/format.h>
 
-#include <csignal>
-
-#include "executor_impl.h"
+#include "greenlight/runbook/run_outline.h"
 #include "step_processes.h"
 
 namespace greenlight::runbook {
 
-void Executor::Impl::local_started(const Phase& phase, int number, const std::string& node,
-                                   int pid) {
-  live_groups_.push_back({phase.name, number, mark_process_group(pid)});
-  append_step(JournalEvent::kStepProcess, phase, number,
-              detail::step_process_detail(live_groups_.back().mark, node));
-}
-
-std::size_t Executor::Impl::stop(const std::string& why, milliseconds grace) {
-  if (finished_) return 0;
-  finished_ = true;
-  retry_timer_.cancel();
-  if (gate_wait_) gate_wait_->cancel();
-  std::vector<ProcessGroupMark> groups;
-  for (const auto& live : live_groups_) groups.push_back(live.mark);
-  const auto ended = end_process_groups(groups, grace);
-  try {
-    for (const auto& live : live_groups_) {
-      const auto it = ended.find(live.mark.pgid);
-      if (it == ended.end()) continue;
-      journal_.append(JournalEvent::kStepProcessEnded, live.phase, std::to_string(live.number),
-                      detail::step_process_ended_detail(live.mark.pgid, it->second, why));
-      report(fmt::format("  step {}: ended its command (process group {}, SIG{}): {}", live.number,
-                         live.mark.pgid, it->second == SIGKILL ? "KILL" : "TERM", why));
-    }
-  } catch (const JournalError& error) {
-    report(
-        fmt::format("  the end of the step's commands could not be journaled: {}", error.what()));
-  }
-  live_groups_.clear();
-  return ended.size();
-}
-
 namespace {
+
+// Steps that only ask the operator or record a node set: running them again
+// after a crash has no effect on the cluster.
+bool harmless_to_repeat(const Step& step) {
+  return step.idempotent || step.kind == StepKind::kConfirm || step.kind == StepKind::kManual ||
+         step.kind == StepKind::kSaveGroup;
+}
+
+// "boot ID host NAME: command" (or "boot ID: command", before host names
+// were journaled) as journaled by self_poweroff: ID.
+std::string boot_of(const std::string& detail) {
+  if (detail.compare(0, 5, "boot ") != 0) return {};
+  const auto end = detail.find_first_of(" :", 5);
+  return end == std::string::npos ? std::string() : detail.substr(5, end - 5);
+}
+
+// NAME, empty when the record has no host (journals written before it had one).
+std::string host_of_poweroff(const std::string& detail) {
+  const auto colon = detail.find(':');
+  const auto at = detail.find(" host ");
+  if (at == std::string::npos || colon == std::string::npos || at > colon) return {};
+  return detail.substr(at + 6, colon - at - 6);
+}
 
 // The pause of a step found interrupted; the caller says why and the choices.
 Pause interrupted_pause(const Phase& phase, int number) {
@@ -57,12 +47,24 @@ Pause interrupted_pause(const Phase& phase, int number) {
 
 }  // namespace
 
-void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) {
-  const auto poweroff =
-      s.kind == StepKind::kSelfPoweroff ? self_poweroff_record(phase.name, number) : std::nullopt;
+InterruptedStep::InterruptedStep(Operator& person, const ExecutorOptions& options,
+                                 const std::string& run_id, RunJournal& journal,
+                                 RunQuestions& questions, RunFlow& flow)
+    : person_(person),
+      options_(options),
+      run_id_(run_id),
+      journal_(journal),
+      questions_(questions),
+      flow_(flow) {}
+
+void InterruptedStep::resolve(const Phase& phase, int number, const Step& s,
+                              std::function<void()> run_again) {
+  const auto poweroff = s.kind == StepKind::kSelfPoweroff
+                            ? journal_.self_poweroff_record(phase.name, number)
+                            : std::nullopt;
   if (s.kind == StepKind::kSelfPoweroff && !poweroff) {
     // The command runs only after its self-poweroff record: it never ran.
-    return execute(phase, number, std::nullopt);
+    return run_again();
   }
   const std::string powered_off_host = poweroff ? host_of_poweroff(*poweroff) : std::string();
   if (poweroff && !powered_off_host.empty() && powered_off_host != options_.host_name) {
@@ -76,24 +78,24 @@ void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) 
         number, phase.name, powered_off_host, options_.host_name, powered_off_host,
         powered_off_host, run_id_, powered_off_host);
     pause.choices = {Decision::Kind::kSkip, Decision::Kind::kAbort};
-    return ask(pause, [this, &phase, number](const Decision& decision) {
+    return questions_.pause(pause, [this, &phase, number](const Decision& decision) {
       if (decision.kind == Decision::Kind::kSkip) {
-        append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
-        return next_item();
+        journal_.append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
+        return flow_.next_item();
       }
     });
   }
   if (poweroff && boot_of(*poweroff) != options_.boot_id) {
-    append_step(JournalEvent::kStepFinished, phase, number, "the host came back up");
-    report(fmt::format("  step {}: this host powered off and came back up", number));
-    return next_item();
+    journal_.append_step(JournalEvent::kStepFinished, phase, number, "the host came back up");
+    person_.report(fmt::format("  step {}: this host powered off and came back up", number));
+    return flow_.next_item();
   }
-  const auto commands = detail::step_commands_of(records_, phase.name, number);
+  const auto commands = detail::step_commands_of(journal_.records(), phase.name, number);
   const auto running = detail::still_running(commands);
   if (harmless_to_repeat(s) && running.empty()) {
-    report(
+    person_.report(
         fmt::format("  step {} was interrupted; it is safe to repeat: running it again", number));
-    return execute(phase, number, std::nullopt);
+    return run_again();
   }
   Pause pause = interrupted_pause(phase, number);
   pause.explanation = fmt::format(
@@ -119,23 +121,23 @@ void Executor::Impl::interrupted(const Phase& phase, int number, const Step& s) 
         first.process.mark.pgid);
     pause.choices.insert(pause.choices.begin() + 1, Decision::Kind::kForceRetry);
   }
-  ask(pause, [this, &phase, number, &s](const Decision& decision) {
+  questions_.pause(pause, [this, &phase, number, &s, run_again](const Decision& decision) {
     if (decision.kind == Decision::Kind::kSkip) {
-      append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
-      return next_item();
+      journal_.append_step(JournalEvent::kStepSkipped, phase, number, decision.reason);
+      return flow_.next_item();
     }
     if (decision.kind == Decision::Kind::kRetry) {
       const auto now_running =
-          detail::still_running(detail::step_commands_of(records_, phase.name, number));
+          detail::still_running(detail::step_commands_of(journal_.records(), phase.name, number));
       if (!now_running.empty()) {
-        report(fmt::format(
+        person_.report(fmt::format(
             "  retry refused: step {} still runs (process group {}, pid {}); not starting a "
             "second copy",
             number, now_running.front().process.mark.pgid, now_running.front().pid));
-        return interrupted(phase, number, s);
+        return resolve(phase, number, s, run_again);
       }
     }
-    execute(phase, number, std::nullopt);
+    run_again();
   });
 }
 
