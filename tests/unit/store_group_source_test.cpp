@@ -41,7 +41,7 @@ class CountedReading final : public GroupSource {
 
 }  // namespace
 
-TEST_CASE("the store's latest result is the groups; a newer one replaces them") {
+TEST_CASE("the store's latest result is the groups, and a newer one replaces them") {
   auto store = std::make_shared<ResultStore>();
   store->declare({"fleet", "fleet_units", "top1"});
   StoreGroupSource source(store, "fleet", "vm", nullptr);
