@@ -1,70 +1,57 @@
 # shellcheck shell=bash disable=SC2154,SC2034
-# Scenario 11, a BMC that does not answer at the startup's power-on, and 7
-# in a power step, on the lab's islet-power-on runbook (the startup's
-# power-on-islet-workers phase alone: examples/lab/runbooks/islet-power-on.yaml),
-# sourced by restart_test.sh after the restarts. Excluding a node from the
-# restart itself would make every later gate's checks new ones (their node
-# sets rewritten without it), each then green for its whole stable_for: a
-# minute more at the closing validation.
-# Both islets are powered off first (their BMCs), as the shutdown leaves
-# them; then islet02's BMC stops answering (lab fault bmc-down); serve is killed while
-# the power step waits for it; resumed, the step is put to the operator;
-# once its earlier ipmitool gave up (top1's process table), retry: islet01
-# powers on, islet02's BMC does not answer and the step pauses naming it
-# and ipmitool's reason; `resume --exclude islet02` goes on without it,
-# journaled. Sets bmc_ms.
-for islet in islet01 islet02; do "${lab[@]}" power "$islet" off >/dev/null; done
-both_off() {
-  [[ $("${lab[@]}" power islet01 status 2>&1) == *off && $("${lab[@]}" power islet02 status 2>&1) == *off ]]
+# Scenario 11, a BMC that does not answer during the startup's power-on, in
+# the site's own restart: hooks the faulted restart (faulted_restart.sh)
+# calls around its power-on-islet-workers phase (`power on @island_worker`,
+# ipmitool on top1 against each islet's BMC). islet02's BMC stops answering
+# (lab fault bmc-down: its ipmi_sim stopped, requests never answered)
+# before the phase; the power step powers islet01 on and fails on islet02
+# once ipmitool gives up, the pause naming islet02, its BMC's address in the
+# command and ipmitool's reason, offering retry-failed on islet02 alone;
+# the BMC repaired, `retry-failed` powers islet02 alone. Each islet's BMC
+# records one power-on in the startup (asserted with the other hosts' in
+# faulted_restart.sh). Sets bmc_ms.
+
+# after_choice FILE N: FILE from its Nth 'choice: ' prompt on (all of it for 0).
+after_choice() { awk -v n="$2" '/choice: / { c++ } c >= n' "$1"; }
+
+# bmc_arm: before the power-on-islet-workers phase starts.
+bmc_arm() {
+  check "BMC down: islet02's BMC stops answering, before the islets' power-on" \
+    test -z "$(record "$journal" phase-started power-on-islet-workers)"
+  "${lab[@]}" fault bmc-down islet02 >/dev/null
+  bmc_from=$(now_ms)
 }
-wait_for 30 both_off
-check "BMC down: both islets are off first (their BMCs)" both_off
-since=$(now_ms)
-"${lab[@]}" fault bmc-down islet02 >/dev/null
-timeout -k 10 300 "$gl" runbook exec islet-power-on --yes </dev/null >"$work/bmc.exec.out" 2>&1 &
-client=$!
-wait_for 30 newest_run islet-power-on >/dev/null
-run=$(newest_run islet-power-on)
-journal=$(journal_of "$run")
-WAIT_STEP=0.05 wait_for 60 spawned power-on-islet-workers
-pids=$(step_pids "$journal" power-on-islet-workers 1)
-check "crash in a power step: its BMC commands started (pids ${pids//$'\n'/ } on top1)" test -n "$pids"
-crash_serve "crash in a power step"
-ended_with "$client" 1 "crash in a power step: exec's client ends with serve"
-resume_in bmc bmc.resume.out
-wait_for 60 asked bmc.resume.out 1
-check "crash in a power step: resumed, the interrupted power step is put to the operator" \
-  grep -q 'step 1 of phase power-on-islet-workers (power on @island_worker) was started but never recorded as finished' \
-  "$work/bmc.resume.out"
-# shellcheck disable=SC2086
-wait_for 30 ended_on top1 $pids
-# shellcheck disable=SC2086
-check "crash in a power step: the earlier ipmitool gave up (top1's process table)" ended_on top1 $pids
-echo retry >&"$tty"
-wait_for 60 asked bmc.resume.out 2
-failure=$(record "$journal" step-failed power-on-islet-workers 1)
-check "BMC down: journal: the power step failed on islet02 naming its BMC and ipmitool's reason ($failure)" \
-  says "$failure" $'\tfailed on islet02 ' '-H 10\.2\.4\.2 ' 'Unable to establish IPMI v2 / RMCP\+ session'
-check "BMC down: the pause names islet02, its BMC and ipmitool's reason" \
-  says "$(cat "$work/bmc.resume.out")" 'failed on islet02 ' '-H 10\.2\.4\.2 ' 'Unable to establish IPMI v2 / RMCP\+ session'
-echo later >&"$tty"
-ended_with "$client" 3 "BMC down: left paused"
-exec {tty}>&-
-resume_in bmc bmc.exclude.out --exclude islet02
-wait_for 60 asked bmc.exclude.out 1
-echo retry >&"$tty"
-wait_record 30 "$journal" nodes-excluded >/dev/null
-check "BMC down: journal: islet02 excluded by the operator" grep -Eq $'\tnodes-excluded\t[^\t]*\tislet02\tby ' "$journal"
-check "BMC down: /api/v1/runs names islet02 excluded" says "$(api /api/v1/runs)" '"excluded": "islet02'
-finished_run "BMC down: --exclude islet02" "$client" "$work/bmc.exclude.out"
-exec {tty}>&-
-check "BMC down: the retry powered islet01 alone (the output)" \
-  says "$(sed -n '/: retry$/,$p' "$work/bmc.exclude.out")" 'power on @island_worker: .*-H 10\.2\.4\.1 .*\(1 node\)'
-check "BMC down: hosts: islet01's BMC powered it on, and it booted" \
-  test -n "$(first_at "$since" 'bmc chassis power 1$' islet01)" -a -n "$(first_at "$since" 'systemctl start sshd$' islet01)"
-check "BMC down: hosts: islet02 was never powered on (its BMC's record)" \
-  test -z "$(first_at "$since" 'bmc chassis power 1$' islet02)" -a -z "$(first_at "$since" 'systemctl start sshd$' islet02)"
-"${lab[@]}" repair bmc islet02 >/dev/null
-check "BMC down: repaired, islet02's BMC answers again, the chassis off" grep -q 'is off' <<<"$("${lab[@]}" power islet02 status 2>&1)"
-"${lab[@]}" power islet02 on >/dev/null
-bmc_ms=$(($(now_ms) - since))
+
+# bmc_down OUT: the run followed by a client whose terminal is $tty and
+# output $work/OUT.
+bmc_down() {
+  local out=$work/$1 asked_before failure state answered
+  asked_before=$(grep -c 'choice: ' "$out")
+  wait_for 300 asked "$1" $((asked_before + 1))
+  failure=$(record "$journal" step-failed power-on-islet-workers 1)
+  check "BMC down: journal: the power step failed on islet02 naming its BMC and ipmitool's reason ($failure)" \
+    says "$failure" $'\tfailed on islet02 ' '-H 10\.2\.4\.2 ' 'Unable to establish IPMI v2 / RMCP\+ session'
+  check "BMC down: journal: ... and on islet02 alone" bash -c '! grep -q islet01 <<<"$1"' _ "$failure"
+  check "BMC down: the pause names islet02, its BMC and ipmitool's reason, and offers retry-failed on it" \
+    says "$(after_choice "$out" "$asked_before")" \
+    'failed on islet02 ' '-H 10\.2\.4\.2 ' 'Unable to establish IPMI v2 / RMCP\+ session' 'retry-failed  run the step again on islet02 only'
+  state=$(run_state "$run")
+  check "BMC down: /api/v1/runs: the run asks the operator ($state)" test "$state" = asking
+  check "BMC down: hosts: islet01's BMC powered it on, and it booted" \
+    test -n "$(first_at "$bmc_from" $'\tbmc chassis power 1$' islet01)" -a -n "$(first_at "$bmc_from" $'\tsystemctl start sshd$' islet01)"
+  check "BMC down: hosts: islet02 not powered on (its BMC's record)" \
+    test -z "$(first_at "$bmc_from" $'\tbmc chassis power 1$' islet02)"
+  "${lab[@]}" repair bmc islet02 >/dev/null
+  check "BMC down: repaired, islet02's BMC answers again, the chassis off" grep -q 'is off' <<<"$("${lab[@]}" power islet02 status 2>&1)"
+  answered=$(now_ms)
+  echo retry-failed >&"$tty"
+  check "BMC down: retry-failed: the power step finishes (journal)" \
+    test -n "$(wait_record 120 "$journal" step-finished power-on-islet-workers 1)"
+  check "BMC down: the retry powered islet02 alone (the output)" \
+    says "$(after_choice "$out" $((asked_before + 1)))" 'power on @island_worker: .*-H 10\.2\.4\.2 .*\(1 node\)'
+  check "BMC down: hosts: islet02's BMC powered it on after the answer, and it booted" \
+    test "$(first_at "$answered" $'\tbmc chassis power 1$' islet02)" -ge "$answered" -a -n "$(first_at "$answered" $'\tsystemctl start sshd$' islet02)"
+  check "BMC down: hosts: islet01 was not powered on again" test -z "$(first_at "$answered" $'\tbmc chassis power 1$' islet01)"
+  bmc_ms=$(($(now_ms) - bmc_from))
+  echo "e2e: BMC down at the islets' power-on $bmc_ms ms"
+}

@@ -99,6 +99,18 @@ for pattern in 'volume stop volspoms1$' 'volume stop volspoms2$' 'volume start v
   check "clean: hosts: '$pattern' carried out once on top1 ($n)" test "$n" -eq "$([ "$pattern" = 'fleetctl stop' ] && echo 2 || echo 1)"
 done
 check "clean: hosts: no command of the procedure ran twice on any host $(twice "$since")" test -z "$(twice "$since")"
+# Each physical host powered on once by its BMC in the startup (its BMC's
+# own record): the hypervisors by power-on-hypervisors, the islets by
+# power-on-islet-workers, top1 from the workstation.
+self_off=$(record "$journal" self-poweroff | cut -f1)
+for host in "${physical[@]}"; do
+  n=$(count_of "${self_off:-$since}" '^bmc chassis power 1$' "$host")
+  check "clean: hosts: $host's BMC powered it on once in the startup ($n)" test "$n" -eq 1
+done
+# ... from one ipmitool each: the power steps' commands in the journal.
+powered=$(awk -F'\t' '$3 == "step-process" && $4 ~ /^power-on-/' "$journal" | grep -o 'node=[^ ]*' | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')
+check "clean: journal: one power command per host ($powered)" \
+  test "$powered" = "node=islet01:1 node=islet02:1 node=top2:1 node=top3:1 node=worker01:1 node=worker02:1 "
 for host in "${physical[@]}"; do
   n=$(count_of "$since" '^ssh poweroff$' "$host")
   [ "$host" = top1 ] && expected=0 || expected=1
@@ -171,11 +183,11 @@ check "clean: gate latency p99 under 1 s ($latency)" test "${p99:-99999}" -lt 10
 # conditions, a heal crawl and Prometheus' rule evaluations, leave no record
 # on the hosts).
 # The condition counts from the end of the step before the gate when that
-# comes later: a lab BMC switches the host on (and its link up) before its
-# ipmitool returns, so a power-on step still runs when its machines are on,
-# and a gate takes evidence only from readings started after the run's last
-# action. That time is the step's remote command, not the gate's; the
-# latency from the condition alone is printed beside it (third field).
+# comes later: a gate takes evidence only from readings started after the
+# run's last action, and a step may still run when its effect is there (a
+# power-on step's last ipmitool returning after a host's link came up).
+# That time is the step's remote command, not the gate's; the latency from
+# the condition alone is printed beside it (third field).
 from_host() {   # from_host GATE CONDITION_MS STABLE_MS NEXT_PHASE [phase-started]
   local next waiting step_end condition=$2
   if [ "${5:-}" = phase-started ]; then

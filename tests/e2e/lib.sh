@@ -99,6 +99,9 @@ crash_serve() {
   wait_for 60 ready
   check "$1: serve started again on top1, as its boot starts it" ready
 }
+# held_on HOST PATTERN: HOST's own record of a command it holds (lab fault
+# hold) matches PATTERN.
+held_on() { grep -Eq -- "$2" "$dir/$1/held" 2>/dev/null; }
 # wait_for SECONDS CMD...: CMD until it succeeds, tried every 0.3 s
 # (every $WAIT_STEP s when set).
 wait_for() {
@@ -185,27 +188,30 @@ count_of() {
   } | grep -cE "$pattern"
 }
 
-# twice SINCE_MS [FROM_MS TO_MS]: every command of the restart's steps a host recorded more
+# twice SINCE_MS [FROM_MS TO_MS]...: every command of the restart's steps a host recorded more
 # than once from SINCE_MS on, as "HOST COUNT HOW COMMAND"; nothing when
 # none was: what the physical hosts received over SSH (unmount, glusterd's
 # stop, pkill, poweroff, fleet's start), the stand-ins' poweroff and top1's
 # fleetctl stop and start, and the volume stops and starts top1's glusterd
 # carried out. The checks' own commands (they repeat) are not among them,
-# nor what hosts recorded from FROM_MS to TO_MS (a gate remedy's window).
+# nor what hosts recorded from each FROM_MS to its TO_MS (a gate remedy's
+# window, an operator's retry-failed).
 twice() {
-  local host
+  local host since=$1
+  shift
   for host in top1 top2 top3 worker01 worker02 islet01 islet02; do
     [ -r "$dir/$host/commands.log" ] || { echo "$host: no record to read"; continue; }
-    host_records "$host" "$1" |
-      awk -F'\t' -v from="${2:-0}" -v to="${3:-0}" '
-        $1 >= from && $1 <= to { next }   # a gate remedy: the procedure says to do these again
+    host_records "$host" "$since" |
+      awk -F'\t' -v windows="$*" '
+        BEGIN { n = split(windows, w, " ") }
+        { for (i = 1; i + 1 <= n; i += 2) if ($1 >= w[i] && $1 <= w[i + 1]) next }   # done again on purpose
         ($2 == "ssh" && $3 ~ /^(umount |systemctl (stop|start) (glusterd|fleet)$|pkill |poweroff$)/) ||
         $2 == "poweroff" || ($2 == "fleetctl" && $3 ~ /^(start|stop) /) { print $2 " " $3 }' |
       sort | uniq -c | awk -v host="$host" '$1 > 1 { print host, $0 }'
   done
   # Never "nothing twice" for want of glusterd's record.
   [ -r "$dir/top1/glusterfs-log/cmd_history.log" ] || { echo "top1: no glusterd record to read"; return; }
-  gluster_cli top1 "$1" | cut -f2 | grep -E '^volume (start|stop) ' | sort | uniq -c | awk '$1 > 1 { print "top1", $0 }'
+  gluster_cli top1 "$since" | cut -f2 | grep -E '^volume (start|stop) ' | sort | uniq -c | awk '$1 > 1 { print "top1", $0 }'
 }
 
 # running_vms: the VMs fleet says run, and whose host has processes.

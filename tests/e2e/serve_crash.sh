@@ -55,34 +55,46 @@ crash_after_boot() {
 }
 
 # run: killed while start-volumes' `gluster volume start volspoms1` (not
-# idempotent) runs; resumed, the step is put to the operator (never run
-# again silently), who answers from glusterd's own record. Follows the
-# resume in $resume, then in $client.
+# idempotent) runs. The command is held on top1 (lab fault hold: the lab's
+# gluster stand-in writes it to top1's record of held commands and waits)
+# so that serve is killed, every time, while the command has started and
+# glusterd has not yet carried it out; released once serve is gone, it
+# carries it out, as a command that outlived the crash. Resumed, the step
+# is put to the operator (never run again silently), who answers skip from
+# glusterd's own record (one start). Follows the resume in $resume, then in
+# $client.
+hold_volume_start() {
+  local out
+  out=$("${lab[@]}" fault hold top1 '^gluster --mode=script volume start volspoms1$' 2>&1)
+  check "crash in a run step: top1 will hold the volume's start ($out)" grep -q 'top1 holds every command' <<<"$out"
+}
 crash_in_run_step() {
   local pids n
-  # `volume start` takes a second or two: looked for every 0.05 s.
-  WAIT_STEP=0.05 wait_for 300 spawned start-volumes
+  wait_for 300 held_on top1 'volume start volspoms1'
   pids=$(step_pids "$journal" start-volumes 1)
-  check "crash in a run step: start-volumes' command started (pid $pids on top1)" test -n "$pids"
+  check "crash in a run step: start-volumes' command started (pid $pids on top1) and is held there (top1's record)" \
+    test -n "$pids" -a -n "$(cat "$dir/top1/held" 2>/dev/null)"
+  check "crash in a run step: ... glusterd has not carried it out yet" test "$(count_of "$since" 'volume start volspoms1$' top1)" -eq 0
   crash_serve "crash in a run step"
   ended_with "$resume" 1 "crash in a run step: the resume's client ends with serve"
   # shellcheck disable=SC2086
+  check "crash in a run step: the step's command outlived serve (top1's process table)" runs_on top1 $pids
+  "${lab[@]}" repair hold top1 >/dev/null
+  # shellcheck disable=SC2086
   wait_for 60 ended_on top1 $pids
   # shellcheck disable=SC2086
-  check "crash in a run step: the step's command ended with serve (top1's process table)" ended_on top1 $pids
+  check "crash in a run step: released, the command ended (top1's process table)" ended_on top1 $pids
+  n=$(count_of "$since" 'volume start volspoms1$' top1)
+  check "crash in a run step: ... and glusterd carried it out once ($n)" test "$n" -eq 1
   resume_in terminal faulted.resume-run.out
   wait_for 60 asked faulted.resume-run.out 1
   check "crash in a run step: resumed, the interrupted step is put to the operator" \
     grep -q 'step 1 of phase start-volumes (run on self: gluster --mode=script volume start volspoms1) was started but never recorded as finished' \
     "$work/faulted.resume-run.out"
   n=$(count_of "$since" 'volume start volspoms1$' top1)
-  check "crash in a run step: not run again while asking (top1's glusterd: $n)" test "$n" -le 1
-  if [ "$n" -eq 1 ]; then
-    printf 'skip\nglusterd on top1 started volspoms1 (its cmd_history)\n' >&"$tty"
-    check "crash in a run step: journal: skipped on the operator's word" test -n "$(wait_record 30 "$journal" step-skipped start-volumes 1)"
-  else
-    echo retry >&"$tty"
-  fi
+  check "crash in a run step: not run again while asking (top1's glusterd: $n)" test "$n" -eq 1
+  printf 'skip\nglusterd on top1 started volspoms1 (its cmd_history)\n' >&"$tty"
+  check "crash in a run step: journal: skipped on the operator's word" test -n "$(wait_record 30 "$journal" step-skipped start-volumes 1)"
 }
 
 # waiting_since MS PHASE: the journal has PHASE waiting for a gate from MS on.
@@ -90,7 +102,7 @@ waiting_since() { awk -F'\t' -v t="$1" -v p="$2" '$3 == "gate-waiting" && $4 == 
 
 # gate wait: killed while heal-volumes waits for its gate ($client follows
 # the run); resumed, the gate is waited on afresh. Follows the resume in
-# $resume.
+# $client (terminal $tty).
 crash_in_gate() {
   check "crash in a gate wait: heal-volumes waits for its gate before the kill" \
     test -n "$(wait_record 300 "$journal" gate-waiting heal-volumes)" -a -z "$(record "$journal" gate-green heal-volumes)"
@@ -99,8 +111,7 @@ crash_in_gate() {
   exec {tty}>&-
   local resumed
   resumed=$(now_ms)
-  timeout -k 10 600 "$gl" runbook resume "$run" --yes </dev/null >"$work/faulted.resume.out" 2>&1 &
-  resume=$!
+  resume_in terminal3 faulted.resume.out   # a terminal: the islets' power-on may ask (bmc_down.sh)
   wait_for 60 waiting_since "$resumed" heal-volumes
   check "crash in a gate wait: resumed, heal-volumes waits for its gate again" waiting_since "$resumed" heal-volumes
   check "crash in a gate wait: /api/v1/runs: the run waits ($(run_state "$run"))" test "$(run_state "$run")" = waiting
