@@ -226,14 +226,13 @@ late_ms=$(awk '$2 > 0 { s += $2 } END { print s + 0 }' <<<"$host_latency")
 share_hosts=$(awk -v o="${own_s:-0}" -v l="$late_ms" -v r="${run_s:-0}" 'BEGIN { if (r > 0) printf "%.2f", 100 * (o + l / 1000) / r }')
 check "clean: greenlight's share, its gates' latency from the hosts included, computed (${share_hosts:-?} %; target under 5 %, a figure)" \
   test -n "${share_hosts:-}"
-# The target (p99 under 1 s) is not met in every run: after top1's boot,
-# hypervisors-reachable waits on one reading of four BMCs while their four
-# hosts boot, and ipmitool then takes up to a second on this machine; a
-# power-off gate waits on the reading in flight, then a whole one of silent
-# addresses (bench/RESULTS.md). Asserted: every gate measured, none slower
-# than 15 s (a regression), the p99 printed with the figures.
-check "clean: gate latency from the hosts' records over $(wc -l <<<"$host_latency") of 11 gates, each under 15 s (p99 $host_p99 ms, worst: $worst)" \
-  test "$(wc -l <<<"$host_latency")" -eq 11 -a "${worst##* }" -lt 15000
+# The target: p99 under 1 s, every gate measured. The slowest are the
+# power gates: a power-off gate waits on the reading in flight when the
+# last link goes down, then one whole reading of silent addresses (fping's
+# wait, about 370 ms); hypervisors-reachable on a reading of four BMCs
+# while their hosts boot (bench/RESULTS.md).
+check "clean: gate latency from the hosts' records over $(wc -l <<<"$host_latency") of 11 gates, p99 under 1 s (p99 $host_p99 ms, worst: $worst)" \
+  test "$(wc -l <<<"$host_latency")" -eq 11 -a "${host_p99:-99999}" -lt 1000
 serve=$(serve_figures "$samples")
 figures="$(date -u '+%F %H:%M UTC'), tests/e2e/restart_test.sh: clean restart ${clean_ms} ms (exec to end of resume)
   $summary
