@@ -1,194 +1,17 @@
-// NodeSet arithmetic and printing, following ClusterShell's NodeSetBase.
+// NodeSet: the value handed out, over its Impl (nodeset_impl.h), the
+// parser (nodeset_parser.h), the views (nodeset_views.h) and the builder.
 #include "greenlight/core/nodeset.h"
-
-#include <cstdlib>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "nodeset_impl.h"
 #include "nodeset_parser.h"
+#include "nodeset_views.h"
 
 namespace greenlight {
-namespace detail {
-
-bool has_indexes(const Indexes& indexes) {
-  if (const auto* one = std::get_if<RangeSet>(&indexes)) return !one->empty();
-  if (const auto* many = std::get_if<RangeSetND>(&indexes)) return !many->empty();
-  return false;
-}
-
-std::string format_pattern(std::string_view pattern, const std::vector<std::string>& args) {
-  std::string out;
-  out.reserve(pattern.size() + 8);
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '%' && i + 1 < pattern.size()) {
-      if (pattern[i + 1] == 's') {
-        if (next < args.size()) out += args[next];
-        ++next;
-      } else {
-        out += pattern[i + 1];
-      }
-      ++i;
-    } else {
-      out += pattern[i];
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> pattern_pieces(std::string_view pattern) {
-  std::vector<std::string> pieces(1);
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '%' && i + 1 < pattern.size()) {
-      if (pattern[i + 1] == 's') {
-        pieces.emplace_back();
-      } else {
-        pieces.back() += pattern[i + 1];
-      }
-      ++i;
-    } else {
-      pieces.back() += pattern[i];
-    }
-  }
-  return pieces;
-}
-
-namespace {
-
-Indexes copy_of(const Indexes& indexes) {
-  if (const auto* many = std::get_if<RangeSetND>(&indexes)) return many->copy();
-  return indexes;
-}
-
-std::size_t count(const Indexes& indexes) {
-  if (const auto* one = std::get_if<RangeSet>(&indexes)) return one->size();
-  if (const auto* many = std::get_if<RangeSetND>(&indexes)) return many->size();
-  return 1;
-}
-
-void update_indexes(Indexes& mine, const Indexes& other) {
-  if (auto* one = std::get_if<RangeSet>(&mine)) {
-    one->update(std::get<RangeSet>(other));
-  } else if (auto* many = std::get_if<RangeSetND>(&mine)) {
-    many->update(std::get<RangeSetND>(other));
-  }
-}
-
-}  // namespace
-}  // namespace detail
-
-void NodeSet::Impl::add(const std::string& pattern, const Indexes& indexes) {
-  auto it = patterns.find(pattern);
-  if (it == patterns.end()) {
-    patterns.emplace(pattern, detail::has_indexes(indexes) ? detail::copy_of(indexes) : indexes);
-    return;
-  }
-  if (it->second.index() != indexes.index()) {
-    throw NodeSetParseError(fmt::format("inconsistent indexes for pattern \"{}\"", pattern),
-                            pattern, 0);
-  }
-  if (detail::has_indexes(it->second)) detail::update_indexes(it->second, indexes);
-}
-
-void NodeSet::Impl::update(const Impl& other) {
-  for (const auto& [pattern, indexes] : other.patterns) add(pattern, indexes);
-}
-
-void NodeSet::Impl::update(Impl&& other) {
-  for (auto& [pattern, indexes] : other.patterns) {
-    if (std::holds_alternative<RangeSet>(indexes) && !patterns.contains(pattern)) {
-      patterns.emplace(pattern, std::move(indexes));
-    } else {
-      add(pattern, indexes);
-    }
-  }
-}
-
-void NodeSet::Impl::difference_update(const Impl& other) {
-  std::vector<std::string> purge;
-  for (const auto& [pattern, excluded] : other.patterns) {
-    auto it = patterns.find(pattern);
-    if (it == patterns.end()) continue;
-    auto& mine = it->second;
-    if (!detail::has_indexes(mine)) {
-      purge.push_back(pattern);
-      continue;
-    }
-    if (auto* one = std::get_if<RangeSet>(&mine)) {
-      one->difference_update(std::get<RangeSet>(excluded));
-    } else {
-      std::get<detail::RangeSetND>(mine).difference_update(std::get<detail::RangeSetND>(excluded));
-    }
-    if (detail::count(mine) == 0) purge.push_back(pattern);
-  }
-  for (const auto& pattern : purge) patterns.erase(pattern);
-}
-
-void NodeSet::Impl::intersection_update(const Impl& other) {
-  if (&other == this) return;
-  Impl common;
-  for (const auto& [pattern, theirs] : other.patterns) {
-    auto it = patterns.find(pattern);
-    const bool found = it != patterns.end();
-    if (found && detail::has_indexes(it->second)) {
-      Indexes both = detail::copy_of(it->second);
-      if (auto* one = std::get_if<RangeSet>(&both)) {
-        one->intersection_update(std::get<RangeSet>(theirs));
-      } else {
-        std::get<detail::RangeSetND>(both).intersection_update(
-            std::get<detail::RangeSetND>(theirs));
-      }
-      if (detail::count(both) > 0) common.patterns.emplace(pattern, std::move(both));
-    } else if (!detail::has_indexes(theirs) && found) {
-      common.patterns.emplace(pattern, Indexes{});
-    }
-  }
-  patterns = std::move(common.patterns);
-}
-
-void NodeSet::Impl::symmetric_difference_update(const Impl& other) {
-  std::vector<std::string> purge;
-  for (auto& [pattern, mine] : patterns) {
-    auto it = other.patterns.find(pattern);
-    if (it != other.patterns.end() && detail::has_indexes(it->second)) {
-      if (auto* one = std::get_if<RangeSet>(&mine)) {
-        one->symmetric_difference_update(std::get<RangeSet>(it->second));
-      } else if (auto* many = std::get_if<detail::RangeSetND>(&mine)) {
-        many->symmetric_difference_update(std::get<detail::RangeSetND>(it->second));
-      }
-    } else if (it != other.patterns.end()) {
-      purge.push_back(pattern);
-    }
-  }
-  for (const auto& [pattern, theirs] : other.patterns) {
-    auto it = patterns.find(pattern);
-    if (it == patterns.end()) add(pattern, theirs);
-  }
-  for (const auto& [pattern, mine] : patterns) {
-    if (!std::holds_alternative<std::monostate>(mine) && detail::count(mine) == 0)
-      purge.push_back(pattern);
-  }
-  for (const auto& pattern : purge) patterns.erase(pattern);
-}
-
-void NodeSet::Impl::settle() const {
-  for (const auto& [pattern, indexes] : patterns) {
-    if (const auto* one = std::get_if<RangeSet>(&indexes)) {
-      one->runs();
-    } else if (const auto* many = std::get_if<detail::RangeSetND>(&indexes)) {
-      for (const auto& vector : many->vectors()) {
-        for (const auto& axis : vector) axis.runs();
-      }
-    }
-  }
-}
-
-std::size_t NodeSet::Impl::size() const {
-  std::size_t total = 0;
-  for (const auto& [pattern, indexes] : patterns) total += detail::count(indexes);
-  return total;
-}
 
 NodeSet::NodeSet() : impl_(std::make_unique<Impl>()) {}
 NodeSet::NodeSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -211,9 +34,16 @@ NodeSet NodeSet::parse(std::string_view text, const GroupResolver* groups, Group
   return NodeSet(std::move(impl));
 }
 
-std::string NodeSet::fold() const { return impl_ ? impl_->fold({}) : std::string(); }
+NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
+  NodeSetBuilder builder;
+  builder.reserve(names.size());
+  for (const auto& name : names) builder.add(name);
+  return builder.take();
+}
+
+std::string NodeSet::fold() const { return impl_ ? detail::fold_nodes(*impl_, {}) : std::string(); }
 std::string NodeSet::fold(const FoldStyle& style) const {
-  return impl_ ? impl_->fold(style) : std::string();
+  return impl_ ? detail::fold_nodes(*impl_, style) : std::string();
 }
 
 std::size_t node_ceiling() {
@@ -230,10 +60,10 @@ std::size_t node_ceiling() {
 
 void check_node_ceiling(std::size_t size, std::string_view what) {
   if (size <= node_ceiling()) return;
-  throw std::runtime_error(fmt::format(
-      "{}: {} nodes, more than the {} greenlight acts on at once (a typo in a range? "
-      "GREENLIGHT_MAX_NODES raises the ceiling)",
-      what, size, node_ceiling()));
+  throw std::runtime_error(
+      fmt::format("{}: {} nodes, more than the {} greenlight acts on at once (a typo in a range? "
+                  "GREENLIGHT_MAX_NODES raises the ceiling)",
+                  what, size, node_ceiling()));
 }
 
 std::vector<std::string> NodeSet::expand() const {
@@ -248,7 +78,9 @@ void NodeSet::for_each(const std::function<void(const std::string&)>& f) const {
   if (impl_) impl_->for_each(f);
 }
 
-void NodeSet::expand_to(std::string& out, std::string_view separator) const {
+// A million names go through this loop: every call in it inlined, whatever
+// the compiler's budget for this file.
+[[gnu::flatten]] void NodeSet::expand_to(std::string& out, std::string_view separator) const {
   if (!impl_) return;
   bool first = true;
   impl_->for_each([&](const std::string& name) {
@@ -260,6 +92,31 @@ void NodeSet::expand_to(std::string& out, std::string_view separator) const {
 
 std::size_t NodeSet::size() const { return impl_ ? impl_->size() : 0; }
 bool NodeSet::empty() const { return !impl_ || impl_->patterns.empty(); }
+
+NodeSet NodeSet::slice(std::size_t begin, std::size_t end) const {
+  if (!impl_) return NodeSet();
+  return NodeSet(std::make_unique<Impl>(detail::slice_nodes(*impl_, begin, end)));
+}
+
+std::vector<NodeSet> NodeSet::contiguous(std::optional<std::int64_t> autostep) const {
+  std::vector<NodeSet> out;
+  if (!impl_) return out;
+  for (auto& piece : detail::contiguous_nodes(*impl_, autostep))
+    out.push_back(NodeSet(std::make_unique<Impl>(std::move(piece))));
+  return out;
+}
+
+std::vector<NodeSet> NodeSet::split(std::size_t parts) const {
+  const std::size_t total = size();
+  std::vector<NodeSet> out;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < std::min(parts, total); ++i) {
+    const std::size_t length = total / parts + (i < total % parts ? 1 : 0);
+    out.push_back(slice(begin, begin + length));
+    begin += length;
+  }
+  return out;
+}
 
 bool NodeSet::contains(std::string_view node) const {
   if (!impl_) return false;

@@ -1,4 +1,4 @@
-// Node sets built from names one at a time (NodeSetBuilder, from_names):
+// Node sets built from names one at a time (NodeSetBuilder):
 // names with one numeric part, the bulk of any real list, are kept as
 // integer keys per pattern and sorted once, in any order they come in.
 #include <array>
@@ -21,7 +21,8 @@ constexpr std::uint8_t kParserOnly = 2;
 constexpr auto kNameChars = [] {
   std::array<std::uint8_t, 256> classes{};
   for (unsigned char c = '0'; c <= '9'; ++c) classes[c] = kDigit;
-  for (const unsigned char c : {'%', ' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f'})
+  for (const unsigned char c :
+       {'%', ' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f'})
     classes[c] = kParserOnly;
   for (unsigned c = 0x80; c <= 0xff; ++c) classes[c] = kParserOnly;
   return classes;
@@ -116,7 +117,8 @@ struct NodeSetBuilder::State {
   std::string scratch;
 
   Pattern& pattern_of(std::string_view prefix, std::string_view suffix) {
-    if (last < patterns.size() && patterns[last].prefix == prefix && patterns[last].suffix == suffix)
+    if (last < patterns.size() && patterns[last].prefix == prefix &&
+        patterns[last].suffix == suffix)
       return patterns[last];
     scratch.assign(prefix);
     scratch += "%s";
@@ -147,8 +149,7 @@ void NodeSetBuilder::add(std::string_view name) {
         .keys.push_back(detail::order_key(width, static_cast<std::int64_t>(part.value)));
     return;
   }
-  if (part.first < name.size() && add_multi_index_name(state_->rest, name, state_->scratch))
-    return;
+  if (part.first < name.size() && add_multi_index_name(state_->rest, name, state_->scratch)) return;
   detail::NodeSetParser parser(nullptr, GroupPolicy::kStrict);
   state_->rest.update(parser.parse_single(name));
 }
@@ -168,13 +169,6 @@ NodeSet NodeSetBuilder::take() {
   *state_ = State();
   impl->settle();
   return NodeSet(std::move(impl));
-}
-
-NodeSet NodeSet::from_names(const std::vector<std::string>& names) {
-  NodeSetBuilder builder;
-  builder.reserve(names.size());
-  for (const auto& name : names) builder.add(name);
-  return builder.take();
 }
 
 }  // namespace greenlight

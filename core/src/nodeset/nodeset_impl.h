@@ -16,6 +16,9 @@ namespace greenlight {
 /// No index (a plain name), one numeric part, or several.
 using Indexes = std::variant<std::monostate, RangeSet, detail::RangeSetND>;
 
+/// Owns a NodeSet's node names as patterns and their indexes, and the set
+/// algebra over them (nodeset_impl.cpp); how they are written and cut is
+/// nodeset_views.h's. Not synchronised, as NodeSet.
 struct NodeSet::Impl {
   std::map<std::string, Indexes> patterns;  // ordered as ClusterShell sorts them
 
@@ -35,7 +38,6 @@ struct NodeSet::Impl {
   void settle() const;
 
   std::size_t size() const;
-  std::string fold(const FoldStyle& style) const;
   template <typename F>
   void for_each(F&& f) const;  // f(const std::string& node), ClusterShell order
 };

@@ -1,11 +1,8 @@
-// Node sets written and cut the ways ClusterShell's nodeset options ask
-// for: fold with autostep and fold axes (NodeSetBase.__str__ and
-// _iter_nd_pat), positional slices, contiguous() and split().
+#include "nodeset_views.h"
+
 #include <algorithm>
 
-#include "nodeset_impl.h"
-
-namespace greenlight {
+namespace greenlight::detail {
 namespace {
 
 // Python's `x % n` for n > 0.
@@ -13,26 +10,26 @@ std::int64_t python_modulo(std::int64_t x, std::int64_t n) { return ((x % n) + n
 
 }  // namespace
 
-std::string NodeSet::Impl::fold(const FoldStyle& style) const {
+std::string fold_nodes(const NodeSet::Impl& nodes, const FoldStyle& style) {
   std::string out;
   auto emit = [&](const std::string& text) {
     if (!out.empty()) out += ',';
     out += text;
   };
-  for (const auto& entry : patterns) {
+  for (const auto& entry : nodes.patterns) {
     // Named, not a structured binding: clang 14 cannot capture bindings.
     const auto& pattern = entry.first;
     const auto& indexes = entry.second;
-    if (!detail::has_indexes(indexes)) {
-      emit(detail::format_pattern(pattern, {}));
+    if (!has_indexes(indexes)) {
+      emit(format_pattern(pattern, {}));
     } else if (const auto* one = std::get_if<RangeSet>(&indexes)) {
       // A single axis is folded unless the axes asked for leave out axis 0
       // (written 0 or -1).
       const bool folded = !style.axes || std::any_of(style.axes->begin(), style.axes->end(),
-                                                      [](auto x) { return x >= -1 && x < 1; });
+                                                     [](auto x) { return x >= -1 && x < 1; });
       if (folded) {
         // pattern % ranges, written in place: the ranges may be megabytes.
-        const auto pieces = detail::pattern_pieces(pattern);
+        const auto pieces = pattern_pieces(pattern);
         if (!out.empty()) out += ',';
         out += pieces[0];
         const bool bracketed = one->size() > 1;
@@ -41,12 +38,11 @@ std::string NodeSet::Impl::fold(const FoldStyle& style) const {
         if (bracketed) out += ']';
         if (pieces.size() > 1) out += pieces[1];
       } else {
-        one->for_each([&](std::string_view digits) {
-          emit(detail::format_pattern(pattern, {std::string(digits)}));
-        });
+        one->for_each(
+            [&](std::string_view digits) { emit(format_pattern(pattern, {std::string(digits)})); });
       }
     } else {
-      const auto& many = std::get<detail::RangeSetND>(indexes);
+      const auto& many = std::get<RangeSetND>(indexes);
       const auto dimensions = static_cast<std::int64_t>(many.dim());
       auto folded_axis = [&](std::int64_t axis) {
         if (!style.axes) return true;
@@ -81,26 +77,25 @@ std::string NodeSet::Impl::fold(const FoldStyle& style) const {
           }
           names = std::move(grown);
         }
-        for (const auto& args : names) emit(detail::format_pattern(pattern, args));
+        for (const auto& args : names) emit(format_pattern(pattern, args));
       }
     }
   }
   return out;
 }
 
-NodeSet NodeSet::slice(std::size_t begin, std::size_t end) const {
+NodeSet::Impl slice_nodes(const NodeSet::Impl& nodes, std::size_t begin, std::size_t end) {
   // Pattern by pattern, each cut at its own positions: names are not
   // re-read, so that indexes such as "-1" keep their pattern.
-  auto out = std::make_unique<Impl>();
-  if (!impl_) return NodeSet(std::move(out));
+  NodeSet::Impl out;
   std::size_t position = 0;
-  for (const auto& [pattern, indexes] : impl_->patterns) {
+  for (const auto& [pattern, indexes] : nodes.patterns) {
     if (position >= end) break;
-    const std::size_t count = std::holds_alternative<std::monostate>(indexes)
-                                  ? 1
-                                  : (std::holds_alternative<RangeSet>(indexes)
-                                         ? std::get<RangeSet>(indexes).size()
-                                         : std::get<detail::RangeSetND>(indexes).size());
+    const std::size_t count =
+        std::holds_alternative<std::monostate>(indexes)
+            ? 1
+            : (std::holds_alternative<RangeSet>(indexes) ? std::get<RangeSet>(indexes).size()
+                                                         : std::get<RangeSetND>(indexes).size());
     if (position + count <= begin) {
       position += count;
       continue;
@@ -109,47 +104,45 @@ NodeSet NodeSet::slice(std::size_t begin, std::size_t end) const {
     const std::size_t high = std::min(end, position + count) - position;
     position += count;
     if (const auto* one = std::get_if<RangeSet>(&indexes)) {
-      out->patterns.emplace(pattern, one->slice(low, high));
-    } else if (const auto* many = std::get_if<detail::RangeSetND>(&indexes)) {
-      detail::RangeSetND cut;
+      out.patterns.emplace(pattern, one->slice(low, high));
+    } else if (const auto* many = std::get_if<RangeSetND>(&indexes)) {
+      RangeSetND cut;
       std::size_t at = 0;
       for (const auto& vector : many->vectors()) {
-        detail::for_each_element(vector, [&](const std::vector<std::string>& element) {
+        for_each_element(vector, [&](const std::vector<std::string>& element) {
           if (at >= low && at < high) {
-            detail::RangeVector single;
+            RangeVector single;
             for (const auto& digits : element) single.push_back(RangeSet::parse(digits));
             cut.add_vector(std::move(single));
           }
           ++at;
         });
       }
-      out->patterns.emplace(pattern, std::move(cut));
+      out.patterns.emplace(pattern, std::move(cut));
     } else {
-      out->patterns.emplace(pattern, Indexes{});
+      out.patterns.emplace(pattern, Indexes{});
     }
   }
-  return NodeSet(std::move(out));
+  return out;
 }
 
-std::vector<NodeSet> NodeSet::contiguous(std::optional<std::int64_t> autostep) const {
-  std::vector<NodeSet> out;
-  if (!impl_) return out;
+std::vector<NodeSet::Impl> contiguous_nodes(const NodeSet::Impl& nodes,
+                                            std::optional<std::int64_t> autostep) {
+  std::vector<NodeSet::Impl> out;
   auto add = [&](const std::string& pattern, Indexes indexes) {
-    auto impl = std::make_unique<Impl>();
-    impl->patterns.emplace(pattern, std::move(indexes));
-    out.push_back(NodeSet(std::move(impl)));
+    out.emplace_back().patterns.emplace(pattern, std::move(indexes));
   };
-  for (const auto& [pattern, indexes] : impl_->patterns) {
-    if (!detail::has_indexes(indexes)) {
+  for (const auto& [pattern, indexes] : nodes.patterns) {
+    if (!has_indexes(indexes)) {
       add(pattern, Indexes{});
     } else if (const auto* one = std::get_if<RangeSet>(&indexes)) {
       for (auto& piece : one->contiguous(autostep)) add(pattern, std::move(piece));
     } else {
       // RangeSetND.contiguous(): every vector cut along each axis in turn.
-      std::vector<detail::RangeVector> vectors = std::get<detail::RangeSetND>(indexes).vectors();
+      std::vector<RangeVector> vectors = std::get<RangeSetND>(indexes).vectors();
       const std::size_t dimensions = vectors.empty() ? 0 : vectors.front().size();
       for (std::size_t axis = 0; axis < dimensions; ++axis) {
-        std::vector<detail::RangeVector> cut;
+        std::vector<RangeVector> cut;
         for (const auto& vector : vectors) {
           for (auto& piece : vector[axis].contiguous(autostep)) {
             cut.push_back(vector);
@@ -158,22 +151,10 @@ std::vector<NodeSet> NodeSet::contiguous(std::optional<std::int64_t> autostep) c
         }
         vectors = std::move(cut);
       }
-      for (auto& vector : vectors) add(pattern, detail::RangeSetND(std::move(vector)));
+      for (auto& vector : vectors) add(pattern, RangeSetND(std::move(vector)));
     }
   }
   return out;
 }
 
-std::vector<NodeSet> NodeSet::split(std::size_t parts) const {
-  const std::size_t total = size();
-  std::vector<NodeSet> out;
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < std::min(parts, total); ++i) {
-    const std::size_t length = total / parts + (i < total % parts ? 1 : 0);
-    out.push_back(slice(begin, begin + length));
-    begin += length;
-  }
-  return out;
-}
-
-}  // namespace greenlight
+}  // namespace greenlight::detail
