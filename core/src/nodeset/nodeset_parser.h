@@ -14,6 +14,11 @@
 
 namespace greenlight::detail {
 
+/// Parses node set strings over the terms nodeset_scan.h reads: applies
+/// their operators, resolves group words in their sources (recursively,
+/// each group once per parser) and checks what dynamic sources answer.
+/// Owns the groups it resolved; borrows `groups`, which must outlive it.
+/// One parser per parse, on one thread.
 class NodeSetParser {
  public:
   NodeSetParser(const GroupResolver* groups, GroupPolicy policy)
@@ -38,8 +43,8 @@ class NodeSetParser {
                               const std::optional<std::string>& source, std::string_view whole,
                               int depth);
   NodeSet::Impl resolve_group_once(const std::string& group_word,
-                                   const std::optional<std::string>& source,
-                                   std::string_view whole, int depth);
+                                   const std::optional<std::string>& source, std::string_view whole,
+                                   int depth);
   std::vector<std::string> group_names(const std::optional<std::string>& source);
   std::vector<std::string> all_nodes(const std::optional<std::string>& source);
   std::shared_ptr<const GroupSource> group_source(const std::optional<std::string>& source) const;
