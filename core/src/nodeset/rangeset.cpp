@@ -9,23 +9,17 @@
 
 #include "greenlight/core/python_digit.h"
 #include "greenlight/core/python_space.h"
+#include "rangeset_slices.h"
+#include "rangeset_syntax.h"
 #include "run_list.h"
 
 namespace greenlight {
 namespace {
 
-using greenlight::python_strip;
-
-// The widest single range ClusterShell 1.9 builds, exclusive.
-constexpr std::int64_t kMaxRangeSpan = 1000000000;
-
 using detail::append_run;
+using detail::kMaxIndex;
+using detail::kMaxWidth;
 using detail::run_less;
-
-// Indexes past this are refused: they cannot be held in 64 bits with room
-// for arithmetic, and no cluster has them.
-constexpr std::int64_t kMaxIndex = 999'999'999'999'999'999LL;
-constexpr std::int32_t kMaxWidth = 18;
 
 std::int32_t natural_width(std::int64_t value) {
   if (value < 0) return 0;
@@ -41,43 +35,6 @@ std::int64_t power_of_ten(std::int32_t exponent) {
   std::int64_t result = 1;
   while (exponent-- > 0) result *= 10;
   return result;
-}
-
-// Like Python's int() on a plain decimal: surrounding blanks allowed.
-// As Python's int() reads it (ClusterShell's reading of a step, and of an
-// index it did not strip itself): "5\x1f" is no integer.
-bool parse_integer(std::string_view text, std::int64_t& value) {
-  text = python_int_strip(text);
-  if (text.empty() || text.size() > kMaxWidth) return false;
-  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
-
-std::string_view lstrip_zeros(std::string_view text) {
-  while (!text.empty() && text.front() == '0') text.remove_prefix(1);
-  return text;
-}
-
-// A number beyond the largest index is named as such, rather than as a word
-// that is no integer.
-void check_index_size(const std::string& part, std::string_view text) {
-  text = python_strip(text);
-  if (text.empty() ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return;
-  if (lstrip_zeros(text).size() > static_cast<std::size_t>(kMaxWidth)) {
-    throw RangeSetIndexError(
-        part, std::string(text),
-        fmt::format("{} is too large for a node index (at most {})", text, kMaxIndex));
-  }
-  if (text.size() > static_cast<std::size_t>(kMaxWidth)) {
-    throw RangeSetIndexError(part, std::string(text),
-                             fmt::format("{} is {} digits long: a node index, its leading zeros "
-                                         "included, has at most {}",
-                                         text, text.size(), kMaxWidth));
-  }
 }
 
 }  // namespace
@@ -113,8 +70,8 @@ std::string RangeSet::digits(std::int64_t value, std::int32_t width) {
 
 RangeSet RangeSet::single(std::string_view text) {
   std::int64_t value = 0;
-  if (!parse_integer(text, value) || text.size() > kMaxWidth) {
-    check_index_size(std::string(text), text);
+  if (!detail::read_integer(text, value) || text.size() > kMaxWidth) {
+    detail::check_index_size(std::string(text), text);
     throw RangeSetParseError(std::string(text), "invalid rangeset index");
   }
   RangeSet set;
@@ -201,85 +158,9 @@ RangeSet RangeSet::parse(std::string_view text) {
   std::size_t pos = 0;
   for (;;) {
     const std::size_t comma = text.find(',', pos);
-    const std::string_view raw =
-        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    const std::string_view subrange = python_strip(raw);
-    const std::string part(subrange);
-    std::string_view base = subrange;
-    std::int64_t step = 1;
-    if (const auto slash = subrange.find('/'); slash != std::string_view::npos) {
-      base = subrange.substr(0, slash);
-      if (!parse_integer(subrange.substr(slash + 1), step)) {
-        throw RangeSetParseError(part, "cannot convert string to integer");
-      }
-    }
-    std::string_view begin = base;
-    std::string_view end = base;
-    int begin_sign = 1;
-    int end_sign = 1;
-    if (base.find('-') == std::string_view::npos) {
-      if (step != 1) throw RangeSetParseError(part, "invalid step usage");
-    } else {
-      // ClusterShell's reading of dashes: "a-b", "-a" (one negative index),
-      // "x-a-b" (a negative start), "x-a-y-b" (both negative).
-      std::vector<std::string_view> pieces;
-      std::size_t from = 0;
-      for (;;) {
-        const auto dash = base.find('-', from);
-        pieces.push_back(python_strip(base.substr(
-            from, dash == std::string_view::npos ? std::string_view::npos : dash - from)));
-        if (dash == std::string_view::npos) break;
-        from = dash + 1;
-      }
-      if (pieces.size() == 2) {
-        begin = pieces[0];
-        end = pieces[1];
-        if (begin.empty()) {
-          begin = end;
-          begin_sign = end_sign = -1;
-        }
-      } else if (pieces.size() == 3) {
-        begin = pieces[1];
-        end = pieces[2];
-        begin_sign = -1;
-      } else if (pieces.size() == 4) {
-        begin = pieces[1];
-        end = pieces[3];
-        begin_sign = end_sign = -1;
-      } else {
-        throw RangeSetParseError(part, "too many dashes");
-      }
-    }
-    std::int64_t first = 0;
-    std::int64_t last = 0;
-    if (!parse_integer(begin, first) || !parse_integer(end, last)) {
-      check_index_size(part, begin);
-      check_index_size(part, end);
-      throw RangeSetParseError(
-          part, subrange.empty() ? "empty range" : "cannot convert string to integer");
-    }
-    std::int32_t pad = 0;
-    if (first != 0) {
-      if (lstrip_zeros(begin).size() < begin.size()) pad = static_cast<std::int32_t>(begin.size());
-    } else if (begin.size() > 1) {
-      pad = static_cast<std::int32_t>(begin.size());
-    }
-    const std::string_view ends = last != 0 ? lstrip_zeros(end) : end;
-    const bool end_padded = ends.size() < end.size();
-    if ((pad > 0 || end_padded) && begin.size() != end.size()) {
-      throw RangeSetParseError(part, "padding length mismatch");
-    }
-    if (pad > 0 && begin_sign < 0)
-      throw RangeSetParseError(part, "padding not supported in negative ranges");
-    first *= begin_sign;
-    last *= end_sign;
-    if (first > last || step < 1 || last > kMaxIndex) {
-      throw RangeSetParseError(part, "invalid values in range");
-    }
-    // ClusterShell's RangeSet.add_range(): stop - start < 1e9, stop being
-    // last + 1 (a range it refuses has no meaning to share with it).
-    if (last - first + 1 >= kMaxRangeSpan) throw RangeSetParseError(part, "range too large");
-    set.add_range(first, last, step, pad);
+    const auto range = detail::read_range(
+        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    set.add_range(range.first, range.last, range.step, range.pad);
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
@@ -308,6 +189,30 @@ RangeSet RangeSet::slice(std::size_t begin, std::size_t end) const {
   return out;
 }
 
+std::string RangeSet::fold() const { return fold(std::nullopt); }
+
+std::string RangeSet::fold(std::optional<std::int64_t> autostep) const {
+  std::string out;
+  fold_to(out, autostep);
+  return out;
+}
+
+void RangeSet::fold_to(std::string& out, std::optional<std::int64_t> autostep) const {
+  detail::fold_runs(out, runs(), autostep);
+}
+
+std::vector<RangeSet> RangeSet::contiguous() const { return contiguous(std::nullopt); }
+
+std::vector<RangeSet> RangeSet::contiguous(std::optional<std::int64_t> autostep) const {
+  std::vector<RangeSet> out;
+  for (const auto& slice : detail::contiguous_slices(runs(), autostep)) {
+    RangeSet set;
+    set.add_range(slice.start, slice.stop - 1, slice.step, slice.pad);
+    out.push_back(std::move(set));
+  }
+  return out;
+}
+
 std::vector<std::string> RangeSet::expand() const {
   std::vector<std::string> out;
   out.reserve(size());
@@ -319,7 +224,8 @@ bool RangeSet::contains(std::string_view text) const {
   std::int64_t value = 0;
   const bool negative = !text.empty() && text.front() == '-';
   const std::string_view digits_part = negative ? text.substr(1) : text;
-  if (!parse_integer(digits_part, value) || python_strip(digits_part).size() != digits_part.size())
+  if (!detail::read_integer(digits_part, value) ||
+      python_strip(digits_part).size() != digits_part.size())
     return false;
   if (negative) value = -value;
   const Run probe{negative ? 0 : static_cast<std::int32_t>(text.size()), value, value};

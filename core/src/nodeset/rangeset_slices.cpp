@@ -1,20 +1,9 @@
-// How range sets are written: ClusterShell's RangeSet._slices_padding, the
-// one rule behind str(), contiguous() and autostep ("1,3,5,7" -> "1-7/2"
-// once at least `autostep` indexes share a step).
-#include <cmath>
-#include <vector>
+#include "rangeset_slices.h"
 
-#include "greenlight/core/rangeset.h"
+#include <algorithm>
 
-namespace greenlight {
+namespace greenlight::detail {
 namespace {
-
-struct Slice {
-  std::int64_t start;
-  std::int64_t stop;  // one past the last element, as Python's slice
-  std::int64_t step;
-  std::int32_t pad;
-};
 
 // Appends "start", "start-last" or "start-last/step".
 void write(std::string& out, const Slice& slice) {
@@ -36,8 +25,8 @@ void write(std::string& out, const Slice& slice) {
 // and padding, the third element on joins the slice with step 1. Calls
 // emit(const Slice&) for each slice in order.
 template <typename Emit>
-void slices_padding(const std::vector<RangeSet::Run>& runs, long double param_steps,
-                    long double own_steps, Emit&& emit) {
+void slices_padding(const RunList& runs, long double param_steps, long double own_steps,
+                    Emit&& emit) {
   bool started = false;
   std::int64_t start = 0, last = 0;
   std::int64_t step = 0;  // 0: no step yet (Python's cur_step None)
@@ -126,33 +115,20 @@ long double steps_of(std::optional<std::int64_t> autostep) {
 
 }  // namespace
 
-std::string RangeSet::fold() const { return fold(std::nullopt); }
-
-std::string RangeSet::fold(std::optional<std::int64_t> autostep) const {
-  std::string out;
-  fold_to(out, autostep);
-  return out;
-}
-
-void RangeSet::fold_to(std::string& out, std::optional<std::int64_t> autostep) const {
+void fold_runs(std::string& out, const RunList& runs, std::optional<std::int64_t> autostep) {
   bool first = true;
-  slices_padding(runs(), steps_of(autostep), steps_of(autostep), [&](const Slice& slice) {
+  slices_padding(runs, steps_of(autostep), steps_of(autostep), [&](const Slice& slice) {
     if (!first) out += ',';
     first = false;
     write(out, slice);
   });
 }
 
-std::vector<RangeSet> RangeSet::contiguous() const { return contiguous(std::nullopt); }
-
-std::vector<RangeSet> RangeSet::contiguous(std::optional<std::int64_t> autostep) const {
-  std::vector<RangeSet> out;
-  slices_padding(runs(), steps_of(std::nullopt), steps_of(autostep), [&](const Slice& slice) {
-    RangeSet set;
-    set.add_range(slice.start, slice.stop - 1, slice.step, slice.pad);
-    out.push_back(std::move(set));
-  });
+std::vector<Slice> contiguous_slices(const RunList& runs, std::optional<std::int64_t> autostep) {
+  std::vector<Slice> out;
+  slices_padding(runs, steps_of(std::nullopt), steps_of(autostep),
+                 [&](const Slice& slice) { out.push_back(slice); });
   return out;
 }
 
-}  // namespace greenlight
+}  // namespace greenlight::detail
