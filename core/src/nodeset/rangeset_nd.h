@@ -19,6 +19,10 @@ using RangeVector = std::vector<RangeSet>;
 void for_each_element(const RangeVector& vector,
                       const std::function<void(const std::vector<std::string>&)>& f);
 
+/// A set of node indexes with several axes: a list of vectors (one RangeSet
+/// per axis), folded as ClusterShell folds them when next read. Owns its
+/// vectors. Not synchronised: one thread at a time, const methods included
+/// (a read folds).
 class RangeSetND {
  public:
   RangeSetND() = default;
@@ -44,10 +48,10 @@ class RangeSetND {
   bool contains(const std::vector<std::string>& element) const;
 
  private:
+  /// Folds vectors_ when they changed (rangeset_nd_fold.h).
   void fold() const;
+  /// Merges vectors_ when only one axis varies; remembers when more do.
   bool fold_univariate() const;
-  void fold_multivariate() const;
-  void sort() const;
   void append(const std::vector<RangeVector>& vectors);
 
   mutable std::vector<RangeVector> vectors_;
