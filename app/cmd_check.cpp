@@ -121,7 +121,7 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
       results[i].status = checks::Status::unknown;
       results[i].message = fmt::format("not finished: stopped by signal {}", signal);
     }
-    report();
+    const checks::Status worst = report();
     std::cerr << fmt::format("greenlight check: signal {}: stopped ({} local command{} ended)\n",
                              signal, ended, ended == 1 ? "" : "s");
     // SSH threads may still be reading: exit without running destructors
@@ -129,7 +129,9 @@ int run_check_command(const Invocation& invocation, const std::vector<std::strin
     std::cout.flush();
     std::cerr.flush();
     std::fflush(nullptr);
-    std::_Exit(3);
+    // The exit code is the report's status, as when every check finished:
+    // unknown at least (a check did not finish), critical when one said so.
+    std::_Exit(static_cast<int>(worst));
   });
   for (std::size_t i = 0; i < built.size(); ++i) {
     const auto& spec = *selected[i];

@@ -18,6 +18,7 @@
 #include "runbook_client.h"
 #include "runbook_commands.h"
 #include "runbook_json.h"
+#include "runbook_terminal.h"
 #include "greenlight/runbook/site_wiring.h"
 
 namespace greenlight::app {
@@ -273,15 +274,14 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
         run, refused != nullptr ? refused->lock_error() : std::string(error.what()));
     return 1;
   }
-  const char* user = std::getenv("USER");
-  const std::string why =
-      arguments.reason.empty()
-          ? fmt::format("aborted with greenlight runbook abort by {}", user ? user : "?")
-          : arguments.reason;
-  // Journaled by the run's holder (runbook::RunHost): a run created but
+  const std::string why = arguments.reason.empty()
+                              ? std::string("aborted with greenlight runbook abort")
+                              : arguments.reason;
+  // Journaled by the run's holder (runbook::RunHost) with who asked (uid,
+  // pid, terminal: never a name from the environment): a run created but
   // never started, or whose journal cannot be read, gets a journal of its
   // own; what an interrupted step still runs ends with it.
-  const auto abort = host->abort(why, "", &site);
+  const auto abort = host->abort(why, terminal_user(), &site);
   switch (abort.result) {
     case runbook::RunAbort::Result::kAlreadyFinished:
       std::cout << fmt::format("run {} is already finished\n", run);
@@ -292,11 +292,11 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
     case runbook::RunAbort::Result::kAborted:
       break;
   }
+  for (const auto& line : abort.lines) std::cout << line << "\n";
   if (abort.new_journal) {
     std::cout << fmt::format("run {} aborted: {}\n", run, abort.detail);
     return 0;
   }
-  for (const auto& line : abort.lines) std::cout << line << "\n";
   std::cout << fmt::format("run {} aborted\n", run);
   io.run();
   return 0;

@@ -98,8 +98,8 @@ std::string holder_advice(const std::string& run, const LockHolder& holder) {
   if (holder.serve) {
     return fmt::format(
         "run {} executes in greenlight serve (process {}): follow it with greenlight runbook "
-        "attach {}",
-        run, holder.pid, run);
+        "attach {}, or stop it with greenlight runbook abort {} --reason WHY",
+        run, holder.pid, run, run);
   }
   const std::string status = fmt::format("greenlight runbook status {} shows where it stands", run);
   if (holder.pid <= 0 || !holder.known) {

@@ -135,8 +135,13 @@ NewRun create_run(const RunStore& store, const Runbook& book) {
       // What to do depends on who holds it: serve is followed with attach;
       // a process of its own only from its terminal (attach, resume and
       // abort refuse it); a run nobody executes is resumed or aborted.
+      // A damaged journal cannot be resumed: only its abort ends it.
       advice += other.holder.pid != 0
                     ? fmt::format("\n{}.", holder_advice(other.run, other.holder))
+                : other.standing.condition == RunCondition::kDamaged
+                    ? fmt::format("\nRun {}: its journal cannot be read, so it cannot be "
+                                  "resumed; end it (greenlight runbook abort {}) first.",
+                                  other.run, other.run)
                     : fmt::format("\nRun {}: resume it (greenlight runbook resume {}) or end it "
                                   "(greenlight runbook abort {}) first.",
                                   other.run, other.run, other.run);

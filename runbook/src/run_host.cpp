@@ -90,6 +90,7 @@ RunAbort RunHost::abort(const std::string& reason, const std::string& by, const 
   executor_->stop("the run was aborted: " + reason, grace);
   last_ = executor_->snapshot();
   executor_.reset();
+  RunAbort out;
   // The phase it ran, and the step it stopped at as a pause names it: the
   // last one started in that phase (GREENLIGHT_STEP of the notification).
   std::string phase;
@@ -107,10 +108,14 @@ RunAbort RunHost::abort(const std::string& reason, const std::string& by, const 
   } else {
     journal.on_append(also_);
   }
+  // A step an earlier process started and left running (the question
+  // about it may be what the run waits on) ends with the run, as in
+  // abort_unheld: a new run must not start that command beside it.
+  const auto records = read_journal(journal_path());
+  out.lines = end_interrupted_steps(journal, records, replay(records), detail, grace);
   journal.append(JournalEvent::kRunAborted, phase, step, detail);
   last_->state = RunSnapshot::State::kAborted;
   last_->abort_reason = reason;
-  RunAbort out;
   out.detail = detail;
   return out;
 }
@@ -122,9 +127,13 @@ RunAbort RunHost::abort_unheld(const std::string& detail, const config::Site* si
   history_.clear();
   const auto path = journal_path();
   std::vector<JournalRecord> records;
+  std::vector<JournalRecord> readable;  // of a damaged journal: the records before the damage
   std::string unreadable;
   try {
     if (std::filesystem::exists(path)) records = read_journal(path);
+  } catch (const JournalError& error) {
+    unreadable = error.what();
+    readable = error.readable();
   } catch (const std::exception& error) {
     unreadable = error.what();
   }
@@ -145,6 +154,10 @@ RunAbort RunHost::abort_unheld(const std::string& detail, const config::Site* si
     out.new_journal = true;
     auto journal = Journal::create(path);
     journal.append(JournalEvent::kRunStarted, "", "", RunStore::runbook_of(run_));
+    // What the records before the damage say a step started and still
+    // runs ends too (journaled in the new journal).
+    if (!readable.empty())
+      out.lines = end_interrupted_steps(journal, readable, replay(readable), out.detail, grace);
     journal.append(JournalEvent::kRunAborted, "", "", out.detail);
     return out;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "greenlight/runbook/run_abort.h"
+
 namespace greenlight::runbook {
 
 bool is_action(JournalEvent event) {
@@ -28,6 +30,16 @@ void RunJournal::append(JournalEvent event, const std::string& phase, const std:
   records_.push_back(journal_.append(event, phase, step, detail));
   if (is_action(event)) last_action_at_ = std::chrono::system_clock::now();
   state_ = replay(records_);
+}
+
+std::vector<std::string> RunJournal::end_interrupted_steps(const std::string& why,
+                                                          std::chrono::milliseconds grace) {
+  auto lines = runbook::end_interrupted_steps(journal_, records_, state_, why, grace);
+  if (!lines.empty()) {
+    records_ = read_journal(journal_.path());
+    state_ = replay(records_);
+  }
+  return lines;
 }
 
 void RunJournal::append_step(JournalEvent event, const Phase& phase, int number,

@@ -39,6 +39,14 @@ class RunJournal {
   void append_at_stop(JournalEvent event, const std::string& phase, const std::string& step,
                       const std::string& detail);
 
+  /// Ends what a step of the current phase that started and never ended
+  /// still runs locally (end_interrupted_steps, run_abort.h: each end
+  /// journaled with `why`), then holds the journal as written; returns the
+  /// lines for the operator. Blocks up to `grace` plus 2 s. Throws
+  /// JournalError.
+  std::vector<std::string> end_interrupted_steps(
+      const std::string& why, std::chrono::milliseconds grace = std::chrono::seconds(2));
+
   const std::vector<JournalRecord>& records() const { return records_; }
   const RunState& state() const { return state_; }
   /// The run's directory: its journal, outline and gate-status files.

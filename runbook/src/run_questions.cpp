@@ -53,13 +53,18 @@ void RunQuestions::pause(const Pause& pause, std::function<void(const Decision&)
                    const std::string step =
                        pause.step > 0 ? std::to_string(pause.step) : pause.gate;
                    switch (decision.kind) {
-                     case Decision::Kind::kAbort:
-                       journal_.append(
-                           JournalEvent::kRunAborted, pause.phase, step,
+                     case Decision::Kind::kAbort: {
+                       const std::string why =
                            (decision.reason.empty() ? "aborted by the operator" : decision.reason) +
-                               answered_by());
+                           answered_by();
+                       // A step an earlier process left running (the
+                       // question may be about it) ends with the run.
+                       for (const auto& line : journal_.end_interrupted_steps(why))
+                         person_.report(line);
+                       journal_.append(JournalEvent::kRunAborted, pause.phase, step, why);
                        person_.report("run aborted");
                        return flow_.finish(RunOutcome::kAborted);
+                     }
                      case Decision::Kind::kLeavePaused:
                        person_.report(fmt::format(
                            "run {} left paused: greenlight runbook resume {}", run_id_, run_id_));

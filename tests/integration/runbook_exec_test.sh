@@ -242,7 +242,8 @@ out=$("$gl" runbook exec failing --yes 2>&1 </dev/null); rc=$?
 check "a run never started holds the site (rc $rc, $out)" grep -q "failing-20260101-000000: starting" <<<"$out"
 out=$("$gl" runbook abort failing-20260101-000000 --reason "never ran" 2>&1); rc=$?
 check "abort of a run never started (rc $rc, $out)" test "$rc" -eq 0
-check "its journal records the abort" grep -q "never ran (the run never started)" \
+check "its journal records the abort and who asked" \
+  grep -Eq "never ran \(aborted by uid [0-9]+ \([a-z0-9_-]+\) pid [0-9]+.*\) \(the run never started\)" \
   <<<"$("$gl" runbook log failing-20260101-000000 2>&1)"
 mkdir "$dir/runs/failing-20260101-000001"
 printf 'garbage\n' >"$dir/runs/failing-20260101-000001/journal"

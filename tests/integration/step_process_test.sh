@@ -107,10 +107,32 @@ check "abort says it ended the step's command" \
 check "the command is gone" wait_for 30 gone "$step"
 check "the end is journaled with the abort's reason" \
   grep -q "step-process-ended.*pgid=$step signal=TERM: test: killed, then aborted" <<<"$(log "$run")"
+check "the abort is journaled with who asked, by uid and pid ($(log "$run" | grep run-aborted))" \
+  grep -Eq "run-aborted.*test: killed, then aborted \(aborted by uid [0-9]+ \([a-z0-9_-]+\) pid [0-9]+" <<<"$(log "$run")"
 touch "$work/quick"
 out=$("$gl" -c "$work/site.yaml" runbook exec long --yes 2>&1 </dev/null); rc=$?
 check "a new run then runs the step once (rc $rc)" test "$rc" -eq 0 -a "$(wc -l <"$work/step.pids")" -eq 2
 rm -f "$work/quick"; : >"$work/step.pids"
+
+# 1c. SIGKILL, then the journal damaged after the step's start: the abort
+# still ends what the records before the damage say the step runs.
+"$gl" -c "$work/site.yaml" runbook exec long --yes >"$work/exec.out" 2>&1 </dev/null &
+pid=$!
+check "the step started before the damage" wait_for 100 lines "$work/step.pids" 1
+step=$(sed -n 1p "$work/step.pids")
+kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
+run=$(newest long)
+echo 'not a journal record' >>"$work/runs/$run/journal"
+echo '{"seq": 1}' >>"$work/runs/$run/journal"
+out=$("$gl" -c "$work/site.yaml" runbook abort "$run" --reason "test: damaged" 2>&1); rc=$?
+check "abort of a damaged journal (rc $rc: $out)" test "$rc" -eq 0
+check "it says the journal was damaged and kept ($out)" grep -q "kept as journal.damaged" <<<"$out"
+check "it says it ended the step's command ($out)" \
+  grep -q "ended its command, still running since the run was interrupted (process group $step, SIGTERM" <<<"$out"
+check "the command of the damaged run is gone" wait_for 30 gone "$step"
+check "the new journal records the end ($(log "$run" | grep step-process-ended))" \
+  grep -q "step-process-ended.*pgid=$step signal=TERM: test: damaged" <<<"$(log "$run")"
+: >"$work/step.pids"
 
 # 2. SIGTERM of an in-process runbook exec: the group is ended and journaled.
 "$gl" -c "$work/site.yaml" runbook exec long --yes >"$work/exec.out" 2>&1 </dev/null &
@@ -161,10 +183,15 @@ check "resume through serve says the step may still be running ($out)" \
   grep -Eq "step 1 may still be running: process group $step since [0-9:]{8}, pid $step" <<<"$out"
 check "retry through serve is refused" grep -q "retry refused: step 1 still runs" <<<"$out"
 check "no second copy was started through serve" test "$(wc -l <"$work/step.pids")" -eq 1
-kill -9 "$step"; : >"$work/step.pids"
+# 4b. Abort as the answer to that question: the step the killed serve left
+# running ends with the run (a new run must not start it beside it).
+out=$(printf 'abort\ntest: abort at the question\n' | timeout 30 "$gl" -c "$work/site.yaml" runbook resume "$run" 2>&1)
+check "the abort at the question ended the old step's group ($out)" wait_for 30 gone "$step"
+check "the end is journaled with the answer's reason and who ($(log "$run" | grep step-process-ended))" \
+  grep -q "step-process-ended.*pgid=$step signal=TERM: test: abort at the question (answered by uid" <<<"$(log "$run")"
+: >"$work/step.pids"
 
 # 5. An abort through serve ends the running step's group and journals it.
-printf 'abort\ntest over\n' | timeout 30 "$gl" -c "$work/site.yaml" runbook resume "$run" >/dev/null 2>&1
 out=$("$gl" -c "$work/site.yaml" runbook exec long --yes --detach 2>&1 </dev/null)
 check "the step started in serve again" wait_for 100 lines "$work/step.pids" 1
 step=$(sed -n 1p "$work/step.pids")

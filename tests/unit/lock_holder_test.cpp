@@ -37,7 +37,8 @@ TEST_CASE("lock holder: greenlight serve is followed with attach") {
   holder.serve = true;
   CHECK(holder_advice("restart-1", holder) ==
         "run restart-1 executes in greenlight serve (process 77): follow it with greenlight "
-        "runbook attach restart-1");
+        "runbook attach restart-1, or stop it with greenlight runbook abort restart-1 --reason "
+        "WHY");
 }
 
 TEST_CASE("lock holder: a holder not known gets both ways") {

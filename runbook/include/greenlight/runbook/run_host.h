@@ -120,14 +120,18 @@ class RunHost {
   /// detail "REASON (aborted by BY)", or REASON alone when `by` is empty.
   /// With an executor: it stops first (its step's local commands ended,
   /// journaled with "the run was aborted: REASON"), and the record names
-  /// the phase it ran and the last step started there; snapshot() is then
-  /// the run as it stopped, aborted. Without one (a run no process
+  /// the phase it ran and the last step started there; a step an earlier
+  /// process started and left running (resume's question about it) is
+  /// ended too (end_interrupted_steps); snapshot() is then the run as it
+  /// stopped, aborted. Without one (a run no process
   /// executes, after open_resumed() or with no journal opened): what its
   /// interrupted step still runs is ended first, waiting up to `grace`
   /// (end_interrupted_steps); a run that never started (no record) or
   /// whose journal cannot be read gets a journal of its own, the damaged
   /// one kept as JOURNAL.damaged ("(the run never started)" or "(its
-  /// journal could not be read: ...)" appended to the detail); a run that
+  /// journal could not be read: ...)" appended to the detail), and what
+  /// the records before the damage say a step still runs is ended, those
+  /// ends journaled in the new journal; a run that
   /// already finished or was aborted is left as it is (RunAbort::Result).
   /// The notifier is told of the record: start's, else one made here for
   /// `site`'s `notify` (none when `site` is null), which when_idle() then
