@@ -70,6 +70,17 @@ struct ExecutorHarness {
     return *outcome;
   }
 
+  /// Runs the io_context until `done()` or 5 s; returns done().
+  template <typename Done>
+  bool run_until(Done done) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      io.restart();
+      io.run_one_for(std::chrono::milliseconds(50));
+    }
+    return done();
+  }
+
   std::vector<runbook::JournalRecord> records() const {
     return runbook::read_journal(journal_path());
   }

@@ -97,12 +97,7 @@ struct Daemon {
   }
   template <typename Done>
   bool run_until(Done done) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!done() && std::chrono::steady_clock::now() < end) {
-      h.io.restart();
-      h.io.run_one_for(std::chrono::milliseconds(50));
-    }
-    return done();
+    return h.run_until(std::move(done));
   }
 };
 

@@ -57,15 +57,9 @@ struct Held {
                                       h.results,
                                       h.person};
   }
-  /// Runs the io_context until `done` or 5 s.
   template <typename Done>
   bool run_until(Done done) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!done() && std::chrono::steady_clock::now() < end) {
-      h.io.restart();
-      h.io.run_one_for(std::chrono::milliseconds(50));
-    }
-    return done();
+    return h.run_until(std::move(done));
   }
   std::vector<runbook::JournalRecord> records() const {
     return runbook::read_journal(store.journal(run));
