@@ -76,6 +76,27 @@ TEST_CASE("clients: a FUSE mount on a brick server is named with its host") {
   CHECK(*r.fact("client", "10.77.0.1") == "top1:/bricks/volspoms1");
 }
 
+TEST_CASE("clients: a peer without a brick runs a self-heal daemon, never named for it") {
+  // GlusterFS 10 runs glustershd on every peer of the pool: worker1 (no
+  // brick) holds one connection per brick; the VM 10.77.0.9 holds a mount.
+  auto status_of = status("clients_clean.xml");
+  for (auto& b : status_of.bricks) {
+    if (b.volume != "volspoms1") continue;
+    b.clients.push_back({"10.77.0.4:49100", 0, 0});
+    b.clients.push_back({"10.77.0.9:49100", 0, 0});
+  }
+  ClientsExpectation pool = kLab;
+  pool.daemon_hosts = {"top1", "top2", "top3", "worker1"};
+  const auto r = gluster_clients_verdict(lists(fixture("client_list_fuse.txt")), status_of, pool);
+  CHECK(r.status == Status::critical);
+  CHECK(r.message == "a client of volspoms1 (1 fuse) from 10.77.0.9");
+  // A mount on that peer too: two connections per brick, named.
+  for (auto& b : status_of.bricks)
+    if (b.volume == "volspoms1") b.clients.push_back({"10.77.0.4:49101", 0, 0});
+  const auto both = gluster_clients_verdict(lists(fixture("client_list_fuse.txt")), status_of, pool);
+  CHECK(both.message == "a client of volspoms1 (1 fuse) from worker1 (10.77.0.4), 10.77.0.9");
+}
+
 TEST_CASE("clients: a mount on a worker without bricks blocks, whatever hosts are") {
   // The case `ignore: "@hypervisors"` let through: a worker hypervisor (no
   // brick, so no self-heal daemon) holding one connection per brick.

@@ -40,15 +40,17 @@ std::string shown(const std::string& address, const ClientsExpectation& expect) 
 
 // The hosts of `volume` holding more connections to one of its bricks than
 // their self-heal daemon would (one per brick, on the volume's brick
-// servers only): where a mount or a gfapi program runs.
+// servers and the pool's peers): where a mount or a gfapi program runs.
 // Adds the volume's brick samples; a "client" fact per such host and brick
 // when `blocking` (glusterd counted a client of the volume).
 std::vector<std::string> client_hosts(const GlusterVolumeStatus& status, const std::string& volume,
                                       const ClientsExpectation& expect, bool blocking,
                                       CheckResult& r) {
-  std::set<std::string> servers;
+  std::set<std::string> servers;  // hosts running a self-heal daemon: one connection each
   for (const auto& b : status.bricks)
     if (b.volume == volume) servers.insert(detail::canonical_host(address_of(b.host, expect)));
+  for (const auto& host : expect.daemon_hosts)
+    servers.insert(detail::canonical_host(address_of(host, expect)));
   std::set<std::string> hosts;
   for (const auto& b : status.bricks) {
     if (b.volume != volume) continue;

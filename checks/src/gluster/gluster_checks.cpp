@@ -193,10 +193,13 @@ class ClientsCheck : public Check {
       reader.string("ignore");
     }
     expect_.address_of_host = addresses_of(site);
+    // The pool lists the node the command runs on as "localhost".
+    local_node_ = site.is_self(spec.host) ? site.self_name() : spec.host;
   }
   std::vector<Command> commands() const override {
     return {with_program(gluster_client_list_argv(), program_),
-            with_program(gluster_volume_status_argv({}, true), program_)};
+            with_program(gluster_volume_status_argv({}, true), program_),
+            with_program(gluster_pool_list_argv(), program_)};
   }
   CheckResult judge(const std::vector<RunResult>& results) const override {
     if (auto failed = gluster_failed(results.at(0))) return *failed;
@@ -208,12 +211,21 @@ class ClientsCheck : public Check {
     auto status = parse_gluster_volume_status(results[1].out);
     if (!status)
       return unknown_result("gluster volume status all clients: " + status.error().reason);
-    return gluster_clients_verdict(*lists, *status, expect_);
+    // Every peer runs a self-heal daemon: its one connection per brick is
+    // not a client's (the pool only names hosts; glusterd's count decides).
+    if (auto failed = gluster_failed(results.at(2))) return *failed;
+    auto peers = parse_gluster_peers(results[2].out);
+    if (!peers) return unknown_result("gluster pool list: " + peers.error().reason);
+    ClientsExpectation expect = expect_;
+    for (const auto& peer : *peers)
+      expect.daemon_hosts.insert(peer.hostname == "localhost" ? local_node_ : peer.hostname);
+    return gluster_clients_verdict(*lists, *status, expect);
   }
 
  private:
   std::vector<std::string> program_;
   ClientsExpectation expect_;
+  std::string local_node_;
 };
 
 }  // namespace

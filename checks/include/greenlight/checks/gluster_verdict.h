@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +75,11 @@ struct ClientsExpectation {
   /// Site host name -> address, to match a brick's host (a name) with the
   /// client connections (addresses) and to show "worker1 (10.1.0.4)".
   std::map<std::string, std::string> address_of_host;
+  /// The hosts (site names or addresses) that run a self-heal daemon: the
+  /// trusted pool's peers (`gluster pool list`; GlusterFS 10 runs one on
+  /// every peer, with or without a brick of the volume). A brick's server
+  /// runs one in any case.
+  std::set<std::string> daemon_hosts{};
 };
 
 /// Green when glusterd counts no client of any started volume other than its
@@ -82,8 +88,8 @@ struct ClientsExpectation {
 /// gfapi or rebalance client of any volume is critical, named with the
 /// hosts that hold it, from `status` (`volume status all clients`): on a
 /// brick, a host holds one self-heal daemon connection if it serves a brick
-/// of the volume and none otherwise, so any connection beyond that is the
-/// client's. Unknown: an empty client-list, a volume `status` shows
+/// of the volume or is in `expect.daemon_hosts`, and none otherwise, so any
+/// connection beyond that is the client's. Unknown: an empty client-list, a volume `status` shows
 /// started that client-list does not count. Every volume stopped ("Volume V
 /// is not started"): ok, no client can be connected.
 CheckResult gluster_clients_verdict(const std::vector<VolumeClientList>& lists,
