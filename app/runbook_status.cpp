@@ -263,16 +263,20 @@ int runbook_abort(const config::Site& site, const RunbookArguments& arguments) {
   // The notify command of the abort ends (within its timeout) and is
   // journaled before this command returns, as in the run's own process.
   asio::io_context io;
-  std::optional<runbook::RunHost> host;
-  try {
-    host.emplace(io, store, run);
-  } catch (const std::exception& error) {
-    const auto* refused = dynamic_cast<const runbook::RunRefused*>(&error);
+  const auto cannot_abort = [&run](const std::string& why) {
     std::cerr << fmt::format(
         "greenlight runbook: cannot abort run {}: {}; answer 'abort' at its prompt, or stop it "
         "(Ctrl-C) and abort then\n",
-        run, refused != nullptr ? refused->lock_error() : std::string(error.what()));
+        run, why);
     return 1;
+  };
+  std::optional<runbook::RunHost> host;
+  try {
+    host.emplace(io, store, run);
+  } catch (const runbook::RunRefused& refused) {
+    return cannot_abort(refused.lock_error());
+  } catch (const std::exception& error) {
+    return cannot_abort(error.what());
   }
   const std::string why = arguments.reason.empty()
                               ? std::string("aborted with greenlight runbook abort")

@@ -26,9 +26,10 @@ StoreGroupSource::StoreGroupSource(std::shared_ptr<const ResultStore> store, std
 std::shared_ptr<const GroupSource> StoreGroupSource::answering() const {
   const auto latest = result_of(*store_, check_);
   std::lock_guard lock(mutex_);
-  if (latest && latest != made_over_ && latest != read_ && !latest->facts_of(fact_kind_).empty()) {
-    read_groups_ = std::make_shared<FactGroupSource>(*latest, fact_kind_, check_);
-    read_ = latest;
+  if (latest && latest != made_over_ && latest != examined_) {
+    examined_ = latest;  // each stored result is looked at once
+    if (!latest->facts_of(fact_kind_).empty())
+      read_groups_ = std::make_shared<FactGroupSource>(*latest, fact_kind_, check_);
   }
   return read_groups_ ? read_groups_ : own_reading_;
 }

@@ -178,10 +178,10 @@ void DaemonRuns::resume(const std::shared_ptr<Connection>& connection, const Req
   // is being executed by process N; " and who it is, what to do.
   auto host = std::make_unique<runbook::RunHost>(io_, store, id);
   // Checked under the lock: the history is what the executor continues from.
-  const auto check = runbook::check_resume(store, *place.books, id);
+  auto check = runbook::check_resume(store, *place.books, id);
   if (check.verdict != runbook::ResumeCheck::Verdict::kResumable)
     return refuse(connection, check.refusal);
-  host->open_resumed();
+  host->open_resumed(std::move(check.history));
   auto run = std::make_unique<HeldRun>(io_, *check.book, place, std::move(host),
                                        [this] { publish_soon(); });
   runbook::ExecutorOptions options;

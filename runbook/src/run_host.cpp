@@ -51,8 +51,10 @@ void RunHost::open_new() {
   started_ = std::chrono::system_clock::now();
 }
 
-void RunHost::open_resumed() {
-  history_ = read_journal(journal_path());
+void RunHost::open_resumed() { open_resumed(read_journal(journal_path())); }
+
+void RunHost::open_resumed(std::vector<JournalRecord> history) {
+  history_ = std::move(history);
   journal_.emplace(Journal::open(journal_path()));
   if (!history_.empty()) started_ = time_of(history_.front());
 }
@@ -87,9 +89,7 @@ RunAbort RunHost::abort(const std::string& reason, const std::string& by, const 
                         std::chrono::milliseconds grace) {
   const std::string detail = by.empty() ? reason : fmt::format("{} (aborted by {})", reason, by);
   if (!executor_) return abort_unheld(detail, site, grace);
-  executor_->stop("the run was aborted: " + reason, grace);
-  last_ = executor_->snapshot();
-  executor_.reset();
+  stop("the run was aborted: " + reason, grace);
   RunAbort out;
   // The phase it ran, and the step it stopped at as a pause names it: the
   // last one started in that phase (GREENLIGHT_STEP of the notification).
@@ -102,18 +102,11 @@ RunAbort RunHost::abort(const std::string& reason, const std::string& by, const 
     if (view.phase == phase && view.state != StepState::kNotStarted)
       step = std::to_string(view.number);
   }
-  auto journal = Journal::open(journal_path());
-  if (notifier_) {
-    notifier_->watch(journal, also_);
-  } else {
-    journal.on_append(also_);
-  }
   // A step an earlier process started and left running (the question
-  // about it may be what the run waits on) ends with the run, as in
-  // abort_unheld: a new run must not start that command beside it.
+  // about it may be what the run waits on) ends with the run too.
+  auto journal = Journal::open(journal_path());
   const auto records = read_journal(journal_path());
-  out.lines = end_interrupted_steps(journal, records, replay(records), detail, grace);
-  journal.append(JournalEvent::kRunAborted, phase, step, detail);
+  out.lines = journal_abort(journal, true, records, replay(records), phase, step, detail, grace);
   last_->state = RunSnapshot::State::kAborted;
   last_->abort_reason = reason;
   out.detail = detail;
@@ -156,9 +149,8 @@ RunAbort RunHost::abort_unheld(const std::string& detail, const config::Site* si
     journal.append(JournalEvent::kRunStarted, "", "", RunStore::runbook_of(run_));
     // What the records before the damage say a step started and still
     // runs ends too (journaled in the new journal).
-    if (!readable.empty())
-      out.lines = end_interrupted_steps(journal, readable, replay(readable), out.detail, grace);
-    journal.append(JournalEvent::kRunAborted, "", "", out.detail);
+    out.lines =
+        journal_abort(journal, false, readable, replay(readable), "", "", out.detail, grace);
     return out;
   }
   const auto state = replay(records);
@@ -172,17 +164,28 @@ RunAbort RunHost::abort_unheld(const std::string& detail, const config::Site* si
     notifier_ =
         std::make_unique<Notifier>(io_, site->notify, notify_run(*site, run_, state.runbook));
   auto journal = Journal::open(path);
-  if (notifier_) {
-    notifier_->watch(journal, also_);
-  } else {
-    journal.on_append(also_);
+  out.lines = journal_abort(journal, true, records, state, state.current_phase, "", detail, grace);
+  out.detail = detail;
+  return out;
+}
+
+std::vector<std::string> RunHost::journal_abort(Journal& journal, bool told,
+                                                const std::vector<JournalRecord>& records,
+                                                const RunState& state, const std::string& phase,
+                                                const std::string& step, const std::string& detail,
+                                                std::chrono::milliseconds grace) {
+  if (told) {
+    if (notifier_) {
+      notifier_->watch(journal, also_);
+    } else {
+      journal.on_append(also_);
+    }
   }
   // What its interrupted step started and still runs ends with it: a new
   // run must not start that command beside the old one.
-  out.lines = end_interrupted_steps(journal, records, state, detail, grace);
-  journal.append(JournalEvent::kRunAborted, state.current_phase, "", detail);
-  out.detail = detail;
-  return out;
+  auto lines = end_interrupted_steps(journal, records, state, detail, grace);
+  journal.append(JournalEvent::kRunAborted, phase, step, detail);
+  return lines;
 }
 
 void RunHost::when_idle(std::function<void()> idle) {

@@ -97,6 +97,27 @@ TEST_CASE("clients: a peer without a brick runs a self-heal daemon, never named 
   CHECK(both.message == "a client of volspoms1 (1 fuse) from worker1 (10.77.0.4), 10.77.0.9");
 }
 
+TEST_CASE("clients: with no self-heal daemon counted, no connection is excused") {
+  // The daemon off (or a distribute volume): glusterd counts no glustershd,
+  // so a peer's one connection per brick is its mount's.
+  auto status_of = status("clients_clean.xml");
+  for (auto& b : status_of.bricks) {
+    if (b.volume != "volspoms1") continue;
+    b.clients.clear();
+    b.clients.push_back({"10.77.0.4:49100", 0, 0});
+  }
+  ClientsExpectation pool = kLab;
+  pool.daemon_hosts = {"top1", "top2", "top3", "worker1"};
+  const std::string no_healers =
+      "Client connections for volume volspoms1\nName count\n-----  ------\nfuse 1\n\n"
+      "total clients for volume volspoms1 : 1\n"
+      "Client connections for volume volspoms2\nName count\nglustershd 3\n"
+      "total clients for volume volspoms2 : 3\n";
+  const auto r = gluster_clients_verdict(lists(no_healers), status_of, pool);
+  CHECK(r.status == Status::critical);
+  CHECK(r.message == "a client of volspoms1 (1 fuse) from worker1 (10.77.0.4)");
+}
+
 TEST_CASE("clients: a mount on a worker without bricks blocks, whatever hosts are") {
   // The case `ignore: "@hypervisors"` let through: a worker hypervisor (no
   // brick, so no self-heal daemon) holding one connection per brick.

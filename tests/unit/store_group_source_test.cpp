@@ -89,5 +89,5 @@ TEST_CASE("a check unknown to the store leaves the source to its own reading") {
   auto reading = std::make_shared<CountedReading>(fleet(Status::ok, {{"ns1", "running"}}));
   StoreGroupSource source(store, "fleet", "vm", reading);
   CHECK(source.map("running") == std::optional<std::string>("ns1"));
-  CHECK(source.dynamic());
+  CHECK(source.all() == std::optional<std::string>("ns1"));
 }

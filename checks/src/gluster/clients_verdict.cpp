@@ -45,12 +45,17 @@ std::string shown(const std::string& address, const ClientsExpectation& expect) 
 // when `blocking` (glusterd counted a client of the volume).
 std::vector<std::string> client_hosts(const GlusterVolumeStatus& status, const std::string& volume,
                                       const ClientsExpectation& expect, bool blocking,
-                                      CheckResult& r) {
-  std::set<std::string> servers;  // hosts running a self-heal daemon: one connection each
-  for (const auto& b : status.bricks)
-    if (b.volume == volume) servers.insert(detail::canonical_host(address_of(b.host, expect)));
-  for (const auto& host : expect.daemon_hosts)
-    servers.insert(detail::canonical_host(address_of(host, expect)));
+                                      bool healers, CheckResult& r) {
+  // Hosts running a self-heal daemon connected to the volume, one connection
+  // each; none when glusterd counts no glustershd for it (a distribute
+  // volume, the daemon off).
+  std::set<std::string> servers;
+  if (healers) {
+    for (const auto& b : status.bricks)
+      if (b.volume == volume) servers.insert(detail::canonical_host(address_of(b.host, expect)));
+    for (const auto& host : expect.daemon_hosts)
+      servers.insert(detail::canonical_host(address_of(host, expect)));
+  }
   std::set<std::string> hosts;
   for (const auto& b : status.bricks) {
     if (b.volume != volume) continue;
@@ -88,7 +93,9 @@ CheckResult gluster_clients_verdict(const std::vector<VolumeClientList>& lists,
     if (!list.started) continue;
     ++started;
     std::vector<std::string> clients;
+    std::size_t healers = 0;
     for (const auto& [type, n] : list.counts) {
+      if (type == "glustershd") healers += n;
       r.add_sample("greenlight_gluster_volume_clients", {{"volume", list.volume}, {"type", type}},
                    static_cast<double>(n));
       if (daemon_client(type)) {
@@ -97,7 +104,7 @@ CheckResult gluster_clients_verdict(const std::vector<VolumeClientList>& lists,
         clients.push_back(fmt::format("{} {}", n, type));
       }
     }
-    const auto hosts = client_hosts(status, list.volume, expect, !clients.empty(), r);
+    const auto hosts = client_hosts(status, list.volume, expect, !clients.empty(), healers > 0, r);
     if (clients.empty()) continue;
     findings.add(
         Status::critical,

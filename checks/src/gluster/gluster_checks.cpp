@@ -30,6 +30,12 @@ std::map<std::string, std::string> addresses_of(const config::Site& site) {
   return out;
 }
 
+// The node a check's gluster command runs on, which `pool list` calls
+// "localhost".
+std::string local_node_of(const config::Site& site, const config::CheckSpec& spec) {
+  return site.is_self(spec.host) ? site.self_name() : spec.host;
+}
+
 // A gluster command that failed, with gluster's reason (stderr or stdout).
 std::optional<CheckResult> gluster_failed(const RunResult& result) {
   if (auto failed = not_judgeable(result)) return failed;
@@ -46,8 +52,7 @@ class PeersCheck : public Check {
              const GroupResolver& groups)
       : Check(spec.name, spec.host), program_(spec.command) {
     expect_.peers = expand(reader, "peers", site, groups, true);
-    // The pool lists the node the command runs on as "localhost".
-    expect_.local_node = site.is_self(spec.host) ? site.self_name() : spec.host;
+    expect_.local_node = local_node_of(site, spec);
     expect_.address_of_host = addresses_of(site);
     expect_.lists_localhost = true;  // `pool list`
   }
@@ -193,8 +198,7 @@ class ClientsCheck : public Check {
       reader.string("ignore");
     }
     expect_.address_of_host = addresses_of(site);
-    // The pool lists the node the command runs on as "localhost".
-    local_node_ = site.is_self(spec.host) ? site.self_name() : spec.host;
+    local_node_ = local_node_of(site, spec);
   }
   std::vector<Command> commands() const override {
     return {with_program(gluster_client_list_argv(), program_),

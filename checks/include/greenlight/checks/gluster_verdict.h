@@ -88,8 +88,9 @@ struct ClientsExpectation {
 /// gfapi or rebalance client of any volume is critical, named with the
 /// hosts that hold it, from `status` (`volume status all clients`): on a
 /// brick, a host holds one self-heal daemon connection if it serves a brick
-/// of the volume or is in `expect.daemon_hosts`, and none otherwise, so any
-/// connection beyond that is the client's. Unknown: an empty client-list, a volume `status` shows
+/// of the volume or is in `expect.daemon_hosts` (and glusterd counts a
+/// glustershd for the volume), and none otherwise, so any connection beyond
+/// that is the client's. Unknown: an empty client-list, a volume `status` shows
 /// started that client-list does not count. Every volume stopped ("Volume V
 /// is not started"): ok, no client can be connected.
 CheckResult gluster_clients_verdict(const std::vector<VolumeClientList>& lists,

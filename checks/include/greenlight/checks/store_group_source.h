@@ -49,8 +49,9 @@ class StoreGroupSource final : public GroupSource {
   /// The store's result of `check_` when this source was made, not newer
   /// than the own reading (null without one: every stored result counts).
   std::shared_ptr<const CheckResult> made_over_;
-  /// The latest store result read with facts, and its groups.
-  mutable std::shared_ptr<const CheckResult> read_;
+  /// The latest store result looked at, and the groups of the latest one
+  /// with facts of the kind.
+  mutable std::shared_ptr<const CheckResult> examined_;
   mutable std::shared_ptr<const GroupSource> read_groups_;
 };
 

@@ -93,6 +93,8 @@ class RunHost {
   /// A run resumed: reads its journal under the lock (the history the
   /// executor continues from), then opens it to append. Throws JournalError.
   void open_resumed();
+  /// The same with the history already read under the lock (check_resume's).
+  void open_resumed(std::vector<JournalRecord> history);
 
   /// Hangs the notifier on the journal (the site's `notify` of
   /// `context.site`, none for a dry run; the run named as notify_run
@@ -164,6 +166,14 @@ class RunHost {
  private:
   RunAbort abort_unheld(const std::string& detail, const config::Site* site,
                         std::chrono::milliseconds grace);
+  /// Ends what `records` (replayed: `state`) say an interrupted step still
+  /// runs, then journals run-aborted at `phase`/`step` with `detail`; the
+  /// notifier (or the observer) hears it when `told`. The operator's lines.
+  std::vector<std::string> journal_abort(Journal& journal, bool told,
+                                         const std::vector<JournalRecord>& records,
+                                         const RunState& state, const std::string& phase,
+                                         const std::string& step, const std::string& detail,
+                                         std::chrono::milliseconds grace);
 
   asio::io_context& io_;
   RunStore store_;
