@@ -209,7 +209,9 @@ Parsed read_runbook(Context& ctx, const Value& root, const std::string& default_
           item.find("name")->mark,
           fmt::format("{}: a phase name is lower-case letters, digits, '-' and '_'", phase_what));
     }
-    if (std::any_of(book.phases.begin(), book.phases.end(),
+    // A phase without a name is reported missing above, not as a duplicate.
+    if (!phase.name.empty() &&
+        std::any_of(book.phases.begin(), book.phases.end(),
                     [&](const Phase& p) { return p.name == phase.name; })) {
       ctx.diagnostics.error(item.find("name")->mark,
                             fmt::format("{}: defined twice in {}", phase_what, what));

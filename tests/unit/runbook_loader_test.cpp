@@ -91,6 +91,11 @@ TEST_CASE("runbook errors are reported at their place with hints") {
         "nodes, fold)\n");
   CHECK(errors_of("      phases:\n        - name: a\n        - name: a\n") ==
         "site.yaml:15:17: error: phase 'a': defined twice in runbook 'book'\n");
+  // Two phases without a name: each reported missing, never a crash.
+  const std::string nameless = errors_of("      phases:\n        - {title: x}\n        - {title: y}\n");
+  CHECK_THAT(nameless, Catch::Contains("site.yaml:14:11: error"));
+  CHECK_THAT(nameless, Catch::Contains("site.yaml:15:11: error"));
+  CHECK_THAT(nameless, !Catch::Contains("defined twice"));
   CHECK_THAT(errors_of("      sequence: [nosuch]\n"), Catch::Contains("sequence names 'nosuch'"));
   // A hold as long as the timeout: the gate could never open.
   CHECK_THAT(errors_of("      gates:\n        g: {checks: [{check: fleet, stable_for: 1h}], "
